@@ -1,0 +1,24 @@
+// Bundles the action with esbuild into ESM (see README, Development: why not ncc).
+import { build } from 'esbuild'
+
+await build({
+  entryPoints: { index: 'src/index.ts' },
+  outdir: 'dist',
+  bundle: true,
+  platform: 'node',
+  target: 'node24',
+  format: 'esm',
+  legalComments: 'linked',
+  logLevel: 'warning',
+  // CommonJS dependencies (google-gax, grpc) expect require, __dirname and __filename.
+  banner: {
+    js: [
+      "import { createRequire as __createRequire } from 'node:module';",
+      "import { fileURLToPath as __fileURLToPath } from 'node:url';",
+      "import { dirname as __pathDirname } from 'node:path';",
+      'const require = __createRequire(import.meta.url);',
+      'const __filename = __fileURLToPath(import.meta.url);',
+      'const __dirname = __pathDirname(__filename);'
+    ].join('\n')
+  }
+})

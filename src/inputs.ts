@@ -1,0 +1,511 @@
+import { existsSync, statSync } from 'node:fs'
+import { isAbsolute, resolve } from 'node:path'
+import { parseKedroRunArgs } from './kedro-args.js'
+import {
+  IMAGE_TAG_PATTERN,
+  LABEL_KEY_PATTERN,
+  LABEL_VALUE_PATTERN,
+  RELEASE_PATTERN,
+  RUN_ID_PATTERN
+} from './naming.js'
+
+export type RunEnv = 'dev' | 'prod'
+
+/** Where a client talks to: a Google endpoint over TLS, or a local one in plaintext without credentials. */
+export interface Endpoint {
+  host: string
+  port: number
+  plaintext: boolean
+  /** The base URL, for HTTP APIs. */
+  url: string
+}
+
+export interface Config {
+  env: RunEnv
+  release?: string
+  runId?: string
+  kedroRunArgs: string[]
+  kedroRunArgsText: string
+  projectId: string
+  region: string
+  runSubmitBucket: string
+  runOutputBucket: string
+  serviceAccount?: string
+  runtimeVersion: string
+  artifactRegistry: string
+  artifactRepository?: string
+  imageName: string
+  imageTag?: string
+  image?: string
+  sparkProperties: Record<string, string>
+  labels: Record<string, string>
+  subnetwork?: string
+  networkTags: string[]
+  kmsKey?: string
+  ttlSeconds?: number
+  stagingBucket?: string
+  metastoreService?: string
+  historyServerCluster?: string
+  workingDirectory: string
+  dataprocEndpoint?: Endpoint
+  storageEndpoint?: Endpoint
+  dryRun: boolean
+}
+
+/** Reads one input as the runner passes it: '' when unset. */
+export type InputSource = (name: string) => string
+
+/** Names the input and the fix; many of them are gathered into one failure. */
+export class InputError extends Error {
+  constructor(readonly problems: string[]) {
+    super(
+      problems.length === 1
+        ? `invalid input: ${problems[0]}`
+        : `${problems.length} invalid inputs:\n${problems.map(p => `  - ${p}`).join('\n')}`
+    )
+  }
+}
+
+/** Keys this action sets itself: a user value would silently fight ours. */
+export const RESERVED_LABELS = [
+  'managed-by',
+  'env',
+  'branch',
+  'run-id',
+  'commit',
+  'release',
+  'request-id'
+]
+export const RESERVED_PROPERTY_PREFIXES = [
+  'spark.dataproc.driverEnv.KEDRO_DATAPROC_',
+  'spark.executorEnv.KEDRO_DATAPROC_'
+]
+
+const PROJECT_PATTERN = /^([a-z][a-z0-9.-]*:)?[a-z][a-z0-9-]{4,28}[a-z0-9]$/
+const REGION_PATTERN = /^[a-z]+-[a-z]+[0-9]+$/
+const ZONE_PATTERN = /^([a-z]+-[a-z]+[0-9]+)-[a-z]$/
+const BUCKET_PATTERN = /^[a-z0-9][a-z0-9_.-]{1,220}[a-z0-9]$/
+const SERVICE_ACCOUNT_PATTERN = /^[a-z0-9][a-z0-9.-]*@[a-z0-9][a-z0-9.-]*\.gserviceaccount\.com$/
+const RUNTIME_PATTERN = /^[0-9]+\.[0-9]+(\.[0-9]+)?$/
+const REGISTRY_HOST_PATTERN = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?$/
+const REPOSITORY_PATTERN = /^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/
+const IMAGE_NAME_PATTERN = /^[a-z0-9]+([._-]+[a-z0-9]+)*(\/[a-z0-9]+([._-]+[a-z0-9]+)*)*$/
+const IMAGE_REF_PATTERN =
+  /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]+)?(\/[a-z0-9]+([._-]+[a-z0-9]+)*)+(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$/
+const NETWORK_TAG_PATTERN = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/
+const SUBNETWORK_PATTERN =
+  /^([a-z]([-a-z0-9]{0,61}[a-z0-9])?|(https:\/\/www\.googleapis\.com\/compute\/v1\/)?projects\/[^/\s]+\/regions\/[^/\s]+\/subnetworks\/[^/\s]+)$/
+const KMS_KEY_PATTERN =
+  /^projects\/[^/\s]+\/locations\/[^/\s]+\/keyRings\/[^/\s]+\/cryptoKeys\/[^/\s]+$/
+const METASTORE_PATTERN = /^projects\/[^/\s]+\/locations\/[^/\s]+\/services\/[^/\s]+$/
+const HISTORY_CLUSTER_PATTERN = /^projects\/[^/\s]+\/regions\/[^/\s]+\/clusters\/[^/\s]+$/
+const SPARK_PROPERTY_KEY_PATTERN = /^[A-Za-z][A-Za-z0-9_.:-]*$/
+
+const TTL_MIN_SECONDS = 10 * 60
+const TTL_MAX_SECONDS = 14 * 24 * 60 * 60
+
+const DURATION_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 }
+
+/** `45m`, `1h30m`, `14400s`, `2d`: a bare number is refused because its unit would be a guess. */
+export function parseDuration(value: string): number | undefined {
+  if (!/^([0-9]+[smhd])+$/.test(value)) return undefined
+  let seconds = 0
+  for (const [, amount, unit] of value.matchAll(/([0-9]+)([smhd])/g)) {
+    seconds += Number(amount) * (DURATION_UNITS[unit as string] as number)
+  }
+  return seconds
+}
+
+/** YAML 1.2 core booleans, as `core.getBooleanInput` accepts them. */
+function parseBoolean(value: string): boolean | undefined {
+  if (['true', 'True', 'TRUE'].includes(value)) return true
+  if (['false', 'False', 'FALSE'].includes(value)) return false
+  return undefined
+}
+
+/** `key=value` lines; blank lines and `#` comments are skipped. */
+function parsePairs(text: string): { pairs: [string, string][]; bad: string[] } {
+  const pairs: [string, string][] = []
+  const bad: string[] = []
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim()
+    if (!line || line.startsWith('#')) continue
+    const eq = line.indexOf('=')
+    if (eq <= 0) bad.push(line)
+    else pairs.push([line.slice(0, eq).trim(), line.slice(eq + 1).trim()])
+  }
+  return { pairs, bad }
+}
+
+function parseList(text: string): string[] {
+  return text
+    .split(/[\n,]/)
+    .map(item => item.trim())
+    .filter(Boolean)
+}
+
+/**
+ * An endpoint input: `http://host:port` means plaintext without credentials (a local stack);
+ * `https://host[:port]` or a bare `host[:port]` means TLS.
+ */
+export function parseEndpoint(value: string, defaultPlaintext: boolean): Endpoint | undefined {
+  const withScheme = /^[a-z]+:\/\//.test(value)
+    ? value
+    : `${defaultPlaintext ? 'http' : 'https'}://${value}`
+  let url: URL
+  try {
+    url = new URL(withScheme)
+  } catch {
+    return undefined
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined
+  if (url.search || url.hash || url.username) return undefined
+  const plaintext = url.protocol === 'http:'
+  const port = url.port ? Number(url.port) : plaintext ? 80 : 443
+  const path = url.pathname.replace(/\/+$/, '')
+  return { host: url.hostname, port, plaintext, url: `${url.protocol}//${url.host}${path}` }
+}
+
+export function parseInputs(get: InputSource, env: NodeJS.ProcessEnv = process.env): Config {
+  const problems: string[] = []
+  const input = (name: string): string => get(name).trim()
+  const optional = (name: string): string | undefined => input(name) || undefined
+  const check = (name: string, value: string | undefined, pattern: RegExp, fix: string): void => {
+    if (value !== undefined && !pattern.test(value)) problems.push(`${name}: '${value}' ${fix}`)
+  }
+  const required = (name: string, fix: string): string => {
+    const value = input(name)
+    if (!value) problems.push(`${name}: required; ${fix}`)
+    return value
+  }
+  const bool = (name: string, fallback: boolean): boolean => {
+    const value = input(name)
+    if (!value) return fallback
+    const parsed = parseBoolean(value)
+    if (parsed === undefined)
+      problems.push(`${name}: '${value}' is not a boolean; use true or false`)
+    return parsed ?? fallback
+  }
+  const bucket = (name: string, value: string | undefined): string | undefined => {
+    if (value === undefined || value === '') return value
+    if (value.startsWith('gs://')) {
+      problems.push(
+        `${name}: write the bucket name without gs:// (e.g. '${value.slice(5).split('/')[0]}')`
+      )
+    } else if (value.includes('/')) {
+      problems.push(
+        `${name}: '${value}' is a path; give only the bucket name (the action chooses the folders)`
+      )
+    } else {
+      check(
+        name,
+        value,
+        BUCKET_PATTERN,
+        'is not a valid bucket name (3–222 lowercase letters, digits, -, _ and .)'
+      )
+    }
+    return value
+  }
+
+  const envValue = input('env') || 'dev'
+  if (envValue !== 'dev' && envValue !== 'prod') {
+    problems.push(`env: '${envValue}' is not an environment; use dev or prod`)
+  }
+  const runEnv: RunEnv = envValue === 'prod' ? 'prod' : 'dev'
+
+  let release = optional('release')
+  if (runEnv === 'dev' && release) {
+    problems.push('release: only prod runs take a release; remove it, or set env: prod')
+  }
+  if (runEnv === 'prod' && !release && env.GITHUB_REF_TYPE === 'tag' && env.GITHUB_REF_NAME) {
+    release = env.GITHUB_REF_NAME
+  }
+  if (runEnv === 'prod' && !release) {
+    problems.push(
+      'release: a prod run needs the release it runs; set release: v1.2.3 (or run on a tag push)'
+    )
+  }
+  check(
+    'release',
+    release,
+    RELEASE_PATTERN,
+    'is not a valid release; use letters, digits, . _ - (e.g. v1.2.3)'
+  )
+
+  const runId = optional('run-id')
+  check(
+    'run-id',
+    runId,
+    RUN_ID_PATTERN,
+    'is not a valid run id; use up to 100 letters, digits, . _ - starting with a letter or digit'
+  )
+
+  const kedroRunArgsText = input('kedro-run-args')
+  let kedroRunArgs: string[] = []
+  try {
+    kedroRunArgs = parseKedroRunArgs(kedroRunArgsText)
+  } catch (error) {
+    problems.push(`kedro-run-args: ${(error as Error).message}`)
+  }
+
+  const projectId = required('project-id', 'set project-id to your Google Cloud project id')
+  if (projectId)
+    check(
+      'project-id',
+      projectId,
+      PROJECT_PATTERN,
+      'is not a project id; use the id (e.g. my-project-123), not the name or number'
+    )
+
+  const region = required('region', 'set region, e.g. europe-west1')
+  const zone = ZONE_PATTERN.exec(region)
+  if (zone)
+    problems.push(
+      `region: '${region}' is a zone; Dataproc Serverless runs in a region, e.g. '${zone[1]}'`
+    )
+  else if (region === 'global')
+    problems.push(
+      "region: Dataproc Serverless has no 'global' region; use a region such as europe-west1"
+    )
+  else if (region) check('region', region, REGION_PATTERN, 'is not a region; use e.g. europe-west1')
+
+  const runSubmitBucket =
+    bucket(
+      'run-submit-bucket',
+      required('run-submit-bucket', 'name the bucket that receives the code and entrypoint')
+    ) ?? ''
+  const runOutputBucket =
+    bucket(
+      'run-output-bucket',
+      required('run-output-bucket', 'name the bucket that receives run outputs')
+    ) ?? ''
+  const stagingBucket = bucket('staging-bucket', optional('staging-bucket'))
+
+  const serviceAccount = optional('service-account')
+  check(
+    'service-account',
+    serviceAccount,
+    SERVICE_ACCOUNT_PATTERN,
+    'is not a service account email; use NAME@PROJECT.iam.gserviceaccount.com'
+  )
+
+  const runtimeVersion = input('runtime-version') || '2.2'
+  check(
+    'runtime-version',
+    runtimeVersion,
+    RUNTIME_PATTERN,
+    "is not a Dataproc Serverless runtime version; use e.g. '2.2'"
+  )
+
+  const artifactRegistry = input('artifact-registry') || `${region}-docker.pkg.dev`
+  check(
+    'artifact-registry',
+    artifactRegistry,
+    REGISTRY_HOST_PATTERN,
+    'is not a registry host; use e.g. europe-west1-docker.pkg.dev (no https://, no path)'
+  )
+
+  const image = optional('image')
+  check(
+    'image',
+    image,
+    IMAGE_REF_PATTERN,
+    'is not an image reference; use HOST/PATH/NAME:TAG or HOST/PATH/NAME@sha256:DIGEST'
+  )
+
+  const artifactRepository = optional('artifact-repository')
+  if (!image && !artifactRepository) {
+    problems.push(
+      'artifact-repository: required to name the image; set it to your Artifact Registry repository, or give a prebuilt image in image'
+    )
+  }
+  check(
+    'artifact-repository',
+    artifactRepository,
+    REPOSITORY_PATTERN,
+    'is not a repository id; use lowercase letters, digits and -'
+  )
+
+  const imageName = input('image-name') || 'dataproc-serverless'
+  check(
+    'image-name',
+    imageName,
+    IMAGE_NAME_PATTERN,
+    'is not an image name; use lowercase letters, digits, separators . _ - and /'
+  )
+
+  const imageTag = optional('image-tag')
+  check(
+    'image-tag',
+    imageTag,
+    IMAGE_TAG_PATTERN,
+    'is not a valid tag; use up to 128 letters, digits, _ . - not starting with . or -'
+  )
+  if (image && imageTag)
+    problems.push(
+      'image-tag: has no effect with a prebuilt image; remove image-tag, or tag inside image'
+    )
+
+  const sparkProperties: Record<string, string> = {}
+  const properties = parsePairs(get('spark-properties'))
+  for (const line of properties.bad)
+    problems.push(
+      `spark-properties: '${line}' is not key=value; write one property a line, e.g. spark.executor.instances=10`
+    )
+  for (const [key, value] of properties.pairs) {
+    if (!SPARK_PROPERTY_KEY_PATTERN.test(key))
+      problems.push(
+        `spark-properties: '${key}' is not a property name; use e.g. spark.executor.memory`
+      )
+    else if (key in sparkProperties)
+      problems.push(`spark-properties: '${key}' is set twice; keep one line`)
+    else if (RESERVED_PROPERTY_PREFIXES.some(prefix => key.startsWith(prefix)))
+      problems.push(`spark-properties: '${key}' is set by the action; remove it`)
+    sparkProperties[key] = value
+  }
+
+  const labels: Record<string, string> = {}
+  const labelPairs = parsePairs(get('labels'))
+  for (const line of labelPairs.bad)
+    problems.push(`labels: '${line}' is not key=value; write one label a line, e.g. team=data`)
+  for (const [key, value] of labelPairs.pairs) {
+    if (!LABEL_KEY_PATTERN.test(key))
+      problems.push(
+        `labels: key '${key}' must start with a lowercase letter and use only a-z 0-9 _ - (at most 63)`
+      )
+    else if (!LABEL_VALUE_PATTERN.test(value))
+      problems.push(`labels: value '${value}' of '${key}' must use only a-z 0-9 _ - (at most 63)`)
+    else if (RESERVED_LABELS.includes(key))
+      problems.push(`labels: '${key}' is set by the action; choose another key`)
+    else if (key in labels) problems.push(`labels: '${key}' is set twice; keep one line`)
+    labels[key] = value
+  }
+  const labelRoom = 32 - RESERVED_LABELS.length
+  if (Object.keys(labels).length > labelRoom) {
+    problems.push(
+      `labels: ${Object.keys(labels).length} labels given; Dataproc allows 32 and the action uses ${RESERVED_LABELS.length}, so keep at most ${labelRoom}`
+    )
+  }
+
+  const subnetwork = optional('subnetwork')
+  check(
+    'subnetwork',
+    subnetwork,
+    SUBNETWORK_PATTERN,
+    'is not a subnetwork; use its name or projects/P/regions/R/subnetworks/NAME'
+  )
+
+  const networkTags = parseList(get('network-tags'))
+  for (const tag of networkTags)
+    check(
+      'network-tags',
+      tag,
+      NETWORK_TAG_PATTERN,
+      'is not a network tag; use lowercase letters, digits and - (at most 63)'
+    )
+
+  const kmsKey = optional('kms-key')
+  check(
+    'kms-key',
+    kmsKey,
+    KMS_KEY_PATTERN,
+    'is not a key name; use projects/P/locations/L/keyRings/R/cryptoKeys/K'
+  )
+
+  const ttl = optional('ttl')
+  let ttlSeconds: number | undefined
+  if (ttl) {
+    ttlSeconds = parseDuration(ttl)
+    if (ttlSeconds === undefined)
+      problems.push(`ttl: '${ttl}' is not a duration; use e.g. 45m, 4h or 1d`)
+    else if (ttlSeconds < TTL_MIN_SECONDS || ttlSeconds > TTL_MAX_SECONDS)
+      problems.push(`ttl: '${ttl}' is outside what Dataproc allows; use between 10m and 14d`)
+  }
+
+  const metastoreService = optional('metastore-service')
+  check(
+    'metastore-service',
+    metastoreService,
+    METASTORE_PATTERN,
+    'is not a metastore service; use projects/P/locations/L/services/NAME'
+  )
+  const historyServerCluster = optional('history-server-cluster')
+  check(
+    'history-server-cluster',
+    historyServerCluster,
+    HISTORY_CLUSTER_PATTERN,
+    'is not a cluster; use projects/P/regions/R/clusters/NAME'
+  )
+
+  const workspace = env.GITHUB_WORKSPACE || process.cwd()
+  const workingDirectoryInput = input('working-directory') || '.'
+  const workingDirectory = isAbsolute(workingDirectoryInput)
+    ? workingDirectoryInput
+    : resolve(workspace, workingDirectoryInput)
+  if (!existsSync(workingDirectory) || !statSync(workingDirectory).isDirectory()) {
+    problems.push(
+      `working-directory: '${workingDirectoryInput}' is not a directory; check out the repository first (actions/checkout) or fix the path`
+    )
+  }
+
+  const endpoint = (
+    name: string,
+    envName: string,
+    defaultPlaintext: boolean
+  ): Endpoint | undefined => {
+    const value = input(name) || env[envName] || ''
+    if (!value) return undefined
+    const parsed = parseEndpoint(value, defaultPlaintext)
+    if (!parsed)
+      problems.push(
+        `${name}: '${value}' is not an endpoint; use https://HOST[:PORT], or http://HOST:PORT for a local emulator`
+      )
+    return parsed
+  }
+  // The emulator variables follow Google's convention of a plaintext host:port.
+  const dataprocEndpoint = endpoint(
+    'dataproc-endpoint',
+    'DATAPROC_EMULATOR_HOST',
+    !input('dataproc-endpoint')
+  )
+  const storageEndpoint = endpoint(
+    'storage-endpoint',
+    'STORAGE_EMULATOR_HOST',
+    !input('storage-endpoint')
+  )
+
+  const dryRun = bool('dry-run', false)
+
+  if (problems.length > 0) throw new InputError(problems)
+  return {
+    env: runEnv,
+    release,
+    runId,
+    kedroRunArgs,
+    kedroRunArgsText,
+    projectId,
+    region,
+    runSubmitBucket,
+    runOutputBucket,
+    serviceAccount,
+    runtimeVersion,
+    artifactRegistry,
+    artifactRepository,
+    imageName,
+    imageTag,
+    image,
+    sparkProperties,
+    labels,
+    subnetwork,
+    networkTags,
+    kmsKey,
+    ttlSeconds,
+    stagingBucket,
+    metastoreService,
+    historyServerCluster,
+    workingDirectory,
+    dataprocEndpoint,
+    storageEndpoint,
+    dryRun
+  }
+}

@@ -1,0 +1,79 @@
+import { createHash } from 'node:crypto'
+
+/** Short, stable hex digest: makes truncated names unique again and ids deterministic per attempt. */
+export function shortHash(value: string, length = 8): string {
+  return createHash('sha256').update(value).digest('hex').slice(0, length)
+}
+
+/**
+ * Fits a name into `max` characters. A name that has to be cut keeps its head and gains a hash of
+ * the whole, so two long names that share a prefix still differ.
+ */
+export function fit(name: string, max: number, separator = '-'): string {
+  if (name.length <= max) return name
+  const suffix = separator + shortHash(name)
+  return trimSeparators(name.slice(0, max - suffix.length), separator) + suffix
+}
+
+function trimSeparators(value: string, separator: string): string {
+  let start = 0
+  let end = value.length
+  while (start < end && value[start] === separator) start++
+  while (end > start && value[end - 1] === separator) end--
+  return value.slice(start, end)
+}
+
+/** The reference rule: every run of characters outside [A-Za-z0-9] becomes one `-`. */
+export function branchSlug(branch: string): string {
+  return branch.replace(/[^A-Za-z0-9]+/g, '-')
+}
+
+/** Docker tags: `[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}`. */
+export function imageTag(value: string): string {
+  const cleaned = value.replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^[.-]+/, '')
+  return fit(cleaned || 'untagged', 128)
+}
+
+export const IMAGE_TAG_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/
+
+/** Dataproc batch ids: 4–63 characters of `[a-z0-9-]`, starting and ending with a letter or digit. */
+export const BATCH_ID_PATTERN = /^[a-z0-9][a-z0-9-]{2,61}[a-z0-9]$/
+
+/** Dataproc request ids: used for idempotent creation. */
+export const REQUEST_ID_PATTERN = /^[a-zA-Z0-9_-]{1,40}$/
+
+/**
+ * Builds a batch id from readable parts and a hash that makes it unique per workflow attempt.
+ * The readable head is cut first, so the hash always survives.
+ */
+export function batchId(readableParts: string[], uniqueKey: string): string {
+  const hash = shortHash(uniqueKey)
+  const head = trimSeparators(
+    readableParts
+      .join('-')
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-'),
+    '-'
+  )
+  const room = 63 - hash.length - 1
+  const cutHead = trimSeparators(head.slice(0, room), '-')
+  return cutHead ? `${cutHead}-${hash}` : `batch-${hash}`
+}
+
+export function requestId(batch: string): string {
+  return shortHash(`request:${batch}`, 32)
+}
+
+/** Label keys and values: lowercase letters, digits, `-` and `_`, at most 63 characters. */
+export function labelValue(value: string): string {
+  return fit(trimSeparators(value.toLowerCase().replace(/[^a-z0-9_-]+/g, '-'), '-'), 63)
+}
+
+export const LABEL_KEY_PATTERN = /^[a-z][a-z0-9_-]{0,62}$/
+export const LABEL_VALUE_PATTERN = /^[a-z0-9_-]{0,63}$/
+
+/** Run ids end up in object names, labels and environment variables. */
+export const RUN_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/
+
+/** Release versions are image tags and path segments: `v1.2.3`, `2024.06.1`, `v1.0.0-rc.1`. */
+export const RELEASE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/
