@@ -1,0 +1,404 @@
+import { execFile, execFileSync } from 'node:child_process'
+import { createHash, randomBytes } from 'node:crypto'
+import {
+  chmodSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync
+} from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+import { gzipSync } from 'node:zlib'
+import { crc32c } from '@node-rs/crc32'
+import yauzl from 'yauzl'
+import { snapshotWorkingTree } from '../src/steps/snapshot.js'
+
+const execFileAsync = promisify(execFile)
+const repoRoot = fileURLToPath(new URL('..', import.meta.url))
+const scratch = mkdtempSync(join(tmpdir(), 'snapshot-'))
+
+afterAll(() => rmSync(scratch, { recursive: true, force: true }))
+
+function git(cwd: string, ...args: string[]): string {
+  // GIT_OPTIONAL_LOCKS=0 so that the test's own `git status` does not refresh the index either.
+  return execFileSync(
+    'git',
+    ['-c', 'user.name=Test', '-c', 'user.email=test@example.com', ...args],
+    {
+      cwd,
+      encoding: 'utf8',
+      env: { ...process.env, GIT_OPTIONAL_LOCKS: '0' }
+    }
+  )
+}
+
+function write(root: string, name: string, content: string | Buffer, mode?: number): void {
+  const file = join(root, name)
+  mkdirSync(dirname(file), { recursive: true })
+  writeFileSync(file, content)
+  if (mode !== undefined) chmodSync(file, mode)
+}
+
+function newDir(prefix: string): string {
+  return mkdtempSync(join(scratch, prefix))
+}
+
+interface ZipEntry {
+  name: string
+  data: Buffer
+  method: number
+  mode: number
+  extraFields: number
+  date: number
+  time: number
+}
+
+async function readZip(file: string): Promise<ZipEntry[]> {
+  const zip = await yauzl.openPromise(file, { lazyEntries: true })
+  const entries: ZipEntry[] = []
+  for await (const entry of zip.eachEntry()) {
+    const chunks: Buffer[] = []
+    for await (const chunk of await zip.openReadStreamPromise(entry)) chunks.push(chunk as Buffer)
+    entries.push({
+      name: entry.fileName,
+      data: Buffer.concat(chunks),
+      method: entry.compressionMethod,
+      mode: entry.externalFileAttributes >>> 16,
+      extraFields: entry.extraFields.length,
+      date: entry.lastModFileDate,
+      time: entry.lastModFileTime
+    })
+  }
+  zip.close()
+  return entries
+}
+
+const csv = 'sepal_length,species\n5.1,setosa\n'.repeat(50)
+const parquetLike = randomBytes(4096)
+
+/**
+ * A Kedro-like repository with every kind of working-tree state: committed, modified, deleted,
+ * staged, untracked, ignored (three ways), odd names, executables, symlinks, a submodule, a nested
+ * repository, and a stash entry that must survive.
+ */
+function makeFixture(): { root: string; outside: string } {
+  const root = newDir('repo-')
+  const outside = newDir('outside-')
+  write(outside, 'outside.txt', 'not part of the project\n')
+  write(outside, 'global-excludes', '*.tmp\n')
+
+  git(root, 'init', '-q', '-b', 'main')
+  git(root, 'config', 'core.excludesFile', join(outside, 'global-excludes'))
+  write(root, '.gitignore', 'data/08_reporting/\n*.log\n')
+  write(root, 'README.md', '# demo\n')
+  write(root, 'conf/base/catalog.yml', 'iris:\n  type: pandas.CSVDataset\n')
+  write(root, 'src/pkg/__init__.py', '')
+  write(root, 'src/pkg/nodes.py', 'def f():\n    pass\n')
+  write(root, 'src/pkg/pipeline.py', 'v1\n')
+  write(root, 'scripts/run.sh', '#!/bin/sh\necho hi\n', 0o755)
+  write(root, 'data/01_raw/iris.csv.gz', gzipSync(csv))
+  write(root, 'data/08_reporting/.gitkeep', '')
+  symlinkSync('../README.md', join(root, 'src/link-to-readme.md'))
+  git(root, 'add', '.')
+  git(root, 'add', '-f', 'data/08_reporting/.gitkeep')
+  git(root, 'commit', '-q', '-m', 'initial')
+  // An uninitialised submodule: a gitlink in the index and an empty directory on disk.
+  mkdirSync(join(root, 'vendor/sub'), { recursive: true })
+  const head = git(root, 'rev-parse', 'HEAD').trim()
+  git(root, 'update-index', '--add', '--cacheinfo', `160000,${head},vendor/sub`)
+  git(root, 'commit', '-q', '-m', 'submodule')
+
+  write(root, 'README.md', '# stashed change\n')
+  git(root, 'stash', '-q')
+
+  write(root, 'README.md', '# demo\nuncommitted line\n')
+  rmSync(join(root, 'src/pkg/nodes.py'))
+  write(root, 'src/pkg/pipeline.py', 'v2\n')
+  git(root, 'add', 'src/pkg/pipeline.py')
+  write(root, 'src/pkg/pipeline.py', 'v3\n')
+  write(root, 'src/pkg/staged.py', 'staged\n')
+  git(root, 'add', 'src/pkg/staged.py')
+  write(root, 'src/pkg/untracked_helper.py', 'helper\n')
+  write(root, 'src/pkg/debug.log', 'ignored by *.log\n')
+  write(root, 'notes/new file.md', 'spaces\n')
+  write(root, 'notes/données ü.txt', 'unicode\n')
+  write(root, 'notes/line\nbreak.txt', 'newline in the name\n')
+  write(root, 'tools/exec.sh', '#!/bin/sh\n', 0o755)
+  write(root, 'data/02_intermediate/model.parquet', parquetLike)
+  write(root, 'data/08_reporting/plot.png', 'ignored directory\n')
+  write(root, 'logs/run.log', 'ignored\n')
+  write(root, 'secret.txt', 'excluded by .git/info/exclude\n')
+  write(root, '.git/info/exclude', 'secret.txt\n')
+  write(root, 'cache.tmp', 'excluded by core.excludesFile\n')
+  symlinkSync('conf/base/catalog.yml', join(root, 'link-inside.yml'))
+  symlinkSync(join(outside, 'outside.txt'), join(root, 'link-outside.txt'))
+  symlinkSync('conf', join(root, 'link-dir'))
+  symlinkSync('does-not-exist', join(root, 'link-broken'))
+  mkdirSync(join(root, 'empty'))
+  mkdirSync(join(root, 'nested'))
+  git(join(root, 'nested'), 'init', '-q')
+  write(root, 'nested/inner.txt', 'belongs to another repository\n')
+  return { root, outside }
+}
+
+/** Everything a user could notice: git's view, the index bytes, stash, refs, HEAD, every file. */
+function userState(root: string): Record<string, string> {
+  const files: string[] = []
+  const visit = (dir: string): void => {
+    for (const name of readdirSync(dir).sort()) {
+      const file = join(dir, name)
+      const stats = lstatSync(file)
+      files.push(`${file} ${stats.mode} ${stats.size} ${stats.mtimeMs}`)
+      if (stats.isDirectory()) visit(file)
+    }
+  }
+  visit(root)
+  return {
+    status: git(root, 'status', '--porcelain=v2', '--branch', '--untracked-files=all', '--ignored'),
+    index: createHash('sha256')
+      .update(readFileSync(join(root, '.git/index')))
+      .digest('hex'),
+    stash: git(root, 'stash', 'list'),
+    refs: git(root, 'for-each-ref'),
+    head: git(root, 'rev-parse', 'HEAD') + readFileSync(join(root, '.git/HEAD'), 'utf8'),
+    files: files.join('\n')
+  }
+}
+
+const ROOT_ENTRIES = [
+  '.gitignore',
+  'README.md',
+  'conf/base/catalog.yml',
+  'data/01_raw/iris.csv.gz',
+  'data/02_intermediate/model.parquet',
+  'data/08_reporting/.gitkeep',
+  'link-inside.yml',
+  'notes/données ü.txt',
+  'notes/line\nbreak.txt',
+  'notes/new file.md',
+  'scripts/run.sh',
+  'src/link-to-readme.md',
+  'src/pkg/__init__.py',
+  'src/pkg/pipeline.py',
+  'src/pkg/staged.py',
+  'src/pkg/untracked_helper.py',
+  'tools/exec.sh'
+]
+
+describe('snapshotWorkingTree in a git repository', () => {
+  const { root } = makeFixture()
+
+  it('packs the working tree as it is: changes, untracked files, nothing ignored or deleted', async () => {
+    const outFile = join(newDir('out-'), 'code.zip')
+    const snapshot = await snapshotWorkingTree({ projectDir: root, outFile })
+    const entries = await readZip(outFile)
+
+    // Exact names in byte order, which also proves nothing ignored, deleted or nested slipped in.
+    expect(entries.map(e => e.name)).toEqual(ROOT_ENTRIES)
+    expect(snapshot.files).toBe(ROOT_ENTRIES.length)
+    const content = (name: string): string =>
+      (entries.find(e => e.name === name)?.data ?? Buffer.alloc(0)).toString()
+    expect(content('README.md')).toBe('# demo\nuncommitted line\n')
+    expect(content('src/pkg/pipeline.py')).toBe('v3\n')
+    expect(content('src/pkg/staged.py')).toBe('staged\n')
+    expect(content('notes/line\nbreak.txt')).toBe('newline in the name\n')
+    expect(content('link-inside.yml')).toBe('iris:\n  type: pandas.CSVDataset\n')
+    expect(content('src/link-to-readme.md')).toBe('# demo\nuncommitted line\n')
+    for (const entry of entries) {
+      if (entry.name === 'link-inside.yml' || entry.name === 'src/link-to-readme.md') continue
+      expect(entry.data.equals(readFileSync(join(root, entry.name)))).toBe(true)
+    }
+
+    expect(snapshot.skipped.map(s => s.slice(0, s.indexOf(':')))).toEqual([
+      'link-broken',
+      'link-dir',
+      'link-outside.txt',
+      'nested',
+      'vendor/sub'
+    ])
+    expect(snapshot.skipped.join('\n')).toMatch(/vendor\/sub: git submodule/)
+    expect(snapshot.skipped.join('\n')).toMatch(/link-outside.txt: symlink to .*outside/)
+  })
+
+  it('stores fixed metadata: 0644/0755, DOS epoch, no extra fields', async () => {
+    const outFile = join(newDir('out-'), 'code.zip')
+    await snapshotWorkingTree({ projectDir: root, outFile })
+    const entries = await readZip(outFile)
+    const executables = entries.filter(e => e.mode === 0o100755).map(e => e.name)
+    expect(executables).toEqual(['scripts/run.sh', 'tools/exec.sh'])
+    expect(entries.every(e => e.mode === 0o100644 || e.mode === 0o100755)).toBe(true)
+    // 1980-01-01 00:00:00 in DOS encoding: day 1 | month 1 << 5 | (1980 - 1980) << 9.
+    expect(entries.every(e => e.date === 33 && e.time === 0)).toBe(true)
+    expect(entries.every(e => e.extraFields === 0)).toBe(true)
+  })
+
+  it('stores already-compressed files and deflates the rest', async () => {
+    const outFile = join(newDir('out-'), 'code.zip')
+    await snapshotWorkingTree({ projectDir: root, outFile })
+    const method = new Map((await readZip(outFile)).map(e => [e.name, e.method]))
+    expect(method.get('data/01_raw/iris.csv.gz')).toBe(0)
+    expect(method.get('data/02_intermediate/model.parquet')).toBe(0)
+    expect(method.get('README.md')).toBe(8)
+    expect(method.get('conf/base/catalog.yml')).toBe(8)
+  })
+
+  it('snapshots a subdirectory with names relative to it', async () => {
+    const outFile = join(newDir('out-'), 'code.zip')
+    const snapshot = await snapshotWorkingTree({ projectDir: join(root, 'src'), outFile })
+    expect((await readZip(outFile)).map(e => e.name)).toEqual([
+      'pkg/__init__.py',
+      'pkg/pipeline.py',
+      'pkg/staged.py',
+      'pkg/untracked_helper.py'
+    ])
+    // The link resolves to README.md, inside the repository but outside the project directory.
+    expect(snapshot.skipped).toHaveLength(1)
+    expect(snapshot.skipped[0]).toMatch(/^link-to-readme.md: symlink to .*README.md, outside/)
+  })
+
+  it('leaves the index, stash, refs, HEAD and every file untouched', async () => {
+    const before = userState(root)
+    await snapshotWorkingTree({ projectDir: root, outFile: join(newDir('out-'), 'code.zip') })
+    await snapshotWorkingTree({
+      projectDir: join(root, 'src'),
+      outFile: join(newDir('o-'), 'c.zip')
+    })
+    expect(userState(root)).toEqual(before)
+    expect(before.stash).toMatch(/^stash@\{0\}/)
+    expect(before.status).toMatch(/^1 \.M .* README.md$/m)
+    expect(before.status).toMatch(/^1 MM .* src\/pkg\/pipeline.py$/m)
+  })
+
+  it('reports the md5 and crc32c of the bytes on disk, as GCS would', async () => {
+    const outFile = join(newDir('out-'), 'code.zip')
+    const snapshot = await snapshotWorkingTree({ projectDir: root, outFile })
+    const bytes = readFileSync(outFile)
+    const crc = Buffer.alloc(4)
+    crc.writeUInt32BE(crc32c(bytes))
+    expect(snapshot).toMatchObject({
+      path: outFile,
+      bytes: bytes.length,
+      md5: createHash('md5').update(bytes).digest('base64'),
+      crc32c: crc.toString('base64')
+    })
+  })
+
+  it('is byte-identical across runs and time zones', async () => {
+    const inProcess = join(newDir('out-'), 'code.zip')
+    await snapshotWorkingTree({ projectDir: root, outFile: inProcess })
+    const expected = readFileSync(inProcess)
+    // Time zones have to be set before the process starts, hence child processes.
+    const hours = new Set<number>()
+    for (const tz of ['UTC', 'Asia/Kolkata', 'America/Los_Angeles']) {
+      const outFile = join(newDir('out-'), 'code.zip')
+      const result = await runChild(root, outFile, { TZ: tz })
+      hours.add(result.hour)
+      expect(readFileSync(outFile).equals(expected)).toBe(true)
+    }
+    expect(hours.size).toBe(3)
+  })
+
+  it('does not pack a previous snapshot written inside the project', async () => {
+    const outFile = join(root, 'code.zip')
+    try {
+      const first = await snapshotWorkingTree({ projectDir: root, outFile })
+      const second = await snapshotWorkingTree({ projectDir: root, outFile })
+      expect(second.md5).toBe(first.md5)
+      expect(second.skipped).toContain("code.zip: the snapshot's own output file")
+    } finally {
+      rmSync(outFile, { force: true })
+    }
+  })
+})
+
+describe('snapshotWorkingTree determinism', () => {
+  it('ignores mtimes and follows content', async () => {
+    const root = newDir('small-')
+    git(root, 'init', '-q')
+    write(root, 'a.txt', 'alpha\n')
+    write(root, 'b/c.py', 'print(1)\n')
+    const snap = async (): Promise<Buffer> => {
+      const outFile = join(newDir('out-'), 'code.zip')
+      await snapshotWorkingTree({ projectDir: root, outFile })
+      return readFileSync(outFile)
+    }
+    const first = await snap()
+    expect((await snap()).equals(first)).toBe(true)
+    utimesSync(join(root, 'a.txt'), new Date(2001, 1, 1), new Date(2001, 1, 1))
+    expect((await snap()).equals(first)).toBe(true)
+    write(root, 'a.txt', 'alpha!\n')
+    expect((await snap()).equals(first)).toBe(false)
+  })
+})
+
+describe('snapshotWorkingTree outside git', () => {
+  it('walks the directory, leaving out .git', async () => {
+    const root = newDir('plain-')
+    write(root, 'main.py', 'print("hi")\n')
+    write(root, 'conf/local/credentials.yml', 'kept: outside git nothing is ignored\n')
+    write(root, 'run.sh', '#!/bin/sh\n', 0o755)
+    // Not a repository (no HEAD, objects, refs), but still nothing to ship.
+    write(root, '.git/config', '[credential]\n')
+    write(root, 'vendored/.git/config', '[core]\n')
+    write(root, 'vendored/lib.py', 'x = 1\n')
+    symlinkSync('main.py', join(root, 'entry.py'))
+    const outFile = join(newDir('out-'), 'code.zip')
+    const snapshot = await snapshotWorkingTree({ projectDir: root, outFile })
+    const entries = await readZip(outFile)
+    expect(entries.map(e => e.name)).toEqual([
+      'conf/local/credentials.yml',
+      'entry.py',
+      'main.py',
+      'run.sh',
+      'vendored/lib.py'
+    ])
+    expect(entries.find(e => e.name === 'entry.py')?.data.toString()).toBe('print("hi")\n')
+    expect(entries.find(e => e.name === 'run.sh')?.mode).toBe(0o100755)
+    expect(snapshot.skipped).toEqual([])
+  })
+
+  it('says when the project directory does not exist', async () => {
+    await expect(
+      snapshotWorkingTree({ projectDir: join(scratch, 'missing'), outFile: join(scratch, 'x.zip') })
+    ).rejects.toThrow(/project directory .*missing does not exist.*working-directory/)
+  })
+
+  it('says when git is missing', async () => {
+    const root = newDir('nogit-')
+    write(root, 'a.txt', 'a\n')
+    await expect(runChild(root, join(root, 'out.zip'), { PATH: '' })).rejects.toThrow(
+      /git is not installed or not on PATH/
+    )
+  })
+})
+
+/** Runs snapshotWorkingTree in a fresh Node process with extra environment (TZ, PATH). */
+async function runChild(
+  projectDir: string,
+  outFile: string,
+  env: Record<string, string>
+): Promise<{ hour: number }> {
+  const script = join(scratch, 'child.mts')
+  const module = new URL('src/steps/snapshot.ts', `file://${repoRoot}/`).href
+  writeFileSync(
+    script,
+    `import { snapshotWorkingTree } from ${JSON.stringify(module)}\n` +
+      'const [projectDir, outFile] = process.argv.slice(2)\n' +
+      'await snapshotWorkingTree({ projectDir, outFile })\n' +
+      'console.log(JSON.stringify({ hour: new Date(0).getHours() }))\n'
+  )
+  const { stdout } = await execFileAsync(
+    process.execPath,
+    ['--import', 'tsx', script, projectDir, outFile],
+    { cwd: repoRoot, env: { ...process.env, ...env } }
+  )
+  return JSON.parse(stdout) as { hour: number }
+}

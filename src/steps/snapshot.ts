@@ -1,0 +1,512 @@
+/**
+ * The code snapshot: `code.zip` of the Kedro project exactly as it is in the working tree, built
+ * without touching anything the user owns. The reference workflow stashed, checked out and
+ * committed to get there; here git is only ever asked to list files (`git ls-files`, which never
+ * writes) with `GIT_OPTIONAL_LOCKS=0`, and the bytes come straight from disk.
+ *
+ * What goes in (entry names relative to `projectDir`, which may be a subdirectory of the repository):
+ * - tracked files with their uncommitted changes; tracked files deleted on disk are left out;
+ * - untracked files that `.gitignore`, `.git/info/exclude` and `core.excludesFile` do not exclude;
+ * - symlinks are followed when their target is a regular file inside `projectDir` and stored as that
+ *   file. Zip symlink entries were an option (yazl takes any mode), but what unpacks the archive on
+ *   Dataproc (Hadoop's `FileUtil.unZip`, and Python's `zipfile` in the local emulator) writes such an
+ *   entry as a small file holding the target path, which would silently break the project. Links that
+ *   escape `projectDir`, dangle or point at a directory are skipped and reported in `skipped`;
+ * - submodules and nested repositories are skipped (reported): their files belong to another
+ *   repository, and following them would drag in that repository's ignored files too.
+ * Outside a git repository the directory is walked instead (everything but `.git`), same rules for
+ * symlinks.
+ *
+ * The archive is deterministic — same tree, same bytes — so its checksum can name and dedupe
+ * uploads: entries sorted by UTF-8 bytes, a fixed timestamp, permissions reduced to 0644/0755, no
+ * extra fields. Files are streamed one at a time, and the md5/crc32c that GCS reports are computed
+ * while the archive is written, so a later upload can be verified without reading it again.
+ */
+import { spawn } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { createReadStream, createWriteStream } from 'node:fs'
+import type { ReadStream, Stats } from 'node:fs'
+import { lstat, mkdir, readdir, realpath, rm, stat } from 'node:fs/promises'
+import path from 'node:path'
+import { Transform } from 'node:stream'
+import type { TransformCallback } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import { crc32c } from '@node-rs/crc32'
+import yazl from 'yazl'
+
+export interface Snapshot {
+  /** The written zip file. */
+  path: string
+  /** Number of entries in the zip. */
+  files: number
+  /** Size of the zip in bytes. */
+  bytes: number
+  /** MD5 of the zip, base64 — compare with a GCS object's `md5Hash`. */
+  md5: string
+  /** CRC32C of the zip, big-endian, base64 — compare with a GCS object's `crc32c`. */
+  crc32c: string
+  /** Paths left out on purpose, each as `path: reason` (symlinks, submodules, odd names). */
+  skipped: string[]
+}
+
+export interface SnapshotOptions {
+  projectDir: string
+  outFile: string
+}
+
+/**
+ * Extensions of formats that are already compressed: deflating them again costs time and gains
+ * nothing, so they are stored as they are.
+ */
+const COMPRESSED_EXTENSIONS = new Set([
+  '.zip',
+  '.gz',
+  '.tgz',
+  '.bz2',
+  '.tbz2',
+  '.xz',
+  '.txz',
+  '.zst',
+  '.lz4',
+  '.lzo',
+  '.br',
+  '.7z',
+  '.rar',
+  '.jar',
+  '.whl',
+  '.egg',
+  '.npz',
+  '.parquet',
+  '.orc',
+  '.snappy',
+  '.png',
+  '.jpg',
+  '.jpeg',
+  '.gif',
+  '.webp',
+  '.avif',
+  '.heic',
+  '.mp3',
+  '.mp4',
+  '.m4a',
+  '.mov',
+  '.mkv',
+  '.webm',
+  '.ogg',
+  '.flac',
+  '.woff',
+  '.woff2',
+  '.docx',
+  '.xlsx',
+  '.pptx'
+])
+
+/** How many files are stat-ed at once while collecting entries (the libuv pool has 4 threads). */
+const STAT_CONCURRENCY = 32
+
+interface Entry {
+  /** Name inside the zip: relative to projectDir, `/`-separated. */
+  name: string
+  /** File whose bytes become the entry (a followed symlink's target). */
+  source: string
+  size: number
+  executable: boolean
+  /** Device and inode of the source, to recognise the output file among the inputs. */
+  identity: string
+}
+
+type Candidate =
+  { kind: 'file'; entry: Entry } | { kind: 'skip'; reason: string } | { kind: 'gone' }
+
+/** Writes the snapshot of `projectDir` to `outFile` (overwritten) and describes it. */
+export async function snapshotWorkingTree(options: SnapshotOptions): Promise<Snapshot> {
+  const root = path.resolve(options.projectDir)
+  const outFile = path.resolve(options.outFile)
+  const rootReal = await realProjectDir(root)
+
+  const listing = await listProjectFiles(root)
+  const skipped = listing.skipped.map(s => `${s.name}: ${s.reason}`)
+  const outIdentity = await identity(outFile)
+
+  const candidates = await mapLimited(listing.names, STAT_CONCURRENCY, name =>
+    inspect(root, rootReal, name)
+  )
+  const entries: Entry[] = []
+  candidates.forEach((candidate, i) => {
+    const name = listing.names[i] as string
+    if (candidate.kind === 'skip') skipped.push(`${name}: ${candidate.reason}`)
+    if (candidate.kind !== 'file') return
+    // A previous code.zip written inside the project must not end up inside the new one.
+    if (candidate.entry.identity === outIdentity) {
+      skipped.push(`${name}: the snapshot's own output file`)
+      return
+    }
+    entries.push(candidate.entry)
+  })
+  entries.sort((a, b) => Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)))
+
+  const written = await writeZip(entries, outFile)
+  return { path: outFile, files: entries.length, ...written, skipped: skipped.sort() }
+}
+
+async function realProjectDir(root: string): Promise<string> {
+  let stats: Stats
+  try {
+    stats = await stat(root)
+  } catch (error) {
+    throw new Error(
+      `The project directory ${root} does not exist or cannot be read (${errorCode(error)}): ` +
+        'check the working-directory input and that the repository is checked out.'
+    )
+  }
+  if (!stats.isDirectory()) {
+    throw new Error(`The project directory ${root} is not a directory: check working-directory.`)
+  }
+  return realpath(root)
+}
+
+interface Listing {
+  names: string[]
+  skipped: { name: string; reason: string }[]
+}
+
+async function listProjectFiles(root: string): Promise<Listing> {
+  const inside = await insideWorkTree(root)
+  return inside ? listGitFiles(root) : walk(root)
+}
+
+/** True inside a git work tree, false outside any repository; anything else is an error. */
+async function insideWorkTree(root: string): Promise<boolean> {
+  const result = await git(root, ['rev-parse', '--is-inside-work-tree'])
+  if (result.code === 0) {
+    if (result.stdout.toString().trim() === 'true') return true
+    throw new Error(
+      `${root} is inside a git directory or a bare repository, not a working tree: ` +
+        'point working-directory at the checked-out project.'
+    )
+  }
+  // Only a plain "not a repository" may fall back to walking: any other failure (e.g. git's
+  // "dubious ownership" refusal) would otherwise silently pack ignored files such as secrets.
+  if (/not a git repository/i.test(result.stderr)) return false
+  throw new Error(
+    `git could not read the repository at ${root}: ${result.stderr.trim()}. ` +
+      'If git reports dubious ownership, run `git config --global --add safe.directory <path>` ' +
+      'in an earlier step (actions/checkout does this for its own checkout).'
+  )
+}
+
+async function listGitFiles(root: string): Promise<Listing> {
+  // -z: names come raw and NUL-separated, never C-quoted (core.quotePath only applies without it),
+  // so spaces, newlines and non-ASCII characters survive. Two listings rather than one combined `--cached --others`: with `--stage` the cached one
+  // carries each file's mode, which is how a submodule (gitlink, mode 160000) is told apart from
+  // a tracked file that was replaced by a directory on disk.
+  const cached = await gitOrThrow(root, ['ls-files', '-z', '--cached', '--stage'])
+  const others = await gitOrThrow(root, ['ls-files', '-z', '--others', '--exclude-standard'])
+  const names = new Set<string>()
+  const skipped: Listing['skipped'] = []
+  const accept = (raw: Buffer, gitlink: boolean): void => {
+    const decoded = decodeName(raw)
+    if (decoded.kind === 'skip') {
+      skipped.push({ name: decoded.name, reason: decoded.reason })
+    } else if (gitlink) {
+      skipped.push({ name: decoded.name, reason: 'git submodule, its files are not included' })
+    } else if (decoded.name.endsWith('/')) {
+      // `--others` names an untracked nested repository as a directory and does not descend.
+      skipped.push({
+        name: decoded.name.slice(0, -1),
+        reason: 'nested git repository, its files are not included'
+      })
+    } else {
+      names.add(decoded.name)
+    }
+  }
+  for (const record of splitNul(cached)) {
+    // "<mode> <object> <stage>\t<path>"; conflicted paths appear once per stage, the Set dedupes.
+    const tab = record.indexOf(0x09)
+    accept(record.subarray(tab + 1), record.subarray(0, 6).toString() === '160000')
+  }
+  for (const record of splitNul(others)) accept(record, false)
+  return { names: [...names], skipped: dedupeSkipped(skipped) }
+}
+
+function dedupeSkipped(skipped: Listing['skipped']): Listing['skipped'] {
+  const seen = new Set<string>()
+  return skipped.filter(s => !seen.has(s.name) && seen.add(s.name))
+}
+
+/** Fallback outside git: every file under root except `.git` (a stray one may hold credentials). */
+async function walk(root: string): Promise<Listing> {
+  const names: string[] = []
+  const skipped: Listing['skipped'] = []
+  const visit = async (relative: string): Promise<void> => {
+    const dirents = await readdir(path.join(root, relative), { withFileTypes: true })
+    for (const dirent of dirents) {
+      if (dirent.name === '.git') continue
+      const name = relative === '' ? dirent.name : `${relative}/${dirent.name}`
+      if (dirent.isDirectory()) {
+        await visit(name)
+      } else if (dirent.name.includes('\\')) {
+        skipped.push({ name, reason: backslashReason })
+      } else {
+        // Files, symlinks and special files alike: inspect() decides with lstat.
+        names.push(name)
+      }
+    }
+  }
+  await visit('')
+  return { names, skipped }
+}
+
+const backslashReason = 'the name contains a backslash, which zip readers take as a separator'
+
+type Decoded = { kind: 'name'; name: string } | { kind: 'skip'; name: string; reason: string }
+
+const utf8 = new TextDecoder('utf-8', { fatal: true })
+
+function decodeName(raw: Buffer): Decoded {
+  let name: string
+  try {
+    name = utf8.decode(raw)
+  } catch {
+    // Zip entry names are UTF-8; a name in another encoding cannot be stored faithfully.
+    return { kind: 'skip', name: raw.toString('latin1'), reason: 'the name is not valid UTF-8' }
+  }
+  if (name.includes('\\')) return { kind: 'skip', name, reason: backslashReason }
+  return { kind: 'name', name }
+}
+
+function splitNul(output: Buffer): Buffer[] {
+  const records: Buffer[] = []
+  let start = 0
+  for (let end = output.indexOf(0); end !== -1; end = output.indexOf(0, start)) {
+    records.push(output.subarray(start, end))
+    start = end + 1
+  }
+  return records
+}
+
+async function inspect(root: string, rootReal: string, name: string): Promise<Candidate> {
+  const diskPath = path.join(root, ...name.split('/'))
+  let stats: Stats
+  try {
+    stats = await lstat(diskPath)
+  } catch (error) {
+    // Tracked but deleted in the working tree: the snapshot is the working tree, so it is absent.
+    if (errorCode(error) === 'ENOENT' || errorCode(error) === 'ENOTDIR') return { kind: 'gone' }
+    throw fileError(name, error)
+  }
+  if (stats.isFile()) return file(name, diskPath, stats)
+  if (stats.isSymbolicLink()) return followLink(rootReal, name, diskPath)
+  if (stats.isDirectory()) {
+    // A tracked file replaced by a directory: the directory's files are listed on their own.
+    return { kind: 'gone' }
+  }
+  return { kind: 'skip', reason: 'not a regular file (socket, device or fifo)' }
+}
+
+async function followLink(rootReal: string, name: string, diskPath: string): Promise<Candidate> {
+  let target: string
+  try {
+    target = await realpath(diskPath)
+  } catch {
+    return { kind: 'skip', reason: 'broken symlink' }
+  }
+  const relative = path.relative(rootReal, target)
+  if (relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative)) {
+    return { kind: 'skip', reason: `symlink to ${target}, outside the project directory` }
+  }
+  let stats: Stats
+  try {
+    stats = await stat(target)
+  } catch (error) {
+    throw fileError(name, error)
+  }
+  if (stats.isDirectory()) return { kind: 'skip', reason: 'symlink to a directory' }
+  if (!stats.isFile()) return { kind: 'skip', reason: 'symlink to something not a regular file' }
+  return file(name, target, stats)
+}
+
+function file(name: string, source: string, stats: Stats): Candidate {
+  return {
+    kind: 'file',
+    entry: {
+      name,
+      source,
+      size: stats.size,
+      executable: (stats.mode & 0o111) !== 0,
+      identity: identityOf(stats)
+    }
+  }
+}
+
+/** Device and inode of an existing output file, so the listing can leave it out. */
+async function identity(file: string): Promise<string | undefined> {
+  try {
+    return identityOf(await stat(file))
+  } catch {
+    return undefined
+  }
+}
+
+function identityOf(stats: Stats): string {
+  return `${stats.dev}:${stats.ino}`
+}
+
+interface Written {
+  bytes: number
+  md5: string
+  crc32c: string
+}
+
+async function writeZip(entries: Entry[], outFile: string): Promise<Written> {
+  const zip = new yazl.ZipFile()
+  const hasher = new HashingStream()
+  // yazl encodes the DOS date from the Date's *local* fields, so this Date is built in local time
+  // to give the same fields (1980-01-01 00:00:00, the DOS epoch) in every time zone. The
+  // universal-timestamp extra field (UTC seconds) would differ per zone, hence forceDosTimestamp.
+  const mtime = new Date(1980, 0, 1, 0, 0, 0)
+  // yazl reads one entry at a time; this is the one in flight, to name it in errors and to close
+  // it if the snapshot fails.
+  let current: { name: string; stream: ReadStream } | undefined
+  zip.on('error', (error: unknown) => hasher.destroy(fileError(current?.name ?? 'a file', error)))
+  for (const entry of entries) {
+    const options = {
+      mtime,
+      forceDosTimestamp: true,
+      mode: entry.executable ? 0o100755 : 0o100644,
+      compress: !COMPRESSED_EXTENSIONS.has(path.extname(entry.name).toLowerCase()),
+      // yazl checks the bytes it read against this size: a file that changes while being
+      // archived fails the snapshot instead of producing a torn one.
+      size: entry.size
+    }
+    // Opened only when yazl reaches the entry: one file descriptor at a time, however many files.
+    zip.addReadStreamLazy(entry.name, options, callback => {
+      const stream = createReadStream(entry.source)
+      current = { name: entry.name, stream }
+      stream.on('error', error => hasher.destroy(fileError(entry.name, error)))
+      callback(null, stream)
+    })
+  }
+  zip.end()
+  await mkdir(path.dirname(outFile), { recursive: true })
+  try {
+    await pipeline(zip.outputStream, hasher, createWriteStream(outFile))
+  } catch (error) {
+    current?.stream.destroy()
+    await rm(outFile, { force: true })
+    throw error
+  }
+  return hasher.result()
+}
+
+/** Passes the zip through while computing what GCS will report for the uploaded object. */
+class HashingStream extends Transform {
+  private readonly md5 = createHash('md5')
+  private crc = 0
+  private bytes = 0
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.md5.update(chunk)
+    this.crc = crc32c(chunk, this.crc)
+    this.bytes += chunk.length
+    callback(null, chunk)
+  }
+
+  result(): Written {
+    const crc = Buffer.alloc(4)
+    crc.writeUInt32BE(this.crc >>> 0)
+    return { bytes: this.bytes, md5: this.md5.digest('base64'), crc32c: crc.toString('base64') }
+  }
+}
+
+async function mapLimited<T, R>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T) => Promise<R>
+): Promise<R[]> {
+  const results = new Array<R>(items.length)
+  let next = 0
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++
+      results[index] = await task(items[index] as T)
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
+  return results
+}
+
+interface GitResult {
+  code: number
+  stdout: Buffer
+  stderr: string
+}
+
+function git(cwd: string, args: string[]): Promise<GitResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', args, {
+      cwd,
+      // Keeps even read-only commands from refreshing and rewriting .git/index behind the user.
+      env: { ...process.env, GIT_OPTIONAL_LOCKS: '0' },
+      stdio: ['ignore', 'pipe', 'pipe']
+    })
+    const stdout: Buffer[] = []
+    const stderr: Buffer[] = []
+    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk))
+    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk))
+    child.on('error', error => {
+      reject(
+        errorCode(error) === 'ENOENT'
+          ? new Error(
+              'git is not installed or not on PATH: the code snapshot needs it to honour ' +
+                '.gitignore. Install git on the runner (GitHub-hosted runners have it).'
+            )
+          : error
+      )
+    })
+    child.on('close', code => {
+      resolve({
+        code: code ?? 1,
+        stdout: Buffer.concat(stdout),
+        stderr: Buffer.concat(stderr).toString()
+      })
+    })
+  })
+}
+
+async function gitOrThrow(cwd: string, args: string[]): Promise<Buffer> {
+  const result = await git(cwd, args)
+  if (result.code !== 0) {
+    throw new Error(`git ${args.join(' ')} failed in ${cwd}: ${result.stderr.trim()}`)
+  }
+  return result.stdout
+}
+
+function fileError(name: string, error: unknown): Error {
+  const code = errorCode(error)
+  const message = error instanceof Error ? error.message : String(error)
+  if (code === 'ENOENT') {
+    return new Error(
+      `${name} vanished while the code snapshot was being written: something is changing the ` +
+        'working tree during the run. Let earlier steps finish before this one, then retry.'
+    )
+  }
+  if (/unexpected number of bytes/.test(message)) {
+    return new Error(
+      `${name} changed size while the code snapshot was being written: something is writing ` +
+        'to the working tree during the run. Let earlier steps finish before this one, then retry.'
+    )
+  }
+  if (code === 'EACCES' || code === 'EPERM') {
+    return new Error(`${name} cannot be read (${code}): fix its permissions or .gitignore it.`)
+  }
+  return new Error(`Could not add ${name} to the code snapshot: ${message}`)
+}
+
+function errorCode(error: unknown): string | undefined {
+  if (typeof error === 'object' && error !== null && 'code' in error) {
+    const code: unknown = error.code
+    return typeof code === 'string' ? code : undefined
+  }
+  return undefined
+}
