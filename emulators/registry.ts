@@ -1,0 +1,141 @@
+import { mkdir, rm, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import {
+  findExecutable,
+  freePort,
+  MissingPackageError,
+  spawnLogged,
+  stopChild,
+  SYSTEM_DIRS,
+  tailFile,
+  waitUntilReady
+} from './proc.js'
+
+/**
+ * A real OCI registry (Debian `docker-registry`, the CNCF distribution 2.8 server) on loopback,
+ * storing blobs under the state directory. Docker treats every 127.0.0.0/8 registry as insecure
+ * (plain HTTP, no TLS), so `docker push 127.0.0.1:PORT/name:tag` works without daemon configuration.
+ */
+export interface Registry {
+  /** `127.0.0.1:PORT`, the prefix of image references. */
+  address: string
+  /** `http://127.0.0.1:PORT`, for the HTTP API. */
+  url: string
+  pid: number
+  close(): Promise<void>
+}
+
+export interface RegistryOptions {
+  stateDir: string
+  /** Fixed port; default a free one. */
+  port?: number
+  startTimeoutMs?: number
+}
+
+const HOST = '127.0.0.1'
+
+/** The manifest media types a client must accept to be given a manifest's canonical digest. */
+export const MANIFEST_ACCEPT = [
+  'application/vnd.oci.image.index.v1+json',
+  'application/vnd.oci.image.manifest.v1+json',
+  'application/vnd.docker.distribution.manifest.list.v2+json',
+  'application/vnd.docker.distribution.manifest.v2+json'
+].join(', ')
+
+export async function startRegistry(options: RegistryOptions): Promise<Registry> {
+  const binary = await findExecutable('docker-registry', SYSTEM_DIRS)
+  if (!binary)
+    throw new MissingPackageError('docker-registry', 'the OCI registry (docker-registry)')
+  const dir = join(options.stateDir, 'registry')
+  const logDir = join(options.stateDir, 'logs')
+  await mkdir(join(dir, 'data'), { recursive: true })
+  await mkdir(logDir, { recursive: true })
+  const logFile = join(logDir, 'registry.log')
+  const configFile = join(dir, 'config.yml')
+  // REGISTRY_* variables override the config file; one left in the environment (say a
+  // REGISTRY_HTTP_ADDR from another setup) must not move this registry off loopback.
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => !key.startsWith('REGISTRY_'))
+  )
+
+  // A free port can be taken between choosing it and the registry binding it; then the registry
+  // exits with "address already in use" and another port is tried.
+  const attempts = options.port === undefined ? 3 : 1
+  for (let attempt = 1; ; attempt++) {
+    const port = options.port ?? (await freePort(HOST))
+    // JSON strings are valid YAML scalars, so paths with any characters stay intact.
+    const config = [
+      'version: 0.1',
+      'log:',
+      '  level: info',
+      '  formatter: text',
+      'storage:',
+      '  filesystem:',
+      `    rootdirectory: ${JSON.stringify(join(dir, 'data'))}`,
+      '  delete:',
+      '    enabled: true',
+      'http:',
+      `  addr: ${JSON.stringify(`${HOST}:${port}`)}`,
+      ''
+    ].join('\n')
+    await writeFile(configFile, config)
+    const child = spawnLogged(binary, ['serve', configFile], logFile, env)
+    const url = `http://${HOST}:${port}`
+    try {
+      await waitUntilReady(
+        'docker-registry',
+        child,
+        logFile,
+        async () => {
+          const response = await fetch(`${url}/v2/`)
+          await response.arrayBuffer()
+          return (
+            response.status === 200 &&
+            response.headers.get('docker-distribution-api-version') === 'registry/2.0'
+          )
+        },
+        options.startTimeoutMs ?? 15000
+      )
+    } catch (error) {
+      if (attempt < attempts && (await tailFile(logFile, 3)).includes('address already in use')) {
+        continue
+      }
+      throw error
+    }
+    const pid = child.pid ?? 0
+    // A pid file lets operators and tests check that the registry is gone after the stack stops.
+    const pidFile = join(options.stateDir, 'registry.pid')
+    await writeFile(pidFile, `${pid}\n`)
+    return {
+      address: `${HOST}:${port}`,
+      url,
+      pid,
+      close: async () => {
+        await stopChild(child, 5000)
+        await rm(pidFile, { force: true })
+      }
+    }
+  }
+}
+
+/**
+ * The digest of a manifest as the registry reports it (`Docker-Content-Digest` of a HEAD), or null
+ * when the repository or reference does not exist. `registry` is `host:port`.
+ */
+export async function manifestDigest(
+  registry: string,
+  repository: string,
+  reference: string
+): Promise<string | null> {
+  const response = await fetch(`http://${registry}/v2/${repository}/manifests/${reference}`, {
+    method: 'HEAD',
+    headers: { accept: MANIFEST_ACCEPT }
+  })
+  if (response.status === 404) return null
+  if (!response.ok) {
+    throw new Error(`HEAD manifest ${repository}:${reference} answered ${response.status}`)
+  }
+  const digest = response.headers.get('docker-content-digest')
+  if (!digest) throw new Error(`HEAD manifest ${repository}:${reference}: no Docker-Content-Digest`)
+  return digest
+}

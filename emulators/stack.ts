@@ -1,0 +1,150 @@
+import { mkdir, mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { startDataprocEmulator, type DataprocEmulator } from './dataproc/server.js'
+import { startDockerDaemon, type DockerDaemon } from './docker.js'
+import { startGcsEmulator, type GcsEmulator } from './gcs/server.js'
+import { startRegistry, type Registry } from './registry.js'
+
+/**
+ * The local stack: the GCS and Dataproc emulators, and (where Debian's docker.io and
+ * docker-registry are installed) a private Docker daemon and OCI registry. Every instance has its
+ * own state directory and free ports, so stacks started side by side never see each other.
+ */
+
+/** 'auto': start Docker and the registry when installed, else report why not; 'required': fail. */
+export type DockerMode = 'auto' | 'required' | 'off'
+
+export interface StackOptions {
+  /** Kept on stop. Default: a fresh temporary directory, removed on stop. */
+  stateDir?: string
+  docker?: DockerMode
+  /** Host of the emulators; default 127.0.0.1. The registry and daemon are loopback only. */
+  host?: string
+  storagePort?: number
+  dataprocGrpcPort?: number
+  dataprocRestPort?: number
+  registryPort?: number
+  pendingMs?: number
+  teardownMs?: number
+  python?: string
+  outputRolloverBytes?: number
+}
+
+export interface Stack {
+  /** GCS JSON API base URL, e.g. http://127.0.0.1:40123 (for STORAGE_EMULATOR_HOST). */
+  storage: string
+  /** Dataproc gRPC endpoint host:port (for DATAPROC_EMULATOR_HOST). */
+  dataproc: string
+  /** Dataproc REST base URL (for gcloud's api_endpoint_overrides/dataproc). */
+  dataprocRest: string
+  /** host:port of the OCI registry, or null. */
+  registry: string | null
+  /** unix:///…/docker.sock of the private Docker daemon, or null. */
+  dockerHost: string | null
+  /** One line: why dockerHost or registry is null. */
+  dockerUnavailable?: string
+  stateDir: string
+  gcs: GcsEmulator
+  dataprocEmulator: DataprocEmulator
+  stop(): Promise<void>
+}
+
+/** What `npm run stack` prints after READY, and what scripts read. */
+export function endpoints(stack: Stack): {
+  storage: string
+  dataproc: string
+  dataprocRest: string
+  registry: string | null
+  dockerHost: string | null
+} {
+  const { storage, dataproc, dataprocRest, registry, dockerHost } = stack
+  return { storage, dataproc, dataprocRest, registry, dockerHost }
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const mode = options.docker ?? 'auto'
+  const temporary = options.stateDir === undefined
+  // Short by design: the Docker daemon's unix sockets live under it (108-byte path limit).
+  const stateDir = temporary
+    ? await mkdtemp(join(tmpdir(), 'kda-stack-'))
+    : resolve(options.stateDir ?? '')
+  await mkdir(stateDir, { recursive: true })
+
+  // Everything started so far, stopped in reverse order when a later start fails or on stop().
+  const closers: (() => Promise<void>)[] = []
+  // Reverse order matters: the Dataproc emulator writes driver output to GCS until it closes.
+  const stopAll = async (): Promise<void> => {
+    const failures: string[] = []
+    for (const close of closers.splice(0).reverse()) {
+      await close().catch((error: unknown) => failures.push(String(error)))
+    }
+    if (temporary) await rm(stateDir, { recursive: true, force: true })
+    if (failures.length > 0) throw new Error(`stopping the stack: ${failures.join('; ')}`)
+  }
+
+  try {
+    const host = options.host ?? '127.0.0.1'
+    const gcs = await startGcsEmulator({
+      dataDir: join(stateDir, 'gcs'),
+      host,
+      port: options.storagePort
+    })
+    closers.push(() => gcs.close())
+    const dataprocEmulator = await startDataprocEmulator({
+      dataDir: join(stateDir, 'dataproc'),
+      storageUrl: gcs.url,
+      host,
+      grpcPort: options.dataprocGrpcPort,
+      restPort: options.dataprocRestPort,
+      pendingMs: options.pendingMs,
+      teardownMs: options.teardownMs,
+      python: options.python,
+      outputRolloverBytes: options.outputRolloverBytes
+    })
+    closers.push(() => dataprocEmulator.close())
+
+    let registry: Registry | null = null
+    let daemon: DockerDaemon | null = null
+    let dockerUnavailable: string | undefined
+    if (mode === 'off') {
+      dockerUnavailable = 'Docker and the registry are turned off'
+    } else {
+      const [registryResult, daemonResult] = await Promise.allSettled([
+        startRegistry({ stateDir, port: options.registryPort }),
+        startDockerDaemon({ stateDir })
+      ])
+      if (registryResult.status === 'fulfilled') {
+        registry = registryResult.value
+        closers.push(registryResult.value.close)
+      }
+      if (daemonResult.status === 'fulfilled') {
+        daemon = daemonResult.value
+        closers.push(daemonResult.value.close)
+      }
+      const reasons = [registryResult, daemonResult].flatMap(r =>
+        r.status === 'rejected' ? [(r.reason as Error).message ?? String(r.reason)] : []
+      )
+      if (reasons.length > 0) {
+        if (mode === 'required') throw new Error(`docker: 'required', but ${reasons.join('; ')}`)
+        dockerUnavailable = reasons.map(reason => reason.split('\n')[0]).join('; ')
+      }
+    }
+
+    return {
+      storage: gcs.url,
+      dataproc: dataprocEmulator.grpcAddress,
+      dataprocRest: dataprocEmulator.restUrl,
+      registry: registry?.address ?? null,
+      dockerHost: daemon?.host ?? null,
+      dockerUnavailable,
+      stateDir,
+      gcs,
+      dataprocEmulator,
+      stop: stopAll
+    }
+  } catch (error) {
+    await stopAll().catch(() => undefined)
+    throw error
+  }
+}

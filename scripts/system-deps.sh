@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the local stack needs (emulators/stack.ts): a Docker daemon
+# (docker.io), an OCI registry (docker-registry) and a static busybox for the offline base image
+# (busybox-static). Idempotent: when everything is there it only asks dpkg, which takes
+# milliseconds. As root it installs what is missing; otherwise it names the packages and fails.
+# Called by `npm test`, `npm run demo` and .ci/run.
+set -euo pipefail
+
+if ! command -v python3 >/dev/null 2>&1; then
+  echo "system-deps: python3 is missing (the Dataproc emulator runs drivers with it): install python3" >&2
+  exit 1
+fi
+
+installed() {
+  if command -v dpkg-query >/dev/null 2>&1; then
+    [ "$(dpkg-query -W -f='${db:Status-Abbrev}' "$1" 2>/dev/null)" = "ii " ]
+  else
+    # Not Debian: accept the programs the package would provide, wherever they came from.
+    case "$1" in
+      docker.io) command -v dockerd >/dev/null 2>&1 && command -v docker >/dev/null 2>&1 ;;
+      docker-registry) command -v docker-registry >/dev/null 2>&1 ;;
+      busybox-static) command -v busybox >/dev/null 2>&1 ;;
+    esac
+  fi
+}
+
+missing=()
+for package in docker.io docker-registry busybox-static; do
+  installed "$package" || missing+=("$package")
+done
+[ "${#missing[@]}" -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+  echo "system-deps: missing Debian packages: ${missing[*]}" >&2
+  echo "system-deps: install them as root: apt-get update && apt-get install -y ${missing[*]}" >&2
+  exit 1
+fi
+
+echo "system-deps: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >&2
+# busybox-static replaces the dynamically linked busybox package if that one is installed.
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
