@@ -1,6 +1,9 @@
+import { execFile } from 'node:child_process'
 import { mkdir, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
 import { startDataprocEmulator, type DataprocEmulator } from './dataproc/server.js'
 import { startDockerDaemon, type DockerDaemon } from './docker.js'
 import { startGcsEmulator, type GcsEmulator } from './gcs/server.js'
@@ -45,6 +48,8 @@ export interface Stack {
   /** One line: why dockerHost or registry is null. */
   dockerUnavailable?: string
   stateDir: string
+  /** What `python -m kedro` runs in the drivers: the real Kedro, or the labelled stand-in. */
+  kedro: 'installed' | 'stand-in'
   gcs: GcsEmulator
   dataprocEmulator: DataprocEmulator
   stop(): Promise<void>
@@ -60,6 +65,18 @@ export function endpoints(stack: Stack): {
 } {
   const { storage, dataproc, dataprocRest, registry, dockerHost } = stack
   return { storage, dataproc, dataprocRest, registry, dockerHost }
+}
+
+/** Put on the drivers' PYTHONPATH when Kedro cannot be imported (it cannot be installed here). */
+const KEDRO_STANDIN = fileURLToPath(new URL('./kedro-standin', import.meta.url))
+
+async function kedroImportable(python: string): Promise<boolean> {
+  try {
+    await promisify(execFile)(python, ['-c', 'import kedro'])
+    return true
+  } catch {
+    return false
+  }
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -85,6 +102,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
   try {
     const host = options.host ?? '127.0.0.1'
+    const kedro = (await kedroImportable(options.python ?? 'python3')) ? 'installed' : 'stand-in'
     const gcs = await startGcsEmulator({
       dataDir: join(stateDir, 'gcs'),
       host,
@@ -100,6 +118,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       pendingMs: options.pendingMs,
       teardownMs: options.teardownMs,
       python: options.python,
+      extraPythonPath: kedro === 'stand-in' ? [KEDRO_STANDIN] : [],
       outputRolloverBytes: options.outputRolloverBytes
     })
     closers.push(() => dataprocEmulator.close())
@@ -139,6 +158,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       dockerHost: daemon?.host ?? null,
       dockerUnavailable,
       stateDir,
+      kedro,
       gcs,
       dataprocEmulator,
       stop: stopAll

@@ -1,0 +1,180 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { copyFile, mkdir, writeFile } from 'node:fs/promises'
+import { basename, delimiter, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { extractArchive } from './archive.js'
+import { OutputSeries } from './output-series.js'
+import type { StorageClient } from './storage-http.js'
+import type { PySparkBatch } from './types.js'
+
+/**
+ * Runs a PySpark batch's driver for real: stages the main file, Python files, files and archives
+ * into a fresh working directory, runs the main file with the host Python (an argv list, never a
+ * shell), and streams its interleaved stdout and stderr into the driver output series.
+ */
+
+export interface DriverOptions {
+  workDir: string
+  storage: StorageClient
+  python: string
+  outputUri: string
+  rolloverBytes: number
+  flushMs: number
+  /** `spark.dataproc.driverEnv.NAME` properties, already reduced to NAME → value. */
+  driverEnv: Record<string, string>
+  /** Appended to the driver's PYTHONPATH: the stand-ins a Dataproc image would provide. */
+  extraPythonPath: string[]
+}
+
+export interface DriverResult {
+  outcome: 'succeeded' | 'failed' | 'cancelled'
+  /** Why it failed (the last line of output, e.g. the exception), for "Job failed with message [...]". */
+  detail?: string
+}
+
+export interface DriverRun {
+  result: Promise<DriverResult>
+  cancel(): void
+}
+
+const KILL_GRACE_MS = 2000
+const TAIL_BYTES = 8192
+/**
+ * Runs before the main file, in the driver's own process: points stderr at stdout's pipe, then
+ * execs Python on the main file and its arguments. One pipe keeps stdout and stderr in the order
+ * they were written, as in the service's driver output (two pipes race in the reader).
+ */
+const MERGE_STDERR =
+  'import os, sys; os.dup2(1, 2); os.execv(sys.executable, [sys.executable] + sys.argv[1:])'
+
+export function startDriver(job: PySparkBatch, options: DriverOptions): DriverRun {
+  let cancelled = false
+  let child: ChildProcess | undefined
+  const cancel = (): void => {
+    cancelled = true
+    if (child?.pid === undefined || child.exitCode !== null || child.signalCode !== null) return
+    const pid = child.pid
+    // The driver leads its own process group (detached), so its children die with it.
+    signalGroup(pid, 'SIGTERM')
+    setTimeout(() => signalGroup(pid, 'SIGKILL'), KILL_GRACE_MS).unref()
+  }
+  const output = new OutputSeries(
+    options.storage,
+    options.outputUri,
+    options.rolloverBytes,
+    options.flushMs
+  )
+  const run = async (): Promise<DriverResult> => {
+    let staged: Staged
+    try {
+      staged = await stage(job, options)
+    } catch (error) {
+      output.write(Buffer.from(`${(error as Error).message}\n`))
+      return { outcome: 'failed', detail: (error as Error).message }
+    }
+    if (cancelled) return { outcome: 'cancelled' }
+    const process_ = spawn(options.python, ['-c', MERGE_STDERR, staged.main, ...(job.args ?? [])], {
+      cwd: options.workDir,
+      env: driverEnvironment(options, staged.pythonPath),
+      detached: true,
+      stdio: ['ignore', 'pipe', 'ignore']
+    })
+    child = process_
+    let tail = ''
+    process_.stdout.on('data', (chunk: Buffer) => {
+      output.write(chunk)
+      tail = (tail + chunk.toString('utf8')).slice(-TAIL_BYTES)
+    })
+    const exit = await new Promise<{ code: number | null; signal: string | null; error?: Error }>(
+      resolve => {
+        process_.on('error', error => resolve({ code: null, signal: null, error }))
+        process_.on('close', (code, signal) => resolve({ code, signal }))
+      }
+    )
+    if (cancelled) return { outcome: 'cancelled' }
+    if (exit.code === 0) return { outcome: 'succeeded' }
+    if (exit.error)
+      return { outcome: 'failed', detail: `Cannot start ${options.python}: ${exit.error.message}` }
+    const lastLine = tail.trim().split('\n').pop()?.trim()
+    const status = exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code}`
+    return {
+      outcome: 'failed',
+      detail: lastLine ? `${lastLine} (driver ${status})` : `Driver ${status}`
+    }
+  }
+  const result = run().then(async outcome => {
+    // The end marker goes out before the batch turns terminal, so a reader that sees the terminal
+    // state and reads on finds the whole output.
+    await output.close().catch(() => undefined)
+    return outcome
+  })
+  return { result, cancel }
+}
+
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal)
+  } catch {
+    // Already gone.
+  }
+}
+
+function driverEnvironment(options: DriverOptions, pythonPath: string[]): NodeJS.ProcessEnv {
+  const inherited = process.env.PYTHONPATH ? [process.env.PYTHONPATH] : []
+  return {
+    // Unbuffered, so output reaches the series as it is printed and stdout/stderr keep their order.
+    PYTHONUNBUFFERED: '1',
+    ...process.env,
+    ...options.driverEnv,
+    PYTHONPATH: [...pythonPath, ...inherited, ...options.extraPythonPath].join(delimiter)
+  }
+}
+
+interface Staged {
+  main: string
+  pythonPath: string[]
+}
+
+/** Splits `uri#alias`; the alias defaults to the file name. */
+function splitAlias(uri: string): { uri: string; name: string } {
+  const hash = uri.indexOf('#')
+  const bare = hash < 0 ? uri : uri.slice(0, hash)
+  const alias = hash < 0 ? '' : uri.slice(hash + 1)
+  return { uri: bare, name: alias || basename(bare) }
+}
+
+async function fetchTo(uri: string, target: string, storage: StorageClient): Promise<void> {
+  if (uri.startsWith('gs://')) {
+    await writeFile(target, await storage.download(uri))
+  } else if (uri.startsWith('file://')) {
+    await copyFile(fileURLToPath(uri), target).catch((error: NodeJS.ErrnoException) => {
+      throw new Error(error.code === 'ENOENT' ? `File not found: ${uri}` : error.message)
+    })
+  } else {
+    throw new Error(`Unsupported URI scheme: ${uri} (expected gs:// or file://)`)
+  }
+}
+
+async function stage(job: PySparkBatch, options: DriverOptions): Promise<Staged> {
+  const { workDir, storage } = options
+  await mkdir(workDir, { recursive: true })
+  const main = join(workDir, basename(job.mainPythonFileUri ?? 'main.py'))
+  await fetchTo(job.mainPythonFileUri ?? '', main, storage)
+  const pythonPath = [workDir]
+  for (const uri of job.pythonFileUris ?? []) {
+    const target = join(workDir, basename(uri))
+    await fetchTo(uri, target, storage)
+    if (!uri.endsWith('.py')) pythonPath.push(target)
+  }
+  for (const entry of (job.fileUris ?? []).map(splitAlias)) {
+    await fetchTo(entry.uri, join(workDir, entry.name), storage)
+  }
+  const downloads = join(workDir, '.archives')
+  await mkdir(downloads, { recursive: true })
+  for (const entry of (job.archiveUris ?? []).map(splitAlias)) {
+    const file = join(downloads, basename(entry.uri))
+    await fetchTo(entry.uri, file, storage)
+    await extractArchive(file, join(workDir, entry.name))
+  }
+  return { main, pythonPath }
+}

@@ -1,0 +1,348 @@
+import { randomUUID } from 'node:crypto'
+import { userInfo } from 'node:os'
+import { join } from 'node:path'
+import { status as GrpcStatus } from '@grpc/grpc-js'
+import { startDriver, type DriverResult, type DriverRun } from './driver.js'
+import { ApiError } from './errors.js'
+import { listPage, matchesFilter, sortBatches } from './list.js'
+import { TYPE_BATCH, TYPE_BATCH_METADATA } from './protos.js'
+import type { StorageClient } from './storage-http.js'
+import {
+  TERMINAL_STATES,
+  timestamp,
+  type Batch,
+  type BatchState,
+  type CreateBatchRequest,
+  type ListBatchesRequest,
+  type ListOperationsRequest,
+  type Operation,
+  type PackAny,
+  type Status
+} from './types.js'
+import { parseParent, validateBatch, validateIds } from './validate.js'
+
+/**
+ * One store behind both transports: batches, their long-running operations, request-id
+ * idempotency, and the lifecycle PENDING → RUNNING → SUCCEEDED | FAILED (CANCELLING → CANCELLED),
+ * driven by timers and the real driver process.
+ */
+
+export interface StoreOptions {
+  dataDir: string
+  storage: StorageClient
+  pendingMs: number
+  teardownMs: number
+  python: string
+  extraPythonPath: string[]
+  rolloverBytes: number
+  flushMs: number
+}
+
+interface BatchRecord {
+  batch: Batch
+  project: string
+  location: string
+  requestId?: string
+  operationName: string
+  runStartMs?: number
+  driver?: DriverRun
+}
+
+interface OperationRecord {
+  name: string
+  batchName: string
+  createTime: number
+  doneTime?: number
+  error?: Status
+  /** The batch as it was when the operation finished (the record may be deleted later). */
+  finalBatch?: Batch
+}
+
+const DEFAULT_RUNTIME_VERSION = '2.2'
+const DEFAULT_PAGE_SIZE = 100
+const DRIVER_ENV_PREFIX = 'spark.dataproc.driverEnv.'
+
+export class Store {
+  private readonly batches = new Map<string, BatchRecord>()
+  private readonly operations = new Map<string, OperationRecord>()
+  private readonly byRequestId = new Map<string, string>()
+  private readonly timers = new Set<NodeJS.Timeout>()
+  private readonly creator = `${userInfo().username}@localhost`
+  private closed = false
+
+  constructor(private readonly options: StoreOptions) {}
+
+  createBatch(request: CreateBatchRequest): string {
+    const { project, location } = parseParent(request.parent)
+    validateIds(request)
+    const requestKey = request.requestId ? `${request.parent}/${request.requestId}` : undefined
+    const earlier = requestKey ? this.byRequestId.get(requestKey) : undefined
+    if (earlier) return earlier
+    validateBatch(request.batch)
+    const batchId = request.batchId || randomUUID()
+    const name = `${request.parent}/batches/${batchId}`
+    if (this.batches.has(name)) {
+      throw new ApiError(GrpcStatus.ALREADY_EXISTS, `Batch ${name} already exists.`)
+    }
+    const now = Date.now()
+    const uuid = randomUUID()
+    const operationName = `projects/${project}/regions/${location}/operations/${randomUUID()}`
+    const batch: Batch = {
+      ...request.batch,
+      name,
+      uuid,
+      createTime: timestamp(now),
+      runtimeConfig: {
+        ...request.batch.runtimeConfig,
+        version: request.batch.runtimeConfig?.version || DEFAULT_RUNTIME_VERSION
+      },
+      state: 'PENDING',
+      stateMessage: undefined,
+      stateTime: timestamp(now),
+      creator: this.creator,
+      operation: operationName,
+      stateHistory: []
+    }
+    const record: BatchRecord = { batch, project, location, requestId: requestKey, operationName }
+    this.batches.set(name, record)
+    this.operations.set(operationName, { name: operationName, batchName: name, createTime: now })
+    if (requestKey) this.byRequestId.set(requestKey, operationName)
+    this.later(this.options.pendingMs, () => void this.run(record))
+    return operationName
+  }
+
+  getBatch(name: string): Batch {
+    return this.record(name).batch
+  }
+
+  listBatches(request: ListBatchesRequest): { batches: Batch[]; nextPageToken: string } {
+    parseParent(request.parent)
+    const prefix = `${request.parent}/batches/`
+    const matching = [...this.batches.values()]
+      .map(record => record.batch)
+      .filter(batch => batch.name?.startsWith(prefix) && matchesFilter(batch, request.filter ?? ''))
+    const page = listPage(sortBatches(matching, request.orderBy ?? ''), request, DEFAULT_PAGE_SIZE)
+    return { batches: page.items, nextPageToken: page.nextPageToken }
+  }
+
+  deleteBatch(name: string): void {
+    const record = this.record(name)
+    const state = record.batch.state ?? 'STATE_UNSPECIFIED'
+    if (!TERMINAL_STATES.includes(state)) {
+      throw new ApiError(
+        GrpcStatus.FAILED_PRECONDITION,
+        `Batch ${name} is in state ${state} and cannot be deleted; cancel it and wait for it to finish first.`
+      )
+    }
+    this.batches.delete(name)
+    if (record.requestId) this.byRequestId.delete(record.requestId)
+  }
+
+  /** The operation as a google.longrunning.Operation message, its Any fields packed by the caller. */
+  getOperation(name: string, pack: PackAny): Operation {
+    return this.operationMessage(this.operationRecord(name), pack)
+  }
+
+  listOperations(
+    request: ListOperationsRequest,
+    pack: PackAny
+  ): { operations: Operation[]; nextPageToken: string } {
+    const prefix = `${request.name ?? ''}/`
+    const matching = [...this.operations.values()]
+      .filter(operation => operation.name.startsWith(prefix))
+      .sort((a, b) => b.createTime - a.createTime)
+    const page = listPage(matching, request, DEFAULT_PAGE_SIZE)
+    return {
+      operations: page.items.map(op => this.operationMessage(op, pack)),
+      nextPageToken: page.nextPageToken
+    }
+  }
+
+  deleteOperation(name: string): void {
+    this.operationRecord(name)
+    this.operations.delete(name)
+  }
+
+  cancelOperation(name: string): void {
+    const operation = this.operationRecord(name)
+    const record = this.batches.get(operation.batchName)
+    const state = record?.batch.state ?? 'STATE_UNSPECIFIED'
+    if (!record || operation.doneTime !== undefined || TERMINAL_STATES.includes(state)) {
+      throw new ApiError(
+        GrpcStatus.FAILED_PRECONDITION,
+        `Cannot cancel batch ${operation.batchName} in state ${state}: the batch has already finished.`
+      )
+    }
+    if (state === 'CANCELLING') return
+    this.transition(record, 'CANCELLING')
+    if (record.driver) {
+      record.driver.cancel()
+    } else {
+      // Still pending: nothing runs yet, so the cancellation completes after teardown alone.
+      this.later(this.options.teardownMs, () => this.finish(record, { outcome: 'cancelled' }))
+    }
+  }
+
+  /** Stops all timers and drivers; used when the emulator shuts down. */
+  async close(): Promise<void> {
+    this.closed = true
+    for (const timer of this.timers) clearTimeout(timer)
+    this.timers.clear()
+    const running = [...this.batches.values()].flatMap(record =>
+      record.driver ? [record.driver] : []
+    )
+    for (const driver of running) driver.cancel()
+    await Promise.all(running.map(driver => driver.result))
+  }
+
+  private record(name: string): BatchRecord {
+    const record = this.batches.get(name)
+    if (!record) throw new ApiError(GrpcStatus.NOT_FOUND, `Not found: Batch ${name}`)
+    return record
+  }
+
+  private operationRecord(name: string): OperationRecord {
+    const operation = this.operations.get(name)
+    if (!operation) throw new ApiError(GrpcStatus.NOT_FOUND, `Operation not found: ${name}`)
+    return operation
+  }
+
+  private later(ms: number, action: () => void): void {
+    if (this.closed) return
+    const timer = setTimeout(() => {
+      this.timers.delete(timer)
+      action()
+    }, ms)
+    this.timers.add(timer)
+  }
+
+  private transition(record: BatchRecord, state: BatchState, stateMessage?: string): void {
+    const { batch } = record
+    if (batch.state) {
+      batch.stateHistory = [
+        ...(batch.stateHistory ?? []),
+        {
+          state: batch.state,
+          ...(batch.stateMessage ? { stateMessage: batch.stateMessage } : {}),
+          stateStartTime: batch.stateTime ?? timestamp(Date.now())
+        }
+      ]
+    }
+    batch.state = state
+    batch.stateMessage = stateMessage
+    batch.stateTime = timestamp(Date.now())
+  }
+
+  private async run(record: BatchRecord): Promise<void> {
+    if (record.batch.state !== 'PENDING' || this.closed) return
+    const { batch } = record
+    const bucket =
+      batch.environmentConfig?.executionConfig?.stagingBucket ||
+      `dataproc-staging-${record.location}-emulator`.toLowerCase()
+    const uuid = batch.uuid ?? ''
+    const outputUri = `gs://${bucket}/google-cloud-dataproc-metainfo/${uuid}/jobs/srvls-batch-${uuid}/driveroutput`
+    batch.runtimeInfo = { ...batch.runtimeInfo, outputUri }
+    record.runStartMs = Date.now()
+    this.transition(record, 'RUNNING')
+    if (!batch.pysparkBatch) {
+      this.later(this.options.teardownMs, () =>
+        this.finish(record, {
+          outcome: 'failed',
+          detail: 'The emulator runs only PySpark batches.'
+        })
+      )
+      return
+    }
+    try {
+      await this.options.storage.ensureBucket(bucket, record.project)
+    } catch (error) {
+      this.later(this.options.teardownMs, () =>
+        this.finish(record, { outcome: 'failed', detail: (error as Error).message })
+      )
+      return
+    }
+    // Cancelled while the bucket was being prepared: the cancellation already finishes the batch.
+    if (batch.state !== 'RUNNING') return
+    const properties = batch.runtimeConfig?.properties ?? {}
+    const driverEnv = Object.fromEntries(
+      Object.entries(properties)
+        .filter(([key]) => key.startsWith(DRIVER_ENV_PREFIX))
+        .map(([key, value]) => [key.slice(DRIVER_ENV_PREFIX.length), value])
+    )
+    record.driver = startDriver(batch.pysparkBatch, {
+      workDir: join(this.options.dataDir, 'batches', uuid),
+      storage: this.options.storage,
+      python: this.options.python,
+      outputUri,
+      rolloverBytes: this.options.rolloverBytes,
+      flushMs: this.options.flushMs,
+      driverEnv,
+      extraPythonPath: this.options.extraPythonPath
+    })
+    const result = await record.driver.result
+    this.later(this.options.teardownMs, () => this.finish(record, result))
+  }
+
+  private finish(record: BatchRecord, result: DriverResult): void {
+    const { batch } = record
+    if (TERMINAL_STATES.includes(batch.state ?? 'STATE_UNSPECIFIED')) return
+    const runSeconds = record.runStartMs ? (Date.now() - record.runStartMs) / 1000 : 0
+    // Plausible usage for the smallest serverless shape: 12 DCUs (driver + 2 executors of 4),
+    // 600 GB of shuffle storage, no accelerators.
+    batch.runtimeInfo = {
+      ...batch.runtimeInfo,
+      approximateUsage: {
+        milliDcuSeconds: String(Math.round(runSeconds * 12_000)),
+        shuffleStorageGbSeconds: String(Math.round(runSeconds * 600)),
+        milliAcceleratorSeconds: '0'
+      }
+    }
+    if (result.outcome === 'succeeded') {
+      this.transition(record, 'SUCCEEDED')
+    } else if (result.outcome === 'cancelled' || batch.state === 'CANCELLING') {
+      this.transition(record, 'CANCELLED')
+    } else {
+      this.transition(
+        record,
+        'FAILED',
+        `Job failed with message [${result.detail ?? 'unknown error'}].`
+      )
+    }
+    const operation = this.operations.get(record.operationName)
+    if (!operation) return
+    // The operation completes after the batch, as the service's does once teardown is over.
+    this.later(this.options.teardownMs, () => {
+      operation.doneTime = Date.now()
+      operation.finalBatch = structuredClone(batch)
+      if (batch.state === 'CANCELLED') {
+        operation.error = { code: GrpcStatus.CANCELLED, message: 'Operation was cancelled' }
+      } else if (batch.state === 'FAILED') {
+        operation.error = {
+          code: GrpcStatus.FAILED_PRECONDITION,
+          message: batch.stateMessage ?? 'Batch failed.'
+        }
+      }
+    })
+  }
+
+  private operationMessage(operation: OperationRecord, pack: PackAny): Operation {
+    const batch = operation.finalBatch ?? this.batches.get(operation.batchName)?.batch
+    const metadata = {
+      batch: operation.batchName,
+      batchUuid: batch?.uuid,
+      createTime: timestamp(operation.createTime),
+      ...(operation.doneTime !== undefined ? { doneTime: timestamp(operation.doneTime) } : {}),
+      operationType: 'BATCH',
+      description: 'Batch',
+      labels: batch?.labels ?? {}
+    }
+    const message: Operation = {
+      name: operation.name,
+      metadata: pack(TYPE_BATCH_METADATA, metadata),
+      done: operation.doneTime !== undefined
+    }
+    if (operation.error) message.error = operation.error
+    else if (message.done && batch) message.response = pack(TYPE_BATCH, batch)
+    return message
+  }
+}
