@@ -1,9 +1,12 @@
-import { mkdtempSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { InputError, parseDuration, parseEndpoint, parseInputs } from '../src/inputs.js'
 
 const workspace = mkdtempSync(join(tmpdir(), 'inputs-'))
+mkdirSync(join(workspace, 'deployment/dataproc/serverless'), { recursive: true })
+writeFileSync(join(workspace, 'deployment/dataproc/serverless/Dockerfile'), 'FROM scratch\n')
+writeFileSync(join(workspace, 'run.sh'), '')
 
 const VALID: Record<string, string> = {
   env: 'dev',
@@ -197,6 +200,18 @@ const INVALID: [string, Record<string, string>, string, RegExp, NodeJS.ProcessEn
     /https:\/\/HOST/
   ],
   ['dry-run not a boolean', { 'dry-run': 'yes' }, 'dry-run', /use true or false/],
+  ['dockerfile missing', { dockerfile: 'Dockerfile.nope' }, 'dockerfile', /fix the path/],
+  ['build context missing', { 'build-context': 'nope' }, 'build-context', /fix the path/],
+  ['build arg without =', { 'build-args': 'BASE_IMAGE' }, 'build-args', /NAME=value/],
+  ['build arg bad name', { 'build-args': 'BASE-IMAGE=x' }, 'build-args', /letters, digits and _/],
+  ['target with a space', { target: 'my stage' }, 'target', /name after AS/],
+  ['image with build inputs', { image: 'europe-docker.pkg.dev/p/r/i:1', target: 'dev' }, 'image', /remove dockerfile/],
+  ['entrypoint missing', { entrypoint: 'nope.py' }, 'entrypoint', /fix the path/],
+  ['entrypoint not python', { entrypoint: 'run.sh' }, 'entrypoint', /\.py file/],
+  ['timeout bare number', { timeout: '45' }, 'timeout', /e\.g\. 45m/],
+  ['timeout zero', { timeout: '0m' }, 'timeout', /e\.g\. 45m/],
+  ['wait not a boolean', { wait: 'no' }, 'wait', /use true or false/],
+  ['cancel-on-abort not a boolean', { 'cancel-on-abort': '1' }, 'cancel-on-abort', /use true or false/],
   [
     'emulator variable broken',
     {},
@@ -252,7 +267,13 @@ test('a valid dev configuration is read with its defaults', () => {
     networkTags: ['a', 'b', 'c'],
     ttlSeconds: 5400,
     workingDirectory: workspace,
-    dryRun: false
+    dryRun: false,
+    wait: true,
+    cancelOnAbort: true,
+    target: 'dev',
+    dockerfile: join(workspace, 'deployment/dataproc/serverless/Dockerfile'),
+    buildContext: workspace,
+    entrypoint: undefined
   })
 })
 

@@ -50,6 +50,15 @@ export interface Config {
   dataprocEndpoint?: Endpoint
   storageEndpoint?: Endpoint
   dryRun: boolean
+  dockerfile: string
+  buildContext: string
+  buildArgs: Record<string, string>
+  target: string
+  /** A project's own entrypoint; undefined means the one shipped with the action. */
+  entrypoint?: string
+  wait: boolean
+  timeoutSeconds?: number
+  cancelOnAbort: boolean
 }
 
 /** Reads one input as the runner passes it: '' when unset. */
@@ -100,6 +109,13 @@ const KMS_KEY_PATTERN =
 const METASTORE_PATTERN = /^projects\/[^/\s]+\/locations\/[^/\s]+\/services\/[^/\s]+$/
 const HISTORY_CLUSTER_PATTERN = /^projects\/[^/\s]+\/regions\/[^/\s]+\/clusters\/[^/\s]+$/
 const SPARK_PROPERTY_KEY_PATTERN = /^[A-Za-z][A-Za-z0-9_.:-]*$/
+
+const TARGET_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/
+const BUILD_ARG_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/
+
+export const DEFAULT_DOCKERFILE = 'deployment/dataproc/serverless/Dockerfile'
+/** A project's own entrypoint at this path wins over the one shipped with the action. */
+export const PROJECT_ENTRYPOINT = 'deployment/dataproc/entrypoint.py'
 
 const TTL_MIN_SECONDS = 10 * 60
 const TTL_MAX_SECONDS = 14 * 24 * 60 * 60
@@ -475,6 +491,53 @@ export function parseInputs(get: InputSource, env: NodeJS.ProcessEnv = process.e
   )
 
   const dryRun = bool('dry-run', false)
+  const wait = bool('wait', true)
+  const cancelOnAbort = bool('cancel-on-abort', true)
+
+  const timeout = optional('timeout')
+  let timeoutSeconds: number | undefined
+  if (timeout) {
+    timeoutSeconds = parseDuration(timeout)
+    if (timeoutSeconds === undefined || timeoutSeconds === 0) problems.push(`timeout: '${timeout}' is not a duration; use e.g. 45m or 2h`)
+  }
+
+  const inProject = (name: string, value: string): string => {
+    const path = resolve(workingDirectory, value)
+    if (!existsSync(path)) problems.push(`${name}: '${value}' does not exist under working-directory; fix the path`)
+    return path
+  }
+  const building = !image && !dryRun
+  const dockerfileInput = input('dockerfile') || DEFAULT_DOCKERFILE
+  const dockerfile = building ? inProject('dockerfile', dockerfileInput) : resolve(workingDirectory, dockerfileInput)
+  const buildContextInput = input('build-context') || '.'
+  const buildContext = building ? inProject('build-context', buildContextInput) : resolve(workingDirectory, buildContextInput)
+  const target = input('target') || runEnv
+  check('target', target, TARGET_PATTERN, 'is not a stage name; use the name after AS in the Dockerfile')
+  // The runner passes action.yml's defaults as if given, so only a changed value counts.
+  const buildInputsGiven =
+    ![DEFAULT_DOCKERFILE, ''].includes(input('dockerfile')) ||
+    !['.', ''].includes(input('build-context')) ||
+    input('build-args') !== '' ||
+    input('target') !== ''
+  if (image && buildInputsGiven) {
+    problems.push('image: a prebuilt image is not built; remove dockerfile, build-context, build-args and target, or remove image')
+  }
+  const buildArgs: Record<string, string> = {}
+  const buildArgPairs = parsePairs(get('build-args'))
+  for (const line of buildArgPairs.bad) problems.push(`build-args: '${line}' is not NAME=value; write one build argument a line`)
+  for (const [key, value] of buildArgPairs.pairs) {
+    if (!BUILD_ARG_PATTERN.test(key)) problems.push(`build-args: '${key}' is not a build argument name; use letters, digits and _`)
+    buildArgs[key] = value
+  }
+
+  const entrypointInput = optional('entrypoint')
+  let entrypoint: string | undefined
+  if (entrypointInput) {
+    entrypoint = inProject('entrypoint', entrypointInput)
+    if (!entrypointInput.endsWith('.py')) problems.push(`entrypoint: '${entrypointInput}' is not a Python file; give the path of a .py file`)
+  } else if (existsSync(resolve(workingDirectory, PROJECT_ENTRYPOINT))) {
+    entrypoint = resolve(workingDirectory, PROJECT_ENTRYPOINT)
+  }
 
   if (problems.length > 0) throw new InputError(problems)
   return {
@@ -506,6 +569,14 @@ export function parseInputs(get: InputSource, env: NodeJS.ProcessEnv = process.e
     workingDirectory,
     dataprocEndpoint,
     storageEndpoint,
-    dryRun
+    dryRun,
+    dockerfile,
+    buildContext,
+    buildArgs,
+    target,
+    entrypoint,
+    wait,
+    timeoutSeconds,
+    cancelOnAbort
   }
 }

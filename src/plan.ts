@@ -113,10 +113,11 @@ export function buildPlan(config: Config, context: RunContext): Plan {
     config.env === 'prod'
       ? `gs://${config.runSubmitBucket}/release/${release}/`
       : `gs://${config.runSubmitBucket}/${slug}/${runId}/`
+  // No trailing slash: catalogs append `/path` to it.
   const runOutputUri =
     config.env === 'prod'
-      ? `gs://${config.runOutputBucket}/release/${release}/${runId}/`
-      : `gs://${config.runOutputBucket}/${slug}/${runId}/`
+      ? `gs://${config.runOutputBucket}/release/${release}/${runId}`
+      : `gs://${config.runOutputBucket}/${slug}/${runId}`
   const storage = {
     submitPrefix,
     entrypointUri: `${submitPrefix}entrypoint.py`,
