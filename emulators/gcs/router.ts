@@ -1,0 +1,170 @@
+import * as buckets from './buckets.js'
+import { badRequest } from './errors.js'
+import type { Reply, RequestContext } from './http.js'
+import { listObjects } from './list.js'
+import * as objects from './objects.js'
+import { parsePreconditions } from './preconditions.js'
+import { cancelResumable, putResumable, startResumable } from './resumable.js'
+import type { Sessions } from './sessions.js'
+import type { Store } from './store.js'
+import { mediaUpload, multipartUpload, requireUploadType } from './uploads.js'
+
+/** A matched request: its fault-injection route name, and the work that answers it. */
+export interface Route {
+  name: string
+  handle: (ctx: RequestContext) => Promise<Reply> | Reply
+}
+
+export interface Backend {
+  store: Store
+  sessions: Sessions
+}
+
+type Api = 'json' | 'upload' | 'download'
+
+type Target =
+  | { kind: 'buckets' }
+  | { kind: 'bucket'; bucket: string }
+  | { kind: 'layout'; bucket: string }
+  | { kind: 'managedFolders'; bucket: string }
+  | { kind: 'objects'; bucket: string }
+  | { kind: 'object'; bucket: string; name: string }
+
+const segment = (raw: string): string => {
+  try {
+    return decodeURIComponent(raw)
+  } catch {
+    throw badRequest(`Invalid URL encoding: ${raw}`)
+  }
+}
+
+/** gcloud starts resumable uploads under `/resumable/upload/`, which the service accepts too. */
+const API_PREFIXES: [string, Api][] = [
+  ['/storage/v1/b', 'json'],
+  ['/upload/storage/v1/b', 'upload'],
+  ['/resumable/upload/storage/v1/b', 'upload'],
+  ['/download/storage/v1/b', 'download']
+]
+
+/**
+ * Splits the raw path by hand: object names may hold encoded or even bare slashes and dots, which
+ * URL normalisation would rewrite.
+ */
+function parsePath(path: string): { api: Api; target: Target } | undefined {
+  const entry = API_PREFIXES.find(([prefix]) => path === prefix || path.startsWith(`${prefix}/`))
+  if (!entry) return undefined
+  const [prefix, api] = entry
+  const rest = path.slice(prefix.length + 1)
+  if (rest === '') return { api, target: { kind: 'buckets' } }
+  const slash = rest.indexOf('/')
+  const bucket = segment(slash < 0 ? rest : rest.slice(0, slash))
+  const tail = slash < 0 ? '' : rest.slice(slash)
+  if (tail === '' || tail === '/') return { api, target: { kind: 'bucket', bucket } }
+  if (tail === '/storageLayout') return { api, target: { kind: 'layout', bucket } }
+  if (tail === '/managedFolders') return { api, target: { kind: 'managedFolders', bucket } }
+  if (tail === '/o' || tail === '/o/') return { api, target: { kind: 'objects', bucket } }
+  if (tail.startsWith('/o/')) {
+    return { api, target: { kind: 'object', bucket, name: segment(tail.slice(3)) } }
+  }
+  return undefined
+}
+
+const route = (name: string, handle: Route['handle']): Route => ({ name, handle })
+
+function uploadRoute(method: string, bucket: string, backend: Backend, query: URLSearchParams) {
+  const { store, sessions } = backend
+  const uploadId = query.get('upload_id')
+  if (uploadId !== null) {
+    if (method === 'PUT' || method === 'POST') {
+      return route('gcs.upload', ctx => putResumable(ctx, store, sessions, uploadId))
+    }
+    return method === 'DELETE'
+      ? route('gcs.upload', () => cancelResumable(sessions, uploadId))
+      : undefined
+  }
+  if (method !== 'POST') return undefined
+  return route('gcs.upload', ctx => {
+    const preconditions = parsePreconditions(ctx.query)
+    switch (requireUploadType(ctx.query.get('uploadType'))) {
+      case 'media':
+        return mediaUpload(ctx, store, bucket, preconditions)
+      case 'multipart':
+        return multipartUpload(ctx, store, bucket, preconditions)
+      case 'resumable':
+        return startResumable(ctx, store, sessions, bucket, preconditions)
+    }
+  })
+}
+
+function objectRoute(method: string, api: Api, bucket: string, name: string, store: Store) {
+  if (method === 'GET' || method === 'HEAD') {
+    return route('gcs.get', ctx => {
+      const preconditions = parsePreconditions(ctx.query)
+      return api === 'download' || ctx.query.get('alt') === 'media'
+        ? objects.downloadObject(ctx, store, bucket, name, preconditions)
+        : objects.getObjectMetadata(ctx, store, bucket, name, preconditions)
+    })
+  }
+  if (api === 'download') return undefined
+  if (method === 'DELETE') {
+    return route('gcs.delete', ctx =>
+      objects.deleteObject(ctx, store, bucket, name, parsePreconditions(ctx.query))
+    )
+  }
+  if (method === 'PATCH' || method === 'PUT') {
+    return route('gcs.patch', ctx =>
+      objects.patchObject(ctx, store, bucket, name, parsePreconditions(ctx.query))
+    )
+  }
+  return undefined
+}
+
+function jsonRoute(method: string, target: Target, store: Store): Route | undefined {
+  const read = method === 'GET' || method === 'HEAD'
+  switch (target.kind) {
+    case 'buckets':
+      if (read) return route('gcs.bucket', ctx => buckets.listBuckets(ctx, store))
+      return method === 'POST'
+        ? route('gcs.bucket', ctx => buckets.insertBucket(ctx, store))
+        : undefined
+    case 'bucket':
+      if (read) return route('gcs.bucket', ctx => buckets.getBucket(ctx, store, target.bucket))
+      return method === 'DELETE'
+        ? route('gcs.bucket', () => buckets.deleteBucket(store, target.bucket))
+        : undefined
+    case 'layout':
+      return read
+        ? route('gcs.bucket', () => buckets.getStorageLayout(store, target.bucket))
+        : undefined
+    case 'managedFolders':
+      return read
+        ? route('gcs.list', () => buckets.listManagedFolders(store, target.bucket))
+        : undefined
+    case 'objects':
+      return read ? route('gcs.list', ctx => listObjects(ctx, store, target.bucket)) : undefined
+    case 'object':
+      return objectRoute(method, 'json', target.bucket, target.name, store)
+  }
+}
+
+export function matchRoute(
+  method: string,
+  path: string,
+  query: URLSearchParams,
+  backend: Backend
+): Route | undefined {
+  const parsed = parsePath(path)
+  if (!parsed) return undefined
+  const { api, target } = parsed
+  if (api === 'upload') {
+    return target.kind === 'objects'
+      ? uploadRoute(method, target.bucket, backend, query)
+      : undefined
+  }
+  if (api === 'download') {
+    return target.kind === 'object'
+      ? objectRoute(method, api, target.bucket, target.name, backend.store)
+      : undefined
+  }
+  return jsonRoute(method, target, backend.store)
+}

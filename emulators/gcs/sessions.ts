@@ -1,0 +1,74 @@
+import { randomBytes } from 'node:crypto'
+import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { GcsError } from './errors.js'
+import type { PendingObject } from './uploads.js'
+
+export interface Session extends PendingObject {
+  id: string
+  /** From `X-Upload-Content-Length` or a Content-Range with a total, once known. */
+  totalSize?: number
+  /** Bytes persisted from offset 0; data past this mark is from an interrupted request. */
+  committed: number
+  /** The object resource, once the upload has completed. */
+  result?: Record<string, unknown>
+}
+
+/**
+ * Resumable upload sessions: a JSON record and a data file each, on disk so that an upload can
+ * resume across emulator restarts. Requests on one session are serialised, as a retried chunk
+ * may arrive while the server is still noticing that the previous attempt was cut off.
+ */
+export class Sessions {
+  private readonly sessions = new Map<string, Session>()
+  private readonly queues = new Map<string, Promise<unknown>>()
+
+  constructor(private readonly dir: string) {
+    for (const file of readdirSync(dir).filter(entry => entry.endsWith('.json'))) {
+      const session = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Session
+      this.sessions.set(session.id, session)
+    }
+  }
+
+  create(pending: PendingObject, totalSize: number | undefined): Session {
+    const id = `ADPyc${randomBytes(24).toString('base64url')}`
+    const session: Session = { ...pending, id, totalSize, committed: 0 }
+    writeFileSync(this.dataPath(id), '')
+    this.save(session)
+    return session
+  }
+
+  get(id: string): Session {
+    const session = this.sessions.get(id)
+    if (!session) throw new GcsError(404, 'notFound', 'No such upload session.')
+    return session
+  }
+
+  save(session: Session): void {
+    const path = join(this.dir, `${session.id}.json`)
+    writeFileSync(`${path}.tmp`, JSON.stringify(session))
+    renameSync(`${path}.tmp`, path)
+    this.sessions.set(session.id, session)
+  }
+
+  remove(id: string): void {
+    rmSync(join(this.dir, `${id}.json`), { force: true })
+    rmSync(this.dataPath(id), { force: true })
+    this.sessions.delete(id)
+  }
+
+  dataPath(id: string): string {
+    return join(this.dir, `${id}.bin`)
+  }
+
+  async exclusive<T>(id: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.queues.get(id) ?? Promise.resolve()
+    const next = previous.catch(() => undefined).then(work)
+    this.queues.set(id, next)
+    try {
+      return await next
+    } finally {
+      if (this.queues.get(id) === next) this.queues.delete(id)
+    }
+  }
+}
