@@ -26,6 +26,7 @@ import { findExecutable, MissingPackageError, SYSTEM_DIRS } from './proc.js'
  *   shadow's `groupadd`/`useradd` anyway; the image carries small shell versions of those two that
  *   append to /etc/group and /etc/passwd, enough for `groupadd -g 1099 spark` and
  *   `useradd -u 1099 -g 1099 -d /home/spark -m spark` (the user and group Dataproc requires).
+ * - `apt-get` and `pip` are stand-ins that print what they would install (see installerStandIn).
  * - Pushing to the stack's registry at 127.0.0.1:PORT needs no `insecure-registries` entry.
  */
 
@@ -111,9 +112,19 @@ if [ -n "$create" ]; then
 fi
 `
 
+/**
+ * The stack has no package mirror inside builds, so the example's unchanged Dockerfile meets
+ * stand-ins that say what they would have installed instead of failing its `apt-get` and `pip`
+ * steps. The image is labelled a stand-in, so nobody mistakes it for a real Python image.
+ */
+const installerStandIn = (tool: string): string => `#!/bin/sh
+echo "${tool} stand-in (kedro-dataproc-action local stack base image, no network): not running: ${tool} $*" >&2
+`
+
 const DOCKERFILE = `FROM scratch
 COPY rootfs/ /
 ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+LABEL org.opencontainers.image.description="kedro-dataproc-action local stack: busybox stand-in base image"
 CMD ["/bin/sh"]
 `
 
@@ -147,6 +158,10 @@ export async function buildBaseImage(options: BaseImageOptions): Promise<string>
     await writeFile(join(rootfs, 'etc', 'group'), 'root:x:0:\n')
     await writeFile(join(rootfs, 'usr', 'sbin', 'groupadd'), GROUPADD, { mode: 0o755 })
     await writeFile(join(rootfs, 'usr', 'sbin', 'useradd'), USERADD, { mode: 0o755 })
+    await mkdir(join(rootfs, 'usr', 'local', 'bin'), { recursive: true })
+    for (const tool of ['apt-get', 'pip']) {
+      await writeFile(join(rootfs, 'usr', 'local', 'bin', tool), installerStandIn(tool), { mode: 0o755 })
+    }
     // The build copies modes from the context: /tmp must be world-writable and sticky.
     await chmod(join(rootfs, 'tmp'), 0o1777)
     await writeFile(join(context, 'Dockerfile'), DOCKERFILE)
