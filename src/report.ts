@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
 import type { Plan } from './plan.js'
+import type { Batch } from './steps/submit.js'
 
 /** Shows an argv the way a reader would type it, so a dry run reads like the command it plans. */
 export function quoteForDisplay(args: string[]): string {
@@ -69,6 +70,129 @@ export async function writeDryRunSummary(plan: Plan): Promise<void> {
     .addDetails(
       'CreateBatch request',
       `<pre>${escapeHtml(JSON.stringify(plan.batch.request, null, 2))}</pre>`
+    )
+    .write()
+}
+
+export interface RunReport {
+  plan: Plan
+  batch?: Batch
+  state: string
+  stateMessage: string
+  image: string
+  imageDigest?: string
+  durationSeconds?: number
+  /** The last lines of the driver output, oldest first. */
+  driverTail: string[]
+  note?: string
+}
+
+const STATE_ICONS: Record<string, string> = {
+  SUCCEEDED: '✅',
+  FAILED: '❌',
+  CANCELLED: '🛑',
+  RUNNING: '⏳',
+  PENDING: '⏳'
+}
+
+type Timestamp =
+  | { seconds?: number | string | { toString(): string } | null; nanos?: number | null }
+  | null
+  | undefined
+
+export function toSeconds(time: Timestamp): number | undefined {
+  if (!time?.seconds) return undefined
+  return Number(String(time.seconds)) + (time.nanos ?? 0) / 1e9
+}
+
+/** From creation to the last state change: what the batch cost in wall time. */
+export function batchDuration(batch: Batch): number | undefined {
+  const start = toSeconds(batch.createTime)
+  const end = toSeconds(batch.stateTime)
+  return start !== undefined && end !== undefined ? Math.max(0, Math.round(end - start)) : undefined
+}
+
+export function logsUrl(plan: Plan): string {
+  const query = encodeURIComponent(
+    `resource.type="cloud_dataproc_batch"\nresource.labels.batch_id="${plan.batch.id}"`
+  )
+  return `https://console.cloud.google.com/logs/query;query=${query}?project=${plan.projectId}`
+}
+
+function usageText(batch: Batch | undefined): string | undefined {
+  const usage = batch?.runtimeInfo?.approximateUsage
+  if (!usage) return undefined
+  const dcuHours = Number(String(usage.milliDcuSeconds ?? 0)) / 1000 / 3600
+  const shuffleGbHours = Number(String(usage.shuffleStorageGbSeconds ?? 0)) / 3600
+  return `${dcuHours.toFixed(3)} DCU-hours, ${shuffleGbHours.toFixed(3)} GB-hours shuffle storage`
+}
+
+export function setResultOutputs(report: RunReport): void {
+  core.setOutput('state', report.state)
+  core.setOutput('state-message', report.stateMessage)
+  core.setOutput('image', report.image)
+  core.setOutput('image-digest', report.imageDigest ?? '')
+  core.setOutput('driver-output-uri', report.batch?.runtimeInfo?.outputUri ?? '')
+  core.setOutput(
+    'duration-seconds',
+    report.durationSeconds !== undefined ? String(report.durationSeconds) : ''
+  )
+}
+
+/** GitHub refuses a step summary over 1 MiB; the driver tail is what gives way. */
+const SUMMARY_TAIL_BYTES = 64 * 1024
+
+export async function writeRunSummary(report: RunReport): Promise<void> {
+  if (!process.env.GITHUB_STEP_SUMMARY) return
+  const { plan, batch } = report
+  const icon = STATE_ICONS[report.state] ?? '⚠️'
+  const rows: [string, string][] = [
+    ['batch id', plan.batch.id],
+    ['state', report.state],
+    ['duration', report.durationSeconds !== undefined ? `${report.durationSeconds}s` : '—'],
+    [
+      'runtime version',
+      batch?.runtimeConfig?.version ?? plan.batch.request.batch.runtimeConfig.version
+    ],
+    ['image', report.image],
+    ['code', plan.storage.codeUri],
+    ['run output', plan.storage.runOutputUri]
+  ]
+  const usage = usageText(batch)
+  if (usage) rows.push(['approximate usage', usage])
+  const links = [
+    `<a href="${escapeHtml(plan.batch.consoleUrl)}">batch in the Cloud console</a>`,
+    `<a href="${escapeHtml(logsUrl(plan))}">logs in Cloud Logging</a>`
+  ]
+  for (const [name, url] of Object.entries(batch?.runtimeInfo?.endpoints ?? {})) {
+    links.push(`<a href="${escapeHtml(url)}">${escapeHtml(name)}</a>`)
+  }
+  let tail = report.driverTail.join('\n')
+  if (tail.length > SUMMARY_TAIL_BYTES) tail = tail.slice(-SUMMARY_TAIL_BYTES)
+  const summary = core.summary
+    .addHeading(`${icon} Kedro on Dataproc — ${escapeHtml(report.state)}`, 3)
+    .addRaw(
+      `<p>${plan.env} run <code>${escapeHtml(plan.runId)}</code> of <code>${escapeHtml(plan.branch || plan.release || '')}</code></p>\n`
+    )
+  if (report.stateMessage)
+    summary.addRaw(`<p><strong>${escapeHtml(report.stateMessage)}</strong></p>\n`)
+  if (report.note) summary.addRaw(`<p>${escapeHtml(report.note)}</p>\n`)
+  await summary
+    .addTable([
+      [
+        { data: 'what', header: true },
+        { data: 'value', header: true }
+      ],
+      ...rows.map(([k, v]) => [k, escapeHtml(v)])
+    ])
+    .addRaw(`<p>${links.join(' · ')}</p>\n`)
+    .addDetails(
+      `Driver output (last ${report.driverTail.length} lines)`,
+      `<pre>${escapeHtml(tail)}</pre>`
+    )
+    .addDetails(
+      'kedro command',
+      `<pre>${escapeHtml(quoteForDisplay(['kedro', 'run', ...plan.kedroRunArgs]))}</pre>`
     )
     .write()
 }

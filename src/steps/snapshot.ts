@@ -23,16 +23,13 @@
  * while the archive is written, so a later upload can be verified without reading it again.
  */
 import { spawn } from 'node:child_process'
-import { createHash } from 'node:crypto'
 import { createReadStream, createWriteStream } from 'node:fs'
 import type { ReadStream, Stats } from 'node:fs'
 import { lstat, mkdir, readdir, realpath, rm, stat } from 'node:fs/promises'
 import path from 'node:path'
-import { Transform } from 'node:stream'
-import type { TransformCallback } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import { crc32c } from '@node-rs/crc32'
 import yazl from 'yazl'
+import { HashingStream, type Checksums } from '../checksum.js'
 
 export interface Snapshot {
   /** The written zip file. */
@@ -352,15 +349,9 @@ function identityOf(stats: Stats): string {
   return `${stats.dev}:${stats.ino}`
 }
 
-interface Written {
-  bytes: number
-  md5: string
-  crc32c: string
-}
-
-async function writeZip(entries: Entry[], outFile: string): Promise<Written> {
+async function writeZip(entries: Entry[], outFile: string): Promise<Checksums> {
   const zip = new yazl.ZipFile()
-  const hasher = new HashingStream()
+  const hasher = await HashingStream.create()
   // yazl encodes the DOS date from the Date's *local* fields, so this Date is built in local time
   // to give the same fields (1980-01-01 00:00:00, the DOS epoch) in every time zone. The
   // universal-timestamp extra field (UTC seconds) would differ per zone, hence forceDosTimestamp.
@@ -397,26 +388,6 @@ async function writeZip(entries: Entry[], outFile: string): Promise<Written> {
     throw error
   }
   return hasher.result()
-}
-
-/** Passes the zip through while computing what GCS will report for the uploaded object. */
-class HashingStream extends Transform {
-  private readonly md5 = createHash('md5')
-  private crc = 0
-  private bytes = 0
-
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.md5.update(chunk)
-    this.crc = crc32c(chunk, this.crc)
-    this.bytes += chunk.length
-    callback(null, chunk)
-  }
-
-  result(): Written {
-    const crc = Buffer.alloc(4)
-    crc.writeUInt32BE(this.crc >>> 0)
-    return { bytes: this.bytes, md5: this.md5.digest('base64'), crc32c: crc.toString('base64') }
-  }
 }
 
 async function mapLimited<T, R>(
