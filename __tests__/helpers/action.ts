@@ -49,8 +49,8 @@ export async function runAction(options: ActionOptions): Promise<ActionRun> {
   const outputFile = join(dir, 'output')
   const summaryFile = join(dir, 'summary')
   const eventFile = join(dir, 'event.json')
-  writeFileSync(outputFile, '')
-  writeFileSync(summaryFile, '')
+  const stateFile = join(dir, 'state')
+  for (const file of [outputFile, summaryFile, stateFile]) writeFileSync(file, '')
   writeFileSync(eventFile, JSON.stringify(options.event ?? {}))
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
@@ -59,7 +59,7 @@ export async function runAction(options: ActionOptions): Promise<ActionRun> {
     GITHUB_OUTPUT: outputFile,
     GITHUB_STEP_SUMMARY: summaryFile,
     GITHUB_EVENT_PATH: eventFile,
-    GITHUB_STATE: join(dir, 'state'),
+    GITHUB_STATE: stateFile,
     RUNNER_TEMP: dir,
     ...options.env
   }

@@ -1,0 +1,188 @@
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import yauzl from 'yauzl'
+import { startStack, type Stack } from '../emulators/stack.js'
+import { runAction, type ActionRun } from './helpers/action.js'
+import { checkoutExample, gitState } from './helpers/project.js'
+import { createBuckets, stackDataproc, stackInputs, stackStorage } from './helpers/stack.js'
+
+let stack: Stack
+
+beforeAll(async () => {
+  stack = await startStack({ docker: 'off', pendingMs: 200, teardownMs: 100 })
+  await createBuckets(stack, 'submit-bucket', 'output-bucket')
+}, 60_000)
+afterAll(async () => stack?.stop())
+
+const BRANCH = 'feature/e2e-run'
+const PREBUILT = '127.0.0.1:5000/my-project-123/kedro/dataproc-serverless:prebuilt'
+
+function pushEnv(repo: string, runId: string): Record<string, string> {
+  return {
+    GITHUB_EVENT_NAME: 'push',
+    GITHUB_REF_NAME: BRANCH,
+    GITHUB_REF_TYPE: 'branch',
+    GITHUB_SHA: 'feedfacefeedfacefeedfacefeedfacefeedface',
+    GITHUB_REPOSITORY: 'acme/pipelines',
+    GITHUB_RUN_ID: runId,
+    GITHUB_RUN_NUMBER: runId,
+    GITHUB_RUN_ATTEMPT: '1',
+    GITHUB_WORKSPACE: repo
+  }
+}
+
+async function zipEntries(bytes: Buffer): Promise<Map<string, string>> {
+  const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
+    yauzl.fromBuffer(bytes, { lazyEntries: true }, (error, file) =>
+      error ? reject(error) : resolve(file)
+    )
+  )
+  const entries = new Map<string, string>()
+  await new Promise<void>((resolve, reject) => {
+    zip.on('entry', (entry: yauzl.Entry) => {
+      zip.openReadStream(entry, (error, stream) => {
+        if (error) return reject(error)
+        const chunks: Buffer[] = []
+        stream.on('data', (chunk: Buffer) => chunks.push(chunk))
+        stream.on('end', () => {
+          entries.set(entry.fileName, Buffer.concat(chunks).toString('utf8'))
+          zip.readEntry()
+        })
+      })
+    })
+    zip.on('end', resolve)
+    zip.on('error', reject)
+    zip.readEntry()
+  })
+  return entries
+}
+
+async function download(uri: string): Promise<Buffer> {
+  const [, bucket, name] = /^gs:\/\/([^/]+)\/(.+)$/.exec(uri) as RegExpExecArray
+  const [bytes] = await stackStorage(stack)
+    .bucket(bucket as string)
+    .file(name as string)
+    .download()
+  return bytes
+}
+
+describe('a dev run from a branch with uncommitted work', () => {
+  let repo: string
+  let before: Record<string, string>
+  let run: ActionRun
+  const marker = join(tmpdir(), `kedro-injection-${process.pid}`)
+  // Words a shell would have acted on: they must reach Kedro as plain text.
+  const tricky = `--pipeline=data_processing --params="note=a b;c" --tags='x $(touch ${marker})' "--to-nodes=\`id\`|y"`
+
+  beforeAll(async () => {
+    repo = checkoutExample(BRANCH)
+    writeFileSync(join(repo, 'conf/base/parameters.yml'), 'test_size: 0.3  # uncommitted change\n')
+    writeFileSync(join(repo, 'src/spaceflights_pyspark/untracked_helper.py'), 'UNTRACKED = True\n')
+    mkdirSync(join(repo, 'data/02_intermediate'), { recursive: true })
+    writeFileSync(join(repo, 'data/02_intermediate/ignored.parquet'), 'ignored')
+    before = gitState(repo)
+    run = await runAction({
+      inputs: { ...stackInputs(stack), image: PREBUILT, 'kedro-run-args': tricky },
+      env: pushEnv(repo, '101')
+    })
+  }, 120_000)
+
+  test('succeeds, with the driver output in the log and the outputs set', () => {
+    expect(run.code).toBe(0)
+    expect(run.stdout).toContain('[kedro-dataproc]')
+    expect(run.stdout).toContain('kedro stand-in')
+    expect(run.outputs.state).toBe('SUCCEEDED')
+    expect(run.outputs['batch-id']).toMatch(/^kedro-dev-feature-e2e-run-r101-a1-[0-9a-f]{8}$/)
+    expect(run.outputs['driver-output-uri']).toMatch(/^gs:\/\//)
+    expect(Number(run.outputs['duration-seconds'])).toBeGreaterThanOrEqual(0)
+    expect(run.summary).toContain('SUCCEEDED')
+    expect(run.summary).toContain(run.outputs['batch-id'])
+    expect(run.summary).toContain('console.cloud.google.com/dataproc/batches/europe-west1/')
+  })
+
+  test('the Kedro arguments arrive unchanged and nothing ran through a shell', () => {
+    const argv = [
+      'run',
+      '--pipeline=data_processing',
+      '--params=note=a b;c',
+      `--tags=x $(touch ${marker})`,
+      '--to-nodes=`id`|y'
+    ]
+    const received = /^stand-in: argv (.*)$/m.exec(run.stdout)?.[1]
+    expect(JSON.parse(received ?? 'null')).toEqual(argv)
+    expect(existsSync(marker)).toBe(false)
+  })
+
+  test('code.zip holds the uncommitted change and the untracked file, not the ignored one', async () => {
+    const entries = await zipEntries(await download(run.outputs['code-uri'] as string))
+    expect(entries.get('conf/base/parameters.yml')).toBe('test_size: 0.3  # uncommitted change\n')
+    expect(entries.has('src/spaceflights_pyspark/untracked_helper.py')).toBe(true)
+    expect(entries.has('data/02_intermediate/ignored.parquet')).toBe(false)
+    expect([...entries.keys()].some(name => name.startsWith('.git/'))).toBe(false)
+  })
+
+  test('the objects are at the planned URIs and the batch has the planned fields', async () => {
+    const plan = JSON.parse(run.outputs.plan as string)
+    expect(run.outputs['code-uri']).toBe(
+      `gs://submit-bucket/feature-e2e-run/feature-e2e-run-r101-a1/code.zip`
+    )
+    expect((await download(plan.storage.entrypointUri)).toString()).toContain('kedro')
+    const [batch] = await stackDataproc(stack).getBatch({ name: plan.batch.name })
+    expect(batch.pysparkBatch?.mainPythonFileUri).toBe(plan.storage.entrypointUri)
+    expect(batch.pysparkBatch?.archiveUris).toEqual([`${plan.storage.codeUri}#code`])
+    expect(batch.pysparkBatch?.args).toEqual(plan.batch.request.batch.pysparkBatch.args)
+    expect(batch.runtimeConfig?.containerImage).toBe(PREBUILT)
+    expect(batch.runtimeConfig?.properties).toMatchObject({
+      'spark.dataproc.driverEnv.KEDRO_DATAPROC_RUN_OUTPUT_URI':
+        'gs://output-bucket/feature-e2e-run/feature-e2e-run-r101-a1',
+      'spark.executorEnv.KEDRO_DATAPROC_BRANCH': BRANCH
+    })
+    expect(batch.labels).toMatchObject({
+      'managed-by': 'kedro-dataproc-action',
+      branch: 'feature-e2e-run',
+      env: 'dev'
+    })
+  })
+
+  test("the user's repository is exactly as it was", () => {
+    expect(gitState(repo)).toEqual(before)
+  })
+})
+
+test('a failing pipeline fails the step with its message, and leaves the repository alone', async () => {
+  const repo = checkoutExample(BRANCH)
+  writeFileSync(join(repo, 'README.md'), 'changed\n')
+  const before = gitState(repo)
+  const run = await runAction({
+    inputs: {
+      ...stackInputs(stack),
+      image: PREBUILT,
+      'kedro-run-args': '--pipeline=does_not_exist'
+    },
+    env: pushEnv(repo, '102')
+  })
+  expect(run.code).toBe(1)
+  expect(run.outputs.state).toBe('FAILED')
+  expect(run.stdout).toContain("Failed to find the pipeline named 'does_not_exist'")
+  expect(run.stdout).toMatch(/::error::kedro-dataproc-action: batch \S+ failed: /)
+  expect(run.summary).toContain('FAILED')
+  expect(gitState(repo)).toEqual(before)
+}, 120_000)
+
+test('a run that fails midway (no such bucket) leaves the repository alone and submits nothing', async () => {
+  const repo = checkoutExample(BRANCH)
+  writeFileSync(join(repo, 'new-file.txt'), 'untracked\n')
+  const before = gitState(repo)
+  const run = await runAction({
+    inputs: { ...stackInputs(stack), image: PREBUILT, 'run-submit-bucket': 'no-such-bucket' },
+    env: pushEnv(repo, '103')
+  })
+  expect(run.code).toBe(1)
+  expect(run.stdout).toContain('::error::kedro-dataproc-action:')
+  expect(gitState(repo)).toEqual(before)
+  const [batches] = await stackDataproc(stack).listBatches({
+    parent: 'projects/my-project-123/locations/europe-west1'
+  })
+  expect(batches.map(batch => batch.labels?.['run-id'])).not.toContain('feature-e2e-run-r103-a1')
+}, 120_000)

@@ -1,0 +1,54 @@
+import { Storage } from '@google-cloud/storage'
+import { PassThroughClient } from 'google-auth-library'
+import { googleAuthLibrary, grpc } from 'google-gax'
+import { v1 } from '@google-cloud/dataproc'
+import type { Stack } from '../../emulators/stack.js'
+
+// In CI a missing Docker daemon or registry is a failure, never a silent skip.
+export const IN_CI = Boolean(process.env.CI)
+
+/** True when the Docker part of a test must be skipped (outside CI only, and said aloud). */
+export function skipWithoutDocker(
+  stack: Pick<Stack, 'dockerHost' | 'registry' | 'dockerUnavailable'>
+): boolean {
+  if (stack.dockerHost && stack.registry) return false
+  if (IN_CI) throw new Error(`CI needs Docker and the registry: ${stack.dockerUnavailable}`)
+  console.warn(`SKIPPED (Docker part): ${stack.dockerUnavailable}`)
+  return true
+}
+
+export function stackStorage(stack: Stack): Storage {
+  return new Storage({
+    apiEndpoint: stack.storage,
+    projectId: 'my-project-123',
+    authClient: new PassThroughClient(),
+    useAuthWithCustomEndpoint: false
+  })
+}
+
+export function stackDataproc(stack: Stack): v1.BatchControllerClient {
+  const [host, port] = stack.dataproc.split(':')
+  return new v1.BatchControllerClient({
+    apiEndpoint: host,
+    port: Number(port),
+    sslCreds: grpc.credentials.createInsecure(),
+    authClient: new googleAuthLibrary.PassThroughClient()
+  })
+}
+
+/** The inputs and environment that point the action at a stack. */
+export function stackInputs(stack: Stack): Record<string, string> {
+  return {
+    'project-id': 'my-project-123',
+    region: 'europe-west1',
+    'run-submit-bucket': 'submit-bucket',
+    'run-output-bucket': 'output-bucket',
+    'dataproc-endpoint': `http://${stack.dataproc}`,
+    'storage-endpoint': stack.storage
+  }
+}
+
+export async function createBuckets(stack: Stack, ...names: string[]): Promise<void> {
+  const storage = stackStorage(stack)
+  for (const name of names) await storage.createBucket(name)
+}
