@@ -1,13 +1,18 @@
 // Bundles the action with esbuild into ESM (see README, Development: why not ncc).
 import { build } from 'esbuild'
 
+// The dist check builds into a scratch directory and compares it with the committed dist/.
+const outdir = process.argv[2] ?? 'dist'
+
 await build({
-  entryPoints: { index: 'src/index.ts' },
-  outdir: 'dist',
+  entryPoints: { index: 'src/index.ts', post: 'src/post-index.ts' },
+  outdir,
   bundle: true,
   platform: 'node',
   target: 'node24',
   format: 'esm',
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
   legalComments: 'linked',
   logLevel: 'warning',
   // CommonJS dependencies (google-gax, grpc) expect require, __dirname and __filename.

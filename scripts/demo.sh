@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# `npm run demo`: installs what it needs, then runs the action's main job (a dev run of the example
+# Kedro project from a feature branch with uncommitted work) end to end on the local stack.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/system-deps.sh
+if [ ! -x node_modules/.bin/node ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi
+export PATH="$PWD/node_modules/.bin:$PATH"
+[ -f dist/index.js ] || npm run build
+exec tsx scripts/demo.ts "$@"

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# `npm test`: installs what the tests need, checks the toolchain, then lint, format, types,
+# Python tests and jest. Ends with one plain `N passed, N failed` line.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/system-deps.sh
+if [ ! -x node_modules/.bin/node ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi
+export PATH="$PWD/node_modules/.bin:$PATH"
+
+# The action runs on node24; `npm ci --ignore-scripts` would silently leave Node 20 here.
+major=$(node -p 'process.versions.node.split(".")[0]')
+if [ "$major" != 24 ]; then
+  echo "tests must run on Node 24, found $(node --version) at $(command -v node): run npm ci (without --ignore-scripts)" >&2
+  exit 1
+fi
+
+echo "== eslint, prettier, tsc"
+eslint .
+prettier --check . >/dev/null
+tsc --noEmit -p .
+
+echo "== python: entrypoint and kedro stand-in"
+python3 -m unittest discover -s entrypoint -p 'test_*.py'
+python3 -m unittest discover -s emulators/kedro-standin -p 'test_*.py'
+
+echo "== jest"
+results=$(mktemp)
+status=0
+NODE_OPTIONS=--experimental-vm-modules jest --maxWorkers=2 --json --outputFile="$results" "$@" || status=$?
+node -e '
+  const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  console.log(`jest: ${r.numPassedTests} passed, ${r.numFailedTests + r.numRuntimeErrorTestSuites} failed`);
+' "$results" || true
+exit "$status"
