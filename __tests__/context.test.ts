@@ -7,7 +7,10 @@ test('a pull request names the head branch and head commit, not the merge checko
   const repo = makeRepo('main')
   git(repo, 'checkout', '-q', '--detach')
   const event = join(repo, '..', `event-${process.pid}.json`)
-  writeFileSync(event, JSON.stringify({ pull_request: { number: 3, head: { ref: 'feat/a', sha: 'h'.repeat(40) } } }))
+  writeFileSync(
+    event,
+    JSON.stringify({ pull_request: { number: 3, head: { ref: 'feat/a', sha: 'h'.repeat(40) } } })
+  )
   const context = await gatherContext(repo, {
     GITHUB_EVENT_NAME: 'pull_request',
     GITHUB_EVENT_PATH: event,
@@ -19,14 +22,22 @@ test('a pull request names the head branch and head commit, not the merge checko
 })
 
 test('a push names GITHUB_REF_NAME', async () => {
-  const context = await gatherContext(makeRepo('main'), { GITHUB_EVENT_NAME: 'push', GITHUB_REF_NAME: 'develop', GITHUB_SHA: 's1' })
+  const context = await gatherContext(makeRepo('main'), {
+    GITHUB_EVENT_NAME: 'push',
+    GITHUB_REF_NAME: 'develop',
+    GITHUB_SHA: 's1'
+  })
   expect(context).toMatchObject({ branch: 'develop', commit: 's1' })
 })
 
 test('a tag push names no branch (a release is not a branch)', async () => {
   const repo = makeRepo('main')
   git(repo, 'checkout', '-q', '--detach')
-  const context = await gatherContext(repo, { GITHUB_EVENT_NAME: 'push', GITHUB_REF_NAME: 'v1.0.0', GITHUB_REF_TYPE: 'tag' })
+  const context = await gatherContext(repo, {
+    GITHUB_EVENT_NAME: 'push',
+    GITHUB_REF_NAME: 'v1.0.0',
+    GITHUB_REF_TYPE: 'tag'
+  })
   expect(context.branch).toBe('')
 })
 

@@ -205,13 +205,23 @@ const INVALID: [string, Record<string, string>, string, RegExp, NodeJS.ProcessEn
   ['build arg without =', { 'build-args': 'BASE_IMAGE' }, 'build-args', /NAME=value/],
   ['build arg bad name', { 'build-args': 'BASE-IMAGE=x' }, 'build-args', /letters, digits and _/],
   ['target with a space', { target: 'my stage' }, 'target', /name after AS/],
-  ['image with build inputs', { image: 'europe-docker.pkg.dev/p/r/i:1', target: 'dev' }, 'image', /remove dockerfile/],
+  [
+    'image with build inputs',
+    { image: 'europe-docker.pkg.dev/p/r/i:1', target: 'dev' },
+    'image',
+    /remove dockerfile/
+  ],
   ['entrypoint missing', { entrypoint: 'nope.py' }, 'entrypoint', /fix the path/],
   ['entrypoint not python', { entrypoint: 'run.sh' }, 'entrypoint', /\.py file/],
   ['timeout bare number', { timeout: '45' }, 'timeout', /e\.g\. 45m/],
   ['timeout zero', { timeout: '0m' }, 'timeout', /e\.g\. 45m/],
   ['wait not a boolean', { wait: 'no' }, 'wait', /use true or false/],
-  ['cancel-on-abort not a boolean', { 'cancel-on-abort': '1' }, 'cancel-on-abort', /use true or false/],
+  [
+    'cancel-on-abort not a boolean',
+    { 'cancel-on-abort': '1' },
+    'cancel-on-abort',
+    /use true or false/
+  ],
   [
     'emulator variable broken',
     {},

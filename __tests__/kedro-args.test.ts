@@ -10,7 +10,7 @@ test.each([
   [`"$HOME" '$HOME'`, ['$HOME', '$HOME']],
   [`''`, ['']],
   [`a"b"'c'`, ['abc']],
-  ["line\\\nnext", ['linenext']],
+  ['line\\\nnext', ['linenext']],
   [`"tab\there"`, ['tab\there']]
 ])('%j splits into %j', (input, words) => {
   expect(splitWords(input)).toEqual(words)
@@ -39,7 +39,9 @@ test.each([
 })
 
 test("the guide's own example is refused with the corrected spelling", () => {
-  expect(() => parseKedroRunArgs(`--pipeline=my_kedro_pipeline --params='param1:10,param2=a'`)).toThrow(
+  expect(() =>
+    parseKedroRunArgs(`--pipeline=my_kedro_pipeline --params='param1:10,param2=a'`)
+  ).toThrow(
     '--params item "param1:10" uses the key:value form, which Kedro ≥ 0.19 rejects; write --params=param1=10,param2=a'
   )
 })

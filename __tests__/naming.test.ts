@@ -1,7 +1,28 @@
-import { BATCH_ID_PATTERN, IMAGE_TAG_PATTERN, LABEL_VALUE_PATTERN, batchId, branchSlug, fit, imageTag, labelValue, requestId, REQUEST_ID_PATTERN } from '../src/naming.js'
+import {
+  BATCH_ID_PATTERN,
+  IMAGE_TAG_PATTERN,
+  LABEL_VALUE_PATTERN,
+  batchId,
+  branchSlug,
+  fit,
+  imageTag,
+  labelValue,
+  requestId,
+  REQUEST_ID_PATTERN
+} from '../src/naming.js'
 
 const LONG = `feature/ÜBER--long${'-x'.repeat(91)}`
-const HOSTILE = [LONG, 'a', 'release/v1.2', '-x-', 'feat/$(rm -rf)', 'UPPER/Case', 'ü', '---', 'dependabot/npm_and_yarn/@types/node-24.0.1']
+const HOSTILE = [
+  LONG,
+  'a',
+  'release/v1.2',
+  '-x-',
+  'feat/$(rm -rf)',
+  'UPPER/Case',
+  'ü',
+  '---',
+  'dependabot/npm_and_yarn/@types/node-24.0.1'
+]
 
 test('the hostile branch is 200 characters long', () => expect(LONG).toHaveLength(200))
 

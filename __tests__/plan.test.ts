@@ -1,7 +1,12 @@
 import type { RunContext } from '../src/context.js'
 import type { Config } from '../src/inputs.js'
 import { buildPlan, PlanError } from '../src/plan.js'
-import { BATCH_ID_PATTERN, LABEL_KEY_PATTERN, LABEL_VALUE_PATTERN, REQUEST_ID_PATTERN } from '../src/naming.js'
+import {
+  BATCH_ID_PATTERN,
+  LABEL_KEY_PATTERN,
+  LABEL_VALUE_PATTERN,
+  REQUEST_ID_PATTERN
+} from '../src/naming.js'
 
 const CONFIG: Config = {
   env: 'dev',
@@ -52,15 +57,26 @@ test.each<[string, Partial<Config>, Partial<RunContext>, Record<string, unknown>
     {},
     {
       runId: 'feature-x-r12-a1',
-      'image.reference': 'europe-west1-docker.pkg.dev/my-project-123/kedro/dataproc-serverless:feature-x',
+      'image.reference':
+        'europe-west1-docker.pkg.dev/my-project-123/kedro/dataproc-serverless:feature-x',
       'storage.codeUri': 'gs://submit/feature-x/feature-x-r12-a1/code.zip',
       'storage.entrypointUri': 'gs://submit/feature-x/feature-x-r12-a1/entrypoint.py',
       'storage.runOutputUri': 'gs://output/feature-x/feature-x-r12-a1'
     }
   ],
-  ['dev with a run id', { runId: 'exp-7' }, {}, { 'storage.codeUri': 'gs://submit/feature-x/exp-7/code.zip' }],
+  [
+    'dev with a run id',
+    { runId: 'exp-7' },
+    {},
+    { 'storage.codeUri': 'gs://submit/feature-x/exp-7/code.zip' }
+  ],
   ['dev with an image tag', { imageTag: 'mine' }, {}, { 'image.tag': 'mine' }],
-  ['dev with a prebuilt image', { image: 'host/p/r/i@sha256:' + 'a'.repeat(64) }, {}, { 'image.prebuilt': true, 'image.repository': undefined }],
+  [
+    'dev with a prebuilt image',
+    { image: 'host/p/r/i@sha256:' + 'a'.repeat(64) },
+    {},
+    { 'image.prebuilt': true, 'image.repository': undefined }
+  ],
   [
     'prod',
     { env: 'prod', release: 'v0.2.0', target: 'prod' },
@@ -72,13 +88,25 @@ test.each<[string, Partial<Config>, Partial<RunContext>, Record<string, unknown>
       'storage.runOutputUri': 'gs://output/release/v0.2.0/v0.2.0-r12-a1'
     }
   ],
-  ['prod with a run id', { env: 'prod', release: 'v1', runId: 'nightly' }, {}, { 'storage.runOutputUri': 'gs://output/release/v1/nightly' }],
-  ['outside Actions', {}, { runId: '', runNumber: '', runAttempt: '' }, { runId: 'feature-x-local-n0nce' }],
+  [
+    'prod with a run id',
+    { env: 'prod', release: 'v1', runId: 'nightly' },
+    {},
+    { 'storage.runOutputUri': 'gs://output/release/v1/nightly' }
+  ],
+  [
+    'outside Actions',
+    {},
+    { runId: '', runNumber: '', runAttempt: '' },
+    { runId: 'feature-x-local-n0nce' }
+  ],
   ['a second attempt', {}, { runAttempt: '2' }, { runId: 'feature-x-r12-a2' }]
 ])('%s', (_name, config, context, expected) => {
   const plan = buildPlan({ ...CONFIG, ...config }, { ...CONTEXT, ...context })
   for (const [path, value] of Object.entries(expected)) {
-    const actual = path.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown>)?.[key], plan)
+    const actual = path
+      .split('.')
+      .reduce<unknown>((node, key) => (node as Record<string, unknown>)?.[key], plan)
     expect([path, actual]).toEqual([path, value])
   }
   expect(plan.batch.id).toMatch(BATCH_ID_PATTERN)
@@ -135,7 +163,8 @@ test('the CreateBatch request carries everything the inputs ask for', () => {
     'spark.executorEnv.KEDRO_DATAPROC_ENV': 'dev',
     'spark.dataproc.driverEnv.KEDRO_DATAPROC_RUN_ID': 'feature-x-r12-a1',
     'spark.executorEnv.KEDRO_DATAPROC_RUN_ID': 'feature-x-r12-a1',
-    'spark.dataproc.driverEnv.KEDRO_DATAPROC_RUN_OUTPUT_URI': 'gs://output/feature-x/feature-x-r12-a1',
+    'spark.dataproc.driverEnv.KEDRO_DATAPROC_RUN_OUTPUT_URI':
+      'gs://output/feature-x/feature-x-r12-a1',
     'spark.executorEnv.KEDRO_DATAPROC_RUN_OUTPUT_URI': 'gs://output/feature-x/feature-x-r12-a1',
     'spark.dataproc.driverEnv.KEDRO_DATAPROC_BRANCH': 'feature/x',
     'spark.executorEnv.KEDRO_DATAPROC_BRANCH': 'feature/x',
@@ -154,12 +183,21 @@ test('the CreateBatch request carries everything the inputs ask for', () => {
 })
 
 test('an unset execution config stays empty rather than sending blanks', () => {
-  expect(buildPlan(CONFIG, CONTEXT).batch.request.batch.environmentConfig).toEqual({ executionConfig: {} })
+  expect(buildPlan(CONFIG, CONTEXT).batch.request.batch.environmentConfig).toEqual({
+    executionConfig: {}
+  })
 })
 
 test('batch ids are the same for a retry of an attempt and differ across attempts, runs and repositories', () => {
-  const id = (context: Partial<RunContext>) => buildPlan(CONFIG, { ...CONTEXT, ...context }).batch.id
-  const ids = [id({}), id({ runAttempt: '2' }), id({ runId: '556' }), id({ repository: 'acme/other' }), id({ job: 'other' })]
+  const id = (context: Partial<RunContext>) =>
+    buildPlan(CONFIG, { ...CONTEXT, ...context }).batch.id
+  const ids = [
+    id({}),
+    id({ runAttempt: '2' }),
+    id({ runId: '556' }),
+    id({ repository: 'acme/other' }),
+    id({ job: 'other' })
+  ]
   expect(new Set(ids).size).toBe(ids.length)
   expect(id({})).toBe(ids[0])
   // Outside Actions each run gets its own nonce.

@@ -498,21 +498,32 @@ export function parseInputs(get: InputSource, env: NodeJS.ProcessEnv = process.e
   let timeoutSeconds: number | undefined
   if (timeout) {
     timeoutSeconds = parseDuration(timeout)
-    if (timeoutSeconds === undefined || timeoutSeconds === 0) problems.push(`timeout: '${timeout}' is not a duration; use e.g. 45m or 2h`)
+    if (timeoutSeconds === undefined || timeoutSeconds === 0)
+      problems.push(`timeout: '${timeout}' is not a duration; use e.g. 45m or 2h`)
   }
 
   const inProject = (name: string, value: string): string => {
     const path = resolve(workingDirectory, value)
-    if (!existsSync(path)) problems.push(`${name}: '${value}' does not exist under working-directory; fix the path`)
+    if (!existsSync(path))
+      problems.push(`${name}: '${value}' does not exist under working-directory; fix the path`)
     return path
   }
   const building = !image && !dryRun
   const dockerfileInput = input('dockerfile') || DEFAULT_DOCKERFILE
-  const dockerfile = building ? inProject('dockerfile', dockerfileInput) : resolve(workingDirectory, dockerfileInput)
+  const dockerfile = building
+    ? inProject('dockerfile', dockerfileInput)
+    : resolve(workingDirectory, dockerfileInput)
   const buildContextInput = input('build-context') || '.'
-  const buildContext = building ? inProject('build-context', buildContextInput) : resolve(workingDirectory, buildContextInput)
+  const buildContext = building
+    ? inProject('build-context', buildContextInput)
+    : resolve(workingDirectory, buildContextInput)
   const target = input('target') || runEnv
-  check('target', target, TARGET_PATTERN, 'is not a stage name; use the name after AS in the Dockerfile')
+  check(
+    'target',
+    target,
+    TARGET_PATTERN,
+    'is not a stage name; use the name after AS in the Dockerfile'
+  )
   // The runner passes action.yml's defaults as if given, so only a changed value counts.
   const buildInputsGiven =
     ![DEFAULT_DOCKERFILE, ''].includes(input('dockerfile')) ||
@@ -520,13 +531,17 @@ export function parseInputs(get: InputSource, env: NodeJS.ProcessEnv = process.e
     input('build-args') !== '' ||
     input('target') !== ''
   if (image && buildInputsGiven) {
-    problems.push('image: a prebuilt image is not built; remove dockerfile, build-context, build-args and target, or remove image')
+    problems.push(
+      'image: a prebuilt image is not built; remove dockerfile, build-context, build-args and target, or remove image'
+    )
   }
   const buildArgs: Record<string, string> = {}
   const buildArgPairs = parsePairs(get('build-args'))
-  for (const line of buildArgPairs.bad) problems.push(`build-args: '${line}' is not NAME=value; write one build argument a line`)
+  for (const line of buildArgPairs.bad)
+    problems.push(`build-args: '${line}' is not NAME=value; write one build argument a line`)
   for (const [key, value] of buildArgPairs.pairs) {
-    if (!BUILD_ARG_PATTERN.test(key)) problems.push(`build-args: '${key}' is not a build argument name; use letters, digits and _`)
+    if (!BUILD_ARG_PATTERN.test(key))
+      problems.push(`build-args: '${key}' is not a build argument name; use letters, digits and _`)
     buildArgs[key] = value
   }
 
@@ -534,7 +549,10 @@ export function parseInputs(get: InputSource, env: NodeJS.ProcessEnv = process.e
   let entrypoint: string | undefined
   if (entrypointInput) {
     entrypoint = inProject('entrypoint', entrypointInput)
-    if (!entrypointInput.endsWith('.py')) problems.push(`entrypoint: '${entrypointInput}' is not a Python file; give the path of a .py file`)
+    if (!entrypointInput.endsWith('.py'))
+      problems.push(
+        `entrypoint: '${entrypointInput}' is not a Python file; give the path of a .py file`
+      )
   } else if (existsSync(resolve(workingDirectory, PROJECT_ENTRYPOINT))) {
     entrypoint = resolve(workingDirectory, PROJECT_ENTRYPOINT)
   }
