@@ -1,10 +1,9 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import yauzl from 'yauzl'
 import { startStack, type Stack } from '../emulators/stack.js'
 import { runAction, type ActionRun } from './helpers/action.js'
-import { checkoutExample, gitState } from './helpers/project.js'
+import { checkoutExample, gitState, zipEntries } from './helpers/project.js'
 import { createBuckets, stackDataproc, stackInputs, stackStorage } from './helpers/stack.js'
 
 let stack: Stack
@@ -30,32 +29,6 @@ function pushEnv(repo: string, runId: string): Record<string, string> {
     GITHUB_RUN_ATTEMPT: '1',
     GITHUB_WORKSPACE: repo
   }
-}
-
-async function zipEntries(bytes: Buffer): Promise<Map<string, string>> {
-  const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
-    yauzl.fromBuffer(bytes, { lazyEntries: true }, (error, file) =>
-      error ? reject(error) : resolve(file)
-    )
-  )
-  const entries = new Map<string, string>()
-  await new Promise<void>((resolve, reject) => {
-    zip.on('entry', (entry: yauzl.Entry) => {
-      zip.openReadStream(entry, (error, stream) => {
-        if (error) return reject(error)
-        const chunks: Buffer[] = []
-        stream.on('data', (chunk: Buffer) => chunks.push(chunk))
-        stream.on('end', () => {
-          entries.set(entry.fileName, Buffer.concat(chunks).toString('utf8'))
-          zip.readEntry()
-        })
-      })
-    })
-    zip.on('end', resolve)
-    zip.on('error', reject)
-    zip.readEntry()
-  })
-  return entries
 }
 
 async function download(uri: string): Promise<Buffer> {
@@ -116,7 +89,9 @@ describe('a dev run from a branch with uncommitted work', () => {
 
   test('code.zip holds the uncommitted change and the untracked file, not the ignored one', async () => {
     const entries = await zipEntries(await download(run.outputs['code-uri'] as string))
-    expect(entries.get('conf/base/parameters.yml')).toBe('test_size: 0.3  # uncommitted change\n')
+    expect(entries.get('conf/base/parameters.yml')?.toString()).toBe(
+      'test_size: 0.3  # uncommitted change\n'
+    )
     expect(entries.has('src/spaceflights_pyspark/untracked_helper.py')).toBe(true)
     expect(entries.has('data/02_intermediate/ignored.parquet')).toBe(false)
     expect([...entries.keys()].some(name => name.startsWith('.git/'))).toBe(false)

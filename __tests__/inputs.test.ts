@@ -215,6 +215,12 @@ const INVALID: [string, Record<string, string>, string, RegExp, NodeJS.ProcessEn
   ['entrypoint not python', { entrypoint: 'run.sh' }, 'entrypoint', /\.py file/],
   ['timeout bare number', { timeout: '45' }, 'timeout', /e\.g\. 45m/],
   ['timeout zero', { timeout: '0m' }, 'timeout', /e\.g\. 45m/],
+  [
+    'credentials choice unknown',
+    { 'on-missing-credentials': 'ignore' },
+    'on-missing-credentials',
+    /use fail or skip/
+  ],
   ['wait not a boolean', { wait: 'no' }, 'wait', /use true or false/],
   [
     'cancel-on-abort not a boolean',

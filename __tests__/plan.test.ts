@@ -30,7 +30,8 @@ const CONFIG: Config = {
   buildArgs: {},
   target: 'dev',
   wait: true,
-  cancelOnAbort: true
+  cancelOnAbort: true,
+  onMissingCredentials: 'fail'
 }
 
 const CONTEXT: RunContext = {

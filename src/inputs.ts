@@ -59,6 +59,7 @@ export interface Config {
   wait: boolean
   timeoutSeconds?: number
   cancelOnAbort: boolean
+  onMissingCredentials: 'fail' | 'skip'
 }
 
 /** Reads one input as the runner passes it: '' when unset. */
@@ -493,6 +494,11 @@ export function parseInputs(get: InputSource, env: NodeJS.ProcessEnv = process.e
   const dryRun = bool('dry-run', false)
   const wait = bool('wait', true)
   const cancelOnAbort = bool('cancel-on-abort', true)
+  const onMissing = input('on-missing-credentials') || 'fail'
+  if (onMissing !== 'fail' && onMissing !== 'skip') {
+    problems.push(`on-missing-credentials: '${onMissing}' is not a choice; use fail or skip`)
+  }
+  const onMissingCredentials = onMissing === 'skip' ? 'skip' : 'fail'
 
   const timeout = optional('timeout')
   let timeoutSeconds: number | undefined
@@ -595,6 +601,7 @@ export function parseInputs(get: InputSource, env: NodeJS.ProcessEnv = process.e
     entrypoint,
     wait,
     timeoutSeconds,
-    cancelOnAbort
+    cancelOnAbort,
+    onMissingCredentials
   }
 }

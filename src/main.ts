@@ -2,6 +2,7 @@ import * as core from '@actions/core'
 import { fileURLToPath } from 'node:url'
 import { loadAccessToken, makeDataprocClient, makeStorage, needsCredentials } from './clients.js'
 import { gatherContext } from './context.js'
+import { explainError } from './errors.js'
 import { parseInputs, type Config } from './inputs.js'
 import { buildPlan, type Plan } from './plan.js'
 import {
@@ -52,18 +53,25 @@ async function image(
     platform: 'linux/amd64',
     accessToken
   })
-  core.info(
-    `image ${result.built ? 'built' : 'reused'}: ${result.pinned} (${result.seconds.toFixed(1)}s)`
-  )
   return { pinned: result.pinned, digest: result.digest }
 }
 
 /** Runs the whole flow; a SIGINT or SIGTERM from the runner aborts it and cancels the batch. */
-async function deploy(config: Config, plan: Plan, abort: AbortSignal): Promise<RunReport> {
+async function deploy(
+  config: Config,
+  plan: Plan,
+  abort: AbortSignal
+): Promise<RunReport | undefined> {
   const localRegistry = isLocalRegistry(config.artifactRegistry)
   let accessToken: string | undefined
   if (needsCredentials(config, localRegistry)) {
-    accessToken = await loadAccessToken()
+    try {
+      accessToken = await loadAccessToken()
+    } catch (error) {
+      if (config.onMissingCredentials === 'fail') throw error
+      core.notice(`skipped: ${(error as Error).message}`)
+      return undefined
+    }
     core.setSecret(accessToken)
   }
   const storage = makeStorage(config)
@@ -150,6 +158,10 @@ export async function run(): Promise<void> {
       return
     }
     const report = await deploy(config, plan, abort.signal)
+    if (!report) {
+      core.setOutput('state', 'SKIPPED')
+      return
+    }
     setResultOutputs(report)
     await writeRunSummary(report)
     if (report.state === 'SUCCEEDED' || (!config.wait && !report.stateMessage)) return
@@ -158,7 +170,7 @@ export async function run(): Promise<void> {
       `batch ${plan.batch.id} ${verdict}${report.stateMessage ? `: ${report.stateMessage}` : ''}`
     )
   } catch (error) {
-    core.setFailed(`${PREFIX}: ${error instanceof Error ? error.message : String(error)}`)
+    core.setFailed(`${PREFIX}: ${explainError(error)}`)
   } finally {
     process.off('SIGINT', onSignal)
     process.off('SIGTERM', onSignal)

@@ -13,6 +13,8 @@ export interface ActionRun {
   stdout: string
   stderr: string
   outputs: Record<string, string>
+  /** What the step saved for its post step (the runner hands it over as STATE_* variables). */
+  state: Record<string, string>
   summary: string
 }
 
@@ -25,7 +27,7 @@ export interface ActionOptions {
   script?: string
 }
 
-/** Parses the runner's `name<<DELIMITER … DELIMITER` output file format. */
+/** Parses the runner's `name<<DELIMITER … DELIMITER` file format (outputs and state). */
 export function parseOutputFile(text: string): Record<string, string> {
   const outputs: Record<string, string> = {}
   const lines = text.split('\n')
@@ -83,6 +85,22 @@ export async function runAction(options: ActionOptions): Promise<ActionRun> {
     stdout,
     stderr,
     outputs: parseOutputFile(readFileSync(outputFile, 'utf8')),
+    state: parseOutputFile(readFileSync(stateFile, 'utf8')),
     summary: readFileSync(summaryFile, 'utf8')
   }
+}
+
+/** Resolves once the running action has printed text matching `pattern`. */
+export function waitForOutput(child: ReturnType<typeof spawn>, pattern: RegExp): Promise<void> {
+  return new Promise(resolve => {
+    let seen = ''
+    const listener = (chunk: Buffer): void => {
+      seen += chunk.toString()
+      if (pattern.test(seen)) {
+        child.stdout?.off('data', listener)
+        resolve()
+      }
+    }
+    child.stdout?.on('data', listener)
+  })
 }

@@ -1,6 +1,7 @@
 import { cpSync, mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import yauzl from 'yauzl'
 import { ROOT } from './action.js'
 import { git } from './git.js'
 
@@ -31,4 +32,31 @@ export function gitState(dir: string): Record<string, string> {
     refs: git(dir, 'for-each-ref'),
     head: git(dir, 'symbolic-ref', 'HEAD')
   }
+}
+
+/** Every entry of a zip, read back with an independent reader. */
+export async function zipEntries(bytes: Buffer): Promise<Map<string, Buffer>> {
+  const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
+    yauzl.fromBuffer(bytes, { lazyEntries: true }, (error, file) =>
+      error ? reject(error) : resolve(file)
+    )
+  )
+  const entries = new Map<string, Buffer>()
+  await new Promise<void>((resolve, reject) => {
+    zip.on('entry', (entry: yauzl.Entry) => {
+      zip.openReadStream(entry, (error, stream) => {
+        if (error) return reject(error)
+        const chunks: Buffer[] = []
+        stream.on('data', (chunk: Buffer) => chunks.push(chunk))
+        stream.on('end', () => {
+          entries.set(entry.fileName, Buffer.concat(chunks))
+          zip.readEntry()
+        })
+      })
+    })
+    zip.on('end', resolve)
+    zip.on('error', reject)
+    zip.readEntry()
+  })
+  return entries
 }

@@ -1,6 +1,7 @@
 import type { protos } from '@google-cloud/dataproc'
 import type { DataprocClient } from '../clients.js'
 import type { CreateBatchRequest } from '../plan.js'
+import { withRetries } from '../retry.js'
 
 export type Batch = protos.google.cloud.dataproc.v1.IBatch
 
@@ -24,12 +25,14 @@ export async function submitBatch(
   request: CreateBatchRequest
 ): Promise<Submission> {
   try {
-    const [operation] = await client.createBatch(request)
-    const batch = await getBatch(client, `${request.parent}/batches/${request.batchId}`)
+    const [operation] = await withRetries(() => client.createBatch(request), {
+      what: 'CreateBatch'
+    })
+    const batch = await getBatchPatiently(client, `${request.parent}/batches/${request.batchId}`)
     return { batch, operation: operation.name ?? batch.operation ?? '', reattached: false }
   } catch (error) {
     if ((error as { code?: number }).code !== ALREADY_EXISTS) throw error
-    const batch = await getBatch(client, `${request.parent}/batches/${request.batchId}`)
+    const batch = await getBatchPatiently(client, `${request.parent}/batches/${request.batchId}`)
     if (batch.labels?.['request-id'] !== request.requestId) {
       throw new Error(
         `batch ${request.batchId} already exists and belongs to another run (its request-id label differs); set a different run-id`
@@ -43,3 +46,7 @@ export async function getBatch(client: DataprocClient, name: string): Promise<Ba
   const [batch] = await client.getBatch({ name })
   return batch
 }
+
+/** GetBatch is a read: always safe to repeat. */
+const getBatchPatiently = (client: DataprocClient, name: string): Promise<Batch> =>
+  withRetries(() => getBatch(client, name), { what: 'GetBatch' })

@@ -3,6 +3,7 @@ import type { Storage } from '@google-cloud/storage'
 import type { DataprocClient } from '../clients.js'
 import { cancelBatch } from './cancel.js'
 import { DriverOutput } from './driver-output.js'
+import { isTransient } from '../retry.js'
 import { getBatch, type Batch } from './submit.js'
 
 export const STATES = [
@@ -27,17 +28,6 @@ export function stateOf(batch: Batch): BatchState {
 
 export const isTerminal = (state: BatchState): boolean =>
   ['CANCELLED', 'SUCCEEDED', 'FAILED'].includes(state)
-
-/** gRPC codes worth another poll: the service is briefly unavailable, not the request wrong. */
-const TRANSIENT_CODES = new Set([2, 4, 8, 13, 14])
-const TRANSIENT_HTTP = /^(5\d\d|429)$/
-
-export function isTransient(error: unknown): boolean {
-  const code = (error as { code?: number | string }).code
-  return typeof code === 'number'
-    ? TRANSIENT_CODES.has(code) || TRANSIENT_HTTP.test(String(code))
-    : false
-}
 
 export interface WatchOptions {
   client: DataprocClient

@@ -1,0 +1,23 @@
+import { readFileSync } from 'node:fs'
+import { ROOT, readActionYml, readmeRows, tableRows } from '../scripts/docs.js'
+
+const readme = readFileSync(`${ROOT}/README.md`, 'utf8')
+const rows = tableRows(readActionYml())
+
+test('the README inputs table is action.yml, row for row (npm run docs rewrites it)', () => {
+  expect(readmeRows(readme, 'inputs')).toEqual(rows.inputs)
+})
+
+test('the README outputs table is action.yml, row for row (npm run docs rewrites it)', () => {
+  expect(readmeRows(readme, 'outputs')).toEqual(rows.outputs)
+})
+
+test('every input the action reads is declared in action.yml, and nothing else is', () => {
+  const sources = ['src/inputs.ts', 'src/main.ts']
+    .map(file => readFileSync(`${ROOT}/${file}`, 'utf8'))
+    .join('\n')
+  const read = new Set(
+    [...sources.matchAll(/\b(?:input|optional|required|bool|get)\('([a-z-]+)'/g)].map(m => m[1])
+  )
+  expect([...read].sort()).toEqual(Object.keys(readActionYml().inputs).sort())
+})

@@ -1,0 +1,74 @@
+/**
+ * Keeps the README's inputs and outputs tables in step with action.yml: `npm run docs` rewrites
+ * the tables between the `<!-- inputs -->` / `<!-- outputs -->` markers, and a test fails when
+ * they disagree.
+ */
+import { readFileSync, writeFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { parse } from 'yaml'
+
+interface ActionYml {
+  inputs: Record<string, { description: string; default?: string; required?: boolean }>
+  outputs: Record<string, { description: string }>
+}
+
+export const ROOT = fileURLToPath(new URL('..', import.meta.url))
+
+export function readActionYml(): ActionYml {
+  return parse(readFileSync(`${ROOT}/action.yml`, 'utf8')) as ActionYml
+}
+
+const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\n/g, ' ')
+
+/** The rows as the README shows them: name, default, description for inputs; name, description for outputs. */
+export function tableRows(action: ActionYml): { inputs: string[][]; outputs: string[][] } {
+  return {
+    inputs: Object.entries(action.inputs).map(([name, input]) => [
+      `\`${name}\``,
+      input.required ? 'required' : input.default ? `\`${input.default}\`` : '',
+      cell(input.description)
+    ]),
+    outputs: Object.entries(action.outputs).map(([name, output]) => [
+      `\`${name}\``,
+      cell(output.description)
+    ])
+  }
+}
+
+function table(header: string[], rows: string[][]): string {
+  const line = (cells: string[]): string => `| ${cells.join(' | ')} |`
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n')
+}
+
+function replaceBetween(text: string, marker: string, content: string): string {
+  const pattern = new RegExp(`(<!-- ${marker}:start -->)[\\s\\S]*?(<!-- ${marker}:end -->)`)
+  if (!pattern.test(text))
+    throw new Error(`README.md has no <!-- ${marker}:start --> … <!-- ${marker}:end --> markers`)
+  return text.replace(pattern, `$1\n${content}\n$2`)
+}
+
+/** The cells of the README table between the markers, with Prettier's padding removed. */
+export function readmeRows(readme: string, marker: string): string[][] {
+  const match = new RegExp(`<!-- ${marker}:start -->([\\s\\S]*?)<!-- ${marker}:end -->`).exec(
+    readme
+  )
+  if (!match) throw new Error(`README.md has no ${marker} table markers`)
+  return (match[1] as string)
+    .split('\n')
+    .filter(line => line.startsWith('|'))
+    .slice(2)
+    .map(row =>
+      row
+        .slice(1, -1)
+        .split(/(?<!\\)\|/)
+        .map(value => value.trim())
+    )
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const rows = tableRows(readActionYml())
+  let readme = readFileSync(`${ROOT}/README.md`, 'utf8')
+  readme = replaceBetween(readme, 'inputs', table(['input', 'default', 'description'], rows.inputs))
+  readme = replaceBetween(readme, 'outputs', table(['output', 'description'], rows.outputs))
+  writeFileSync(`${ROOT}/README.md`, readme)
+}
