@@ -221,6 +221,27 @@ const INVALID: [string, Record<string, string>, string, RegExp, NodeJS.ProcessEn
     'on-missing-credentials',
     /use fail or skip/
   ],
+  ['prepare false on a dev run', { prepare: 'false' }, 'prepare', /set env: prod/],
+  ['submit false on a dev run', { submit: 'false' }, 'submit', /set env: prod/],
+  ['force on a dev run', { force: 'true' }, 'force', /set env: prod/],
+  [
+    'prod with nothing to do',
+    { env: 'prod', release: 'v1', prepare: 'false', submit: 'false' },
+    'submit',
+    /set prepare or submit/
+  ],
+  [
+    'main file with two slashes',
+    { 'main-python-file': 'file://home/kedro/code/entrypoint.py' },
+    'main-python-file',
+    /three slashes/
+  ],
+  [
+    'main file not python',
+    { 'main-python-file': 'gs://b/main.sh' },
+    'main-python-file',
+    /gs:\/\/BUCKET\/path\.py/
+  ],
   ['wait not a boolean', { wait: 'no' }, 'wait', /use true or false/],
   [
     'cancel-on-abort not a boolean',

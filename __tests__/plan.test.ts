@@ -31,7 +31,10 @@ const CONFIG: Config = {
   target: 'dev',
   wait: true,
   cancelOnAbort: true,
-  onMissingCredentials: 'fail'
+  onMissingCredentials: 'fail',
+  prepare: true,
+  submit: true,
+  force: false
 }
 
 const CONTEXT: RunContext = {

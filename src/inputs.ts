@@ -60,6 +60,14 @@ export interface Config {
   timeoutSeconds?: number
   cancelOnAbort: boolean
   onMissingCredentials: 'fail' | 'skip'
+  /** prod: build, push and upload the release's artifacts. */
+  prepare: boolean
+  /** prod: run a batch of the release. */
+  submit: boolean
+  /** prod: replace a release prepared from other content. */
+  force: boolean
+  /** A main file baked into the image (`file:///…`) or elsewhere in GCS, instead of the uploaded entrypoint. */
+  mainPythonFile?: string
 }
 
 /** Reads one input as the runner passes it: '' when unset. */
@@ -111,6 +119,7 @@ const METASTORE_PATTERN = /^projects\/[^/\s]+\/locations\/[^/\s]+\/services\/[^/
 const HISTORY_CLUSTER_PATTERN = /^projects\/[^/\s]+\/regions\/[^/\s]+\/clusters\/[^/\s]+$/
 const SPARK_PROPERTY_KEY_PATTERN = /^[A-Za-z][A-Za-z0-9_.:-]*$/
 
+const MAIN_FILE_PATTERN = /^(gs:\/\/[^/\s]+\/\S+|file:\/\/\/\S+)\.py$/
 const TARGET_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/
 const BUILD_ARG_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/
 
@@ -500,6 +509,32 @@ export function parseInputs(get: InputSource, env: NodeJS.ProcessEnv = process.e
   }
   const onMissingCredentials = onMissing === 'skip' ? 'skip' : 'fail'
 
+  const prepare = bool('prepare', true)
+  const submit = bool('submit', true)
+  const force = bool('force', false)
+  if (runEnv === 'dev') {
+    if (!prepare)
+      problems.push(
+        'prepare: only prod runs can skip preparing; a dev run always uploads its code. Remove prepare, or set env: prod'
+      )
+    if (!submit)
+      problems.push(
+        'submit: only prod runs can prepare without submitting; remove submit, or set env: prod'
+      )
+    if (force) problems.push('force: only replaces prod releases; remove force, or set env: prod')
+  } else if (!prepare && !submit) {
+    problems.push(
+      'submit: with prepare: false there is nothing left to do; set prepare or submit to true'
+    )
+  }
+  const mainPythonFile = optional('main-python-file')
+  check(
+    'main-python-file',
+    mainPythonFile,
+    MAIN_FILE_PATTERN,
+    'is not a main file URI; use gs://BUCKET/path.py or file:///path/in/image.py (three slashes)'
+  )
+
   const timeout = optional('timeout')
   let timeoutSeconds: number | undefined
   if (timeout) {
@@ -514,7 +549,7 @@ export function parseInputs(get: InputSource, env: NodeJS.ProcessEnv = process.e
       problems.push(`${name}: '${value}' does not exist under working-directory; fix the path`)
     return path
   }
-  const building = !image && !dryRun
+  const building = !image && !dryRun && prepare
   const dockerfileInput = input('dockerfile') || DEFAULT_DOCKERFILE
   const dockerfile = building
     ? inProject('dockerfile', dockerfileInput)
@@ -602,6 +637,10 @@ export function parseInputs(get: InputSource, env: NodeJS.ProcessEnv = process.e
     wait,
     timeoutSeconds,
     cancelOnAbort,
-    onMissingCredentials
+    onMissingCredentials,
+    prepare,
+    submit,
+    force,
+    mainPythonFile
   }
 }

@@ -1,6 +1,12 @@
 import * as core from '@actions/core'
 import { fileURLToPath } from 'node:url'
-import { loadAccessToken, makeDataprocClient, makeStorage, needsCredentials } from './clients.js'
+import {
+  loadAccessToken,
+  makeDataprocClient,
+  makeStorage,
+  needsCredentials,
+  type DataprocClient
+} from './clients.js'
 import { gatherContext } from './context.js'
 import { explainError } from './errors.js'
 import { parseInputs, type Config } from './inputs.js'
@@ -14,7 +20,17 @@ import {
   writeRunSummary,
   type RunReport
 } from './report.js'
-import { prepareCode } from './steps/code.js'
+import type { Storage } from '@google-cloud/storage'
+import { codeUploads, snapshotCode, type CodeArtifacts } from './steps/code.js'
+import {
+  readManifest,
+  releaseConflict,
+  sameContent,
+  writeManifest,
+  type ReleaseManifest
+} from './steps/release.js'
+import { uploadFiles, type UploadResult } from './steps/upload.js'
+import { ACTION_VERSION } from './version.js'
 import { isLocalRegistry, prepareImage } from './steps/image.js'
 import { submitBatch } from './steps/submit.js'
 import { stateOf, watchBatch } from './steps/watch.js'
@@ -37,11 +53,21 @@ function showPlan(plan: Plan): void {
   core.endGroup()
 }
 
-async function image(
-  config: Config,
-  plan: Plan,
-  accessToken: string | undefined
-): Promise<{ pinned: string; digest?: string }> {
+interface Deployment {
+  config: Config
+  plan: Plan
+  storage: Storage
+  dataproc: DataprocClient
+  accessToken?: string
+  abort: AbortSignal
+}
+
+interface PreparedImage {
+  pinned: string
+  digest?: string
+}
+
+async function image({ config, plan, accessToken }: Deployment): Promise<PreparedImage> {
   if (plan.image.prebuilt) return { pinned: plan.image.reference }
   const result = await prepareImage({
     repository: plan.image.repository as string,
@@ -56,39 +82,86 @@ async function image(
   return { pinned: result.pinned, digest: result.digest }
 }
 
-/** Runs the whole flow; a SIGINT or SIGTERM from the runner aborts it and cancels the batch. */
-async function deploy(
-  config: Config,
-  plan: Plan,
-  abort: AbortSignal
-): Promise<RunReport | undefined> {
-  const localRegistry = isLocalRegistry(config.artifactRegistry)
-  let accessToken: string | undefined
-  if (needsCredentials(config, localRegistry)) {
-    try {
-      accessToken = await loadAccessToken()
-    } catch (error) {
-      if (config.onMissingCredentials === 'fail') throw error
-      core.notice(`skipped: ${(error as Error).message}`)
-      return undefined
-    }
-    core.setSecret(accessToken)
-  }
-  const storage = makeStorage(config)
-  const dataproc = makeDataprocClient(config)
-  const entrypoint = config.entrypoint ?? SHIPPED_ENTRYPOINT
-
-  const [built, code] = await Promise.all([
-    image(config, plan, accessToken),
-    prepareCode(storage, plan, config.workingDirectory, entrypoint)
-  ])
-  for (const upload of code.uploads) {
+function logUploads(uploads: UploadResult[], artifacts: CodeArtifacts): void {
+  for (const upload of uploads) {
     core.info(
       `${upload.uploaded ? 'uploaded' : 'unchanged, not uploaded'}: ${upload.uri} (${upload.bytes} bytes)`
     )
   }
-  for (const skipped of code.skipped) core.info(`not in code.zip: ${skipped}`)
+  for (const skipped of artifacts.code.skipped) core.info(`not in code.zip: ${skipped}`)
+}
 
+const snapshot = (d: Deployment): Promise<CodeArtifacts> =>
+  snapshotCode(d.config.workingDirectory, d.config.entrypoint ?? SHIPPED_ENTRYPOINT)
+
+/** Dev: the branch's image and code, built and uploaded side by side. */
+async function prepareDev(d: Deployment): Promise<PreparedImage> {
+  const [built, artifacts] = await Promise.all([image(d), snapshot(d)])
+  logUploads(await uploadFiles(d.storage, codeUploads(d.plan, artifacts)), artifacts)
+  return built
+}
+
+/**
+ * Prod: a release is prepared once and then immutable. Identical content prepares again as a
+ * no-op; other content is refused before anything is built or uploaded, unless `force`.
+ */
+async function prepareRelease(d: Deployment): Promise<ReleaseManifest> {
+  const { config, plan, storage } = d
+  const manifestUri = plan.storage.manifestUri as string
+  const artifacts = await snapshot(d)
+  const existing = await readManifest(storage, manifestUri)
+  if (
+    existing &&
+    sameContent(existing.manifest, artifacts.code.checksums, artifacts.entrypoint.checksums)
+  ) {
+    core.info(
+      `release ${plan.release} is already prepared with identical content: nothing built or uploaded`
+    )
+    return existing.manifest
+  }
+  if (existing && !config.force) throw releaseConflict(existing.manifest)
+  if (existing)
+    core.warning(
+      `force: true: replacing release ${plan.release} (prepared ${existing.manifest.createdAt})`
+    )
+  const uploads = uploadFiles(storage, codeUploads(plan, artifacts), config.force)
+  const [built, uploaded] = await Promise.all([image(d), uploads])
+  logUploads(uploaded, artifacts)
+  const manifest: ReleaseManifest = {
+    version: plan.release as string,
+    commit: plan.commit,
+    image: built.pinned,
+    imageDigest: built.digest,
+    createdAt: new Date().toISOString(),
+    actionVersion: ACTION_VERSION,
+    code: { uri: plan.storage.codeUri, ...pick(artifacts.code.checksums) },
+    entrypoint: { uri: plan.storage.entrypointUri, crc32c: artifacts.entrypoint.checksums.crc32c }
+  }
+  await writeManifest(storage, manifestUri, manifest, existing?.generation)
+  core.info(`release ${plan.release} prepared: ${manifestUri}`)
+  return manifest
+}
+
+const pick = ({ crc32c, md5, bytes }: { crc32c: string; md5: string; bytes: number }) => ({
+  crc32c,
+  md5,
+  bytes
+})
+
+/** A trigger runs exactly what the release's manifest pins. */
+async function releaseToRun(d: Deployment): Promise<ReleaseManifest> {
+  const stored = await readManifest(d.storage, d.plan.storage.manifestUri as string)
+  if (!stored) {
+    throw new Error(
+      `release ${d.plan.release} was never prepared (no ${d.plan.storage.manifestUri}): run this action with prepare: true for it first, e.g. on the tag push`
+    )
+  }
+  return stored.manifest
+}
+
+/** Submits (or reattaches to) the batch and, unless told not to wait, follows it to its end. */
+async function runBatch(d: Deployment, built: PreparedImage): Promise<RunReport> {
+  const { config, plan, dataproc, storage } = d
   const request = structuredClone(plan.batch.request)
   request.batch.runtimeConfig.containerImage = built.pinned
   const submission = await submitBatch(dataproc, request)
@@ -101,11 +174,10 @@ async function deploy(
   const base = { plan, image: built.pinned, imageDigest: built.digest, driverTail: [] as string[] }
   if (!config.wait) {
     core.saveState(STATE_KEYS.finished, 'true')
-    const state = stateOf(submission.batch)
     return {
       ...base,
       batch: submission.batch,
-      state,
+      state: stateOf(submission.batch),
       stateMessage: '',
       note: 'wait: false — the step did not wait for the batch to end.'
     }
@@ -117,7 +189,7 @@ async function deploy(
     storage,
     name: plan.batch.name,
     operation: submission.operation,
-    abort: config.cancelOnAbort ? abort : new AbortController().signal,
+    abort: config.cancelOnAbort ? d.abort : new AbortController().signal,
     timeoutSeconds: config.timeoutSeconds,
     onLine: line => {
       core.info(line)
@@ -138,6 +210,47 @@ async function deploy(
     stateMessage,
     durationSeconds: batchDuration(result.batch),
     driverTail: tail
+  }
+}
+
+/** Runs the whole flow; a SIGINT or SIGTERM from the runner aborts it and cancels the batch. */
+async function deploy(
+  config: Config,
+  plan: Plan,
+  abort: AbortSignal
+): Promise<RunReport | undefined> {
+  let accessToken: string | undefined
+  if (needsCredentials(config, isLocalRegistry(config.artifactRegistry))) {
+    try {
+      accessToken = await loadAccessToken()
+    } catch (error) {
+      if (config.onMissingCredentials === 'fail') throw error
+      core.notice(`skipped: ${(error as Error).message}`)
+      return undefined
+    }
+    core.setSecret(accessToken)
+  }
+  const d: Deployment = {
+    config,
+    plan,
+    storage: makeStorage(config),
+    dataproc: makeDataprocClient(config),
+    accessToken,
+    abort
+  }
+  if (plan.env === 'dev') return runBatch(d, await prepareDev(d))
+
+  const manifest = config.prepare ? await prepareRelease(d) : await releaseToRun(d)
+  const built = { pinned: manifest.image, digest: manifest.imageDigest }
+  if (config.submit) return runBatch(d, built)
+  return {
+    plan,
+    ...built,
+    image: manifest.image,
+    state: 'PREPARED',
+    stateMessage: '',
+    driverTail: [],
+    note: `release ${plan.release} is prepared; no batch was submitted (submit: false).`
   }
 }
 
@@ -164,7 +277,8 @@ export async function run(): Promise<void> {
     }
     setResultOutputs(report)
     await writeRunSummary(report)
-    if (report.state === 'SUCCEEDED' || (!config.wait && !report.stateMessage)) return
+    if (['SUCCEEDED', 'PREPARED'].includes(report.state) || (!config.wait && !report.stateMessage))
+      return
     const verdict = report.state === 'CANCELLED' ? 'cancelled' : report.state.toLowerCase()
     throw new Error(
       `batch ${plan.batch.id} ${verdict}${report.stateMessage ? `: ${report.stateMessage}` : ''}`

@@ -58,6 +58,8 @@ export interface Plan {
     entrypointUri: string
     codeUri: string
     runOutputUri: string
+    /** prod: the release manifest. */
+    manifestUri?: string
   }
   batch: {
     id: string
@@ -122,7 +124,8 @@ export function buildPlan(config: Config, context: RunContext): Plan {
     submitPrefix,
     entrypointUri: `${submitPrefix}entrypoint.py`,
     codeUri: `${submitPrefix}code.zip`,
-    runOutputUri
+    runOutputUri,
+    manifestUri: config.env === 'prod' ? `${submitPrefix}release.json` : undefined
   }
 
   const repository = config.image
@@ -209,7 +212,7 @@ export function buildPlan(config: Config, context: RunContext): Plan {
         requestId: request,
         batch: {
           pysparkBatch: {
-            mainPythonFileUri: storage.entrypointUri,
+            mainPythonFileUri: config.mainPythonFile ?? storage.entrypointUri,
             // The words go after `--` one by one, so their quoting reaches Kedro unchanged.
             args: ['--', ...config.kedroRunArgs],
             archiveUris: [`${storage.codeUri}#code`]
