@@ -15,15 +15,20 @@ await build({
   chunkNames: 'chunks/[name]-[hash]',
   legalComments: 'linked',
   logLevel: 'warning',
-  // CommonJS dependencies (google-gax, grpc) expect require, __dirname and __filename.
+  // CommonJS dependencies (google-gax, grpc) expect require, __dirname and __filename. The banner
+  // declares the paths under other names and `define` points the free __filename/__dirname at
+  // them: ESM dependencies that declare their own top-level __filename (@azure/storage-common,
+  // under @actions/artifact) would otherwise collide with the banner's and fail to load. esbuild
+  // already renames a dependency's own `require` out of the banner's way.
+  define: { __filename: '__bundleFilename', __dirname: '__bundleDirname' },
   banner: {
     js: [
       "import { createRequire as __createRequire } from 'node:module';",
       "import { fileURLToPath as __fileURLToPath } from 'node:url';",
       "import { dirname as __pathDirname } from 'node:path';",
       'const require = __createRequire(import.meta.url);',
-      'const __filename = __fileURLToPath(import.meta.url);',
-      'const __dirname = __pathDirname(__filename);'
+      'const __bundleFilename = __fileURLToPath(import.meta.url);',
+      'const __bundleDirname = __pathDirname(__bundleFilename);'
     ].join('\n')
   }
 })
