@@ -34,7 +34,11 @@ const CONFIG: Config = {
   onMissingCredentials: 'fail',
   prepare: true,
   submit: true,
-  force: false
+  force: false,
+  githubToken: '',
+  prComment: 'auto',
+  uploadArtifacts: true,
+  warnings: []
 }
 
 const CONTEXT: RunContext = {

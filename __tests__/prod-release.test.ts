@@ -6,7 +6,14 @@ import { startStack, type Stack } from '../emulators/stack.js'
 import { runAction, type ActionRun } from './helpers/action.js'
 import { git } from './helpers/git.js'
 import { checkoutExample } from './helpers/project.js'
-import { IN_CI, createBuckets, skipWithoutDocker, stackDataproc, stackInputs, stackStorage } from './helpers/stack.js'
+import {
+  IN_CI,
+  createBuckets,
+  skipWithoutDocker,
+  stackDataproc,
+  stackInputs,
+  stackStorage
+} from './helpers/stack.js'
 
 let stack: Stack
 let inputs: Record<string, string>
@@ -21,7 +28,10 @@ beforeAll(async () => {
   skip = skipWithoutDocker(stack)
   await createBuckets(stack, 'submit-bucket', 'output-bucket')
   if (skip) return
-  const base = await buildBaseImage({ dockerHost: stack.dockerHost as string, registry: stack.registry as string })
+  const base = await buildBaseImage({
+    dockerHost: stack.dockerHost as string,
+    registry: stack.registry as string
+  })
   inputs = {
     ...stackInputs(stack),
     env: 'prod',
@@ -54,15 +64,30 @@ function tagPush(version: string): Record<string, string> {
 const prepare = (version: string, extra: Record<string, string> = {}): Promise<ActionRun> =>
   runAction({ inputs: { ...inputs, submit: 'false', ...extra }, env: tagPush(version) })
 const trigger = (release: string): Promise<ActionRun> =>
-  runAction({ inputs: { ...inputs, release, prepare: 'false' }, env: { ...tagPush(release), GITHUB_EVENT_NAME: 'schedule', GITHUB_REF_TYPE: 'branch', GITHUB_REF_NAME: 'main' } })
+  runAction({
+    inputs: { ...inputs, release, prepare: 'false' },
+    env: {
+      ...tagPush(release),
+      GITHUB_EVENT_NAME: 'schedule',
+      GITHUB_REF_TYPE: 'branch',
+      GITHUB_REF_NAME: 'main'
+    }
+  })
 
 async function releaseObjects(version: string): Promise<Record<string, string>> {
-  const [files] = await stackStorage(stack).bucket('submit-bucket').getFiles({ prefix: `release/${version}/` })
-  return Object.fromEntries(files.map(file => [file.name.split('/').pop() as string, String(file.metadata.generation)]))
+  const [files] = await stackStorage(stack)
+    .bucket('submit-bucket')
+    .getFiles({ prefix: `release/${version}/` })
+  return Object.fromEntries(
+    files.map(file => [file.name.split('/').pop() as string, String(file.metadata.generation)])
+  )
 }
 
 async function manifestOf(version: string): Promise<Record<string, string>> {
-  const [bytes] = await stackStorage(stack).bucket('submit-bucket').file(`release/${version}/release.json`).download()
+  const [bytes] = await stackStorage(stack)
+    .bucket('submit-bucket')
+    .file(`release/${version}/release.json`)
+    .download()
   return JSON.parse(bytes.toString()) as Record<string, string>
 }
 
@@ -76,13 +101,21 @@ test('prepare v0.2.0 (tag push, no trigger): image tagged v0.2.0, three files, m
   const run = await prepare('v0.2.0')
   expect(run.code).toBe(0)
   expect(run.outputs.state).toBe('PREPARED')
-  expect(Object.keys(await releaseObjects('v0.2.0')).sort()).toEqual(['code.zip', 'entrypoint.py', 'release.json'])
+  expect(Object.keys(await releaseObjects('v0.2.0')).sort()).toEqual([
+    'code.zip',
+    'entrypoint.py',
+    'release.json'
+  ])
   const manifest = await manifestOf('v0.2.0')
   const digest = await manifestDigest(stack.registry as string, REPOSITORY, 'v0.2.0')
-  expect(manifest).toMatchObject({ version: 'v0.2.0', imageDigest: digest, image: `${stack.registry}/${REPOSITORY}@${digest}` })
+  expect(manifest).toMatchObject({
+    version: 'v0.2.0',
+    imageDigest: digest,
+    image: `${stack.registry}/${REPOSITORY}@${digest}`
+  })
   expect(manifest.commit).toBe(git(repo, 'rev-parse', 'HEAD').trim())
   expect(manifest.actionVersion).toMatch(/^\d+\.\d+\.\d+/)
-  expect(Number.isNaN(Date.parse(manifest.createdAt))).toBe(false)
+  expect(Number.isNaN(Date.parse(manifest.createdAt ?? ''))).toBe(false)
   const [batches] = await stackDataproc(stack).listBatches({ parent: PARENT })
   expect(batches.filter(batch => batch.labels?.release === 'v0-2-0')).toHaveLength(0)
 }, 180_000)
@@ -106,8 +139,12 @@ test('two triggers run two batches of the pinned digest, with their own run ids 
     expect(run.outputs.state).toBe('SUCCEEDED')
     const [batch] = await stackDataproc(stack).getBatch({ name: plans[index].batch.name })
     expect(batch.runtimeConfig?.containerImage).toBe(manifest.image)
-    expect(batch.pysparkBatch?.mainPythonFileUri).toBe('gs://submit-bucket/release/v0.2.0/entrypoint.py')
-    expect(run.outputs['run-output-uri']).toMatch(/^gs:\/\/output-bucket\/release\/v0\.2\.0\/v0\.2\.0-r\d+-a1$/)
+    expect(batch.pysparkBatch?.mainPythonFileUri).toBe(
+      'gs://submit-bucket/release/v0.2.0/entrypoint.py'
+    )
+    expect(run.outputs['run-output-uri']).toMatch(
+      /^gs:\/\/output-bucket\/release\/v0\.2\.0\/v0\.2\.0-r\d+-a1$/
+    )
   }
   expect(plans[0].runId).not.toBe(plans[1].runId)
   expect(plans[0].batch.id).not.toBe(plans[1].batch.id)
@@ -131,7 +168,9 @@ test('re-preparing v0.2.0 from changed code is refused and overwrites nothing; f
 
   const refused = await prepare('v0.2.0')
   expect(refused.code).toBe(1)
-  expect(refused.stdout).toMatch(/::error::kedro-dataproc-action: release v0\.2\.0 was already prepared from other code .*immutable.*force: true/)
+  expect(refused.stdout).toMatch(
+    /::error::kedro-dataproc-action: release v0\.2\.0 was already prepared from other code .*immutable.*force: true/
+  )
   expect(await releaseObjects('v0.2.0')).toEqual(objects)
   expect(await manifestDigest(stack.registry as string, REPOSITORY, 'v0.2.0')).toBe(digest)
 
@@ -141,6 +180,8 @@ test('re-preparing v0.2.0 from changed code is refused and overwrites nothing; f
   expect(replaced['code.zip']).not.toBe(objects['code.zip'])
   expect(replaced['release.json']).not.toBe(objects['release.json'])
   const manifest = await manifestOf('v0.2.0')
-  expect(manifest.imageDigest).toBe(await manifestDigest(stack.registry as string, REPOSITORY, 'v0.2.0'))
+  expect(manifest.imageDigest).toBe(
+    await manifestDigest(stack.registry as string, REPOSITORY, 'v0.2.0')
+  )
   expect(manifest.imageDigest).not.toBe(digest)
 }, 240_000)

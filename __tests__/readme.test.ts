@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs'
-import { ROOT, readActionYml, readmeRows, tableRows } from '../scripts/docs.js'
+import { ROOT, readActionYml, readmeRows, refusalRows, tableRows } from '../scripts/docs.js'
 
 const readme = readFileSync(`${ROOT}/README.md`, 'utf8')
 const rows = tableRows(readActionYml())
@@ -20,4 +20,10 @@ test('every input the action reads is declared in action.yml, and nothing else i
     [...sources.matchAll(/\b(?:input|optional|required|bool|get)\('([a-z-]+)'/g)].map(m => m[1])
   )
   expect([...read].sort()).toEqual(Object.keys(readActionYml().inputs).sort())
+})
+
+test('the README troubleshooting catalogue shows every refused input with its real message', () => {
+  const rows = refusalRows()
+  expect(rows.length).toBeGreaterThanOrEqual(60)
+  expect(readmeRows(readme, 'refusals')).toEqual(rows)
 })

@@ -6,6 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { parse } from 'yaml'
+import { INVALID, VALID, problemsOf } from '../__tests__/fixtures/invalid-inputs.js'
 
 interface ActionYml {
   inputs: Record<string, { description: string; default?: string; required?: boolean }>
@@ -33,6 +34,22 @@ export function tableRows(action: ActionYml): { inputs: string[][]; outputs: str
       cell(output.description)
     ])
   }
+}
+
+/** The refused-inputs catalogue with the message the action really prints for each row. */
+export function refusalRows(): string[][] {
+  return INVALID.filter(([, , name]) => name !== '').map(([what, change, name, , env]) => {
+    const given = Object.entries({ ...change, ...env })
+      .map(
+        ([key, value = '']) =>
+          `${key}: ${JSON.stringify(value.length > 40 ? `${value.slice(0, 37)}…` : value)}`
+      )
+      .join(', ')
+    const message =
+      problemsOf({ ...VALID, ...change }, env).find(problem => problem.startsWith(`${name}: `)) ??
+      ''
+    return [cell(what), `\`${cell(given)}\``, cell(message)].map(text => text.replace(/\n/g, ' '))
+  })
 }
 
 function table(header: string[], rows: string[][]): string {
@@ -70,5 +87,10 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   let readme = readFileSync(`${ROOT}/README.md`, 'utf8')
   readme = replaceBetween(readme, 'inputs', table(['input', 'default', 'description'], rows.inputs))
   readme = replaceBetween(readme, 'outputs', table(['output', 'description'], rows.outputs))
+  readme = replaceBetween(
+    readme,
+    'refusals',
+    table(['refused', 'given', 'what the action says'], refusalRows())
+  )
   writeFileSync(`${ROOT}/README.md`, readme)
 }

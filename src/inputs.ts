@@ -68,6 +68,11 @@ export interface Config {
   force: boolean
   /** A main file baked into the image (`file:///…`) or elsewhere in GCS, instead of the uploaded entrypoint. */
   mainPythonFile?: string
+  githubToken: string
+  prComment: 'auto' | 'always' | 'never'
+  uploadArtifacts: boolean
+  /** Allowed but risky: shown as warning annotations. */
+  warnings: string[]
 }
 
 /** Reads one input as the runner passes it: '' when unset. */
@@ -527,6 +532,15 @@ export function parseInputs(get: InputSource, env: NodeJS.ProcessEnv = process.e
       'submit: with prepare: false there is nothing left to do; set prepare or submit to true'
     )
   }
+  const githubToken = input('github-token')
+  const prCommentValue = input('pr-comment') || 'auto'
+  if (!['auto', 'always', 'never'].includes(prCommentValue)) {
+    problems.push(`pr-comment: '${prCommentValue}' is not a choice; use auto, always or never`)
+  }
+  const prComment =
+    prCommentValue === 'always' || prCommentValue === 'never' ? prCommentValue : 'auto'
+  const uploadArtifacts = bool('upload-artifacts', true)
+
   const mainPythonFile = optional('main-python-file')
   check(
     'main-python-file',
@@ -599,6 +613,24 @@ export function parseInputs(get: InputSource, env: NodeJS.ProcessEnv = process.e
   }
 
   if (problems.length > 0) throw new InputError(problems)
+
+  const warnings: string[] = []
+  if (image && !image.includes('@sha256:')) {
+    warnings.push(
+      `image: '${image}' is a tag, which can move while batches use it; pin it by digest (NAME@sha256:…)`
+    )
+  }
+  if (Number(runtimeVersion.split('.')[0]) >= 3) {
+    warnings.push(
+      `runtime-version: ${runtimeVersion} writes driver output to Cloud Logging only; the step log cannot stream it (follow the logs link in the summary)`
+    )
+  }
+  if (!wait && timeoutSeconds !== undefined)
+    warnings.push('timeout: has no effect with wait: false; the step does not follow the batch')
+  if (!cancelOnAbort)
+    warnings.push('cancel-on-abort: false lets a batch run on after its workflow run is cancelled')
+  if (force)
+    warnings.push(`force: true replaces release ${release} if it was prepared from other content`)
   return {
     env: runEnv,
     release,
@@ -641,6 +673,10 @@ export function parseInputs(get: InputSource, env: NodeJS.ProcessEnv = process.e
     prepare,
     submit,
     force,
-    mainPythonFile
+    mainPythonFile,
+    githubToken,
+    prComment,
+    uploadArtifacts,
+    warnings
   }
 }

@@ -7,7 +7,8 @@ import {
   needsCredentials,
   type DataprocClient
 } from './clients.js'
-import { gatherContext } from './context.js'
+import { gatherContext, type RunContext } from './context.js'
+import { publishReport } from './publish.js'
 import { explainError } from './errors.js'
 import { parseInputs, type Config } from './inputs.js'
 import { buildPlan, type Plan } from './plan.js'
@@ -17,7 +18,6 @@ import {
   setPlanOutputs,
   setResultOutputs,
   writeDryRunSummary,
-  writeRunSummary,
   type RunReport
 } from './report.js'
 import type { Storage } from '@google-cloud/storage'
@@ -40,9 +40,6 @@ const PREFIX = 'kedro-dataproc-action'
 
 /** `dist/index.js` and `src/main.ts` both sit one level below the action's root. */
 const SHIPPED_ENTRYPOINT = fileURLToPath(new URL('../entrypoint/entrypoint.py', import.meta.url))
-
-/** How many driver output lines the summary keeps. */
-const TAIL_LINES = 60
 
 function showPlan(plan: Plan): void {
   core.startGroup(`Plan: ${plan.env} run ${plan.runId} → batch ${plan.batch.id}`)
@@ -171,7 +168,12 @@ async function runBatch(d: Deployment, built: PreparedImage): Promise<RunReport>
     `${submission.reattached ? 'reattached to' : 'submitted'} batch ${plan.batch.id}: ${plan.batch.consoleUrl}`
   )
 
-  const base = { plan, image: built.pinned, imageDigest: built.digest, driverTail: [] as string[] }
+  const base = {
+    plan,
+    image: built.pinned,
+    imageDigest: built.digest,
+    driverOutput: [] as string[]
+  }
   if (!config.wait) {
     core.saveState(STATE_KEYS.finished, 'true')
     return {
@@ -183,7 +185,7 @@ async function runBatch(d: Deployment, built: PreparedImage): Promise<RunReport>
     }
   }
 
-  const tail: string[] = []
+  const output: string[] = []
   const result = await watchBatch({
     client: dataproc,
     storage,
@@ -193,8 +195,7 @@ async function runBatch(d: Deployment, built: PreparedImage): Promise<RunReport>
     timeoutSeconds: config.timeoutSeconds,
     onLine: line => {
       core.info(line)
-      tail.push(line)
-      if (tail.length > TAIL_LINES) tail.shift()
+      output.push(line)
     }
   })
   core.saveState(STATE_KEYS.finished, 'true')
@@ -209,7 +210,7 @@ async function runBatch(d: Deployment, built: PreparedImage): Promise<RunReport>
     state: result.state,
     stateMessage,
     durationSeconds: batchDuration(result.batch),
-    driverTail: tail
+    driverOutput: output
   }
 }
 
@@ -249,7 +250,7 @@ async function deploy(
     image: manifest.image,
     state: 'PREPARED',
     stateMessage: '',
-    driverTail: [],
+    driverOutput: [],
     note: `release ${plan.release} is prepared; no batch was submitted (submit: false).`
   }
 }
@@ -259,10 +260,13 @@ export async function run(): Promise<void> {
   const onSignal = (): void => abort.abort()
   process.once('SIGINT', onSignal)
   process.once('SIGTERM', onSignal)
+  let started: { config: Config; context: RunContext; plan: Plan } | undefined
   try {
     const config = parseInputs(name => core.getInput(name))
+    for (const warning of config.warnings) core.warning(warning)
     const context = await gatherContext(config.workingDirectory)
     const plan = buildPlan(config, context)
+    started = { config, context, plan }
     showPlan(plan)
     setPlanOutputs(plan)
     if (config.dryRun) {
@@ -276,15 +280,31 @@ export async function run(): Promise<void> {
       return
     }
     setResultOutputs(report)
-    await writeRunSummary(report)
+    await publishReport(report, config, context)
     if (['SUCCEEDED', 'PREPARED'].includes(report.state) || (!config.wait && !report.stateMessage))
       return
     const verdict = report.state === 'CANCELLED' ? 'cancelled' : report.state.toLowerCase()
-    throw new Error(
-      `batch ${plan.batch.id} ${verdict}${report.stateMessage ? `: ${report.stateMessage}` : ''}`
+    core.setFailed(
+      `${PREFIX}: batch ${plan.batch.id} ${verdict}${report.stateMessage ? `: ${report.stateMessage}` : ''}`
     )
   } catch (error) {
-    core.setFailed(`${PREFIX}: ${explainError(error)}`)
+    const message = explainError(error)
+    core.setFailed(`${PREFIX}: ${message}`)
+    // A run that failed before its batch ended still reports what happened.
+    if (started) {
+      const { config, context, plan } = started
+      await publishReport(
+        {
+          plan,
+          state: 'ERROR',
+          stateMessage: message,
+          image: plan.image.reference,
+          driverOutput: []
+        },
+        config,
+        context
+      )
+    }
   } finally {
     process.off('SIGINT', onSignal)
     process.off('SIGTERM', onSignal)

@@ -1,6 +1,7 @@
 import * as core from '@actions/core'
 import type { Plan } from './plan.js'
 import type { Batch } from './steps/submit.js'
+import { stateIcon } from './state-icons.js'
 
 /** Shows an argv the way a reader would type it, so a dry run reads like the command it plans. */
 export function quoteForDisplay(args: string[]): string {
@@ -82,17 +83,9 @@ export interface RunReport {
   image: string
   imageDigest?: string
   durationSeconds?: number
-  /** The last lines of the driver output, oldest first. */
-  driverTail: string[]
+  /** The driver output as it was streamed, line by line. */
+  driverOutput: string[]
   note?: string
-}
-
-const STATE_ICONS: Record<string, string> = {
-  SUCCEEDED: '✅',
-  FAILED: '❌',
-  CANCELLED: '🛑',
-  RUNNING: '⏳',
-  PENDING: '⏳'
 }
 
 type Timestamp =
@@ -139,13 +132,15 @@ export function setResultOutputs(report: RunReport): void {
   )
 }
 
+/** How many driver output lines the summary shows; the artifact has them all. */
+const TAIL_LINES = 60
 /** GitHub refuses a step summary over 1 MiB; the driver tail is what gives way. */
 const SUMMARY_TAIL_BYTES = 64 * 1024
 
 export async function writeRunSummary(report: RunReport): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return
   const { plan, batch } = report
-  const icon = STATE_ICONS[report.state] ?? '⚠️'
+  const icon = stateIcon(report.state)
   const rows: [string, string][] = [
     ['batch id', plan.batch.id],
     ['state', report.state],
@@ -167,7 +162,8 @@ export async function writeRunSummary(report: RunReport): Promise<void> {
   for (const [name, url] of Object.entries(batch?.runtimeInfo?.endpoints ?? {})) {
     links.push(`<a href="${escapeHtml(url)}">${escapeHtml(name)}</a>`)
   }
-  let tail = report.driverTail.join('\n')
+  const lines = report.driverOutput.slice(-TAIL_LINES)
+  let tail = lines.join('\n')
   if (tail.length > SUMMARY_TAIL_BYTES) tail = tail.slice(-SUMMARY_TAIL_BYTES)
   const summary = core.summary
     .addHeading(`${icon} Kedro on Dataproc — ${escapeHtml(report.state)}`, 3)
@@ -187,7 +183,7 @@ export async function writeRunSummary(report: RunReport): Promise<void> {
     ])
     .addRaw(`<p>${links.join(' · ')}</p>\n`)
     .addDetails(
-      `Driver output (last ${report.driverTail.length} lines)`,
+      `Driver output (last ${lines.length} of ${report.driverOutput.length} lines)`,
       `<pre>${escapeHtml(tail)}</pre>`
     )
     .addDetails(

@@ -1,0 +1,13 @@
+const ICONS: Record<string, string> = {
+  SUCCEEDED: '✅',
+  PREPARED: '📦',
+  FAILED: '❌',
+  ERROR: '❌',
+  CANCELLED: '🚫',
+  CANCELLING: '🚫',
+  PENDING: '⏳',
+  RUNNING: '⏳'
+}
+
+/** One icon per state, the same in the job summary and the pull-request comment. */
+export const stateIcon = (state: string): string => ICONS[state] ?? 'ℹ️'
