@@ -160,7 +160,9 @@ export async function buildBaseImage(options: BaseImageOptions): Promise<string>
     await writeFile(join(rootfs, 'usr', 'sbin', 'useradd'), USERADD, { mode: 0o755 })
     await mkdir(join(rootfs, 'usr', 'local', 'bin'), { recursive: true })
     for (const tool of ['apt-get', 'pip']) {
-      await writeFile(join(rootfs, 'usr', 'local', 'bin', tool), installerStandIn(tool), { mode: 0o755 })
+      await writeFile(join(rootfs, 'usr', 'local', 'bin', tool), installerStandIn(tool), {
+        mode: 0o755
+      })
     }
     // The build copies modes from the context: /tmp must be world-writable and sticky.
     await chmod(join(rootfs, 'tmp'), 0o1777)
