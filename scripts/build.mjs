@@ -1,8 +1,11 @@
 // Bundles the action with esbuild into ESM (see README, Development: why not ncc).
+import { rmSync } from 'node:fs'
 import { build } from 'esbuild'
 
 // The dist check builds into a scratch directory and compares it with the committed dist/.
 const outdir = process.argv[2] ?? 'dist'
+// Chunk names carry content hashes: stale ones from an earlier build must not linger.
+rmSync(outdir, { recursive: true, force: true })
 
 await build({
   entryPoints: { index: 'src/index.ts', post: 'src/post-index.ts' },
