@@ -19,6 +19,7 @@ const USAGE = `usage: npm run -s stack -- [options]
   --dataproc-rest-port N Dataproc REST port
   --registry-port N      registry port
   --pending-ms N         how long a batch stays PENDING
+  --bucket NAME          create this bucket in the GCS emulator (repeatable)
 prints: READY {"storage":…,"dataproc":…,"dataprocRest":…,"registry":…|null,"dockerHost":…|null}`
 
 function log(line: string): void {
@@ -32,7 +33,9 @@ function port(value: string | undefined, flag: string): number | undefined {
   return n
 }
 
-function parseOptions(argv: string[]): StackOptions | null {
+type CliOptions = StackOptions & { buckets: string[] }
+
+function parseOptions(argv: string[]): CliOptions | null {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -45,6 +48,7 @@ function parseOptions(argv: string[]): StackOptions | null {
       'dataproc-rest-port': { type: 'string' },
       'registry-port': { type: 'string' },
       'pending-ms': { type: 'string' },
+      bucket: { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' }
     },
     strict: true
@@ -72,12 +76,13 @@ function parseOptions(argv: string[]): StackOptions | null {
     dataprocGrpcPort: port(values['dataproc-port'], '--dataproc-port'),
     dataprocRestPort: port(values['dataproc-rest-port'], '--dataproc-rest-port'),
     registryPort: port(values['registry-port'], '--registry-port'),
-    pendingMs
+    pendingMs,
+    buckets: values.bucket ?? []
   }
 }
 
 async function main(): Promise<number> {
-  let options: StackOptions | null
+  let options: CliOptions | null
   try {
     options = parseOptions(process.argv.slice(2))
   } catch (error) {
@@ -109,6 +114,16 @@ async function main(): Promise<number> {
   } catch (error) {
     log(`could not start: ${(error as Error).message}`)
     return 1
+  }
+  for (const bucket of options.buckets) {
+    // The JSON API's own bucket insert, as gcloud would send it.
+    const response = await fetch(`${stack.storage}/storage/v1/b?project=local-project`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: bucket })
+    })
+    if (!response.ok && response.status !== 409)
+      log(`could not create bucket ${bucket}: ${response.status}`)
   }
   if (signal === undefined) {
     const temporary = options.stateDir === undefined ? ' (temporary, removed on exit)' : ''
