@@ -161,3 +161,29 @@ test('a run that fails midway (no such bucket) leaves the repository alone and s
   })
   expect(batches.map(batch => batch.labels?.['run-id'])).not.toContain('feature-e2e-run-r103-a1')
 }, 120_000)
+
+test('a re-run of the same run with nothing changed uploads no bytes', async () => {
+  const repo = checkoutExample(BRANCH)
+  const inputs = { ...stackInputs(stack), image: PREBUILT, 'run-id': 'rerun-1' }
+  const generations = async (): Promise<Record<string, string>> => {
+    const [files] = await stackStorage(stack)
+      .bucket('submit-bucket')
+      .getFiles({ prefix: 'feature-e2e-run/rerun-1/' })
+    return Object.fromEntries(files.map(file => [file.name, String(file.metadata.generation)]))
+  }
+  const first = await runAction({ inputs, env: pushEnv(repo, '104') })
+  expect(first.code).toBe(0)
+  expect(first.stdout).toMatch(/^uploaded: .*code\.zip/m)
+  const before = await generations()
+  expect(Object.keys(before).sort()).toEqual([
+    'feature-e2e-run/rerun-1/code.zip',
+    'feature-e2e-run/rerun-1/entrypoint.py'
+  ])
+
+  const second = await runAction({ inputs, env: pushEnv(repo, '105') })
+  expect(second.code).toBe(0)
+  expect(second.stdout).toMatch(/^unchanged, not uploaded: .*entrypoint\.py/m)
+  expect(second.stdout).toMatch(/^unchanged, not uploaded: .*code\.zip/m)
+  // A new upload, even of the same bytes, would have made a new generation.
+  expect(await generations()).toEqual(before)
+}, 120_000)
