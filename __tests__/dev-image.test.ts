@@ -1,21 +1,14 @@
 import { buildBaseImage } from '../emulators/base-image.js'
 import { manifestDigest } from '../emulators/registry.js'
-import { startStack, type Stack } from '../emulators/stack.js'
-import { runAction } from './helpers/action.js'
+import type { Stack } from '../emulators/stack.js'
+import { runAction, workflowEnv } from './helpers/action.js'
 import { checkoutExample } from './helpers/project.js'
-import {
-  IN_CI,
-  createBuckets,
-  skipWithoutDocker,
-  stackDataproc,
-  stackInputs
-} from './helpers/stack.js'
+import { skipWithoutDocker, stackDataproc, stackInputs, startTestStack } from './helpers/stack.js'
 
 let stack: Stack
 
 beforeAll(async () => {
-  stack = await startStack({ docker: IN_CI ? 'required' : 'auto', pendingMs: 200, teardownMs: 100 })
-  await createBuckets(stack, 'submit-bucket', 'output-bucket')
+  stack = await startTestStack('docker', 'submit-bucket', 'output-bucket')
 }, 120_000)
 afterAll(async () => stack?.stop())
 
@@ -31,12 +24,11 @@ test('a dev run builds the example Dockerfile, pushes it with the branch tag, an
       'build-args': `BASE_IMAGE=${base}`
     },
     env: {
-      GITHUB_EVENT_NAME: 'push',
-      GITHUB_REF_NAME: 'feature/image',
-      GITHUB_RUN_ID: '501',
-      GITHUB_RUN_NUMBER: '501',
-      GITHUB_RUN_ATTEMPT: '1',
-      GITHUB_WORKSPACE: checkoutExample('feature/image'),
+      ...workflowEnv({
+        workspace: checkoutExample('feature/image'),
+        runNumber: 501,
+        ref: 'feature/image'
+      }),
       DOCKER_HOST: stack.dockerHost as string
     }
   })

@@ -1,34 +1,28 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { startStack, type Stack } from '../emulators/stack.js'
-import { runAction, type ActionRun } from './helpers/action.js'
+import type { Stack } from '../emulators/stack.js'
+import { runAction, workflowEnv, type ActionRun } from './helpers/action.js'
 import { checkoutExample, gitState, zipEntries } from './helpers/project.js'
-import { createBuckets, stackDataproc, stackInputs, stackStorage } from './helpers/stack.js'
+import { stackDataproc, stackInputs, stackStorage, startTestStack } from './helpers/stack.js'
 
 let stack: Stack
 
 beforeAll(async () => {
-  stack = await startStack({ docker: 'off', pendingMs: 200, teardownMs: 100 })
-  await createBuckets(stack, 'submit-bucket', 'output-bucket')
+  stack = await startTestStack('off', 'submit-bucket', 'output-bucket')
 }, 60_000)
 afterAll(async () => stack?.stop())
 
 const BRANCH = 'feature/e2e-run'
 const PREBUILT = '127.0.0.1:5000/my-project-123/kedro/dataproc-serverless:prebuilt'
 
-function pushEnv(repo: string, runId: string): Record<string, string> {
-  return {
-    GITHUB_EVENT_NAME: 'push',
-    GITHUB_REF_NAME: BRANCH,
-    GITHUB_REF_TYPE: 'branch',
-    GITHUB_SHA: 'feedfacefeedfacefeedfacefeedfacefeedface',
-    GITHUB_REPOSITORY: 'acme/pipelines',
-    GITHUB_RUN_ID: runId,
-    GITHUB_RUN_NUMBER: runId,
-    GITHUB_RUN_ATTEMPT: '1',
-    GITHUB_WORKSPACE: repo
-  }
+function pushEnv(repo: string, runNumber: string): Record<string, string> {
+  return workflowEnv({
+    workspace: repo,
+    runNumber: Number(runNumber),
+    ref: BRANCH,
+    sha: 'feedface'.repeat(5)
+  })
 }
 
 async function download(uri: string): Promise<Buffer> {

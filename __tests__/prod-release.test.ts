@@ -2,17 +2,16 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { buildBaseImage } from '../emulators/base-image.js'
 import { manifestDigest } from '../emulators/registry.js'
-import { startStack, type Stack } from '../emulators/stack.js'
-import { runAction, type ActionRun } from './helpers/action.js'
+import type { Stack } from '../emulators/stack.js'
+import { runAction, workflowEnv, type ActionRun } from './helpers/action.js'
 import { git } from './helpers/git.js'
 import { checkoutExample } from './helpers/project.js'
 import {
-  IN_CI,
-  createBuckets,
   skipWithoutDocker,
   stackDataproc,
   stackInputs,
-  stackStorage
+  stackStorage,
+  startTestStack
 } from './helpers/stack.js'
 
 let stack: Stack
@@ -24,9 +23,8 @@ const REPOSITORY = 'my-project-123/kedro/dataproc-serverless'
 const PARENT = 'projects/my-project-123/locations/europe-west1'
 
 beforeAll(async () => {
-  stack = await startStack({ docker: IN_CI ? 'required' : 'auto', pendingMs: 200, teardownMs: 100 })
+  stack = await startTestStack('docker', 'submit-bucket', 'output-bucket')
   skip = skipWithoutDocker(stack)
-  await createBuckets(stack, 'submit-bucket', 'output-bucket')
   if (skip) return
   const base = await buildBaseImage({
     dockerHost: stack.dockerHost as string,
@@ -47,16 +45,9 @@ afterAll(async () => stack?.stop())
 let runNumber = 300
 function tagPush(version: string): Record<string, string> {
   runNumber += 1
+  const sha = git(repo, 'rev-parse', 'HEAD').trim()
   return {
-    GITHUB_EVENT_NAME: 'push',
-    GITHUB_REF_TYPE: 'tag',
-    GITHUB_REF_NAME: version,
-    GITHUB_SHA: git(repo, 'rev-parse', 'HEAD').trim(),
-    GITHUB_REPOSITORY: 'acme/pipelines',
-    GITHUB_RUN_ID: String(runNumber),
-    GITHUB_RUN_NUMBER: String(runNumber),
-    GITHUB_RUN_ATTEMPT: '1',
-    GITHUB_WORKSPACE: repo,
+    ...workflowEnv({ workspace: repo, runNumber, ref: version, refType: 'tag', sha }),
     DOCKER_HOST: stack.dockerHost ?? ''
   }
 }

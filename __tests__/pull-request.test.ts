@@ -1,12 +1,12 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { startStack, type Stack } from '../emulators/stack.js'
-import { runAction, type ActionRun } from './helpers/action.js'
+import type { Stack } from '../emulators/stack.js'
+import { runAction, workflowEnv, type ActionRun } from './helpers/action.js'
 import { makeRepo } from './helpers/git.js'
 import { startGitHubApi, type GitHubApi } from './helpers/github-api.js'
 import { zipEntries } from './helpers/project.js'
 import { startResultsService, type ResultsService } from './helpers/results-service.js'
-import { createBuckets, stackInputs } from './helpers/stack.js'
+import { stackInputs, startTestStack } from './helpers/stack.js'
 
 let stack: Stack
 let github: GitHubApi
@@ -14,11 +14,10 @@ let results: ResultsService
 
 beforeAll(async () => {
   ;[stack, github, results] = await Promise.all([
-    startStack({ docker: 'off', pendingMs: 200, teardownMs: 100 }),
+    startTestStack('off', 'submit-bucket', 'output-bucket'),
     startGitHubApi(),
     startResultsService()
   ])
-  await createBuckets(stack, 'submit-bucket', 'output-bucket')
 }, 60_000)
 afterAll(async () => Promise.all([stack?.stop(), github?.close(), results?.close()]))
 beforeEach(() => {
@@ -54,17 +53,16 @@ function pullRequestRun(
     },
     event: { pull_request: { number: 42, head: { ref: 'feature/pr', sha: 'a'.repeat(40) } } },
     env: {
-      GITHUB_EVENT_NAME: 'pull_request',
+      ...workflowEnv({
+        workspace: project(main),
+        runNumber,
+        event: 'pull_request',
+        ref: '42/merge'
+      }),
       GITHUB_HEAD_REF: 'feature/pr',
-      GITHUB_REF_NAME: '42/merge',
-      GITHUB_REPOSITORY: 'acme/pipelines',
-      GITHUB_RUN_ID: String(runNumber),
-      GITHUB_RUN_NUMBER: String(runNumber),
-      GITHUB_RUN_ATTEMPT: '1',
       GITHUB_WORKFLOW: 'dataproc-dev',
       GITHUB_JOB: 'run',
       GITHUB_API_URL: github.url,
-      GITHUB_WORKSPACE: project(main),
       ...env
     }
   })

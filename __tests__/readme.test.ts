@@ -17,7 +17,9 @@ test('every input the action reads is declared in action.yml, and nothing else i
     .map(file => readFileSync(`${ROOT}/${file}`, 'utf8'))
     .join('\n')
   const read = new Set(
-    [...sources.matchAll(/\b(?:input|optional|required|bool|get)\('([a-z-]+)'/g)].map(m => m[1])
+    [...sources.matchAll(/\b(?:input|optional|required|bool|duration|get)\('([a-z-]+)'/g)].map(
+      m => m[1]
+    )
   )
   expect([...read].sort()).toEqual(Object.keys(readActionYml().inputs).sort())
 })

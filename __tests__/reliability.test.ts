@@ -1,17 +1,22 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
-import { startStack, type Stack } from '../emulators/stack.js'
-import { DIST, runAction, waitForOutput } from './helpers/action.js'
+import type { Stack } from '../emulators/stack.js'
+import { DIST, postStepEnv, runAction, waitForOutput, workflowEnv } from './helpers/action.js'
 import { makeRepo } from './helpers/git.js'
 import { zipEntries } from './helpers/project.js'
-import { createBuckets, stackDataproc, stackInputs, stackStorage } from './helpers/stack.js'
+import {
+  createBuckets,
+  stackDataproc,
+  stackInputs,
+  stackStorage,
+  startTestStack
+} from './helpers/stack.js'
 
 let stack: Stack
 
 beforeAll(async () => {
-  stack = await startStack({ docker: 'off', pendingMs: 200, teardownMs: 100 })
-  await createBuckets(stack, 'submit-bucket', 'output-bucket')
+  stack = await startTestStack('off', 'submit-bucket', 'output-bucket')
 }, 60_000)
 afterAll(async () => stack?.stop())
 afterEach(() => {
@@ -43,15 +48,7 @@ function quickProject(extraBytes = 0): string {
 let runNumber = 200
 function env(repo: string): Record<string, string> {
   runNumber += 1
-  return {
-    GITHUB_EVENT_NAME: 'push',
-    GITHUB_REF_NAME: 'feature/x',
-    GITHUB_REPOSITORY: 'acme/pipelines',
-    GITHUB_RUN_ID: String(runNumber),
-    GITHUB_RUN_NUMBER: String(runNumber),
-    GITHUB_RUN_ATTEMPT: '1',
-    GITHUB_WORKSPACE: repo
-  }
+  return workflowEnv({ workspace: repo, runNumber, ref: 'feature/x' })
 }
 
 async function batchNamed(name: string) {
@@ -95,13 +92,9 @@ describe('abort and timeout cancel the batch', () => {
     expect(main.signal).toBe('SIGKILL')
     const name = JSON.parse(main.outputs.plan as string).batch.name
     expect((await batchNamed(name)).state).toBe('RUNNING')
-    // The runner hands what the main step saved to the post step as STATE_* variables.
-    const stateEnv = Object.fromEntries(
-      Object.entries(main.state).map(([key, value]) => [`STATE_${key}`, value])
-    )
     const post = await runAction({
       inputs,
-      env: { ...runEnv, ...stateEnv },
+      env: { ...runEnv, ...postStepEnv(main) },
       script: join(DIST, '..', 'post.js')
     })
     expect(post.code).toBe(0)
@@ -120,12 +113,9 @@ describe('abort and timeout cancel the batch', () => {
     const runEnv = env(repo)
     const main = await runAction({ inputs, env: runEnv })
     expect(main.code).toBe(0)
-    const stateEnv = Object.fromEntries(
-      Object.entries(main.state).map(([key, value]) => [`STATE_${key}`, value])
-    )
     const post = await runAction({
       inputs,
-      env: { ...runEnv, ...stateEnv },
+      env: { ...runEnv, ...postStepEnv(main) },
       script: join(DIST, '..', 'post.js')
     })
     expect(post.code).toBe(0)

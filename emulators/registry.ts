@@ -1,5 +1,6 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { MANIFEST_ACCEPT } from '../src/steps/registry-client.js'
 import {
   findExecutable,
   freePort,
@@ -33,14 +34,6 @@ export interface RegistryOptions {
 }
 
 const HOST = '127.0.0.1'
-
-/** The manifest media types a client must accept to be given a manifest's canonical digest. */
-export const MANIFEST_ACCEPT = [
-  'application/vnd.oci.image.index.v1+json',
-  'application/vnd.oci.image.manifest.v1+json',
-  'application/vnd.docker.distribution.manifest.list.v2+json',
-  'application/vnd.docker.distribution.manifest.v2+json'
-].join(', ')
 
 export async function startRegistry(options: RegistryOptions): Promise<Registry> {
   const binary = await findExecutable('docker-registry', SYSTEM_DIRS)

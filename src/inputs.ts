@@ -217,6 +217,14 @@ export function parseInputs(get: InputSource, env: NodeJS.ProcessEnv = process.e
       problems.push(`${name}: '${value}' is not a boolean; use true or false`)
     return parsed ?? fallback
   }
+  /** A positive duration, or undefined when the input is empty. */
+  const duration = (name: string, fix: string): number | undefined => {
+    const value = input(name)
+    if (!value) return undefined
+    const seconds = parseDuration(value)
+    if (!seconds) problems.push(`${name}: '${value}' is not a duration; ${fix}`)
+    return seconds || undefined
+  }
   const bucket = (name: string, value: string | undefined): string | undefined => {
     if (value === undefined || value === '') return value
     if (value.startsWith('gs://')) {
@@ -443,14 +451,9 @@ export function parseInputs(get: InputSource, env: NodeJS.ProcessEnv = process.e
     'is not a key name; use projects/P/locations/L/keyRings/R/cryptoKeys/K'
   )
 
-  const ttl = optional('ttl')
-  let ttlSeconds: number | undefined
-  if (ttl) {
-    ttlSeconds = parseDuration(ttl)
-    if (ttlSeconds === undefined)
-      problems.push(`ttl: '${ttl}' is not a duration; use e.g. 45m, 4h or 1d`)
-    else if (ttlSeconds < TTL_MIN_SECONDS || ttlSeconds > TTL_MAX_SECONDS)
-      problems.push(`ttl: '${ttl}' is outside what Dataproc allows; use between 10m and 14d`)
+  const ttlSeconds = duration('ttl', 'use e.g. 45m, 4h or 1d')
+  if (ttlSeconds !== undefined && (ttlSeconds < TTL_MIN_SECONDS || ttlSeconds > TTL_MAX_SECONDS)) {
+    problems.push(`ttl: '${input('ttl')}' is outside what Dataproc allows; use between 10m and 14d`)
   }
 
   const metastoreService = optional('metastore-service')
@@ -549,13 +552,7 @@ export function parseInputs(get: InputSource, env: NodeJS.ProcessEnv = process.e
     'is not a main file URI; use gs://BUCKET/path.py or file:///path/in/image.py (three slashes)'
   )
 
-  const timeout = optional('timeout')
-  let timeoutSeconds: number | undefined
-  if (timeout) {
-    timeoutSeconds = parseDuration(timeout)
-    if (timeoutSeconds === undefined || timeoutSeconds === 0)
-      problems.push(`timeout: '${timeout}' is not a duration; use e.g. 45m or 2h`)
-  }
+  const timeoutSeconds = duration('timeout', 'use e.g. 45m or 2h')
 
   const inProject = (name: string, value: string): string => {
     const path = resolve(workingDirectory, value)

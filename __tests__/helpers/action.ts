@@ -104,3 +104,35 @@ export function waitForOutput(child: ReturnType<typeof spawn>, pattern: RegExp):
     child.stdout?.on('data', listener)
   })
 }
+
+export interface WorkflowRun {
+  workspace: string
+  runNumber: number
+  event?: string
+  ref: string
+  refType?: 'branch' | 'tag'
+  sha?: string
+}
+
+/** The variables the runner sets for a workflow run, for a push unless told otherwise. */
+export function workflowEnv(run: WorkflowRun): Record<string, string> {
+  const env: Record<string, string> = {
+    GITHUB_EVENT_NAME: run.event ?? 'push',
+    GITHUB_REF_NAME: run.ref,
+    GITHUB_REF_TYPE: run.refType ?? 'branch',
+    GITHUB_REPOSITORY: 'acme/pipelines',
+    GITHUB_RUN_ID: String(run.runNumber),
+    GITHUB_RUN_NUMBER: String(run.runNumber),
+    GITHUB_RUN_ATTEMPT: '1',
+    GITHUB_WORKSPACE: run.workspace
+  }
+  if (run.sha) env.GITHUB_SHA = run.sha
+  return env
+}
+
+/** What the runner hands a post step: the main step's saved state as STATE_* variables. */
+export function postStepEnv(main: ActionRun): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(main.state).map(([key, value]) => [`STATE_${key}`, value])
+  )
+}

@@ -2,7 +2,7 @@ import { Storage } from '@google-cloud/storage'
 import { PassThroughClient } from 'google-auth-library'
 import { googleAuthLibrary, grpc } from 'google-gax'
 import { v1 } from '@google-cloud/dataproc'
-import type { Stack } from '../../emulators/stack.js'
+import { startStack, type Stack } from '../../emulators/stack.js'
 
 // In CI a missing Docker daemon or registry is a failure, never a silent skip.
 export const IN_CI = Boolean(process.env.CI)
@@ -51,4 +51,18 @@ export function stackInputs(stack: Stack): Record<string, string> {
 export async function createBuckets(stack: Stack, ...names: string[]): Promise<void> {
   const storage = stackStorage(stack)
   for (const name of names) await storage.createBucket(name)
+}
+
+/** A stack with fast batch timings and the buckets a test needs. */
+export async function startTestStack(
+  docker: 'off' | 'docker',
+  ...buckets: string[]
+): Promise<Stack> {
+  const stack = await startStack({
+    docker: docker === 'off' ? 'off' : IN_CI ? 'required' : 'auto',
+    pendingMs: 200,
+    teardownMs: 100
+  })
+  await createBuckets(stack, ...buckets)
+  return stack
 }
