@@ -19,11 +19,9 @@ import {
   type Runner
 } from '../src/steps/image.js'
 import { RegistryClient, isLocalRegistry, parseRepository } from '../src/steps/registry-client.js'
+import { IN_CI } from './helpers/stack.js'
 
 const run = promisify(execFile)
-
-// In CI a missing Docker daemon or registry fails the suite; elsewhere it is skipped, loudly.
-const IN_CI = Boolean(process.env.CI)
 
 const DOCKERFILE = `ARG BASE_IMAGE
 FROM \${BASE_IMAGE} AS base

@@ -8,24 +8,11 @@ import { buildBaseImage } from '../emulators/base-image.js'
 import { processAlive } from '../emulators/proc.js'
 import { manifestDigest } from '../emulators/registry.js'
 import { startStack, type DockerMode, type Stack } from '../emulators/stack.js'
+import { IN_CI, skipWithoutDocker } from './helpers/stack.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const run = promisify(execFile)
-
-// In CI a missing Docker daemon or registry is a failure, never a silent skip.
-const IN_CI = Boolean(process.env.CI)
 const DOCKER_MODE: DockerMode = IN_CI ? 'required' : 'auto'
-
-function skipWithoutDocker(stack: {
-  dockerHost: string | null
-  registry: string | null
-  dockerUnavailable?: string
-}): boolean {
-  if (stack.dockerHost && stack.registry) return false
-  if (IN_CI) throw new Error(`CI needs Docker and the registry: ${stack.dockerUnavailable}`)
-  console.warn(`SKIPPED (Docker part): ${stack.dockerUnavailable}`)
-  return true
-}
 
 async function docker(host: string, args: string[]): Promise<string> {
   const { stdout, stderr } = await run('docker', args, {
