@@ -19,7 +19,7 @@ import { promisify } from 'node:util'
 import { gzipSync } from 'node:zlib'
 import { CRC32C } from '@google-cloud/storage'
 import yauzl from 'yauzl'
-import { snapshotWorkingTree } from '../src/steps/snapshot.js'
+import { planSnapshot, snapshotWorkingTree } from '../src/steps/snapshot.js'
 
 const execFileAsync = promisify(execFile)
 const repoRoot = fileURLToPath(new URL('..', import.meta.url))
@@ -403,3 +403,45 @@ async function runChild(
   )
   return JSON.parse(stdout) as { hour: number }
 }
+
+describe('the snapshot key names the zip without writing it', () => {
+  const keyOf = async (dir: string): Promise<string> =>
+    (await planSnapshot({ projectDir: dir, outFile: join(newDir('key-'), 'code.zip') })).key
+
+  it('is the same for the same tree, also when only modification times change', async () => {
+    const dir = newDir('keyrepo-')
+    execFileSync('git', ['init', '-q'], { cwd: dir })
+    writeFileSync(join(dir, 'a.py'), 'print(1)\n')
+    writeFileSync(join(dir, 'b.txt'), 'b\n')
+    execFileSync('git', ['add', '-A'], { cwd: dir })
+    execFileSync('git', ['-c', 'user.email=t@e', '-c', 'user.name=t', 'commit', '-qm', 'x'], {
+      cwd: dir
+    })
+    const first = await keyOf(dir)
+    expect(await keyOf(dir)).toBe(first)
+    utimesSync(join(dir, 'a.py'), new Date(2001, 1, 1), new Date(2001, 1, 1))
+    expect(await keyOf(dir)).toBe(first)
+
+    writeFileSync(join(dir, 'a.py'), 'print(2)\n')
+    const edited = await keyOf(dir)
+    expect(edited).not.toBe(first)
+    writeFileSync(join(dir, 'new.py'), 'x = 1\n')
+    const added = await keyOf(dir)
+    expect(added).not.toBe(edited)
+    chmodSync(join(dir, 'b.txt'), 0o755)
+    expect(await keyOf(dir)).not.toBe(added)
+  })
+
+  it('changes exactly when the zip bytes change', async () => {
+    const dir = newDir('keybytes-')
+    writeFileSync(join(dir, 'a.py'), 'one\n')
+    const plan = await planSnapshot({ projectDir: dir, outFile: join(newDir('kb-'), 'code.zip') })
+    const again = await planSnapshot({ projectDir: dir, outFile: join(newDir('kb-'), 'code.zip') })
+    expect(again.key).toBe(plan.key)
+    expect(readFileSync((await again.write()).path)).toEqual(
+      readFileSync((await plan.write()).path)
+    )
+    writeFileSync(join(dir, 'a.py'), 'two\n')
+    expect(await keyOf(dir)).not.toBe(plan.key)
+  })
+})

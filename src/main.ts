@@ -21,7 +21,7 @@ import {
   type RunReport
 } from './report.js'
 import type { Storage } from '@google-cloud/storage'
-import { codeUploads, snapshotCode, type CodeArtifacts } from './steps/code.js'
+import { codeUploads, prepareDevCode, snapshotCode, type CodeArtifacts } from './steps/code.js'
 import {
   readManifest,
   releaseConflict,
@@ -79,22 +79,27 @@ async function image({ config, plan, accessToken }: Deployment): Promise<Prepare
   return { pinned: result.pinned, digest: result.digest }
 }
 
-function logUploads(uploads: UploadResult[], artifacts: CodeArtifacts): void {
+function logUploads(uploads: UploadResult[], skipped: string[]): void {
   for (const upload of uploads) {
     core.info(
       `${upload.uploaded ? 'uploaded' : 'unchanged, not uploaded'}: ${upload.uri} (${upload.bytes} bytes)`
     )
   }
-  for (const skipped of artifacts.code.skipped) core.info(`not in code.zip: ${skipped}`)
+  for (const name of skipped) core.info(`not in code.zip: ${name}`)
 }
 
+const entrypointOf = (config: Config): string => config.entrypoint ?? SHIPPED_ENTRYPOINT
+
 const snapshot = (d: Deployment): Promise<CodeArtifacts> =>
-  snapshotCode(d.config.workingDirectory, d.config.entrypoint ?? SHIPPED_ENTRYPOINT)
+  snapshotCode(d.config.workingDirectory, entrypointOf(d.config))
 
 /** Dev: the branch's image and code, built and uploaded side by side. */
 async function prepareDev(d: Deployment): Promise<PreparedImage> {
-  const [built, artifacts] = await Promise.all([image(d), snapshot(d)])
-  logUploads(await uploadFiles(d.storage, codeUploads(d.plan, artifacts)), artifacts)
+  const [built, code] = await Promise.all([
+    image(d),
+    prepareDevCode(d.storage, d.plan, d.config.workingDirectory, entrypointOf(d.config))
+  ])
+  logUploads(code.uploads, code.skipped)
   return built
 }
 
@@ -123,7 +128,7 @@ async function prepareRelease(d: Deployment): Promise<ReleaseManifest> {
     )
   const uploads = uploadFiles(storage, codeUploads(plan, artifacts), config.force)
   const [built, uploaded] = await Promise.all([image(d), uploads])
-  logUploads(uploaded, artifacts)
+  logUploads(uploaded, artifacts.code.skipped)
   const manifest: ReleaseManifest = {
     version: plan.release as string,
     commit: plan.commit,

@@ -23,10 +23,12 @@
  * while the archive is written, so a later upload can be verified without reading it again.
  */
 import { spawn } from 'node:child_process'
+import { createHash } from 'node:crypto'
 import { createReadStream, createWriteStream } from 'node:fs'
-import type { ReadStream, Stats } from 'node:fs'
-import { lstat, mkdir, readdir, realpath, rm, stat } from 'node:fs/promises'
+import type { Stats } from 'node:fs'
+import { lstat, mkdir, readdir, readFile, realpath, rm, stat } from 'node:fs/promises'
 import path from 'node:path'
+import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import yazl from 'yazl'
 import { HashingStream, type Checksums } from '../checksum.js'
@@ -115,8 +117,24 @@ interface Entry {
 type Candidate =
   { kind: 'file'; entry: Entry } | { kind: 'skip'; reason: string } | { kind: 'gone' }
 
-/** Writes the snapshot of `projectDir` to `outFile` (overwritten) and describes it. */
-export async function snapshotWorkingTree(options: SnapshotOptions): Promise<Snapshot> {
+/**
+ * What a snapshot of `projectDir` will hold, and a key that names its bytes without writing it:
+ * a hash of each entry's name, mode and content id. A clean tracked file's content id is git's
+ * blob id from the index (no read needed); any other file is hashed as git would hash it. Equal
+ * keys mean equal zips, so a re-run can skip zipping and uploading when the stored object carries
+ * the same key.
+ */
+export interface SnapshotPlan {
+  key: string
+  files: number
+  skipped: string[]
+  write(): Promise<Snapshot>
+}
+
+/** Names the zip format: a change to how entries are written must change every key. */
+const KEY_FORMAT = 'kedro-dataproc-snapshot/1 yazl-3 dos-1980 0644/0755 deflate-default'
+
+export async function planSnapshot(options: SnapshotOptions): Promise<SnapshotPlan> {
   const root = path.resolve(options.projectDir)
   const outFile = path.resolve(options.outFile)
   const rootReal = await realProjectDir(root)
@@ -142,8 +160,46 @@ export async function snapshotWorkingTree(options: SnapshotOptions): Promise<Sna
   })
   entries.sort((a, b) => Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)))
 
-  const written = await writeZip(entries, outFile)
-  return { path: outFile, files: entries.length, ...written, skipped: skipped.sort() }
+  // Ids are git blob ids either way, so a file git reports as touched but unchanged keeps its id.
+  const algorithm = [...listing.cleanBlobs.values()][0]?.length === 64 ? 'sha256' : 'sha1'
+  const ids = await mapLimited(entries, STAT_CONCURRENCY, async entry => {
+    const blob = listing.cleanBlobs.get(entry.name)
+    // A followed symlink's blob is the link text, not the bytes that go into the zip.
+    if (blob && entry.source === path.join(root, ...entry.name.split('/'))) return blob
+    return gitBlobId(entry.source, entry.size, algorithm)
+  })
+  const key = createHash('sha256').update(`${KEY_FORMAT}\n`)
+  entries.forEach((entry, i) => {
+    key.update(`${entry.name}\0${entry.executable ? '755' : '644'}\0${ids[i]}\n`)
+  })
+  const sortedSkipped = skipped.sort()
+  return {
+    key: key.digest('hex'),
+    files: entries.length,
+    skipped: sortedSkipped,
+    write: async () => ({
+      path: outFile,
+      files: entries.length,
+      ...(await writeZip(entries, outFile)),
+      skipped: sortedSkipped
+    })
+  }
+}
+
+/** Writes the snapshot of `projectDir` to `outFile` (overwritten) and describes it. */
+export async function snapshotWorkingTree(options: SnapshotOptions): Promise<Snapshot> {
+  return (await planSnapshot(options)).write()
+}
+
+/** What `git hash-object` would say of the file: the object id of a blob with its bytes. */
+async function gitBlobId(
+  file: string,
+  size: number,
+  algorithm: 'sha1' | 'sha256'
+): Promise<string> {
+  const hash = createHash(algorithm).update(`blob ${size}\0`)
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer)
+  return hash.digest('hex')
 }
 
 async function realProjectDir(root: string): Promise<string> {
@@ -165,6 +221,8 @@ async function realProjectDir(root: string): Promise<string> {
 interface Listing {
   names: string[]
   skipped: { name: string; reason: string }[]
+  /** Git's blob id of each tracked regular file whose working-tree copy matches the index. */
+  cleanBlobs: Map<string, string>
 }
 
 async function listProjectFiles(root: string): Promise<Listing> {
@@ -197,8 +255,14 @@ async function listGitFiles(root: string): Promise<Listing> {
   // so spaces, newlines and non-ASCII characters survive. Two listings rather than one combined `--cached --others`: with `--stage` the cached one
   // carries each file's mode, which is how a submodule (gitlink, mode 160000) is told apart from
   // a tracked file that was replaced by a directory on disk.
-  const cached = await gitOrThrow(root, ['ls-files', '-z', '--cached', '--stage'])
-  const others = await gitOrThrow(root, ['ls-files', '-z', '--others', '--exclude-standard'])
+  const [cached, others, dirty] = await Promise.all([
+    gitOrThrow(root, ['ls-files', '-z', '--cached', '--stage']),
+    gitOrThrow(root, ['ls-files', '-z', '--others', '--exclude-standard']),
+    // Read-only: compares the index's stat data with the disk (and the content where racy).
+    gitOrThrow(root, ['diff-files', '-z', '--name-only', '--relative'])
+  ])
+  const dirtyNames = new Set(splitNul(dirty).map(raw => raw.toString('utf8')))
+  const cleanBlobs = new Map<string, string>()
   const names = new Set<string>()
   const skipped: Listing['skipped'] = []
   const accept = (raw: Buffer, gitlink: boolean): void => {
@@ -220,10 +284,15 @@ async function listGitFiles(root: string): Promise<Listing> {
   for (const record of splitNul(cached)) {
     // "<mode> <object> <stage>\t<path>"; conflicted paths appear once per stage, the Set dedupes.
     const tab = record.indexOf(0x09)
-    accept(record.subarray(tab + 1), record.subarray(0, 6).toString() === '160000')
+    const [mode, blob, stage] = record.subarray(0, tab).toString().split(' ')
+    const name = record.subarray(tab + 1)
+    accept(name, mode === '160000')
+    const decoded = name.toString('utf8')
+    const regular = mode === '100644' || mode === '100755'
+    if (regular && stage === '0' && blob && !dirtyNames.has(decoded)) cleanBlobs.set(decoded, blob)
   }
   for (const record of splitNul(others)) accept(record, false)
-  return { names: [...names], skipped: dedupeSkipped(skipped) }
+  return { names: [...names], skipped: dedupeSkipped(skipped), cleanBlobs }
 }
 
 function dedupeSkipped(skipped: Listing['skipped']): Listing['skipped'] {
@@ -251,7 +320,7 @@ async function walk(root: string): Promise<Listing> {
     }
   }
   await visit('')
-  return { names, skipped }
+  return { names, skipped, cleanBlobs: new Map() }
 }
 
 const backslashReason = 'the name contains a backslash, which zip readers take as a separator'
@@ -358,9 +427,10 @@ async function writeZip(entries: Entry[], outFile: string): Promise<Checksums> {
   const mtime = new Date(1980, 0, 1, 0, 0, 0)
   // yazl reads one entry at a time; this is the one in flight, to name it in errors and to close
   // it if the snapshot fails.
-  let current: { name: string; stream: ReadStream } | undefined
+  let current: { name: string; stream: Readable } | undefined
   zip.on('error', (error: unknown) => hasher.destroy(fileError(current?.name ?? 'a file', error)))
-  for (const entry of entries) {
+  const prefetch = new Prefetch(entries)
+  entries.forEach((entry, index) => {
     const options = {
       mtime,
       forceDosTimestamp: true,
@@ -370,14 +440,17 @@ async function writeZip(entries: Entry[], outFile: string): Promise<Checksums> {
       // archived fails the snapshot instead of producing a torn one.
       size: entry.size
     }
-    // Opened only when yazl reaches the entry: one file descriptor at a time, however many files.
     zip.addReadStreamLazy(entry.name, options, callback => {
-      const stream = createReadStream(entry.source)
-      current = { name: entry.name, stream }
-      stream.on('error', error => hasher.destroy(fileError(entry.name, error)))
-      callback(null, stream)
+      prefetch.take(index).then(
+        stream => {
+          current = { name: entry.name, stream }
+          stream.on('error', error => hasher.destroy(fileError(entry.name, error)))
+          callback(null, stream)
+        },
+        (error: unknown) => hasher.destroy(fileError(entry.name, error))
+      )
     })
-  }
+  })
   zip.end()
   await mkdir(path.dirname(outFile), { recursive: true })
   try {
@@ -388,6 +461,43 @@ async function writeZip(entries: Entry[], outFile: string): Promise<Checksums> {
     throw error
   }
   return hasher.result()
+}
+
+/** Files up to this size are read ahead whole; larger ones are streamed when yazl reaches them. */
+const PREFETCH_MAX_BYTES = 1024 * 1024
+/** How many small files are read ahead of the one yazl is writing. */
+const PREFETCH_AHEAD = 32
+
+/**
+ * yazl writes one entry at a time, so reading each small file only when its turn comes leaves
+ * the disk idle between opens. This reads the next small files in parallel while yazl writes the
+ * current one; memory stays bounded by the window. Big files are still streamed, never held.
+ */
+class Prefetch {
+  private readonly reads = new Map<number, Promise<Buffer>>()
+  private next = 0
+
+  constructor(private readonly entries: Entry[]) {}
+
+  take(index: number): Promise<Readable> {
+    this.fill(index + PREFETCH_AHEAD)
+    const entry = this.entries[index] as Entry
+    const read = this.reads.get(index)
+    this.reads.delete(index)
+    if (!read) return Promise.resolve(createReadStream(entry.source))
+    return read.then(buffer => Readable.from([buffer], { objectMode: false }))
+  }
+
+  private fill(until: number): void {
+    for (; this.next < Math.min(until, this.entries.length); this.next++) {
+      const entry = this.entries[this.next] as Entry
+      if (entry.size > PREFETCH_MAX_BYTES) continue
+      const read = readFile(entry.source)
+      // Failures surface when yazl reaches the entry; until then nobody may be listening.
+      read.catch(() => undefined)
+      this.reads.set(this.next, read)
+    }
+  }
 }
 
 async function mapLimited<T, R>(

@@ -9,6 +9,8 @@ export interface UploadItem {
   checksums: Checksums
   /** A release's object: never replaced by different bytes unless `force`. */
   immutable?: boolean
+  /** Custom metadata stored with the object. */
+  metadata?: Record<string, string>
 }
 
 export interface UploadResult {
@@ -25,16 +27,25 @@ export class ImmutableObjectError extends Error {}
 const RESUMABLE_FROM_BYTES = 8 * 1024 * 1024
 const PRECONDITION_FAILED = 412
 
-interface Remote {
+export interface Remote {
   crc32c?: string
   generation: string
+  size: number
+  metadata: Record<string, string>
 }
 
 export async function remoteObject(storage: Storage, uri: string): Promise<Remote | undefined> {
   const { bucket, name } = parseGcsUri(uri)
   try {
     const [metadata] = await storage.bucket(bucket).file(name).getMetadata()
-    return { crc32c: metadata.crc32c, generation: String(metadata.generation) }
+    return {
+      crc32c: metadata.crc32c,
+      generation: String(metadata.generation),
+      size: Number(metadata.size ?? 0),
+      metadata: Object.fromEntries(
+        Object.entries(metadata.metadata ?? {}).map(([k, v]) => [k, String(v)])
+      )
+    }
   } catch (error) {
     if ((error as { code?: number }).code === 404) return undefined
     throw error
@@ -64,7 +75,7 @@ async function uploadOne(
       resumable: item.checksums.bytes >= RESUMABLE_FROM_BYTES,
       // The client compares the server's CRC32C with the bytes it sent and fails on a mismatch.
       validation: 'crc32c',
-      metadata: { contentType: item.contentType },
+      metadata: { contentType: item.contentType, metadata: item.metadata },
       // Replace exactly the object we looked at (or create it): a concurrent writer makes this
       // fail instead of being silently overwritten, and retries stay safe.
       preconditionOpts: { ifGenerationMatch: remote?.generation ?? 0 }
