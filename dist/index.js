@@ -18,7 +18,7 @@ import {
   needsCredentials,
   parseInputs,
   requestId
-} from "./chunks/chunk-VW4ZCIZS.js";
+} from "./chunks/chunk-EHKAOZVH.js";
 import {
   getOctokit,
   require_dist
@@ -3703,9 +3703,11 @@ async function fileChecksums(path4) {
 // src/steps/snapshot.ts
 var import_yazl = __toESM(require_yazl(), 1);
 import { spawn } from "node:child_process";
+import { createHash as createHash2 } from "node:crypto";
 import { createReadStream as createReadStream2, createWriteStream } from "node:fs";
-import { lstat, mkdir, readdir, realpath, rm as rm2, stat } from "node:fs/promises";
+import { lstat, mkdir, readdir, readFile as readFile2, realpath, rm as rm2, stat } from "node:fs/promises";
 import path from "node:path";
+import { Readable } from "node:stream";
 import { pipeline as pipeline2 } from "node:stream/promises";
 var COMPRESSED_EXTENSIONS = /* @__PURE__ */ new Set([
   ".zip",
@@ -3750,7 +3752,8 @@ var COMPRESSED_EXTENSIONS = /* @__PURE__ */ new Set([
   ".pptx"
 ]);
 var STAT_CONCURRENCY = 32;
-async function snapshotWorkingTree(options) {
+var KEY_FORMAT = "kedro-dataproc-snapshot/1 yazl-3 dos-1980 0644/0755 deflate-default";
+async function planSnapshot(options) {
   const root = path.resolve(options.projectDir);
   const outFile = path.resolve(options.outFile);
   const rootReal = await realProjectDir(root);
@@ -3774,8 +3777,35 @@ async function snapshotWorkingTree(options) {
     entries.push(candidate.entry);
   });
   entries.sort((a, b) => Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)));
-  const written = await writeZip(entries, outFile);
-  return { path: outFile, files: entries.length, ...written, skipped: skipped.sort() };
+  const algorithm = [...listing.cleanBlobs.values()][0]?.length === 64 ? "sha256" : "sha1";
+  const ids = await mapLimited(entries, STAT_CONCURRENCY, async (entry) => {
+    const blob = listing.cleanBlobs.get(entry.name);
+    if (blob && entry.source === path.join(root, ...entry.name.split("/"))) return blob;
+    return gitBlobId(entry.source, entry.size, algorithm);
+  });
+  const key = createHash2("sha256").update(`${KEY_FORMAT}
+`);
+  entries.forEach((entry, i) => {
+    key.update(`${entry.name}\0${entry.executable ? "755" : "644"}\0${ids[i]}
+`);
+  });
+  const sortedSkipped = skipped.sort();
+  return {
+    key: key.digest("hex"),
+    files: entries.length,
+    skipped: sortedSkipped,
+    write: async () => ({
+      path: outFile,
+      files: entries.length,
+      ...await writeZip(entries, outFile),
+      skipped: sortedSkipped
+    })
+  };
+}
+async function gitBlobId(file2, size, algorithm) {
+  const hash = createHash2(algorithm).update(`blob ${size}\0`);
+  for await (const chunk of createReadStream2(file2)) hash.update(chunk);
+  return hash.digest("hex");
 }
 async function realProjectDir(root) {
   let stats;
@@ -3809,8 +3839,14 @@ async function insideWorkTree(root) {
   );
 }
 async function listGitFiles(root) {
-  const cached = await gitOrThrow(root, ["ls-files", "-z", "--cached", "--stage"]);
-  const others = await gitOrThrow(root, ["ls-files", "-z", "--others", "--exclude-standard"]);
+  const [cached, others, dirty] = await Promise.all([
+    gitOrThrow(root, ["ls-files", "-z", "--cached", "--stage"]),
+    gitOrThrow(root, ["ls-files", "-z", "--others", "--exclude-standard"]),
+    // Read-only: compares the index's stat data with the disk (and the content where racy).
+    gitOrThrow(root, ["diff-files", "-z", "--name-only", "--relative"])
+  ]);
+  const dirtyNames = new Set(splitNul(dirty).map((raw) => raw.toString("utf8")));
+  const cleanBlobs = /* @__PURE__ */ new Map();
   const names = /* @__PURE__ */ new Set();
   const skipped = [];
   const accept = (raw, gitlink) => {
@@ -3830,10 +3866,15 @@ async function listGitFiles(root) {
   };
   for (const record of splitNul(cached)) {
     const tab = record.indexOf(9);
-    accept(record.subarray(tab + 1), record.subarray(0, 6).toString() === "160000");
+    const [mode, blob, stage] = record.subarray(0, tab).toString().split(" ");
+    const name = record.subarray(tab + 1);
+    accept(name, mode === "160000");
+    const decoded = name.toString("utf8");
+    const regular = mode === "100644" || mode === "100755";
+    if (regular && stage === "0" && blob && !dirtyNames.has(decoded)) cleanBlobs.set(decoded, blob);
   }
   for (const record of splitNul(others)) accept(record, false);
-  return { names: [...names], skipped: dedupeSkipped(skipped) };
+  return { names: [...names], skipped: dedupeSkipped(skipped), cleanBlobs };
 }
 function dedupeSkipped(skipped) {
   const seen = /* @__PURE__ */ new Set();
@@ -3857,7 +3898,7 @@ async function walk(root) {
     }
   };
   await visit("");
-  return { names, skipped };
+  return { names, skipped, cleanBlobs: /* @__PURE__ */ new Map() };
 }
 var backslashReason = "the name contains a backslash, which zip readers take as a separator";
 var utf8 = new TextDecoder("utf-8", { fatal: true });
@@ -3945,7 +3986,8 @@ async function writeZip(entries, outFile) {
   const mtime = new Date(1980, 0, 1, 0, 0, 0);
   let current;
   zip.on("error", (error) => hasher.destroy(fileError(current?.name ?? "a file", error)));
-  for (const entry of entries) {
+  const prefetch = new Prefetch(entries);
+  entries.forEach((entry, index) => {
     const options = {
       mtime,
       forceDosTimestamp: true,
@@ -3956,12 +3998,16 @@ async function writeZip(entries, outFile) {
       size: entry.size
     };
     zip.addReadStreamLazy(entry.name, options, (callback) => {
-      const stream = createReadStream2(entry.source);
-      current = { name: entry.name, stream };
-      stream.on("error", (error) => hasher.destroy(fileError(entry.name, error)));
-      callback(null, stream);
+      prefetch.take(index).then(
+        (stream) => {
+          current = { name: entry.name, stream };
+          stream.on("error", (error) => hasher.destroy(fileError(entry.name, error)));
+          callback(null, stream);
+        },
+        (error) => hasher.destroy(fileError(entry.name, error))
+      );
     });
-  }
+  });
   zip.end();
   await mkdir(path.dirname(outFile), { recursive: true });
   try {
@@ -3973,6 +4019,33 @@ async function writeZip(entries, outFile) {
   }
   return hasher.result();
 }
+var PREFETCH_MAX_BYTES = 1024 * 1024;
+var PREFETCH_AHEAD = 32;
+var Prefetch = class {
+  constructor(entries) {
+    this.entries = entries;
+  }
+  entries;
+  reads = /* @__PURE__ */ new Map();
+  next = 0;
+  take(index) {
+    this.fill(index + PREFETCH_AHEAD);
+    const entry = this.entries[index];
+    const read = this.reads.get(index);
+    this.reads.delete(index);
+    if (!read) return Promise.resolve(createReadStream2(entry.source));
+    return read.then((buffer) => Readable.from([buffer], { objectMode: false }));
+  }
+  fill(until) {
+    for (; this.next < Math.min(until, this.entries.length); this.next++) {
+      const entry = this.entries[this.next];
+      if (entry.size > PREFETCH_MAX_BYTES) continue;
+      const read = readFile2(entry.source);
+      read.catch(() => void 0);
+      this.reads.set(this.next, read);
+    }
+  }
+};
 async function mapLimited(items, limit, task) {
   const results = new Array(items.length);
   let next = 0;
@@ -4046,43 +4119,6 @@ function errorCode(error) {
   return void 0;
 }
 
-// src/steps/code.ts
-async function snapshotCode(projectDir, entrypointPath) {
-  const dir = await mkdtemp2(join2(process.env.RUNNER_TEMP || tmpdir2(), "kedro-code-"));
-  const [snapshot2, entrypointSums] = await Promise.all([
-    snapshotWorkingTree({ projectDir, outFile: join2(dir, "code.zip") }),
-    fileChecksums(entrypointPath)
-  ]);
-  return {
-    code: {
-      path: snapshot2.path,
-      checksums: snapshot2,
-      files: snapshot2.files,
-      skipped: snapshot2.skipped
-    },
-    entrypoint: { path: entrypointPath, checksums: entrypointSums }
-  };
-}
-function codeUploads(plan, artifacts2) {
-  const immutable = plan.env === "prod";
-  return [
-    {
-      localPath: artifacts2.entrypoint.path,
-      uri: plan.storage.entrypointUri,
-      contentType: "text/x-python",
-      checksums: artifacts2.entrypoint.checksums,
-      immutable
-    },
-    {
-      localPath: artifacts2.code.path,
-      uri: plan.storage.codeUri,
-      contentType: "application/zip",
-      checksums: artifacts2.code.checksums,
-      immutable
-    }
-  ];
-}
-
 // src/gcs-uri.ts
 function parseGcsUri(uri) {
   const match = /^gs:\/\/([^/]+)\/(.*)$/.exec(uri);
@@ -4099,7 +4135,14 @@ async function remoteObject(storage, uri) {
   const { bucket, name } = parseGcsUri(uri);
   try {
     const [metadata] = await storage.bucket(bucket).file(name).getMetadata();
-    return { crc32c: metadata.crc32c, generation: String(metadata.generation) };
+    return {
+      crc32c: metadata.crc32c,
+      generation: String(metadata.generation),
+      size: Number(metadata.size ?? 0),
+      metadata: Object.fromEntries(
+        Object.entries(metadata.metadata ?? {}).map(([k, v]) => [k, String(v)])
+      )
+    };
   } catch (error) {
     if (error.code === 404) return void 0;
     throw error;
@@ -4123,7 +4166,7 @@ async function uploadOne(storage, item, force) {
       resumable: item.checksums.bytes >= RESUMABLE_FROM_BYTES,
       // The client compares the server's CRC32C with the bytes it sent and fails on a mismatch.
       validation: "crc32c",
-      metadata: { contentType: item.contentType },
+      metadata: { contentType: item.contentType, metadata: item.metadata },
       // Replace exactly the object we looked at (or create it): a concurrent writer makes this
       // fail instead of being silently overwritten, and retries stay safe.
       preconditionOpts: { ifGenerationMatch: remote?.generation ?? 0 }
@@ -4144,6 +4187,71 @@ async function uploadOne(storage, item, force) {
 }
 async function uploadFiles(storage, items, force = false) {
   return Promise.all(items.map((item) => uploadOne(storage, item, force)));
+}
+
+// src/steps/code.ts
+var TREE_KEY = "kedro-dataproc-tree";
+var scratchZip = async () => join2(await mkdtemp2(join2(process.env.RUNNER_TEMP || tmpdir2(), "kedro-code-")), "code.zip");
+async function writeArtifacts(planned, entrypoint) {
+  const snapshot2 = await planned.write();
+  return {
+    code: {
+      path: snapshot2.path,
+      checksums: snapshot2,
+      files: snapshot2.files,
+      skipped: snapshot2.skipped,
+      key: planned.key
+    },
+    entrypoint
+  };
+}
+async function snapshotCode(projectDir, entrypointPath) {
+  const [planned, checksums] = await Promise.all([
+    planSnapshot({ projectDir, outFile: await scratchZip() }),
+    fileChecksums(entrypointPath)
+  ]);
+  return writeArtifacts(planned, { path: entrypointPath, checksums });
+}
+async function prepareDevCode(storage, plan, projectDir, entrypointPath) {
+  const [planned, checksums, remote] = await Promise.all([
+    planSnapshot({ projectDir, outFile: await scratchZip() }),
+    fileChecksums(entrypointPath),
+    remoteObject(storage, plan.storage.codeUri)
+  ]);
+  const entrypoint = { path: entrypointPath, checksums };
+  if (remote && remote.metadata[TREE_KEY] === planned.key) {
+    const uploads = await uploadFiles(storage, codeUploads(plan, { entrypoint }));
+    uploads.push({ uri: plan.storage.codeUri, bytes: remote.size, uploaded: false });
+    return { uploads, skipped: planned.skipped };
+  }
+  const artifacts2 = await writeArtifacts(planned, entrypoint);
+  return {
+    uploads: await uploadFiles(storage, codeUploads(plan, artifacts2)),
+    skipped: planned.skipped
+  };
+}
+function codeUploads(plan, artifacts2) {
+  const immutable = plan.env === "prod";
+  const items = [
+    {
+      localPath: artifacts2.entrypoint.path,
+      uri: plan.storage.entrypointUri,
+      contentType: "text/x-python",
+      checksums: artifacts2.entrypoint.checksums,
+      immutable
+    }
+  ];
+  if (artifacts2.code) {
+    items.push({
+      localPath: artifacts2.code.path,
+      uri: plan.storage.codeUri,
+      contentType: "application/zip",
+      checksums: artifacts2.code.checksums,
+      immutable,
+      metadata: { [TREE_KEY]: artifacts2.code.key }
+    });
+  }
+  return items;
 }
 
 // src/steps/release.ts
@@ -4187,7 +4295,7 @@ async function writeManifest(storage, uri, manifest, replacesGeneration) {
 var ACTION_VERSION = "0.1.0";
 
 // src/steps/image.ts
-import { mkdir as mkdir2, mkdtemp as mkdtemp3, readFile as readFile3, rm as rm3, stat as stat2, symlink, writeFile as writeFile2 } from "node:fs/promises";
+import { mkdir as mkdir2, mkdtemp as mkdtemp3, readFile as readFile4, rm as rm3, stat as stat2, symlink, writeFile as writeFile2 } from "node:fs/promises";
 import { homedir, tmpdir as tmpdir3 } from "node:os";
 import path3 from "node:path";
 
@@ -4233,15 +4341,15 @@ function parseBuildxDriver(output) {
 }
 
 // src/steps/fingerprint.ts
-import { createHash as createHash2 } from "node:crypto";
+import { createHash as createHash3 } from "node:crypto";
 import { createReadStream as createReadStream3 } from "node:fs";
-import { lstat as lstat2, readdir as readdir2, readFile as readFile2, readlink } from "node:fs/promises";
+import { lstat as lstat2, readdir as readdir2, readFile as readFile3, readlink } from "node:fs/promises";
 import path2 from "node:path";
 import { pipeline as pipeline3 } from "node:stream/promises";
 var SCHEME = "kedro-dataproc-action/image-fingerprint/v1";
 async function fingerprint(input) {
   const context = path2.resolve(input.context);
-  const dockerfileBytes = await readFile2(input.dockerfile);
+  const dockerfileBytes = await readFile3(input.dockerfile);
   const deps = dockerfileDependencies(
     dockerfileBytes.toString("utf8"),
     input.target,
@@ -4250,7 +4358,7 @@ async function fingerprint(input) {
   const ignore = await readDockerignore(context);
   const entries = await walkContext(context, ignore);
   const selected = selectSources(entries, deps.sources);
-  const hash = createHash2("sha256");
+  const hash = createHash3("sha256");
   const field = (name, value) => {
     hash.update(`${name} ${Buffer.byteLength(value)}
 ${value}
@@ -4260,7 +4368,7 @@ ${value}
   field("platform", input.platform);
   field("target", input.target ?? "");
   field("build-args", JSON.stringify(Object.entries(input.buildArgs).sort(byKey)));
-  field("dockerfile", createHash2("sha256").update(dockerfileBytes).digest("hex"));
+  field("dockerfile", createHash3("sha256").update(dockerfileBytes).digest("hex"));
   for (const relative of selected) {
     const entry = entries.get(relative);
     field("path", relative);
@@ -4273,7 +4381,7 @@ ${value}
 }
 var byKey = (a, b) => a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
 async function fileSha256(file2) {
-  const hash = createHash2("sha256");
+  const hash = createHash3("sha256");
   await pipeline3(createReadStream3(file2), hash);
   return hash.digest("hex");
 }
@@ -4479,7 +4587,7 @@ function cleanSource(source) {
   return cleaned === "" ? "." : cleaned;
 }
 async function readDockerignore(context) {
-  const text = await readFile2(path2.join(context, ".dockerignore"), "utf8").catch(() => "");
+  const text = await readFile3(path2.join(context, ".dockerignore"), "utf8").catch(() => "");
   return parseDockerignore(text);
 }
 function parseDockerignore(text) {
@@ -4586,7 +4694,7 @@ function selectSources(entries, sources) {
 }
 
 // src/steps/registry-client.ts
-import { createHash as createHash3 } from "node:crypto";
+import { createHash as createHash4 } from "node:crypto";
 var MANIFEST_ACCEPT = [
   "application/vnd.oci.image.index.v1+json",
   "application/vnd.oci.image.manifest.v1+json",
@@ -4644,7 +4752,7 @@ var RegistryClient = class {
     const response = await this.request("GET", reference, "pull");
     await this.expectOk(response, "GET", reference);
     const body = Buffer.from(await response.arrayBuffer());
-    const digest = `sha256:${createHash3("sha256").update(body).digest("hex")}`;
+    const digest = `sha256:${createHash4("sha256").update(body).digest("hex")}`;
     const announced = response.headers.get("docker-content-digest");
     if (announced && announced !== digest) {
       throw new RegistryError(
@@ -4899,7 +5007,7 @@ async function build(request, fp, location, registry, runner) {
       await group(`Build image ${reference} (${fp.tag})`, async () => {
         check("docker buildx build", await docker(argv, { stream: true }));
       });
-      const metadata = JSON.parse(await readFile3(metadataFile, "utf8").catch(() => "{}"));
+      const metadata = JSON.parse(await readFile4(metadataFile, "utf8").catch(() => "{}"));
       const digest = metadata["containerimage.digest"];
       if (typeof digest === "string" && digest.startsWith("sha256:")) return digest;
     } else {
@@ -4952,7 +5060,7 @@ async function privateDockerConfig(workDir, env) {
     if (await stat2(source).catch(() => null)) await symlink(source, path3.join(dir, name));
   }
   const config = {};
-  const existing = await readFile3(path3.join(own, "config.json"), "utf8").catch(() => "{}");
+  const existing = await readFile4(path3.join(own, "config.json"), "utf8").catch(() => "{}");
   try {
     const currentContext = JSON.parse(existing).currentContext;
     if (typeof currentContext === "string") config.currentContext = currentContext;
@@ -5251,18 +5359,22 @@ async function image({ config, plan, accessToken }) {
   });
   return { pinned: result.pinned, digest: result.digest };
 }
-function logUploads(uploads, artifacts2) {
+function logUploads(uploads, skipped) {
   for (const upload of uploads) {
     info(
       `${upload.uploaded ? "uploaded" : "unchanged, not uploaded"}: ${upload.uri} (${upload.bytes} bytes)`
     );
   }
-  for (const skipped of artifacts2.code.skipped) info(`not in code.zip: ${skipped}`);
+  for (const name of skipped) info(`not in code.zip: ${name}`);
 }
-var snapshot = (d) => snapshotCode(d.config.workingDirectory, d.config.entrypoint ?? SHIPPED_ENTRYPOINT);
+var entrypointOf = (config) => config.entrypoint ?? SHIPPED_ENTRYPOINT;
+var snapshot = (d) => snapshotCode(d.config.workingDirectory, entrypointOf(d.config));
 async function prepareDev(d) {
-  const [built, artifacts2] = await Promise.all([image(d), snapshot(d)]);
-  logUploads(await uploadFiles(d.storage, codeUploads(d.plan, artifacts2)), artifacts2);
+  const [built, code] = await Promise.all([
+    image(d),
+    prepareDevCode(d.storage, d.plan, d.config.workingDirectory, entrypointOf(d.config))
+  ]);
+  logUploads(code.uploads, code.skipped);
   return built;
 }
 async function prepareRelease(d) {
@@ -5283,7 +5395,7 @@ async function prepareRelease(d) {
     );
   const uploads = uploadFiles(storage, codeUploads(plan, artifacts2), config.force);
   const [built, uploaded] = await Promise.all([image(d), uploads]);
-  logUploads(uploaded, artifacts2);
+  logUploads(uploaded, artifacts2.code.skipped);
   const manifest = {
     version: plan.release,
     commit: plan.commit,

@@ -9,7 +9,7 @@ import {
   cancelBatch,
   makeDataprocClient,
   parseInputs
-} from "./chunks/chunk-VW4ZCIZS.js";
+} from "./chunks/chunk-EHKAOZVH.js";
 import {
   getInput,
   getState,
