@@ -181,3 +181,18 @@ test('a re-run of the same run with nothing changed uploads no bytes', async () 
   // A new upload, even of the same bytes, would have made a new generation.
   expect(await generations()).toEqual(before)
 }, 120_000)
+
+test('wait: false returns after submission with the batch still going', async () => {
+  const run = await runAction({
+    inputs: { ...stackInputs(stack), image: PREBUILT, wait: 'false' },
+    env: pushEnv(checkoutExample(BRANCH), '106')
+  })
+  expect(run.code).toBe(0)
+  expect(['PENDING', 'RUNNING']).toContain(run.outputs.state)
+  expect(run.stdout).not.toContain('RUNNING → SUCCEEDED')
+  expect(run.summary).toContain('wait: false')
+  const [batch] = await stackDataproc(stack).getBatch({
+    name: JSON.parse(run.outputs.plan as string).batch.name
+  })
+  expect(batch.name).toBeTruthy()
+}, 60_000)

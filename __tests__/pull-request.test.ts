@@ -152,3 +152,13 @@ test('without the Actions runtime: a notice, and success', async () => {
   expect(run.stdout).toMatch(/::notice::no Actions runtime .* not uploaded/)
   expect(results.requests).toHaveLength(0)
 }, 60_000)
+
+test('pr-comment: always also comments the plan of a dry run', async () => {
+  const run = await pullRequestRun(SUCCEEDS, { 'dry-run': 'true', 'pr-comment': 'always' })
+  expect(run.code).toBe(0)
+  expect(ourComments()).toHaveLength(1)
+  expect(ourComments()[0]?.body).toContain('PLANNED')
+  const auto = await pullRequestRun(SUCCEEDS, { 'dry-run': 'true' })
+  expect(auto.code).toBe(0)
+  expect(github.requests.filter(request => request.method !== 'GET')).toHaveLength(1)
+}, 60_000)

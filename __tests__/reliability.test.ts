@@ -1,4 +1,5 @@
-import { readFileSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import type { Stack } from '../emulators/stack.js'
@@ -242,3 +243,55 @@ test('refused runs create no object and no batch', async () => {
   const [after] = await stackDataproc(stack).listBatches({ parent: PARENT })
   expect(after).toHaveLength(before.length)
 }, 120_000)
+
+test('a re-run of the same attempt finds its batch already there and watches it instead of failing', async () => {
+  const repo = quickProject()
+  const runEnv = env(repo)
+  const inputs = { ...stackInputs(stack), image: PREBUILT, entrypoint: 'quick_main.py' }
+  const first = await runAction({ inputs, env: runEnv })
+  expect(first.code).toBe(0)
+  const again = await runAction({ inputs, env: runEnv })
+  expect(again.code).toBe(0)
+  expect(again.outputs['batch-id']).toBe(first.outputs['batch-id'])
+  expect(again.stdout).toContain(`reattached to batch ${first.outputs['batch-id']}`)
+  expect(again.outputs.state).toBe('SUCCEEDED')
+}, 60_000)
+
+describe('credentials are checked once, before anything happens', () => {
+  // A runner without an auth step: no key file, no gcloud login, no metadata server.
+  const noCredentials = (): Record<string, string> => ({
+    HOME: mkdtempSync(join(tmpdir(), 'home-')),
+    GCE_METADATA_HOST: '127.0.0.1:9',
+    GCE_METADATA_IP: '127.0.0.1:9'
+  })
+  // A TLS endpoint means Google, so credentials are needed; nothing may reach the stack.
+  const googleInputs = () => ({
+    ...stackInputs(stack),
+    'run-submit-bucket': 'creds-submit',
+    'dataproc-endpoint': 'https://127.0.0.1:9',
+    image: PREBUILT
+  })
+
+  test('missing credentials fail with what to add', async () => {
+    const run = await runAction({
+      inputs: googleInputs(),
+      env: { ...env(quickProject()), ...noCredentials() }
+    })
+    expect(run.code).toBe(1)
+    expect(run.stdout).toMatch(
+      /::error::kedro-dataproc-action: no Google Cloud credentials .*google-github-actions\/auth.*id-token: write/
+    )
+  }, 60_000)
+
+  test('on-missing-credentials: skip ends with a notice and no side effects', async () => {
+    await createBuckets(stack, 'creds-submit')
+    const run = await runAction({
+      inputs: { ...googleInputs(), 'on-missing-credentials': 'skip' },
+      env: { ...env(quickProject()), ...noCredentials() }
+    })
+    expect(run.code).toBe(0)
+    expect(run.outputs.state).toBe('SKIPPED')
+    expect(run.stdout).toMatch(/::notice::skipped: no Google Cloud credentials/)
+    expect((await stackStorage(stack).bucket('creds-submit').getFiles())[0]).toHaveLength(0)
+  }, 60_000)
+})

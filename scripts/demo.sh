@@ -3,10 +3,6 @@
 # Kedro project from a feature branch with uncommitted work) end to end on the local stack.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/system-deps.sh
-if [ ! -x node_modules/.bin/node ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund
-fi
-export PATH="$PWD/node_modules/.bin:$PATH"
+. scripts/setup.sh
 [ -f dist/index.js ] || npm run build
 exec tsx scripts/demo.ts "$@"

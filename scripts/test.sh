@@ -4,11 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bash scripts/system-deps.sh
-if [ ! -x node_modules/.bin/node ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund
-fi
-export PATH="$PWD/node_modules/.bin:$PATH"
+. scripts/setup.sh
 
 # The action runs on node24; `npm ci --ignore-scripts` would silently leave Node 20 here.
 major=$(node -p 'process.versions.node.split(".")[0]')

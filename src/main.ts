@@ -8,7 +8,7 @@ import {
   type DataprocClient
 } from './clients.js'
 import { gatherContext, type RunContext } from './context.js'
-import { publishReport } from './publish.js'
+import { publishReport, publishWithoutBatch } from './publish.js'
 import { explainError } from './errors.js'
 import { parseInputs, type Config } from './inputs.js'
 import { buildPlan, type Plan } from './plan.js'
@@ -274,14 +274,34 @@ export async function run(): Promise<void> {
     started = { config, context, plan }
     showPlan(plan)
     setPlanOutputs(plan)
+    const unsubmitted = (state: string, stateMessage: string): RunReport => ({
+      plan,
+      state,
+      stateMessage,
+      image: plan.image.reference,
+      driverOutput: []
+    })
     if (config.dryRun) {
       await writeDryRunSummary(plan)
       core.info('dry-run: nothing was built, uploaded or submitted.')
+      await publishWithoutBatch(
+        unsubmitted('PLANNED', 'dry run: nothing was built, uploaded or submitted'),
+        config,
+        context
+      )
       return
     }
     const report = await deploy(config, plan, abort.signal)
     if (!report) {
       core.setOutput('state', 'SKIPPED')
+      await publishWithoutBatch(
+        unsubmitted(
+          'SKIPPED',
+          'no Google Cloud credentials: nothing was built, uploaded or submitted'
+        ),
+        config,
+        context
+      )
       return
     }
     setResultOutputs(report)

@@ -4,6 +4,7 @@ import type { Config } from './inputs.js'
 import {
   batchDuration,
   logsUrl,
+  inputRows,
   quoteForDisplay,
   writeRunSummary,
   type RunReport
@@ -20,9 +21,22 @@ export async function publishReport(
   config: Config,
   context: RunContext
 ): Promise<void> {
-  await guard('job summary', () => writeRunSummary(report))
+  await guard('job summary', () => writeRunSummary(report, inputRows(config)))
   await guard('pull-request comment', () => comment(report, config, context))
   if (config.uploadArtifacts) await guard('artifact', () => artifacts(report, context))
+}
+
+/**
+ * A run that submitted nothing (a dry run, or skipped for lack of credentials) comments on the pull
+ * request only with `pr-comment: always`.
+ */
+export async function publishWithoutBatch(
+  report: RunReport,
+  config: Config,
+  context: RunContext
+): Promise<void> {
+  if (config.prComment === 'always')
+    await guard('pull-request comment', () => comment(report, config, context))
 }
 
 async function guard(what: string, step: () => Promise<void>): Promise<void> {

@@ -1,4 +1,5 @@
 import * as core from '@actions/core'
+import type { Config } from './inputs.js'
 import type { Plan } from './plan.js'
 import type { Batch } from './steps/submit.js'
 import { stateIcon } from './state-icons.js'
@@ -137,7 +138,48 @@ const TAIL_LINES = 60
 /** GitHub refuses a step summary over 1 MiB; the driver tail is what gives way. */
 const SUMMARY_TAIL_BYTES = 64 * 1024
 
-export async function writeRunSummary(report: RunReport): Promise<void> {
+/**
+ * The inputs that shaped the run, for the summary: everything but the token, with empty values
+ * left out so the list stays readable.
+ */
+export function inputRows(config: Config): [string, string][] {
+  const rows: [string, string | undefined][] = [
+    ['env', config.env],
+    ['release', config.release],
+    ['run-id', config.runId],
+    ['kedro-run-args', config.kedroRunArgsText],
+    ['project-id', config.projectId],
+    ['region', config.region],
+    ['run-submit-bucket', config.runSubmitBucket],
+    ['run-output-bucket', config.runOutputBucket],
+    ['service-account', config.serviceAccount],
+    ['runtime-version', config.runtimeVersion],
+    ['image', config.image],
+    ['target', config.target],
+    ['build-args', Object.keys(config.buildArgs).join(', ') || undefined],
+    [
+      'spark-properties',
+      Object.entries(config.sparkProperties)
+        .map(([k, v]) => `${k}=${v}`)
+        .join('\n')
+    ],
+    [
+      'labels',
+      Object.entries(config.labels)
+        .map(([k, v]) => `${k}=${v}`)
+        .join('\n')
+    ],
+    ['ttl', config.ttlSeconds !== undefined ? `${config.ttlSeconds}s` : undefined],
+    ['timeout', config.timeoutSeconds !== undefined ? `${config.timeoutSeconds}s` : undefined],
+    ['wait', String(config.wait)]
+  ]
+  return rows.filter((row): row is [string, string] => Boolean(row[1]))
+}
+
+export async function writeRunSummary(
+  report: RunReport,
+  inputs: [string, string][] = []
+): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return
   const { plan, batch } = report
   const icon = stateIcon(report.state)
@@ -189,6 +231,10 @@ export async function writeRunSummary(report: RunReport): Promise<void> {
     .addDetails(
       'kedro command',
       `<pre>${escapeHtml(quoteForDisplay(['kedro', 'run', ...plan.kedroRunArgs]))}</pre>`
+    )
+    .addDetails(
+      'Inputs',
+      `<pre>${escapeHtml(inputs.map(([name, value]) => `${name}: ${value}`).join('\n'))}</pre>`
     )
     .write()
 }

@@ -1,6 +1,8 @@
 const ICONS: Record<string, string> = {
   SUCCEEDED: '✅',
   PREPARED: '📦',
+  PLANNED: '📝',
+  SKIPPED: '⏭️',
   FAILED: '❌',
   ERROR: '❌',
   CANCELLED: '🚫',

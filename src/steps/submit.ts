@@ -13,32 +13,44 @@ export interface Submission {
   reattached: boolean
 }
 
+const NOT_FOUND = 5
 const ALREADY_EXISTS = 6
 
+/** Ours when it carries our request id: a re-run of the same attempt, to watch, not to fail. */
+function reattach(batch: Batch, request: CreateBatchRequest): Submission {
+  if (batch.labels?.['request-id'] !== request.requestId) {
+    throw new Error(
+      `batch ${request.batchId} already exists and belongs to another run (its request-id label differs); set a different run-id`
+    )
+  }
+  return { batch, operation: batch.operation ?? '', reattached: true }
+}
+
 /**
- * Creates the batch with the planned request id, so a retried create returns the first
- * operation instead of a second batch. A batch that already exists is ours only when it carries
- * our request id label; then we watch it instead of failing.
+ * Looks for the planned batch first (a re-run of the same attempt finds it and watches it), then
+ * creates it with the planned request id, so a retried create returns the first operation
+ * instead of making a second batch.
  */
 export async function submitBatch(
   client: DataprocClient,
   request: CreateBatchRequest
 ): Promise<Submission> {
+  const name = `${request.parent}/batches/${request.batchId}`
+  const existing = await getBatchPatiently(client, name).catch((error: unknown) => {
+    if ((error as { code?: number }).code === NOT_FOUND) return undefined
+    throw error
+  })
+  if (existing) return reattach(existing, request)
   try {
     const [operation] = await withRetries(() => client.createBatch(request), {
       what: 'CreateBatch'
     })
-    const batch = await getBatchPatiently(client, `${request.parent}/batches/${request.batchId}`)
+    const batch = await getBatchPatiently(client, name)
     return { batch, operation: operation.name ?? batch.operation ?? '', reattached: false }
   } catch (error) {
+    // Created by a concurrent try of this attempt between our look and our create.
     if ((error as { code?: number }).code !== ALREADY_EXISTS) throw error
-    const batch = await getBatchPatiently(client, `${request.parent}/batches/${request.batchId}`)
-    if (batch.labels?.['request-id'] !== request.requestId) {
-      throw new Error(
-        `batch ${request.batchId} already exists and belongs to another run (its request-id label differs); set a different run-id`
-      )
-    }
-    return { batch, operation: batch.operation ?? '', reattached: true }
+    return reattach(await getBatchPatiently(client, name), request)
   }
 }
 
