@@ -3086,6 +3086,8 @@ async function gatherContext(workingDirectory, env = process.env, now = /* @__PU
 var ICONS = {
   SUCCEEDED: "\u2705",
   PREPARED: "\u{1F4E6}",
+  PLANNED: "\u{1F4DD}",
+  SKIPPED: "\u23ED\uFE0F",
   FAILED: "\u274C",
   ERROR: "\u274C",
   CANCELLED: "\u{1F6AB}",
@@ -3187,7 +3189,36 @@ function setResultOutputs(report) {
 }
 var TAIL_LINES = 60;
 var SUMMARY_TAIL_BYTES = 64 * 1024;
-async function writeRunSummary(report) {
+function inputRows(config) {
+  const rows = [
+    ["env", config.env],
+    ["release", config.release],
+    ["run-id", config.runId],
+    ["kedro-run-args", config.kedroRunArgsText],
+    ["project-id", config.projectId],
+    ["region", config.region],
+    ["run-submit-bucket", config.runSubmitBucket],
+    ["run-output-bucket", config.runOutputBucket],
+    ["service-account", config.serviceAccount],
+    ["runtime-version", config.runtimeVersion],
+    ["image", config.image],
+    ["target", config.target],
+    ["build-args", Object.keys(config.buildArgs).join(", ") || void 0],
+    [
+      "spark-properties",
+      Object.entries(config.sparkProperties).map(([k, v]) => `${k}=${v}`).join("\n")
+    ],
+    [
+      "labels",
+      Object.entries(config.labels).map(([k, v]) => `${k}=${v}`).join("\n")
+    ],
+    ["ttl", config.ttlSeconds !== void 0 ? `${config.ttlSeconds}s` : void 0],
+    ["timeout", config.timeoutSeconds !== void 0 ? `${config.timeoutSeconds}s` : void 0],
+    ["wait", String(config.wait)]
+  ];
+  return rows.filter((row) => Boolean(row[1]));
+}
+async function writeRunSummary(report, inputs = []) {
   if (!process.env.GITHUB_STEP_SUMMARY) return;
   const { plan, batch } = report;
   const icon = stateIcon(report.state);
@@ -3237,6 +3268,9 @@ async function writeRunSummary(report) {
   ).addDetails(
     "kedro command",
     `<pre>${escapeHtml(quoteForDisplay(["kedro", "run", ...plan.kedroRunArgs]))}</pre>`
+  ).addDetails(
+    "Inputs",
+    `<pre>${escapeHtml(inputs.map(([name, value]) => `${name}: ${value}`).join("\n"))}</pre>`
   ).write();
 }
 
@@ -3405,9 +3439,13 @@ function truncate(text, max) {
 
 // src/publish.ts
 async function publishReport(report, config, context) {
-  await guard("job summary", () => writeRunSummary(report));
+  await guard("job summary", () => writeRunSummary(report, inputRows(config)));
   await guard("pull-request comment", () => comment(report, config, context));
   if (config.uploadArtifacts) await guard("artifact", () => artifacts(report, context));
+}
+async function publishWithoutBatch(report, config, context) {
+  if (config.prComment === "always")
+    await guard("pull-request comment", () => comment(report, config, context));
 }
 async function guard(what, step) {
   try {
@@ -5157,23 +5195,32 @@ async function withRetries(call, options) {
 }
 
 // src/steps/submit.ts
+var NOT_FOUND = 5;
 var ALREADY_EXISTS = 6;
+function reattach(batch, request) {
+  if (batch.labels?.["request-id"] !== request.requestId) {
+    throw new Error(
+      `batch ${request.batchId} already exists and belongs to another run (its request-id label differs); set a different run-id`
+    );
+  }
+  return { batch, operation: batch.operation ?? "", reattached: true };
+}
 async function submitBatch(client, request) {
+  const name = `${request.parent}/batches/${request.batchId}`;
+  const existing = await getBatchPatiently(client, name).catch((error) => {
+    if (error.code === NOT_FOUND) return void 0;
+    throw error;
+  });
+  if (existing) return reattach(existing, request);
   try {
     const [operation] = await withRetries(() => client.createBatch(request), {
       what: "CreateBatch"
     });
-    const batch = await getBatchPatiently(client, `${request.parent}/batches/${request.batchId}`);
+    const batch = await getBatchPatiently(client, name);
     return { batch, operation: operation.name ?? batch.operation ?? "", reattached: false };
   } catch (error) {
     if (error.code !== ALREADY_EXISTS) throw error;
-    const batch = await getBatchPatiently(client, `${request.parent}/batches/${request.batchId}`);
-    if (batch.labels?.["request-id"] !== request.requestId) {
-      throw new Error(
-        `batch ${request.batchId} already exists and belongs to another run (its request-id label differs); set a different run-id`
-      );
-    }
-    return { batch, operation: batch.operation ?? "", reattached: true };
+    return reattach(await getBatchPatiently(client, name), request);
   }
 }
 async function getBatch(client, name) {
@@ -5522,14 +5569,34 @@ async function run2() {
     started = { config, context, plan };
     showPlan(plan);
     setPlanOutputs(plan);
+    const unsubmitted = (state, stateMessage) => ({
+      plan,
+      state,
+      stateMessage,
+      image: plan.image.reference,
+      driverOutput: []
+    });
     if (config.dryRun) {
       await writeDryRunSummary(plan);
       info("dry-run: nothing was built, uploaded or submitted.");
+      await publishWithoutBatch(
+        unsubmitted("PLANNED", "dry run: nothing was built, uploaded or submitted"),
+        config,
+        context
+      );
       return;
     }
     const report = await deploy(config, plan, abort.signal);
     if (!report) {
       setOutput("state", "SKIPPED");
+      await publishWithoutBatch(
+        unsubmitted(
+          "SKIPPED",
+          "no Google Cloud credentials: nothing was built, uploaded or submitted"
+        ),
+        config,
+        context
+      );
       return;
     }
     setResultOutputs(report);
