@@ -1,5 +1,6 @@
-import * as core from '@actions/core'
 import { fileURLToPath } from 'node:url'
+import * as core from '@actions/core'
+import type { Storage } from '@google-cloud/storage'
 import {
   loadAccessToken,
   makeDataprocClient,
@@ -8,10 +9,10 @@ import {
   type DataprocClient
 } from './clients.js'
 import { gatherContext, type RunContext } from './context.js'
-import { publishReport, publishWithoutBatch } from './publish.js'
 import { explainError } from './errors.js'
 import { parseInputs, type Config } from './inputs.js'
 import { buildPlan, type Plan } from './plan.js'
+import { publishReport, publishWithoutBatch } from './publish.js'
 import {
   batchDuration,
   printPlan,
@@ -20,8 +21,9 @@ import {
   writeDryRunSummary,
   type RunReport
 } from './report.js'
-import type { Storage } from '@google-cloud/storage'
+import { STATE_KEYS } from './state.js'
 import { codeUploads, prepareDevCode, snapshotCode, type CodeArtifacts } from './steps/code.js'
+import { isLocalRegistry, prepareImage } from './steps/image.js'
 import {
   readManifest,
   releaseConflict,
@@ -29,12 +31,10 @@ import {
   writeManifest,
   type ReleaseManifest
 } from './steps/release.js'
-import { uploadFiles, type UploadResult } from './steps/upload.js'
-import { ACTION_VERSION } from './version.js'
-import { isLocalRegistry, prepareImage } from './steps/image.js'
 import { submitBatch } from './steps/submit.js'
+import { uploadFiles, type UploadResult } from './steps/upload.js'
 import { stateOf, watchBatch } from './steps/watch.js'
-import { STATE_KEYS } from './state.js'
+import { ACTION_VERSION } from './version.js'
 
 const PREFIX = 'kedro-dataproc-action'
 
