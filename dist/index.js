@@ -18,7 +18,7 @@ import {
   needsCredentials,
   parseInputs,
   requestId
-} from "./chunks/chunk-EHKAOZVH.js";
+} from "./chunks/chunk-C2VCIQSO.js";
 import {
   getOctokit,
   require_dist
@@ -3082,6 +3082,179 @@ async function gatherContext(workingDirectory, env = process.env, now = /* @__PU
   };
 }
 
+// src/errors.ts
+var ROLE_FOR_PERMISSION = [
+  [/iam\.serviceAccounts\.actAs/, "roles/iam.serviceAccountUser on the batch service account"],
+  [
+    /dataproc\.batches\.(create|get|list|delete|cancel)|dataproc\.operations/,
+    "roles/dataproc.editor"
+  ],
+  [/storage\.objects\.(create|delete|get|list)/, "roles/storage.objectAdmin on the bucket"],
+  [
+    /storage\.buckets\.get/,
+    "roles/storage.legacyBucketReader (or roles/storage.admin) on the bucket"
+  ],
+  [
+    /artifactregistry\.repositories\.(uploadArtifacts|downloadArtifacts)/,
+    "roles/artifactregistry.writer on the repository"
+  ]
+];
+var PERMISSION_DENIED = 7;
+var UNAUTHENTICATED = 16;
+function explainError(error) {
+  const message = error instanceof Error ? error.message : String(error);
+  const code = error.code;
+  if (code === PERMISSION_DENIED || code === 403) {
+    const role = ROLE_FOR_PERMISSION.find(([pattern]) => pattern.test(message))?.[1];
+    return role ? `${message} \u2014 grant the deploying identity ${role}` : `${message} \u2014 the deploying identity lacks a permission; see the README's IAM roles`;
+  }
+  if (code === UNAUTHENTICATED || code === 401) {
+    return `${message} \u2014 the credentials were refused; check the google-github-actions/auth step`;
+  }
+  return message;
+}
+
+// src/plan.ts
+var PlanError = class extends Error {
+};
+function runEnvironment(plan) {
+  const vars = {
+    KEDRO_DATAPROC_ENV: plan.env,
+    KEDRO_DATAPROC_RUN_ID: plan.runId,
+    KEDRO_DATAPROC_RUN_OUTPUT_URI: plan.storage.runOutputUri,
+    KEDRO_DATAPROC_BRANCH: plan.branch,
+    KEDRO_DATAPROC_COMMIT: plan.commit
+  };
+  if (plan.release) vars.KEDRO_DATAPROC_RELEASE = plan.release;
+  return vars;
+}
+function defaultRunId(config, context, slug) {
+  const attempt = context.runNumber ? `r${context.runNumber}-a${context.runAttempt || "1"}` : `local-${context.localNonce}`;
+  const head = config.env === "prod" ? config.release : slug;
+  return fit(`${head.replace(/[^A-Za-z0-9._-]+/g, "-")}-${attempt}`, 100);
+}
+function definedEntries(value) {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== void 0));
+}
+function buildPlan(config, context) {
+  const branch = context.branch;
+  if (config.env === "dev" && !branch) {
+    throw new PlanError(
+      "could not tell the branch: the checkout is detached and the event names none; run on a pull_request or push event, or check out a branch"
+    );
+  }
+  const slug = branchSlug(branch);
+  const runId = config.runId ?? defaultRunId(config, context, slug);
+  const release = config.release;
+  const submitPrefix = config.env === "prod" ? `gs://${config.runSubmitBucket}/release/${release}/` : `gs://${config.runSubmitBucket}/${slug}/${runId}/`;
+  const runOutputUri = config.env === "prod" ? `gs://${config.runOutputBucket}/release/${release}/${runId}` : `gs://${config.runOutputBucket}/${slug}/${runId}`;
+  const storage = {
+    submitPrefix,
+    entrypointUri: `${submitPrefix}entrypoint.py`,
+    codeUri: `${submitPrefix}code.zip`,
+    runOutputUri,
+    manifestUri: config.env === "prod" ? `${submitPrefix}release.json` : void 0
+  };
+  const repository = config.image ? void 0 : `${config.artifactRegistry}/${config.projectId}/${config.artifactRepository}/${config.imageName}`;
+  const tag = config.image ? void 0 : config.imageTag ?? imageTag(config.env === "prod" ? release : slug);
+  const image2 = {
+    reference: config.image ?? `${repository}:${tag}`,
+    prebuilt: config.image !== void 0,
+    repository,
+    tag
+  };
+  const attemptKey = context.runId ? [
+    context.repository,
+    context.runId,
+    context.runAttempt,
+    context.job,
+    config.env,
+    release ?? "",
+    runId
+  ] : ["local", context.localNonce, config.env, release ?? "", runId];
+  const id = batchId(
+    ["kedro", config.env, runId],
+    [config.projectId, config.region, ...attemptKey].join("\n")
+  );
+  const request = requestId(id);
+  const labels = {
+    ...config.labels,
+    "managed-by": "kedro-dataproc-action",
+    env: config.env,
+    "run-id": labelValue(runId),
+    "request-id": request
+  };
+  if (branch) labels.branch = labelValue(branch);
+  if (context.commit) labels.commit = labelValue(context.commit);
+  if (release) labels.release = labelValue(release);
+  const envVars = runEnvironment({
+    env: config.env,
+    runId,
+    branch,
+    commit: context.commit,
+    release,
+    storage
+  });
+  const properties = { ...config.sparkProperties };
+  for (const [name, value] of Object.entries(envVars)) {
+    properties[`spark.dataproc.driverEnv.${name}`] = value;
+    properties[`spark.executorEnv.${name}`] = value;
+  }
+  const peripherals = definedEntries({
+    metastoreService: config.metastoreService,
+    sparkHistoryServerConfig: config.historyServerCluster ? { dataprocCluster: config.historyServerCluster } : void 0
+  });
+  const parent = `projects/${config.projectId}/locations/${config.region}`;
+  return {
+    env: config.env,
+    projectId: config.projectId,
+    region: config.region,
+    branch,
+    branchSlug: slug,
+    commit: context.commit,
+    runId,
+    release,
+    image: image2,
+    storage,
+    batch: {
+      id,
+      name: `${parent}/batches/${id}`,
+      consoleUrl: `https://console.cloud.google.com/dataproc/batches/${config.region}/${id}/summary?project=${config.projectId}`,
+      request: {
+        parent,
+        batchId: id,
+        requestId: request,
+        batch: {
+          pysparkBatch: {
+            mainPythonFileUri: config.mainPythonFile ?? storage.entrypointUri,
+            // The words go after `--` one by one, so their quoting reaches Kedro unchanged.
+            args: ["--", ...config.kedroRunArgs],
+            archiveUris: [`${storage.codeUri}#code`]
+          },
+          runtimeConfig: {
+            version: config.runtimeVersion,
+            containerImage: image2.reference,
+            properties
+          },
+          environmentConfig: definedEntries({
+            executionConfig: definedEntries({
+              serviceAccount: config.serviceAccount,
+              subnetworkUri: config.subnetwork,
+              networkTags: config.networkTags.length > 0 ? config.networkTags : void 0,
+              kmsKey: config.kmsKey,
+              ttl: config.ttlSeconds !== void 0 ? { seconds: config.ttlSeconds } : void 0,
+              stagingBucket: config.stagingBucket
+            }),
+            peripheralsConfig: Object.keys(peripherals).length > 0 ? peripherals : void 0
+          }),
+          labels
+        }
+      }
+    },
+    kedroRunArgs: config.kedroRunArgs
+  };
+}
+
 // src/state-icons.ts
 var ICONS = {
   SUCCEEDED: "\u2705",
@@ -3502,179 +3675,6 @@ async function artifacts(report, context) {
   ]);
   if (result.uploaded) info(`artifact ${result.name} uploaded`);
   else notice(result.reason);
-}
-
-// src/errors.ts
-var ROLE_FOR_PERMISSION = [
-  [/iam\.serviceAccounts\.actAs/, "roles/iam.serviceAccountUser on the batch service account"],
-  [
-    /dataproc\.batches\.(create|get|list|delete|cancel)|dataproc\.operations/,
-    "roles/dataproc.editor"
-  ],
-  [/storage\.objects\.(create|delete|get|list)/, "roles/storage.objectAdmin on the bucket"],
-  [
-    /storage\.buckets\.get/,
-    "roles/storage.legacyBucketReader (or roles/storage.admin) on the bucket"
-  ],
-  [
-    /artifactregistry\.repositories\.(uploadArtifacts|downloadArtifacts)/,
-    "roles/artifactregistry.writer on the repository"
-  ]
-];
-var PERMISSION_DENIED = 7;
-var UNAUTHENTICATED = 16;
-function explainError(error) {
-  const message = error instanceof Error ? error.message : String(error);
-  const code = error.code;
-  if (code === PERMISSION_DENIED || code === 403) {
-    const role = ROLE_FOR_PERMISSION.find(([pattern]) => pattern.test(message))?.[1];
-    return role ? `${message} \u2014 grant the deploying identity ${role}` : `${message} \u2014 the deploying identity lacks a permission; see the README's IAM roles`;
-  }
-  if (code === UNAUTHENTICATED || code === 401) {
-    return `${message} \u2014 the credentials were refused; check the google-github-actions/auth step`;
-  }
-  return message;
-}
-
-// src/plan.ts
-var PlanError = class extends Error {
-};
-function runEnvironment(plan) {
-  const vars = {
-    KEDRO_DATAPROC_ENV: plan.env,
-    KEDRO_DATAPROC_RUN_ID: plan.runId,
-    KEDRO_DATAPROC_RUN_OUTPUT_URI: plan.storage.runOutputUri,
-    KEDRO_DATAPROC_BRANCH: plan.branch,
-    KEDRO_DATAPROC_COMMIT: plan.commit
-  };
-  if (plan.release) vars.KEDRO_DATAPROC_RELEASE = plan.release;
-  return vars;
-}
-function defaultRunId(config, context, slug) {
-  const attempt = context.runNumber ? `r${context.runNumber}-a${context.runAttempt || "1"}` : `local-${context.localNonce}`;
-  const head = config.env === "prod" ? config.release : slug;
-  return fit(`${head.replace(/[^A-Za-z0-9._-]+/g, "-")}-${attempt}`, 100);
-}
-function definedEntries(value) {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== void 0));
-}
-function buildPlan(config, context) {
-  const branch = context.branch;
-  if (config.env === "dev" && !branch) {
-    throw new PlanError(
-      "could not tell the branch: the checkout is detached and the event names none; run on a pull_request or push event, or check out a branch"
-    );
-  }
-  const slug = branchSlug(branch);
-  const runId = config.runId ?? defaultRunId(config, context, slug);
-  const release = config.release;
-  const submitPrefix = config.env === "prod" ? `gs://${config.runSubmitBucket}/release/${release}/` : `gs://${config.runSubmitBucket}/${slug}/${runId}/`;
-  const runOutputUri = config.env === "prod" ? `gs://${config.runOutputBucket}/release/${release}/${runId}` : `gs://${config.runOutputBucket}/${slug}/${runId}`;
-  const storage = {
-    submitPrefix,
-    entrypointUri: `${submitPrefix}entrypoint.py`,
-    codeUri: `${submitPrefix}code.zip`,
-    runOutputUri,
-    manifestUri: config.env === "prod" ? `${submitPrefix}release.json` : void 0
-  };
-  const repository = config.image ? void 0 : `${config.artifactRegistry}/${config.projectId}/${config.artifactRepository}/${config.imageName}`;
-  const tag = config.image ? void 0 : config.imageTag ?? imageTag(config.env === "prod" ? release : slug);
-  const image2 = {
-    reference: config.image ?? `${repository}:${tag}`,
-    prebuilt: config.image !== void 0,
-    repository,
-    tag
-  };
-  const attemptKey = context.runId ? [
-    context.repository,
-    context.runId,
-    context.runAttempt,
-    context.job,
-    config.env,
-    release ?? "",
-    runId
-  ] : ["local", context.localNonce, config.env, release ?? "", runId];
-  const id = batchId(
-    ["kedro", config.env, runId],
-    [config.projectId, config.region, ...attemptKey].join("\n")
-  );
-  const request = requestId(id);
-  const labels = {
-    ...config.labels,
-    "managed-by": "kedro-dataproc-action",
-    env: config.env,
-    "run-id": labelValue(runId),
-    "request-id": request
-  };
-  if (branch) labels.branch = labelValue(branch);
-  if (context.commit) labels.commit = labelValue(context.commit);
-  if (release) labels.release = labelValue(release);
-  const envVars = runEnvironment({
-    env: config.env,
-    runId,
-    branch,
-    commit: context.commit,
-    release,
-    storage
-  });
-  const properties = { ...config.sparkProperties };
-  for (const [name, value] of Object.entries(envVars)) {
-    properties[`spark.dataproc.driverEnv.${name}`] = value;
-    properties[`spark.executorEnv.${name}`] = value;
-  }
-  const peripherals = definedEntries({
-    metastoreService: config.metastoreService,
-    sparkHistoryServerConfig: config.historyServerCluster ? { dataprocCluster: config.historyServerCluster } : void 0
-  });
-  const parent = `projects/${config.projectId}/locations/${config.region}`;
-  return {
-    env: config.env,
-    projectId: config.projectId,
-    region: config.region,
-    branch,
-    branchSlug: slug,
-    commit: context.commit,
-    runId,
-    release,
-    image: image2,
-    storage,
-    batch: {
-      id,
-      name: `${parent}/batches/${id}`,
-      consoleUrl: `https://console.cloud.google.com/dataproc/batches/${config.region}/${id}/summary?project=${config.projectId}`,
-      request: {
-        parent,
-        batchId: id,
-        requestId: request,
-        batch: {
-          pysparkBatch: {
-            mainPythonFileUri: config.mainPythonFile ?? storage.entrypointUri,
-            // The words go after `--` one by one, so their quoting reaches Kedro unchanged.
-            args: ["--", ...config.kedroRunArgs],
-            archiveUris: [`${storage.codeUri}#code`]
-          },
-          runtimeConfig: {
-            version: config.runtimeVersion,
-            containerImage: image2.reference,
-            properties
-          },
-          environmentConfig: definedEntries({
-            executionConfig: definedEntries({
-              serviceAccount: config.serviceAccount,
-              subnetworkUri: config.subnetwork,
-              networkTags: config.networkTags.length > 0 ? config.networkTags : void 0,
-              kmsKey: config.kmsKey,
-              ttl: config.ttlSeconds !== void 0 ? { seconds: config.ttlSeconds } : void 0,
-              stagingBucket: config.stagingBucket
-            }),
-            peripheralsConfig: Object.keys(peripherals).length > 0 ? peripherals : void 0
-          }),
-          labels
-        }
-      }
-    },
-    kedroRunArgs: config.kedroRunArgs
-  };
 }
 
 // src/steps/code.ts
@@ -4291,46 +4291,6 @@ function codeUploads(plan, artifacts2) {
   }
   return items;
 }
-
-// src/steps/release.ts
-async function readManifest(storage, uri) {
-  const remote = await remoteObject(storage, uri);
-  if (!remote) return void 0;
-  const { bucket, name } = parseGcsUri(uri);
-  const [bytes] = await storage.bucket(bucket).file(name, { generation: remote.generation }).download();
-  return {
-    manifest: JSON.parse(bytes.toString("utf8")),
-    generation: remote.generation
-  };
-}
-function sameContent(manifest, code, entrypoint) {
-  return manifest.code.crc32c === code.crc32c && manifest.entrypoint.crc32c === entrypoint.crc32c;
-}
-function releaseConflict(manifest) {
-  return new ImmutableObjectError(
-    `release ${manifest.version} was already prepared from other code (commit ${manifest.commit || "unknown"}, ${manifest.createdAt}), and a release is immutable: cut a new version, or set force: true to replace it`
-  );
-}
-async function writeManifest(storage, uri, manifest, replacesGeneration) {
-  const { bucket, name } = parseGcsUri(uri);
-  try {
-    await storage.bucket(bucket).file(name).save(`${JSON.stringify(manifest, null, 2)}
-`, {
-      resumable: false,
-      validation: "crc32c",
-      contentType: "application/json",
-      preconditionOpts: { ifGenerationMatch: replacesGeneration ?? 0 }
-    });
-  } catch (error) {
-    if (error.code !== 412) throw error;
-    throw new ImmutableObjectError(
-      `${uri} was written by another run of release ${manifest.version} at the same time; run again to compare with it`
-    );
-  }
-}
-
-// src/version.ts
-var ACTION_VERSION = "0.1.0";
 
 // src/steps/image.ts
 import { mkdir as mkdir2, mkdtemp as mkdtemp3, readFile as readFile4, rm as rm3, stat as stat2, symlink, writeFile as writeFile2 } from "node:fs/promises";
@@ -5156,6 +5116,43 @@ function registryHint(status) {
   return void 0;
 }
 
+// src/steps/release.ts
+async function readManifest(storage, uri) {
+  const remote = await remoteObject(storage, uri);
+  if (!remote) return void 0;
+  const { bucket, name } = parseGcsUri(uri);
+  const [bytes] = await storage.bucket(bucket).file(name, { generation: remote.generation }).download();
+  return {
+    manifest: JSON.parse(bytes.toString("utf8")),
+    generation: remote.generation
+  };
+}
+function sameContent(manifest, code, entrypoint) {
+  return manifest.code.crc32c === code.crc32c && manifest.entrypoint.crc32c === entrypoint.crc32c;
+}
+function releaseConflict(manifest) {
+  return new ImmutableObjectError(
+    `release ${manifest.version} was already prepared from other code (commit ${manifest.commit || "unknown"}, ${manifest.createdAt}), and a release is immutable: cut a new version, or set force: true to replace it`
+  );
+}
+async function writeManifest(storage, uri, manifest, replacesGeneration) {
+  const { bucket, name } = parseGcsUri(uri);
+  try {
+    await storage.bucket(bucket).file(name).save(`${JSON.stringify(manifest, null, 2)}
+`, {
+      resumable: false,
+      validation: "crc32c",
+      contentType: "application/json",
+      preconditionOpts: { ifGenerationMatch: replacesGeneration ?? 0 }
+    });
+  } catch (error) {
+    if (error.code !== 412) throw error;
+    throw new ImmutableObjectError(
+      `${uri} was written by another run of release ${manifest.version} at the same time; run again to compare with it`
+    );
+  }
+}
+
 // src/retry.ts
 var TRANSIENT_GRPC = /* @__PURE__ */ new Set([2, 4, 8, 13, 14]);
 var RESOURCE_EXHAUSTED = 8;
@@ -5380,6 +5377,9 @@ async function watchBatch(options) {
     options.abort.removeEventListener("abort", onAbort);
   }
 }
+
+// src/version.ts
+var ACTION_VERSION = "0.1.0";
 
 // src/main.ts
 var PREFIX = "kedro-dataproc-action";

@@ -9,7 +9,7 @@ import {
   cancelBatch,
   makeDataprocClient,
   parseInputs
-} from "./chunks/chunk-EHKAOZVH.js";
+} from "./chunks/chunk-C2VCIQSO.js";
 import {
   getInput,
   getState,
