@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the local stack needs (emulators/stack.ts): a Docker daemon
 # (docker.io), an OCI registry (docker-registry) and a static busybox for the offline base image
-# (busybox-static). Idempotent: when everything is there it only asks dpkg, which takes
+# (busybox-static). Idempotent: when everything is there it only looks programs up, which takes
 # milliseconds. As root it installs what is missing; otherwise it names the packages and fails.
 # Called by `npm test`, `npm run demo` and .ci/run.
 set -euo pipefail
@@ -11,17 +11,21 @@ if ! command -v python3 >/dev/null 2>&1; then
   exit 1
 fi
 
+# What each package provides: a machine that has the programs from elsewhere (GitHub's runners
+# ship Docker as moby packages, not docker.io) needs nothing installed.
 installed() {
-  if command -v dpkg-query >/dev/null 2>&1; then
-    [ "$(dpkg-query -W -f='${db:Status-Abbrev}' "$1" 2>/dev/null)" = "ii " ]
-  else
-    # Not Debian: accept the programs the package would provide, wherever they came from.
-    case "$1" in
-      docker.io) command -v dockerd >/dev/null 2>&1 && command -v docker >/dev/null 2>&1 ;;
-      docker-registry) command -v docker-registry >/dev/null 2>&1 ;;
-      busybox-static) command -v busybox >/dev/null 2>&1 ;;
-    esac
-  fi
+  case "$1" in
+    docker.io) command -v dockerd >/dev/null 2>&1 && command -v docker >/dev/null 2>&1 ;;
+    docker-registry) command -v docker-registry >/dev/null 2>&1 ;;
+    busybox-static)
+      if command -v dpkg-query >/dev/null 2>&1; then
+        # A dynamically linked busybox cannot run in a FROM scratch image.
+        [ "$(dpkg-query -W -f='${db:Status-Abbrev}' busybox-static 2>/dev/null)" = "ii " ]
+      else
+        command -v busybox >/dev/null 2>&1
+      fi
+      ;;
+  esac
 }
 
 missing=()
