@@ -60,7 +60,9 @@ describe('a dev run from a branch with uncommitted work', () => {
     expect(run.stdout).toContain('[kedro-dataproc]')
     expect(run.stdout).toContain('kedro stand-in')
     expect(run.outputs.state).toBe('SUCCEEDED')
-    expect(run.outputs['batch-id']).toMatch(/^kedro-dev-feature-e2e-run-r101-a1-[0-9a-f]{8}$/)
+    expect(run.outputs['batch-id']).toMatch(
+      /^kedro-dev-feature-e2e-run-r101-a1-[0-9a-f]{6}-[0-9a-f]{8}$/
+    )
     expect(run.outputs['driver-output-uri']).toMatch(/^gs:\/\//)
     expect(Number(run.outputs['duration-seconds'])).toBeGreaterThanOrEqual(0)
     expect(run.summary).toContain('SUCCEEDED')
@@ -93,8 +95,8 @@ describe('a dev run from a branch with uncommitted work', () => {
 
   test('the objects are at the planned URIs and the batch has the planned fields', async () => {
     const plan = JSON.parse(run.outputs.plan as string)
-    expect(run.outputs['code-uri']).toBe(
-      `gs://submit-bucket/feature-e2e-run/feature-e2e-run-r101-a1/code.zip`
+    expect(run.outputs['code-uri']).toMatch(
+      /^gs:\/\/submit-bucket\/feature-e2e-run\/feature-e2e-run-r101-a1-[0-9a-f]{6}\/code\.zip$/
     )
     expect((await download(plan.storage.entrypointUri)).toString()).toContain('kedro')
     const [batch] = await stackDataproc(stack).getBatch({ name: plan.batch.name })
@@ -103,8 +105,7 @@ describe('a dev run from a branch with uncommitted work', () => {
     expect(batch.pysparkBatch?.args).toEqual(plan.batch.request.batch.pysparkBatch.args)
     expect(batch.runtimeConfig?.containerImage).toBe(PREBUILT)
     expect(batch.runtimeConfig?.properties).toMatchObject({
-      'spark.dataproc.driverEnv.KEDRO_DATAPROC_RUN_OUTPUT_URI':
-        'gs://output-bucket/feature-e2e-run/feature-e2e-run-r101-a1',
+      'spark.dataproc.driverEnv.KEDRO_DATAPROC_RUN_OUTPUT_URI': plan.storage.runOutputUri,
       'spark.executorEnv.KEDRO_DATAPROC_BRANCH': BRANCH
     })
     expect(batch.labels).toMatchObject({
@@ -153,7 +154,9 @@ test('a run that fails midway (no such bucket) leaves the repository alone and s
   const [batches] = await stackDataproc(stack).listBatches({
     parent: 'projects/my-project-123/locations/europe-west1'
   })
-  expect(batches.map(batch => batch.labels?.['run-id'])).not.toContain('feature-e2e-run-r103-a1')
+  expect(batches.map(batch => batch.labels?.['run-id'])).not.toContain(
+    JSON.parse(run.outputs.plan as string).batch.request.batch.labels['run-id']
+  )
 }, 120_000)
 
 test('a re-run of the same run with nothing changed uploads no bytes', async () => {

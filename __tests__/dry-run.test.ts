@@ -54,11 +54,11 @@ test('a dev dry run on a pull request prints and outputs the plan of the PR head
     branch: 'feature/new-model',
     branchSlug: 'feature-new-model',
     commit: PR_HEAD_SHA,
-    runId: 'feature-new-model-r17-a2',
+    runId: expect.stringMatching(/^feature-new-model-r17-a2-[0-9a-f]{6}$/),
     storage: {
-      codeUri: 'gs://submit-bucket/feature-new-model/feature-new-model-r17-a2/code.zip',
-      entrypointUri: 'gs://submit-bucket/feature-new-model/feature-new-model-r17-a2/entrypoint.py',
-      runOutputUri: 'gs://output-bucket/feature-new-model/feature-new-model-r17-a2'
+      codeUri: `gs://submit-bucket/feature-new-model/${plan.runId}/code.zip`,
+      entrypointUri: `gs://submit-bucket/feature-new-model/${plan.runId}/entrypoint.py`,
+      runOutputUri: `gs://output-bucket/feature-new-model/${plan.runId}`
     }
   })
   expect(plan.batch.request.batch.pysparkBatch.args).toEqual([
@@ -73,7 +73,7 @@ test('a dev dry run on a pull request prints and outputs the plan of the PR head
     'entrypoint-uri': plan.storage.entrypointUri,
     'run-output-uri': plan.storage.runOutputUri
   })
-  expect(run.stdout).toContain('::group::Plan: dev run feature-new-model-r17-a2')
+  expect(run.stdout).toContain(`::group::Plan: dev run ${plan.runId}`)
   expect(run.stdout).toContain('dry-run: nothing was built, uploaded or submitted.')
   expect(run.summary).toContain('dry run')
   expect(run.summary).toContain(plan.batch.id)

@@ -1,6 +1,6 @@
 import type { RunContext } from '../src/context.js'
 import type { Config } from '../src/inputs.js'
-import { buildPlan, PlanError } from '../src/plan.js'
+import { buildPlan, configurationKey, PlanError } from '../src/plan.js'
 import {
   BATCH_ID_PATTERN,
   LABEL_KEY_PATTERN,
@@ -52,6 +52,7 @@ const CONTEXT: RunContext = {
   runNumber: '12',
   runAttempt: '1',
   job: 'deploy',
+  step: '__acme_kedro-dataproc-action',
   serverUrl: 'https://github.com',
   pullRequest: 1,
   localNonce: 'n0nce',
@@ -64,12 +65,12 @@ test.each<[string, Partial<Config>, Partial<RunContext>, Record<string, unknown>
     {},
     {},
     {
-      runId: 'feature-x-r12-a1',
+      runId: 'feature-x-r12-a1-{key}',
       'image.reference':
         'europe-west1-docker.pkg.dev/my-project-123/kedro/dataproc-serverless:feature-x',
-      'storage.codeUri': 'gs://submit/feature-x/feature-x-r12-a1/code.zip',
-      'storage.entrypointUri': 'gs://submit/feature-x/feature-x-r12-a1/entrypoint.py',
-      'storage.runOutputUri': 'gs://output/feature-x/feature-x-r12-a1'
+      'storage.codeUri': 'gs://submit/feature-x/feature-x-r12-a1-{key}/code.zip',
+      'storage.entrypointUri': 'gs://submit/feature-x/feature-x-r12-a1-{key}/entrypoint.py',
+      'storage.runOutputUri': 'gs://output/feature-x/feature-x-r12-a1-{key}'
     }
   ],
   [
@@ -90,10 +91,10 @@ test.each<[string, Partial<Config>, Partial<RunContext>, Record<string, unknown>
     { env: 'prod', release: 'v0.2.0', target: 'prod' },
     {},
     {
-      runId: 'v0.2.0-r12-a1',
+      runId: 'v0.2.0-r12-a1-{key}',
       'image.tag': 'v0.2.0',
       'storage.codeUri': 'gs://submit/release/v0.2.0/code.zip',
-      'storage.runOutputUri': 'gs://output/release/v0.2.0/v0.2.0-r12-a1'
+      'storage.runOutputUri': 'gs://output/release/v0.2.0/v0.2.0-r12-a1-{key}'
     }
   ],
   [
@@ -108,10 +109,12 @@ test.each<[string, Partial<Config>, Partial<RunContext>, Record<string, unknown>
     { runId: '', runNumber: '', runAttempt: '' },
     { runId: 'feature-x-local-n0nce' }
   ],
-  ['a second attempt', {}, { runAttempt: '2' }, { runId: 'feature-x-r12-a2' }]
+  ['a second attempt', {}, { runAttempt: '2' }, { runId: 'feature-x-r12-a2-{key}' }]
 ])('%s', (_name, config, context, expected) => {
   const plan = buildPlan({ ...CONFIG, ...config }, { ...CONTEXT, ...context })
-  for (const [path, value] of Object.entries(expected)) {
+  const key = configurationKey({ ...CONFIG, ...config }, { ...CONTEXT, ...context })
+  for (const [path, template] of Object.entries(expected)) {
+    const value = typeof template === 'string' ? template.replace('{key}', key) : template
     const actual = path
       .split('.')
       .reduce<unknown>((node, key) => (node as Record<string, unknown>)?.[key], plan)
@@ -126,22 +129,21 @@ test.each<[string, Partial<Config>, Partial<RunContext>, Record<string, unknown>
 })
 
 test('the CreateBatch request carries everything the inputs ask for', () => {
-  const plan = buildPlan(
-    {
-      ...CONFIG,
-      serviceAccount: 'runner@my-project-123.iam.gserviceaccount.com',
-      subnetwork: 'projects/p/regions/europe-west1/subnetworks/s',
-      networkTags: ['spark'],
-      kmsKey: 'projects/p/locations/l/keyRings/r/cryptoKeys/k',
-      ttlSeconds: 7200,
-      stagingBucket: 'staging',
-      metastoreService: 'projects/p/locations/l/services/hive',
-      historyServerCluster: 'projects/p/regions/r/clusters/phs',
-      sparkProperties: { 'spark.executor.instances': '10' },
-      labels: { team: 'data' }
-    },
-    CONTEXT
-  )
+  const config: Config = {
+    ...CONFIG,
+    serviceAccount: 'runner@my-project-123.iam.gserviceaccount.com',
+    subnetwork: 'projects/p/regions/europe-west1/subnetworks/s',
+    networkTags: ['spark'],
+    kmsKey: 'projects/p/locations/l/keyRings/r/cryptoKeys/k',
+    ttlSeconds: 7200,
+    stagingBucket: 'staging',
+    metastoreService: 'projects/p/locations/l/services/hive',
+    historyServerCluster: 'projects/p/regions/r/clusters/phs',
+    sparkProperties: { 'spark.executor.instances': '10' },
+    labels: { team: 'data' }
+  }
+  const plan = buildPlan(config, CONTEXT)
+  const key = configurationKey(config, CONTEXT)
   const { batch, parent, batchId, requestId } = plan.batch.request
   expect(parent).toBe('projects/my-project-123/locations/europe-west1')
   expect(batchId).toBe(plan.batch.id)
@@ -169,11 +171,10 @@ test('the CreateBatch request carries everything the inputs ask for', () => {
     'spark.executor.instances': '10',
     'spark.dataproc.driverEnv.KEDRO_DATAPROC_ENV': 'dev',
     'spark.executorEnv.KEDRO_DATAPROC_ENV': 'dev',
-    'spark.dataproc.driverEnv.KEDRO_DATAPROC_RUN_ID': 'feature-x-r12-a1',
-    'spark.executorEnv.KEDRO_DATAPROC_RUN_ID': 'feature-x-r12-a1',
-    'spark.dataproc.driverEnv.KEDRO_DATAPROC_RUN_OUTPUT_URI':
-      'gs://output/feature-x/feature-x-r12-a1',
-    'spark.executorEnv.KEDRO_DATAPROC_RUN_OUTPUT_URI': 'gs://output/feature-x/feature-x-r12-a1',
+    'spark.dataproc.driverEnv.KEDRO_DATAPROC_RUN_ID': `feature-x-r12-a1-${key}`,
+    'spark.executorEnv.KEDRO_DATAPROC_RUN_ID': `feature-x-r12-a1-${key}`,
+    'spark.dataproc.driverEnv.KEDRO_DATAPROC_RUN_OUTPUT_URI': `gs://output/feature-x/feature-x-r12-a1-${key}`,
+    'spark.executorEnv.KEDRO_DATAPROC_RUN_OUTPUT_URI': `gs://output/feature-x/feature-x-r12-a1-${key}`,
     'spark.dataproc.driverEnv.KEDRO_DATAPROC_BRANCH': 'feature/x',
     'spark.executorEnv.KEDRO_DATAPROC_BRANCH': 'feature/x',
     'spark.dataproc.driverEnv.KEDRO_DATAPROC_COMMIT': 'abc123',
@@ -183,7 +184,7 @@ test('the CreateBatch request carries everything the inputs ask for', () => {
     team: 'data',
     'managed-by': 'kedro-dataproc-action',
     env: 'dev',
-    'run-id': 'feature-x-r12-a1',
+    'run-id': `feature-x-r12-a1-${key}`,
     'request-id': requestId,
     branch: 'feature-x',
     commit: 'abc123'
@@ -220,4 +221,30 @@ test('a prod run from a tag has no branch and still plans', () => {
   const plan = buildPlan({ ...CONFIG, env: 'prod', release: 'v1.0.0' }, { ...CONTEXT, branch: '' })
   expect(plan.batch.request.batch.labels.branch).toBeUndefined()
   expect(plan.batch.request.batch.labels.release).toBe('v1-0-0')
+})
+
+test('matrix legs and separate steps plan separate runs; behaviour-only inputs do not', () => {
+  const plan = (config: Partial<Config>, context: Partial<RunContext> = {}) =>
+    buildPlan({ ...CONFIG, ...config }, { ...CONTEXT, ...context })
+  const base = plan({})
+  const legs = [
+    plan({ kedroRunArgs: ['--pipeline=other'] }),
+    plan({ workingDirectory: '/work/other-project' }),
+    plan({ sparkProperties: { 'spark.executor.instances': '4' } }),
+    plan({}, { step: '__acme_kedro-dataproc-action_2' })
+  ]
+  for (const leg of legs) {
+    expect(leg.runId).not.toBe(base.runId)
+    expect(leg.storage.codeUri).not.toBe(base.storage.codeUri)
+    expect(leg.batch.id).not.toBe(base.batch.id)
+  }
+  const sameRun = plan({
+    dryRun: false,
+    wait: false,
+    timeoutSeconds: 60,
+    prComment: 'never',
+    githubToken: 'x'
+  })
+  expect(sameRun.batch.id).toBe(base.batch.id)
+  expect(sameRun.runId).toBe(base.runId)
 })

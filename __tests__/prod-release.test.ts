@@ -134,7 +134,7 @@ test('two triggers run two batches of the pinned digest, with their own run ids 
       'gs://submit-bucket/release/v0.2.0/entrypoint.py'
     )
     expect(run.outputs['run-output-uri']).toMatch(
-      /^gs:\/\/output-bucket\/release\/v0\.2\.0\/v0\.2\.0-r\d+-a1$/
+      /^gs:\/\/output-bucket\/release\/v0\.2\.0\/v0\.2\.0-r\d+-a1-[0-9a-f]{6}$/
     )
   }
   expect(plans[0].runId).not.toBe(plans[1].runId)

@@ -162,3 +162,12 @@ test('pr-comment: always also comments the plan of a dry run', async () => {
   expect(auto.code).toBe(0)
   expect(github.requests.filter(request => request.method !== 'GET')).toHaveLength(1)
 }, 60_000)
+
+test('driver lines that look like workflow commands stay text', async () => {
+  const run = await pullRequestRun(
+    'print("::error::from the driver", flush=True)\nprint("::add-mask::x", flush=True)\n'
+  )
+  expect(run.code).toBe(0)
+  expect(run.stdout).toMatch(/::stop-commands::(\S+)\n::error::from the driver\n::\1::/)
+  expect(run.stdout).toMatch(/::stop-commands::(\S+)\n::add-mask::x\n::\1::/)
+}, 60_000)

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import type { Stack } from '../emulators/stack.js'
 import { DIST, postStepEnv, runAction, waitForOutput, workflowEnv } from './helpers/action.js'
+import { cancelBatch } from '../src/steps/cancel.js'
 import { makeRepo } from './helpers/git.js'
 import { zipEntries } from './helpers/project.js'
 import {
@@ -295,3 +296,31 @@ describe('credentials are checked once, before anything happens', () => {
     expect((await stackStorage(stack).bucket('creds-submit').getFiles())[0]).toHaveLength(0)
   }, 60_000)
 })
+
+test('driver output that cannot be read is a warning; the batch is still watched to its end', async () => {
+  stack.gcs.faults.arm({ route: 'gcs.list', times: 1000, status: 403 })
+  const run = await runAction({
+    inputs: { ...stackInputs(stack), image: PREBUILT, entrypoint: 'quick_main.py' },
+    env: env(quickProject())
+  })
+  stack.gcs.faults.clear()
+  expect(run.code).toBe(0)
+  expect(run.outputs.state).toBe('SUCCEEDED')
+  expect(run.stdout).toMatch(/::warning::driver output cannot be read/)
+  expect(run.state.finished).toBe('true')
+}, 60_000)
+
+test('a timeout whose cancel is refused fails saying the batch is still running', async () => {
+  stack.dataprocEmulator.faults.arm({ route: 'dataproc.CancelOperation', times: 1, status: 7 })
+  const run = await runAction({
+    inputs: { ...stackInputs(stack), image: PREBUILT, entrypoint: 'slow_main.py', timeout: '2s' },
+    env: env(slowProject())
+  })
+  expect(run.code).toBe(1)
+  expect(run.stdout).toMatch(
+    /::error::kedro-dataproc-action: could not cancel batch \S+ after the timeout .*it is still running/
+  )
+  const name = JSON.parse(run.outputs.plan as string).batch.name
+  expect((await batchNamed(name)).state).toBe('RUNNING')
+  await cancelBatch(stackDataproc(stack), (await batchNamed(name)).operation as string)
+}, 60_000)

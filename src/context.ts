@@ -1,8 +1,5 @@
-import { execFile } from 'node:child_process'
 import { readFile } from 'node:fs/promises'
-import { promisify } from 'node:util'
-
-const run = promisify(execFile)
+import { git } from './git.js'
 
 /** The facts about this run that the plan needs, gathered once so the plan itself stays pure. */
 export interface RunContext {
@@ -17,6 +14,8 @@ export interface RunContext {
   runNumber: string
   runAttempt: string
   job: string
+  /** The step (GITHUB_ACTION): two uses of the action in one job differ here. */
+  step: string
   serverUrl: string
   pullRequest?: number
   /** Distinguishes runs outside GitHub Actions, which have no run id. */
@@ -37,16 +36,9 @@ async function readEvent(path: string | undefined): Promise<EventPayload> {
   }
 }
 
-async function git(cwd: string, args: string[]): Promise<string | undefined> {
-  try {
-    const { stdout } = await run('git', args, {
-      cwd,
-      env: { ...process.env, GIT_OPTIONAL_LOCKS: '0' }
-    })
-    return stdout.trim() || undefined
-  } catch {
-    return undefined
-  }
+async function gitFact(cwd: string, args: string[]): Promise<string | undefined> {
+  const result = await git(cwd, args).catch(() => undefined)
+  return result?.code === 0 ? result.stdout.toString().trim() || undefined : undefined
 }
 
 const PULL_REQUEST_EVENTS = new Set(['pull_request', 'pull_request_target', 'pull_request_review'])
@@ -58,8 +50,10 @@ export async function gatherContext(
 ): Promise<RunContext> {
   const eventName = env.GITHUB_EVENT_NAME ?? ''
   const event = await readEvent(env.GITHUB_EVENT_PATH)
-  const isPullRequest = PULL_REQUEST_EVENTS.has(eventName)
-  const localBranch = (await git(workingDirectory, ['symbolic-ref', '--short', '-q', 'HEAD'])) ?? ''
+  // Any event about a pull request carries it in the payload (pull_request_review_comment too).
+  const isPullRequest = PULL_REQUEST_EVENTS.has(eventName) || event.pull_request !== undefined
+  const localBranch =
+    (await gitFact(workingDirectory, ['symbolic-ref', '--short', '-q', 'HEAD'])) ?? ''
   // A pull request checks out a detached merge commit, so `git` would only say HEAD there.
   const branch =
     (isPullRequest ? env.GITHUB_HEAD_REF || event.pull_request?.head?.ref : undefined) ||
@@ -68,7 +62,7 @@ export async function gatherContext(
   const commit =
     (isPullRequest ? event.pull_request?.head?.sha : undefined) ||
     env.GITHUB_SHA ||
-    (await git(workingDirectory, ['rev-parse', 'HEAD'])) ||
+    (await gitFact(workingDirectory, ['rev-parse', 'HEAD'])) ||
     ''
   return {
     eventName,
@@ -81,6 +75,7 @@ export async function gatherContext(
     runNumber: env.GITHUB_RUN_NUMBER ?? '',
     runAttempt: env.GITHUB_RUN_ATTEMPT ?? '',
     job: env.GITHUB_JOB ?? '',
+    step: env.GITHUB_ACTION ?? '',
     serverUrl: env.GITHUB_SERVER_URL ?? 'https://github.com',
     pullRequest: isPullRequest ? event.pull_request?.number : undefined,
     localNonce: `${now.getTime().toString(36)}${Math.random().toString(36).slice(2, 6)}`,

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
 import * as core from '@actions/core'
 import type { Storage } from '@google-cloud/storage'
@@ -166,6 +167,9 @@ async function runBatch(d: Deployment, built: PreparedImage): Promise<RunReport>
   const { config, plan, dataproc, storage } = d
   const request = structuredClone(plan.batch.request)
   request.batch.runtimeConfig.containerImage = built.pinned
+  // Cancelled while building or uploading: nothing has been submitted, and nothing will be.
+  if (config.cancelOnAbort && d.abort.aborted)
+    throw new Error('the run was aborted before submission; no batch was submitted')
   const submission = await submitBatch(dataproc, request)
   core.saveState(STATE_KEYS.operation, submission.operation)
   core.saveState(STATE_KEYS.cancelOnAbort, String(config.cancelOnAbort))
@@ -191,24 +195,32 @@ async function runBatch(d: Deployment, built: PreparedImage): Promise<RunReport>
   }
 
   const output: string[] = []
-  const result = await watchBatch({
-    client: dataproc,
-    storage,
-    name: plan.batch.name,
-    operation: submission.operation,
-    abort: config.cancelOnAbort ? d.abort : new AbortController().signal,
-    timeoutSeconds: config.timeoutSeconds,
-    onLine: line => {
-      core.info(line)
-      output.push(line)
-    }
-  })
-  core.saveState(STATE_KEYS.finished, 'true')
-  const stateMessage = result.timedOut
-    ? `the batch ran longer than timeout and was cancelled${result.batch.stateMessage ? `: ${result.batch.stateMessage}` : ''}`
-    : result.aborted
-      ? 'the run was aborted and the batch cancelled'
-      : (result.batch.stateMessage ?? '')
+  let result
+  try {
+    result = await watchBatch({
+      client: dataproc,
+      storage,
+      name: plan.batch.name,
+      operation: submission.operation,
+      abort: config.cancelOnAbort ? d.abort : new AbortController().signal,
+      timeoutSeconds: config.timeoutSeconds,
+      onLine: line => {
+        printDriverLine(line)
+        output.push(line)
+      }
+    })
+  } finally {
+    // The step saw the batch to its end, or failed while watching it (said in its error): either
+    // way the post step must not cancel a batch this process did not lose.
+    core.saveState(STATE_KEYS.finished, 'true')
+  }
+  const cancelled = result.state === 'CANCELLED'
+  const stateMessage =
+    result.timedOut && cancelled
+      ? 'the batch ran longer than timeout and was cancelled'
+      : result.aborted && cancelled
+        ? 'the run was aborted and the batch cancelled'
+        : (result.batch.stateMessage ?? '')
   return {
     ...base,
     batch: result.batch,
@@ -217,6 +229,21 @@ async function runBatch(d: Deployment, built: PreparedImage): Promise<RunReport>
     durationSeconds: batchDuration(result.batch),
     driverOutput: output
   }
+}
+
+/**
+ * Driver output goes to the log as it is, except that a line the runner would take for a workflow
+ * command (`::add-mask::`, `::error::`, `::stop-commands::`…) is fenced off so it stays text.
+ */
+function printDriverLine(line: string): void {
+  if (!/^\s*::/.test(line)) {
+    core.info(line)
+    return
+  }
+  const token = randomUUID()
+  core.info(`::stop-commands::${token}`)
+  core.info(line)
+  core.info(`::${token}::`)
 }
 
 /** Runs the whole flow; a SIGINT or SIGTERM from the runner aborts it and cancels the batch. */
@@ -251,8 +278,8 @@ async function deploy(
   if (config.submit) return runBatch(d, built)
   return {
     plan,
-    ...built,
     image: manifest.image,
+    imageDigest: manifest.imageDigest,
     state: 'PREPARED',
     stateMessage: '',
     driverOutput: [],
@@ -308,7 +335,7 @@ export async function run(): Promise<void> {
     await publishReport(report, config, context)
     if (['SUCCEEDED', 'PREPARED'].includes(report.state) || (!config.wait && !report.stateMessage))
       return
-    const verdict = report.state === 'CANCELLED' ? 'cancelled' : report.state.toLowerCase()
+    const verdict = report.state.toLowerCase()
     core.setFailed(
       `${PREFIX}: batch ${plan.batch.id} ${verdict}${report.stateMessage ? `: ${report.stateMessage}` : ''}`
     )

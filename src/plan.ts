@@ -1,6 +1,6 @@
 import type { Config } from './inputs.js'
 import type { RunContext } from './context.js'
-import { batchId, branchSlug, fit, imageTag, labelValue, requestId } from './naming.js'
+import { batchId, branchSlug, fit, imageTag, labelValue, requestId, shortHash } from './naming.js'
 
 /** The CreateBatch request in the shape the Node client takes (camelCase, Duration as seconds). */
 export interface CreateBatchRequest {
@@ -88,9 +88,46 @@ export function runEnvironment(
   return vars
 }
 
-function defaultRunId(config: Config, context: RunContext, slug: string): string {
+/**
+ * Names the run configuration: the step and every input that shapes the batch. The legs of a
+ * matrix share a workflow run, attempt and job, so without it they would plan the same folders
+ * and batch. Inputs that only change how the step behaves (wait, timeout, dry-run, reporting, the
+ * token) are left out, so a dry run plans what the real run does.
+ */
+export function configurationKey(config: Config, context: RunContext): string {
+  const shaping = {
+    step: context.step,
+    workingDirectory: config.workingDirectory,
+    env: config.env,
+    release: config.release,
+    kedroRunArgs: config.kedroRunArgs,
+    image: [
+      config.image,
+      config.artifactRegistry,
+      config.artifactRepository,
+      config.imageName,
+      config.imageTag
+    ],
+    build: [config.dockerfile, config.buildContext, config.target, config.buildArgs],
+    main: [config.entrypoint, config.mainPythonFile],
+    runtime: [config.runtimeVersion, config.sparkProperties, config.serviceAccount],
+    environment: [
+      config.subnetwork,
+      config.networkTags,
+      config.kmsKey,
+      config.ttlSeconds,
+      config.stagingBucket
+    ],
+    peripherals: [config.metastoreService, config.historyServerCluster],
+    buckets: [config.runSubmitBucket, config.runOutputBucket],
+    labels: config.labels
+  }
+  return shortHash(JSON.stringify(shaping), 6)
+}
+
+function defaultRunId(config: Config, context: RunContext, slug: string, key: string): string {
   const attempt = context.runNumber
-    ? `r${context.runNumber}-a${context.runAttempt || '1'}`
+    ? `r${context.runNumber}-a${context.runAttempt || '1'}-${key}`
     : `local-${context.localNonce}`
   const head = config.env === 'prod' ? (config.release as string) : slug
   return fit(`${head.replace(/[^A-Za-z0-9._-]+/g, '-')}-${attempt}`, 100)
@@ -108,7 +145,8 @@ export function buildPlan(config: Config, context: RunContext): Plan {
     )
   }
   const slug = branchSlug(branch)
-  const runId = config.runId ?? defaultRunId(config, context, slug)
+  const key = configurationKey(config, context)
+  const runId = config.runId ?? defaultRunId(config, context, slug, key)
   const release = config.release
 
   const submitPrefix =
@@ -143,16 +181,8 @@ export function buildPlan(config: Config, context: RunContext): Plan {
 
   // Unique per workflow attempt (and per run outside Actions), yet the same on a retry of the attempt.
   const attemptKey = context.runId
-    ? [
-        context.repository,
-        context.runId,
-        context.runAttempt,
-        context.job,
-        config.env,
-        release ?? '',
-        runId
-      ]
-    : ['local', context.localNonce, config.env, release ?? '', runId]
+    ? [context.repository, context.runId, context.runAttempt, context.job, key, runId]
+    : ['local', context.localNonce, key, runId]
   const id = batchId(
     ['kedro', config.env, runId],
     [config.projectId, config.region, ...attemptKey].join('\n')

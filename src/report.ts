@@ -57,6 +57,13 @@ const HTML_ESCAPES: Record<string, string> = {
 export const escapeHtml = (value: string): string =>
   value.replace(/[&<>"]/g, ch => HTML_ESCAPES[ch] as string)
 
+/**
+ * Preformatted text inside the summary's HTML. GitHub ends an HTML block at a blank line and
+ * renders the rest as Markdown, so blank lines are kept non-blank.
+ */
+export const preBlock = (text: string): string =>
+  `<pre>${escapeHtml(text).replace(/^[ \t]*$/gm, '&nbsp;')}</pre>`
+
 export async function writeDryRunSummary(plan: Plan): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return
   await core.summary
@@ -69,10 +76,7 @@ export async function writeDryRunSummary(plan: Plan): Promise<void> {
       ],
       ...planRows(plan).map(([label, value]) => [label, escapeHtml(value)])
     ])
-    .addDetails(
-      'CreateBatch request',
-      `<pre>${escapeHtml(JSON.stringify(plan.batch.request, null, 2))}</pre>`
-    )
+    .addDetails('CreateBatch request', preBlock(JSON.stringify(plan.batch.request, null, 2)))
     .write()
 }
 
@@ -226,15 +230,9 @@ export async function writeRunSummary(
     .addRaw(`<p>${links.join(' · ')}</p>\n`)
     .addDetails(
       `Driver output (last ${lines.length} of ${report.driverOutput.length} lines)`,
-      `<pre>${escapeHtml(tail)}</pre>`
+      preBlock(tail)
     )
-    .addDetails(
-      'kedro command',
-      `<pre>${escapeHtml(quoteForDisplay(['kedro', 'run', ...plan.kedroRunArgs]))}</pre>`
-    )
-    .addDetails(
-      'Inputs',
-      `<pre>${escapeHtml(inputs.map(([name, value]) => `${name}: ${value}`).join('\n'))}</pre>`
-    )
+    .addDetails('kedro command', preBlock(quoteForDisplay(['kedro', 'run', ...plan.kedroRunArgs])))
+    .addDetails('Inputs', preBlock(inputs.map(([name, value]) => `${name}: ${value}`).join('\n')))
     .write()
 }

@@ -31,7 +31,7 @@ export interface RetryOptions {
   maxDelayMs?: number
 }
 
-const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))
+export const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))
 
 /**
  * Retries transient failures with exponential backoff and full jitter, bounded in time. Only for

@@ -42,8 +42,8 @@ export async function readManifest(
 /** Same code and entrypoint bytes: preparing again is a no-op, not a conflict. */
 export function sameContent(
   manifest: ReleaseManifest,
-  code: Checksums,
-  entrypoint: Checksums
+  code: Pick<Checksums, 'crc32c'>,
+  entrypoint: Pick<Checksums, 'crc32c'>
 ): boolean {
   return manifest.code.crc32c === code.crc32c && manifest.entrypoint.crc32c === entrypoint.crc32c
 }
@@ -77,8 +77,11 @@ export async function writeManifest(
       })
   } catch (error) {
     if ((error as { code?: number }).code !== 412) throw error
+    // A retried write whose first try went through finds its own manifest: that is success.
+    const now = await readManifest(storage, uri)
+    if (now && sameContent(now.manifest, manifest.code, manifest.entrypoint)) return
     throw new ImmutableObjectError(
-      `${uri} was written by another run of release ${manifest.version} at the same time; run again to compare with it`
+      `${uri} was written by another run of release ${manifest.version} at the same time, with other content; run again to compare with it`
     )
   }
 }

@@ -22,7 +22,6 @@
  * extra fields. Files are streamed one at a time, and the md5/crc32c that GCS reports are computed
  * while the archive is written, so a later upload can be verified without reading it again.
  */
-import { spawn } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { createReadStream, createWriteStream } from 'node:fs'
 import type { Stats } from 'node:fs'
@@ -32,6 +31,7 @@ import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import yazl from 'yazl'
 import { HashingStream, type Checksums } from '../checksum.js'
+import { git, gitOrThrow } from '../git.js'
 
 export interface Snapshot {
   /** The written zip file. */
@@ -515,52 +515,6 @@ async function mapLimited<T, R>(
   }
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
   return results
-}
-
-interface GitResult {
-  code: number
-  stdout: Buffer
-  stderr: string
-}
-
-function git(cwd: string, args: string[]): Promise<GitResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('git', args, {
-      cwd,
-      // Keeps even read-only commands from refreshing and rewriting .git/index behind the user.
-      env: { ...process.env, GIT_OPTIONAL_LOCKS: '0' },
-      stdio: ['ignore', 'pipe', 'pipe']
-    })
-    const stdout: Buffer[] = []
-    const stderr: Buffer[] = []
-    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk))
-    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk))
-    child.on('error', error => {
-      reject(
-        errorCode(error) === 'ENOENT'
-          ? new Error(
-              'git is not installed or not on PATH: the code snapshot needs it to honour ' +
-                '.gitignore. Install git on the runner (GitHub-hosted runners have it).'
-            )
-          : error
-      )
-    })
-    child.on('close', code => {
-      resolve({
-        code: code ?? 1,
-        stdout: Buffer.concat(stdout),
-        stderr: Buffer.concat(stderr).toString()
-      })
-    })
-  })
-}
-
-async function gitOrThrow(cwd: string, args: string[]): Promise<Buffer> {
-  const result = await git(cwd, args)
-  if (result.code !== 0) {
-    throw new Error(`git ${args.join(' ')} failed in ${cwd}: ${result.stderr.trim()}`)
-  }
-  return result.stdout
 }
 
 function fileError(name: string, error: unknown): Error {

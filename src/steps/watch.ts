@@ -3,7 +3,7 @@ import type { Storage } from '@google-cloud/storage'
 import type { DataprocClient } from '../clients.js'
 import { cancelBatch } from './cancel.js'
 import { DriverOutput } from './driver-output.js'
-import { isTransient } from '../retry.js'
+import { isTransient, sleep } from '../retry.js'
 import { getBatch, type Batch } from './submit.js'
 
 export const STATES = [
@@ -47,8 +47,6 @@ export interface WatchResult {
   aborted: boolean
 }
 
-const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))
-
 /**
  * Polls GetBatch rather than waiting on the long-running operation, which completes a minute or
  * two after the batch ends. Polls twice a second while the batch is young and short runs are
@@ -61,8 +59,10 @@ function pollInterval(elapsedMs: number): number {
 
 /** After the batch ends, how long the last driver output may take to appear. */
 const OUTPUT_DRAIN_MS = 10_000
-/** Consecutive transient failures tolerated before the watch gives up. */
-const MAX_TRANSIENT_FAILURES = 60
+/** How long GetBatch may keep failing transiently before the watch gives up (the batch runs on). */
+const MAX_OUTAGE_MS = 15 * 60_000
+/** Polls while GetBatch fails back off up to this interval. */
+const MAX_OUTAGE_POLL_MS = 15_000
 
 export async function watchBatch(options: WatchOptions): Promise<WatchResult> {
   const { client, storage, name } = options
@@ -71,6 +71,7 @@ export async function watchBatch(options: WatchOptions): Promise<WatchResult> {
   let output: DriverOutput | undefined
   let outputDone = false
   let failures = 0
+  let failingSince: number | undefined
   let cancelRequested: 'aborted' | 'timeout' | undefined
   let batch: Batch = {}
   let endedAt: number | undefined
@@ -84,23 +85,38 @@ export async function watchBatch(options: WatchOptions): Promise<WatchResult> {
     try {
       await cancelBatch(client, options.operation)
     } catch (error) {
-      core.warning(`could not cancel ${options.operation}: ${(error as Error).message}`)
+      // The batch keeps running: say so rather than wait for it as if it had been cancelled.
+      throw new Error(
+        `could not cancel batch ${name} after the ${reason === 'timeout' ? 'timeout' : 'abort'} (${(error as Error).message.split('\n')[0]}); it is still running`
+      )
     }
   }
-  const onAbort = (): void => void cancel('aborted')
+  let cancelFailure: Error | undefined
+  const onAbort = (): void => {
+    cancel('aborted').catch((error: unknown) => (cancelFailure = error as Error))
+  }
   // An abort that came while the batch was being created still cancels it.
   if (options.abort.aborted) await cancel('aborted')
   else options.abort.addEventListener('abort', onAbort, { once: true })
 
   try {
     for (;;) {
+      if (cancelFailure) throw cancelFailure
       try {
         batch = await getBatch(client, name)
         failures = 0
+        failingSince = undefined
       } catch (error) {
-        if (!isTransient(error) || ++failures > MAX_TRANSIENT_FAILURES) throw error
+        failingSince ??= Date.now()
+        if (!isTransient(error) || Date.now() - failingSince > MAX_OUTAGE_MS) throw error
+        failures += 1
         core.info(`GetBatch failed (${(error as Error).message.split('\n')[0]}); polling again`)
-        await sleep(pollInterval(Date.now() - started))
+        await sleep(
+          Math.min(
+            pollInterval(Date.now() - started) * 2 ** Math.min(failures - 1, 5),
+            MAX_OUTAGE_POLL_MS
+          )
+        )
         continue
       }
       const next = stateOf(batch)
@@ -123,7 +139,13 @@ export async function watchBatch(options: WatchOptions): Promise<WatchResult> {
         try {
           outputDone = await output.poll(ended)
         } catch (error) {
-          if (!isTransient(error)) throw error
+          // The batch matters more than its log: stop streaming, keep watching the state.
+          if (!isTransient(error)) {
+            core.warning(
+              `driver output cannot be read (${(error as Error).message.split('\n')[0]}); follow it in the Cloud console`
+            )
+            outputDone = true
+          }
         }
       }
       if (ended && (outputDone || !output || Date.now() - (endedAt ?? 0) > OUTPUT_DRAIN_MS)) {

@@ -1,0 +1,48 @@
+import { spawn } from 'node:child_process'
+
+export interface GitResult {
+  code: number
+  stdout: Buffer
+  stderr: string
+}
+
+/** Runs git without a shell; only ever to read, never to change the user's repository. */
+export function git(cwd: string, args: string[]): Promise<GitResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', args, {
+      cwd,
+      // Keeps even read-only commands from refreshing and rewriting .git/index behind the user.
+      env: { ...process.env, GIT_OPTIONAL_LOCKS: '0' },
+      stdio: ['ignore', 'pipe', 'pipe']
+    })
+    const stdout: Buffer[] = []
+    const stderr: Buffer[] = []
+    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk))
+    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk))
+    child.on('error', error => {
+      reject(
+        (error as { code?: unknown }).code === 'ENOENT'
+          ? new Error(
+              'git is not installed or not on PATH: the action reads the branch and snapshots the ' +
+                'code (honouring .gitignore) with it. Install git on the runner (GitHub-hosted runners have it).'
+            )
+          : error
+      )
+    })
+    child.on('close', code => {
+      resolve({
+        code: code ?? 1,
+        stdout: Buffer.concat(stdout),
+        stderr: Buffer.concat(stderr).toString()
+      })
+    })
+  })
+}
+
+export async function gitOrThrow(cwd: string, args: string[]): Promise<Buffer> {
+  const result = await git(cwd, args)
+  if (result.code !== 0) {
+    throw new Error(`git ${args.join(' ')} failed in ${cwd}: ${result.stderr.trim()}`)
+  }
+  return result.stdout
+}
