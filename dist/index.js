@@ -17,8 +17,9 @@ import {
   makeStorage,
   needsCredentials,
   parseInputs,
-  requestId
-} from "./chunks/chunk-C2VCIQSO.js";
+  requestId,
+  shortHash
+} from "./chunks/chunk-6U6RJNCF.js";
 import {
   getOctokit,
   require_dist
@@ -3030,13 +3031,51 @@ var require_yazl = __commonJS({
 });
 
 // src/main.ts
+import { randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
 
 // src/context.ts
-import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
-import { promisify } from "node:util";
-var run = promisify(execFile);
+
+// src/git.ts
+import { spawn } from "node:child_process";
+function git(cwd, args) {
+  return new Promise((resolve, reject) => {
+    const child = spawn("git", args, {
+      cwd,
+      // Keeps even read-only commands from refreshing and rewriting .git/index behind the user.
+      env: { ...process.env, GIT_OPTIONAL_LOCKS: "0" },
+      stdio: ["ignore", "pipe", "pipe"]
+    });
+    const stdout = [];
+    const stderr = [];
+    child.stdout.on("data", (chunk) => stdout.push(chunk));
+    child.stderr.on("data", (chunk) => stderr.push(chunk));
+    child.on("error", (error) => {
+      reject(
+        error.code === "ENOENT" ? new Error(
+          "git is not installed or not on PATH: the action reads the branch and snapshots the code (honouring .gitignore) with it. Install git on the runner (GitHub-hosted runners have it)."
+        ) : error
+      );
+    });
+    child.on("close", (code) => {
+      resolve({
+        code: code ?? 1,
+        stdout: Buffer.concat(stdout),
+        stderr: Buffer.concat(stderr).toString()
+      });
+    });
+  });
+}
+async function gitOrThrow(cwd, args) {
+  const result = await git(cwd, args);
+  if (result.code !== 0) {
+    throw new Error(`git ${args.join(" ")} failed in ${cwd}: ${result.stderr.trim()}`);
+  }
+  return result.stdout;
+}
+
+// src/context.ts
 async function readEvent(path4) {
   if (!path4) return {};
   try {
@@ -3045,25 +3084,18 @@ async function readEvent(path4) {
     return {};
   }
 }
-async function git(cwd, args) {
-  try {
-    const { stdout } = await run("git", args, {
-      cwd,
-      env: { ...process.env, GIT_OPTIONAL_LOCKS: "0" }
-    });
-    return stdout.trim() || void 0;
-  } catch {
-    return void 0;
-  }
+async function gitFact(cwd, args) {
+  const result = await git(cwd, args).catch(() => void 0);
+  return result?.code === 0 ? result.stdout.toString().trim() || void 0 : void 0;
 }
 var PULL_REQUEST_EVENTS = /* @__PURE__ */ new Set(["pull_request", "pull_request_target", "pull_request_review"]);
 async function gatherContext(workingDirectory, env = process.env, now = /* @__PURE__ */ new Date()) {
   const eventName = env.GITHUB_EVENT_NAME ?? "";
   const event = await readEvent(env.GITHUB_EVENT_PATH);
-  const isPullRequest = PULL_REQUEST_EVENTS.has(eventName);
-  const localBranch = await git(workingDirectory, ["symbolic-ref", "--short", "-q", "HEAD"]) ?? "";
+  const isPullRequest = PULL_REQUEST_EVENTS.has(eventName) || event.pull_request !== void 0;
+  const localBranch = await gitFact(workingDirectory, ["symbolic-ref", "--short", "-q", "HEAD"]) ?? "";
   const branch = (isPullRequest ? env.GITHUB_HEAD_REF || event.pull_request?.head?.ref : void 0) || (env.GITHUB_REF_TYPE !== "tag" ? env.GITHUB_REF_NAME : void 0) || localBranch;
-  const commit = (isPullRequest ? event.pull_request?.head?.sha : void 0) || env.GITHUB_SHA || await git(workingDirectory, ["rev-parse", "HEAD"]) || "";
+  const commit = (isPullRequest ? event.pull_request?.head?.sha : void 0) || env.GITHUB_SHA || await gitFact(workingDirectory, ["rev-parse", "HEAD"]) || "";
   return {
     eventName,
     branch,
@@ -3075,6 +3107,7 @@ async function gatherContext(workingDirectory, env = process.env, now = /* @__PU
     runNumber: env.GITHUB_RUN_NUMBER ?? "",
     runAttempt: env.GITHUB_RUN_ATTEMPT ?? "",
     job: env.GITHUB_JOB ?? "",
+    step: env.GITHUB_ACTION ?? "",
     serverUrl: env.GITHUB_SERVER_URL ?? "https://github.com",
     pullRequest: isPullRequest ? event.pull_request?.number : void 0,
     localNonce: `${now.getTime().toString(36)}${Math.random().toString(36).slice(2, 6)}`,
@@ -3128,8 +3161,38 @@ function runEnvironment(plan) {
   if (plan.release) vars.KEDRO_DATAPROC_RELEASE = plan.release;
   return vars;
 }
-function defaultRunId(config, context, slug) {
-  const attempt = context.runNumber ? `r${context.runNumber}-a${context.runAttempt || "1"}` : `local-${context.localNonce}`;
+function configurationKey(config, context) {
+  const shaping = {
+    step: context.step,
+    workingDirectory: config.workingDirectory,
+    env: config.env,
+    release: config.release,
+    kedroRunArgs: config.kedroRunArgs,
+    image: [
+      config.image,
+      config.artifactRegistry,
+      config.artifactRepository,
+      config.imageName,
+      config.imageTag
+    ],
+    build: [config.dockerfile, config.buildContext, config.target, config.buildArgs],
+    main: [config.entrypoint, config.mainPythonFile],
+    runtime: [config.runtimeVersion, config.sparkProperties, config.serviceAccount],
+    environment: [
+      config.subnetwork,
+      config.networkTags,
+      config.kmsKey,
+      config.ttlSeconds,
+      config.stagingBucket
+    ],
+    peripherals: [config.metastoreService, config.historyServerCluster],
+    buckets: [config.runSubmitBucket, config.runOutputBucket],
+    labels: config.labels
+  };
+  return shortHash(JSON.stringify(shaping), 6);
+}
+function defaultRunId(config, context, slug, key) {
+  const attempt = context.runNumber ? `r${context.runNumber}-a${context.runAttempt || "1"}-${key}` : `local-${context.localNonce}`;
   const head = config.env === "prod" ? config.release : slug;
   return fit(`${head.replace(/[^A-Za-z0-9._-]+/g, "-")}-${attempt}`, 100);
 }
@@ -3144,7 +3207,8 @@ function buildPlan(config, context) {
     );
   }
   const slug = branchSlug(branch);
-  const runId = config.runId ?? defaultRunId(config, context, slug);
+  const key = configurationKey(config, context);
+  const runId = config.runId ?? defaultRunId(config, context, slug, key);
   const release = config.release;
   const submitPrefix = config.env === "prod" ? `gs://${config.runSubmitBucket}/release/${release}/` : `gs://${config.runSubmitBucket}/${slug}/${runId}/`;
   const runOutputUri = config.env === "prod" ? `gs://${config.runOutputBucket}/release/${release}/${runId}` : `gs://${config.runOutputBucket}/${slug}/${runId}`;
@@ -3163,15 +3227,7 @@ function buildPlan(config, context) {
     repository,
     tag
   };
-  const attemptKey = context.runId ? [
-    context.repository,
-    context.runId,
-    context.runAttempt,
-    context.job,
-    config.env,
-    release ?? "",
-    runId
-  ] : ["local", context.localNonce, config.env, release ?? "", runId];
+  const attemptKey = context.runId ? [context.repository, context.runId, context.runAttempt, context.job, key, runId] : ["local", context.localNonce, key, runId];
   const id = batchId(
     ["kedro", config.env, runId],
     [config.projectId, config.region, ...attemptKey].join("\n")
@@ -3313,6 +3369,7 @@ var HTML_ESCAPES = {
   '"': "&quot;"
 };
 var escapeHtml = (value) => value.replace(/[&<>"]/g, (ch) => HTML_ESCAPES[ch]);
+var preBlock = (text) => `<pre>${escapeHtml(text).replace(/^[ \t]*$/gm, "&nbsp;")}</pre>`;
 async function writeDryRunSummary(plan) {
   if (!process.env.GITHUB_STEP_SUMMARY) return;
   await summary.addHeading("\u{1F9EA} Kedro on Dataproc \u2014 dry run", 3).addRaw("Nothing was built, uploaded or submitted. This is the plan of the run.\n\n").addTable([
@@ -3321,10 +3378,7 @@ async function writeDryRunSummary(plan) {
       { data: "planned", header: true }
     ],
     ...planRows(plan).map(([label, value]) => [label, escapeHtml(value)])
-  ]).addDetails(
-    "CreateBatch request",
-    `<pre>${escapeHtml(JSON.stringify(plan.batch.request, null, 2))}</pre>`
-  ).write();
+  ]).addDetails("CreateBatch request", preBlock(JSON.stringify(plan.batch.request, null, 2))).write();
 }
 function toSeconds(time) {
   if (!time?.seconds) return void 0;
@@ -3437,14 +3491,8 @@ async function writeRunSummary(report, inputs = []) {
   ]).addRaw(`<p>${links.join(" \xB7 ")}</p>
 `).addDetails(
     `Driver output (last ${lines.length} of ${report.driverOutput.length} lines)`,
-    `<pre>${escapeHtml(tail)}</pre>`
-  ).addDetails(
-    "kedro command",
-    `<pre>${escapeHtml(quoteForDisplay(["kedro", "run", ...plan.kedroRunArgs]))}</pre>`
-  ).addDetails(
-    "Inputs",
-    `<pre>${escapeHtml(inputs.map(([name, value]) => `${name}: ${value}`).join("\n"))}</pre>`
-  ).write();
+    preBlock(tail)
+  ).addDetails("kedro command", preBlock(quoteForDisplay(["kedro", "run", ...plan.kedroRunArgs]))).addDetails("Inputs", preBlock(inputs.map(([name, value]) => `${name}: ${value}`).join("\n"))).write();
 }
 
 // src/steps/artifacts.ts
@@ -3597,10 +3645,10 @@ function link(markdown, url) {
 }
 function longestRun(text, char) {
   let longest = 0;
-  let run3 = 0;
+  let run2 = 0;
   for (const c of text) {
-    run3 = c === char ? run3 + 1 : 0;
-    longest = Math.max(longest, run3);
+    run2 = c === char ? run2 + 1 : 0;
+    longest = Math.max(longest, run2);
   }
   return longest;
 }
@@ -3740,7 +3788,6 @@ async function fileChecksums(path4) {
 
 // src/steps/snapshot.ts
 var import_yazl = __toESM(require_yazl(), 1);
-import { spawn } from "node:child_process";
 import { createHash as createHash2 } from "node:crypto";
 import { createReadStream as createReadStream2, createWriteStream } from "node:fs";
 import { lstat, mkdir, readdir, readFile as readFile2, realpath, rm as rm2, stat } from "node:fs/promises";
@@ -3864,7 +3911,7 @@ async function listProjectFiles(root) {
   return inside ? listGitFiles(root) : walk(root);
 }
 async function insideWorkTree(root) {
-  const result = await git2(root, ["rev-parse", "--is-inside-work-tree"]);
+  const result = await git(root, ["rev-parse", "--is-inside-work-tree"]);
   if (result.code === 0) {
     if (result.stdout.toString().trim() === "true") return true;
     throw new Error(
@@ -4095,41 +4142,6 @@ async function mapLimited(items, limit, task) {
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;
-}
-function git2(cwd, args) {
-  return new Promise((resolve, reject) => {
-    const child = spawn("git", args, {
-      cwd,
-      // Keeps even read-only commands from refreshing and rewriting .git/index behind the user.
-      env: { ...process.env, GIT_OPTIONAL_LOCKS: "0" },
-      stdio: ["ignore", "pipe", "pipe"]
-    });
-    const stdout = [];
-    const stderr = [];
-    child.stdout.on("data", (chunk) => stdout.push(chunk));
-    child.stderr.on("data", (chunk) => stderr.push(chunk));
-    child.on("error", (error) => {
-      reject(
-        errorCode(error) === "ENOENT" ? new Error(
-          "git is not installed or not on PATH: the code snapshot needs it to honour .gitignore. Install git on the runner (GitHub-hosted runners have it)."
-        ) : error
-      );
-    });
-    child.on("close", (code) => {
-      resolve({
-        code: code ?? 1,
-        stdout: Buffer.concat(stdout),
-        stderr: Buffer.concat(stderr).toString()
-      });
-    });
-  });
-}
-async function gitOrThrow(cwd, args) {
-  const result = await git2(cwd, args);
-  if (result.code !== 0) {
-    throw new Error(`git ${args.join(" ")} failed in ${cwd}: ${result.stderr.trim()}`);
-  }
-  return result.stdout;
 }
 function fileError(name, error) {
   const code = errorCode(error);
@@ -5147,8 +5159,10 @@ async function writeManifest(storage, uri, manifest, replacesGeneration) {
     });
   } catch (error) {
     if (error.code !== 412) throw error;
+    const now = await readManifest(storage, uri);
+    if (now && sameContent(now.manifest, manifest.code, manifest.entrypoint)) return;
     throw new ImmutableObjectError(
-      `${uri} was written by another run of release ${manifest.version} at the same time; run again to compare with it`
+      `${uri} was written by another run of release ${manifest.version} at the same time, with other content; run again to compare with it`
     );
   }
 }
@@ -5295,12 +5309,12 @@ function stateOf(batch) {
   return STATES.includes(state ?? "") ? state : "STATE_UNSPECIFIED";
 }
 var isTerminal = (state) => ["CANCELLED", "SUCCEEDED", "FAILED"].includes(state);
-var sleep2 = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 function pollInterval(elapsedMs) {
   return elapsedMs < 3e4 ? 500 : 1e3;
 }
 var OUTPUT_DRAIN_MS = 1e4;
-var MAX_TRANSIENT_FAILURES = 60;
+var MAX_OUTAGE_MS = 15 * 6e4;
+var MAX_OUTAGE_POLL_MS = 15e3;
 async function watchBatch(options) {
   const { client, storage, name } = options;
   const started = Date.now();
@@ -5308,6 +5322,7 @@ async function watchBatch(options) {
   let output;
   let outputDone = false;
   let failures = 0;
+  let failingSince;
   let cancelRequested;
   let batch = {};
   let endedAt;
@@ -5320,21 +5335,35 @@ async function watchBatch(options) {
     try {
       await cancelBatch(client, options.operation);
     } catch (error) {
-      warning(`could not cancel ${options.operation}: ${error.message}`);
+      throw new Error(
+        `could not cancel batch ${name} after the ${reason === "timeout" ? "timeout" : "abort"} (${error.message.split("\n")[0]}); it is still running`
+      );
     }
   };
-  const onAbort = () => void cancel("aborted");
+  let cancelFailure;
+  const onAbort = () => {
+    cancel("aborted").catch((error) => cancelFailure = error);
+  };
   if (options.abort.aborted) await cancel("aborted");
   else options.abort.addEventListener("abort", onAbort, { once: true });
   try {
     for (; ; ) {
+      if (cancelFailure) throw cancelFailure;
       try {
         batch = await getBatch(client, name);
         failures = 0;
+        failingSince = void 0;
       } catch (error) {
-        if (!isTransient(error) || ++failures > MAX_TRANSIENT_FAILURES) throw error;
+        failingSince ??= Date.now();
+        if (!isTransient(error) || Date.now() - failingSince > MAX_OUTAGE_MS) throw error;
+        failures += 1;
         info(`GetBatch failed (${error.message.split("\n")[0]}); polling again`);
-        await sleep2(pollInterval(Date.now() - started));
+        await sleep(
+          Math.min(
+            pollInterval(Date.now() - started) * 2 ** Math.min(failures - 1, 5),
+            MAX_OUTAGE_POLL_MS
+          )
+        );
         continue;
       }
       const next = stateOf(batch);
@@ -5356,7 +5385,12 @@ async function watchBatch(options) {
         try {
           outputDone = await output.poll(ended);
         } catch (error) {
-          if (!isTransient(error)) throw error;
+          if (!isTransient(error)) {
+            warning(
+              `driver output cannot be read (${error.message.split("\n")[0]}); follow it in the Cloud console`
+            );
+            outputDone = true;
+          }
         }
       }
       if (ended && (outputDone || !output || Date.now() - (endedAt ?? 0) > OUTPUT_DRAIN_MS)) {
@@ -5371,7 +5405,7 @@ async function watchBatch(options) {
       if (options.timeoutSeconds !== void 0 && !ended && Date.now() - started > options.timeoutSeconds * 1e3) {
         await cancel("timeout");
       }
-      await sleep2(ended ? 250 : pollInterval(Date.now() - started));
+      await sleep(ended ? 250 : pollInterval(Date.now() - started));
     }
   } finally {
     options.abort.removeEventListener("abort", onAbort);
@@ -5475,6 +5509,8 @@ async function runBatch(d, built) {
   const { config, plan, dataproc, storage } = d;
   const request = structuredClone(plan.batch.request);
   request.batch.runtimeConfig.containerImage = built.pinned;
+  if (config.cancelOnAbort && d.abort.aborted)
+    throw new Error("the run was aborted before submission; no batch was submitted");
   const submission = await submitBatch(dataproc, request);
   saveState(STATE_KEYS.operation, submission.operation);
   saveState(STATE_KEYS.cancelOnAbort, String(config.cancelOnAbort));
@@ -5498,20 +5534,25 @@ async function runBatch(d, built) {
     };
   }
   const output = [];
-  const result = await watchBatch({
-    client: dataproc,
-    storage,
-    name: plan.batch.name,
-    operation: submission.operation,
-    abort: config.cancelOnAbort ? d.abort : new AbortController().signal,
-    timeoutSeconds: config.timeoutSeconds,
-    onLine: (line) => {
-      info(line);
-      output.push(line);
-    }
-  });
-  saveState(STATE_KEYS.finished, "true");
-  const stateMessage = result.timedOut ? `the batch ran longer than timeout and was cancelled${result.batch.stateMessage ? `: ${result.batch.stateMessage}` : ""}` : result.aborted ? "the run was aborted and the batch cancelled" : result.batch.stateMessage ?? "";
+  let result;
+  try {
+    result = await watchBatch({
+      client: dataproc,
+      storage,
+      name: plan.batch.name,
+      operation: submission.operation,
+      abort: config.cancelOnAbort ? d.abort : new AbortController().signal,
+      timeoutSeconds: config.timeoutSeconds,
+      onLine: (line) => {
+        printDriverLine(line);
+        output.push(line);
+      }
+    });
+  } finally {
+    saveState(STATE_KEYS.finished, "true");
+  }
+  const cancelled = result.state === "CANCELLED";
+  const stateMessage = result.timedOut && cancelled ? "the batch ran longer than timeout and was cancelled" : result.aborted && cancelled ? "the run was aborted and the batch cancelled" : result.batch.stateMessage ?? "";
   return {
     ...base,
     batch: result.batch,
@@ -5520,6 +5561,16 @@ async function runBatch(d, built) {
     durationSeconds: batchDuration(result.batch),
     driverOutput: output
   };
+}
+function printDriverLine(line) {
+  if (!/^\s*::/.test(line)) {
+    info(line);
+    return;
+  }
+  const token = randomUUID();
+  info(`::stop-commands::${token}`);
+  info(line);
+  info(`::${token}::`);
 }
 async function deploy(config, plan, abort) {
   let accessToken;
@@ -5547,15 +5598,15 @@ async function deploy(config, plan, abort) {
   if (config.submit) return runBatch(d, built);
   return {
     plan,
-    ...built,
     image: manifest.image,
+    imageDigest: manifest.imageDigest,
     state: "PREPARED",
     stateMessage: "",
     driverOutput: [],
     note: `release ${plan.release} is prepared; no batch was submitted (submit: false).`
   };
 }
-async function run2() {
+async function run() {
   const abort = new AbortController();
   const onSignal = () => abort.abort();
   process.once("SIGINT", onSignal);
@@ -5603,7 +5654,7 @@ async function run2() {
     await publishReport(report, config, context);
     if (["SUCCEEDED", "PREPARED"].includes(report.state) || !config.wait && !report.stateMessage)
       return;
-    const verdict = report.state === "CANCELLED" ? "cancelled" : report.state.toLowerCase();
+    const verdict = report.state.toLowerCase();
     setFailed(
       `${PREFIX}: batch ${plan.batch.id} ${verdict}${report.stateMessage ? `: ${report.stateMessage}` : ""}`
     );
@@ -5631,5 +5682,5 @@ async function run2() {
 }
 
 // src/index.ts
-await run2();
+await run();
 /*! For license information please see index.js.LEGAL.txt */

@@ -9,7 +9,7 @@ import {
   cancelBatch,
   makeDataprocClient,
   parseInputs
-} from "./chunks/chunk-C2VCIQSO.js";
+} from "./chunks/chunk-6U6RJNCF.js";
 import {
   getInput,
   getState,
