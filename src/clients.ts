@@ -2,7 +2,7 @@ import { v1 } from '@google-cloud/dataproc'
 import { IdempotencyStrategy, Storage } from '@google-cloud/storage'
 import { GoogleAuth, PassThroughClient } from 'google-auth-library'
 import { googleAuthLibrary, grpc } from 'google-gax'
-import type { Config } from './inputs.js'
+import { buildsImage, type Config } from './inputs.js'
 
 export type DataprocClient = v1.BatchControllerClient
 
@@ -56,11 +56,10 @@ export function makeStorage(config: Config): Storage {
 
 /** Whether any call of this run goes to Google and so needs credentials. */
 export function needsCredentials(config: Config, localRegistry: boolean): boolean {
-  const building = !config.image && !config.dryRun
   return (
     !config.dataprocEndpoint?.plaintext ||
     !config.storageEndpoint?.plaintext ||
-    (building && !localRegistry)
+    (buildsImage(config) && !localRegistry)
   )
 }
 

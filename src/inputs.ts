@@ -128,6 +128,10 @@ const MAIN_FILE_PATTERN = /^(gs:\/\/[^/\s]+\/\S+|file:\/\/\/\S+)\.py$/
 const TARGET_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/
 const BUILD_ARG_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/
 
+/** The image is built only by a run that prepares, is not a dry run, and was given no image. */
+export const buildsImage = (config: Pick<Config, 'image' | 'dryRun' | 'prepare'>): boolean =>
+  !config.image && !config.dryRun && config.prepare
+
 export const DEFAULT_DOCKERFILE = 'deployment/dataproc/serverless/Dockerfile'
 /** A project's own entrypoint at this path wins over the one shipped with the action. */
 export const PROJECT_ENTRYPOINT = 'deployment/dataproc/entrypoint.py'
@@ -560,7 +564,7 @@ export function parseInputs(get: InputSource, env: NodeJS.ProcessEnv = process.e
       problems.push(`${name}: '${value}' does not exist under working-directory; fix the path`)
     return path
   }
-  const building = !image && !dryRun && prepare
+  const building = buildsImage({ image, dryRun, prepare })
   const dockerfileInput = input('dockerfile') || DEFAULT_DOCKERFILE
   const dockerfile = building
     ? inProject('dockerfile', dockerfileInput)
