@@ -19,7 +19,7 @@ import {
   parseInputs,
   requestId,
   shortHash
-} from "./chunks/chunk-6U6RJNCF.js";
+} from "./chunks/chunk-FL7UTLF4.js";
 import {
   getOctokit,
   require_dist

@@ -9,7 +9,7 @@ import {
   cancelBatch,
   makeDataprocClient,
   parseInputs
-} from "./chunks/chunk-6U6RJNCF.js";
+} from "./chunks/chunk-FL7UTLF4.js";
 import {
   getInput,
   getState,
