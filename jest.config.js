@@ -7,6 +7,8 @@ export default {
     '^.+\\.ts$': ['ts-jest', { useESM: true, diagnostics: false }]
   },
   moduleNameMapper: {
+    // As in the bundle (scripts/build.mjs): buffer-crc32's API over the native zlib.crc32.
+    '^buffer-crc32$': '<rootDir>/src/native-crc32.cjs',
     '^(\\.{1,2}/.*)\\.js$': '$1'
   },
   testMatch: ['<rootDir>/__tests__/**/*.test.ts'],
