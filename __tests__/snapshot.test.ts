@@ -1,7 +1,9 @@
 import { execFile, execFileSync } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
 import {
+  appendFileSync,
   chmodSync,
+  existsSync,
   lstatSync,
   mkdirSync,
   mkdtempSync,
@@ -59,6 +61,8 @@ interface ZipEntry {
   extraFields: number
   date: number
   time: number
+  /** Sizes and CRC follow the data (a streamed entry) rather than lead it (a buffered one). */
+  descriptor: boolean
 }
 
 async function readZip(file: string): Promise<ZipEntry[]> {
@@ -74,11 +78,22 @@ async function readZip(file: string): Promise<ZipEntry[]> {
       mode: entry.externalFileAttributes >>> 16,
       extraFields: entry.extraFields.length,
       date: entry.lastModFileDate,
-      time: entry.lastModFileTime
+      time: entry.lastModFileTime,
+      descriptor: (entry.generalPurposeBitFlag & 0x8) !== 0
     })
   }
   zip.close()
   return entries
+}
+
+/** Python's zipfile reads every entry and names the first whose CRC-32 is wrong; 'None' if none. */
+async function firstBadCrc(file: string): Promise<string> {
+  const { stdout } = await execFileAsync('python3', [
+    '-c',
+    'import sys, zipfile; print(zipfile.ZipFile(sys.argv[1]).testzip())',
+    file
+  ])
+  return stdout.trim()
 }
 
 const csv = 'sepal_length,species\n5.1,setosa\n'.repeat(50)
@@ -228,6 +243,13 @@ describe('snapshotWorkingTree in a git repository', () => {
     expect(snapshot.skipped.join('\n')).toMatch(/link-outside.txt: symlink to .*outside/)
   })
 
+  it("writes a CRC-32 for every entry that Python's zipfile verifies", async () => {
+    const outFile = join(newDir('out-'), 'code.zip')
+    await snapshotWorkingTree({ projectDir: root, outFile })
+    // testzip() reads every entry and names the first whose CRC-32 does not match; None if all do.
+    expect(await firstBadCrc(outFile)).toBe('None')
+  })
+
   it('stores fixed metadata: 0644/0755, DOS epoch, no extra fields', async () => {
     const outFile = join(newDir('out-'), 'code.zip')
     await snapshotWorkingTree({ projectDir: root, outFile })
@@ -277,7 +299,7 @@ describe('snapshotWorkingTree in a git repository', () => {
     expect(before.status).toMatch(/^1 MM .* src\/pkg\/pipeline.py$/m)
   })
 
-  it('reports the md5 and crc32c of the bytes on disk, as GCS would', async () => {
+  it('reports the size and CRC32C of the bytes on disk, as GCS would', async () => {
     const outFile = join(newDir('out-'), 'code.zip')
     const snapshot = await snapshotWorkingTree({ projectDir: root, outFile })
     const bytes = readFileSync(outFile)
@@ -287,7 +309,6 @@ describe('snapshotWorkingTree in a git repository', () => {
     expect(snapshot).toMatchObject({
       path: outFile,
       bytes: bytes.length,
-      md5: createHash('md5').update(bytes).digest('base64'),
       crc32c: crc.toString()
     })
   })
@@ -312,7 +333,7 @@ describe('snapshotWorkingTree in a git repository', () => {
     try {
       const first = await snapshotWorkingTree({ projectDir: root, outFile })
       const second = await snapshotWorkingTree({ projectDir: root, outFile })
-      expect(second.md5).toBe(first.md5)
+      expect(second.crc32c).toBe(first.crc32c)
       expect(second.skipped).toContain("code.zip: the snapshot's own output file")
     } finally {
       rmSync(outFile, { force: true })
@@ -443,5 +464,50 @@ describe('the snapshot key names the zip without writing it', () => {
     )
     writeFileSync(join(dir, 'a.py'), 'two\n')
     expect(await keyOf(dir)).not.toBe(plan.key)
+  })
+})
+
+describe('snapshot write', () => {
+  /** A project outside git: a small text file, a file too big to be read whole, and another. */
+  function project(): string {
+    const dir = newDir('write-')
+    write(dir, 'small.txt', 'x'.repeat(100))
+    write(dir, 'big.bin', randomBytes(2 * 1024 * 1024))
+    write(dir, 'z-last.py', 'print(1)\n')
+    return dir
+  }
+
+  it.each([
+    ['a small file deleted', 'small.txt', 'delete', /^small\.txt vanished while the code snapshot/],
+    ['a big file deleted', 'big.bin', 'delete', /^big\.bin vanished while the code snapshot/],
+    ['a small file grown', 'small.txt', 'grow', /^small\.txt changed size while the code snapshot/],
+    ['a big file grown', 'big.bin', 'grow', /^big\.bin changed size while the code snapshot/]
+  ])('fails on %s after listing, naming it, and leaves no zip', async (...row) => {
+    const [, name, change, message] = row
+    const dir = project()
+    const outFile = join(newDir('out-'), 'code.zip')
+    const plan = await planSnapshot({ projectDir: dir, outFile })
+    if (change === 'delete') rmSync(join(dir, name))
+    else appendFileSync(join(dir, name), 'more')
+    await expect(plan.write()).rejects.toThrow(message)
+    expect(existsSync(outFile)).toBe(false)
+  })
+
+  it('streams some small files once the buffered ones pass the window, and the zip stays valid', async () => {
+    const dir = newDir('window-')
+    // 40 MiB of files read whole, more than the 32 MiB allowed to wait in yazl at once.
+    const files = Array.from({ length: 40 }, (_, i) => `data/part-${String(i).padStart(2, '0')}.gz`)
+    for (const file of files) write(dir, file, randomBytes(1024 * 1024))
+    const outFile = join(newDir('out-'), 'code.zip')
+    const snapshot = await snapshotWorkingTree({ projectDir: dir, outFile })
+    const entries = await readZip(outFile)
+    expect(entries.map(e => e.name)).toEqual(files)
+    for (const entry of entries) {
+      expect(entry.data.equals(readFileSync(join(dir, entry.name)))).toBe(true)
+    }
+    expect(snapshot.files).toBe(40)
+    // 32 go in as buffers; the 33rd waits for them to be written, streamed; the rest are buffered.
+    expect(entries.filter(e => e.descriptor).map(e => e.name)).toEqual(['data/part-32.gz'])
+    expect(await firstBadCrc(outFile)).toBe('None')
   })
 })

@@ -1,14 +1,12 @@
-import { createHash, type Hash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import { Transform, Writable } from 'node:stream'
 import type { TransformCallback } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { createCRC32, type IHasher } from 'hash-wasm'
 
-/** What GCS reports for an object: base64 MD5 and base64 big-endian CRC32C. */
+/** What is compared with a GCS object: its size and its base64 big-endian CRC32C. */
 export interface Checksums {
   bytes: number
-  md5: string
   crc32c: string
 }
 
@@ -16,11 +14,10 @@ export interface Checksums {
 const CASTAGNOLI = 0x82f63b78
 
 /**
- * MD5 and CRC32C in one pass. CRC32C comes from WebAssembly: as fast as a native addon, and the
- * bundle still runs on every runner's OS and CPU.
+ * CRC32C, the checksum GCS keeps for every object (composite ones have no MD5), from
+ * WebAssembly: as fast as a native addon, and the bundle still runs on every runner's OS and CPU.
  */
 export class Checksummer {
-  private readonly md5: Hash = createHash('md5')
   private bytes = 0
 
   private constructor(private readonly crc: IHasher) {}
@@ -32,7 +29,6 @@ export class Checksummer {
   }
 
   update(chunk: Buffer): void {
-    this.md5.update(chunk)
     this.crc.update(chunk)
     this.bytes += chunk.length
   }
@@ -40,7 +36,6 @@ export class Checksummer {
   result(): Checksums {
     return {
       bytes: this.bytes,
-      md5: this.md5.digest('base64'),
       crc32c: Buffer.from(this.crc.digest('hex'), 'hex').toString('base64')
     }
   }

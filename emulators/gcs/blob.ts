@@ -1,7 +1,8 @@
-import { randomBytes } from 'node:crypto'
+import { createHash, randomBytes, type Hash } from 'node:crypto'
+import { createReadStream } from 'node:fs'
 import { open, rm, type FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
-import { Checksummer, fileChecksums, type Checksums } from '../../src/checksum.js'
+import { Checksummer } from '../../src/checksum.js'
 
 /** A finished body on disk with the checksums the JSON API reports, both base64. */
 export interface Blob {
@@ -11,12 +12,26 @@ export interface Blob {
   crc32c: string
 }
 
-const toBlob = (path: string, sums: Checksums): Blob => ({
-  path,
-  size: sums.bytes,
-  md5Hash: sums.md5,
-  crc32c: sums.crc32c
-})
+/** The two checksums GCS reports for an object's bytes: the action's CRC32C, and MD5. */
+class ObjectHasher {
+  private readonly md5: Hash = createHash('md5')
+
+  private constructor(private readonly crc: Checksummer) {}
+
+  static async create(): Promise<ObjectHasher> {
+    return new ObjectHasher(await Checksummer.create())
+  }
+
+  update(chunk: Buffer): void {
+    this.crc.update(chunk)
+    this.md5.update(chunk)
+  }
+
+  blob(path: string): Blob {
+    const { bytes, crc32c } = this.crc.result()
+    return { path, size: bytes, md5Hash: this.md5.digest('base64'), crc32c }
+  }
+}
 
 /** Writes all of `chunk` at `position` (null: the current position), looping over short writes. */
 export async function writeFully(
@@ -37,12 +52,12 @@ export class BlobWriter {
   private constructor(
     readonly path: string,
     private readonly handle: FileHandle,
-    private readonly sums: Checksummer
+    private readonly sums: ObjectHasher
   ) {}
 
   static async create(tmpDir: string): Promise<BlobWriter> {
     const path = join(tmpDir, `${Date.now()}-${randomBytes(8).toString('hex')}`)
-    return new BlobWriter(path, await open(path, 'wx'), await Checksummer.create())
+    return new BlobWriter(path, await open(path, 'wx'), await ObjectHasher.create())
   }
 
   async write(chunk: Buffer): Promise<void> {
@@ -53,7 +68,7 @@ export class BlobWriter {
 
   async finish(): Promise<Blob> {
     await this.handle.close()
-    return toBlob(this.path, this.sums.result())
+    return this.sums.blob(this.path)
   }
 
   async abort(): Promise<void> {
@@ -64,5 +79,7 @@ export class BlobWriter {
 
 /** Hashes an existing file, for resumable sessions whose chunks may arrive across restarts. */
 export async function hashFile(path: string): Promise<Blob> {
-  return toBlob(path, await fileChecksums(path))
+  const sums = await ObjectHasher.create()
+  for await (const chunk of createReadStream(path)) sums.update(chunk as Buffer)
+  return sums.blob(path)
 }

@@ -2,10 +2,19 @@ import type { Storage } from '@google-cloud/storage'
 import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import type { Writable } from 'node:stream'
 import { fileChecksums, type Checksums } from '../checksum.js'
 import type { Plan } from '../plan.js'
 import { planSnapshot, type SnapshotPlan } from './snapshot.js'
-import { remoteObject, uploadFiles, type UploadItem, type UploadResult } from './upload.js'
+import {
+  remoteObject,
+  RESUMABLE_FROM_BYTES,
+  startStreamedUpload,
+  uploadFile,
+  uploadFiles,
+  type UploadItem,
+  type UploadResult
+} from './upload.js'
 
 export interface LocalFile {
   path: string
@@ -25,9 +34,10 @@ const scratchZip = async (): Promise<string> =>
 
 async function writeArtifacts(
   planned: SnapshotPlan,
-  entrypoint: LocalFile
+  entrypoint: LocalFile,
+  alsoTo?: Writable
 ): Promise<CodeArtifacts> {
-  const snapshot = await planned.write()
+  const snapshot = await planned.write(alsoTo)
   return {
     code: {
       path: snapshot.path,
@@ -59,7 +69,8 @@ export interface DevCode {
 
 /**
  * A dev run's code: when the object already there was made from the same tree (same snapshot
- * key), no zip is written and nothing but a changed entrypoint is uploaded.
+ * key), no zip is written and nothing but a changed entrypoint is uploaded. Otherwise a big zip
+ * is uploaded while it is written.
  */
 export async function prepareDevCode(
   storage: Storage,
@@ -73,16 +84,36 @@ export async function prepareDevCode(
     remoteObject(storage, plan.storage.codeUri)
   ])
   const entrypoint = { path: entrypointPath, checksums }
+  const entrypointUpload = uploadFiles(storage, codeUploads(plan, { entrypoint }))
+  let code: Promise<UploadResult>
   if (remote && remote.metadata[TREE_KEY] === planned.key) {
-    const uploads = await uploadFiles(storage, codeUploads(plan, { entrypoint }))
-    uploads.push({ uri: plan.storage.codeUri, bytes: remote.size, uploaded: false })
-    return { uploads, skipped: planned.skipped }
+    code = Promise.resolve({ uri: plan.storage.codeUri, bytes: remote.size, uploaded: false })
+  } else if (planned.bytes >= RESUMABLE_FROM_BYTES) {
+    const streamed = startStreamedUpload(storage, codeTarget(plan, planned.key), remote)
+    code = writeArtifacts(planned, entrypoint, streamed.stream).then(artifacts =>
+      streamed.finish(codeUpload(plan, artifacts.code))
+    )
+  } else {
+    code = writeArtifacts(planned, entrypoint).then(artifacts =>
+      uploadFile(storage, codeUpload(plan, artifacts.code))
+    )
   }
-  const artifacts = await writeArtifacts(planned, entrypoint)
+  const [entrypointResults, codeResult] = await Promise.all([entrypointUpload, code])
+  return { uploads: [...entrypointResults, codeResult], skipped: planned.skipped }
+}
+
+/** Where code.zip goes and what it carries, known before its bytes exist. */
+function codeTarget(plan: Plan, key: string): Omit<UploadItem, 'localPath' | 'checksums'> {
   return {
-    uploads: await uploadFiles(storage, codeUploads(plan, artifacts)),
-    skipped: planned.skipped
+    uri: plan.storage.codeUri,
+    contentType: 'application/zip',
+    immutable: plan.env === 'prod',
+    metadata: { [TREE_KEY]: key }
   }
+}
+
+function codeUpload(plan: Plan, code: CodeArtifacts['code']): UploadItem {
+  return { ...codeTarget(plan, code.key), localPath: code.path, checksums: code.checksums }
 }
 
 /** The upload of the entrypoint, and of code.zip when it is given. */
@@ -90,25 +121,12 @@ export function codeUploads(
   plan: Plan,
   artifacts: Pick<CodeArtifacts, 'entrypoint'> & Partial<CodeArtifacts>
 ): UploadItem[] {
-  const immutable = plan.env === 'prod'
-  const items: UploadItem[] = [
-    {
-      localPath: artifacts.entrypoint.path,
-      uri: plan.storage.entrypointUri,
-      contentType: 'text/x-python',
-      checksums: artifacts.entrypoint.checksums,
-      immutable
-    }
-  ]
-  if (artifacts.code) {
-    items.push({
-      localPath: artifacts.code.path,
-      uri: plan.storage.codeUri,
-      contentType: 'application/zip',
-      checksums: artifacts.code.checksums,
-      immutable,
-      metadata: { [TREE_KEY]: artifacts.code.key }
-    })
+  const entrypoint: UploadItem = {
+    localPath: artifacts.entrypoint.path,
+    uri: plan.storage.entrypointUri,
+    contentType: 'text/x-python',
+    checksums: artifacts.entrypoint.checksums,
+    immutable: plan.env === 'prod'
   }
-  return items
+  return artifacts.code ? [entrypoint, codeUpload(plan, artifacts.code)] : [entrypoint]
 }

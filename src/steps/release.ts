@@ -12,7 +12,7 @@ export interface ReleaseManifest {
   imageDigest?: string
   createdAt: string
   actionVersion: string
-  code: { uri: string; crc32c: string; md5: string; bytes: number }
+  code: { uri: string; crc32c: string; bytes: number }
   entrypoint: { uri: string; crc32c: string }
 }
 

@@ -19,7 +19,7 @@
  *
  * The archive is deterministic — same tree, same bytes — so its checksum can name and dedupe
  * uploads: entries sorted by UTF-8 bytes, a fixed timestamp, permissions reduced to 0644/0755, no
- * extra fields. Files are streamed one at a time, and the md5/crc32c that GCS reports are computed
+ * extra fields. Files are streamed one at a time, and the CRC32C that GCS reports is computed
  * while the archive is written, so a later upload can be verified without reading it again.
  */
 import { createHash } from 'node:crypto'
@@ -27,11 +27,12 @@ import { createReadStream, createWriteStream } from 'node:fs'
 import type { Stats } from 'node:fs'
 import { lstat, mkdir, readdir, readFile, realpath, rm, stat } from 'node:fs/promises'
 import path from 'node:path'
-import { Readable } from 'node:stream'
+import { Readable, type Writable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import yazl from 'yazl'
 import { HashingStream, type Checksums } from '../checksum.js'
 import { git, gitOrThrow } from '../git.js'
+import { Tee } from '../tee.js'
 
 export interface Snapshot {
   /** The written zip file. */
@@ -40,8 +41,6 @@ export interface Snapshot {
   files: number
   /** Size of the zip in bytes. */
   bytes: number
-  /** MD5 of the zip, base64 — compare with a GCS object's `md5Hash`. */
-  md5: string
   /** CRC32C of the zip, big-endian, base64 — compare with a GCS object's `crc32c`. */
   crc32c: string
   /** Paths left out on purpose, each as `path: reason` (symlinks, submodules, odd names). */
@@ -127,12 +126,16 @@ type Candidate =
 export interface SnapshotPlan {
   key: string
   files: number
+  /** The files' total size: the zip's size, give or take compression and headers. */
+  bytes: number
   skipped: string[]
-  write(): Promise<Snapshot>
+  /** Writes the zip; `alsoTo` receives the same bytes as they are written (see Tee). */
+  write(alsoTo?: Writable): Promise<Snapshot>
 }
 
 /** Names the zip format: a change to how entries are written must change every key. */
-const KEY_FORMAT = 'kedro-dataproc-snapshot/1 yazl-3 dos-1980 0644/0755 deflate-default'
+const KEY_FORMAT =
+  'kedro-dataproc-snapshot/2 yazl-3 buffered-1MiB-window-32MiB dos-1980 0644/0755 deflate-default'
 
 export async function planSnapshot(options: SnapshotOptions): Promise<SnapshotPlan> {
   const root = path.resolve(options.projectDir)
@@ -176,11 +179,12 @@ export async function planSnapshot(options: SnapshotOptions): Promise<SnapshotPl
   return {
     key: key.digest('hex'),
     files: entries.length,
+    bytes: entries.reduce((sum, entry) => sum + entry.size, 0),
     skipped: sortedSkipped,
-    write: async () => ({
+    write: async alsoTo => ({
       path: outFile,
       files: entries.length,
-      ...(await writeZip(entries, outFile)),
+      ...(await writeZip(entries, outFile, alsoTo)),
       skipped: sortedSkipped
     })
   }
@@ -418,82 +422,143 @@ function identityOf(stats: Stats): string {
   return `${stats.dev}:${stats.ino}`
 }
 
-async function writeZip(entries: Entry[], outFile: string): Promise<Checksums> {
+/**
+ * Small files are handed to yazl as buffers: it checksums them at once and deflates them in the
+ * thread pool, several at a time, then writes each with a single call. A stream per entry would
+ * cost a pipeline and a few turns of the event loop each, which for thousands of small files is
+ * most of the snapshot's time. Bigger files are streamed when yazl reaches them.
+ */
+const BUFFERED_MAX_BYTES = 1024 * 1024
+/** At most this many bytes of buffered files wait in yazl to be written. */
+const BUFFERED_WINDOW_BYTES = 32 * 1024 * 1024
+/** How many files are read ahead of the one being added (the libuv pool has 4 threads). */
+const READ_AHEAD = 32
+
+async function writeZip(
+  entries: Entry[],
+  outFile: string,
+  alsoTo: Writable | undefined
+): Promise<Checksums> {
   const zip = new yazl.ZipFile()
   const hasher = await HashingStream.create()
-  // yazl encodes the DOS date from the Date's *local* fields, so this Date is built in local time
-  // to give the same fields (1980-01-01 00:00:00, the DOS epoch) in every time zone. The
-  // universal-timestamp extra field (UTC seconds) would differ per zone, hence forceDosTimestamp.
-  const mtime = new Date(1980, 0, 1, 0, 0, 0)
-  // yazl reads one entry at a time; this is the one in flight, to name it in errors and to close
-  // it if the snapshot fails.
-  let current: { name: string; stream: Readable } | undefined
-  zip.on('error', (error: unknown) => hasher.destroy(fileError(current?.name ?? 'a file', error)))
-  const prefetch = new Prefetch(entries)
-  entries.forEach((entry, index) => {
-    const options = {
-      mtime,
-      forceDosTimestamp: true,
-      mode: entry.executable ? 0o100755 : 0o100644,
-      compress: !COMPRESSED_EXTENSIONS.has(path.extname(entry.name).toLowerCase()),
-      // yazl checks the bytes it read against this size: a file that changes while being
-      // archived fails the snapshot instead of producing a torn one.
-      size: entry.size
-    }
-    zip.addReadStreamLazy(entry.name, options, callback => {
-      prefetch.take(index).then(
-        stream => {
-          current = { name: entry.name, stream }
-          stream.on('error', error => hasher.destroy(fileError(entry.name, error)))
-          callback(null, stream)
-        },
-        (error: unknown) => hasher.destroy(fileError(entry.name, error))
-      )
-    })
-  })
-  zip.end()
+  // The entry yazl is streaming: errors from yazl and from the stream are about it.
+  const streaming: Streaming = { name: 'a file' }
+  zip.on('error', (error: unknown) => hasher.destroy(fileError(streaming.name, error)))
   await mkdir(path.dirname(outFile), { recursive: true })
+  const file = createWriteStream(outFile)
+  const written = alsoTo
+    ? pipeline(zip.outputStream, hasher, new Tee(alsoTo), file)
+    : pipeline(zip.outputStream, hasher, file)
+  const added = addEntries(zip, entries, streaming).catch((error: unknown) => {
+    hasher.destroy(error as Error)
+    throw error
+  })
   try {
-    await pipeline(zip.outputStream, hasher, createWriteStream(outFile))
+    await Promise.all([written, added])
   } catch (error) {
-    current?.stream.destroy()
+    streaming.stream?.destroy()
     await rm(outFile, { force: true })
     throw error
   }
   return hasher.result()
 }
 
-/** Files up to this size are read ahead whole; larger ones are streamed when yazl reaches them. */
-const PREFETCH_MAX_BYTES = 1024 * 1024
-/** How many small files are read ahead of the one yazl is writing. */
-const PREFETCH_AHEAD = 32
+interface Streaming {
+  name: string
+  stream?: Readable
+}
 
 /**
- * yazl writes one entry at a time, so reading each small file only when its turn comes leaves
- * the disk idle between opens. This reads the next small files in parallel while yazl writes the
- * current one; memory stays bounded by the window. Big files are still streamed, never held.
+ * Adds the entries in order. Which files go in as buffers depends only on the list (names and
+ * sizes), so the same tree always gives the same bytes: a buffered entry carries its CRC and
+ * sizes in its header, a streamed one in a descriptor after its data.
  */
-class Prefetch {
+async function addEntries(
+  zip: yazl.ZipFile,
+  entries: Entry[],
+  streaming: Streaming
+): Promise<void> {
+  // yazl encodes the DOS date from the Date's *local* fields, so this Date is built in local time
+  // to give the same fields (1980-01-01 00:00:00, the DOS epoch) in every time zone. The
+  // universal-timestamp extra field (UTC seconds) would differ per zone, hence forceDosTimestamp.
+  const mtime = new Date(1980, 0, 1, 0, 0, 0)
+  const reads = new ReadAhead(entries)
+  let buffered = 0
+  for (const [index, entry] of entries.entries()) {
+    const options = {
+      mtime,
+      forceDosTimestamp: true,
+      mode: entry.executable ? 0o100755 : 0o100644,
+      compress: !COMPRESSED_EXTENSIONS.has(path.extname(entry.name).toLowerCase())
+    }
+    const read = reads.take(index)
+    if (read && buffered + entry.size <= BUFFERED_WINDOW_BYTES) {
+      const buffer = await read.catch((error: unknown) => {
+        throw fileError(entry.name, error)
+      })
+      if (buffer.length !== entry.size) throw fileError(entry.name, CHANGED_SIZE)
+      zip.addBuffer(buffer, entry.name, options)
+      buffered += entry.size
+      continue
+    }
+    // yazl asks for a streamed entry once everything before it is written: the window is free.
+    await new Promise<void>(reached => {
+      // yazl checks the bytes it read against `size`: a file that changes while being archived
+      // fails the snapshot instead of producing a torn one.
+      zip.addReadStreamLazy(entry.name, { ...options, size: entry.size }, callback => {
+        streaming.name = entry.name
+        reached()
+        const opened = read ? read.then(buffer => Readable.from([buffer])) : open(entry.source)
+        opened.then(
+          stream => {
+            streaming.stream = stream
+            stream.on('error', error => zip.emit('error', error))
+            callback(null, stream)
+          },
+          (error: unknown) => zip.emit('error', error)
+        )
+      })
+    })
+    buffered = 0
+  }
+  zip.end()
+}
+
+const CHANGED_SIZE = new Error('unexpected number of bytes')
+
+/** Opens a file as a stream, resolving once it is open (so a missing file rejects here). */
+function open(file: string): Promise<Readable> {
+  return new Promise((resolve, reject) => {
+    const stream = createReadStream(file)
+    stream.once('open', () => resolve(stream))
+    stream.once('error', reject)
+  })
+}
+
+/**
+ * Reads the small files ahead of the one being added, several at a time, so the disk is never
+ * idle between them; memory stays bounded by the window.
+ */
+class ReadAhead {
   private readonly reads = new Map<number, Promise<Buffer>>()
   private next = 0
 
   constructor(private readonly entries: Entry[]) {}
 
-  take(index: number): Promise<Readable> {
-    this.fill(index + PREFETCH_AHEAD)
-    const entry = this.entries[index] as Entry
+  /** The read of a small file, or undefined for a file too big to be read whole. */
+  take(index: number): Promise<Buffer> | undefined {
+    this.fill(index + READ_AHEAD)
     const read = this.reads.get(index)
     this.reads.delete(index)
-    if (!read) return Promise.resolve(createReadStream(entry.source))
-    return read.then(buffer => Readable.from([buffer], { objectMode: false }))
+    return read
   }
 
   private fill(until: number): void {
     for (; this.next < Math.min(until, this.entries.length); this.next++) {
       const entry = this.entries[this.next] as Entry
-      if (entry.size > PREFETCH_MAX_BYTES) continue
+      if (entry.size > BUFFERED_MAX_BYTES) continue
       const read = readFile(entry.source)
-      // Failures surface when yazl reaches the entry; until then nobody may be listening.
+      // Failures surface when the entry's turn comes; until then nobody may be listening.
       read.catch(() => undefined)
       this.reads.set(this.next, read)
     }
