@@ -55,7 +55,8 @@ interface Deployment {
   config: Config
   plan: Plan
   storage: Storage
-  dataproc: DataprocClient
+  /** Loading while the image and code are prepared (see makeDataprocClient). */
+  dataproc: Promise<DataprocClient>
   accessToken?: string
   abort: AbortSignal
 }
@@ -137,19 +138,17 @@ async function prepareRelease(d: Deployment): Promise<ReleaseManifest> {
     imageDigest: built.digest,
     createdAt: new Date().toISOString(),
     actionVersion: ACTION_VERSION,
-    code: { uri: plan.storage.codeUri, ...pick(artifacts.code.checksums) },
+    code: {
+      uri: plan.storage.codeUri,
+      crc32c: artifacts.code.checksums.crc32c,
+      bytes: artifacts.code.checksums.bytes
+    },
     entrypoint: { uri: plan.storage.entrypointUri, crc32c: artifacts.entrypoint.checksums.crc32c }
   }
   await writeManifest(storage, manifestUri, manifest, existing?.generation)
   core.info(`release ${plan.release} prepared: ${manifestUri}`)
   return manifest
 }
-
-const pick = ({ crc32c, md5, bytes }: { crc32c: string; md5: string; bytes: number }) => ({
-  crc32c,
-  md5,
-  bytes
-})
 
 /** A trigger runs exactly what the release's manifest pins. */
 async function releaseToRun(d: Deployment): Promise<ReleaseManifest> {
@@ -164,7 +163,8 @@ async function releaseToRun(d: Deployment): Promise<ReleaseManifest> {
 
 /** Submits (or reattaches to) the batch and, unless told not to wait, follows it to its end. */
 async function runBatch(d: Deployment, built: PreparedImage): Promise<RunReport> {
-  const { config, plan, dataproc, storage } = d
+  const { config, plan, storage } = d
+  const dataproc = await d.dataproc
   const request = structuredClone(plan.batch.request)
   request.batch.runtimeConfig.containerImage = built.pinned
   // Cancelled while building or uploading: nothing has been submitted, and nothing will be.
@@ -263,14 +263,10 @@ async function deploy(
     }
     core.setSecret(accessToken)
   }
-  const d: Deployment = {
-    config,
-    plan,
-    storage: makeStorage(config),
-    dataproc: makeDataprocClient(config),
-    accessToken,
-    abort
-  }
+  const dataproc = makeDataprocClient(config)
+  // A failed prepare returns before anyone awaits the client: its failure must not go unhandled.
+  dataproc.catch(() => undefined)
+  const d: Deployment = { config, plan, storage: makeStorage(config), dataproc, accessToken, abort }
   if (plan.env === 'dev') return runBatch(d, await prepareDev(d))
 
   const manifest = config.prepare ? await prepareRelease(d) : await releaseToRun(d)

@@ -20,7 +20,7 @@ export async function post(): Promise<void> {
   }
   try {
     const config = parseInputs(name => core.getInput(name))
-    await cancelBatch(makeDataprocClient(config), operation)
+    await cancelBatch(await makeDataprocClient(config), operation)
     core.warning(`the main step ended before its batch did: cancelled ${operation}`)
   } catch (error) {
     core.setFailed(

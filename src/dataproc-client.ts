@@ -1,0 +1,31 @@
+import { protos, v1 } from '@google-cloud/dataproc'
+import { googleAuthLibrary, grpc } from 'google-gax'
+import type { Config } from './inputs.js'
+
+export type DataprocClient = v1.BatchControllerClient
+
+/**
+ * A plaintext endpoint (the local stack) gets an auth client that adds nothing: without one the
+ * Google clients still look for credentials and probe the metadata server. Otherwise the client
+ * finds Application Default Credentials itself (what google-github-actions/auth sets up).
+ * Imported only through makeDataprocClient (clients.ts), which loads it on demand.
+ */
+export function createDataprocClient(config: Config): DataprocClient {
+  const endpoint = config.dataprocEndpoint
+  if (endpoint?.plaintext) {
+    return new v1.BatchControllerClient({
+      apiEndpoint: endpoint.host,
+      port: endpoint.port,
+      sslCreds: grpc.credentials.createInsecure(),
+      authClient: new googleAuthLibrary.PassThroughClient()
+    })
+  }
+  // Batches live in a region; the regional endpoint serves them without a redirect.
+  return new v1.BatchControllerClient({
+    apiEndpoint: endpoint?.host ?? `${config.region}-dataproc.googleapis.com`,
+    port: endpoint?.port ?? 443
+  })
+}
+
+export const cancelOperationRequest = (name: string) =>
+  protos.google.longrunning.CancelOperationRequest.create({ name })
