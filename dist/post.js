@@ -9,15 +9,17 @@ import {
   cancelBatch,
   makeDataprocClient,
   parseInputs
-} from "./chunks/chunk-FL7UTLF4.js";
+} from "./chunks/chunk-7FSTIIYT.js";
 import {
   getInput,
   getState,
   info,
   setFailed,
   warning
-} from "./chunks/chunk-B3US4IFT.js";
+} from "./chunks/chunk-KRV3EIC5.js";
 import "./chunks/chunk-NNA2HC4I.js";
+import "./chunks/chunk-YU4TNTCD.js";
+import "./chunks/chunk-ELYQ5VLN.js";
 import "./chunks/chunk-CSCBOJKS.js";
 
 // src/post.ts
@@ -32,7 +34,7 @@ async function post() {
   }
   try {
     const config = parseInputs((name) => getInput(name));
-    await cancelBatch(makeDataprocClient(config), operation);
+    await cancelBatch(await makeDataprocClient(config), operation);
     warning(`the main step ended before its batch did: cancelled ${operation}`);
   } catch (error) {
     setFailed(

@@ -8,8 +8,8 @@ import {
   RequestError,
   defaults,
   getOctokit,
-  require_dist as require_dist3
-} from "./chunk-AK6VMRQV.js";
+  require_native_crc32
+} from "./chunk-TICKPJUN.js";
 import {
   BearerCredentialHandler,
   HttpClient,
@@ -21,15 +21,17 @@ import {
   info,
   json2xml_default,
   require_dist as require_dist2,
-  require_inherits,
-  require_node,
-  require_string_decoder,
   setSecret,
   warning
-} from "./chunk-B3US4IFT.js";
+} from "./chunk-KRV3EIC5.js";
 import {
   require_dist2 as require_dist
 } from "./chunk-NNA2HC4I.js";
+import {
+  require_inherits,
+  require_node,
+  require_string_decoder
+} from "./chunk-ELYQ5VLN.js";
 import {
   __commonJS,
   __export,
@@ -46271,7 +46273,7 @@ var require_json = __commonJS({
   "node_modules/archiver/lib/plugins/json.js"(exports, module) {
     var inherits = __require("util").inherits;
     var Transform3 = require_ours2().Transform;
-    var crc32 = require_dist3();
+    var crc32 = require_native_crc32();
     var util3 = require_archiver_utils();
     var Json = function(options) {
       if (!(this instanceof Json)) {
@@ -89929,4 +89931,4 @@ export {
   UsageError,
   artifact_default as default
 };
-/*! For license information please see artifact-NDOIB66H.js.LEGAL.txt */
+/*! For license information please see artifact-3ICBQLG4.js.LEGAL.txt */
