@@ -21,7 +21,6 @@ import { performance } from 'node:perf_hooks'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { startStack, type Stack } from '../emulators/stack.js'
-import { snapshotWorkingTree } from '../src/steps/snapshot.js'
 import { DIST, runActionTimed, type ActionSample } from './bench/action.js'
 import { benchImage, type ImageBench } from './bench/image.js'
 import {
@@ -118,8 +117,6 @@ interface Iteration {
   reference: ReferenceIteration
   action: ActionIteration
   rerun: ActionIteration
-  /** snapshotWorkingTree alone, in this process (ms): how much of (b)'s prepare is the zip. */
-  snapshotMs: number
 }
 
 async function uploadedBytes(
@@ -192,15 +189,6 @@ async function action(
   return { ...sample, batch, bytesUploaded: uploaded }
 }
 
-async function snapshotOnly(ctx: Context, i: number): Promise<number> {
-  const out = join(ctx.work, `snapshot-${i}.zip`)
-  const started = performance.now()
-  await snapshotWorkingTree({ projectDir: ctx.actionRepo, outFile: out })
-  const ms = performance.now() - started
-  rmSync(out, { force: true })
-  return ms
-}
-
 async function iterate(ctx: Context, i: number, runs: number): Promise<Iteration> {
   const runId = `run-${i}`
   const sideA = async (): Promise<ReferenceIteration> => {
@@ -226,8 +214,7 @@ async function iterate(ctx: Context, i: number, runs: number): Promise<Iteration
   return {
     reference: referenceResult,
     action: actionResults[0],
-    rerun: actionResults[1],
-    snapshotMs: await snapshotOnly(ctx, i)
+    rerun: actionResults[1]
   }
 }
 
@@ -276,8 +263,7 @@ function figures(
     preSubmission: med(it => it.action.preSubmission),
     batch: med(it => it.action.batch.stateTime - it.action.batch.createTime),
     latency: med(it => it.action.noticedAt - it.action.batch.stateTime),
-    bytesUploaded: med(it => it.action.bytesUploaded),
-    snapshot: med(it => it.snapshotMs)
+    bytesUploaded: med(it => it.action.bytesUploaded)
   }
   const c = {
     preSubmission: med(it => it.rerun.preSubmission),
@@ -382,7 +368,6 @@ function figures(
   const lost = Math.max(...iterations.map(it => it.reference.untrackedLost))
   const notes = [
     `(a) the guide's steps (medians): ${breakdown}`,
-    `(b) of the action's prepare phase, the snapshot alone (snapshotWorkingTree in-process) takes ${seconds(b.snapshot)}; the rest is setting up the clients, the CRC32C check of the existing objects and the upload`,
     `code.zip: the guide's git archive ${bytes(median(iterations.map(it => it.reference.codeZipBytes)))}, the action's snapshot ${bytes(b.bytesUploaded)} (with entrypoint.py)`,
     `(a) side effect: ${lost} of ${untrackedCount} untracked files were gone from the working tree after the guide's flow (committed on pipeline-run/…, then removed by \`git checkout -\`)`
   ]
