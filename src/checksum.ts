@@ -1,7 +1,6 @@
 import { createReadStream } from 'node:fs'
-import { Transform, Writable } from 'node:stream'
+import { Transform } from 'node:stream'
 import type { TransformCallback } from 'node:stream'
-import { pipeline } from 'node:stream/promises'
 import { createCRC32, type IHasher } from 'hash-wasm'
 
 /** What is compared with a GCS object: its size and its base64 big-endian CRC32C. */
@@ -62,8 +61,7 @@ export class HashingStream extends Transform {
 }
 
 export async function fileChecksums(path: string): Promise<Checksums> {
-  const hasher = await HashingStream.create()
-  const sink = new Writable({ write: (_chunk, _encoding, callback) => callback() })
-  await pipeline(createReadStream(path), hasher, sink)
-  return hasher.result()
+  const sums = await Checksummer.create()
+  for await (const chunk of createReadStream(path)) sums.update(chunk as Buffer)
+  return sums.result()
 }

@@ -22,6 +22,12 @@ export interface UploadResult {
   uploaded: boolean
 }
 
+const resultOf = (item: UploadItem, uploaded: boolean): UploadResult => ({
+  uri: item.uri,
+  bytes: item.checksums.bytes,
+  uploaded
+})
+
 /** A release object exists with other bytes: releases are immutable. */
 export class ImmutableObjectError extends Error {}
 
@@ -92,7 +98,7 @@ export async function uploadFile(
 ): Promise<UploadResult> {
   const remote = await remoteObject(storage, item.uri)
   if (remote?.crc32c === item.checksums.crc32c) {
-    return { uri: item.uri, bytes: item.checksums.bytes, uploaded: false }
+    return resultOf(item, false)
   }
   if (remote && item.immutable && !force) throw conflict(item.uri)
   const { bucket, name } = parseGcsUri(item.uri)
@@ -107,13 +113,13 @@ export async function uploadFile(
     if ((error as { code?: number }).code !== PRECONDITION_FAILED) throw error
     // Someone wrote the object meanwhile: fine if they wrote the same bytes.
     if ((await remoteObject(storage, item.uri))?.crc32c === item.checksums.crc32c) {
-      return { uri: item.uri, bytes: item.checksums.bytes, uploaded: false }
+      return resultOf(item, false)
     }
     throw item.immutable
       ? conflict(item.uri)
       : new Error(`${item.uri} was changed by another run during the upload; run again`)
   }
-  return { uri: item.uri, bytes: item.checksums.bytes, uploaded: true }
+  return resultOf(item, true)
 }
 
 /** An upload fed while its file is being written; see startStreamedUpload. */
@@ -147,7 +153,7 @@ export function startStreamedUpload(
       try {
         await done
         await verify(file, item)
-        return { uri: item.uri, bytes: item.checksums.bytes, uploaded: true }
+        return resultOf(item, true)
       } catch {
         return uploadFile(storage, item, false)
       }
