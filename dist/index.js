@@ -3735,8 +3735,7 @@ import { join as join2 } from "node:path";
 // src/checksum.ts
 var import_hash_wasm = __toESM(require_index_umd(), 1);
 import { createReadStream } from "node:fs";
-import { Transform, Writable } from "node:stream";
-import { pipeline } from "node:stream/promises";
+import { Transform } from "node:stream";
 var CASTAGNOLI = 2197175160;
 var Checksummer = class _Checksummer {
   constructor(crc) {
@@ -3778,10 +3777,9 @@ var HashingStream = class _HashingStream extends Transform {
   }
 };
 async function fileChecksums(path4) {
-  const hasher = await HashingStream.create();
-  const sink = new Writable({ write: (_chunk, _encoding, callback) => callback() });
-  await pipeline(createReadStream(path4), hasher, sink);
-  return hasher.result();
+  const sums = await Checksummer.create();
+  for await (const chunk of createReadStream(path4)) sums.update(chunk);
+  return sums.result();
 }
 
 // src/steps/snapshot.ts
@@ -3791,7 +3789,7 @@ import { createReadStream as createReadStream2, createWriteStream } from "node:f
 import { lstat, mkdir, readdir, readFile as readFile2, realpath, rm as rm2, stat } from "node:fs/promises";
 import path from "node:path";
 import { Readable } from "node:stream";
-import { pipeline as pipeline2 } from "node:stream/promises";
+import { pipeline } from "node:stream/promises";
 
 // src/tee.ts
 import { Transform as Transform2 } from "node:stream";
@@ -4109,7 +4107,7 @@ async function writeZip(entries, outFile, alsoTo) {
   zip.on("error", (error) => hasher.destroy(fileError(streaming.name, error)));
   await mkdir(path.dirname(outFile), { recursive: true });
   const file2 = createWriteStream(outFile);
-  const written = alsoTo ? pipeline2(zip.outputStream, hasher, new Tee(alsoTo), file2) : pipeline2(zip.outputStream, hasher, file2);
+  const written = alsoTo ? pipeline(zip.outputStream, hasher, new Tee(alsoTo), file2) : pipeline(zip.outputStream, hasher, file2);
   const added = addEntries(zip, entries, streaming).catch((error) => {
     hasher.destroy(error);
     throw error;
@@ -4244,6 +4242,11 @@ function parseGcsUri(uri) {
 }
 
 // src/steps/upload.ts
+var resultOf = (item, uploaded) => ({
+  uri: item.uri,
+  bytes: item.checksums.bytes,
+  uploaded
+});
 var ImmutableObjectError = class extends Error {
 };
 var RESUMABLE_FROM_BYTES = 8 * 1024 * 1024;
@@ -4292,7 +4295,7 @@ async function verify(file2, item) {
 async function uploadFile(storage, item, force = false) {
   const remote = await remoteObject(storage, item.uri);
   if (remote?.crc32c === item.checksums.crc32c) {
-    return { uri: item.uri, bytes: item.checksums.bytes, uploaded: false };
+    return resultOf(item, false);
   }
   if (remote && item.immutable && !force) throw conflict(item.uri);
   const { bucket, name } = parseGcsUri(item.uri);
@@ -4306,11 +4309,11 @@ async function uploadFile(storage, item, force = false) {
   } catch (error) {
     if (error.code !== PRECONDITION_FAILED) throw error;
     if ((await remoteObject(storage, item.uri))?.crc32c === item.checksums.crc32c) {
-      return { uri: item.uri, bytes: item.checksums.bytes, uploaded: false };
+      return resultOf(item, false);
     }
     throw item.immutable ? conflict(item.uri) : new Error(`${item.uri} was changed by another run during the upload; run again`);
   }
-  return { uri: item.uri, bytes: item.checksums.bytes, uploaded: true };
+  return resultOf(item, true);
 }
 function startStreamedUpload(storage, target, remote) {
   const { bucket, name } = parseGcsUri(target.uri);
@@ -4324,7 +4327,7 @@ function startStreamedUpload(storage, target, remote) {
       try {
         await done;
         await verify(file2, item);
-        return { uri: item.uri, bytes: item.checksums.bytes, uploaded: true };
+        return resultOf(item, true);
       } catch {
         return uploadFile(storage, item, false);
       }
@@ -4455,7 +4458,7 @@ import { createHash as createHash2 } from "node:crypto";
 import { createReadStream as createReadStream3 } from "node:fs";
 import { lstat as lstat2, readdir as readdir2, readFile as readFile3, readlink } from "node:fs/promises";
 import path2 from "node:path";
-import { pipeline as pipeline3 } from "node:stream/promises";
+import { pipeline as pipeline2 } from "node:stream/promises";
 var SCHEME = "kedro-dataproc-action/image-fingerprint/v1";
 async function fingerprint(input) {
   const context = path2.resolve(input.context);
@@ -4492,7 +4495,7 @@ ${value}
 var byKey = (a, b) => a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
 async function fileSha256(file2) {
   const hash = createHash2("sha256");
-  await pipeline3(createReadStream3(file2), hash);
+  await pipeline2(createReadStream3(file2), hash);
   return hash.digest("hex");
 }
 function parseDockerfile(text) {
