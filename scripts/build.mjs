@@ -1,11 +1,37 @@
 // Bundles the action with esbuild into ESM (see README, Development: why not ncc).
 import { rmSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
 import { build } from 'esbuild'
+import { trimProtos } from './trim-protos.mjs'
 
 // The dist check builds into a scratch directory and compares it with the committed dist/.
 const outdir = process.argv[2] ?? 'dist'
 // Chunk names carry content hashes: stale ones from an earlier build must not linger.
 rmSync(outdir, { recursive: true, force: true })
+
+/**
+ * The Dataproc batch client loads its package's protos.json at construction: every Dataproc
+ * service and message, parsed twice (once for gRPC, once for long-running operations). The bundle
+ * gets only what BatchController and Operations reach (__tests__/trim-protos.test.ts), which cuts
+ * the client's construction from about 130 ms to 50 ms.
+ */
+const dataprocBatchProtos = {
+  name: 'dataproc-batch-protos',
+  setup(build) {
+    build.onLoad(
+      { filter: /[\\/]@google-cloud[\\/]dataproc[\\/]build[\\/]protos[\\/]protos\.json$/ },
+      async ({ path }) => ({
+        contents: JSON.stringify(
+          trimProtos(JSON.parse(await readFile(path, 'utf8')), [
+            'google.cloud.dataproc.v1.BatchController',
+            'google.longrunning.Operations'
+          ])
+        ),
+        loader: 'json'
+      })
+    )
+  }
+}
 
 await build({
   entryPoints: { index: 'src/index.ts', post: 'src/post-index.ts' },
@@ -21,6 +47,7 @@ await build({
   // over Node's native zlib.crc32 makes the code snapshot several times cheaper (see the README's
   // Dependencies). jest.config.js maps the same name for the tests.
   alias: { 'buffer-crc32': './src/native-crc32.cjs' },
+  plugins: [dataprocBatchProtos],
   logLevel: 'warning',
   // CommonJS dependencies (google-gax, grpc) expect require, __dirname and __filename. The banner
   // declares the paths under other names and `define` points the free __filename/__dirname at
