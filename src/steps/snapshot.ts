@@ -23,9 +23,9 @@
  * while the archive is written, so a later upload can be verified without reading it again.
  */
 import { createHash } from 'node:crypto'
-import { createReadStream, createWriteStream } from 'node:fs'
+import { createReadStream, createWriteStream, lstatSync, realpathSync, statSync } from 'node:fs'
 import type { Stats } from 'node:fs'
-import { lstat, mkdir, readdir, readFile, realpath, rm, stat } from 'node:fs/promises'
+import { mkdir, readdir, readFile, realpath, rm, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { Readable, type Writable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
@@ -99,8 +99,8 @@ const COMPRESSED_EXTENSIONS = new Set([
   '.pptx'
 ])
 
-/** How many files are stat-ed at once while collecting entries (the libuv pool has 4 threads). */
-const STAT_CONCURRENCY = 32
+/** How many files are hashed at once for the key (the libuv pool has 4 threads). */
+const HASH_CONCURRENCY = 32
 
 interface Entry {
   /** Name inside the zip: relative to projectDir, `/`-separated. */
@@ -146,9 +146,7 @@ export async function planSnapshot(options: SnapshotOptions): Promise<SnapshotPl
   const skipped = listing.skipped.map(s => `${s.name}: ${s.reason}`)
   const outIdentity = await identity(outFile)
 
-  const candidates = await mapLimited(listing.names, STAT_CONCURRENCY, name =>
-    inspect(root, rootReal, name)
-  )
+  const candidates = listing.names.map(name => inspect(root, rootReal, name))
   const entries: Entry[] = []
   candidates.forEach((candidate, i) => {
     const name = listing.names[i] as string
@@ -165,7 +163,7 @@ export async function planSnapshot(options: SnapshotOptions): Promise<SnapshotPl
 
   // Ids are git blob ids either way, so a file git reports as touched but unchanged keeps its id.
   const algorithm = [...listing.cleanBlobs.values()][0]?.length === 64 ? 'sha256' : 'sha1'
-  const ids = await mapLimited(entries, STAT_CONCURRENCY, async entry => {
+  const ids = await mapLimited(entries, HASH_CONCURRENCY, async entry => {
     const blob = listing.cleanBlobs.get(entry.name)
     // A followed symlink's blob is the link text, not the bytes that go into the zip.
     if (blob && entry.source === path.join(root, ...entry.name.split('/'))) return blob
@@ -355,11 +353,16 @@ function splitNul(output: Buffer): Buffer[] {
   return records
 }
 
-async function inspect(root: string, rootReal: string, name: string): Promise<Candidate> {
+/**
+ * Synchronous on purpose: the metadata of a freshly checked-out tree is in memory, and thousands
+ * of promise-based lstat calls, each a round trip through the thread pool, cost several times
+ * more than the calls themselves (about 70 ms against 11 ms for 2,155 files in a fresh process).
+ */
+function inspect(root: string, rootReal: string, name: string): Candidate {
   const diskPath = path.join(root, ...name.split('/'))
   let stats: Stats
   try {
-    stats = await lstat(diskPath)
+    stats = lstatSync(diskPath)
   } catch (error) {
     // Tracked but deleted in the working tree: the snapshot is the working tree, so it is absent.
     if (errorCode(error) === 'ENOENT' || errorCode(error) === 'ENOTDIR') return { kind: 'gone' }
@@ -374,10 +377,10 @@ async function inspect(root: string, rootReal: string, name: string): Promise<Ca
   return { kind: 'skip', reason: 'not a regular file (socket, device or fifo)' }
 }
 
-async function followLink(rootReal: string, name: string, diskPath: string): Promise<Candidate> {
+function followLink(rootReal: string, name: string, diskPath: string): Candidate {
   let target: string
   try {
-    target = await realpath(diskPath)
+    target = realpathSync(diskPath)
   } catch {
     return { kind: 'skip', reason: 'broken symlink' }
   }
@@ -387,7 +390,7 @@ async function followLink(rootReal: string, name: string, diskPath: string): Pro
   }
   let stats: Stats
   try {
-    stats = await stat(target)
+    stats = statSync(target)
   } catch (error) {
     throw fileError(name, error)
   }
