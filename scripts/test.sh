@@ -23,7 +23,12 @@ python3 -m unittest discover -s entrypoint -p 'test_*.py'
 python3 -m unittest discover -s emulators/kedro-standin -p 'test_*.py'
 
 echo "== jest"
-results=$(mktemp)
+# The tests' scratch repositories, runner directories and zips go under one directory that is
+# removed at the end, pass or fail (a full run creates hundreds, some of them tens of MB).
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+results=$scratch/jest-results.json
+export TMPDIR=$scratch
 status=0
 NODE_OPTIONS=--experimental-vm-modules jest --maxWorkers=2 --json --outputFile="$results" "$@" || status=$?
 node -e '
