@@ -23,7 +23,7 @@ import {
   parseInputs,
   requestId,
   shortHash
-} from "./chunks/chunk-7FSTIIYT.js";
+} from "./chunks/chunk-3FMRCRTL.js";
 import {
   endGroup,
   exec,
@@ -3785,8 +3785,8 @@ async function fileChecksums(path4) {
 // src/steps/snapshot.ts
 var import_yazl = __toESM(require_yazl(), 1);
 import { createHash } from "node:crypto";
-import { createReadStream as createReadStream2, createWriteStream } from "node:fs";
-import { lstat, mkdir, readdir, readFile as readFile2, realpath, rm as rm2, stat } from "node:fs/promises";
+import { createReadStream as createReadStream2, createWriteStream, lstatSync, realpathSync, statSync } from "node:fs";
+import { mkdir, readdir, readFile as readFile2, realpath, rm as rm2, stat } from "node:fs/promises";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -3867,7 +3867,7 @@ var COMPRESSED_EXTENSIONS = /* @__PURE__ */ new Set([
   ".xlsx",
   ".pptx"
 ]);
-var STAT_CONCURRENCY = 32;
+var HASH_CONCURRENCY = 32;
 var KEY_FORMAT = "kedro-dataproc-snapshot/2 yazl-3 buffered-1MiB-window-32MiB dos-1980 0644/0755 deflate-default";
 async function planSnapshot(options) {
   const root = path.resolve(options.projectDir);
@@ -3876,11 +3876,7 @@ async function planSnapshot(options) {
   const listing = await listProjectFiles(root);
   const skipped = listing.skipped.map((s) => `${s.name}: ${s.reason}`);
   const outIdentity = await identity(outFile);
-  const candidates = await mapLimited(
-    listing.names,
-    STAT_CONCURRENCY,
-    (name) => inspect(root, rootReal, name)
-  );
+  const candidates = listing.names.map((name) => inspect(root, rootReal, name));
   const entries = [];
   candidates.forEach((candidate, i) => {
     const name = listing.names[i];
@@ -3894,7 +3890,7 @@ async function planSnapshot(options) {
   });
   entries.sort((a, b) => Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)));
   const algorithm = [...listing.cleanBlobs.values()][0]?.length === 64 ? "sha256" : "sha1";
-  const ids = await mapLimited(entries, STAT_CONCURRENCY, async (entry) => {
+  const ids = await mapLimited(entries, HASH_CONCURRENCY, async (entry) => {
     const blob = listing.cleanBlobs.get(entry.name);
     if (blob && entry.source === path.join(root, ...entry.name.split("/"))) return blob;
     return gitBlobId(entry.source, entry.size, algorithm);
@@ -4038,11 +4034,11 @@ function splitNul(output) {
   }
   return records;
 }
-async function inspect(root, rootReal, name) {
+function inspect(root, rootReal, name) {
   const diskPath = path.join(root, ...name.split("/"));
   let stats;
   try {
-    stats = await lstat(diskPath);
+    stats = lstatSync(diskPath);
   } catch (error) {
     if (errorCode(error) === "ENOENT" || errorCode(error) === "ENOTDIR") return { kind: "gone" };
     throw fileError(name, error);
@@ -4054,10 +4050,10 @@ async function inspect(root, rootReal, name) {
   }
   return { kind: "skip", reason: "not a regular file (socket, device or fifo)" };
 }
-async function followLink(rootReal, name, diskPath) {
+function followLink(rootReal, name, diskPath) {
   let target;
   try {
-    target = await realpath(diskPath);
+    target = realpathSync(diskPath);
   } catch {
     return { kind: "skip", reason: "broken symlink" };
   }
@@ -4067,7 +4063,7 @@ async function followLink(rootReal, name, diskPath) {
   }
   let stats;
   try {
-    stats = await stat(target);
+    stats = statSync(target);
   } catch (error) {
     throw fileError(name, error);
   }
@@ -4456,7 +4452,7 @@ function parseBuildxDriver(output) {
 // src/steps/fingerprint.ts
 import { createHash as createHash2 } from "node:crypto";
 import { createReadStream as createReadStream3 } from "node:fs";
-import { lstat as lstat2, readdir as readdir2, readFile as readFile3, readlink } from "node:fs/promises";
+import { lstat, readdir as readdir2, readFile as readFile3, readlink } from "node:fs/promises";
 import path2 from "node:path";
 import { pipeline as pipeline2 } from "node:stream/promises";
 var SCHEME = "kedro-dataproc-action/image-fingerprint/v1";
@@ -4771,7 +4767,7 @@ async function walkContext(context, rules) {
     const names = (await readdir2(path2.join(context, relativeDir))).sort();
     for (const name of names) {
       const relative = relativeDir === "" ? name : `${relativeDir}/${name}`;
-      const info2 = await lstat2(path2.join(context, relative));
+      const info2 = await lstat(path2.join(context, relative));
       const ignored = isIgnored(relative, rules);
       if (info2.isDirectory()) {
         if (!ignored) entries.set(relative, { kind: "dir", mode: info2.mode });

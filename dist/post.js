@@ -9,7 +9,7 @@ import {
   cancelBatch,
   makeDataprocClient,
   parseInputs
-} from "./chunks/chunk-7FSTIIYT.js";
+} from "./chunks/chunk-3FMRCRTL.js";
 import {
   getInput,
   getState,

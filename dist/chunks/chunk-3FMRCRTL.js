@@ -24614,7 +24614,7 @@ _XMLMultiPartUploadHelper_instances = /* @__PURE__ */ new WeakSet(), _XMLMultiPa
 var import_google_auth_library6 = __toESM(require_src5(), 1);
 var SCOPES = ["https://www.googleapis.com/auth/cloud-platform"];
 async function makeDataprocClient(config) {
-  return (await import("./dataproc-client-5SPE3B7N.js")).createDataprocClient(config);
+  return (await import("./dataproc-client-DHZV3IAC.js")).createDataprocClient(config);
 }
 function makeStorage(config) {
   const endpoint = config.storageEndpoint;
@@ -24663,7 +24663,7 @@ var STATE_KEYS = {
 
 // src/steps/cancel.ts
 async function cancelBatch(client, operation) {
-  const { cancelOperationRequest } = await import("./dataproc-client-5SPE3B7N.js");
+  const { cancelOperationRequest } = await import("./dataproc-client-DHZV3IAC.js");
   await client.operationsClient.cancelOperation(cancelOperationRequest(operation));
 }
 
@@ -24683,4 +24683,4 @@ export {
   STATE_KEYS,
   cancelBatch
 };
-/*! For license information please see chunk-7FSTIIYT.js.LEGAL.txt */
+/*! For license information please see chunk-3FMRCRTL.js.LEGAL.txt */
