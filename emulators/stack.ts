@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process'
-import { mkdir, mkdtemp, rm } from 'node:fs/promises'
+import { mkdir, mkdtemp, rm, statfs } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -79,6 +79,31 @@ async function kedroImportable(python: string): Promise<boolean> {
   }
 }
 
+/** statfs's type for tmpfs (linux/magic.h). */
+const TMPFS_MAGIC = 0x01021994
+/** Free room a RAM-backed /dev/shm needs before drivers use it: many batches' unpacked code. */
+const DRIVERS_TMPFS_MIN_BYTES = 2 * 1024 ** 3
+
+/**
+ * Where the drivers' working directories go. A driver unpacks its archives there (a Kedro
+ * project's code.zip is thousands of small files), which on a RAM-backed /dev/shm with room takes
+ * a fraction of the time it takes on a disk: 0.3 s against 1.4 s for the bench's 2,158 files on
+ * this VM. The real service unpacks in Google's machines, not on the runner, so the disk's cost
+ * would only blur what the tests and the bench measure. Each directory is removed when its batch
+ * ends; an own directory on /dev/shm is removed on stop.
+ */
+async function driversDir(stateDir: string): Promise<{ dir: string; own: boolean }> {
+  try {
+    const shm = await statfs('/dev/shm')
+    if (shm.type === TMPFS_MAGIC && shm.bavail * shm.bsize >= DRIVERS_TMPFS_MIN_BYTES) {
+      return { dir: await mkdtemp('/dev/shm/kda-drivers-'), own: true }
+    }
+  } catch {
+    // No /dev/shm, or not writable: the state directory serves.
+  }
+  return { dir: join(stateDir, 'dataproc'), own: false }
+}
+
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const mode = options.docker ?? 'auto'
   const temporary = options.stateDir === undefined
@@ -109,8 +134,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       port: options.storagePort
     })
     closers.push(() => gcs.close())
+    const drivers = await driversDir(stateDir)
+    if (drivers.own) closers.push(() => rm(drivers.dir, { recursive: true, force: true }))
     const dataprocEmulator = await startDataprocEmulator({
-      dataDir: join(stateDir, 'dataproc'),
+      dataDir: drivers.dir,
       storageUrl: gcs.url,
       host,
       grpcPort: options.dataprocGrpcPort,

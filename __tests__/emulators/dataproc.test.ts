@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -218,6 +220,12 @@ test('a batch runs main.py with its archive and driver env, streams its output a
   expect(output).toBe(
     "args ['--kedro-run-args=--env=dev']\narchive from the archive\nenv hello\nto stderr\ndone\n"
   )
+  // Its working directory (main file, archive, unpacked code) goes with it, as the container does.
+  const workDir = join(dataDir, 'dataproc', 'batches', batch.uuid ?? '')
+  for (let waited = 0; existsSync(workDir) && waited < 5000; waited += 50) {
+    await new Promise(resolve => setTimeout(resolve, 50))
+  }
+  expect(existsSync(workDir)).toBe(false)
 
   // The operation completes after the batch, with the batch as its response (which the client
   // decodes as a raw message: numeric enums).
@@ -242,6 +250,33 @@ test('a failing main file ends FAILED with the service-style message', async () 
   const missing = await createBatch(grpcClient, `gs://${BUCKET}/no/such/main.py`)
   const failed = await waitForState(grpcClient, missing.batchName, ['SUCCEEDED', 'FAILED'])
   expect(failed.stateMessage).toContain('File not found')
+})
+
+test('an archive entry that would be written outside its directory fails the batch', async () => {
+  // yazl will not write such a name; Python's zipfile will.
+  const escaping = execFileSync('python3', [
+    '-c',
+    'import io, sys, zipfile\n' +
+      'b = io.BytesIO()\n' +
+      'with zipfile.ZipFile(b, "w") as z: z.writestr("../escaped.txt", "x")\n' +
+      'sys.stdout.buffer.write(b.getvalue())'
+  ])
+  const archive = await gcsUpload('escape/code.zip', escaping)
+  const main = await gcsUpload('escape/main.py', 'print("the driver ran")\n')
+  const batchId = uniqueId('escape')
+  await grpcClient.createBatch({
+    parent: PARENT,
+    batchId,
+    batch: { pysparkBatch: { mainPythonFileUri: main, archiveUris: [`${archive}#code`] } }
+  })
+  const batch = await waitForState(grpcClient, `${PARENT}/batches/${batchId}`, [
+    'SUCCEEDED',
+    'FAILED'
+  ])
+  expect(batch.state).toBe('FAILED')
+  expect(batch.stateMessage).toMatch(/entry '\.\.\/escaped\.txt' would be written outside/)
+  const output = Buffer.concat(await readOutputSeries(batch.runtimeInfo?.outputUri ?? ''))
+  expect(output.toString('utf8')).not.toContain('the driver ran')
 })
 
 test('a reused batch id is ALREADY_EXISTS; a repeated request id returns the first operation', async () => {

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { copyFile, mkdir, writeFile } from 'node:fs/promises'
+import { copyFile, mkdir, rm } from 'node:fs/promises'
 import { basename, delimiter, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { extractArchive } from './archive.js'
@@ -106,6 +106,8 @@ export function startDriver(job: PySparkBatch, options: DriverOptions): DriverRu
     // The end marker goes out before the batch turns terminal, so a reader that sees the terminal
     // state and reads on finds the whole output.
     await output.close().catch(() => undefined)
+    // As the service discards the driver's container, without holding up the terminal state.
+    void rm(options.workDir, { recursive: true, force: true }).catch(() => undefined)
     return outcome
   })
   return { result, cancel }
@@ -145,7 +147,7 @@ function splitAlias(uri: string): { uri: string; name: string } {
 
 async function fetchTo(uri: string, target: string, storage: StorageClient): Promise<void> {
   if (uri.startsWith('gs://')) {
-    await writeFile(target, await storage.download(uri))
+    await storage.downloadTo(uri, target)
   } else if (uri.startsWith('file://')) {
     await copyFile(fileURLToPath(uri), target).catch((error: NodeJS.ErrnoException) => {
       throw new Error(error.code === 'ENOENT' ? `File not found: ${uri}` : error.message)
@@ -174,7 +176,7 @@ async function stage(job: PySparkBatch, options: DriverOptions): Promise<Staged>
   for (const entry of (job.archiveUris ?? []).map(splitAlias)) {
     const file = join(downloads, basename(entry.uri))
     await fetchTo(entry.uri, file, storage)
-    await extractArchive(file, join(workDir, entry.name))
+    await extractArchive(file, join(workDir, entry.name), options.python)
   }
   return { main, pythonPath }
 }

@@ -1,3 +1,8 @@
+import { createWriteStream } from 'node:fs'
+import { Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import type { ReadableStream as WebReadableStream } from 'node:stream/web'
+
 /**
  * The few Cloud Storage JSON API calls the emulator makes against the project's GCS emulator:
  * plain fetch, no credentials, loopback only.
@@ -21,11 +26,13 @@ export class StorageClient {
     return `${this.baseUrl}/storage/v1/b/${encodeURIComponent(location.bucket)}/o/${encodeURIComponent(location.name)}`
   }
 
-  async download(uri: string): Promise<Buffer> {
+  /** Streams the object into `file`: a code archive is tens of MB. */
+  async downloadTo(uri: string, file: string): Promise<void> {
     const response = await fetch(`${this.objectUrl(parseGsUri(uri))}?alt=media`)
     if (response.status === 404) throw new Error(`File not found: ${uri}`)
-    if (!response.ok) throw new Error(`Cannot read ${uri}: HTTP ${response.status}`)
-    return Buffer.from(await response.arrayBuffer())
+    if (!response.ok || !response.body)
+      throw new Error(`Cannot read ${uri}: HTTP ${response.status}`)
+    await pipeline(Readable.fromWeb(response.body as WebReadableStream), createWriteStream(file))
   }
 
   async upload(location: GcsLocation, data: Buffer): Promise<void> {
