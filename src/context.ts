@@ -52,13 +52,13 @@ export async function gatherContext(
   const event = await readEvent(env.GITHUB_EVENT_PATH)
   // Any event about a pull request carries it in the payload (pull_request_review_comment too).
   const isPullRequest = PULL_REQUEST_EVENTS.has(eventName) || event.pull_request !== undefined
-  const localBranch =
-    (await gitFact(workingDirectory, ['symbolic-ref', '--short', '-q', 'HEAD'])) ?? ''
-  // A pull request checks out a detached merge commit, so `git` would only say HEAD there.
+  // A pull request checks out a detached merge commit, so `git` would only say HEAD there; git is
+  // asked only outside Actions, like the commit below.
   const branch =
     (isPullRequest ? env.GITHUB_HEAD_REF || event.pull_request?.head?.ref : undefined) ||
     (env.GITHUB_REF_TYPE !== 'tag' ? env.GITHUB_REF_NAME : undefined) ||
-    localBranch
+    (await gitFact(workingDirectory, ['symbolic-ref', '--short', '-q', 'HEAD'])) ||
+    ''
   const commit =
     (isPullRequest ? event.pull_request?.head?.sha : undefined) ||
     env.GITHUB_SHA ||
