@@ -2,7 +2,7 @@
  * The sticky pull-request comment: one comment per workflow and run configuration, found again by
  * a hidden marker and edited in place, so a pull request shows the latest run instead of a stream.
  */
-import { getOctokit } from '@actions/github'
+import type { getOctokit } from '@actions/github'
 import { stateIcon } from '../state-icons.js'
 
 export interface PrCommentOptions {
@@ -41,6 +41,8 @@ export async function upsertPrComment(options: PrCommentOptions): Promise<PrComm
   }
   const marker = markerLine(options.marker)
   const body = truncate(`${marker}\n${options.body}`, GITHUB_COMMENT_LIMIT)
+  // Loaded when a comment is written: most runs write none, and Octokit is a tenth of the bundle.
+  const { getOctokit } = await import('@actions/github')
   const octokit = getOctokit(options.token, { baseUrl: options.apiUrl })
   const issue = { owner, repo, issue_number: options.pullRequest }
   try {
