@@ -5,9 +5,8 @@ const require = __createRequire(import.meta.url);
 const __bundleFilename = __fileURLToPath(import.meta.url);
 const __bundleDirname = __pathDirname(__bundleFilename);
 import {
-  getOctokit,
   require_native_crc32
-} from "./chunks/chunk-TICKPJUN.js";
+} from "./chunks/chunk-ZIKGCRL7.js";
 import {
   STATE_KEYS,
   batchId,
@@ -23,7 +22,7 @@ import {
   parseInputs,
   requestId,
   shortHash
-} from "./chunks/chunk-3FMRCRTL.js";
+} from "./chunks/chunk-LRSEIJU5.js";
 import {
   endGroup,
   exec,
@@ -38,7 +37,8 @@ import {
   startGroup,
   summary,
   warning
-} from "./chunks/chunk-KRV3EIC5.js";
+} from "./chunks/chunk-UUIHFPDC.js";
+import "./chunks/chunk-EZPIEO5R.js";
 import "./chunks/chunk-NNA2HC4I.js";
 import "./chunks/chunk-YU4TNTCD.js";
 import "./chunks/chunk-ELYQ5VLN.js";
@@ -3095,8 +3095,7 @@ async function gatherContext(workingDirectory, env = process.env, now = /* @__PU
   const eventName = env.GITHUB_EVENT_NAME ?? "";
   const event = await readEvent(env.GITHUB_EVENT_PATH);
   const isPullRequest = PULL_REQUEST_EVENTS.has(eventName) || event.pull_request !== void 0;
-  const localBranch = await gitFact(workingDirectory, ["symbolic-ref", "--short", "-q", "HEAD"]) ?? "";
-  const branch = (isPullRequest ? env.GITHUB_HEAD_REF || event.pull_request?.head?.ref : void 0) || (env.GITHUB_REF_TYPE !== "tag" ? env.GITHUB_REF_NAME : void 0) || localBranch;
+  const branch = (isPullRequest ? env.GITHUB_HEAD_REF || event.pull_request?.head?.ref : void 0) || (env.GITHUB_REF_TYPE !== "tag" ? env.GITHUB_REF_NAME : void 0) || await gitFact(workingDirectory, ["symbolic-ref", "--short", "-q", "HEAD"]) || "";
   const commit = (isPullRequest ? event.pull_request?.head?.sha : void 0) || env.GITHUB_SHA || await gitFact(workingDirectory, ["rev-parse", "HEAD"]) || "";
   return {
     eventName,
@@ -3524,7 +3523,7 @@ async function uploadRunArtifacts(name, files) {
         return path4;
       })
     );
-    const { DefaultArtifactClient } = await import("./chunks/artifact-3ICBQLG4.js");
+    const { DefaultArtifactClient } = await import("./chunks/artifact-QPBZPVDU.js");
     const { id, size } = await new DefaultArtifactClient().uploadArtifact(name, paths, dir);
     return { uploaded: true, name, id, size };
   } catch (error) {
@@ -3551,6 +3550,7 @@ async function upsertPrComment(options) {
   const marker = markerLine(options.marker);
   const body = truncate(`${marker}
 ${options.body}`, GITHUB_COMMENT_LIMIT);
+  const { getOctokit } = await import("./chunks/github-5JPV4EFO.js");
   const octokit = getOctokit(options.token, { baseUrl: options.apiUrl });
   const issue = { owner, repo, issue_number: options.pullRequest };
   try {

@@ -9,14 +9,15 @@ import {
   cancelBatch,
   makeDataprocClient,
   parseInputs
-} from "./chunks/chunk-3FMRCRTL.js";
+} from "./chunks/chunk-LRSEIJU5.js";
 import {
   getInput,
   getState,
   info,
   setFailed,
   warning
-} from "./chunks/chunk-KRV3EIC5.js";
+} from "./chunks/chunk-UUIHFPDC.js";
+import "./chunks/chunk-EZPIEO5R.js";
 import "./chunks/chunk-NNA2HC4I.js";
 import "./chunks/chunk-YU4TNTCD.js";
 import "./chunks/chunk-ELYQ5VLN.js";

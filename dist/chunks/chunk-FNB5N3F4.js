@@ -7,7 +7,7 @@ const __bundleDirname = __pathDirname(__bundleFilename);
 import {
   require_tunnel,
   require_undici
-} from "./chunk-KRV3EIC5.js";
+} from "./chunk-EZPIEO5R.js";
 import {
   __commonJS,
   __require,
@@ -783,33 +783,6 @@ var require_lib = __commonJS({
     };
     exports.HttpClient = HttpClient2;
     var lowercaseKeys2 = (obj) => Object.keys(obj).reduce((c, k) => (c[k.toLowerCase()] = obj[k], c), {});
-  }
-});
-
-// src/native-crc32.cjs
-var require_native_crc32 = __commonJS({
-  "src/native-crc32.cjs"(exports, module) {
-    "use strict";
-    var { crc32: nativeCrc32 } = __require("node:zlib");
-    function toBuffer(input) {
-      if (Buffer.isBuffer(input)) return input;
-      if (typeof input === "number") return Buffer.alloc(input);
-      if (typeof input === "string") return Buffer.from(input);
-      throw new Error(`input must be buffer, number, or string, received ${typeof input}`);
-    }
-    function unsigned(input, previous) {
-      const start = Buffer.isBuffer(previous) ? previous.readUInt32BE(0) : (previous ?? 0) >>> 0;
-      const bytes = toBuffer(input);
-      return bytes.length === 0 ? start : nativeCrc32(bytes, start);
-    }
-    function crc32(input, previous) {
-      const result = Buffer.alloc(4);
-      result.writeUInt32BE(unsigned(input, previous), 0);
-      return result;
-    }
-    crc32.unsigned = unsigned;
-    crc32.signed = (input, previous) => unsigned(input, previous) | 0;
-    module.exports = crc32;
   }
 });
 
@@ -4979,9 +4952,9 @@ function getOctokit(token, options, ...additionalPlugins) {
 }
 
 export {
-  require_native_crc32,
   RequestError,
   defaults,
+  context2 as context,
   getOctokit
 };
-/*! For license information please see chunk-TICKPJUN.js.LEGAL.txt */
+/*! For license information please see chunk-FNB5N3F4.js.LEGAL.txt */

@@ -6,7 +6,7 @@ const __bundleFilename = __fileURLToPath(import.meta.url);
 const __bundleDirname = __pathDirname(__bundleFilename);
 import {
   require_dist as require_dist2
-} from "./chunk-KRV3EIC5.js";
+} from "./chunk-UUIHFPDC.js";
 import {
   require_dist2 as require_dist
 } from "./chunk-NNA2HC4I.js";
@@ -24683,4 +24683,4 @@ export {
   STATE_KEYS,
   cancelBatch
 };
-/*! For license information please see chunk-3FMRCRTL.js.LEGAL.txt */
+/*! For license information please see chunk-LRSEIJU5.js.LEGAL.txt */

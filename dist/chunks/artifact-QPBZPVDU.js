@@ -7,9 +7,11 @@ const __bundleDirname = __pathDirname(__bundleFilename);
 import {
   RequestError,
   defaults,
-  getOctokit,
+  getOctokit
+} from "./chunk-FNB5N3F4.js";
+import {
   require_native_crc32
-} from "./chunk-TICKPJUN.js";
+} from "./chunk-ZIKGCRL7.js";
 import {
   BearerCredentialHandler,
   HttpClient,
@@ -23,7 +25,8 @@ import {
   require_dist as require_dist2,
   setSecret,
   warning
-} from "./chunk-KRV3EIC5.js";
+} from "./chunk-UUIHFPDC.js";
+import "./chunk-EZPIEO5R.js";
 import {
   require_dist2 as require_dist
 } from "./chunk-NNA2HC4I.js";
@@ -89931,4 +89934,4 @@ export {
   UsageError,
   artifact_default as default
 };
-/*! For license information please see artifact-3ICBQLG4.js.LEGAL.txt */
+/*! For license information please see artifact-QPBZPVDU.js.LEGAL.txt */
