@@ -395,6 +395,27 @@ describe('snapshotWorkingTree outside git', () => {
     ).rejects.toThrow(/project directory .*missing does not exist.*working-directory/)
   })
 
+  it('refuses a directory inside a git directory or a bare repository', async () => {
+    const root = newDir('gitdir-')
+    git(root, 'init', '-q')
+    await expect(
+      snapshotWorkingTree({ projectDir: join(root, '.git'), outFile: join(root, '..', 'g.zip') })
+    ).rejects.toThrow(/inside a git directory or a bare repository.*point working-directory/)
+  })
+
+  it('refuses, rather than walks, a repository git will not read', async () => {
+    const root = newDir('unsafe-')
+    git(root, 'init', '-q')
+    // Walking instead would ship what .gitignore keeps out.
+    write(root, '.gitignore', 'conf/local/\n')
+    write(root, 'conf/local/credentials.yml', 'secret: 1\n')
+    // git's own switch for its ownership check: as if the repository belonged to someone else.
+    const outFile = join(newDir('out-'), 'code.zip')
+    await expect(runChild(root, outFile, { GIT_TEST_ASSUME_DIFFERENT_OWNER: '1' })).rejects.toThrow(
+      /dubious ownership.*safe\.directory/s
+    )
+  })
+
   it('says when git is missing', async () => {
     const root = newDir('nogit-')
     write(root, 'a.txt', 'a\n')

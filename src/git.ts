@@ -38,11 +38,3 @@ export function git(cwd: string, args: string[]): Promise<GitResult> {
     })
   })
 }
-
-export async function gitOrThrow(cwd: string, args: string[]): Promise<Buffer> {
-  const result = await git(cwd, args)
-  if (result.code !== 0) {
-    throw new Error(`git ${args.join(' ')} failed in ${cwd}: ${result.stderr.trim()}`)
-  }
-  return result.stdout
-}

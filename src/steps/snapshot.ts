@@ -31,7 +31,7 @@ import { Readable, type Writable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import yazl from 'yazl'
 import { HashingStream, type Checksums } from '../checksum.js'
-import { git, gitOrThrow } from '../git.js'
+import { git } from '../git.js'
 import { Tee } from '../tee.js'
 
 export interface Snapshot {
@@ -227,42 +227,47 @@ interface Listing {
   cleanBlobs: Map<string, string>
 }
 
+/**
+ * Lists with git straight away, all three listings at once, and tells from a failure whether the
+ * directory is in a work tree at all: one git process and one round trip fewer than asking first.
+ */
 async function listProjectFiles(root: string): Promise<Listing> {
-  const inside = await insideWorkTree(root)
-  return inside ? listGitFiles(root) : walk(root)
+  // -z: names come raw and NUL-separated, never C-quoted (core.quotePath only applies without it),
+  // so spaces, newlines and non-ASCII characters survive. Two listings rather than one combined
+  // `--cached --others`: with `--stage` the cached one carries each file's mode, which is how a
+  // submodule (gitlink, mode 160000) is told apart from a tracked file replaced by a directory.
+  const results = await Promise.all([
+    git(root, ['ls-files', '-z', '--cached', '--stage']),
+    git(root, ['ls-files', '-z', '--others', '--exclude-standard']),
+    // Read-only: compares the index's stat data with the disk (and the content where racy).
+    git(root, ['diff-files', '-z', '--name-only', '--relative'])
+  ])
+  const failed = results.find(result => result.code !== 0)
+  if (failed) {
+    // Only a plain "not a repository" may fall back to walking: any other failure (e.g. git's
+    // "dubious ownership" refusal) would otherwise silently pack ignored files such as secrets.
+    if (/not a git repository/i.test(failed.stderr)) return walk(root)
+    throw notAWorkTree(root, failed.stderr)
+  }
+  const [cached, others, dirty] = results.map(result => result.stdout) as [Buffer, Buffer, Buffer]
+  return gitListing(cached, others, dirty)
 }
 
-/** True inside a git work tree, false outside any repository; anything else is an error. */
-async function insideWorkTree(root: string): Promise<boolean> {
-  const result = await git(root, ['rev-parse', '--is-inside-work-tree'])
-  if (result.code === 0) {
-    if (result.stdout.toString().trim() === 'true') return true
-    throw new Error(
+function notAWorkTree(root: string, stderr: string): Error {
+  if (/must be run in a work tree/i.test(stderr)) {
+    return new Error(
       `${root} is inside a git directory or a bare repository, not a working tree: ` +
         'point working-directory at the checked-out project.'
     )
   }
-  // Only a plain "not a repository" may fall back to walking: any other failure (e.g. git's
-  // "dubious ownership" refusal) would otherwise silently pack ignored files such as secrets.
-  if (/not a git repository/i.test(result.stderr)) return false
-  throw new Error(
-    `git could not read the repository at ${root}: ${result.stderr.trim()}. ` +
+  return new Error(
+    `git could not read the repository at ${root}: ${stderr.trim()}. ` +
       'If git reports dubious ownership, run `git config --global --add safe.directory <path>` ' +
       'in an earlier step (actions/checkout does this for its own checkout).'
   )
 }
 
-async function listGitFiles(root: string): Promise<Listing> {
-  // -z: names come raw and NUL-separated, never C-quoted (core.quotePath only applies without it),
-  // so spaces, newlines and non-ASCII characters survive. Two listings rather than one combined `--cached --others`: with `--stage` the cached one
-  // carries each file's mode, which is how a submodule (gitlink, mode 160000) is told apart from
-  // a tracked file that was replaced by a directory on disk.
-  const [cached, others, dirty] = await Promise.all([
-    gitOrThrow(root, ['ls-files', '-z', '--cached', '--stage']),
-    gitOrThrow(root, ['ls-files', '-z', '--others', '--exclude-standard']),
-    // Read-only: compares the index's stat data with the disk (and the content where racy).
-    gitOrThrow(root, ['diff-files', '-z', '--name-only', '--relative'])
-  ])
+function gitListing(cached: Buffer, others: Buffer, dirty: Buffer): Listing {
   const dirtyNames = new Set(splitNul(dirty).map(raw => raw.toString('utf8')))
   const cleanBlobs = new Map<string, string>()
   const names = new Set<string>()
