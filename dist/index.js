@@ -3069,13 +3069,6 @@ function git(cwd, args) {
     });
   });
 }
-async function gitOrThrow(cwd, args) {
-  const result = await git(cwd, args);
-  if (result.code !== 0) {
-    throw new Error(`git ${args.join(" ")} failed in ${cwd}: ${result.stderr.trim()}`);
-  }
-  return result.stdout;
-}
 
 // src/context.ts
 async function readEvent(path4) {
@@ -3935,29 +3928,31 @@ async function realProjectDir(root) {
   return realpath(root);
 }
 async function listProjectFiles(root) {
-  const inside = await insideWorkTree(root);
-  return inside ? listGitFiles(root) : walk(root);
+  const results = await Promise.all([
+    git(root, ["ls-files", "-z", "--cached", "--stage"]),
+    git(root, ["ls-files", "-z", "--others", "--exclude-standard"]),
+    // Read-only: compares the index's stat data with the disk (and the content where racy).
+    git(root, ["diff-files", "-z", "--name-only", "--relative"])
+  ]);
+  const failed = results.find((result) => result.code !== 0);
+  if (failed) {
+    if (/not a git repository/i.test(failed.stderr)) return walk(root);
+    throw notAWorkTree(root, failed.stderr);
+  }
+  const [cached, others, dirty] = results.map((result) => result.stdout);
+  return gitListing(cached, others, dirty);
 }
-async function insideWorkTree(root) {
-  const result = await git(root, ["rev-parse", "--is-inside-work-tree"]);
-  if (result.code === 0) {
-    if (result.stdout.toString().trim() === "true") return true;
-    throw new Error(
+function notAWorkTree(root, stderr) {
+  if (/must be run in a work tree/i.test(stderr)) {
+    return new Error(
       `${root} is inside a git directory or a bare repository, not a working tree: point working-directory at the checked-out project.`
     );
   }
-  if (/not a git repository/i.test(result.stderr)) return false;
-  throw new Error(
-    `git could not read the repository at ${root}: ${result.stderr.trim()}. If git reports dubious ownership, run \`git config --global --add safe.directory <path>\` in an earlier step (actions/checkout does this for its own checkout).`
+  return new Error(
+    `git could not read the repository at ${root}: ${stderr.trim()}. If git reports dubious ownership, run \`git config --global --add safe.directory <path>\` in an earlier step (actions/checkout does this for its own checkout).`
   );
 }
-async function listGitFiles(root) {
-  const [cached, others, dirty] = await Promise.all([
-    gitOrThrow(root, ["ls-files", "-z", "--cached", "--stage"]),
-    gitOrThrow(root, ["ls-files", "-z", "--others", "--exclude-standard"]),
-    // Read-only: compares the index's stat data with the disk (and the content where racy).
-    gitOrThrow(root, ["diff-files", "-z", "--name-only", "--relative"])
-  ]);
+function gitListing(cached, others, dirty) {
   const dirtyNames = new Set(splitNul(dirty).map((raw) => raw.toString("utf8")));
   const cleanBlobs = /* @__PURE__ */ new Map();
   const names = /* @__PURE__ */ new Set();
