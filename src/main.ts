@@ -55,8 +55,6 @@ interface Deployment {
   config: Config
   plan: Plan
   storage: Storage
-  /** Loading while the image and code are prepared (see makeDataprocClient). */
-  dataproc: Promise<DataprocClient>
   accessToken?: string
   abort: AbortSignal
 }
@@ -162,9 +160,13 @@ async function releaseToRun(d: Deployment): Promise<ReleaseManifest> {
 }
 
 /** Submits (or reattaches to) the batch and, unless told not to wait, follows it to its end. */
-async function runBatch(d: Deployment, built: PreparedImage): Promise<RunReport> {
+async function runBatch(
+  d: Deployment,
+  client: Promise<DataprocClient>,
+  built: PreparedImage
+): Promise<RunReport> {
   const { config, plan, storage } = d
-  const dataproc = await d.dataproc
+  const dataproc = await client
   const request = structuredClone(plan.batch.request)
   request.batch.runtimeConfig.containerImage = built.pinned
   // Cancelled while building or uploading: nothing has been submitted, and nothing will be.
@@ -246,6 +248,13 @@ function printDriverLine(line: string): void {
   core.info(`::${token}::`)
 }
 
+function loadDataproc(config: Config): Promise<DataprocClient> {
+  const client = makeDataprocClient(config)
+  // A failed prepare returns before anyone awaits the client: its failure must not go unhandled.
+  client.catch(() => undefined)
+  return client
+}
+
 /** Runs the whole flow; a SIGINT or SIGTERM from the runner aborts it and cancels the batch. */
 async function deploy(
   config: Config,
@@ -263,15 +272,20 @@ async function deploy(
     }
     core.setSecret(accessToken)
   }
-  const dataproc = makeDataprocClient(config)
-  // A failed prepare returns before anyone awaits the client: its failure must not go unhandled.
-  dataproc.catch(() => undefined)
-  const d: Deployment = { config, plan, storage: makeStorage(config), dataproc, accessToken, abort }
-  if (plan.env === 'dev') return runBatch(d, await prepareDev(d))
-
-  const manifest = config.prepare ? await prepareRelease(d) : await releaseToRun(d)
+  const d: Deployment = { config, plan, storage: makeStorage(config), accessToken, abort }
+  // Preparing starts first and the Dataproc client loads after: the client's loading holds the
+  // thread for about a tenth of a second, while the git listing and GCS lookups that preparing
+  // has already started go on in other processes.
+  if (plan.env === 'dev') {
+    const prepared = prepareDev(d)
+    const dataproc = loadDataproc(config)
+    return runBatch(d, dataproc, await prepared)
+  }
+  const prepared = config.prepare ? prepareRelease(d) : releaseToRun(d)
+  const dataproc = config.submit ? loadDataproc(config) : undefined
+  const manifest = await prepared
   const built = { pinned: manifest.image, digest: manifest.imageDigest }
-  if (config.submit) return runBatch(d, built)
+  if (dataproc) return runBatch(d, dataproc, built)
   return {
     plan,
     image: manifest.image,

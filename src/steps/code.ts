@@ -1,5 +1,5 @@
 import type { Storage } from '@google-cloud/storage'
-import { mkdtemp } from 'node:fs/promises'
+import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Writable } from 'node:stream'
@@ -29,8 +29,9 @@ export interface CodeArtifacts {
 /** Stored with code.zip: the snapshot key of the tree it was made from (see planSnapshot). */
 export const TREE_KEY = 'kedro-dataproc-tree'
 
-const scratchZip = async (): Promise<string> =>
-  join(await mkdtemp(join(process.env.RUNNER_TEMP || tmpdir(), 'kedro-code-')), 'code.zip')
+// Synchronous, so that planSnapshot starts git in the same turn as its caller (see deploy).
+const scratchZip = (): string =>
+  join(mkdtempSync(join(process.env.RUNNER_TEMP || tmpdir(), 'kedro-code-')), 'code.zip')
 
 async function writeArtifacts(
   planned: SnapshotPlan,
@@ -56,7 +57,7 @@ export async function snapshotCode(
   entrypointPath: string
 ): Promise<CodeArtifacts> {
   const [planned, checksums] = await Promise.all([
-    planSnapshot({ projectDir, outFile: await scratchZip() }),
+    planSnapshot({ projectDir, outFile: scratchZip() }),
     fileChecksums(entrypointPath)
   ])
   return writeArtifacts(planned, { path: entrypointPath, checksums })
@@ -79,7 +80,7 @@ export async function prepareDevCode(
   entrypointPath: string
 ): Promise<DevCode> {
   const [planned, checksums, remote] = await Promise.all([
-    planSnapshot({ projectDir, outFile: await scratchZip() }),
+    planSnapshot({ projectDir, outFile: scratchZip() }),
     fileChecksums(entrypointPath),
     remoteObject(storage, plan.storage.codeUri)
   ])

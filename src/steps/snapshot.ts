@@ -140,9 +140,12 @@ const KEY_FORMAT =
 export async function planSnapshot(options: SnapshotOptions): Promise<SnapshotPlan> {
   const root = path.resolve(options.projectDir)
   const outFile = path.resolve(options.outFile)
+  // git starts before anything is awaited, so it works while the caller goes on (see deploy); a
+  // missing directory fails it too, but realProjectDir says so better.
+  const listed = listProjectFiles(root)
+  listed.catch(() => undefined)
   const rootReal = await realProjectDir(root)
-
-  const listing = await listProjectFiles(root)
+  const listing = await listed
   const skipped = listing.skipped.map(s => `${s.name}: ${s.reason}`)
   const outIdentity = await identity(outFile)
 
