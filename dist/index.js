@@ -3721,7 +3721,7 @@ async function artifacts(report, context) {
 }
 
 // src/steps/code.ts
-import { mkdtemp as mkdtemp2 } from "node:fs/promises";
+import { mkdtempSync } from "node:fs";
 import { tmpdir as tmpdir2 } from "node:os";
 import { join as join2 } from "node:path";
 
@@ -3865,8 +3865,10 @@ var KEY_FORMAT = "kedro-dataproc-snapshot/2 yazl-3 buffered-1MiB-window-32MiB do
 async function planSnapshot(options) {
   const root = path.resolve(options.projectDir);
   const outFile = path.resolve(options.outFile);
+  const listed = listProjectFiles(root);
+  listed.catch(() => void 0);
   const rootReal = await realProjectDir(root);
-  const listing = await listProjectFiles(root);
+  const listing = await listed;
   const skipped = listing.skipped.map((s) => `${s.name}: ${s.reason}`);
   const outIdentity = await identity(outFile);
   const candidates = listing.names.map((name) => inspect(root, rootReal, name));
@@ -4331,7 +4333,7 @@ async function uploadFiles(storage, items, force = false) {
 
 // src/steps/code.ts
 var TREE_KEY = "kedro-dataproc-tree";
-var scratchZip = async () => join2(await mkdtemp2(join2(process.env.RUNNER_TEMP || tmpdir2(), "kedro-code-")), "code.zip");
+var scratchZip = () => join2(mkdtempSync(join2(process.env.RUNNER_TEMP || tmpdir2(), "kedro-code-")), "code.zip");
 async function writeArtifacts(planned, entrypoint, alsoTo) {
   const snapshot2 = await planned.write(alsoTo);
   return {
@@ -4347,14 +4349,14 @@ async function writeArtifacts(planned, entrypoint, alsoTo) {
 }
 async function snapshotCode(projectDir, entrypointPath) {
   const [planned, checksums] = await Promise.all([
-    planSnapshot({ projectDir, outFile: await scratchZip() }),
+    planSnapshot({ projectDir, outFile: scratchZip() }),
     fileChecksums(entrypointPath)
   ]);
   return writeArtifacts(planned, { path: entrypointPath, checksums });
 }
 async function prepareDevCode(storage, plan, projectDir, entrypointPath) {
   const [planned, checksums, remote] = await Promise.all([
-    planSnapshot({ projectDir, outFile: await scratchZip() }),
+    planSnapshot({ projectDir, outFile: scratchZip() }),
     fileChecksums(entrypointPath),
     remoteObject(storage, plan.storage.codeUri)
   ]);
@@ -4399,7 +4401,7 @@ function codeUploads(plan, artifacts2) {
 }
 
 // src/steps/image.ts
-import { mkdir as mkdir2, mkdtemp as mkdtemp3, readFile as readFile4, rm as rm3, stat as stat2, symlink, writeFile as writeFile2 } from "node:fs/promises";
+import { mkdir as mkdir2, mkdtemp as mkdtemp2, readFile as readFile4, rm as rm3, stat as stat2, symlink, writeFile as writeFile2 } from "node:fs/promises";
 import { homedir, tmpdir as tmpdir3 } from "node:os";
 import path3 from "node:path";
 
@@ -5066,7 +5068,7 @@ async function reuse(registry, fp, tag) {
   return manifest.digest;
 }
 async function build(request, fp, location, registry, runner) {
-  const workDir = await mkdtemp3(path3.join(process.env.RUNNER_TEMP || tmpdir3(), "kda-image-"));
+  const workDir = await mkdtemp2(path3.join(process.env.RUNNER_TEMP || tmpdir3(), "kda-image-"));
   try {
     const env = {};
     for (const [name, value] of Object.entries(process.env)) {
@@ -5598,9 +5600,9 @@ async function releaseToRun(d) {
   }
   return stored.manifest;
 }
-async function runBatch(d, built) {
+async function runBatch(d, client, built) {
   const { config, plan, storage } = d;
-  const dataproc = await d.dataproc;
+  const dataproc = await client;
   const request = structuredClone(plan.batch.request);
   request.batch.runtimeConfig.containerImage = built.pinned;
   if (config.cancelOnAbort && d.abort.aborted)
@@ -5666,6 +5668,11 @@ function printDriverLine(line) {
   info(line);
   info(`::${token}::`);
 }
+function loadDataproc(config) {
+  const client = makeDataprocClient(config);
+  client.catch(() => void 0);
+  return client;
+}
 async function deploy(config, plan, abort) {
   let accessToken;
   if (needsCredentials(config, isLocalRegistry(config.artifactRegistry))) {
@@ -5678,13 +5685,17 @@ async function deploy(config, plan, abort) {
     }
     setSecret(accessToken);
   }
-  const dataproc = makeDataprocClient(config);
-  dataproc.catch(() => void 0);
-  const d = { config, plan, storage: makeStorage(config), dataproc, accessToken, abort };
-  if (plan.env === "dev") return runBatch(d, await prepareDev(d));
-  const manifest = config.prepare ? await prepareRelease(d) : await releaseToRun(d);
+  const d = { config, plan, storage: makeStorage(config), accessToken, abort };
+  if (plan.env === "dev") {
+    const prepared2 = prepareDev(d);
+    const dataproc2 = loadDataproc(config);
+    return runBatch(d, dataproc2, await prepared2);
+  }
+  const prepared = config.prepare ? prepareRelease(d) : releaseToRun(d);
+  const dataproc = config.submit ? loadDataproc(config) : void 0;
+  const manifest = await prepared;
   const built = { pinned: manifest.image, digest: manifest.imageDigest };
-  if (config.submit) return runBatch(d, built);
+  if (dataproc) return runBatch(d, dataproc, built);
   return {
     plan,
     image: manifest.image,
