@@ -1,6 +1,7 @@
 // Bundles the action with esbuild into ESM (see README, Development: why not ncc).
 import { rmSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
+import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
 import { trimProtos } from './trim-protos.mjs'
 
@@ -33,6 +34,18 @@ const dataprocBatchProtos = {
   }
 }
 
+/** yazl's zlib, and only yazl's: src/yazl-zlib.cjs (see there and __tests__/yazl-zlib.test.ts). */
+const yazlZlib = {
+  name: 'yazl-zlib',
+  setup(build) {
+    build.onResolve({ filter: /^zlib$/ }, ({ importer }) =>
+      /[\\/]node_modules[\\/]yazl[\\/]/.test(importer)
+        ? { path: fileURLToPath(new URL('../src/yazl-zlib.cjs', import.meta.url)) }
+        : undefined
+    )
+  }
+}
+
 await build({
   entryPoints: { index: 'src/index.ts', post: 'src/post-index.ts' },
   outdir,
@@ -47,7 +60,7 @@ await build({
   // over Node's native zlib.crc32 makes the code snapshot several times cheaper (see the README's
   // Dependencies). jest.config.js maps the same name for the tests.
   alias: { 'buffer-crc32': './src/native-crc32.cjs' },
-  plugins: [dataprocBatchProtos],
+  plugins: [dataprocBatchProtos, yazlZlib],
   logLevel: 'warning',
   // CommonJS dependencies (google-gax, grpc) expect require, __dirname and __filename. The banner
   // declares the paths under other names and `define` points the free __filename/__dirname at
