@@ -23,9 +23,16 @@
  * while the archive is written, so a later upload can be verified without reading it again.
  */
 import { createHash } from 'node:crypto'
-import { createReadStream, createWriteStream, lstatSync, realpathSync, statSync } from 'node:fs'
+import {
+  createReadStream,
+  createWriteStream,
+  lstatSync,
+  readFileSync,
+  realpathSync,
+  statSync
+} from 'node:fs'
 import type { Stats } from 'node:fs'
-import { mkdir, readdir, readFile, realpath, rm, stat } from 'node:fs/promises'
+import { mkdir, readdir, realpath, rm, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { Readable, type Writable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
@@ -434,16 +441,15 @@ function identityOf(stats: Stats): string {
 }
 
 /**
- * Small files are handed to yazl as buffers: it checksums them at once and deflates them in the
- * thread pool, several at a time, then writes each with a single call. A stream per entry would
- * cost a pipeline and a few turns of the event loop each, which for thousands of small files is
- * most of the snapshot's time. Bigger files are streamed when yazl reaches them.
+ * Small files are handed to yazl as buffers: it checksums and deflates them at once (in the bundle,
+ * synchronously up to 64 KiB and in the thread pool above: src/yazl-zlib.cjs), then writes each
+ * with a single call. A stream per entry would cost a pipeline and a few turns of the event loop
+ * each, which for thousands of small files is most of the snapshot's time. Bigger files are
+ * streamed when yazl reaches them.
  */
 const BUFFERED_MAX_BYTES = 1024 * 1024
 /** At most this many bytes of buffered files wait in yazl to be written. */
 const BUFFERED_WINDOW_BYTES = 32 * 1024 * 1024
-/** How many files are read ahead of the one being added (the libuv pool has 4 threads). */
-const READ_AHEAD = 32
 
 async function writeZip(
   entries: Entry[],
@@ -493,21 +499,22 @@ async function addEntries(
   // to give the same fields (1980-01-01 00:00:00, the DOS epoch) in every time zone. The
   // universal-timestamp extra field (UTC seconds) would differ per zone, hence forceDosTimestamp.
   const mtime = new Date(1980, 0, 1, 0, 0, 0)
-  const reads = new ReadAhead(entries)
   let buffered = 0
-  for (const [index, entry] of entries.entries()) {
+  for (const entry of entries) {
     const options = {
       mtime,
       forceDosTimestamp: true,
       mode: entry.executable ? 0o100755 : 0o100644,
       compress: !COMPRESSED_EXTENSIONS.has(path.extname(entry.name).toLowerCase())
     }
-    const read = reads.take(index)
-    if (read && buffered + entry.size <= BUFFERED_WINDOW_BYTES) {
-      const buffer = await read.catch((error: unknown) => {
+    const small = entry.size <= BUFFERED_MAX_BYTES
+    if (small && buffered + entry.size <= BUFFERED_WINDOW_BYTES) {
+      let buffer: Buffer
+      try {
+        buffer = readSmall(entry)
+      } catch (error) {
         throw fileError(entry.name, error)
-      })
-      if (buffer.length !== entry.size) throw fileError(entry.name, CHANGED_SIZE)
+      }
       zip.addBuffer(buffer, entry.name, options)
       buffered += entry.size
       continue
@@ -519,7 +526,9 @@ async function addEntries(
       zip.addReadStreamLazy(entry.name, { ...options, size: entry.size }, callback => {
         streaming.name = entry.name
         reached()
-        const opened = read ? read.then(buffer => Readable.from([buffer])) : open(entry.source)
+        const opened = small
+          ? new Promise<Readable>(resolve => resolve(Readable.from([readSmall(entry)])))
+          : open(entry.source)
         opened.then(
           stream => {
             streaming.stream = stream
@@ -537,6 +546,16 @@ async function addEntries(
 
 const CHANGED_SIZE = new Error('unexpected number of bytes')
 
+/**
+ * A small file's bytes, read synchronously for the reason inspect() gives: a promise-based read is
+ * four round trips through the thread pool (open, stat, read, close), several times the reading.
+ */
+function readSmall(entry: Entry): Buffer {
+  const buffer = readFileSync(entry.source)
+  if (buffer.length !== entry.size) throw CHANGED_SIZE
+  return buffer
+}
+
 /** Opens a file as a stream, resolving once it is open (so a missing file rejects here). */
 function open(file: string): Promise<Readable> {
   return new Promise((resolve, reject) => {
@@ -544,36 +563,6 @@ function open(file: string): Promise<Readable> {
     stream.once('open', () => resolve(stream))
     stream.once('error', reject)
   })
-}
-
-/**
- * Reads the small files ahead of the one being added, several at a time, so the disk is never
- * idle between them; memory stays bounded by the window.
- */
-class ReadAhead {
-  private readonly reads = new Map<number, Promise<Buffer>>()
-  private next = 0
-
-  constructor(private readonly entries: Entry[]) {}
-
-  /** The read of a small file, or undefined for a file too big to be read whole. */
-  take(index: number): Promise<Buffer> | undefined {
-    this.fill(index + READ_AHEAD)
-    const read = this.reads.get(index)
-    this.reads.delete(index)
-    return read
-  }
-
-  private fill(until: number): void {
-    for (; this.next < Math.min(until, this.entries.length); this.next++) {
-      const entry = this.entries[this.next] as Entry
-      if (entry.size > BUFFERED_MAX_BYTES) continue
-      const read = readFile(entry.source)
-      // Failures surface when the entry's turn comes; until then nobody may be listening.
-      read.catch(() => undefined)
-      this.reads.set(this.next, read)
-    }
-  }
 }
 
 async function mapLimited<T, R>(
