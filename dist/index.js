@@ -2392,13 +2392,35 @@ var require_index_umd = __commonJS({
   }
 });
 
+// src/yazl-zlib.cjs
+var require_yazl_zlib = __commonJS({
+  "src/yazl-zlib.cjs"(exports, module) {
+    "use strict";
+    var zlib = __require("node:zlib");
+    var SYNC_MAX_BYTES = 64 * 1024;
+    function deflateRaw(buffer, options, callback) {
+      if (typeof options === "function") return deflateRaw(buffer, {}, options);
+      if (buffer.length > SYNC_MAX_BYTES) return zlib.deflateRaw(buffer, options, callback);
+      let result;
+      try {
+        result = zlib.deflateRawSync(buffer, options);
+      } catch (error) {
+        process.nextTick(callback, error);
+        return;
+      }
+      process.nextTick(callback, null, result);
+    }
+    module.exports = Object.assign(Object.create(zlib), { deflateRaw, SYNC_MAX_BYTES });
+  }
+});
+
 // node_modules/yazl/index.js
 var require_yazl = __commonJS({
   "node_modules/yazl/index.js"(exports) {
     var fs = __require("fs");
     var Transform3 = __require("stream").Transform;
     var PassThrough = __require("stream").PassThrough;
-    var zlib = __require("zlib");
+    var zlib = require_yazl_zlib();
     var util = __require("util");
     var EventEmitter = __require("events").EventEmitter;
     var errorMonitor = __require("events").errorMonitor;
@@ -3778,8 +3800,15 @@ async function fileChecksums(path4) {
 // src/steps/snapshot.ts
 var import_yazl = __toESM(require_yazl(), 1);
 import { createHash } from "node:crypto";
-import { createReadStream as createReadStream2, createWriteStream, lstatSync, realpathSync, statSync } from "node:fs";
-import { mkdir, readdir, readFile as readFile2, realpath, rm as rm2, stat } from "node:fs/promises";
+import {
+  createReadStream as createReadStream2,
+  createWriteStream,
+  lstatSync,
+  readFileSync,
+  realpathSync,
+  statSync
+} from "node:fs";
+import { mkdir, readdir, realpath, rm as rm2, stat } from "node:fs/promises";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -4092,7 +4121,6 @@ function identityOf(stats) {
 }
 var BUFFERED_MAX_BYTES = 1024 * 1024;
 var BUFFERED_WINDOW_BYTES = 32 * 1024 * 1024;
-var READ_AHEAD = 32;
 async function writeZip(entries, outFile, alsoTo) {
   const zip = new import_yazl.default.ZipFile();
   const hasher = await HashingStream.create();
@@ -4116,21 +4144,22 @@ async function writeZip(entries, outFile, alsoTo) {
 }
 async function addEntries(zip, entries, streaming) {
   const mtime = new Date(1980, 0, 1, 0, 0, 0);
-  const reads = new ReadAhead(entries);
   let buffered = 0;
-  for (const [index, entry] of entries.entries()) {
+  for (const entry of entries) {
     const options = {
       mtime,
       forceDosTimestamp: true,
       mode: entry.executable ? 33261 : 33188,
       compress: !COMPRESSED_EXTENSIONS.has(path.extname(entry.name).toLowerCase())
     };
-    const read = reads.take(index);
-    if (read && buffered + entry.size <= BUFFERED_WINDOW_BYTES) {
-      const buffer = await read.catch((error) => {
+    const small = entry.size <= BUFFERED_MAX_BYTES;
+    if (small && buffered + entry.size <= BUFFERED_WINDOW_BYTES) {
+      let buffer;
+      try {
+        buffer = readSmall(entry);
+      } catch (error) {
         throw fileError(entry.name, error);
-      });
-      if (buffer.length !== entry.size) throw fileError(entry.name, CHANGED_SIZE);
+      }
       zip.addBuffer(buffer, entry.name, options);
       buffered += entry.size;
       continue;
@@ -4139,7 +4168,7 @@ async function addEntries(zip, entries, streaming) {
       zip.addReadStreamLazy(entry.name, { ...options, size: entry.size }, (callback) => {
         streaming.name = entry.name;
         reached();
-        const opened = read ? read.then((buffer) => Readable.from([buffer])) : open(entry.source);
+        const opened = small ? new Promise((resolve) => resolve(Readable.from([readSmall(entry)]))) : open(entry.source);
         opened.then(
           (stream) => {
             streaming.stream = stream;
@@ -4155,6 +4184,11 @@ async function addEntries(zip, entries, streaming) {
   zip.end();
 }
 var CHANGED_SIZE = new Error("unexpected number of bytes");
+function readSmall(entry) {
+  const buffer = readFileSync(entry.source);
+  if (buffer.length !== entry.size) throw CHANGED_SIZE;
+  return buffer;
+}
 function open(file2) {
   return new Promise((resolve, reject) => {
     const stream = createReadStream2(file2);
@@ -4162,30 +4196,6 @@ function open(file2) {
     stream.once("error", reject);
   });
 }
-var ReadAhead = class {
-  constructor(entries) {
-    this.entries = entries;
-  }
-  entries;
-  reads = /* @__PURE__ */ new Map();
-  next = 0;
-  /** The read of a small file, or undefined for a file too big to be read whole. */
-  take(index) {
-    this.fill(index + READ_AHEAD);
-    const read = this.reads.get(index);
-    this.reads.delete(index);
-    return read;
-  }
-  fill(until) {
-    for (; this.next < Math.min(until, this.entries.length); this.next++) {
-      const entry = this.entries[this.next];
-      if (entry.size > BUFFERED_MAX_BYTES) continue;
-      const read = readFile2(entry.source);
-      read.catch(() => void 0);
-      this.reads.set(this.next, read);
-    }
-  }
-};
 async function mapLimited(items, limit, task) {
   const results = new Array(items.length);
   let next = 0;
@@ -4401,7 +4411,7 @@ function codeUploads(plan, artifacts2) {
 }
 
 // src/steps/image.ts
-import { mkdir as mkdir2, mkdtemp as mkdtemp2, readFile as readFile4, rm as rm3, stat as stat2, symlink, writeFile as writeFile2 } from "node:fs/promises";
+import { mkdir as mkdir2, mkdtemp as mkdtemp2, readFile as readFile3, rm as rm3, stat as stat2, symlink, writeFile as writeFile2 } from "node:fs/promises";
 import { homedir, tmpdir as tmpdir3 } from "node:os";
 import path3 from "node:path";
 
@@ -4449,13 +4459,13 @@ function parseBuildxDriver(output) {
 // src/steps/fingerprint.ts
 import { createHash as createHash2 } from "node:crypto";
 import { createReadStream as createReadStream3 } from "node:fs";
-import { lstat, readdir as readdir2, readFile as readFile3, readlink } from "node:fs/promises";
+import { lstat, readdir as readdir2, readFile as readFile2, readlink } from "node:fs/promises";
 import path2 from "node:path";
 import { pipeline as pipeline2 } from "node:stream/promises";
 var SCHEME = "kedro-dataproc-action/image-fingerprint/v1";
 async function fingerprint(input) {
   const context = path2.resolve(input.context);
-  const dockerfileBytes = await readFile3(input.dockerfile);
+  const dockerfileBytes = await readFile2(input.dockerfile);
   const deps = dockerfileDependencies(
     dockerfileBytes.toString("utf8"),
     input.target,
@@ -4693,7 +4703,7 @@ function cleanSource(source) {
   return cleaned === "" ? "." : cleaned;
 }
 async function readDockerignore(context) {
-  const text = await readFile3(path2.join(context, ".dockerignore"), "utf8").catch(() => "");
+  const text = await readFile2(path2.join(context, ".dockerignore"), "utf8").catch(() => "");
   return parseDockerignore(text);
 }
 function parseDockerignore(text) {
@@ -5113,7 +5123,7 @@ async function build(request, fp, location, registry, runner) {
       await group(`Build image ${reference} (${fp.tag})`, async () => {
         check("docker buildx build", await docker(argv, { stream: true }));
       });
-      const metadata = JSON.parse(await readFile4(metadataFile, "utf8").catch(() => "{}"));
+      const metadata = JSON.parse(await readFile3(metadataFile, "utf8").catch(() => "{}"));
       const digest = metadata["containerimage.digest"];
       if (typeof digest === "string" && digest.startsWith("sha256:")) return digest;
     } else {
@@ -5166,7 +5176,7 @@ async function privateDockerConfig(workDir, env) {
     if (await stat2(source).catch(() => null)) await symlink(source, path3.join(dir, name));
   }
   const config = {};
-  const existing = await readFile4(path3.join(own, "config.json"), "utf8").catch(() => "{}");
+  const existing = await readFile3(path3.join(own, "config.json"), "utf8").catch(() => "{}");
   try {
     const currentContext = JSON.parse(existing).currentContext;
     if (typeof currentContext === "string") config.currentContext = currentContext;
