@@ -13,7 +13,7 @@ export interface Blob {
 }
 
 /** The two checksums GCS reports for an object's bytes: the action's CRC32C, and MD5. */
-class ObjectHasher {
+export class ObjectHasher {
   private readonly md5: Hash = createHash('md5')
 
   private constructor(private readonly crc: Checksummer) {}

@@ -5,7 +5,7 @@ import { expectedHashes, objectFields, objectName } from './fields.js'
 import { jsonReply, readJsonBody, isRecord, type Reply, type RequestContext } from './http.js'
 import { writeCheck, type Preconditions } from './preconditions.js'
 import { objectResource } from './resource.js'
-import type { Session, Sessions } from './sessions.js'
+import type { RunningHash, Session, Sessions } from './sessions.js'
 import type { Store } from './store.js'
 import { commitBlob } from './uploads.js'
 
@@ -65,13 +65,22 @@ export async function startResumable(
 }
 
 /** Writes the body at `start`; bytes past the old mark count only once the request is complete. */
-async function receiveChunk(ctx: RequestContext, path: string, start: number): Promise<number> {
+async function receiveChunk(
+  ctx: RequestContext,
+  path: string,
+  start: number,
+  running: RunningHash | undefined
+): Promise<number> {
   const handle = await open(path, 'r+')
   let position = start
   try {
     for await (const chunk of ctx.req) {
       await writeFully(handle, chunk as Buffer, position)
       position += (chunk as Buffer).length
+      if (running) {
+        running.hasher.update(chunk as Buffer)
+        running.upTo = position
+      }
     }
   } finally {
     await handle.close()
@@ -87,7 +96,8 @@ async function complete(
 ): Promise<Reply> {
   const path = sessions.dataPath(session.id)
   await truncate(path, session.committed)
-  const blob = await hashFile(path)
+  const hashed = sessions.takeHash(session.id, session.committed)
+  const blob = hashed ? hashed.blob(path) : await hashFile(path)
   const declared = expectedHashes({}, ctx.req.headers['x-goog-hash'])
   const expected = { ...session.expected, ...declared }
   let meta
@@ -129,7 +139,8 @@ export function putResumable(
           `${range.start} byte(s), which exceeds already uploaded size of ${session.committed} byte(s).`
       )
     }
-    const received = await receiveChunk(ctx, sessions.dataPath(uploadId), range.start)
+    const running = await sessions.hashFrom(uploadId, range.start)
+    const received = await receiveChunk(ctx, sessions.dataPath(uploadId), range.start, running)
     if (range.end !== undefined && received !== range.end - range.start + 1) {
       throw badRequest('The body length does not match the Content-Range header.')
     }

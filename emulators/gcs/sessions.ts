@@ -1,8 +1,15 @@
 import { randomBytes } from 'node:crypto'
 import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { ObjectHasher } from './blob.js'
 import { GcsError } from './errors.js'
 import type { PendingObject } from './uploads.js'
+
+export interface RunningHash {
+  hasher: ObjectHasher
+  /** Bytes hashed so far, from offset 0. */
+  upTo: number
+}
 
 export interface Session extends PendingObject {
   id: string
@@ -22,6 +29,12 @@ export interface Session extends PendingObject {
 export class Sessions {
   private readonly sessions = new Map<string, Session>()
   private readonly queues = new Map<string, Promise<unknown>>()
+  /**
+   * Each session's checksums, taken as its bytes arrive in order from offset 0, so completing an
+   * upload need not read the whole object back. In memory only: after a restart, or once a chunk
+   * overlaps what was hashed (a retry after a cut-off request), the data file is hashed instead.
+   */
+  private readonly hashes = new Map<string, RunningHash>()
 
   constructor(private readonly dir: string) {
     for (const file of readdirSync(dir).filter(entry => entry.endsWith('.json'))) {
@@ -51,7 +64,24 @@ export class Sessions {
     this.sessions.set(session.id, session)
   }
 
+  /** The running hash to continue with a chunk at `start`, when it covers exactly [0, start). */
+  async hashFrom(id: string, start: number): Promise<RunningHash | undefined> {
+    if (start === 0) this.hashes.set(id, { hasher: await ObjectHasher.create(), upTo: 0 })
+    const running = this.hashes.get(id)
+    if (running?.upTo === start) return running
+    this.hashes.delete(id)
+    return undefined
+  }
+
+  /** The running hash of a session whose first `size` bytes are its object, if it has one. */
+  takeHash(id: string, size: number): ObjectHasher | undefined {
+    const running = this.hashes.get(id)
+    this.hashes.delete(id)
+    return running?.upTo === size ? running.hasher : undefined
+  }
+
   remove(id: string): void {
+    this.hashes.delete(id)
     rmSync(join(this.dir, `${id}.json`), { force: true })
     rmSync(this.dataPath(id), { force: true })
     this.sessions.delete(id)
