@@ -38,6 +38,7 @@ import { Readable, type Writable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import yazl from 'yazl'
 import { HashingStream, type Checksums } from '../checksum.js'
+import { Coalesce } from '../coalesce.js'
 import { git } from '../git.js'
 import { Tee } from '../tee.js'
 
@@ -448,6 +449,8 @@ function identityOf(stats: Stats): string {
  * streamed when yazl reaches them.
  */
 const BUFFERED_MAX_BYTES = 1024 * 1024
+/** The zip leaves for the checksum, the file and the upload in blocks of at least this size. */
+const OUTPUT_BLOCK_BYTES = 256 * 1024
 /** At most this many bytes of buffered files wait in yazl to be written. */
 const BUFFERED_WINDOW_BYTES = 32 * 1024 * 1024
 
@@ -463,9 +466,10 @@ async function writeZip(
   zip.on('error', (error: unknown) => hasher.destroy(fileError(streaming.name, error)))
   await mkdir(path.dirname(outFile), { recursive: true })
   const file = createWriteStream(outFile)
+  const blocks = new Coalesce(OUTPUT_BLOCK_BYTES)
   const written = alsoTo
-    ? pipeline(zip.outputStream, hasher, new Tee(alsoTo), file)
-    : pipeline(zip.outputStream, hasher, file)
+    ? pipeline(zip.outputStream, blocks, hasher, new Tee(alsoTo), file)
+    : pipeline(zip.outputStream, blocks, hasher, file)
   const added = addEntries(zip, entries, streaming).catch((error: unknown) => {
     hasher.destroy(error as Error)
     throw error
