@@ -2418,7 +2418,7 @@ var require_yazl_zlib = __commonJS({
 var require_yazl = __commonJS({
   "node_modules/yazl/index.js"(exports) {
     var fs = __require("fs");
-    var Transform3 = __require("stream").Transform;
+    var Transform4 = __require("stream").Transform;
     var PassThrough = __require("stream").PassThrough;
     var zlib = require_yazl_zlib();
     var util = __require("util");
@@ -2961,18 +2961,18 @@ var require_yazl = __commonJS({
       buffer.writeUInt32LE(low, offset);
       buffer.writeUInt32LE(high, offset + 4);
     }
-    util.inherits(ByteCounter, Transform3);
+    util.inherits(ByteCounter, Transform4);
     function ByteCounter(options) {
-      Transform3.call(this, options);
+      Transform4.call(this, options);
       this.byteCount = 0;
     }
     ByteCounter.prototype._transform = function(chunk, encoding, cb) {
       this.byteCount += chunk.length;
       cb(null, chunk);
     };
-    util.inherits(Crc32Watcher, Transform3);
+    util.inherits(Crc32Watcher, Transform4);
     function Crc32Watcher(options) {
-      Transform3.call(this, options);
+      Transform4.call(this, options);
       this.crc32 = 0;
     }
     Crc32Watcher.prototype._transform = function(chunk, encoding, cb) {
@@ -3813,9 +3813,41 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 
-// src/tee.ts
+// src/coalesce.ts
 import { Transform as Transform2 } from "node:stream";
-var Tee = class extends Transform2 {
+var Coalesce = class extends Transform2 {
+  constructor(blockBytes) {
+    super();
+    this.blockBytes = blockBytes;
+  }
+  blockBytes;
+  pending = [];
+  pendingBytes = 0;
+  _transform(chunk, _encoding, callback) {
+    if (this.pendingBytes === 0 && chunk.length >= this.blockBytes) {
+      callback(null, chunk);
+      return;
+    }
+    this.pending.push(chunk);
+    this.pendingBytes += chunk.length;
+    if (this.pendingBytes >= this.blockBytes) this.pushPending();
+    callback();
+  }
+  _flush(callback) {
+    this.pushPending();
+    callback();
+  }
+  pushPending() {
+    if (this.pendingBytes === 0) return;
+    this.push(Buffer.concat(this.pending, this.pendingBytes));
+    this.pending = [];
+    this.pendingBytes = 0;
+  }
+};
+
+// src/tee.ts
+import { Transform as Transform3 } from "node:stream";
+var Tee = class extends Transform3 {
   constructor(copy) {
     super();
     this.copy = copy;
@@ -4120,6 +4152,7 @@ function identityOf(stats) {
   return `${stats.dev}:${stats.ino}`;
 }
 var BUFFERED_MAX_BYTES = 1024 * 1024;
+var OUTPUT_BLOCK_BYTES = 256 * 1024;
 var BUFFERED_WINDOW_BYTES = 32 * 1024 * 1024;
 async function writeZip(entries, outFile, alsoTo) {
   const zip = new import_yazl.default.ZipFile();
@@ -4128,7 +4161,8 @@ async function writeZip(entries, outFile, alsoTo) {
   zip.on("error", (error) => hasher.destroy(fileError(streaming.name, error)));
   await mkdir(path.dirname(outFile), { recursive: true });
   const file2 = createWriteStream(outFile);
-  const written = alsoTo ? pipeline(zip.outputStream, hasher, new Tee(alsoTo), file2) : pipeline(zip.outputStream, hasher, file2);
+  const blocks = new Coalesce(OUTPUT_BLOCK_BYTES);
+  const written = alsoTo ? pipeline(zip.outputStream, blocks, hasher, new Tee(alsoTo), file2) : pipeline(zip.outputStream, blocks, hasher, file2);
   const added = addEntries(zip, entries, streaming).catch((error) => {
     hasher.destroy(error);
     throw error;
