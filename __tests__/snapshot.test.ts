@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
-import { gzipSync } from 'node:zlib'
+import { deflateRawSync, gzipSync } from 'node:zlib'
 import { CRC32C } from '@google-cloud/storage'
 import yauzl from 'yauzl'
 import { planSnapshot, snapshotWorkingTree } from '../src/steps/snapshot.js'
@@ -84,6 +84,23 @@ async function readZip(file: string): Promise<ZipEntry[]> {
   }
   zip.close()
   return entries
+}
+
+/** An entry's bytes as stored in the zip, still compressed. */
+async function storedBytes(file: string, name: string): Promise<Buffer> {
+  const zip = await yauzl.openPromise(file, { lazyEntries: true })
+  try {
+    for await (const entry of zip.eachEntry()) {
+      if (entry.fileName !== name) continue
+      const chunks: Buffer[] = []
+      const stream = await zip.openReadStreamPromise(entry, { decompress: false })
+      for await (const chunk of stream) chunks.push(chunk as Buffer)
+      return Buffer.concat(chunks)
+    }
+  } finally {
+    zip.close()
+  }
+  throw new Error(`${name} is not in ${file}`)
 }
 
 /** Python's zipfile reads every entry and names the first whose CRC-32 is wrong; 'None' if none. */
@@ -360,6 +377,24 @@ describe('snapshotWorkingTree determinism', () => {
     expect((await snap()).equals(first)).toBe(true)
     write(root, 'a.txt', 'alpha!\n')
     expect((await snap()).equals(first)).toBe(false)
+  })
+
+  it("deflates at zlib's fastest level, small files and streamed ones alike", async () => {
+    const root = newDir('level-')
+    git(root, 'init', '-q')
+    // Text long enough for the levels to differ; the second file is past the buffered size.
+    const text = (lines: number): string =>
+      Array.from({ length: lines }, (_, i) => `value_${i} = ${(i * 7919) % 1000}\n`).join('')
+    write(root, 'small.py', text(2000))
+    write(root, 'big.csv', text(80_000))
+    const outFile = join(newDir('out-'), 'code.zip')
+    await snapshotWorkingTree({ projectDir: root, outFile })
+    for (const name of ['small.py', 'big.csv']) {
+      const content = readFileSync(join(root, name))
+      const fastest = deflateRawSync(content, { level: 1 })
+      expect(fastest.equals(deflateRawSync(content))).toBe(false)
+      expect((await storedBytes(outFile, name)).equals(fastest)).toBe(true)
+    }
   })
 })
 

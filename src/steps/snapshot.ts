@@ -143,7 +143,7 @@ export interface SnapshotPlan {
 
 /** Names the zip format: a change to how entries are written must change every key. */
 const KEY_FORMAT =
-  'kedro-dataproc-snapshot/2 yazl-3 buffered-1MiB-window-32MiB dos-1980 0644/0755 deflate-default'
+  'kedro-dataproc-snapshot/2 yazl-3 buffered-1MiB-window-32MiB dos-1980 0644/0755 deflate-1'
 
 export async function planSnapshot(options: SnapshotOptions): Promise<SnapshotPlan> {
   const root = path.resolve(options.projectDir)
@@ -451,6 +451,12 @@ function identityOf(stats: Stats): string {
 const BUFFERED_MAX_BYTES = 1024 * 1024
 /** The zip leaves for the checksum, the file and the upload in blocks of at least this size. */
 const OUTPUT_BLOCK_BYTES = 256 * 1024
+/**
+ * zlib's fastest level. Against the default (6) it deflates the bench project's 9.4 MB of text in
+ * 80-95 ms instead of 190-220 ms, for a zip 0.4% bigger (the text compresses 9% less); the bytes
+ * that dominate a Kedro archive are data files that are stored as they are anyway.
+ */
+const DEFLATE_LEVEL = 1
 /** At most this many bytes of buffered files wait in yazl to be written. */
 const BUFFERED_WINDOW_BYTES = 32 * 1024 * 1024
 
@@ -509,7 +515,9 @@ async function addEntries(
       mtime,
       forceDosTimestamp: true,
       mode: entry.executable ? 0o100755 : 0o100644,
-      compress: !COMPRESSED_EXTENSIONS.has(path.extname(entry.name).toLowerCase())
+      compressionLevel: COMPRESSED_EXTENSIONS.has(path.extname(entry.name).toLowerCase())
+        ? 0
+        : DEFLATE_LEVEL
     }
     const small = entry.size <= BUFFERED_MAX_BYTES
     if (small && buffered + entry.size <= BUFFERED_WINDOW_BYTES) {
