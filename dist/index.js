@@ -3922,7 +3922,7 @@ var COMPRESSED_EXTENSIONS = /* @__PURE__ */ new Set([
   ".pptx"
 ]);
 var HASH_CONCURRENCY = 32;
-var KEY_FORMAT = "kedro-dataproc-snapshot/2 yazl-3 buffered-1MiB-window-32MiB dos-1980 0644/0755 deflate-default";
+var KEY_FORMAT = "kedro-dataproc-snapshot/2 yazl-3 buffered-1MiB-window-32MiB dos-1980 0644/0755 deflate-1";
 async function planSnapshot(options) {
   const root = path.resolve(options.projectDir);
   const outFile = path.resolve(options.outFile);
@@ -4153,6 +4153,7 @@ function identityOf(stats) {
 }
 var BUFFERED_MAX_BYTES = 1024 * 1024;
 var OUTPUT_BLOCK_BYTES = 256 * 1024;
+var DEFLATE_LEVEL = 1;
 var BUFFERED_WINDOW_BYTES = 32 * 1024 * 1024;
 async function writeZip(entries, outFile, alsoTo) {
   const zip = new import_yazl.default.ZipFile();
@@ -4184,7 +4185,7 @@ async function addEntries(zip, entries, streaming) {
       mtime,
       forceDosTimestamp: true,
       mode: entry.executable ? 33261 : 33188,
-      compress: !COMPRESSED_EXTENSIONS.has(path.extname(entry.name).toLowerCase())
+      compressionLevel: COMPRESSED_EXTENSIONS.has(path.extname(entry.name).toLowerCase()) ? 0 : DEFLATE_LEVEL
     };
     const small = entry.size <= BUFFERED_MAX_BYTES;
     if (small && buffered + entry.size <= BUFFERED_WINDOW_BYTES) {
