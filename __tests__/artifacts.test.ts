@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { text } from 'node:stream/consumers'
 import yauzl from 'yauzl'
 import { uploadRunArtifacts, type ArtifactFile } from '../src/steps/artifacts.js'
 import { startResultsService, type ResultsService } from './helpers/results-service.js'
@@ -50,9 +51,7 @@ async function zipEntries(bytes: Buffer): Promise<Map<string, string>> {
   const zip = await yauzl.fromBufferPromise(bytes, { lazyEntries: true })
   const entries = new Map<string, string>()
   for await (const entry of zip.eachEntry()) {
-    const chunks: Buffer[] = []
-    for await (const chunk of await zip.openReadStreamPromise(entry)) chunks.push(chunk as Buffer)
-    entries.set(entry.fileName, Buffer.concat(chunks).toString('utf8'))
+    entries.set(entry.fileName, await text(await zip.openReadStreamPromise(entry)))
   }
   zip.close()
   return entries

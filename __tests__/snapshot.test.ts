@@ -16,6 +16,7 @@ import {
 } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
+import { buffer } from 'node:stream/consumers'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { deflateRawSync, gzipSync } from 'node:zlib'
@@ -69,11 +70,9 @@ async function readZip(file: string): Promise<ZipEntry[]> {
   const zip = await yauzl.openPromise(file, { lazyEntries: true })
   const entries: ZipEntry[] = []
   for await (const entry of zip.eachEntry()) {
-    const chunks: Buffer[] = []
-    for await (const chunk of await zip.openReadStreamPromise(entry)) chunks.push(chunk as Buffer)
     entries.push({
       name: entry.fileName,
-      data: Buffer.concat(chunks),
+      data: await buffer(await zip.openReadStreamPromise(entry)),
       method: entry.compressionMethod,
       mode: entry.externalFileAttributes >>> 16,
       extraFields: entry.extraFields.length,
@@ -92,10 +91,7 @@ async function storedBytes(file: string, name: string): Promise<Buffer> {
   try {
     for await (const entry of zip.eachEntry()) {
       if (entry.fileName !== name) continue
-      const chunks: Buffer[] = []
-      const stream = await zip.openReadStreamPromise(entry, { decompress: false })
-      for await (const chunk of stream) chunks.push(chunk as Buffer)
-      return Buffer.concat(chunks)
+      return await buffer(await zip.openReadStreamPromise(entry, { decompress: false }))
     }
   } finally {
     zip.close()
