@@ -1,11 +1,11 @@
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
+import { secretRules } from '../src/secrets.js'
+import { isIgnored, parseDockerignore, readBuildContext } from '../src/steps/build-context.js'
 import {
   dockerfileDependencies,
   fingerprint,
-  isIgnored,
-  parseDockerignore,
   type FingerprintInput
 } from '../src/steps/fingerprint.js'
 
@@ -38,10 +38,14 @@ async function put(relative: string, content: string): Promise<void> {
   await writeFile(join(dir, relative), content)
 }
 
-function input(target: string, buildArgs: Record<string, string> = {}): FingerprintInput {
+async function input(
+  target: string,
+  buildArgs: Record<string, string> = {}
+): Promise<FingerprintInput> {
+  const dockerfile = join(dir, 'Dockerfile')
   return {
-    dockerfile: join(dir, 'Dockerfile'),
-    context: dir,
+    dockerfile,
+    context: await readBuildContext(dir, dockerfile, secretRules([], {})),
     target,
     buildArgs,
     platform: 'linux/amd64'
@@ -49,7 +53,7 @@ function input(target: string, buildArgs: Record<string, string> = {}): Fingerpr
 }
 
 const fp = async (target: string, buildArgs: Record<string, string> = {}): Promise<string> =>
-  (await fingerprint(input(target, buildArgs))).tag
+  (await fingerprint(await input(target, buildArgs))).tag
 
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'kda-fp-'))
@@ -67,8 +71,8 @@ afterEach(async () => {
 })
 
 test('same inputs give the same fingerprint, shaped as a docker tag', async () => {
-  const first = await fingerprint(input('dev'))
-  const second = await fingerprint(input('dev'))
+  const first = await fingerprint(await input('dev'))
+  const second = await fingerprint(await input('dev'))
   expect(second).toEqual(first)
   expect(first.tag).toMatch(/^fp-[0-9a-f]{32}$/)
   expect(first.stages).toEqual(['base', 'dev'])
@@ -106,7 +110,7 @@ test('build args, target and platform count', async () => {
   const dev = await fp('dev', { BASE_IMAGE: 'python:3.11-slim' })
   expect(await fp('dev', { BASE_IMAGE: 'python:3.12-slim' })).not.toBe(dev)
   expect(await fp('dev', {})).not.toBe(dev)
-  const arm = await fingerprint({ ...input('dev'), platform: 'linux/arm64' })
+  const arm = await fingerprint({ ...(await input('dev')), platform: 'linux/arm64' })
   expect(arm.tag).not.toBe(await fp('dev'))
 })
 
@@ -127,7 +131,7 @@ test('a Dockerfile comment counts (the bytes are hashed)', async () => {
 })
 
 test('an unknown target is an error naming the stages', async () => {
-  await expect(fingerprint(input('staging'))).rejects.toThrow(
+  await expect(fingerprint(await input('staging'))).rejects.toThrow(
     "no stage named 'staging' (stages: base, dev, prod)"
   )
 })
@@ -135,7 +139,7 @@ test('an unknown target is an error naming the stages', async () => {
 test('sources: directories, globs and a missing path', async () => {
   await put('Dockerfile', 'FROM scratch\nCOPY src/ *.txt missing.cfg /app/\n')
   await put('notes.txt', 'n')
-  const result = await fingerprint({ ...input('0'), target: undefined })
+  const result = await fingerprint({ ...(await input('0')), target: undefined })
   expect(result.files).toEqual([
     'notes.txt',
     'requirements.txt',

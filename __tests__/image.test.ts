@@ -9,6 +9,8 @@ import { promisify } from 'node:util'
 import { buildBaseImage } from '../emulators/base-image.js'
 import { manifestDigest } from '../emulators/registry.js'
 import { startStack, type Stack } from '../emulators/stack.js'
+import { secretRules } from '../src/secrets.js'
+import { readBuildContext } from '../src/steps/build-context.js'
 import { fingerprint } from '../src/steps/fingerprint.js'
 import {
   dockerLogin,
@@ -64,12 +66,16 @@ afterAll(async () => {
   await stack?.stop()
 }, 60_000)
 
-function request(tag: string, overrides: Partial<ImageRequest> = {}): ImageRequest {
+async function request(
+  tag: string,
+  overrides: Partial<Omit<ImageRequest, 'context'>> = {}
+): Promise<ImageRequest> {
+  const dockerfile = overrides.dockerfile ?? join(context, 'Dockerfile')
   return {
     repository,
     tag,
-    dockerfile: join(context, 'Dockerfile'),
-    context,
+    dockerfile,
+    context: await readBuildContext(context, dockerfile, secretRules([], {})),
     target: 'dev',
     buildArgs: { BASE_IMAGE: baseImage },
     platform: 'linux/amd64',
@@ -105,7 +111,7 @@ describe('with the local Docker daemon and registry', () => {
     if (skipReason) return
     const calls: string[][] = []
     const since = (Date.now() / 1000).toFixed(3)
-    first = await prepareImage(request('feature-a'), { runner: recordingRunner(calls) })
+    first = await prepareImage(await request('feature-a'), { runner: recordingRunner(calls) })
     const until = (Date.now() / 1000 + 0.001).toFixed(3)
     console.log(`build: ${first.seconds} s`)
     expect(first.built).toBe(true)
@@ -143,7 +149,9 @@ describe('with the local Docker daemon and registry', () => {
     if (skipReason) return
     const calls: string[][] = []
     const since = (Date.now() / 1000).toFixed(3)
-    const second = await prepareImage(request('feature-b'), { runner: recordingRunner(calls) })
+    const second = await prepareImage(await request('feature-b'), {
+      runner: recordingRunner(calls)
+    })
     const until = (Date.now() / 1000 + 0.001).toFixed(3)
     console.log(`fingerprint hit: ${second.seconds} s (build was ${first.seconds} s)`)
     expect(second.built).toBe(false)
@@ -159,7 +167,7 @@ describe('with the local Docker daemon and registry', () => {
   test('a changed requirements.txt builds a new image', async () => {
     if (skipReason) return
     await writeFile(join(context, 'requirements.txt'), 'kedro==0.19.10\n')
-    const third = await prepareImage(request('feature-a'))
+    const third = await prepareImage(await request('feature-a'))
     expect(third.built).toBe(true)
     expect(third.fingerprint).not.toBe(first.fingerprint)
     expect(third.digest).not.toBe(first.digest)
@@ -171,7 +179,7 @@ describe('with the local Docker daemon and registry', () => {
   test('reuses a multi-platform index under the fingerprint tag as it is', async () => {
     if (skipReason) return
     await writeFile(join(context, 'requirements.txt'), 'kedro==0.19.11\n')
-    const fp = await fingerprint(request('unused'))
+    const fp = await fingerprint(await request('unused'))
     const client = new RegistryClient({
       baseUrl: `http://${stack?.registry}`,
       name: parseRepository(repository).name
@@ -196,7 +204,7 @@ describe('with the local Docker daemon and registry', () => {
       mediaType: 'application/vnd.oci.image.index.v1+json',
       digest: ''
     })
-    const result = await prepareImage(request('feature-c'), { runner: () => neverRun() })
+    const result = await prepareImage(await request('feature-c'), { runner: () => neverRun() })
     expect(result.built).toBe(false)
     expect(result.digest).toBe(indexDigest)
     const copied = await client.get('feature-c')
@@ -211,9 +219,9 @@ describe('with the local Docker daemon and registry', () => {
       dockerfile,
       'ARG BASE_IMAGE\nFROM ${BASE_IMAGE}\nRUN echo "last words before failing" && exit 3\n'
     )
-    const error = await prepareImage(request('broken', { dockerfile, target: undefined })).catch(
-      (e: unknown) => e
-    )
+    const error = await prepareImage(
+      await request('broken', { dockerfile, target: undefined })
+    ).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(ImageError)
     const message = (error as Error).message
     // The classic builder exits with the RUN step's own code.
@@ -263,7 +271,7 @@ describe('with the local Docker daemon and registry', () => {
     if (skipReason) return
     await writeFile(join(context, 'requirements.txt'), 'kedro==0.19.12\n')
     const error = await prepareImage(
-      request('nodaemon', { dockerHost: `unix://${join(context, 'no-such.sock')}` })
+      await request('nodaemon', { dockerHost: `unix://${join(context, 'no-such.sock')}` })
     ).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(ImageError)
     expect((error as Error).message).toContain('Hint: is the Docker daemon running?')
@@ -388,7 +396,7 @@ describe('registry client', () => {
           repository: `localhost:${port}/proj/repo/img`,
           tag: 'main',
           dockerfile: join(dir, 'Dockerfile'),
-          context: dir,
+          context: await readBuildContext(dir, join(dir, 'Dockerfile'), secretRules([], {})),
           buildArgs: {},
           platform: 'linux/amd64',
           accessToken: 'secret-token'

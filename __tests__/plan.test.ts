@@ -38,6 +38,8 @@ const CONFIG: Config = {
   githubToken: '',
   prComment: 'auto',
   uploadArtifacts: true,
+  allowSecretFiles: [],
+  allowForkCode: false,
   warnings: []
 }
 

@@ -71,6 +71,10 @@ export interface Config {
   githubToken: string
   prComment: 'auto' | 'always' | 'never'
   uploadArtifacts: boolean
+  /** Absolute paths of files that may ship although they hold a private key. */
+  allowSecretFiles: string[]
+  /** Run code from a fork on pull_request_target and workflow_run. */
+  allowForkCode: boolean
   /** Allowed but risky: shown as warning annotations. */
   warnings: string[]
 }
@@ -613,6 +617,11 @@ export function parseInputs(get: InputSource, env: NodeJS.ProcessEnv = process.e
     entrypoint = resolve(workingDirectory, PROJECT_ENTRYPOINT)
   }
 
+  const allowSecretFiles = parseList(get('allow-secret-files')).map(name =>
+    inProject('allow-secret-files', name)
+  )
+  const allowForkCode = bool('allow-fork-code', false)
+
   if (problems.length > 0) throw new InputError(problems)
 
   const warnings: string[] = []
@@ -630,6 +639,12 @@ export function parseInputs(get: InputSource, env: NodeJS.ProcessEnv = process.e
     warnings.push('timeout: has no effect with wait: false; the step does not follow the batch')
   if (!cancelOnAbort)
     warnings.push('cancel-on-abort: false lets a batch run on after its workflow run is cancelled')
+  if (allowForkCode)
+    warnings.push(
+      "allow-fork-code: true runs code from forks with this workflow's credentials on pull_request_target and workflow_run"
+    )
+  for (const file of allowSecretFiles)
+    warnings.push(`allow-secret-files: ${file} ships even if it holds a private key`)
   if (force)
     warnings.push(`force: true replaces release ${release} if it was prepared from other content`)
   return {
@@ -678,6 +693,8 @@ export function parseInputs(get: InputSource, env: NodeJS.ProcessEnv = process.e
     githubToken,
     prComment,
     uploadArtifacts,
+    allowSecretFiles,
+    allowForkCode,
     warnings
   }
 }

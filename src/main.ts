@@ -23,7 +23,10 @@ import {
   type RunReport
 } from './report.js'
 import { STATE_KEYS } from './state.js'
-import { codeUploads, prepareDevCode, snapshotCode, type CodeArtifacts } from './steps/code.js'
+import { checkForkCode } from './trust.js'
+import { secretRules, type SecretRules } from './secrets.js'
+import { readBuildContext, type BuildContext } from './steps/build-context.js'
+import { codeUploads, planDevCode, snapshotCode, type CodeArtifacts } from './steps/code.js'
 import { isLocalRegistry, prepareImage } from './steps/image.js'
 import {
   readManifest,
@@ -57,6 +60,7 @@ interface Deployment {
   storage: Storage
   accessToken?: string
   abort: AbortSignal
+  secrets: SecretRules
 }
 
 interface PreparedImage {
@@ -64,13 +68,31 @@ interface PreparedImage {
   digest?: string
 }
 
-async function image({ config, plan, accessToken }: Deployment): Promise<PreparedImage> {
-  if (plan.image.prebuilt) return { pinned: plan.image.reference }
+/**
+ * The build context, read and checked for private keys before anything is built or uploaded;
+ * undefined for a prebuilt image.
+ */
+async function buildContext({
+  config,
+  plan,
+  secrets
+}: Deployment): Promise<BuildContext | undefined> {
+  if (plan.image.prebuilt) return undefined
+  const context = await readBuildContext(config.buildContext, config.dockerfile, secrets)
+  for (const left of context.leftOut) core.info(`not in the image build context: ${left}`)
+  return context
+}
+
+async function image(
+  { config, plan, accessToken }: Deployment,
+  context: BuildContext | undefined
+): Promise<PreparedImage> {
+  if (!context) return { pinned: plan.image.reference }
   const result = await prepareImage({
     repository: plan.image.repository as string,
     tag: plan.image.tag as string,
     dockerfile: config.dockerfile,
-    context: config.buildContext,
+    context,
     target: config.target,
     buildArgs: config.buildArgs,
     platform: 'linux/amd64',
@@ -91,15 +113,19 @@ function logUploads(uploads: UploadResult[], skipped: string[]): void {
 const entrypointOf = (config: Config): string => config.entrypoint ?? SHIPPED_ENTRYPOINT
 
 const snapshot = (d: Deployment): Promise<CodeArtifacts> =>
-  snapshotCode(d.config.workingDirectory, entrypointOf(d.config))
+  snapshotCode(d.config.workingDirectory, entrypointOf(d.config), d.secrets)
 
-/** Dev: the branch's image and code, built and uploaded side by side. */
+/**
+ * Dev: the branch's image and code, built and uploaded side by side once both have been read
+ * and checked, so a refused file stops the run before either has a side effect.
+ */
 async function prepareDev(d: Deployment): Promise<PreparedImage> {
-  const [built, code] = await Promise.all([
-    image(d),
-    prepareDevCode(d.storage, d.plan, d.config.workingDirectory, entrypointOf(d.config))
+  const [context, code] = await Promise.all([
+    buildContext(d),
+    planDevCode(d.storage, d.plan, d.config.workingDirectory, entrypointOf(d.config), d.secrets)
   ])
-  logUploads(code.uploads, code.skipped)
+  const [built, uploaded] = await Promise.all([image(d, context), code.upload()])
+  logUploads(uploaded.uploads, uploaded.skipped)
   return built
 }
 
@@ -110,8 +136,11 @@ async function prepareDev(d: Deployment): Promise<PreparedImage> {
 async function prepareRelease(d: Deployment): Promise<ReleaseManifest> {
   const { config, plan, storage } = d
   const manifestUri = plan.storage.manifestUri as string
-  const artifacts = await snapshot(d)
-  const existing = await readManifest(storage, manifestUri)
+  const [artifacts, context, existing] = await Promise.all([
+    snapshot(d),
+    buildContext(d),
+    readManifest(storage, manifestUri)
+  ])
   if (
     existing &&
     sameContent(existing.manifest, artifacts.code.checksums, artifacts.entrypoint.checksums)
@@ -127,7 +156,7 @@ async function prepareRelease(d: Deployment): Promise<ReleaseManifest> {
       `force: true: replacing release ${plan.release} (prepared ${existing.manifest.createdAt})`
     )
   const uploads = uploadFiles(storage, codeUploads(plan, artifacts), config.force)
-  const [built, uploaded] = await Promise.all([image(d), uploads])
+  const [built, uploaded] = await Promise.all([image(d, context), uploads])
   logUploads(uploaded, artifacts.code.skipped)
   const manifest: ReleaseManifest = {
     version: plan.release as string,
@@ -272,7 +301,14 @@ async function deploy(
     }
     core.setSecret(accessToken)
   }
-  const d: Deployment = { config, plan, storage: makeStorage(config), accessToken, abort }
+  const d: Deployment = {
+    config,
+    plan,
+    storage: makeStorage(config),
+    accessToken,
+    abort,
+    secrets: secretRules(config.allowSecretFiles)
+  }
   // Preparing starts first and the Dataproc client loads after: the client's loading holds the
   // thread for about a tenth of a second, while the git listing and GCS lookups that preparing
   // has already started go on in other processes.
@@ -305,8 +341,10 @@ export async function run(): Promise<void> {
   let started: { config: Config; context: RunContext; plan: Plan } | undefined
   try {
     const config = parseInputs(name => core.getInput(name))
+    if (config.githubToken) core.setSecret(config.githubToken)
     for (const warning of config.warnings) core.warning(warning)
     const context = await gatherContext(config.workingDirectory)
+    checkForkCode(context.eventName, context.fork, config.allowForkCode)
     const plan = buildPlan(config, context)
     started = { config, context, plan }
     showPlan(plan)

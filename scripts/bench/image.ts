@@ -14,6 +14,8 @@ import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { buildBaseImage } from '../../emulators/base-image.js'
 import type { Stack } from '../../emulators/stack.js'
+import { secretRules } from '../../src/secrets.js'
+import { readBuildContext } from '../../src/steps/build-context.js'
 import { execRunner, prepareImage, type ImageRequest, type Runner } from '../../src/steps/image.js'
 
 export interface ImageSample {
@@ -44,11 +46,12 @@ export async function benchImage(
   const dockerHost = stack.dockerHost
   const baseImage = await buildBaseImage({ dockerHost, registry: stack.registry })
   const repository = `${stack.registry}/bench-project/kedro/dataproc-serverless`
-  const request = (nonce: string): ImageRequest => ({
+  const dockerfile = join(repo, 'deployment/dataproc/serverless/Dockerfile')
+  const request = async (nonce: string): Promise<ImageRequest> => ({
     repository,
     tag,
-    dockerfile: join(repo, 'deployment/dataproc/serverless/Dockerfile'),
-    context: repo,
+    dockerfile,
+    context: await readBuildContext(repo, dockerfile, secretRules([])),
     target: 'dev',
     buildArgs: { BASE_IMAGE: baseImage, BENCH_NONCE: nonce },
     platform: 'linux/amd64',
@@ -62,7 +65,7 @@ export async function benchImage(
       return execRunner(file, args, { ...options, stream: false })
     }
     const started = performance.now()
-    const result = await prepareImage(request(nonce), { runner })
+    const result = await prepareImage(await request(nonce), { runner })
     return { ms: performance.now() - started, built: result.built, dockerCommands }
   }
 

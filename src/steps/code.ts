@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import type { Writable } from 'node:stream'
 import { fileChecksums, type Checksums } from '../checksum.js'
 import type { Plan } from '../plan.js'
+import type { SecretRules } from '../secrets.js'
 import { planSnapshot, type SnapshotPlan } from './snapshot.js'
 import {
   remoteObject,
@@ -12,6 +13,7 @@ import {
   startStreamedUpload,
   uploadFile,
   uploadFiles,
+  type Remote,
   type UploadItem,
   type UploadResult
 } from './upload.js'
@@ -54,10 +56,11 @@ async function writeArtifacts(
 /** The two files a run needs in GCS: the snapshot of the project and the main file. */
 export async function snapshotCode(
   projectDir: string,
-  entrypointPath: string
+  entrypointPath: string,
+  secrets: SecretRules
 ): Promise<CodeArtifacts> {
   const [planned, checksums] = await Promise.all([
-    planSnapshot({ projectDir, outFile: scratchZip() }),
+    planSnapshot({ projectDir, outFile: scratchZip(), secrets }),
     fileChecksums(entrypointPath)
   ])
   return writeArtifacts(planned, { path: entrypointPath, checksums })
@@ -68,23 +71,39 @@ export interface DevCode {
   skipped: string[]
 }
 
+/** A dev run's code, checked and keyed; nothing is written or uploaded until `upload`. */
+export interface PlannedDevCode {
+  upload(): Promise<DevCode>
+}
+
 /**
  * A dev run's code: when the object already there was made from the same tree (same snapshot
  * key), no zip is written and nothing but a changed entrypoint is uploaded. Otherwise a big zip
  * is uploaded while it is written.
  */
-export async function prepareDevCode(
+export async function planDevCode(
   storage: Storage,
   plan: Plan,
   projectDir: string,
-  entrypointPath: string
-): Promise<DevCode> {
+  entrypointPath: string,
+  secrets: SecretRules
+): Promise<PlannedDevCode> {
   const [planned, checksums, remote] = await Promise.all([
-    planSnapshot({ projectDir, outFile: scratchZip() }),
+    planSnapshot({ projectDir, outFile: scratchZip(), secrets }),
     fileChecksums(entrypointPath),
     remoteObject(storage, plan.storage.codeUri)
   ])
   const entrypoint = { path: entrypointPath, checksums }
+  return { upload: () => uploadDevCode(storage, plan, planned, entrypoint, remote) }
+}
+
+async function uploadDevCode(
+  storage: Storage,
+  plan: Plan,
+  planned: SnapshotPlan,
+  entrypoint: LocalFile,
+  remote: Remote | undefined
+): Promise<DevCode> {
   const entrypointUpload = uploadFiles(storage, codeUploads(plan, { entrypoint }))
   let code: Promise<UploadResult>
   if (remote && remote.metadata[TREE_KEY] === planned.key) {

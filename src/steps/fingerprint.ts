@@ -10,21 +10,23 @@
  *   sources and `RUN --mount=type=bind` sources (without `from=`) name context paths — files,
  *   directories and globs, filtered by the context's `.dockerignore` as Docker filters them.
  *   Each file counts with its path, permission bits and content (symlinks with their target).
+ *   The context is the one the build is given (see build-context.ts), credentials left out.
  *
  * What does not: a base image tag that moves upstream (`FROM python:3.11-slim`) keeps its
  * fingerprint — pin the base by digest (a build arg works) to roll it forward deliberately. Remote
- * `ADD https://…` sources are not fetched. Only `<context>/.dockerignore` is read: the classic
- * builder ignores BuildKit's `<Dockerfile>.dockerignore`, and one answer must fit both builders.
+ * `ADD https://…` sources are not fetched.
  */
 import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
-import { lstat, readdir, readFile, readlink } from 'node:fs/promises'
+import { readFile, readlink } from 'node:fs/promises'
 import path from 'node:path'
 import { pipeline } from 'node:stream/promises'
+import { globRegExp, type BuildContext, type ContextEntry } from './build-context.js'
 
 export interface FingerprintInput {
   dockerfile: string
-  context: string
+  /** What is sent to Docker (see build-context.ts). */
+  context: BuildContext
   target?: string
   buildArgs: Record<string, string>
   platform: string
@@ -45,15 +47,13 @@ export interface Fingerprint {
 const SCHEME = 'kedro-dataproc-action/image-fingerprint/v1'
 
 export async function fingerprint(input: FingerprintInput): Promise<Fingerprint> {
-  const context = path.resolve(input.context)
+  const { dir: context, entries } = input.context
   const dockerfileBytes = await readFile(input.dockerfile)
   const deps = dockerfileDependencies(
     dockerfileBytes.toString('utf8'),
     input.target,
     input.buildArgs
   )
-  const ignore = await readDockerignore(context)
-  const entries = await walkContext(context, ignore)
   const selected = selectSources(entries, deps.sources)
 
   const hash = createHash('sha256')
@@ -67,7 +67,7 @@ export async function fingerprint(input: FingerprintInput): Promise<Fingerprint>
   field('build-args', JSON.stringify(Object.entries(input.buildArgs).sort(byKey)))
   field('dockerfile', createHash('sha256').update(dockerfileBytes).digest('hex'))
   for (const relative of selected) {
-    const entry = entries.get(relative) as Entry
+    const entry = entries.get(relative) as ContextEntry
     field('path', relative)
     field('kind', `${entry.kind} ${(entry.mode & 0o7777).toString(8)}`)
     if (entry.kind === 'file') field('sha256', await fileSha256(path.join(context, relative)))
@@ -357,123 +357,12 @@ function cleanSource(source: string): string {
   return cleaned === '' ? '.' : cleaned
 }
 
-// ------------------------------------------------------------------------ the build context
-
-interface Entry {
-  kind: 'file' | 'dir' | 'symlink'
-  mode: number
-}
-
-interface IgnoreRule {
-  exclude: boolean
-  pattern: RegExp
-}
-
-async function readDockerignore(context: string): Promise<IgnoreRule[]> {
-  const text = await readFile(path.join(context, '.dockerignore'), 'utf8').catch(() => '')
-  return parseDockerignore(text)
-}
-
-/** `.dockerignore` as moby's patternmatcher reads it: last match wins, `!` re-includes. */
-export function parseDockerignore(text: string): IgnoreRule[] {
-  const rules: IgnoreRule[] = []
-  for (const raw of text.split(/\r?\n/)) {
-    let line = raw.trim()
-    if (line === '' || line.startsWith('#')) continue
-    const exclude = !line.startsWith('!')
-    if (!exclude) line = line.slice(1).trim()
-    const cleaned = path.posix.normalize(line).replace(/^\/+/, '').replace(/\/+$/, '')
-    if (cleaned === '' || cleaned === '.') continue
-    rules.push({ exclude, pattern: globRegExp(cleaned, true) })
-  }
-  return rules
-}
-
-/** Whether `relative` (posix) is left out of the context by the rules. */
-export function isIgnored(relative: string, rules: IgnoreRule[]): boolean {
-  let ignored = false
-  const parts = relative.split('/')
-  for (const rule of rules) {
-    // A pattern that matches a parent directory matches everything below it.
-    let matched = rule.pattern.test(relative)
-    for (let depth = 1; !matched && depth < parts.length; depth++) {
-      matched = rule.pattern.test(parts.slice(0, depth).join('/'))
-    }
-    if (matched) ignored = rule.exclude
-  }
-  return ignored
-}
-
-/**
- * A glob as a regular expression over posix paths: `*` and `?` stay within a path segment, `[…]`
- * is a character class, `\` escapes; with `doubleStar`, `**` spans segments (dockerignore only).
- */
-function globRegExp(glob: string, doubleStar: boolean): RegExp {
-  let out = ''
-  for (let i = 0; i < glob.length; i++) {
-    const ch = glob[i] as string
-    if (ch === '*') {
-      if (doubleStar && glob[i + 1] === '*') {
-        i++
-        if (glob[i + 1] === '/') {
-          i++
-          out += '(?:.*/)?'
-        } else {
-          out += '.*'
-        }
-      } else {
-        out += '[^/]*'
-      }
-    } else if (ch === '?') {
-      out += '[^/]'
-    } else if (ch === '[') {
-      const end = glob.indexOf(']', i + 2)
-      if (end < 0) {
-        out += '\\['
-        continue
-      }
-      let body = glob.slice(i + 1, end)
-      if (body.startsWith('!')) body = `^${body.slice(1)}`
-      out += `[${body.replace(/[\\\]]/g, '\\$&')}]`
-      i = end
-    } else if (ch === '\\' && i + 1 < glob.length) {
-      out += (glob[++i] as string).replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
-    } else {
-      out += ch.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
-    }
-  }
-  return new RegExp(`^${out}$`)
-}
-
-/** Every path of the context that Docker would send, keyed by relative posix path. */
-async function walkContext(context: string, rules: IgnoreRule[]): Promise<Map<string, Entry>> {
-  const entries = new Map<string, Entry>()
-  // Without `!` rules nothing below an ignored directory can come back, so it need not be read.
-  const canReinclude = rules.some(rule => !rule.exclude)
-  const walk = async (relativeDir: string): Promise<void> => {
-    const names = (await readdir(path.join(context, relativeDir))).sort()
-    for (const name of names) {
-      const relative = relativeDir === '' ? name : `${relativeDir}/${name}`
-      const info = await lstat(path.join(context, relative))
-      const ignored = isIgnored(relative, rules)
-      if (info.isDirectory()) {
-        if (!ignored) entries.set(relative, { kind: 'dir', mode: info.mode })
-        if (!ignored || canReinclude) await walk(relative)
-      } else if (!ignored && (info.isFile() || info.isSymbolicLink())) {
-        entries.set(relative, { kind: info.isFile() ? 'file' : 'symlink', mode: info.mode })
-      }
-    }
-  }
-  await walk('')
-  return entries
-}
-
 /**
  * The context paths that the sources select: a path names itself and, for a directory, everything
  * below; a glob matches path by path. A source that matches nothing selects nothing (the build
  * itself then fails and says so).
  */
-function selectSources(entries: Map<string, Entry>, sources: string[]): string[] {
+function selectSources(entries: Map<string, ContextEntry>, sources: string[]): string[] {
   const selected = new Set<string>()
   const all = [...entries.keys()]
   for (const source of sources) {

@@ -13,10 +13,12 @@
  * private DOCKER_CONFIG that is removed afterwards; the user's own config.json is never written.
  */
 import * as core from '@actions/core'
-import * as exec from '@actions/exec'
+import { spawn } from 'node:child_process'
 import { mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises'
 import { homedir, tmpdir } from 'node:os'
 import path from 'node:path'
+import type { Readable } from 'node:stream'
+import { contextTar, type BuildContext } from './build-context.js'
 import {
   buildArgv,
   buildxInspectArgv,
@@ -44,8 +46,8 @@ export interface ImageRequest {
   tag: string
   /** Absolute path. */
   dockerfile: string
-  /** Absolute path of the build context. */
-  context: string
+  /** What is sent to Docker, from readBuildContext. */
+  context: BuildContext
   target?: string
   buildArgs: Record<string, string>
   platform: string
@@ -72,7 +74,7 @@ export interface ImageResult {
 export interface RunOptions {
   env: Record<string, string>
   /** Written to the command's stdin. */
-  input?: Buffer
+  input?: Buffer | Readable
   /** Show the output in the log as it comes (else it is only kept for error messages). */
   stream: boolean
 }
@@ -99,27 +101,35 @@ export class ImageError extends Error {
 const KEEP_OUTPUT_BYTES = 256 * 1024
 const TAIL_LINES = 30
 
-export const execRunner: Runner = async (file, args, options) => {
-  let kept: Buffer[] = []
-  let keptBytes = 0
-  const keep = (data: Buffer): void => {
-    kept.push(data)
-    keptBytes += data.length
-    if (keptBytes > 2 * KEEP_OUTPUT_BYTES) {
-      const joined = Buffer.concat(kept)
-      kept = [joined.subarray(joined.length - KEEP_OUTPUT_BYTES)]
-      keptBytes = KEEP_OUTPUT_BYTES
+export const execRunner: Runner = (file, args, options) =>
+  new Promise((resolve, reject) => {
+    let kept: Buffer[] = []
+    let keptBytes = 0
+    const keep = (data: Buffer): void => {
+      kept.push(data)
+      keptBytes += data.length
+      if (keptBytes > 2 * KEEP_OUTPUT_BYTES) {
+        const joined = Buffer.concat(kept)
+        kept = [joined.subarray(joined.length - KEEP_OUTPUT_BYTES)]
+        keptBytes = KEEP_OUTPUT_BYTES
+      }
+      if (options.stream) process.stdout.write(data)
     }
-  }
-  const exitCode = await exec.exec(file, args, {
-    env: options.env,
-    input: options.input,
-    silent: !options.stream,
-    ignoreReturnCode: true,
-    listeners: { stdout: keep, stderr: keep }
+    if (options.stream) core.info(`[command]${file} ${args.join(' ')}`)
+    const child = spawn(file, args, { env: options.env, stdio: ['pipe', 'pipe', 'pipe'] })
+    child.stdout.on('data', keep)
+    child.stderr.on('data', keep)
+    child.on('error', reject)
+    child.on('close', code =>
+      resolve({ exitCode: code ?? 1, output: Buffer.concat(kept).toString('utf8') })
+    )
+    // A command that exits before reading all of stdin fails on its own; the broken pipe says less.
+    child.stdin.on('error', () => undefined)
+    const input = options.input
+    if (input === undefined) child.stdin.end()
+    else if (Buffer.isBuffer(input)) child.stdin.end(input)
+    else input.pipe(child.stdin)
   })
-  return { exitCode, output: Buffer.concat(kept).toString('utf8') }
-}
 
 export async function prepareImage(
   request: ImageRequest,
@@ -209,9 +219,11 @@ async function build(
 
     const reference = `${request.repository}:${request.tag}`
     const fpReference = `${request.repository}:${fp.tag}`
+    // The context goes to Docker as a tar on stdin (`-`), so it holds exactly what
+    // readBuildContext chose, and `--file` is the Dockerfile's path inside that tar.
     const common = {
-      dockerfile: request.dockerfile,
-      context: request.context,
+      dockerfile: request.context.dockerfile,
+      context: '-',
       target: request.target,
       buildArgs: request.buildArgs,
       platform: request.platform
@@ -231,7 +243,10 @@ async function build(
         metadataFile
       })
       await core.group(`Build image ${reference} (${fp.tag})`, async () => {
-        check('docker buildx build', await docker(argv, { stream: true }))
+        check(
+          'docker buildx build',
+          await docker(argv, { stream: true, input: contextTar(request.context) })
+        )
       })
       const metadata = JSON.parse(await readFile(metadataFile, 'utf8').catch(() => '{}')) as Record<
         string,
@@ -249,7 +264,10 @@ async function build(
         iidFile: path.join(workDir, 'iid')
       })
       await core.group(`Build image ${reference} (${fp.tag})`, async () => {
-        check('docker build', await docker(argv, { stream: true }))
+        check(
+          'docker build',
+          await docker(argv, { stream: true, input: contextTar(request.context) })
+        )
         check(`docker push ${reference}`, await docker(pushArgv(reference), { stream: true }))
         check(`docker push ${fpReference}`, await docker(pushArgv(fpReference), { stream: true }))
       })

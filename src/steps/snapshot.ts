@@ -40,6 +40,13 @@ import yazl from 'yazl'
 import { HashingStream, type Checksums } from '../checksum.js'
 import { Coalesce } from '../coalesce.js'
 import { git } from '../git.js'
+import {
+  credentialReason,
+  findPrivateKeys,
+  privateKeyError,
+  secretRules,
+  type SecretRules
+} from '../secrets.js'
 import { Tee } from '../tee.js'
 
 export interface Snapshot {
@@ -58,6 +65,11 @@ export interface Snapshot {
 export interface SnapshotOptions {
   projectDir: string
   outFile: string
+  /**
+   * Credentials files are left out; private keys elsewhere refuse the snapshot. Default: the
+   * credentials this process's environment names, no file allowed.
+   */
+  secrets?: SecretRules
 }
 
 /**
@@ -148,6 +160,7 @@ const KEY_FORMAT =
 export async function planSnapshot(options: SnapshotOptions): Promise<SnapshotPlan> {
   const root = path.resolve(options.projectDir)
   const outFile = path.resolve(options.outFile)
+  const secrets = options.secrets ?? secretRules([])
   // git starts before anything is awaited, so it works while the caller goes on (see deploy); a
   // missing directory fails it too, but realProjectDir says so better.
   const listed = listProjectFiles(root)
@@ -163,6 +176,11 @@ export async function planSnapshot(options: SnapshotOptions): Promise<SnapshotPl
     const name = listing.names[i] as string
     if (candidate.kind === 'skip') skipped.push(`${name}: ${candidate.reason}`)
     if (candidate.kind !== 'file') return
+    const credentials = credentialReason(name, candidate.entry.source, secrets.credentials)
+    if (credentials) {
+      skipped.push(`${name}: ${credentials}`)
+      return
+    }
     // A previous code.zip written inside the project must not end up inside the new one.
     if (candidate.entry.identity === outIdentity) {
       skipped.push(`${name}: the snapshot's own output file`)
@@ -170,6 +188,8 @@ export async function planSnapshot(options: SnapshotOptions): Promise<SnapshotPl
     }
     entries.push(candidate.entry)
   })
+  const keys = findPrivateKeys(entries, secrets.allowed)
+  if (keys.length > 0) throw privateKeyError('The code snapshot (working-directory)', keys)
   entries.sort((a, b) => Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)))
 
   // Ids are git blob ids either way, so a file git reports as touched but unchanged keeps its id.
