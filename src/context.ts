@@ -18,13 +18,61 @@ export interface RunContext {
   step: string
   serverUrl: string
   pullRequest?: number
+  /**
+   * Set on events that run with the base repository's secrets for code from a fork
+   * (pull_request_target, workflow_run): where the code came from, and what is checked out.
+   */
+  fork?: ForkFacts
   /** Distinguishes runs outside GitHub Actions, which have no run id. */
   localNonce: string
   now: Date
 }
 
+export interface ForkFacts {
+  /** The fork, `owner/name`. */
+  repository: string
+  /** The fork's head commit. */
+  headSha: string
+  /** The commit the workflow itself runs (GITHUB_SHA), which the base repository vouches for. */
+  trustedSha: string
+  /** What `working-directory` has checked out, when git can say. */
+  checkedOut?: string
+}
+
+interface Repo {
+  full_name?: string
+}
+
 interface EventPayload {
-  pull_request?: { number?: number; head?: { ref?: string; sha?: string } }
+  pull_request?: { number?: number; head?: { ref?: string; sha?: string; repo?: Repo | null } }
+  workflow_run?: { head_sha?: string; head_repository?: Repo | null }
+  repository?: Repo
+}
+
+/** Events that hand this repository's secrets to a workflow about someone else's code. */
+const PRIVILEGED_EVENTS = new Set(['pull_request_target', 'workflow_run'])
+
+async function forkFacts(
+  eventName: string,
+  event: EventPayload,
+  env: NodeJS.ProcessEnv,
+  workingDirectory: string
+): Promise<ForkFacts | undefined> {
+  if (!PRIVILEGED_EVENTS.has(eventName)) return undefined
+  const head =
+    eventName === 'workflow_run'
+      ? { repo: event.workflow_run?.head_repository, sha: event.workflow_run?.head_sha }
+      : { repo: event.pull_request?.head?.repo, sha: event.pull_request?.head?.sha }
+  const base = event.repository?.full_name ?? env.GITHUB_REPOSITORY
+  // A deleted fork has no repository left: its code is still not the base repository's.
+  const repository = head.repo === null ? '(a deleted fork)' : head.repo?.full_name
+  if (repository === undefined || repository === base) return undefined
+  return {
+    repository,
+    headSha: head.sha ?? '',
+    trustedSha: env.GITHUB_SHA ?? '',
+    checkedOut: await gitFact(workingDirectory, ['rev-parse', 'HEAD'])
+  }
 }
 
 async function readEvent(path: string | undefined): Promise<EventPayload> {
@@ -78,6 +126,7 @@ export async function gatherContext(
     step: env.GITHUB_ACTION ?? '',
     serverUrl: env.GITHUB_SERVER_URL ?? 'https://github.com',
     pullRequest: isPullRequest ? event.pull_request?.number : undefined,
+    fork: await forkFacts(eventName, event, env, workingDirectory),
     localNonce: `${now.getTime().toString(36)}${Math.random().toString(36).slice(2, 6)}`,
     now
   }
