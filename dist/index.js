@@ -5,8 +5,9 @@ const require = __createRequire(import.meta.url);
 const __bundleFilename = __fileURLToPath(import.meta.url);
 const __bundleDirname = __pathDirname(__bundleFilename);
 import {
-  require_native_crc32
-} from "./chunks/chunk-ZIKGCRL7.js";
+  require_native_crc32,
+  require_tar_stream
+} from "./chunks/chunk-2BLQ45YX.js";
 import {
   STATE_KEYS,
   batchId,
@@ -22,10 +23,9 @@ import {
   parseInputs,
   requestId,
   shortHash
-} from "./chunks/chunk-LRSEIJU5.js";
+} from "./chunks/chunk-6AHU7IUJ.js";
 import {
   endGroup,
-  exec,
   getInput,
   group,
   info,
@@ -37,7 +37,7 @@ import {
   startGroup,
   summary,
   warning
-} from "./chunks/chunk-UUIHFPDC.js";
+} from "./chunks/chunk-4PMHWI2S.js";
 import "./chunks/chunk-EZPIEO5R.js";
 import "./chunks/chunk-NNA2HC4I.js";
 import "./chunks/chunk-YU4TNTCD.js";
@@ -3093,10 +3093,24 @@ function git(cwd, args) {
 }
 
 // src/context.ts
-async function readEvent(path4) {
-  if (!path4) return {};
+var PRIVILEGED_EVENTS = /* @__PURE__ */ new Set(["pull_request_target", "workflow_run"]);
+async function forkFacts(eventName, event, env, workingDirectory) {
+  if (!PRIVILEGED_EVENTS.has(eventName)) return void 0;
+  const head = eventName === "workflow_run" ? { repo: event.workflow_run?.head_repository, sha: event.workflow_run?.head_sha } : { repo: event.pull_request?.head?.repo, sha: event.pull_request?.head?.sha };
+  const base = event.repository?.full_name ?? env.GITHUB_REPOSITORY;
+  const repository = head.repo === null ? "(a deleted fork)" : head.repo?.full_name;
+  if (repository === void 0 || repository === base) return void 0;
+  return {
+    repository,
+    headSha: head.sha ?? "",
+    trustedSha: env.GITHUB_SHA ?? "",
+    checkedOut: await gitFact(workingDirectory, ["rev-parse", "HEAD"])
+  };
+}
+async function readEvent(path6) {
+  if (!path6) return {};
   try {
-    return JSON.parse(await readFile(path4, "utf8"));
+    return JSON.parse(await readFile(path6, "utf8"));
   } catch {
     return {};
   }
@@ -3126,6 +3140,7 @@ async function gatherContext(workingDirectory, env = process.env, now = /* @__PU
     step: env.GITHUB_ACTION ?? "",
     serverUrl: env.GITHUB_SERVER_URL ?? "https://github.com",
     pullRequest: isPullRequest ? event.pull_request?.number : void 0,
+    fork: await forkFacts(eventName, event, env, workingDirectory),
     localNonce: `${now.getTime().toString(36)}${Math.random().toString(36).slice(2, 6)}`,
     now
   };
@@ -3533,12 +3548,12 @@ async function uploadRunArtifacts(name, files) {
   try {
     const paths = await Promise.all(
       files.map(async (file2) => {
-        const path4 = join(dir, file2.name);
-        await writeFile(path4, file2.content);
-        return path4;
+        const path6 = join(dir, file2.name);
+        await writeFile(path6, file2.content);
+        return path6;
       })
     );
-    const { DefaultArtifactClient } = await import("./chunks/artifact-QPBZPVDU.js");
+    const { DefaultArtifactClient } = await import("./chunks/artifact-LBP4HSUN.js");
     const { id, size } = await new DefaultArtifactClient().uploadArtifact(name, paths, dir);
     return { uploaded: true, name, id, size };
   } catch (error) {
@@ -3742,6 +3757,251 @@ async function artifacts(report, context) {
   else notice(result.reason);
 }
 
+// src/trust.ts
+function checkForkCode(eventName, fork, allowForkCode) {
+  if (!fork || allowForkCode) return;
+  const { checkedOut, headSha, trustedSha, repository } = fork;
+  if (checkedOut && checkedOut === trustedSha) return;
+  const what = !checkedOut ? "which commit working-directory holds cannot be told (git found none)" : checkedOut === headSha ? `working-directory holds ${checkedOut.slice(0, 12)}, the head of ${repository}` : `working-directory holds ${checkedOut.slice(0, 12)}, not this workflow's commit ${trustedSha.slice(0, 12) || "(GITHUB_SHA unset)"}`;
+  throw new Error(
+    `${eventName} from the fork ${repository}: ${what}. This event runs with this repository's secrets and Google credentials, so the fork\u2019s code would run with them. Run fork pull requests on pull_request instead (forks get no credentials there; on-missing-credentials: skip ends those runs quietly), or check out only the base commit here. To accept the risk after reviewing the code (e.g. behind an environment with required reviewers), set allow-fork-code: true.`
+  );
+}
+
+// src/secrets.ts
+import { closeSync, openSync, readSync, realpathSync } from "node:fs";
+import path from "node:path";
+var CREDENTIAL_VARIABLES = [
+  "GOOGLE_APPLICATION_CREDENTIALS",
+  "GOOGLE_GHA_CREDS_PATH",
+  "CLOUDSDK_AUTH_CREDENTIAL_FILE_OVERRIDE"
+];
+function secretRules(allowSecretFiles, env = process.env) {
+  return { credentials: credentialFiles(env), allowed: allowedFiles(allowSecretFiles) };
+}
+var AUTH_STEP_FILE = /^gha-creds-[^/]*\.json$/;
+function credentialFiles(env = process.env) {
+  const files = /* @__PURE__ */ new Map();
+  for (const name of CREDENTIAL_VARIABLES) {
+    const value = env[name];
+    if (!value) continue;
+    files.set(realOrResolved(value), name);
+  }
+  return files;
+}
+function realOrResolved(file2) {
+  try {
+    return realpathSync(file2);
+  } catch {
+    return path.resolve(file2);
+  }
+}
+function credentialReason(name, source, files) {
+  const variable = files.get(realOrResolved(source));
+  if (variable) return `credentials file named by ${variable}, never shipped`;
+  if (AUTH_STEP_FILE.test(path.posix.basename(name))) {
+    return "credentials file written by an auth step (gha-creds-*.json), never shipped";
+  }
+  return void 0;
+}
+var SCAN_MAX_BYTES = 1024 * 1024;
+var PEM_PRIVATE_KEY = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/;
+var SERVICE_ACCOUNT_KEY = /"private_key"\s*:\s*"-----BEGIN/;
+function privateKeyIn(bytes) {
+  if (bytes.indexOf("PRIVATE KEY") === -1) return void 0;
+  const text = bytes.toString("latin1");
+  if (SERVICE_ACCOUNT_KEY.test(text)) return "a service-account key (private_key)";
+  const pem = PEM_PRIVATE_KEY.exec(text);
+  return pem ? `a private key: ${pem[0]}` : void 0;
+}
+function allowedFiles(files) {
+  return new Set(files.map(realOrResolved));
+}
+function findPrivateKeys(files, allowed) {
+  const found = [];
+  const buffer = Buffer.allocUnsafe(SCAN_MAX_BYTES);
+  for (const file2 of files) {
+    if (file2.size > SCAN_MAX_BYTES) continue;
+    const what = privateKeyIn(readStart(file2.source, buffer));
+    if (what && !allowed.has(realOrResolved(file2.source))) found.push(`${file2.name} (${what})`);
+  }
+  return found;
+}
+function readStart(file2, buffer) {
+  let fd;
+  try {
+    fd = openSync(file2, "r");
+  } catch {
+    return Buffer.alloc(0);
+  }
+  try {
+    return buffer.subarray(0, readSync(fd, buffer, 0, buffer.length, 0));
+  } finally {
+    closeSync(fd);
+  }
+}
+function privateKeyError(where, found) {
+  return new Error(
+    `${where} holds private keys, which would leave the runner: ${found.join(", ")}. Move them out of the project, or exclude them (.gitignore for code.zip, .dockerignore for the image); a file that must ship on purpose can be named in allow-secret-files.`
+  );
+}
+
+// src/steps/build-context.ts
+var import_tar_stream = __toESM(require_tar_stream(), 1);
+import { createReadStream, readFileSync } from "node:fs";
+import { lstat, readdir, readFile as readFile2, readlink } from "node:fs/promises";
+import path2 from "node:path";
+import { Readable } from "node:stream";
+var ADDED_DOCKERFILE = ".kedro-dataproc-action.Dockerfile";
+async function readBuildContext(dir, dockerfile, secrets) {
+  const root = path2.resolve(dir);
+  const rules = parseDockerignore(
+    await readFile2(path2.join(root, ".dockerignore"), "utf8").catch(() => "")
+  );
+  const leftOut = [];
+  const entries = await walkContext(root, rules, (relative, absolute) => {
+    const reason = credentialReason(relative, absolute, secrets.credentials);
+    if (reason) leftOut.push(`${relative}: ${reason}`);
+    else if (relative === ".git/config" && /extraheader/i.test(readFileSync(absolute, "latin1"))) {
+      leftOut.push(`${relative}: holds the token actions/checkout persists, never shipped`);
+    } else return true;
+    return false;
+  });
+  const files = [...entries].filter(([, entry]) => entry.kind === "file").map(([name, entry]) => ({ name, source: path2.join(root, name), size: entry.size }));
+  const keys = findPrivateKeys(files, secrets.allowed);
+  if (keys.length > 0) throw privateKeyError("The image build context (build-context)", keys);
+  const inside = path2.relative(root, path2.resolve(dockerfile)).split(path2.sep).join("/");
+  const sent = !inside.startsWith("../") && entries.get(inside)?.kind === "file";
+  return sent ? { dir: root, entries, dockerfile: inside, leftOut } : {
+    dir: root,
+    entries,
+    dockerfile: ADDED_DOCKERFILE,
+    addedDockerfile: path2.resolve(dockerfile),
+    leftOut
+  };
+}
+function contextTar(context) {
+  const pack = import_tar_stream.default.pack();
+  const add = async (name, source, entry) => {
+    const header = { name, mode: entry.mode & 4095, mtime: entry.mtime, uid: 0, gid: 0 };
+    if (entry.kind === "dir") {
+      pack.entry({ ...header, type: "directory" });
+    } else if (entry.kind === "symlink") {
+      pack.entry({ ...header, type: "symlink", linkname: await readlink(source) });
+    } else {
+      await new Promise((resolve, reject) => {
+        const sink = pack.entry(
+          { ...header, size: entry.size },
+          (error) => error ? reject(error) : resolve()
+        );
+        createReadStream(source).on("error", reject).pipe(sink);
+      });
+    }
+  };
+  const write = async () => {
+    for (const [name, entry] of context.entries) {
+      await add(name, path2.join(context.dir, name), entry);
+    }
+    if (context.addedDockerfile) {
+      const stats = await lstat(context.addedDockerfile);
+      await add(ADDED_DOCKERFILE, context.addedDockerfile, {
+        kind: "file",
+        mode: stats.mode,
+        size: stats.size,
+        mtime: stats.mtime
+      });
+    }
+    pack.finalize();
+  };
+  write().catch((error) => pack.destroy(error));
+  return Readable.from(pack);
+}
+function parseDockerignore(text) {
+  const rules = [];
+  for (const raw of text.split(/\r?\n/)) {
+    let line = raw.trim();
+    if (line === "" || line.startsWith("#")) continue;
+    const exclude = !line.startsWith("!");
+    if (!exclude) line = line.slice(1).trim();
+    const cleaned = path2.posix.normalize(line).replace(/^\/+/, "").replace(/\/+$/, "");
+    if (cleaned === "" || cleaned === ".") continue;
+    rules.push({ exclude, pattern: globRegExp(cleaned, true) });
+  }
+  return rules;
+}
+function isIgnored(relative, rules) {
+  let ignored = false;
+  const parts = relative.split("/");
+  for (const rule of rules) {
+    let matched = rule.pattern.test(relative);
+    for (let depth = 1; !matched && depth < parts.length; depth++) {
+      matched = rule.pattern.test(parts.slice(0, depth).join("/"));
+    }
+    if (matched) ignored = rule.exclude;
+  }
+  return ignored;
+}
+function globRegExp(glob, doubleStar) {
+  let out = "";
+  for (let i = 0; i < glob.length; i++) {
+    const ch = glob[i];
+    if (ch === "*") {
+      if (doubleStar && glob[i + 1] === "*") {
+        i++;
+        if (glob[i + 1] === "/") {
+          i++;
+          out += "(?:.*/)?";
+        } else {
+          out += ".*";
+        }
+      } else {
+        out += "[^/]*";
+      }
+    } else if (ch === "?") {
+      out += "[^/]";
+    } else if (ch === "[") {
+      const end = glob.indexOf("]", i + 2);
+      if (end < 0) {
+        out += "\\[";
+        continue;
+      }
+      let body = glob.slice(i + 1, end);
+      if (body.startsWith("!")) body = `^${body.slice(1)}`;
+      out += `[${body.replace(/[\\\]]/g, "\\$&")}]`;
+      i = end;
+    } else if (ch === "\\" && i + 1 < glob.length) {
+      out += glob[++i].replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+    } else {
+      out += ch.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+    }
+  }
+  return new RegExp(`^${out}$`);
+}
+async function walkContext(context, rules, keep) {
+  const entries = /* @__PURE__ */ new Map();
+  const canReinclude = rules.some((rule) => !rule.exclude);
+  const walk2 = async (relativeDir) => {
+    const names = (await readdir(path2.join(context, relativeDir))).sort();
+    for (const name of names) {
+      const relative = relativeDir === "" ? name : `${relativeDir}/${name}`;
+      const absolute = path2.join(context, relative);
+      const info2 = await lstat(absolute);
+      const ignored = isIgnored(relative, rules);
+      const entry = { mode: info2.mode, size: info2.size, mtime: info2.mtime };
+      if (info2.isDirectory()) {
+        if (!ignored) entries.set(relative, { kind: "dir", ...entry });
+        if (!ignored || canReinclude) await walk2(relative);
+      } else if (info2.isSymbolicLink()) {
+        if (!ignored) entries.set(relative, { kind: "symlink", ...entry });
+      } else if (!ignored && info2.isFile() && keep(relative, absolute)) {
+        entries.set(relative, { kind: "file", ...entry });
+      }
+    }
+  };
+  await walk2("");
+  return entries;
+}
+
 // src/steps/code.ts
 import { mkdtempSync } from "node:fs";
 import { tmpdir as tmpdir2 } from "node:os";
@@ -3749,7 +4009,7 @@ import { join as join2 } from "node:path";
 
 // src/checksum.ts
 var import_hash_wasm = __toESM(require_index_umd(), 1);
-import { createReadStream } from "node:fs";
+import { createReadStream as createReadStream2 } from "node:fs";
 import { Transform } from "node:stream";
 var CASTAGNOLI = 2197175160;
 var Checksummer = class _Checksummer {
@@ -3791,9 +4051,9 @@ var HashingStream = class _HashingStream extends Transform {
     return this.sums.result();
   }
 };
-async function fileChecksums(path4) {
+async function fileChecksums(path6) {
   const sums = await Checksummer.create();
-  for await (const chunk of createReadStream(path4)) sums.update(chunk);
+  for await (const chunk of createReadStream2(path6)) sums.update(chunk);
   return sums.result();
 }
 
@@ -3801,16 +4061,16 @@ async function fileChecksums(path4) {
 var import_yazl = __toESM(require_yazl(), 1);
 import { createHash } from "node:crypto";
 import {
-  createReadStream as createReadStream2,
+  createReadStream as createReadStream3,
   createWriteStream,
   lstatSync,
-  readFileSync,
-  realpathSync,
+  readFileSync as readFileSync2,
+  realpathSync as realpathSync2,
   statSync
 } from "node:fs";
-import { mkdir, readdir, realpath, rm as rm2, stat } from "node:fs/promises";
-import path from "node:path";
-import { Readable } from "node:stream";
+import { mkdir, readdir as readdir2, realpath, rm as rm2, stat } from "node:fs/promises";
+import path3 from "node:path";
+import { Readable as Readable2 } from "node:stream";
 import { pipeline } from "node:stream/promises";
 
 // src/coalesce.ts
@@ -3924,8 +4184,9 @@ var COMPRESSED_EXTENSIONS = /* @__PURE__ */ new Set([
 var HASH_CONCURRENCY = 32;
 var KEY_FORMAT = "kedro-dataproc-snapshot/2 yazl-3 buffered-1MiB-window-32MiB dos-1980 0644/0755 deflate-1";
 async function planSnapshot(options) {
-  const root = path.resolve(options.projectDir);
-  const outFile = path.resolve(options.outFile);
+  const root = path3.resolve(options.projectDir);
+  const outFile = path3.resolve(options.outFile);
+  const secrets = options.secrets ?? secretRules([]);
   const listed = listProjectFiles(root);
   listed.catch(() => void 0);
   const rootReal = await realProjectDir(root);
@@ -3938,17 +4199,24 @@ async function planSnapshot(options) {
     const name = listing.names[i];
     if (candidate.kind === "skip") skipped.push(`${name}: ${candidate.reason}`);
     if (candidate.kind !== "file") return;
+    const credentials = credentialReason(name, candidate.entry.source, secrets.credentials);
+    if (credentials) {
+      skipped.push(`${name}: ${credentials}`);
+      return;
+    }
     if (candidate.entry.identity === outIdentity) {
       skipped.push(`${name}: the snapshot's own output file`);
       return;
     }
     entries.push(candidate.entry);
   });
+  const keys = findPrivateKeys(entries, secrets.allowed);
+  if (keys.length > 0) throw privateKeyError("The code snapshot (working-directory)", keys);
   entries.sort((a, b) => Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)));
   const algorithm = [...listing.cleanBlobs.values()][0]?.length === 64 ? "sha256" : "sha1";
   const ids = await mapLimited(entries, HASH_CONCURRENCY, async (entry) => {
     const blob = listing.cleanBlobs.get(entry.name);
-    if (blob && entry.source === path.join(root, ...entry.name.split("/"))) return blob;
+    if (blob && entry.source === path3.join(root, ...entry.name.split("/"))) return blob;
     return gitBlobId(entry.source, entry.size, algorithm);
   });
   const key = createHash("sha256").update(`${KEY_FORMAT}
@@ -3973,7 +4241,7 @@ async function planSnapshot(options) {
 }
 async function gitBlobId(file2, size, algorithm) {
   const hash = createHash(algorithm).update(`blob ${size}\0`);
-  for await (const chunk of createReadStream2(file2)) hash.update(chunk);
+  for await (const chunk of createReadStream3(file2)) hash.update(chunk);
   return hash.digest("hex");
 }
 async function realProjectDir(root) {
@@ -4055,7 +4323,7 @@ async function walk(root) {
   const names = [];
   const skipped = [];
   const visit = async (relative) => {
-    const dirents = await readdir(path.join(root, relative), { withFileTypes: true });
+    const dirents = await readdir2(path3.join(root, relative), { withFileTypes: true });
     for (const dirent of dirents) {
       if (dirent.name === ".git") continue;
       const name = relative === "" ? dirent.name : `${relative}/${dirent.name}`;
@@ -4093,7 +4361,7 @@ function splitNul(output) {
   return records;
 }
 function inspect(root, rootReal, name) {
-  const diskPath = path.join(root, ...name.split("/"));
+  const diskPath = path3.join(root, ...name.split("/"));
   let stats;
   try {
     stats = lstatSync(diskPath);
@@ -4111,12 +4379,12 @@ function inspect(root, rootReal, name) {
 function followLink(rootReal, name, diskPath) {
   let target;
   try {
-    target = realpathSync(diskPath);
+    target = realpathSync2(diskPath);
   } catch {
     return { kind: "skip", reason: "broken symlink" };
   }
-  const relative = path.relative(rootReal, target);
-  if (relative === ".." || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative)) {
+  const relative = path3.relative(rootReal, target);
+  if (relative === ".." || relative.startsWith(`..${path3.sep}`) || path3.isAbsolute(relative)) {
     return { kind: "skip", reason: `symlink to ${target}, outside the project directory` };
   }
   let stats;
@@ -4160,7 +4428,7 @@ async function writeZip(entries, outFile, alsoTo) {
   const hasher = await HashingStream.create();
   const streaming = { name: "a file" };
   zip.on("error", (error) => hasher.destroy(fileError(streaming.name, error)));
-  await mkdir(path.dirname(outFile), { recursive: true });
+  await mkdir(path3.dirname(outFile), { recursive: true });
   const file2 = createWriteStream(outFile);
   const blocks = new Coalesce(OUTPUT_BLOCK_BYTES);
   const written = alsoTo ? pipeline(zip.outputStream, blocks, hasher, new Tee(alsoTo), file2) : pipeline(zip.outputStream, blocks, hasher, file2);
@@ -4185,7 +4453,7 @@ async function addEntries(zip, entries, streaming) {
       mtime,
       forceDosTimestamp: true,
       mode: entry.executable ? 33261 : 33188,
-      compressionLevel: COMPRESSED_EXTENSIONS.has(path.extname(entry.name).toLowerCase()) ? 0 : DEFLATE_LEVEL
+      compressionLevel: COMPRESSED_EXTENSIONS.has(path3.extname(entry.name).toLowerCase()) ? 0 : DEFLATE_LEVEL
     };
     const small = entry.size <= BUFFERED_MAX_BYTES;
     if (small && buffered + entry.size <= BUFFERED_WINDOW_BYTES) {
@@ -4203,7 +4471,7 @@ async function addEntries(zip, entries, streaming) {
       zip.addReadStreamLazy(entry.name, { ...options, size: entry.size }, (callback) => {
         streaming.name = entry.name;
         reached();
-        const opened = small ? new Promise((resolve) => resolve(Readable.from([readSmall(entry)]))) : open(entry.source);
+        const opened = small ? new Promise((resolve) => resolve(Readable2.from([readSmall(entry)]))) : open(entry.source);
         opened.then(
           (stream) => {
             streaming.stream = stream;
@@ -4220,13 +4488,13 @@ async function addEntries(zip, entries, streaming) {
 }
 var CHANGED_SIZE = new Error("unexpected number of bytes");
 function readSmall(entry) {
-  const buffer = readFileSync(entry.source);
+  const buffer = readFileSync2(entry.source);
   if (buffer.length !== entry.size) throw CHANGED_SIZE;
   return buffer;
 }
 function open(file2) {
   return new Promise((resolve, reject) => {
-    const stream = createReadStream2(file2);
+    const stream = createReadStream3(file2);
     stream.once("open", () => resolve(stream));
     stream.once("error", reject);
   });
@@ -4392,20 +4660,23 @@ async function writeArtifacts(planned, entrypoint, alsoTo) {
     entrypoint
   };
 }
-async function snapshotCode(projectDir, entrypointPath) {
+async function snapshotCode(projectDir, entrypointPath, secrets) {
   const [planned, checksums] = await Promise.all([
-    planSnapshot({ projectDir, outFile: scratchZip() }),
+    planSnapshot({ projectDir, outFile: scratchZip(), secrets }),
     fileChecksums(entrypointPath)
   ]);
   return writeArtifacts(planned, { path: entrypointPath, checksums });
 }
-async function prepareDevCode(storage, plan, projectDir, entrypointPath) {
+async function planDevCode(storage, plan, projectDir, entrypointPath, secrets) {
   const [planned, checksums, remote] = await Promise.all([
-    planSnapshot({ projectDir, outFile: scratchZip() }),
+    planSnapshot({ projectDir, outFile: scratchZip(), secrets }),
     fileChecksums(entrypointPath),
     remoteObject(storage, plan.storage.codeUri)
   ]);
   const entrypoint = { path: entrypointPath, checksums };
+  return { upload: () => uploadDevCode(storage, plan, planned, entrypoint, remote) };
+}
+async function uploadDevCode(storage, plan, planned, entrypoint, remote) {
   const entrypointUpload = uploadFiles(storage, codeUploads(plan, { entrypoint }));
   let code;
   if (remote && remote.metadata[TREE_KEY] === planned.key) {
@@ -4446,9 +4717,10 @@ function codeUploads(plan, artifacts2) {
 }
 
 // src/steps/image.ts
-import { mkdir as mkdir2, mkdtemp as mkdtemp2, readFile as readFile3, rm as rm3, stat as stat2, symlink, writeFile as writeFile2 } from "node:fs/promises";
+import { spawn as spawn2 } from "node:child_process";
+import { mkdir as mkdir2, mkdtemp as mkdtemp2, readFile as readFile4, rm as rm3, stat as stat2, symlink, writeFile as writeFile2 } from "node:fs/promises";
 import { homedir, tmpdir as tmpdir3 } from "node:os";
-import path3 from "node:path";
+import path5 from "node:path";
 
 // src/steps/docker-args.ts
 function buildArgv(options) {
@@ -4493,21 +4765,19 @@ function parseBuildxDriver(output) {
 
 // src/steps/fingerprint.ts
 import { createHash as createHash2 } from "node:crypto";
-import { createReadStream as createReadStream3 } from "node:fs";
-import { lstat, readdir as readdir2, readFile as readFile2, readlink } from "node:fs/promises";
-import path2 from "node:path";
+import { createReadStream as createReadStream4 } from "node:fs";
+import { readFile as readFile3, readlink as readlink2 } from "node:fs/promises";
+import path4 from "node:path";
 import { pipeline as pipeline2 } from "node:stream/promises";
 var SCHEME = "kedro-dataproc-action/image-fingerprint/v1";
 async function fingerprint(input) {
-  const context = path2.resolve(input.context);
-  const dockerfileBytes = await readFile2(input.dockerfile);
+  const { dir: context, entries } = input.context;
+  const dockerfileBytes = await readFile3(input.dockerfile);
   const deps = dockerfileDependencies(
     dockerfileBytes.toString("utf8"),
     input.target,
     input.buildArgs
   );
-  const ignore = await readDockerignore(context);
-  const entries = await walkContext(context, ignore);
   const selected = selectSources(entries, deps.sources);
   const hash = createHash2("sha256");
   const field = (name, value) => {
@@ -4524,8 +4794,8 @@ ${value}
     const entry = entries.get(relative);
     field("path", relative);
     field("kind", `${entry.kind} ${(entry.mode & 4095).toString(8)}`);
-    if (entry.kind === "file") field("sha256", await fileSha256(path2.join(context, relative)));
-    if (entry.kind === "symlink") field("link", await readlink(path2.join(context, relative)));
+    if (entry.kind === "file") field("sha256", await fileSha256(path4.join(context, relative)));
+    if (entry.kind === "symlink") field("link", await readlink2(path4.join(context, relative)));
   }
   const hex = hash.digest("hex");
   return { tag: `fp-${hex.slice(0, 32)}`, hash: hex, stages: deps.stages, files: selected };
@@ -4533,7 +4803,7 @@ ${value}
 var byKey = (a, b) => a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
 async function fileSha256(file2) {
   const hash = createHash2("sha256");
-  await pipeline2(createReadStream3(file2), hash);
+  await pipeline2(createReadStream4(file2), hash);
   return hash.digest("hex");
 }
 function parseDockerfile(text) {
@@ -4734,93 +5004,8 @@ function expand(word, vars) {
   );
 }
 function cleanSource(source) {
-  const cleaned = path2.posix.normalize(`/${source}`).replace(/\/+$/, "").slice(1);
+  const cleaned = path4.posix.normalize(`/${source}`).replace(/\/+$/, "").slice(1);
   return cleaned === "" ? "." : cleaned;
-}
-async function readDockerignore(context) {
-  const text = await readFile2(path2.join(context, ".dockerignore"), "utf8").catch(() => "");
-  return parseDockerignore(text);
-}
-function parseDockerignore(text) {
-  const rules = [];
-  for (const raw of text.split(/\r?\n/)) {
-    let line = raw.trim();
-    if (line === "" || line.startsWith("#")) continue;
-    const exclude = !line.startsWith("!");
-    if (!exclude) line = line.slice(1).trim();
-    const cleaned = path2.posix.normalize(line).replace(/^\/+/, "").replace(/\/+$/, "");
-    if (cleaned === "" || cleaned === ".") continue;
-    rules.push({ exclude, pattern: globRegExp(cleaned, true) });
-  }
-  return rules;
-}
-function isIgnored(relative, rules) {
-  let ignored = false;
-  const parts = relative.split("/");
-  for (const rule of rules) {
-    let matched = rule.pattern.test(relative);
-    for (let depth = 1; !matched && depth < parts.length; depth++) {
-      matched = rule.pattern.test(parts.slice(0, depth).join("/"));
-    }
-    if (matched) ignored = rule.exclude;
-  }
-  return ignored;
-}
-function globRegExp(glob, doubleStar) {
-  let out = "";
-  for (let i = 0; i < glob.length; i++) {
-    const ch = glob[i];
-    if (ch === "*") {
-      if (doubleStar && glob[i + 1] === "*") {
-        i++;
-        if (glob[i + 1] === "/") {
-          i++;
-          out += "(?:.*/)?";
-        } else {
-          out += ".*";
-        }
-      } else {
-        out += "[^/]*";
-      }
-    } else if (ch === "?") {
-      out += "[^/]";
-    } else if (ch === "[") {
-      const end = glob.indexOf("]", i + 2);
-      if (end < 0) {
-        out += "\\[";
-        continue;
-      }
-      let body = glob.slice(i + 1, end);
-      if (body.startsWith("!")) body = `^${body.slice(1)}`;
-      out += `[${body.replace(/[\\\]]/g, "\\$&")}]`;
-      i = end;
-    } else if (ch === "\\" && i + 1 < glob.length) {
-      out += glob[++i].replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
-    } else {
-      out += ch.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
-    }
-  }
-  return new RegExp(`^${out}$`);
-}
-async function walkContext(context, rules) {
-  const entries = /* @__PURE__ */ new Map();
-  const canReinclude = rules.some((rule) => !rule.exclude);
-  const walk2 = async (relativeDir) => {
-    const names = (await readdir2(path2.join(context, relativeDir))).sort();
-    for (const name of names) {
-      const relative = relativeDir === "" ? name : `${relativeDir}/${name}`;
-      const info2 = await lstat(path2.join(context, relative));
-      const ignored = isIgnored(relative, rules);
-      if (info2.isDirectory()) {
-        if (!ignored) entries.set(relative, { kind: "dir", mode: info2.mode });
-        if (!ignored || canReinclude) await walk2(relative);
-      } else if (!ignored && (info2.isFile() || info2.isSymbolicLink())) {
-        entries.set(relative, { kind: info2.isFile() ? "file" : "symlink", mode: info2.mode });
-      }
-    }
-  };
-  await walk2("");
-  return entries;
 }
 function selectSources(entries, sources) {
   const selected = /* @__PURE__ */ new Set();
@@ -5045,7 +5230,7 @@ var ImageError = class extends Error {
 };
 var KEEP_OUTPUT_BYTES = 256 * 1024;
 var TAIL_LINES2 = 30;
-var execRunner = async (file2, args, options) => {
+var execRunner = (file2, args, options) => new Promise((resolve, reject) => {
   let kept = [];
   let keptBytes = 0;
   const keep = (data) => {
@@ -5056,16 +5241,23 @@ var execRunner = async (file2, args, options) => {
       kept = [joined.subarray(joined.length - KEEP_OUTPUT_BYTES)];
       keptBytes = KEEP_OUTPUT_BYTES;
     }
+    if (options.stream) process.stdout.write(data);
   };
-  const exitCode = await exec(file2, args, {
-    env: options.env,
-    input: options.input,
-    silent: !options.stream,
-    ignoreReturnCode: true,
-    listeners: { stdout: keep, stderr: keep }
-  });
-  return { exitCode, output: Buffer.concat(kept).toString("utf8") };
-};
+  if (options.stream) info(`[command]${file2} ${args.join(" ")}`);
+  const child = spawn2(file2, args, { env: options.env, stdio: ["pipe", "pipe", "pipe"] });
+  child.stdout.on("data", keep);
+  child.stderr.on("data", keep);
+  child.on("error", reject);
+  child.on(
+    "close",
+    (code) => resolve({ exitCode: code ?? 1, output: Buffer.concat(kept).toString("utf8") })
+  );
+  child.stdin.on("error", () => void 0);
+  const input = options.input;
+  if (input === void 0) child.stdin.end();
+  else if (Buffer.isBuffer(input)) child.stdin.end(input);
+  else input.pipe(child.stdin);
+});
 async function prepareImage(request, deps = {}) {
   const started = Date.now();
   const token = request.accessToken;
@@ -5113,7 +5305,7 @@ async function reuse(registry, fp, tag) {
   return manifest.digest;
 }
 async function build(request, fp, location, registry, runner) {
-  const workDir = await mkdtemp2(path3.join(process.env.RUNNER_TEMP || tmpdir3(), "kda-image-"));
+  const workDir = await mkdtemp2(path5.join(process.env.RUNNER_TEMP || tmpdir3(), "kda-image-"));
   try {
     const env = {};
     for (const [name, value] of Object.entries(process.env)) {
@@ -5136,8 +5328,8 @@ async function build(request, fp, location, registry, runner) {
     const reference = `${request.repository}:${request.tag}`;
     const fpReference = `${request.repository}:${fp.tag}`;
     const common = {
-      dockerfile: request.dockerfile,
-      context: request.context,
+      dockerfile: request.context.dockerfile,
+      context: "-",
       target: request.target,
       buildArgs: request.buildArgs,
       platform: request.platform
@@ -5146,7 +5338,7 @@ async function build(request, fp, location, registry, runner) {
     if (buildx) {
       const inspect2 = await docker(buildxInspectArgv(), { stream: false });
       const driver = inspect2.exitCode === 0 ? parseBuildxDriver(inspect2.output) : null;
-      const metadataFile = path3.join(workDir, "metadata.json");
+      const metadataFile = path5.join(workDir, "metadata.json");
       const argv = buildArgv({
         ...common,
         builder: "buildx",
@@ -5156,9 +5348,12 @@ async function build(request, fp, location, registry, runner) {
         metadataFile
       });
       await group(`Build image ${reference} (${fp.tag})`, async () => {
-        check("docker buildx build", await docker(argv, { stream: true }));
+        check(
+          "docker buildx build",
+          await docker(argv, { stream: true, input: contextTar(request.context) })
+        );
       });
-      const metadata = JSON.parse(await readFile3(metadataFile, "utf8").catch(() => "{}"));
+      const metadata = JSON.parse(await readFile4(metadataFile, "utf8").catch(() => "{}"));
       const digest = metadata["containerimage.digest"];
       if (typeof digest === "string" && digest.startsWith("sha256:")) return digest;
     } else {
@@ -5167,10 +5362,13 @@ async function build(request, fp, location, registry, runner) {
         ...common,
         builder: "classic",
         tags: [reference, fpReference],
-        iidFile: path3.join(workDir, "iid")
+        iidFile: path5.join(workDir, "iid")
       });
       await group(`Build image ${reference} (${fp.tag})`, async () => {
-        check("docker build", await docker(argv, { stream: true }));
+        check(
+          "docker build",
+          await docker(argv, { stream: true, input: contextTar(request.context) })
+        );
         check(`docker push ${reference}`, await docker(pushArgv(reference), { stream: true }));
         check(`docker push ${fpReference}`, await docker(pushArgv(fpReference), { stream: true }));
       });
@@ -5203,21 +5401,21 @@ async function dockerLogin(runner, env, host, token, workDir) {
   return config;
 }
 async function privateDockerConfig(workDir, env) {
-  const own = env.DOCKER_CONFIG || path3.join(homedir(), ".docker");
-  const dir = path3.join(workDir, "docker-config");
+  const own = env.DOCKER_CONFIG || path5.join(homedir(), ".docker");
+  const dir = path5.join(workDir, "docker-config");
   await mkdir2(dir, { mode: 448 });
   for (const name of ["cli-plugins", "buildx", "contexts"]) {
-    const source = path3.join(own, name);
-    if (await stat2(source).catch(() => null)) await symlink(source, path3.join(dir, name));
+    const source = path5.join(own, name);
+    if (await stat2(source).catch(() => null)) await symlink(source, path5.join(dir, name));
   }
   const config = {};
-  const existing = await readFile3(path3.join(own, "config.json"), "utf8").catch(() => "{}");
+  const existing = await readFile4(path5.join(own, "config.json"), "utf8").catch(() => "{}");
   try {
     const currentContext = JSON.parse(existing).currentContext;
     if (typeof currentContext === "string") config.currentContext = currentContext;
   } catch {
   }
-  await writeFile2(path3.join(dir, "config.json"), JSON.stringify(config), { mode: 384 });
+  await writeFile2(path5.join(dir, "config.json"), JSON.stringify(config), { mode: 384 });
   return dir;
 }
 function commandFailure(what, result, dockerHost) {
@@ -5567,13 +5765,23 @@ function showPlan(plan) {
   info(JSON.stringify(plan.batch.request, null, 2));
   endGroup();
 }
-async function image({ config, plan, accessToken }) {
-  if (plan.image.prebuilt) return { pinned: plan.image.reference };
+async function buildContext({
+  config,
+  plan,
+  secrets
+}) {
+  if (plan.image.prebuilt) return void 0;
+  const context = await readBuildContext(config.buildContext, config.dockerfile, secrets);
+  for (const left of context.leftOut) info(`not in the image build context: ${left}`);
+  return context;
+}
+async function image({ config, plan, accessToken }, context) {
+  if (!context) return { pinned: plan.image.reference };
   const result = await prepareImage({
     repository: plan.image.repository,
     tag: plan.image.tag,
     dockerfile: config.dockerfile,
-    context: config.buildContext,
+    context,
     target: config.target,
     buildArgs: config.buildArgs,
     platform: "linux/amd64",
@@ -5590,20 +5798,24 @@ function logUploads(uploads, skipped) {
   for (const name of skipped) info(`not in code.zip: ${name}`);
 }
 var entrypointOf = (config) => config.entrypoint ?? SHIPPED_ENTRYPOINT;
-var snapshot = (d) => snapshotCode(d.config.workingDirectory, entrypointOf(d.config));
+var snapshot = (d) => snapshotCode(d.config.workingDirectory, entrypointOf(d.config), d.secrets);
 async function prepareDev(d) {
-  const [built, code] = await Promise.all([
-    image(d),
-    prepareDevCode(d.storage, d.plan, d.config.workingDirectory, entrypointOf(d.config))
+  const [context, code] = await Promise.all([
+    buildContext(d),
+    planDevCode(d.storage, d.plan, d.config.workingDirectory, entrypointOf(d.config), d.secrets)
   ]);
-  logUploads(code.uploads, code.skipped);
+  const [built, uploaded] = await Promise.all([image(d, context), code.upload()]);
+  logUploads(uploaded.uploads, uploaded.skipped);
   return built;
 }
 async function prepareRelease(d) {
   const { config, plan, storage } = d;
   const manifestUri = plan.storage.manifestUri;
-  const artifacts2 = await snapshot(d);
-  const existing = await readManifest(storage, manifestUri);
+  const [artifacts2, context, existing] = await Promise.all([
+    snapshot(d),
+    buildContext(d),
+    readManifest(storage, manifestUri)
+  ]);
   if (existing && sameContent(existing.manifest, artifacts2.code.checksums, artifacts2.entrypoint.checksums)) {
     info(
       `release ${plan.release} is already prepared with identical content: nothing built or uploaded`
@@ -5616,7 +5828,7 @@ async function prepareRelease(d) {
       `force: true: replacing release ${plan.release} (prepared ${existing.manifest.createdAt})`
     );
   const uploads = uploadFiles(storage, codeUploads(plan, artifacts2), config.force);
-  const [built, uploaded] = await Promise.all([image(d), uploads]);
+  const [built, uploaded] = await Promise.all([image(d, context), uploads]);
   logUploads(uploaded, artifacts2.code.skipped);
   const manifest = {
     version: plan.release,
@@ -5730,7 +5942,14 @@ async function deploy(config, plan, abort) {
     }
     setSecret(accessToken);
   }
-  const d = { config, plan, storage: makeStorage(config), accessToken, abort };
+  const d = {
+    config,
+    plan,
+    storage: makeStorage(config),
+    accessToken,
+    abort,
+    secrets: secretRules(config.allowSecretFiles)
+  };
   if (plan.env === "dev") {
     const prepared2 = prepareDev(d);
     const dataproc2 = loadDataproc(config);
@@ -5759,8 +5978,10 @@ async function run() {
   let started;
   try {
     const config = parseInputs((name) => getInput(name));
+    if (config.githubToken) setSecret(config.githubToken);
     for (const warning2 of config.warnings) warning(warning2);
     const context = await gatherContext(config.workingDirectory);
+    checkForkCode(context.eventName, context.fork, config.allowForkCode);
     const plan = buildPlan(config, context);
     started = { config, context, plan };
     showPlan(plan);

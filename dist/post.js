@@ -9,14 +9,14 @@ import {
   cancelBatch,
   makeDataprocClient,
   parseInputs
-} from "./chunks/chunk-LRSEIJU5.js";
+} from "./chunks/chunk-6AHU7IUJ.js";
 import {
   getInput,
   getState,
   info,
   setFailed,
   warning
-} from "./chunks/chunk-UUIHFPDC.js";
+} from "./chunks/chunk-4PMHWI2S.js";
 import "./chunks/chunk-EZPIEO5R.js";
 import "./chunks/chunk-NNA2HC4I.js";
 import "./chunks/chunk-YU4TNTCD.js";

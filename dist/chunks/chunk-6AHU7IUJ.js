@@ -6,7 +6,7 @@ const __bundleFilename = __fileURLToPath(import.meta.url);
 const __bundleDirname = __pathDirname(__bundleFilename);
 import {
   require_dist as require_dist2
-} from "./chunk-UUIHFPDC.js";
+} from "./chunk-4PMHWI2S.js";
 import {
   require_dist2 as require_dist
 } from "./chunk-NNA2HC4I.js";
@@ -11767,6 +11767,10 @@ function parseInputs(get, env = process.env) {
   } else if (existsSync(resolve(workingDirectory, PROJECT_ENTRYPOINT))) {
     entrypoint = resolve(workingDirectory, PROJECT_ENTRYPOINT);
   }
+  const allowSecretFiles = parseList(get("allow-secret-files")).map(
+    (name) => inProject("allow-secret-files", name)
+  );
+  const allowForkCode = bool("allow-fork-code", false);
   if (problems.length > 0) throw new InputError(problems);
   const warnings = [];
   if (image && !image.includes("@sha256:")) {
@@ -11783,6 +11787,12 @@ function parseInputs(get, env = process.env) {
     warnings.push("timeout: has no effect with wait: false; the step does not follow the batch");
   if (!cancelOnAbort)
     warnings.push("cancel-on-abort: false lets a batch run on after its workflow run is cancelled");
+  if (allowForkCode)
+    warnings.push(
+      "allow-fork-code: true runs code from forks with this workflow's credentials on pull_request_target and workflow_run"
+    );
+  for (const file of allowSecretFiles)
+    warnings.push(`allow-secret-files: ${file} ships even if it holds a private key`);
   if (force)
     warnings.push(`force: true replaces release ${release} if it was prepared from other content`);
   return {
@@ -11831,6 +11841,8 @@ function parseInputs(get, env = process.env) {
     githubToken,
     prComment,
     uploadArtifacts,
+    allowSecretFiles,
+    allowForkCode,
     warnings
   };
 }
@@ -24683,4 +24695,4 @@ export {
   STATE_KEYS,
   cancelBatch
 };
-/*! For license information please see chunk-LRSEIJU5.js.LEGAL.txt */
+/*! For license information please see chunk-6AHU7IUJ.js.LEGAL.txt */
