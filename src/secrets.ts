@@ -33,8 +33,9 @@ export function credentialFiles(env: NodeJS.ProcessEnv = process.env): Map<strin
   const files = new Map<string, string>()
   for (const name of CREDENTIAL_VARIABLES) {
     const value = env[name]
-    if (!value) continue
-    files.set(realOrResolved(value), name)
+    const file = value ? realOrResolved(value) : undefined
+    // The first variable that names a file is the one reported.
+    if (file && !files.has(file)) files.set(file, name)
   }
   return files
 }
