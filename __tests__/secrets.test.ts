@@ -4,10 +4,10 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { buffer } from 'node:stream/consumers'
-import tar from 'tar-stream'
 import { credentialFiles, credentialReason, privateKeyIn, secretRules } from '../src/secrets.js'
 import { contextTar, readBuildContext } from '../src/steps/build-context.js'
 import { planSnapshot } from '../src/steps/snapshot.js'
+import { tarNames } from './helpers/image-files.js'
 import { zipEntries } from './helpers/project.js'
 
 // Keys are made when the test runs: the repository holds none, not even for tests.
@@ -133,19 +133,9 @@ describe('code.zip', () => {
 })
 
 describe('the image build context', () => {
-  async function tarNames(dir: string, dockerfile: string, env: NodeJS.ProcessEnv = {}) {
-    const context = await readBuildContext(dir, dockerfile, secretRules([], env))
-    const names: string[] = []
-    const extract = tar.extract()
-    extract.on('entry', (header, stream, next) => {
-      names.push(header.type === 'directory' ? `${header.name}/` : header.name)
-      stream.on('end', next)
-      stream.resume()
-    })
-    const done = new Promise<void>(resolve => extract.on('finish', () => resolve()))
-    extract.end(await buffer(contextTar(context)))
-    await done
-    return { context, names }
+  async function contextNames(dir: string, dockerfile: string) {
+    const context = await readBuildContext(dir, dockerfile, secretRules([], {}))
+    return { context, names: await tarNames(await buffer(contextTar(context))) }
   }
 
   test('holds what .dockerignore lets through, less credentials and the checkout token', async () => {
@@ -164,7 +154,7 @@ describe('the image build context', () => {
         cwd: dir
       }
     )
-    const { context, names } = await tarNames(dir, join(dir, 'Dockerfile'))
+    const { context, names } = await contextNames(dir, join(dir, 'Dockerfile'))
     expect(context.dockerfile).toBe('Dockerfile')
     expect(names).toContain('data/keep.csv')
     expect(names).toContain('src/app.py')
@@ -180,8 +170,11 @@ describe('the image build context', () => {
 
   test('a Dockerfile outside the context is added under its own name', async () => {
     const dir = project({ 'ctx/app.py': '', 'docker/Dockerfile': 'FROM scratch\n' })
-    const { context, names } = await tarNames(join(dir, 'ctx'), join(dir, 'docker/Dockerfile'))
-    expect(names.sort()).toEqual(['.kedro-dataproc-action.Dockerfile', 'app.py'])
+    const { context, names } = await contextNames(join(dir, 'ctx'), join(dir, 'docker/Dockerfile'))
+    expect(names.filter(name => !name.endsWith('/')).sort()).toEqual([
+      '.kedro-dataproc-action.Dockerfile',
+      'app.py'
+    ])
     expect(context.dockerfile).toBe('.kedro-dataproc-action.Dockerfile')
   })
 
