@@ -3784,8 +3784,8 @@ function credentialFiles(env = process.env) {
   const files = /* @__PURE__ */ new Map();
   for (const name of CREDENTIAL_VARIABLES) {
     const value = env[name];
-    if (!value) continue;
-    files.set(realOrResolved(value), name);
+    const file2 = value ? realOrResolved(value) : void 0;
+    if (file2 && !files.has(file2)) files.set(file2, name);
   }
   return files;
 }
