@@ -5751,8 +5751,74 @@ async function watchBatch(options) {
   }
 }
 
+// package.json
+var package_default = {
+  name: "kedro-dataproc-action",
+  version: "0.1.0",
+  private: true,
+  description: "Run a Kedro project on Google Cloud Dataproc Serverless from a pull request or a release",
+  type: "module",
+  license: "MIT",
+  engines: {
+    node: ">=24"
+  },
+  scripts: {
+    build: "node scripts/build.mjs",
+    lint: "eslint . && prettier --check .",
+    format: "prettier --write .",
+    stack: "tsx emulators/cli.ts",
+    test: "bash scripts/test.sh",
+    demo: "bash scripts/demo.sh",
+    docs: "tsx scripts/docs.ts && prettier --write README.md",
+    bench: "bash scripts/bench.sh",
+    release: "tsx scripts/release/release.ts"
+  },
+  dependencies: {
+    "@actions/artifact": "^6.2.1",
+    "@actions/core": "^3.0.1",
+    "@actions/exec": "^3.0.0",
+    "@actions/github": "^9.1.1",
+    "@google-cloud/dataproc": "^6.0.1",
+    "@google-cloud/storage": "^8.4.0",
+    "google-auth-library": "^11.3.4",
+    "google-gax": "^5.0.8",
+    "hash-wasm": "^4.13.0",
+    "tar-stream": "^3.3.0",
+    yazl: "^3.3.1"
+  },
+  devDependencies: {
+    "@eslint/js": "^9.39.5",
+    "@grpc/grpc-js": "^1.14.7",
+    "@grpc/proto-loader": "^0.8.1",
+    "@types/jest": "^29.5.14",
+    "@types/node": "^24.19.2",
+    "@types/tar-stream": "^3.1.5",
+    "@types/yauzl": "^3.4.0",
+    "@types/yazl": "^3.3.1",
+    esbuild: "^0.28.2",
+    eslint: "^9.39.5",
+    jest: "^29.7.0",
+    node: "^24.21.0",
+    prettier: "^3.10.1",
+    "proto3-json-serializer": "^3.0.6",
+    protobufjs: "^7.6.6",
+    "ts-jest": "^29.4.15",
+    tsx: "^4.23.15",
+    typescript: "^5.9.3",
+    "typescript-eslint": "^8.73.0",
+    yaml: "^2.9.1",
+    yauzl: "^3.4.0"
+  },
+  allowScripts: {
+    node: true,
+    esbuild: true,
+    protobufjs: false,
+    "@parcel/watcher": false
+  }
+};
+
 // src/version.ts
-var ACTION_VERSION = "0.1.0";
+var ACTION_VERSION = package_default.version;
 
 // src/main.ts
 var PREFIX = "kedro-dataproc-action";
