@@ -50,6 +50,9 @@ await build({
   entryPoints: { index: 'src/index.ts', post: 'src/post-index.ts' },
   outdir,
   bundle: true,
+  // Paths in the bundle stay relative to the checkout even where node_modules is a link (a
+  // release checkout shares the maintainer's), so the same sources give the same dist/.
+  preserveSymlinks: true,
   platform: 'node',
   target: 'node24',
   format: 'esm',
