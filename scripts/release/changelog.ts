@@ -33,7 +33,7 @@ function compare(a: string, b: string): number {
   return 0
 }
 
-const UNRELEASED = /^## \[Unreleased\]\s*$/m
+const UNRELEASED = /^## \[Unreleased\][^\S\n]*$/m
 
 /** The text of the `## [heading]` section, without its heading line. */
 function section(changelog: string, heading: string): string | undefined {
