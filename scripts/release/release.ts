@@ -51,11 +51,11 @@ function main(): void {
   const tag = `v${version}`
   const major = `v${version.split('.')[0]}`
   if (tagCommit(tag)) throw new Error(`the tag ${tag} exists already`)
-  const cut = cutChangelog(changelog, version, new Date().toISOString().slice(0, 10))
   const stale = staleDistFiles(ROOT)
   if (stale.length > 0) {
     throw new Error(`dist/ is stale (${stale.join(', ')}): run npm run build and commit dist/`)
   }
+  const cut = cutChangelog(changelog, version, new Date().toISOString().slice(0, 10))
   const majorAt = tagCommit(major)
   const dry = values['dry-run'] ? 'would ' : ''
   console.log(`release: ${current} → ${version}`)
