@@ -284,7 +284,7 @@ async function runDocker(runner: Runner, args: string[], options: RunOptions): P
   try {
     return await runner('docker', args, options)
   } catch (error) {
-    // @actions/exec throws when the executable is missing.
+    // The spawn fails (ENOENT) when the executable is missing.
     throw new ImageError(
       `docker ${args[0]}: ${error instanceof Error ? error.message : String(error)}\n` +
         'Hint: the Docker CLI is needed to build the image: install Docker or use a runner that has it'
