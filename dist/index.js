@@ -5776,7 +5776,6 @@ var package_default = {
   dependencies: {
     "@actions/artifact": "^6.2.1",
     "@actions/core": "^3.0.1",
-    "@actions/exec": "^3.0.0",
     "@actions/github": "^9.1.1",
     "@google-cloud/dataproc": "^6.0.1",
     "@google-cloud/storage": "^8.4.0",
