@@ -1,10 +1,8 @@
-import { execFile } from 'node:child_process'
 import { mkdir, mkdtemp, rm, statfs } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { promisify } from 'node:util'
 import { startDataprocEmulator, type DataprocEmulator } from './dataproc/server.js'
+import { loadSparkRuntime } from './dataproc/spark.js'
 import { startDockerDaemon, type DockerDaemon } from './docker.js'
 import { startGcsEmulator, type GcsEmulator } from './gcs/server.js'
 import { startRegistry, type Registry } from './registry.js'
@@ -30,7 +28,8 @@ export interface StackOptions {
   registryPort?: number
   pendingMs?: number
   teardownMs?: number
-  python?: string
+  /** The driver environment (scripts/driver-env.sh); default .cache/driver-env. */
+  driverEnvDir?: string
   outputRolloverBytes?: number
 }
 
@@ -48,8 +47,8 @@ export interface Stack {
   /** One line: why dockerHost or registry is null. */
   dockerUnavailable?: string
   stateDir: string
-  /** What `python -m kedro` runs in the drivers: the real Kedro, or the labelled stand-in. */
-  kedro: 'installed' | 'stand-in'
+  /** What batches run on: Spark, Python and Java versions. */
+  spark: string
   gcs: GcsEmulator
   dataprocEmulator: DataprocEmulator
   stop(): Promise<void>
@@ -65,18 +64,6 @@ export function endpoints(stack: Stack): {
 } {
   const { storage, dataproc, dataprocRest, registry, dockerHost } = stack
   return { storage, dataproc, dataprocRest, registry, dockerHost }
-}
-
-/** Put on the drivers' PYTHONPATH when Kedro cannot be imported (it cannot be installed here). */
-const KEDRO_STANDIN = fileURLToPath(new URL('./kedro-standin', import.meta.url))
-
-async function kedroImportable(python: string): Promise<boolean> {
-  try {
-    await promisify(execFile)(python, ['-c', 'import kedro'])
-    return true
-  } catch {
-    return false
-  }
 }
 
 /** statfs's type for tmpfs (linux/magic.h). */
@@ -127,7 +114,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
   try {
     const host = options.host ?? '127.0.0.1'
-    const kedro = (await kedroImportable(options.python ?? 'python3')) ? 'installed' : 'stand-in'
+    // First: without it no batch can run, and the error says how to install it.
+    const spark = await loadSparkRuntime(options.driverEnvDir)
     const gcs = await startGcsEmulator({
       dataDir: join(stateDir, 'gcs'),
       host,
@@ -144,8 +132,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       restPort: options.dataprocRestPort,
       pendingMs: options.pendingMs,
       teardownMs: options.teardownMs,
-      python: options.python,
-      extraPythonPath: kedro === 'stand-in' ? [KEDRO_STANDIN] : [],
+      spark,
       outputRolloverBytes: options.outputRolloverBytes
     })
     closers.push(() => dataprocEmulator.close())
@@ -185,7 +172,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       dockerHost: daemon?.host ?? null,
       dockerUnavailable,
       stateDir,
-      kedro,
+      spark: spark.versions,
       gcs,
       dataprocEmulator,
       stop: stopAll

@@ -440,7 +440,7 @@ async function main(): Promise<void> {
             gcloud: version('gcloud', ['--version']),
             git: version('git', ['--version']),
             dist: { path: DIST, modified: statSync(DIST).mtime.toISOString() },
-            kedro: stack.kedro
+            spark: stack.spark
           },
           repository: {
             ...stats,

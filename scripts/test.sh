@@ -18,9 +18,8 @@ eslint .
 prettier --check . >/dev/null
 tsc --noEmit -p .
 
-echo "== python: entrypoint and kedro stand-in"
+echo "== python: entrypoint"
 python3 -m unittest discover -s entrypoint -p 'test_*.py'
-python3 -m unittest discover -s emulators/kedro-standin -p 'test_*.py'
 
 echo "== jest"
 # The tests' scratch repositories, runner directories and zips go under one directory that is

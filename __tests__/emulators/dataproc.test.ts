@@ -161,15 +161,22 @@ afterAll(async () => {
 
 afterEach(() => dataproc.faults.clear())
 
-test('a batch runs main.py with its archive and driver env, streams its output and succeeds', async () => {
+test('a batch runs main.py on Spark with its archive, properties and driver and executor env, streams its output and succeeds', async () => {
   const main = await gcsUpload(
     'run/main.py',
     [
       'import os, sys',
+      'from pyspark.sql import SparkSession',
       'print("args", sys.argv[1:])',
       'print("archive", open(os.path.join("code", "message.txt")).read().strip())',
       'print("env", os.environ["GREETING"])',
       'print("to stderr", file=sys.stderr)',
+      'spark = SparkSession.builder.getOrCreate()',
+      'print("property", spark.conf.get("spark.other"))',
+      'task = spark.sparkContext.parallelize([0], 1).map(lambda _: os.environ.get("TASK_VAR"))',
+      'print("executor env", task.collect()[0])',
+      'path = os.environ["PYTHONPATH"].split(os.pathsep)',
+      'print("pythonpath", "/opt/extra-lib" in path and "/opt/extra-lib" in sys.path, len(path) > 1)',
       'print("done")'
     ].join('\n')
   )
@@ -189,7 +196,13 @@ test('a batch runs main.py with its archive and driver env, streams its output a
         archiveUris: [`${archive}#code`]
       },
       runtimeConfig: {
-        properties: { 'spark.dataproc.driverEnv.GREETING': 'hello', 'spark.other': 'x' }
+        properties: {
+          'spark.dataproc.driverEnv.GREETING': 'hello',
+          // Kept and extended by spark-submit (with PySpark's own paths), never replaced.
+          'spark.dataproc.driverEnv.PYTHONPATH': '/opt/extra-lib',
+          'spark.executorEnv.TASK_VAR': 'from a task',
+          'spark.other': 'x'
+        }
       },
       labels: { team: 'data' }
     }
@@ -217,8 +230,21 @@ test('a batch runs main.py with its archive and driver env, streams its output a
     `gs://dataproc-staging-us-central1-emulator/google-cloud-dataproc-metainfo/${batch.uuid}/jobs/srvls-batch-${batch.uuid}/driveroutput`
   )
   const output = Buffer.concat(await readOutputSeries(outputUri)).toString('utf8')
-  expect(output).toBe(
-    "args ['--kedro-run-args=--env=dev']\narchive from the archive\nenv hello\nto stderr\ndone\n"
+  expect(output).toMatch(
+    /^local stack: Spark 3\.5\.\d+, Python 3\.\d+\.\d+, Java [\d.]+, spark-submit --master local\[2\]\n/
+  )
+  expect(output.slice(output.indexOf('\n') + 1)).toBe(
+    [
+      "args ['--kedro-run-args=--env=dev']",
+      'archive from the archive',
+      'env hello',
+      'to stderr',
+      'property x',
+      'executor env from a task',
+      'pythonpath True True',
+      'done',
+      ''
+    ].join('\n')
   )
   // Its working directory (main file, archive, unpacked code) goes with it, as the container does.
   const workDir = join(dataDir, 'dataproc', 'batches', batch.uuid ?? '')
@@ -245,7 +271,7 @@ test('a failing main file ends FAILED with the service-style message', async () 
   const output = Buffer.concat(await readOutputSeries(batch.runtimeInfo?.outputUri ?? '')).toString(
     'utf8'
   )
-  expect(output).toMatch(/^starting\nTraceback/)
+  expect(output).toMatch(/^local stack: Spark .*\nstarting\nTraceback/)
   // A missing main file fails the batch too.
   const missing = await createBatch(grpcClient, `gs://${BUCKET}/no/such/main.py`)
   const failed = await waitForState(grpcClient, missing.batchName, ['SUCCEEDED', 'FAILED'])
@@ -368,9 +394,11 @@ test('output larger than the rollover size is split into full objects and ends w
     { length: 100 },
     (_, i) => `line ${String(i).padStart(4, '0')} ${'x'.repeat(40)}\n`
   ).join('')
-  expect(parts.length).toBe(Math.ceil(expected.length / ROLLOVER))
+  const output = Buffer.concat(parts).toString('utf8')
+  expect(parts.length).toBe(Math.ceil(output.length / ROLLOVER))
   for (const part of parts.slice(0, -1)) expect(part.length).toBe(ROLLOVER)
-  expect(Buffer.concat(parts).toString('utf8')).toBe(expected)
+  expect(output).toMatch(/^local stack: Spark [^\n]+\n/)
+  expect(output.slice(output.indexOf('\n') + 1)).toBe(expected)
 })
 
 test('cancelling the operation of a running batch kills the driver and ends CANCELLED', async () => {
@@ -384,8 +412,10 @@ test('cancelling the operation of a running batch kills the driver and ends CANC
   })
   const running = await waitForState(grpcClient, batchName, ['RUNNING'])
   const outputUri = running.runtimeInfo?.outputUri ?? ''
-  // Wait until the driver has really started (its output shows up) before cancelling.
-  for (let i = 0; i < 100 && (await gcsRead(`${outputUri}.000000000`)) === undefined; i += 1) {
+  // Wait until the main file has really started (its output shows up) before cancelling.
+  const started = async (): Promise<boolean> =>
+    ((await gcsRead(`${outputUri}.000000000`))?.toString() ?? '').includes('started')
+  for (let i = 0; i < 100 && !(await started()); i += 1) {
     await new Promise(resolve => setTimeout(resolve, 100))
   }
   await expectCode(grpcClient.deleteBatch({ name: batchName }), grpc.status.FAILED_PRECONDITION)
@@ -404,7 +434,9 @@ test('cancelling the operation of a running batch kills the driver and ends CANC
     'RUNNING',
     'CANCELLING'
   ])
-  expect(Buffer.concat(await readOutputSeries(outputUri)).toString('utf8')).toBe('started\n')
+  expect(Buffer.concat(await readOutputSeries(outputUri)).toString('utf8')).toMatch(
+    /^local stack: Spark [^\n]+\nstarted\n$/
+  )
   await expectCode(
     grpcClient.operationsClient.cancelOperation(cancelRequest),
     grpc.status.FAILED_PRECONDITION

@@ -1,29 +1,31 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { copyFile, mkdir, rm } from 'node:fs/promises'
-import { basename, delimiter, join } from 'node:path'
+import { basename, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { extractArchive } from './archive.js'
 import { OutputSeries } from './output-series.js'
+import { sparkSubmitArgv, sparkSubmitEnv, type SparkRuntime } from './spark.js'
 import type { StorageClient } from './storage-http.js'
 import type { PySparkBatch } from './types.js'
 
 /**
- * Runs a PySpark batch's driver for real: stages the main file, Python files, files and archives
- * into a fresh working directory, runs the main file with the host Python (an argv list, never a
- * shell), and streams its interleaved stdout and stderr into the driver output series.
+ * Runs a PySpark batch's driver for real: stages the main file, Python files, jars, files and
+ * archives into a fresh working directory, runs the main file with `spark-submit` in local mode
+ * (an argv list, never a shell; see spark.ts), and streams its interleaved stdout and stderr into
+ * the driver output series, after a first line saying what it runs on.
  */
 
 export interface DriverOptions {
+  batchId: string
   workDir: string
   storage: StorageClient
-  python: string
+  storageUrl: string
+  spark: SparkRuntime
   outputUri: string
   rolloverBytes: number
   flushMs: number
-  /** `spark.dataproc.driverEnv.NAME` properties, already reduced to NAME → value. */
-  driverEnv: Record<string, string>
-  /** Appended to the driver's PYTHONPATH: the stand-ins a Dataproc image would provide. */
-  extraPythonPath: string[]
+  /** The batch's runtimeConfig.properties. */
+  properties: Record<string, string>
 }
 
 export interface DriverResult {
@@ -40,12 +42,10 @@ export interface DriverRun {
 const KILL_GRACE_MS = 2000
 const TAIL_BYTES = 8192
 /**
- * Runs before the main file, in the driver's own process: points stderr at stdout's pipe, then
- * execs Python on the main file and its arguments. One pipe keeps stdout and stderr in the order
- * they were written, as in the service's driver output (two pipes race in the reader).
+ * Points stderr at stdout's pipe, then execs spark-submit: one pipe keeps stdout and stderr in the
+ * order they were written, as in the service's driver output (two pipes race in the reader).
  */
-const MERGE_STDERR =
-  'import os, sys; os.dup2(1, 2); os.execv(sys.executable, [sys.executable] + sys.argv[1:])'
+const MERGE_STDERR = 'import os, sys; os.dup2(1, 2); os.execv(sys.argv[1], sys.argv[1:])'
 
 export function startDriver(job: PySparkBatch, options: DriverOptions): DriverRun {
   let cancelled = false
@@ -73,9 +73,22 @@ export function startDriver(job: PySparkBatch, options: DriverOptions): DriverRu
       return { outcome: 'failed', detail: (error as Error).message }
     }
     if (cancelled) return { outcome: 'cancelled' }
-    const process_ = spawn(options.python, ['-c', MERGE_STDERR, staged.main, ...(job.args ?? [])], {
+    output.write(
+      Buffer.from(`local stack: ${options.spark.versions}, spark-submit --master local[2]\n`)
+    )
+    const { spark, properties, storageUrl } = options
+    const argv = sparkSubmitArgv(spark, {
+      batchId: options.batchId,
+      main: staged.main,
+      args: job.args ?? [],
+      pyFiles: staged.pyFiles,
+      jars: staged.jars,
+      properties,
+      storageUrl
+    })
+    const process_ = spawn(spark.python, ['-c', MERGE_STDERR, spark.sparkSubmit, ...argv], {
       cwd: options.workDir,
-      env: driverEnvironment(options, staged.pythonPath),
+      env: sparkSubmitEnv(spark, properties, storageUrl),
       detached: true,
       stdio: ['ignore', 'pipe', 'ignore']
     })
@@ -94,7 +107,7 @@ export function startDriver(job: PySparkBatch, options: DriverOptions): DriverRu
     if (cancelled) return { outcome: 'cancelled' }
     if (exit.code === 0) return { outcome: 'succeeded' }
     if (exit.error)
-      return { outcome: 'failed', detail: `Cannot start ${options.python}: ${exit.error.message}` }
+      return { outcome: 'failed', detail: `Cannot start spark-submit: ${exit.error.message}` }
     const lastLine = tail.trim().split('\n').pop()?.trim()
     const status = exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code}`
     return {
@@ -121,20 +134,10 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
-function driverEnvironment(options: DriverOptions, pythonPath: string[]): NodeJS.ProcessEnv {
-  const inherited = process.env.PYTHONPATH ? [process.env.PYTHONPATH] : []
-  return {
-    // Unbuffered, so output reaches the series as it is printed and stdout/stderr keep their order.
-    PYTHONUNBUFFERED: '1',
-    ...process.env,
-    ...options.driverEnv,
-    PYTHONPATH: [...pythonPath, ...inherited, ...options.extraPythonPath].join(delimiter)
-  }
-}
-
 interface Staged {
   main: string
-  pythonPath: string[]
+  pyFiles: string[]
+  jars: string[]
 }
 
 /** Splits `uri#alias`; the alias defaults to the file name. */
@@ -162,11 +165,17 @@ async function stage(job: PySparkBatch, options: DriverOptions): Promise<Staged>
   await mkdir(workDir, { recursive: true })
   const main = join(workDir, basename(job.mainPythonFileUri ?? 'main.py'))
   await fetchTo(job.mainPythonFileUri ?? '', main, storage)
-  const pythonPath = [workDir]
+  const pyFiles: string[] = []
   for (const uri of job.pythonFileUris ?? []) {
     const target = join(workDir, basename(uri))
     await fetchTo(uri, target, storage)
-    if (!uri.endsWith('.py')) pythonPath.push(target)
+    pyFiles.push(target)
+  }
+  const jars: string[] = []
+  for (const uri of job.jarFileUris ?? []) {
+    const target = join(workDir, basename(uri))
+    await fetchTo(uri, target, storage)
+    jars.push(target)
   }
   for (const entry of (job.fileUris ?? []).map(splitAlias)) {
     await fetchTo(entry.uri, join(workDir, entry.name), storage)
@@ -176,7 +185,7 @@ async function stage(job: PySparkBatch, options: DriverOptions): Promise<Staged>
   for (const entry of (job.archiveUris ?? []).map(splitAlias)) {
     const file = join(downloads, basename(entry.uri))
     await fetchTo(entry.uri, file, storage)
-    await extractArchive(file, join(workDir, entry.name), options.python)
+    await extractArchive(file, join(workDir, entry.name), options.spark.python)
   }
-  return { main, pythonPath }
+  return { main, pyFiles, jars }
 }

@@ -1,12 +1,14 @@
 import { FaultInjector } from '../faults.js'
 import { startGrpcServer } from './grpc.js'
 import { startRestServer } from './rest.js'
+import { loadSparkRuntime, type SparkRuntime } from './spark.js'
 import { StorageClient } from './storage-http.js'
 import { Store } from './store.js'
 
 /**
  * The Dataproc v1 emulator: one store of batches and operations served over gRPC and REST, with
- * batches that really run their PySpark main file on the host Python against the GCS emulator.
+ * batches that really run their PySpark main file with spark-submit (local mode) against the GCS
+ * emulator.
  */
 
 export interface DataprocEmulatorOptions {
@@ -25,10 +27,8 @@ export interface DataprocEmulatorOptions {
   pendingMs?: number
   /** Time after the driver exits before the batch turns terminal; the operation completes as long again later. */
   teardownMs?: number
-  /** Default 'python3'. */
-  python?: string
-  /** Appended to every driver's PYTHONPATH, e.g. the kedro stand-in where Kedro is not installed. */
-  extraPythonPath?: string[]
+  /** What batches run on; default: loaded from the driver environment (spark.ts). */
+  spark?: SparkRuntime
   /** Size at which a driver output object is complete and the next one starts. */
   outputRolloverBytes?: number
 }
@@ -55,8 +55,8 @@ export async function startDataprocEmulator(
     storage: new StorageClient(options.storageUrl.replace(/\/+$/, '')),
     pendingMs: options.pendingMs ?? 1500,
     teardownMs: options.teardownMs ?? 500,
-    python: options.python ?? 'python3',
-    extraPythonPath: options.extraPythonPath ?? [],
+    storageUrl: options.storageUrl.replace(/\/+$/, ''),
+    spark: options.spark ?? (await loadSparkRuntime()),
     rolloverBytes: options.outputRolloverBytes ?? 64 * 1024,
     flushMs: OUTPUT_FLUSH_MS
   })

@@ -6,6 +6,7 @@ import { startDriver, type DriverResult, type DriverRun } from './driver.js'
 import { ApiError } from './errors.js'
 import { listPage, matchesFilter, sortBatches } from './list.js'
 import { TYPE_BATCH, TYPE_BATCH_METADATA } from './protos.js'
+import type { SparkRuntime } from './spark.js'
 import type { StorageClient } from './storage-http.js'
 import {
   TERMINAL_STATES,
@@ -32,8 +33,8 @@ export interface StoreOptions {
   storage: StorageClient
   pendingMs: number
   teardownMs: number
-  python: string
-  extraPythonPath: string[]
+  storageUrl: string
+  spark: SparkRuntime
   rolloverBytes: number
   flushMs: number
 }
@@ -60,7 +61,6 @@ interface OperationRecord {
 
 const DEFAULT_RUNTIME_VERSION = '2.2'
 const DEFAULT_PAGE_SIZE = 100
-const DRIVER_ENV_PREFIX = 'spark.dataproc.driverEnv.'
 
 export class Store {
   private readonly batches = new Map<string, BatchRecord>()
@@ -263,21 +263,16 @@ export class Store {
     }
     // Cancelled while the bucket was being prepared: the cancellation already finishes the batch.
     if (batch.state !== 'RUNNING') return
-    const properties = batch.runtimeConfig?.properties ?? {}
-    const driverEnv = Object.fromEntries(
-      Object.entries(properties)
-        .filter(([key]) => key.startsWith(DRIVER_ENV_PREFIX))
-        .map(([key, value]) => [key.slice(DRIVER_ENV_PREFIX.length), value])
-    )
     record.driver = startDriver(batch.pysparkBatch, {
+      batchId: batch.name?.split('/').pop() ?? uuid,
       workDir: join(this.options.dataDir, 'batches', uuid),
       storage: this.options.storage,
-      python: this.options.python,
+      storageUrl: this.options.storageUrl,
+      spark: this.options.spark,
       outputUri,
       rolloverBytes: this.options.rolloverBytes,
       flushMs: this.options.flushMs,
-      driverEnv,
-      extraPythonPath: this.options.extraPythonPath
+      properties: batch.runtimeConfig?.properties ?? {}
     })
     const result = await record.driver.result
     this.later(this.options.teardownMs, () => this.finish(record, result))
