@@ -1,4 +1,4 @@
-"""Project settings. See https://docs.kedro.org/en/0.19.10/kedro_project_setup/settings.html"""
+"""Project settings. See https://docs.kedro.org/en/1.7.0/configure/configuration_basics.html"""
 
 from kedro.config import OmegaConfigLoader
 from omegaconf.resolvers import oc
