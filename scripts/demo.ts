@@ -14,6 +14,7 @@ import { Storage } from '@google-cloud/storage'
 import { PassThroughClient } from 'google-auth-library'
 import { buildBaseImage } from '../emulators/base-image.js'
 import { startStack } from '../emulators/stack.js'
+import { parseOutputFile } from './runner-files.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const BRANCH = 'feature/demo-run'
@@ -93,7 +94,7 @@ async function main(): Promise<void> {
       region: 'europe-west1',
       'run-submit-bucket': 'demo-run-submit',
       'run-output-bucket': 'demo-run-output',
-      'kedro-run-args': '--pipeline=data_processing --params=model_options.test_size=0.25',
+      'kedro-run-args': '--params=reporting.top_n_companies=5',
       'dataproc-endpoint': `http://${stack.dataproc}`,
       'storage-endpoint': stack.storage
     }
@@ -158,6 +159,12 @@ async function main(): Promise<void> {
       })
       child.on('close', resolve)
     })
+    const outputUri = parseOutputFile(readFileSync(files.output, 'utf8'))['run-output-uri'] ?? ''
+    say(`What the run wrote under its output prefix ${outputUri}`)
+    const [, bucket = '', prefix = ''] = /^gs:\/\/([^/]+)\/(.*)$/.exec(outputUri) ?? []
+    const [written] = await storage.bucket(bucket).getFiles({ prefix: `${prefix}/` })
+    for (const file of written)
+      console.log(`gs://${bucket}/${file.name}  (${file.metadata.size} bytes)`)
     say('Job summary')
     console.log(htmlToText(readFileSync(files.summary, 'utf8')))
     say(`The action exited with ${code}; ${repo} still has its uncommitted change:`)

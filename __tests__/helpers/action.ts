@@ -3,6 +3,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { parseOutputFile } from '../../scripts/runner-files.js'
+
+export { parseOutputFile }
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 export const DIST = join(ROOT, 'dist', 'index.js')
@@ -25,21 +28,6 @@ export interface ActionOptions {
   /** Called once the process runs, e.g. to send it a signal. */
   onStart?: (child: ReturnType<typeof spawn>) => void
   script?: string
-}
-
-/** Parses the runner's `name<<DELIMITER … DELIMITER` file format (outputs and state). */
-export function parseOutputFile(text: string): Record<string, string> {
-  const outputs: Record<string, string> = {}
-  const lines = text.split('\n')
-  for (let i = 0; i < lines.length; i++) {
-    const match = /^([^<]+)<<(.+)$/.exec(lines[i] as string)
-    if (!match) continue
-    const [, name, delimiter] = match
-    const value: string[] = []
-    while (++i < lines.length && lines[i] !== delimiter) value.push(lines[i] as string)
-    outputs[name as string] = value.join('\n')
-  }
-  return outputs
 }
 
 /**

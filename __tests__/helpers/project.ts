@@ -6,14 +6,16 @@ import { ROOT } from './action.js'
 import { git } from './git.js'
 
 export const EXAMPLE = join(ROOT, 'examples', 'spaceflights-pyspark')
+/** A second real Kedro 1.x project: one Spark node, and a pipeline whose node fails. */
+export const TINY_PROJECT = join(ROOT, '__tests__', 'fixtures', 'kedro-tiny')
 
 /**
- * A throwaway git checkout of the example project on `branch`, committed, so a test can add
- * uncommitted, untracked and ignored files on top.
+ * A throwaway git checkout of the example project (or `source`) on `branch`, committed, so a test
+ * can add uncommitted, untracked and ignored files on top.
  */
-export function checkoutExample(branch: string): string {
+export function checkoutExample(branch: string, source = EXAMPLE): string {
   const dir = mkdtempSync(join(tmpdir(), 'kedro-project-'))
-  cpSync(EXAMPLE, dir, { recursive: true })
+  cpSync(source, dir, { recursive: true })
   git(dir, 'init', '-q', '-b', 'main')
   git(dir, 'config', 'user.email', 'dev@example.com')
   git(dir, 'config', 'user.name', 'Dev')

@@ -98,6 +98,7 @@ export function sparkSubmitArgv(runtime: SparkRuntime, input: SubmitInput): stri
     // Executors reach the emulator through gcsfs too (Kedro's pandas datasets on executors).
     ['spark.executorEnv.STORAGE_EMULATOR_HOST', input.storageUrl],
     ['spark.executorEnv.NO_GCE_CHECK', 'true'],
+    ['spark.executorEnv.DO_NOT_TRACK', '1'],
     ['spark.ui.enabled', 'false'],
     ...Object.entries(input.properties).filter(([key]) => !key.startsWith(DRIVER_ENV_PREFIX))
   ]
@@ -127,6 +128,10 @@ export function sparkSubmitEnv(
     SPARK_LOCAL_IP: '127.0.0.1',
     STORAGE_EMULATOR_HOST: storageUrl,
     NO_GCE_CHECK: 'true',
-    ...driverEnvOf(properties)
+    ...driverEnvOf(properties),
+    // Last, so no batch turns it back on: this machine may send nothing beyond loopback, and
+    // kedro-telemetry would try on every run.
+    DO_NOT_TRACK: '1',
+    KEDRO_DISABLE_TELEMETRY: 'true'
   }
 }
