@@ -39,6 +39,11 @@ const CONFIG: Config = {
   prComment: 'auto',
   uploadArtifacts: true,
   allowSecretFiles: [],
+  kedro: {
+    version: [1, 7],
+    known: true,
+    reason: 'requirements.txt asks for kedro~=1.7: Kedro 1.7'
+  },
   allowForkCode: false,
   warnings: []
 }

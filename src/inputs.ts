@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs'
 import { isAbsolute, resolve } from 'node:path'
-import { parseKedroRunArgs } from './kedro-args.js'
+import { checkKedroRun } from './kedro/run.js'
+import type { ProjectKedro } from './kedro/project.js'
 import {
   IMAGE_TAG_PATTERN,
   LABEL_KEY_PATTERN,
@@ -26,6 +27,8 @@ export interface Config {
   runId?: string
   kedroRunArgs: string[]
   kedroRunArgsText: string
+  /** The Kedro the arguments were checked against, and why that one. */
+  kedro: ProjectKedro
   projectId: string
   region: string
   runSubmitBucket: string
@@ -288,12 +291,6 @@ export function parseInputs(get: InputSource, env: NodeJS.ProcessEnv = process.e
   )
 
   const kedroRunArgsText = input('kedro-run-args')
-  let kedroRunArgs: string[] = []
-  try {
-    kedroRunArgs = parseKedroRunArgs(kedroRunArgsText)
-  } catch (error) {
-    problems.push(`kedro-run-args: ${(error as Error).message}`)
-  }
 
   const projectId = required('project-id', 'set project-id to your Google Cloud project id')
   if (projectId)
@@ -617,6 +614,10 @@ export function parseInputs(get: InputSource, env: NodeJS.ProcessEnv = process.e
     entrypoint = resolve(workingDirectory, PROJECT_ENTRYPOINT)
   }
 
+  const kedroRun = checkKedroRun(kedroRunArgsText, workingDirectory)
+  problems.push(...kedroRun.problems)
+  const kedroRunArgs = kedroRun.args
+
   const allowSecretFiles = parseList(get('allow-secret-files')).map(name =>
     inProject('allow-secret-files', name)
   )
@@ -624,7 +625,7 @@ export function parseInputs(get: InputSource, env: NodeJS.ProcessEnv = process.e
 
   if (problems.length > 0) throw new InputError(problems)
 
-  const warnings: string[] = []
+  const warnings: string[] = [...kedroRun.warnings]
   if (image && !image.includes('@sha256:')) {
     warnings.push(
       `image: '${image}' is a tag, which can move while batches use it; pin it by digest (NAME@sha256:…)`
@@ -653,6 +654,7 @@ export function parseInputs(get: InputSource, env: NodeJS.ProcessEnv = process.e
     runId,
     kedroRunArgs,
     kedroRunArgsText,
+    kedro: kedroRun.kedro,
     projectId,
     region,
     runSubmitBucket,

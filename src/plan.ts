@@ -1,3 +1,4 @@
+import { formatVersion } from './kedro/options.js'
 import type { Config } from './inputs.js'
 import type { RunContext } from './context.js'
 import { batchId, branchSlug, fit, imageTag, labelValue, requestId, shortHash } from './naming.js'
@@ -68,6 +69,8 @@ export interface Plan {
     request: CreateBatchRequest
   }
   kedroRunArgs: string[]
+  /** The Kedro the arguments were checked against, and why that one. */
+  kedro: { version: string; reason: string }
 }
 
 /** Tells a failure of the plan (e.g. no branch to name a dev run by) from a bug. */
@@ -267,6 +270,7 @@ export function buildPlan(config: Config, context: RunContext): Plan {
         }
       }
     },
-    kedroRunArgs: config.kedroRunArgs
+    kedroRunArgs: config.kedroRunArgs,
+    kedro: { version: formatVersion(config.kedro.version), reason: config.kedro.reason }
   }
 }

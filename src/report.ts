@@ -24,6 +24,7 @@ export function planRows(plan: Plan): [string, string][] {
     ['batch id', plan.batch.id],
     ['request id', plan.batch.request.requestId],
     ['kedro command', quoteForDisplay(['kedro', 'run', ...plan.kedroRunArgs])],
+    ['checked for', `Kedro ${plan.kedro.version} (${plan.kedro.reason})`],
     ['console', plan.batch.consoleUrl]
   ]
   return rows
