@@ -134,3 +134,71 @@ test('bad input fails the step with one prefixed message before anything happens
   expect(run.stdout).toContain("region: 'us-central1-a' is a zone")
   expect(run.outputs).toEqual({})
 })
+
+describe("kedro-run-args against the project's own Kedro", () => {
+  function kedroProject(requirement: string, initVersion: string): string {
+    const repo = makeRepo('main')
+    writeFileSync(join(repo, 'requirements.txt'), `${requirement}\nkedro-datasets~=9.6\n`)
+    writeFileSync(
+      join(repo, 'pyproject.toml'),
+      `[tool.kedro]\npackage_name = "p"\nproject_name = "p"\nkedro_init_version = "${initVersion}"\n`
+    )
+    return repo
+  }
+  const run = (repo: string, kedroRunArgs: string, dryRun = 'true') =>
+    runAction({
+      inputs: { ...INPUTS, 'kedro-run-args': kedroRunArgs, 'dry-run': dryRun },
+      env: { GITHUB_WORKSPACE: repo, GITHUB_REF_NAME: 'main', ...OFFLINE }
+    })
+
+  test('a Kedro 1.x project: --pipelines, --nodes and --params=a=1, pass; the plan says which Kedro and why', async () => {
+    const result = await run(
+      kedroProject('kedro~=1.7', '1.7.0'),
+      '--pipelines=a,b --nodes=n1 --params=a=1,'
+    )
+    expect(result.code).toBe(0)
+    expect(result.stdout).not.toContain('::warning::kedro-run-args')
+    expect(JSON.parse(result.outputs.plan as string).kedro).toEqual({
+      version: '1.7',
+      reason: 'requirements.txt asks for kedro~=1.7: Kedro 1.7'
+    })
+    expect(result.stdout).toMatch(
+      /checked for +Kedro 1\.7 \(requirements\.txt asks for kedro~=1\.7/
+    )
+  })
+
+  test('--pipeline passes with a warning naming --pipelines', async () => {
+    const result = await run(kedroProject('kedro~=1.7', '1.7.0'), '--pipeline=data_processing')
+    expect(result.code).toBe(0)
+    expect(result.stdout).toContain(
+      '::warning::kedro-run-args: --pipeline is deprecated since Kedro 1.4; write --pipelines instead'
+    )
+  })
+
+  test('--namespace is refused before anything happens, naming --namespaces', async () => {
+    const result = await run(kedroProject('kedro~=1.7', '1.7.0'), '--namespace=x', 'false')
+    expect(result.code).toBe(1)
+    expect(result.stdout).toMatch(
+      /::error::kedro-dataproc-action: .*kedro-run-args: --namespace was removed in Kedro 1\.0 \(the project's is Kedro 1\.7\); write --namespaces/
+    )
+    expect(result.outputs).toEqual({})
+  })
+
+  test('on a project pinned to Kedro 1.1, --pipelines is refused with the version that brought it', async () => {
+    const result = await run(kedroProject('kedro==1.1.0', '1.1.0'), '--pipelines=a', 'false')
+    expect(result.code).toBe(1)
+    expect(result.stdout).toContain(
+      "kedro-run-args: --pipelines needs Kedro 1.2 or newer, and the project's is Kedro 1.1"
+    )
+    expect(result.outputs).toEqual({})
+  })
+
+  test('kedro_init_version 0.19.9 with Kedro 1.x pinned is refused before the build, with both versions', async () => {
+    const result = await run(kedroProject('kedro~=1.7', '0.19.9'), '', 'false')
+    expect(result.code).toBe(1)
+    expect(result.stdout).toMatch(
+      /working-directory: pyproject\.toml's kedro_init_version 0\.19\.9 does not match Kedro 1\.7 .*set kedro_init_version = "1\.7\.0"/
+    )
+    expect(result.outputs).toEqual({})
+  })
+})

@@ -14,6 +14,7 @@ import {
   branchSlug,
   cancelBatch,
   fit,
+  formatVersion,
   imageTag,
   labelValue,
   loadAccessToken,
@@ -23,7 +24,7 @@ import {
   parseInputs,
   requestId,
   shortHash
-} from "./chunks/chunk-6AHU7IUJ.js";
+} from "./chunks/chunk-RV4RLIJI.js";
 import {
   endGroup,
   getInput,
@@ -3338,7 +3339,8 @@ function buildPlan(config, context) {
         }
       }
     },
-    kedroRunArgs: config.kedroRunArgs
+    kedroRunArgs: config.kedroRunArgs,
+    kedro: { version: formatVersion(config.kedro.version), reason: config.kedro.reason }
   };
 }
 
@@ -3374,6 +3376,7 @@ function planRows(plan) {
     ["batch id", plan.batch.id],
     ["request id", plan.batch.request.requestId],
     ["kedro command", quoteForDisplay(["kedro", "run", ...plan.kedroRunArgs])],
+    ["checked for", `Kedro ${plan.kedro.version} (${plan.kedro.reason})`],
     ["console", plan.batch.consoleUrl]
   ];
   return rows;
@@ -5782,6 +5785,7 @@ var package_default = {
     "google-auth-library": "^11.3.4",
     "google-gax": "^5.0.8",
     "hash-wasm": "^4.13.0",
+    "smol-toml": "^1.9.1",
     "tar-stream": "^3.3.0",
     yazl: "^3.3.1"
   },

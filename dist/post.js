@@ -9,7 +9,7 @@ import {
   cancelBatch,
   makeDataprocClient,
   parseInputs
-} from "./chunks/chunk-6AHU7IUJ.js";
+} from "./chunks/chunk-RV4RLIJI.js";
 import {
   getInput,
   getState,

@@ -18,8 +18,8 @@ eslint .
 prettier --check . >/dev/null
 tsc --noEmit -p .
 
-echo "== python: entrypoint"
-python3 -m unittest discover -s entrypoint -p 'test_*.py'
+echo "== python: entrypoint, on the driver environment's real Kedro"
+"${DRIVER_ENV_DIR:-.cache/driver-env}/venv/bin/python" -m unittest discover -s entrypoint -p 'test_*.py'
 
 echo "== jest"
 # The tests' scratch repositories, runner directories and zips go under one directory that is

@@ -94,6 +94,8 @@ function fromLocks(dir: string): Requirement | undefined {
 }
 
 function fromRequirements(dir: string): Requirement | undefined {
+  // A missing directory is reported by working-directory's own check.
+  if (!existsSync(dir)) return undefined
   const files = [
     ...readdirSync(dir)
       .filter(name => /^requirements.*\.(txt|lock|in)$/.test(name))

@@ -797,8 +797,8 @@ var require_gaxios = __commonJS({
             opts.url = opts.url + prefix + additionalQueryParams;
           } else {
             const url2 = opts.url instanceof URL ? opts.url : new URL(opts.url);
-            for (const [key, value] of new URLSearchParams(opts.params)) {
-              url2.searchParams.append(key, value);
+            for (const [key, value2] of new URLSearchParams(opts.params)) {
+              url2.searchParams.append(key, value2);
             }
             opts.url = url2;
           }
@@ -1112,8 +1112,8 @@ Content-Type: ${partContentType}\r
         base = base instanceof Headers ? base : new Headers(base);
         for (const headers of append) {
           const add = headers instanceof Headers ? headers : new Headers(headers);
-          add.forEach((value, key) => {
-            key === "set-cookie" ? base.append(key, value) : base.set(key, value);
+          add.forEach((value2, key) => {
+            key === "set-cookie" ? base.append(key, value2) : base.set(key, value2);
           });
         }
         return base;
@@ -1934,8 +1934,8 @@ var require_gaxios2 = __commonJS({
             opts.url = opts.url + prefix + additionalQueryParams;
           } else {
             const url2 = opts.url instanceof URL ? opts.url : new URL(opts.url);
-            for (const [key, value] of new URLSearchParams(opts.params)) {
-              url2.searchParams.append(key, value);
+            for (const [key, value2] of new URLSearchParams(opts.params)) {
+              url2.searchParams.append(key, value2);
             }
             opts.url = url2;
           }
@@ -2249,8 +2249,8 @@ Content-Type: ${partContentType}\r
         base = base instanceof Headers ? base : new Headers(base);
         for (const headers of append) {
           const add = headers instanceof Headers ? headers : new Headers(headers);
-          add.forEach((value, key) => {
-            key === "set-cookie" ? base.append(key, value) : base.set(key, value);
+          add.forEach((value2, key) => {
+            key === "set-cookie" ? base.append(key, value2) : base.set(key, value2);
           });
         }
         return base;
@@ -2852,7 +2852,7 @@ var require_src4 = __commonJS({
       let params = {};
       if (typeof type === "object") {
         const metadataAccessor2 = type;
-        new Headers(metadataAccessor2.headers).forEach((value, key) => headers.set(key, value));
+        new Headers(metadataAccessor2.headers).forEach((value2, key) => headers.set(key, value2));
         metadataKey = metadataAccessor2.metadataKey;
         params = metadataAccessor2.params || params;
         noResponseRetries = metadataAccessor2.noResponseRetries || noResponseRetries;
@@ -2867,7 +2867,7 @@ var require_src4 = __commonJS({
         if (options.property) {
           metadataKey += `/${options.property}`;
         }
-        new Headers(options.headers).forEach((value, key) => headers.set(key, value));
+        new Headers(options.headers).forEach((value2, key) => headers.set(key, value2));
         params = options.params || params;
       }
       const requestMethod = fastFail ? fastFailMetadataRequest : gaxios_1.request;
@@ -2981,11 +2981,11 @@ var require_src4 = __commonJS({
     }
     async function isAvailable() {
       if (process.env.METADATA_SERVER_DETECTION) {
-        const value = process.env.METADATA_SERVER_DETECTION.trim().toLocaleLowerCase();
-        if (!(value in exports.METADATA_SERVER_DETECTION)) {
-          throw new RangeError(`Unknown \`METADATA_SERVER_DETECTION\` env variable. Got \`${value}\`, but it should be \`${Object.keys(exports.METADATA_SERVER_DETECTION).join("`, `")}\`, or unset`);
+        const value2 = process.env.METADATA_SERVER_DETECTION.trim().toLocaleLowerCase();
+        if (!(value2 in exports.METADATA_SERVER_DETECTION)) {
+          throw new RangeError(`Unknown \`METADATA_SERVER_DETECTION\` env variable. Got \`${value2}\`, but it should be \`${Object.keys(exports.METADATA_SERVER_DETECTION).join("`, `")}\`, or unset`);
         }
-        switch (value) {
+        switch (value2) {
           case "assume-present":
             return true;
           case "none":
@@ -3045,8 +3045,8 @@ var require_src4 = __commonJS({
       }
       return exports.gcpResidencyCache;
     }
-    function setGCPResidency(value = null) {
-      exports.gcpResidencyCache = value !== null ? value : (0, gcp_residency_1.detectGCPResidency)();
+    function setGCPResidency(value2 = null) {
+      exports.gcpResidencyCache = value2 !== null ? value2 : (0, gcp_residency_1.detectGCPResidency)();
     }
     function requestTimeout() {
       return getGCPResidency() ? 0 : 3e3;
@@ -3322,10 +3322,10 @@ var require_util3 = __commonJS({
        * @param key the key to move
        * @param value the value of the key
        */
-      #moveToEnd(key, value) {
+      #moveToEnd(key, value2) {
         this.#cache.delete(key);
         this.#cache.set(key, {
-          value,
+          value: value2,
           lastAccessed: Date.now()
         });
       }
@@ -3335,8 +3335,8 @@ var require_util3 = __commonJS({
        * @param key the key to upsert
        * @param value the value of the key
        */
-      set(key, value) {
-        this.#moveToEnd(key, value);
+      set(key, value2) {
+        this.#moveToEnd(key, value2);
         this.#evict();
       }
       /**
@@ -3367,8 +3367,8 @@ var require_util3 = __commonJS({
     };
     exports.LRUCache = LRUCache;
     function removeUndefinedValuesInObject(object) {
-      Object.entries(object).forEach(([key, value]) => {
-        if (value === void 0 || value === "undefined") {
+      Object.entries(object).forEach(([key, value2]) => {
+        if (value2 === void 0 || value2 === "undefined") {
           delete object[key];
         }
       });
@@ -7312,7 +7312,7 @@ var require_awsclient = __commonJS({
           // ensure data integrity.
           "x-goog-cloud-target-resource": this.audience
         }, options.headers);
-        extendedHeaders.forEach((value, key) => reformattedHeader.push({ key, value }));
+        extendedHeaders.forEach((value2, key) => reformattedHeader.push({ key, value: value2 }));
         return encodeURIComponent(JSON.stringify({
           url: options.url,
           method: options.method,
@@ -9483,24 +9483,24 @@ var require_src6 = __commonJS({
     exports.MissingProjectIdError = void 0;
     exports.replaceProjectIdToken = replaceProjectIdToken2;
     var stream_1 = __require("stream");
-    function replaceProjectIdToken2(value, projectId) {
-      if (Array.isArray(value)) {
-        value = value.map((v) => replaceProjectIdToken2(v, projectId));
+    function replaceProjectIdToken2(value2, projectId) {
+      if (Array.isArray(value2)) {
+        value2 = value2.map((v) => replaceProjectIdToken2(v, projectId));
       }
-      if (value !== null && typeof value === "object" && !(value instanceof Buffer) && !(value instanceof stream_1.Stream) && typeof value.hasOwnProperty === "function") {
-        for (const opt in value) {
-          if (value.hasOwnProperty(opt)) {
-            value[opt] = replaceProjectIdToken2(value[opt], projectId);
+      if (value2 !== null && typeof value2 === "object" && !(value2 instanceof Buffer) && !(value2 instanceof stream_1.Stream) && typeof value2.hasOwnProperty === "function") {
+        for (const opt in value2) {
+          if (value2.hasOwnProperty(opt)) {
+            value2[opt] = replaceProjectIdToken2(value2[opt], projectId);
           }
         }
       }
-      if (typeof value === "string" && value.indexOf("{{projectId}}") > -1) {
+      if (typeof value2 === "string" && value2.indexOf("{{projectId}}") > -1) {
         if (!projectId || projectId === "{{projectId}}") {
           throw new MissingProjectIdError2();
         }
-        value = value.replace(/{{projectId}}/g, projectId);
+        value2 = value2.replace(/{{projectId}}/g, projectId);
       }
-      return value;
+      return value2;
     }
     var MissingProjectIdError2 = class extends Error {
       message = `Sorry, we cannot connect to Cloud Services without a project
@@ -10043,7 +10043,7 @@ var require_src7 = __commonJS({
       request2.headers = opts.headers || {};
       request2.href = res.url;
       const resHeaders = {};
-      res.headers.forEach((value, key) => resHeaders[key] = value);
+      res.headers.forEach((value2, key) => resHeaders[key] = value2);
       const response = Object.assign(res.body, {
         statusCode: res.status,
         statusMessage: res.statusText,
@@ -11192,10 +11192,1070 @@ var require_util4 = __commonJS({
 });
 
 // src/inputs.ts
-import { existsSync, statSync } from "node:fs";
+import { existsSync as existsSync2, statSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 
-// src/kedro-args.ts
+// src/kedro/options.ts
+var KNOWN_VERSIONS = [
+  [0, 19],
+  [1, 0],
+  [1, 1],
+  [1, 2],
+  [1, 3],
+  [1, 4],
+  [1, 5],
+  [1, 6],
+  [1, 7]
+];
+var NEWEST = KNOWN_VERSIONS[KNOWN_VERSIONS.length - 1];
+var v0_19 = [0, 19];
+var value = (names, since = v0_19) => ({ names, takesValue: true, since });
+var flag = (names, since = v0_19) => ({ names, takesValue: false, since });
+var removed = (name, removedIn, replacement) => ({
+  names: [name],
+  takesValue: true,
+  since: [0, 0],
+  removedIn,
+  replacement
+});
+var RUN_OPTIONS = [
+  value(["--from-inputs"]),
+  value(["--to-outputs"]),
+  value(["--from-nodes"]),
+  value(["--to-nodes"]),
+  value(["--nodes", "-n"]),
+  value(["--runner", "-r"]),
+  flag(["--async"]),
+  value(["--runner-params"], [1, 6]),
+  value(["--env", "-e"]),
+  value(["--tags", "-t"]),
+  value(["--load-versions", "-lv"]),
+  { ...value(["--pipeline", "-p"]), deprecatedIn: [1, 4], replacement: "--pipelines" },
+  value(["--pipelines"], [1, 2]),
+  { ...value(["--namespace", "-ns"]), removedIn: [1, 0], replacement: "--namespaces" },
+  value(["--namespaces", "-ns"], [1, 0]),
+  value(["--config", "-c"]),
+  value(["--conf-source"]),
+  value(["--params"]),
+  flag(["--only-missing-outputs"], [1, 0]),
+  flag(["--help", "-h"]),
+  // Gone before the table starts, and still in older guides.
+  removed("--node", [0, 19], "--nodes"),
+  removed("--tag", [0, 19], "--tags"),
+  removed("--load-version", [0, 19], "--load-versions")
+];
+var compareVersions = (a, b) => a[0] - b[0] || a[1] - b[1];
+var formatVersion = (version) => `${version[0]}.${version[1]}`;
+function optionsOf(version) {
+  const options = /* @__PURE__ */ new Map();
+  for (const option of RUN_OPTIONS) {
+    if (compareVersions(version, option.since) < 0) continue;
+    if (option.removedIn && compareVersions(version, option.removedIn) >= 0) continue;
+    for (const name of option.names) options.set(name, option);
+  }
+  return options;
+}
+
+// src/kedro/check.ts
+function checkRunArgs(args, version) {
+  const known = optionsOf(version);
+  const problems = [];
+  const warnings = [];
+  const seen = /* @__PURE__ */ new Map();
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (!arg.startsWith("-") || arg === "-") {
+      problems.push(`'${arg}' is not an option: kedro run takes no arguments, only options`);
+      continue;
+    }
+    const eq = arg.indexOf("=");
+    const name = eq > 0 ? arg.slice(0, eq) : arg;
+    const option = known.get(name);
+    if (!option) {
+      problems.push(unknownOption(name, version, known));
+      continue;
+    }
+    let optionValue = eq > 0 ? arg.slice(eq + 1) : void 0;
+    if (!option.takesValue && optionValue !== void 0) {
+      problems.push(`${name} takes no value; write ${name} alone`);
+    }
+    if (option.takesValue && optionValue === void 0) {
+      optionValue = args[i + 1];
+      if (optionValue === void 0) problems.push(`${name} needs a value, e.g. ${name}=VALUE`);
+      else if (optionValue.startsWith("--")) {
+        problems.push(`${name} has no value before ${optionValue}; write ${name}=VALUE`);
+      }
+      i++;
+    }
+    seen.set(option, [...seen.get(option) ?? [], optionValue ?? ""]);
+    if (option.deprecatedIn && compareVersions(version, option.deprecatedIn) >= 0) {
+      warnings.push(
+        `${name} is deprecated since Kedro ${formatVersion(option.deprecatedIn)}; write ${option.replacement} instead`
+      );
+    }
+  }
+  for (const [option, values] of seen) {
+    const name = option.names[0];
+    if (values.length > 1 && option.takesValue) {
+      warnings.push(`${name} is given ${values.length} times; Kedro uses only the last one`);
+    }
+    if (name === "--params") problems.push(...values.flatMap(paramsProblems));
+  }
+  const pipeline2 = RUN_OPTIONS.find((option) => option.names[0] === "--pipeline");
+  const pipelines = RUN_OPTIONS.find((option) => option.names[0] === "--pipelines");
+  if (pipeline2 && pipelines && seen.has(pipeline2) && seen.has(pipelines)) {
+    problems.push("--pipeline and --pipelines cannot be used together; keep --pipelines");
+  }
+  return { problems, warnings };
+}
+function unknownOption(name, version, known) {
+  const here = `Kedro ${formatVersion(version)}`;
+  const other = RUN_OPTIONS.find((option) => option.names.includes(name));
+  if (other && compareVersions(version, other.since) < 0) {
+    return `${name} needs Kedro ${formatVersion(other.since)} or newer, and the project's is ${here}; upgrade Kedro or leave it out`;
+  }
+  if (other?.removedIn) {
+    return `${name} was removed in Kedro ${formatVersion(other.removedIn)} (the project's is ${here}); write ${other.replacement}`;
+  }
+  const guesses = close(
+    name,
+    [...known.keys()].filter((candidate) => candidate.startsWith("--"))
+  );
+  const guess = guesses.length === 0 ? "" : guesses.length === 1 ? `; did you mean ${guesses[0]}?` : `; did you mean one of ${guesses.join(", ")}?`;
+  return `${name} is not an option of kedro run in ${here}${guess}`;
+}
+function close(name, candidates) {
+  const limit = Math.max(2, Math.floor(name.length / 3));
+  return candidates.map((candidate) => ({ candidate, distance: editDistance(name, candidate) })).filter(({ distance }) => distance <= limit).sort((a, b) => a.distance - b.distance || a.candidate.localeCompare(b.candidate)).map(({ candidate }) => candidate);
+}
+function editDistance(a, b) {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      current[j] = Math.min(
+        previous[j] + 1,
+        current[j - 1] + 1,
+        previous[j - 1] + cost
+      );
+    }
+    previous = current;
+  }
+  return previous[b.length];
+}
+function paramsProblems(value2) {
+  const items = value2.split(",").map((item) => item.trim()).filter(Boolean);
+  const bad = items.filter(
+    (item) => !item.includes("=") || item.slice(0, item.indexOf("=")).trim() === ""
+  );
+  if (bad.length === 0) return [];
+  const oldForm = bad.every((item) => !item.includes("=") && item.includes(":"));
+  const corrected = items.map((item) => item.includes("=") ? item : item.replace(":", "=")).join(",");
+  return [
+    oldForm ? `--params item ${bad.map((b) => `"${b}"`).join(", ")} uses the key:value form, which Kedro \u2265 0.19 rejects; write --params=${corrected}` : `--params item ${bad.map((b) => `"${b}"`).join(", ")} is not key=value; write --params=key1=value1,key2=value2 (values cannot contain commas)`
+  ];
+}
+
+// src/kedro/project.ts
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+
+// node_modules/smol-toml/dist/error.js
+function getLineColFromPtr(string, ptr) {
+  let lines = string.slice(0, ptr).split(/\r?\n/);
+  return [lines.length, lines.pop().length + 1];
+}
+function makeCodeBlock(string, line, column) {
+  let lines = string.split(/\r?\n/);
+  let codeblock = "";
+  let numberLen = (Math.log10(line + 1) | 0) + 1;
+  for (let i = line - 1; i <= line + 1; i++) {
+    let l = lines[i - 1];
+    if (!l)
+      continue;
+    codeblock += i.toString().padEnd(numberLen, " ");
+    codeblock += ":  ";
+    codeblock += l;
+    codeblock += "\n";
+    if (i === line) {
+      codeblock += " ".repeat(numberLen + column + 2);
+      codeblock += "^\n";
+    }
+  }
+  return codeblock;
+}
+var TomlError = class _TomlError extends Error {
+  line;
+  column;
+  codeblock;
+  constructor(message, options) {
+    const [line, column] = getLineColFromPtr(options.toml, options.ptr);
+    const codeblock = makeCodeBlock(options.toml, line, column);
+    super(`Invalid TOML document: ${message}
+
+${codeblock}`, options);
+    this.line = line;
+    this.column = column;
+    this.codeblock = codeblock;
+  }
+  /** @internal */
+  static x(message, ctx, ptr) {
+    throw new _TomlError(message, { toml: ctx.s, ptr: ptr ?? ctx.p });
+  }
+};
+
+// node_modules/smol-toml/dist/primitive.js
+function parseString(ctx) {
+  let startPtr = ctx.p;
+  let c = ctx.s.charCodeAt(ctx.p++);
+  let first = c;
+  let isLiteral = c === 39;
+  let isMultiline = c === ctx.s.charCodeAt(ctx.p) && c === ctx.s.charCodeAt(ctx.p + 1);
+  if (isMultiline) {
+    if ((c = ctx.s.charCodeAt(ctx.p += 2)) === 10)
+      ctx.p++;
+    else if (c === 13 && ctx.s.charCodeAt(ctx.p + 1) === 10)
+      ctx.p += 2;
+  }
+  let parsed = "";
+  let sliceStart = ctx.p;
+  let state = 0;
+  for (; ctx.p < ctx.s.length; ctx.p++) {
+    c = ctx.s.charCodeAt(ctx.p);
+    if (isMultiline && (c === 10 || c === 13 && ctx.s.charCodeAt(ctx.p + 1) === 10)) {
+      state = state && 3;
+    } else if (c < 32 && c !== 9 || c === 127) {
+      TomlError.x("control characters are not allowed in strings", ctx);
+    } else if ((!state || state === 3) && c === first && (!isMultiline || ctx.s.charCodeAt(ctx.p + 1) === first && ctx.s.charCodeAt(ctx.p + 2) === first)) {
+      if (isMultiline) {
+        if (ctx.s.charCodeAt(ctx.p + 3) === first)
+          ctx.p++;
+        if (ctx.s.charCodeAt(ctx.p + 3) === first)
+          ctx.p++;
+      }
+      if (!state) {
+        let s = ctx.s.slice(sliceStart, ctx.p);
+        parsed = parsed ? parsed + s : s;
+      }
+      ctx.p += isMultiline ? 3 : 1;
+      return parsed;
+    } else if (!state) {
+      if (!isLiteral && c === 92) {
+        parsed += ctx.s.slice(sliceStart, sliceStart = ctx.p);
+        state = 1;
+      }
+    } else if (state === 1) {
+      if (c === 120 || c === 117 || c === 85) {
+        let errPtr = ctx.p++ - 1;
+        let value2 = 0;
+        let len = c === 120 ? 2 : c === 117 ? 4 : 8;
+        for (let j = 0; j < len; j++, ctx.p++) {
+          let hex = ctx.s.charCodeAt(ctx.p);
+          let digit = (
+            /* 0-9 */
+            hex >= 48 && hex <= 57 ? hex - 48 : (
+              /* A-F */
+              hex >= 65 && hex <= 70 ? hex - 65 + 10 : (
+                /* a-f */
+                hex >= 97 && hex <= 102 ? hex - 97 + 10 : -1
+              )
+            )
+          );
+          if (digit < 0)
+            TomlError.x("invalid non-hex character in unicode escape", ctx);
+          value2 = value2 << 4 | digit;
+        }
+        if (value2 < 0 || value2 > 1114111 || value2 >= 55296 && value2 <= 57343) {
+          TomlError.x("invalid unicode escape", ctx, errPtr);
+        }
+        parsed += String.fromCodePoint(value2);
+        sliceStart = ctx.p--;
+        state = 0;
+      } else if (isMultiline && (c === 32 || c === 9)) {
+        state = 2;
+      } else {
+        if (c === 98)
+          parsed += "\b";
+        else if (c === 116)
+          parsed += "	";
+        else if (c === 110)
+          parsed += "\n";
+        else if (c === 102)
+          parsed += "\f";
+        else if (c === 114)
+          parsed += "\r";
+        else if (c === 101)
+          parsed += "\x1B";
+        else if (c === 34)
+          parsed += '"';
+        else if (c === 92)
+          parsed += "\\";
+        else
+          TomlError.x("unrecognised escape sequence", ctx);
+        sliceStart = ctx.p + 1;
+        state = 0;
+      }
+    } else if (c !== 32 && c !== 9) {
+      if (state === 2)
+        TomlError.x("invalid escape: only line-ending whitespace may be escaped", ctx, sliceStart);
+      state = !isLiteral && c === 92 ? 1 : 0;
+      sliceStart = ctx.p;
+    }
+  }
+  TomlError.x("unfinished string", ctx, startPtr);
+}
+
+// node_modules/smol-toml/dist/date.js
+var DATE_TIME_RE = /^(\d{4}-\d{2}-\d{2})?[Tt ]?(?:(\d{2}):\d{2}(?::\d{2}(?:\.\d+)?)?)?(Z|z|[-+]\d{2}:\d{2})?$/i;
+var TomlDate = class _TomlDate extends Date {
+  #hasDate = false;
+  #hasTime = false;
+  #offset = null;
+  constructor(date, fasttype, unsafeDelim) {
+    let hasDate = true;
+    let hasTime = true;
+    let offset = "Z";
+    let c;
+    if (typeof date === "string") {
+      if (fasttype)
+        prep: {
+          if (fasttype < 3) {
+            if (+date.slice(11, 13) > 23) {
+              date = "";
+              break prep;
+            }
+            if (fasttype === 2) {
+              offset = null;
+              date += "Z";
+            } else if ((c = date.charCodeAt(date.length - 1)) !== 90 && c !== 122) {
+              offset = date.slice(date.length - 6);
+            }
+            if (unsafeDelim)
+              date = date.slice(0, 10) + "T" + date.slice(11);
+          } else if (fasttype === 4) {
+            date = +date.slice(0, 2) > 23 ? "" : `0000-01-01T${date}Z`;
+          }
+          hasDate = fasttype !== 4;
+          hasTime = fasttype !== 3;
+        }
+      else {
+        let match = date.match(DATE_TIME_RE);
+        if (match) {
+          if (!match[1]) {
+            hasDate = false;
+            date = `0000-01-01T${date}`;
+          }
+          hasTime = !!match[2];
+          hasTime && date[10] === " " && (date = date.replace(" ", "T"));
+          if (match[2] && +match[2] > 23) {
+            date = "";
+          } else {
+            offset = match[3] || null;
+            if (!offset && hasTime)
+              date += "Z";
+          }
+        } else {
+          date = "";
+        }
+      }
+    }
+    super(date);
+    if (!isNaN(this.getTime())) {
+      this.#hasDate = hasDate;
+      this.#hasTime = hasTime;
+      this.#offset = offset;
+    }
+  }
+  isDateTime() {
+    return this.#hasDate && this.#hasTime;
+  }
+  isLocal() {
+    return !this.#hasDate || !this.#hasTime || !this.#offset;
+  }
+  isDate() {
+    return this.#hasDate && !this.#hasTime;
+  }
+  isTime() {
+    return this.#hasTime && !this.#hasDate;
+  }
+  isValid() {
+    return this.#hasDate || this.#hasTime;
+  }
+  toISOString() {
+    let iso = super.toISOString();
+    if (this.isDate())
+      return iso.slice(0, 10);
+    if (this.isTime())
+      return iso.slice(11, 23);
+    if (this.#offset === null)
+      return iso.slice(0, -1);
+    if (this.#offset === "Z" || this.#offset === "z")
+      return iso;
+    let offset = +this.#offset.slice(1, 3) * 60 + +this.#offset.slice(4, 6);
+    offset = this.#offset[0] === "-" ? offset : -offset;
+    let offsetDate = new Date(this.getTime() - offset * 6e4);
+    return offsetDate.toISOString().slice(0, -1) + this.#offset;
+  }
+  static wrapAsOffsetDateTime(jsDate, offset = "Z") {
+    let date = new _TomlDate(jsDate);
+    date.#offset = offset;
+    return date;
+  }
+  static wrapAsLocalDateTime(jsDate) {
+    let date = new _TomlDate(jsDate);
+    date.#offset = null;
+    return date;
+  }
+  static wrapAsLocalDate(jsDate) {
+    let date = new _TomlDate(jsDate);
+    date.#hasTime = false;
+    date.#offset = null;
+    return date;
+  }
+  static wrapAsLocalTime(jsDate) {
+    let date = new _TomlDate(jsDate);
+    date.#hasDate = false;
+    date.#offset = null;
+    return date;
+  }
+};
+
+// node_modules/smol-toml/dist/extract.js
+function isDigit(char, base = 10) {
+  return base === 16 ? char > 47 && char < 58 || char > 64 && char < 71 || char > 96 && char < 103 : char > 47 && char < 48 + base;
+}
+function isEndOfValue(char, delim) {
+  return char === 32 || char === 9 || char === 10 || char === 13 || // Structure end or next value delimiter
+  delim && (char === delim || char === 44) || // Comment
+  char === 35;
+}
+function extractValue(ctx, end) {
+  let errPtr = ctx.p;
+  let c = ctx.s.charCodeAt(ctx.p);
+  if (c === 91 || c === 123) {
+    ctx.d-- || TomlError.x("document contains excessively nested structures. aborting.", ctx);
+    let value2 = c === 91 ? parseArray(ctx) : parseInlineTable(ctx);
+    ctx.d++;
+    return value2;
+  }
+  if (c === 34 || c === 39) {
+    return parseString(ctx);
+  }
+  if (c === 116) {
+    if (ctx.s.charCodeAt(++ctx.p) !== 114 || ctx.s.charCodeAt(++ctx.p) !== 117 || ctx.s.charCodeAt(++ctx.p) !== 101)
+      TomlError.x("invalid value", ctx, errPtr);
+    return ctx.p++, true;
+  }
+  if (c === 102) {
+    if (ctx.s.charCodeAt(++ctx.p) !== 97 || ctx.s.charCodeAt(++ctx.p) !== 108 || ctx.s.charCodeAt(++ctx.p) !== 115 || ctx.s.charCodeAt(++ctx.p) !== 101)
+      TomlError.x("invalid value", ctx, errPtr);
+    return ctx.p++, false;
+  }
+  if (c === 43 || c === 45) {
+    return parseNumber(ctx, ctx.p, ctx.s.charCodeAt(++ctx.p), 44 - c, end);
+  }
+  if (ctx.s.charCodeAt(ctx.p + 4) === 45 && ctx.s.charCodeAt(ctx.p + 7) === 45) {
+    return parseDate(ctx, c, end);
+  }
+  if (ctx.s.charCodeAt(ctx.p + 2) === 58) {
+    return parseTime(ctx, c, end);
+  }
+  return parseNumber(ctx, ctx.p, c, 0, end);
+}
+function parseNumber(ctx, startPtr, startChr, sign, endChr) {
+  let c = startChr;
+  let state = 0;
+  let hasUnderscores = false;
+  if (c === 105) {
+    if (ctx.s.charCodeAt(++ctx.p) !== 110 || ctx.s.charCodeAt(++ctx.p) !== 102)
+      TomlError.x("invalid value", ctx, startPtr);
+    return ctx.p++, (sign || 1) / 0;
+  }
+  if (c === 110) {
+    if (ctx.s.charCodeAt(++ctx.p) !== 97 || ctx.s.charCodeAt(++ctx.p) !== 110)
+      TomlError.x("invalid value", ctx, startPtr);
+    return ctx.p++, NaN;
+  }
+  if (c === 48) {
+    if (++ctx.p >= ctx.s.length || isEndOfValue(c = ctx.s.charCodeAt(ctx.p), endChr))
+      return ctx.bi === true ? 0n : 0;
+    if (!sign) {
+      if (c === 120)
+        return parseIntegerBaseN(ctx, startPtr, 16, endChr);
+      else if (c === 98)
+        return parseIntegerBaseN(ctx, startPtr, 2, endChr);
+      else if (c === 111)
+        return parseIntegerBaseN(ctx, startPtr, 8, endChr);
+    }
+    if (c === 46)
+      state = 2;
+    else if (c === 101 || c === 69)
+      state = 4;
+    else
+      TomlError.x("illegal leading zero", ctx, startPtr);
+  } else if (!isDigit(c))
+    TomlError.x("invalid value", ctx, startPtr);
+  while (++ctx.p < ctx.s.length && (c = ctx.s.charCodeAt(ctx.p), !isEndOfValue(c, endChr))) {
+    if (!state)
+      state = 1;
+    if (c === 95) {
+      if (!(state & 1))
+        TomlError.x("illegal underscore", ctx);
+      state += 11;
+      hasUnderscores = true;
+    } else if (state === 1 && c === 46)
+      state = 2;
+    else if ((state === 1 || state === 3) && (c === 101 || c === 69))
+      state = 4;
+    else if (state === 4 && (c === 43 || c === 45)) {
+      state = 6;
+    } else if (!isDigit(c))
+      TomlError.x(`illegal character in numeric literal`, ctx);
+    else if (state > 9)
+      state -= 11;
+    else if (!(state & 1))
+      state++;
+  }
+  if (!state) {
+    let val = (startChr - 48) * (sign || 1);
+    return ctx.bi === true ? BigInt(val) : val;
+  }
+  if (!(state & 1))
+    TomlError.x("unfinished numeric value", ctx, startPtr);
+  let str = ctx.s.slice(startPtr, ctx.p);
+  if (hasUnderscores)
+    str = str.replaceAll("_", "");
+  return state > 1 ? parseFloat(str) : parseInteger(ctx, str, 10, startPtr);
+}
+function parseIntegerBaseN(ctx, startPtr, base, endChr) {
+  let c, underscore = 1;
+  while (++ctx.p < ctx.s.length && (c = ctx.s.charCodeAt(ctx.p), !isEndOfValue(c, endChr))) {
+    if (c === 95) {
+      if (underscore & 1)
+        TomlError.x("illegal underscore", ctx);
+      underscore = 3;
+    } else if (!isDigit(c, base))
+      TomlError.x(`illegal character in numeric literal`, ctx);
+    else if (underscore & 1)
+      underscore--;
+  }
+  if (underscore & 1)
+    TomlError.x("unfinished numeric value", ctx);
+  let str = ctx.s.slice(startPtr + 2, ctx.p);
+  if (underscore)
+    str = str.replaceAll("_", "");
+  return parseInteger(ctx, str, base, startPtr);
+}
+function parseInteger(ctx, str, base, startPtr) {
+  if (ctx.bi !== true)
+    int: {
+      let val = parseInt(str, base);
+      if (!Number.isSafeInteger(val)) {
+        if (ctx.bi)
+          break int;
+        TomlError.x("integer value cannot be represented losslessly", ctx, startPtr);
+      }
+      return val;
+    }
+  return base === 10 ? BigInt(str) : BigInt((base === 2 ? "0b" : base === 8 ? "0o" : "0x") + str);
+}
+function parseDate(ctx, c, endChr) {
+  let startPtr = ctx.p++, unsafeSeparator;
+  if (!isDigit(c) || !isDigit(ctx.s.charCodeAt(ctx.p++)) || !isDigit(ctx.s.charCodeAt(ctx.p++)) || !isDigit(ctx.s.charCodeAt(ctx.p++))) {
+    return parseNumber(ctx, ctx.p = startPtr, c, 0, endChr);
+  }
+  ctx.p += 5;
+  if (!isDigit(ctx.s.charCodeAt(ctx.p++)))
+    TomlError.x("invalid date-time: date part is malformed", ctx, startPtr);
+  if (ctx.p >= ctx.s.length || ((c = ctx.s.charCodeAt(ctx.p)) !== 32 || (unsafeSeparator = true, !isDigit(ctx.s.charCodeAt(ctx.p + 1)))) && c !== 84 && c !== 116) {
+    let t2 = ctx.s.slice(startPtr, ctx.p);
+    return readDate(ctx, t2, 3, false, startPtr);
+  }
+  if (ctx.s.charCodeAt(ctx.p += 3) !== 58)
+    TomlError.x("invalid date-time: time part is malformed", ctx, startPtr);
+  if (ctx.s.charCodeAt(ctx.p += 3) === 58)
+    ctx.p += 3;
+  if (ctx.s.charCodeAt(ctx.p) === 46)
+    while (isDigit(ctx.s.charCodeAt(++ctx.p)))
+      ;
+  if (c = ctx.s.charCodeAt(ctx.p)) {
+    if (c === 90 || c === 122) {
+      let t2 = ctx.s.slice(startPtr, ++ctx.p);
+      return readDate(ctx, t2, 1, unsafeSeparator, startPtr, "[+00:00]");
+    }
+    if (c === 43 || c === 45) {
+      let t2 = ctx.s.slice(startPtr, ctx.p += 6);
+      return readDate(ctx, t2, 1, unsafeSeparator, startPtr, !ctx.ld && "[" + ctx.s.slice(ctx.p - 6, ctx.p) + "]");
+    }
+  }
+  let t = ctx.s.slice(startPtr, ctx.p);
+  return readDate(ctx, t, 2, unsafeSeparator, startPtr);
+}
+function parseTime(ctx, c, endChr) {
+  let start = ctx.p;
+  if (!isDigit(c) || !isDigit(ctx.s.charCodeAt(++ctx.p))) {
+    return parseNumber(ctx, --ctx.p, c, 0, endChr);
+  }
+  if (ctx.s.charCodeAt(ctx.p += 4) === 58)
+    ctx.p += 3;
+  if (ctx.s.charCodeAt(ctx.p) === 46)
+    while (isDigit(ctx.s.charCodeAt(++ctx.p)))
+      ;
+  let t = ctx.s.slice(start, ctx.p);
+  return readDate(ctx, t, 4, false, start);
+}
+function readDate(ctx, str, type, unsafeDelim, errPtr, temporalSuffix) {
+  if (ctx.ld) {
+    let date = new TomlDate(str, type, unsafeDelim);
+    if (!date.isValid())
+      TomlError.x("invalid date", ctx, errPtr);
+    return date;
+  }
+  try {
+    if (temporalSuffix)
+      str += temporalSuffix;
+    switch (type) {
+      case 1:
+        return Temporal.ZonedDateTime.from(str);
+      case 2:
+        return Temporal.PlainDateTime.from(str);
+      case 3:
+        return Temporal.PlainDate.from(str);
+      case 4:
+        return Temporal.PlainTime.from(str);
+    }
+  } catch (e) {
+    TomlError.x(e instanceof Error ? e.message : "" + e, ctx, errPtr);
+  }
+}
+
+// node_modules/smol-toml/dist/util.js
+function skipComment(ctx) {
+  for (; ctx.p < ctx.s.length; ctx.p++) {
+    let c = ctx.s.charCodeAt(ctx.p);
+    if (c === 10)
+      break;
+    if (c === 13 && ctx.s.charCodeAt(ctx.p + 1) === 10) {
+      ctx.p++;
+      break;
+    }
+    if (c < 32 && c !== 9 || c === 127) {
+      TomlError.x("control characters are not allowed in comments", ctx);
+    }
+  }
+}
+function skipVoid(ctx, banNewLines, banComments) {
+  let c;
+  while (ctx.p < ctx.s.length) {
+    while (ctx.p < ctx.s.length && ((c = ctx.s.charCodeAt(ctx.p)) === 32 || c === 9 || !banNewLines && (c === 10 || c === 13 && ctx.s.charCodeAt(ctx.p + 1) === 10)))
+      ctx.p++;
+    if (banComments || c !== 35)
+      break;
+    skipComment(ctx);
+  }
+}
+
+// node_modules/smol-toml/dist/struct.js
+function parseKey(ctx, end = 61) {
+  let startPtr;
+  let state = 0;
+  let parsed = [];
+  let sliceStart;
+  let c = ctx.s.charCodeAt(startPtr = ctx.p);
+  do {
+    if (c === end) {
+      if (!state)
+        TomlError.x("unexpected end of key", ctx);
+      if (state === 1)
+        parsed.push(ctx.s.slice(sliceStart, ctx.p));
+      return ctx.p++, parsed;
+    } else if (c === 46) {
+      if (!state)
+        TomlError.x("illegal empty bare key", ctx);
+      if (state === 1)
+        parsed.push(ctx.s.slice(sliceStart, ctx.p));
+      state = 0;
+    } else if (!state && (c === 34 || c === 39)) {
+      if (c === ctx.s.charCodeAt(ctx.p + 1) && c === ctx.s.charCodeAt(ctx.p + 2))
+        TomlError.x("illegal quoted key: multiline strings are not allowed", ctx);
+      parsed.push(parseString(ctx));
+      state = 2;
+      ctx.p--;
+    } else if (c === 32 || c === 9) {
+      if (state === 1) {
+        parsed.push(ctx.s.slice(sliceStart, ctx.p));
+        state = 2;
+      }
+    } else if (state === 2 || c < 48 && c !== 45 || c > 57 && c < 65 || c > 90 && c < 97 && c !== 95 || c > 122) {
+      TomlError.x("illegal character in key", ctx);
+    } else if (!state) {
+      state = 1;
+      sliceStart = ctx.p;
+    }
+  } while (c = ctx.s.charCodeAt(++ctx.p));
+  TomlError.x("incomplete key-value: cannot find end of key", ctx, startPtr);
+}
+function parseInlineTable(ctx) {
+  let startPtr = ctx.p++;
+  let res = /* @__PURE__ */ Object.create(null);
+  let seen = /* @__PURE__ */ new Set();
+  let c;
+  while (ctx.p < ctx.s.length) {
+    skipVoid(ctx);
+    if ((c = ctx.s.charCodeAt(ctx.p)) === 125) {
+      ctx.p++;
+      return res;
+    }
+    let k;
+    let t = res;
+    let hasOwn = false;
+    let errPtr = ctx.p;
+    let key = parseKey(ctx);
+    for (let i = 0; i < key.length; i++) {
+      if (i)
+        t = hasOwn ? t[k] : t[k] = /* @__PURE__ */ Object.create(null);
+      k = key[i];
+      if ((hasOwn = Object.hasOwn(t, k)) && (typeof t[k] !== "object" || seen.has(t[k]))) {
+        TomlError.x("trying to redefine an already defined value", ctx, errPtr);
+      }
+      let unsafe = k === "__proto__";
+      if (ctx.uk && (unsafe || k === "constructor")) {
+        t = ctx.uk !== 1 && TomlError.x("document contains an unsafe property", ctx, errPtr);
+        break;
+      }
+      if (!hasOwn && unsafe) {
+        Object.defineProperty(t, k, { enumerable: true, configurable: true, writable: true });
+      }
+    }
+    if (hasOwn) {
+      TomlError.x("trying to redefine an already defined value", ctx, errPtr);
+    }
+    skipVoid(ctx, true, true);
+    let value2 = extractValue(
+      ctx,
+      125
+      /* } */
+    );
+    if (t && typeof (t[k] = value2) === "object")
+      seen.add(value2);
+    skipVoid(ctx);
+    if ((c = ctx.s.charCodeAt(ctx.p++)) === 125) {
+      return res;
+    }
+    if (c !== 44)
+      TomlError.x("expected comma or end of structure", ctx, ctx.p - 1);
+  }
+  TomlError.x("unfinished table", ctx, startPtr);
+}
+function parseArray(ctx) {
+  let startPtr = ctx.p++;
+  let res = [];
+  let c;
+  while (ctx.p < ctx.s.length) {
+    skipVoid(ctx);
+    if ((c = ctx.s.charCodeAt(ctx.p)) === 93) {
+      ctx.p++;
+      return res;
+    }
+    res.push(extractValue(
+      ctx,
+      93
+      /* ] */
+    ));
+    skipVoid(ctx);
+    if ((c = ctx.s.charCodeAt(ctx.p++)) === 93) {
+      return res;
+    }
+    if (c !== 44)
+      TomlError.x("expected comma or end of structure", ctx, ctx.p - 1);
+  }
+  TomlError.x("unfinished array", ctx, startPtr);
+}
+
+// node_modules/smol-toml/dist/parse.js
+function peekTable(ctx, key, table, meta, type) {
+  let t = table;
+  let m = meta;
+  let k;
+  let hasOwn = false;
+  let state;
+  for (let i = 0; i < key.length; i++) {
+    if (i) {
+      t = hasOwn ? t[k] : t[k] = /* @__PURE__ */ Object.create(null);
+      m = (state = m[k]).c;
+      if (type === 0 && (state.t === 1 || state.t === 2)) {
+        return null;
+      }
+      if (state.t === 2) {
+        let l = t.length - 1;
+        t = t[l];
+        m = m[l].c;
+      }
+    }
+    k = key[i];
+    if ((hasOwn = Object.hasOwn(t, k)) && m[k]?.t === 0 && m[k]?.d) {
+      return null;
+    }
+    if (!hasOwn) {
+      let unsafe = k === "__proto__";
+      if (ctx.uk && (unsafe || k === "constructor"))
+        return false;
+      if (unsafe) {
+        Object.defineProperty(t, k, { enumerable: true, configurable: true, writable: true });
+        Object.defineProperty(m, k, { enumerable: true, configurable: true, writable: true });
+      }
+      m[k] = {
+        t: i < key.length - 1 && type === 2 ? 3 : type,
+        d: false,
+        i: 0,
+        c: /* @__PURE__ */ Object.create(null)
+      };
+    }
+  }
+  state = m[k];
+  if (state.t !== type && !(type === 1 && state.t === 3)) {
+    return null;
+  }
+  if (type === 2) {
+    if (!state.d) {
+      state.d = true;
+      t[k] = [];
+    }
+    t[k].push(t = /* @__PURE__ */ Object.create(null));
+    state.c[state.i++] = state = { t: 1, d: false, i: 0, c: /* @__PURE__ */ Object.create(null) };
+  }
+  if (state.d) {
+    return null;
+  }
+  state.d = true;
+  if (type === 1) {
+    t = hasOwn ? t[k] : t[k] = /* @__PURE__ */ Object.create(null);
+  } else if (type === 0 && hasOwn) {
+    return null;
+  }
+  return [k, t, state.c];
+}
+function validateTablePeek(ctx, peek, ptr) {
+  if (peek === null || ctx.uk === 2)
+    TomlError.x(peek === null ? "trying to redefine an already defined table or value" : "document contains an unsafe property", ctx, ptr);
+}
+function parse(toml, options = {}) {
+  let ctx = {
+    s: toml,
+    p: 0,
+    d: options.maxDepth ?? 1e3,
+    bi: options.integersAsBigInt ?? false,
+    ld: options.useLegacyDate ?? true,
+    uk: options.unsafeKeyBehaviour === "throw" ? 2 : options.unsafeKeyBehaviour === "drop" ? 1 : 0
+  };
+  let res = /* @__PURE__ */ Object.create(null);
+  let meta = /* @__PURE__ */ Object.create(null);
+  let tmp;
+  let skipping = false;
+  let tbl = res;
+  let m = meta;
+  if (toml.charCodeAt(0) === 65279)
+    ctx.p++;
+  skipVoid(ctx);
+  while (ctx.p < toml.length) {
+    if (toml.charCodeAt(ctx.p) === 91) {
+      let isTableArray = toml.charCodeAt(++ctx.p) === 91;
+      tmp = ctx.p += +isTableArray;
+      skipping = false;
+      let k = parseKey(
+        ctx,
+        93
+        /* ] */
+      );
+      if (isTableArray) {
+        if (toml.charCodeAt(ctx.p) !== 93) {
+          TomlError.x("expected end of table array declaration", ctx);
+        }
+        ctx.p++;
+      }
+      let p = peekTable(
+        ctx,
+        k,
+        res,
+        meta,
+        isTableArray ? 2 : 1
+        /* Type.EXPLICIT */
+      );
+      if (!p) {
+        validateTablePeek(ctx, p, tmp);
+        skipping = true;
+      } else {
+        m = p[2];
+        tbl = p[1];
+      }
+    } else {
+      tmp = ctx.p;
+      let k = parseKey(ctx);
+      let p = peekTable(
+        ctx,
+        k,
+        tbl,
+        m,
+        0
+        /* Type.DOTTED */
+      );
+      if (!p && !skipping)
+        validateTablePeek(ctx, p, tmp);
+      skipVoid(ctx, true, true);
+      let v = extractValue(ctx, void 0);
+      if (p && !skipping)
+        p[1][p[0]] = v;
+    }
+    skipVoid(ctx, true);
+    if (ctx.p < toml.length && (tmp = toml.charCodeAt(ctx.p)) !== 10 && (tmp !== 13 || toml.charCodeAt(ctx.p + 1) !== 10)) {
+      TomlError.x("each key-value declaration must be followed by an end-of-line", ctx);
+    }
+    skipVoid(ctx);
+  }
+  return res;
+}
+
+// node_modules/smol-toml/dist/stringify.js
+var HAS_WELLFORMED = !!"".isWellFormed;
+
+// src/kedro/project.ts
+function projectKedro(dir) {
+  const pyproject = readToml(join(dir, "pyproject.toml"));
+  const initVersion = stringAt(pyproject, ["tool", "kedro", "kedro_init_version"]);
+  const requirement2 = fromLocks(dir) ?? fromRequirements(dir) ?? fromPyproject(pyproject);
+  if (!requirement2) {
+    return {
+      version: NEWEST,
+      known: false,
+      reason: `no Kedro requirement found in a lock file, requirements*.txt or pyproject.toml: checked against the newest Kedro, ${formatVersion(NEWEST)}`,
+      initVersion
+    };
+  }
+  const allowed = KNOWN_VERSIONS.filter((version) => satisfies(version, requirement2.spec));
+  const newest = allowed[allowed.length - 1];
+  if (!newest) {
+    return {
+      version: NEWEST,
+      known: false,
+      reason: `${requirement2.file} asks for kedro${requirement2.spec}, which no Kedro this action knows satisfies: checked against the newest, ${formatVersion(NEWEST)}`,
+      initVersion
+    };
+  }
+  const why = requirement2.exact ? "" : allowed.length > 1 ? ", the newest it allows" : "";
+  return {
+    version: newest,
+    known: true,
+    reason: `${requirement2.file} ${requirement2.exact ? "pins" : "asks for"} kedro${requirement2.spec}: Kedro ${formatVersion(newest)}${why}`,
+    initVersion
+  };
+}
+function readToml(file) {
+  if (!existsSync(file)) return void 0;
+  try {
+    return parse(readFileSync(file, "utf8"));
+  } catch {
+    return void 0;
+  }
+}
+function stringAt(value2, path2) {
+  let node = value2;
+  for (const key of path2) {
+    if (typeof node !== "object" || node === null) return void 0;
+    node = node[key];
+  }
+  return typeof node === "string" ? node : void 0;
+}
+var REQUIREMENT = /^kedro(?:\[[^\]]*\])?\s*((?:[<>=!~]=?|===)\s*[^;#\s][^;#]*)?\s*(?:;.*)?(?:#.*)?$/i;
+function fromLocks(dir) {
+  for (const file of ["uv.lock", "poetry.lock", "pdm.lock"]) {
+    const lock = readToml(join(dir, file));
+    const kedro = lock?.package?.find((entry) => entry.name?.toLowerCase() === "kedro");
+    if (kedro?.version) return { file, spec: `==${kedro.version}`, exact: true };
+  }
+  return void 0;
+}
+function fromRequirements(dir) {
+  if (!existsSync(dir)) return void 0;
+  const files = [
+    ...readdirSync(dir).filter((name) => /^requirements.*\.(txt|lock|in)$/.test(name)).sort(),
+    ...existsSync(join(dir, "src", "requirements.txt")) ? ["src/requirements.txt"] : []
+  ];
+  for (const file of files) {
+    for (const line of readFileSync(join(dir, file), "utf8").split(/\r?\n/)) {
+      const match = REQUIREMENT.exec(line.trim());
+      if (match) return requirement(file, match[1] ?? "");
+    }
+  }
+  return void 0;
+}
+function fromPyproject(pyproject) {
+  const dependencies = pyproject?.project?.dependencies;
+  if (!Array.isArray(dependencies)) return void 0;
+  for (const dependency of dependencies) {
+    const match = typeof dependency === "string" ? REQUIREMENT.exec(dependency.trim()) : null;
+    if (match) return requirement("pyproject.toml", match[1] ?? "");
+  }
+  return void 0;
+}
+function requirement(file, raw) {
+  const spec = raw.replace(/\s+/g, "");
+  if (spec === "") return void 0;
+  return { file, spec, exact: /^===?[^,*]+$/.test(spec) };
+}
+function satisfies(version, spec) {
+  const clauses = spec.split(",").filter(Boolean);
+  for (let patch = 0; patch <= 30; patch++) {
+    const candidate = [version[0], version[1], patch];
+    if (clauses.every((clause) => clauseHolds(candidate, clause))) return true;
+  }
+  return false;
+}
+function clauseHolds(candidate, clause) {
+  const match = /^(===|==|!=|~=|>=|<=|>|<)(.+)$/.exec(clause);
+  if (!match) return false;
+  const [, operator, raw] = match;
+  const wildcard = raw.endsWith(".*");
+  const target = raw.replace(/\.\*$/, "").split(".").map((part) => Number.parseInt(part, 10) || 0);
+  const cmp = compareParts(candidate, target);
+  const prefixEqual = target.every((part, i) => candidate[i] === part);
+  switch (operator) {
+    case "==":
+    case "===":
+      return wildcard ? prefixEqual : cmp === 0;
+    case "!=":
+      return wildcard ? !prefixEqual : cmp !== 0;
+    case ">=":
+      return cmp >= 0;
+    case "<=":
+      return cmp <= 0;
+    case ">":
+      return cmp > 0;
+    case "<":
+      return cmp < 0;
+    default: {
+      const prefix = target.slice(0, -1);
+      return cmp >= 0 && prefix.every((part, i) => candidate[i] === part);
+    }
+  }
+}
+function compareParts(a, b) {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const d = (a[i] ?? 0) - (b[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+function initVersionProblem(kedro) {
+  if (!kedro.known || !kedro.initVersion) return void 0;
+  const [major, minor] = kedro.initVersion.split(".").map((part) => Number.parseInt(part, 10));
+  const [kMajor, kMinor] = kedro.version;
+  const strict2 = compareVersions(kedro.version, [1, 2]) < 0;
+  if (major === kMajor && (!strict2 || minor === kMinor)) return void 0;
+  return `pyproject.toml's kedro_init_version ${kedro.initVersion} does not match Kedro ${formatVersion(kedro.version)} (${kedro.reason}): Kedro ${formatVersion(kedro.version)} refuses to start such a project. Migrate the project to Kedro ${kMajor}.x and set kedro_init_version = "${kMajor}.${kMinor}.0", or pin the Kedro it was made with`;
+}
+
+// src/kedro/words.ts
 function splitWords(input) {
   const words = [];
   let word = "";
@@ -11235,60 +12295,52 @@ function splitWords(input) {
   if (inWord) words.push(word);
   return words;
 }
-function paramsValues(args) {
-  const values = [];
-  args.forEach((arg, i) => {
-    if (arg.startsWith("--params=")) values.push(arg.slice("--params=".length));
-    else if (arg === "--params") {
-      const next = args[i + 1];
-      if (next === void 0 || next.startsWith("--")) {
-        throw new Error("--params has no value; write --params=key=value");
-      }
-      values.push(next);
-    }
-  });
-  return values;
-}
-function checkParams(args) {
-  for (const value of paramsValues(args)) {
-    const items = value.split(",");
-    const bad = items.filter((item) => !/^[^=\s][^=]*=/.test(item.trim()));
-    if (bad.length === 0) continue;
-    const corrected = items.map((item) => item.includes("=") ? item : item.replace(":", "=")).join(",");
-    const oldForm = bad.every((item) => item.includes(":"));
-    throw new Error(
-      oldForm ? `--params item ${bad.map((b) => `"${b}"`).join(", ")} uses the key:value form, which Kedro \u2265 0.19 rejects; write --params=${corrected}` : `--params item ${bad.map((b) => `"${b}"`).join(", ")} is not key=value; write --params=key1=value1,key2=value2 (values cannot contain commas)`
-    );
+
+// src/kedro/run.ts
+function checkKedroRun(text, projectDir) {
+  const problems = [];
+  let args = [];
+  try {
+    args = splitWords(text);
+  } catch (error) {
+    problems.push(`kedro-run-args: ${error.message}`);
   }
-}
-function parseKedroRunArgs(input) {
-  const args = splitWords(input);
-  checkParams(args);
-  return args;
+  const kedro = projectKedro(projectDir);
+  const checked = checkRunArgs(args, kedro.version);
+  const against = `(checked against Kedro ${formatVersion(kedro.version)}: ${kedro.reason})`;
+  problems.push(...checked.problems.map((problem) => `kedro-run-args: ${problem} ${against}`));
+  const mismatch = initVersionProblem(kedro);
+  if (mismatch) problems.push(`working-directory: ${mismatch}`);
+  return {
+    args,
+    kedro,
+    problems,
+    warnings: checked.warnings.map((warning) => `kedro-run-args: ${warning}`)
+  };
 }
 
 // src/naming.ts
 import { createHash } from "node:crypto";
-function shortHash(value, length = 8) {
-  return createHash("sha256").update(value).digest("hex").slice(0, length);
+function shortHash(value2, length = 8) {
+  return createHash("sha256").update(value2).digest("hex").slice(0, length);
 }
 function fit(name, max, separator = "-") {
   if (name.length <= max) return name;
   const suffix = separator + shortHash(name);
   return trimSeparators(name.slice(0, max - suffix.length), separator) + suffix;
 }
-function trimSeparators(value, separator) {
+function trimSeparators(value2, separator) {
   let start = 0;
-  let end = value.length;
-  while (start < end && value[start] === separator) start++;
-  while (end > start && value[end - 1] === separator) end--;
-  return value.slice(start, end);
+  let end = value2.length;
+  while (start < end && value2[start] === separator) start++;
+  while (end > start && value2[end - 1] === separator) end--;
+  return value2.slice(start, end);
 }
 function branchSlug(branch) {
   return branch.replace(/[^A-Za-z0-9]+/g, "-");
 }
-function imageTag(value) {
-  const cleaned = value.replace(/[^A-Za-z0-9_.-]+/g, "-").replace(/^[.-]+/, "");
+function imageTag(value2) {
+  const cleaned = value2.replace(/[^A-Za-z0-9_.-]+/g, "-").replace(/^[.-]+/, "");
   return fit(cleaned || "untagged", 128);
 }
 var IMAGE_TAG_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
@@ -11305,8 +12357,8 @@ function batchId(readableParts, uniqueKey) {
 function requestId(batch) {
   return shortHash(`request:${batch}`, 32);
 }
-function labelValue(value) {
-  return fit(trimSeparators(value.toLowerCase().replace(/[^a-z0-9_-]+/g, "-"), "-"), 63);
+function labelValue(value2) {
+  return fit(trimSeparators(value2.toLowerCase().replace(/[^a-z0-9_-]+/g, "-"), "-"), 63);
 }
 var LABEL_KEY_PATTERN = /^[a-z][a-z0-9_-]{0,62}$/;
 var LABEL_VALUE_PATTERN = /^[a-z0-9_-]{0,63}$/;
@@ -11362,17 +12414,17 @@ var PROJECT_ENTRYPOINT = "deployment/dataproc/entrypoint.py";
 var TTL_MIN_SECONDS = 10 * 60;
 var TTL_MAX_SECONDS = 14 * 24 * 60 * 60;
 var DURATION_UNITS = { s: 1, m: 60, h: 3600, d: 86400 };
-function parseDuration(value) {
-  if (!/^([0-9]+[smhd])+$/.test(value)) return void 0;
+function parseDuration(value2) {
+  if (!/^([0-9]+[smhd])+$/.test(value2)) return void 0;
   let seconds = 0;
-  for (const [, amount, unit] of value.matchAll(/([0-9]+)([smhd])/g)) {
+  for (const [, amount, unit] of value2.matchAll(/([0-9]+)([smhd])/g)) {
     seconds += Number(amount) * DURATION_UNITS[unit];
   }
   return seconds;
 }
-function parseBoolean(value) {
-  if (["true", "True", "TRUE"].includes(value)) return true;
-  if (["false", "False", "FALSE"].includes(value)) return false;
+function parseBoolean(value2) {
+  if (["true", "True", "TRUE"].includes(value2)) return true;
+  if (["false", "False", "FALSE"].includes(value2)) return false;
   return void 0;
 }
 function parsePairs(text) {
@@ -11390,8 +12442,8 @@ function parsePairs(text) {
 function parseList(text) {
   return text.split(/[\n,]/).map((item) => item.trim()).filter(Boolean);
 }
-function parseEndpoint(value, defaultPlaintext) {
-  const withScheme = /^[a-z]+:\/\//.test(value) ? value : `${defaultPlaintext ? "http" : "https"}://${value}`;
+function parseEndpoint(value2, defaultPlaintext) {
+  const withScheme = /^[a-z]+:\/\//.test(value2) ? value2 : `${defaultPlaintext ? "http" : "https"}://${value2}`;
   let url2;
   try {
     url2 = new URL(withScheme);
@@ -11409,48 +12461,48 @@ function parseInputs(get, env = process.env) {
   const problems = [];
   const input = (name) => get(name).trim();
   const optional = (name) => input(name) || void 0;
-  const check = (name, value, pattern, fix) => {
-    if (value !== void 0 && !pattern.test(value)) problems.push(`${name}: '${value}' ${fix}`);
+  const check = (name, value2, pattern, fix) => {
+    if (value2 !== void 0 && !pattern.test(value2)) problems.push(`${name}: '${value2}' ${fix}`);
   };
   const required = (name, fix) => {
-    const value = input(name);
-    if (!value) problems.push(`${name}: required; ${fix}`);
-    return value;
+    const value2 = input(name);
+    if (!value2) problems.push(`${name}: required; ${fix}`);
+    return value2;
   };
   const bool = (name, fallback) => {
-    const value = input(name);
-    if (!value) return fallback;
-    const parsed = parseBoolean(value);
+    const value2 = input(name);
+    if (!value2) return fallback;
+    const parsed = parseBoolean(value2);
     if (parsed === void 0)
-      problems.push(`${name}: '${value}' is not a boolean; use true or false`);
+      problems.push(`${name}: '${value2}' is not a boolean; use true or false`);
     return parsed ?? fallback;
   };
   const duration = (name, fix) => {
-    const value = input(name);
-    if (!value) return void 0;
-    const seconds = parseDuration(value);
-    if (!seconds) problems.push(`${name}: '${value}' is not a duration; ${fix}`);
+    const value2 = input(name);
+    if (!value2) return void 0;
+    const seconds = parseDuration(value2);
+    if (!seconds) problems.push(`${name}: '${value2}' is not a duration; ${fix}`);
     return seconds || void 0;
   };
-  const bucket = (name, value) => {
-    if (value === void 0 || value === "") return value;
-    if (value.startsWith("gs://")) {
+  const bucket = (name, value2) => {
+    if (value2 === void 0 || value2 === "") return value2;
+    if (value2.startsWith("gs://")) {
       problems.push(
-        `${name}: write the bucket name without gs:// (e.g. '${value.slice(5).split("/")[0]}')`
+        `${name}: write the bucket name without gs:// (e.g. '${value2.slice(5).split("/")[0]}')`
       );
-    } else if (value.includes("/")) {
+    } else if (value2.includes("/")) {
       problems.push(
-        `${name}: '${value}' is a path; give only the bucket name (the action chooses the folders)`
+        `${name}: '${value2}' is a path; give only the bucket name (the action chooses the folders)`
       );
     } else {
       check(
         name,
-        value,
+        value2,
         BUCKET_PATTERN,
         "is not a valid bucket name (3\u2013222 lowercase letters, digits, -, _ and .)"
       );
     }
-    return value;
+    return value2;
   };
   const envValue = input("env") || "dev";
   if (envValue !== "dev" && envValue !== "prod") {
@@ -11483,12 +12535,6 @@ function parseInputs(get, env = process.env) {
     "is not a valid run id; use up to 100 letters, digits, . _ - starting with a letter or digit"
   );
   const kedroRunArgsText = input("kedro-run-args");
-  let kedroRunArgs = [];
-  try {
-    kedroRunArgs = parseKedroRunArgs(kedroRunArgsText);
-  } catch (error) {
-    problems.push(`kedro-run-args: ${error.message}`);
-  }
   const projectId = required("project-id", "set project-id to your Google Cloud project id");
   if (projectId)
     check(
@@ -11581,7 +12627,7 @@ function parseInputs(get, env = process.env) {
     problems.push(
       `spark-properties: '${line}' is not key=value; write one property a line, e.g. spark.executor.instances=10`
     );
-  for (const [key, value] of properties.pairs) {
+  for (const [key, value2] of properties.pairs) {
     if (!SPARK_PROPERTY_KEY_PATTERN.test(key))
       problems.push(
         `spark-properties: '${key}' is not a property name; use e.g. spark.executor.memory`
@@ -11590,23 +12636,23 @@ function parseInputs(get, env = process.env) {
       problems.push(`spark-properties: '${key}' is set twice; keep one line`);
     else if (RESERVED_PROPERTY_PREFIXES.some((prefix) => key.startsWith(prefix)))
       problems.push(`spark-properties: '${key}' is set by the action; remove it`);
-    sparkProperties[key] = value;
+    sparkProperties[key] = value2;
   }
   const labels = {};
   const labelPairs = parsePairs(get("labels"));
   for (const line of labelPairs.bad)
     problems.push(`labels: '${line}' is not key=value; write one label a line, e.g. team=data`);
-  for (const [key, value] of labelPairs.pairs) {
+  for (const [key, value2] of labelPairs.pairs) {
     if (!LABEL_KEY_PATTERN.test(key))
       problems.push(
         `labels: key '${key}' must start with a lowercase letter and use only a-z 0-9 _ - (at most 63)`
       );
-    else if (!LABEL_VALUE_PATTERN.test(value))
-      problems.push(`labels: value '${value}' of '${key}' must use only a-z 0-9 _ - (at most 63)`);
+    else if (!LABEL_VALUE_PATTERN.test(value2))
+      problems.push(`labels: value '${value2}' of '${key}' must use only a-z 0-9 _ - (at most 63)`);
     else if (RESERVED_LABELS.includes(key))
       problems.push(`labels: '${key}' is set by the action; choose another key`);
     else if (key in labels) problems.push(`labels: '${key}' is set twice; keep one line`);
-    labels[key] = value;
+    labels[key] = value2;
   }
   const labelRoom = 32 - RESERVED_LABELS.length;
   if (Object.keys(labels).length > labelRoom) {
@@ -11657,18 +12703,18 @@ function parseInputs(get, env = process.env) {
   const workspace = env.GITHUB_WORKSPACE || process.cwd();
   const workingDirectoryInput = input("working-directory") || ".";
   const workingDirectory = isAbsolute(workingDirectoryInput) ? workingDirectoryInput : resolve(workspace, workingDirectoryInput);
-  if (!existsSync(workingDirectory) || !statSync(workingDirectory).isDirectory()) {
+  if (!existsSync2(workingDirectory) || !statSync(workingDirectory).isDirectory()) {
     problems.push(
       `working-directory: '${workingDirectoryInput}' is not a directory; check out the repository first (actions/checkout) or fix the path`
     );
   }
   const endpoint = (name, envName, defaultPlaintext) => {
-    const value = input(name) || env[envName] || "";
-    if (!value) return void 0;
-    const parsed = parseEndpoint(value, defaultPlaintext);
+    const value2 = input(name) || env[envName] || "";
+    if (!value2) return void 0;
+    const parsed = parseEndpoint(value2, defaultPlaintext);
     if (!parsed)
       problems.push(
-        `${name}: '${value}' is not an endpoint; use https://HOST[:PORT], or http://HOST:PORT for a local emulator`
+        `${name}: '${value2}' is not an endpoint; use https://HOST[:PORT], or http://HOST:PORT for a local emulator`
       );
     return parsed;
   };
@@ -11723,10 +12769,10 @@ function parseInputs(get, env = process.env) {
     "is not a main file URI; use gs://BUCKET/path.py or file:///path/in/image.py (three slashes)"
   );
   const timeoutSeconds = duration("timeout", "use e.g. 45m or 2h");
-  const inProject = (name, value) => {
-    const path2 = resolve(workingDirectory, value);
-    if (!existsSync(path2))
-      problems.push(`${name}: '${value}' does not exist under working-directory; fix the path`);
+  const inProject = (name, value2) => {
+    const path2 = resolve(workingDirectory, value2);
+    if (!existsSync2(path2))
+      problems.push(`${name}: '${value2}' does not exist under working-directory; fix the path`);
     return path2;
   };
   const building = buildsImage({ image, dryRun, prepare });
@@ -11751,10 +12797,10 @@ function parseInputs(get, env = process.env) {
   const buildArgPairs = parsePairs(get("build-args"));
   for (const line of buildArgPairs.bad)
     problems.push(`build-args: '${line}' is not NAME=value; write one build argument a line`);
-  for (const [key, value] of buildArgPairs.pairs) {
+  for (const [key, value2] of buildArgPairs.pairs) {
     if (!BUILD_ARG_PATTERN.test(key))
       problems.push(`build-args: '${key}' is not a build argument name; use letters, digits and _`);
-    buildArgs[key] = value;
+    buildArgs[key] = value2;
   }
   const entrypointInput = optional("entrypoint");
   let entrypoint;
@@ -11764,15 +12810,18 @@ function parseInputs(get, env = process.env) {
       problems.push(
         `entrypoint: '${entrypointInput}' is not a Python file; give the path of a .py file`
       );
-  } else if (existsSync(resolve(workingDirectory, PROJECT_ENTRYPOINT))) {
+  } else if (existsSync2(resolve(workingDirectory, PROJECT_ENTRYPOINT))) {
     entrypoint = resolve(workingDirectory, PROJECT_ENTRYPOINT);
   }
+  const kedroRun = checkKedroRun(kedroRunArgsText, workingDirectory);
+  problems.push(...kedroRun.problems);
+  const kedroRunArgs = kedroRun.args;
   const allowSecretFiles = parseList(get("allow-secret-files")).map(
     (name) => inProject("allow-secret-files", name)
   );
   const allowForkCode = bool("allow-fork-code", false);
   if (problems.length > 0) throw new InputError(problems);
-  const warnings = [];
+  const warnings = [...kedroRun.warnings];
   if (image && !image.includes("@sha256:")) {
     warnings.push(
       `image: '${image}' is a tag, which can move while batches use it; pin it by digest (NAME@sha256:\u2026)`
@@ -11801,6 +12850,7 @@ function parseInputs(get, env = process.env) {
     runId,
     kedroRunArgs,
     kedroRunArgsText,
+    kedro: kedroRun.kedro,
     projectId,
     region,
     runSubmitBucket,
@@ -12046,9 +13096,9 @@ function qsStringify(qs) {
 function objectKeyToLowercase(object) {
   const newObj = {};
   for (let key of Object.keys(object)) {
-    const value = object[key];
+    const value2 = object[key];
     key = key.toLowerCase();
-    newObj[key] = value;
+    newObj[key] = value2;
   }
   return newObj;
 }
@@ -13682,8 +14732,8 @@ import { Agent as HTTPSAgent } from "https";
 
 // node_modules/gaxios/build/esm/src/common.js
 var import_extend = __toESM(require_extend(), 1);
-var import_util5 = __toESM(require_util4(), 1);
-var pkg = import_util5.default.pkg;
+var import_util7 = __toESM(require_util4(), 1);
+var pkg = import_util7.default.pkg;
 var GAXIOS_ERROR_SYMBOL = /* @__PURE__ */ Symbol.for(`${pkg.name}-gaxios-error`);
 var GaxiosError = class _GaxiosError extends Error {
   config;
@@ -14271,8 +15321,8 @@ var Gaxios = class {
         opts.url = opts.url + prefix + additionalQueryParams;
       } else {
         const url2 = opts.url instanceof URL ? opts.url : new URL(opts.url);
-        for (const [key, value] of new URLSearchParams(opts.params)) {
-          url2.searchParams.append(key, value);
+        for (const [key, value2] of new URLSearchParams(opts.params)) {
+          url2.searchParams.append(key, value2);
         }
         opts.url = url2;
       }
@@ -14463,8 +15513,8 @@ Content-Type: ${partContentType}\r
     base = base instanceof Headers ? base : new Headers(base);
     for (const headers of append) {
       const add = headers instanceof Headers ? headers : new Headers(headers);
-      add.forEach((value, key) => {
-        key === "set-cookie" ? base.append(key, value) : base.set(key, value);
+      add.forEach((value2, key) => {
+        key === "set-cookie" ? base.append(key, value2) : base.set(key, value2);
       });
     }
     return base;
@@ -14490,11 +15540,11 @@ import { Transform as Transform2 } from "stream";
 
 // node_modules/@google-cloud/storage/build/esm/src/crc32c.js
 import { createReadStream } from "fs";
-var __classPrivateFieldSet = function(receiver, state, value, kind, f) {
+var __classPrivateFieldSet = function(receiver, state, value2, kind, f) {
   if (kind === "m") throw new TypeError("Private method is not writable");
   if (kind === "a" && !f) throw new TypeError("Private accessor was defined without a setter");
   if (typeof state === "function" ? receiver !== state || !f : !state.has(receiver)) throw new TypeError("Cannot write private member to an object whose class did not declare it");
-  return kind === "a" ? f.call(receiver, value) : f ? f.value = value : state.set(receiver, value), value;
+  return kind === "a" ? f.call(receiver, value2) : f ? f.value = value2 : state.set(receiver, value2), value2;
 };
 var __classPrivateFieldGet = function(receiver, state, kind, f) {
   if (kind === "a" && !f) throw new TypeError("Private accessor was defined without a getter");
@@ -14850,14 +15900,14 @@ var CRC32C = class _CRC32C {
    *
    * @param value 4-byte `ArrayBufferView`/`Buffer`/`TypedArray`
    */
-  static fromBuffer(value) {
+  static fromBuffer(value2) {
     let buffer;
-    if (Buffer.isBuffer(value)) {
-      buffer = value;
-    } else if ("buffer" in value) {
-      buffer = Buffer.from(value.buffer);
+    if (Buffer.isBuffer(value2)) {
+      buffer = value2;
+    } else if ("buffer" in value2) {
+      buffer = Buffer.from(value2.buffer);
     } else {
-      buffer = Buffer.from(value);
+      buffer = Buffer.from(value2);
     }
     if (buffer.byteLength !== 4) {
       throw new RangeError(CRC32C_EXCEPTION_MESSAGES.INVALID_INIT_BUFFER_LENGTH(buffer.byteLength));
@@ -14882,8 +15932,8 @@ var CRC32C = class _CRC32C {
    *
    * @param value 4-byte base64-encoded data (string)
    */
-  static fromString(value) {
-    const buffer = Buffer.from(value, "base64");
+  static fromString(value2) {
+    const buffer = Buffer.from(value2, "base64");
     if (buffer.byteLength !== 4) {
       throw new RangeError(CRC32C_EXCEPTION_MESSAGES.INVALID_INIT_BASE64_RANGE(buffer.byteLength));
     }
@@ -14894,11 +15944,11 @@ var CRC32C = class _CRC32C {
    *
    * @param value an unsigned 32-bit integer
    */
-  static fromNumber(value) {
-    if (!Number.isSafeInteger(value) || value > 2 ** 32 || value < -(2 ** 32)) {
-      throw new RangeError(CRC32C_EXCEPTION_MESSAGES.INVALID_INIT_INTEGER(value));
+  static fromNumber(value2) {
+    if (!Number.isSafeInteger(value2) || value2 > 2 ** 32 || value2 < -(2 ** 32)) {
+      throw new RangeError(CRC32C_EXCEPTION_MESSAGES.INVALID_INIT_INTEGER(value2));
     }
-    return new _CRC32C(value);
+    return new _CRC32C(value2);
   }
   /**
    * Generates a `CRC32C` from a variety of compatible types.
@@ -14906,15 +15956,15 @@ var CRC32C = class _CRC32C {
    *
    * @param value A number, 4-byte `ArrayBufferView`/`Buffer`/`TypedArray`, or 4-byte base64-encoded data (string)
    */
-  static from(value) {
-    if (typeof value === "number") {
-      return this.fromNumber(value);
-    } else if (typeof value === "string") {
-      return this.fromString(value);
-    } else if ("byteLength" in value) {
-      return this.fromBuffer(value);
+  static from(value2) {
+    if (typeof value2 === "number") {
+      return this.fromNumber(value2);
+    } else if (typeof value2 === "string") {
+      return this.fromString(value2);
+    } else if ("byteLength" in value2) {
+      return this.fromBuffer(value2);
     } else {
-      return this.fromString(value.toString());
+      return this.fromString(value2.toString());
     }
   }
 };
@@ -14923,11 +15973,11 @@ CRC32C.CRC32C_EXTENSIONS = CRC32C_EXTENSIONS;
 CRC32C.CRC32C_EXTENSION_TABLE = CRC32C_EXTENSION_TABLE;
 
 // node_modules/@google-cloud/storage/build/esm/src/hash-stream-validator.js
-var __classPrivateFieldSet2 = function(receiver, state, value, kind, f) {
+var __classPrivateFieldSet2 = function(receiver, state, value2, kind, f) {
   if (kind === "m") throw new TypeError("Private method is not writable");
   if (kind === "a" && !f) throw new TypeError("Private accessor was defined without a setter");
   if (typeof state === "function" ? receiver !== state || !f : !state.has(receiver)) throw new TypeError("Cannot write private member to an object whose class did not declare it");
-  return kind === "a" ? f.call(receiver, value) : f ? f.value = value : state.set(receiver, value), value;
+  return kind === "a" ? f.call(receiver, value2) : f ? f.value = value2 : state.set(receiver, value2), value2;
 };
 var __classPrivateFieldGet2 = function(receiver, state, kind, f) {
   if (kind === "a" && !f) throw new TypeError("Private accessor was defined without a getter");
@@ -15024,11 +16074,11 @@ var HashStreamValidator = class extends Transform2 {
 _HashStreamValidator_crc32cHash = /* @__PURE__ */ new WeakMap(), _HashStreamValidator_md5Hash = /* @__PURE__ */ new WeakMap(), _HashStreamValidator_md5Digest = /* @__PURE__ */ new WeakMap();
 
 // node_modules/@google-cloud/storage/build/esm/src/resumable-upload.js
-var __classPrivateFieldSet3 = function(receiver, state, value, kind, f) {
+var __classPrivateFieldSet3 = function(receiver, state, value2, kind, f) {
   if (kind === "m") throw new TypeError("Private method is not writable");
   if (kind === "a" && !f) throw new TypeError("Private accessor was defined without a setter");
   if (typeof state === "function" ? receiver !== state || !f : !state.has(receiver)) throw new TypeError("Cannot write private member to an object whose class did not declare it");
-  return kind === "a" ? f.call(receiver, value) : f ? f.value = value : state.set(receiver, value), value;
+  return kind === "a" ? f.call(receiver, value2) : f ? f.value = value2 : state.set(receiver, value2), value2;
 };
 var __classPrivateFieldGet3 = function(receiver, state, kind, f) {
   if (kind === "a" && !f) throw new TypeError("Private accessor was defined without a getter");
@@ -15811,16 +16861,16 @@ _Upload_hashValidator = /* @__PURE__ */ new WeakMap(), _Upload_clientCrc32c = /*
     }
   }
   return false;
-}, _Upload_setHeader = function _Upload_setHeader2(headers, key, value) {
+}, _Upload_setHeader = function _Upload_setHeader2(headers, key, value2) {
   if (!headers) {
     return;
   }
   if (headers instanceof Headers) {
-    headers.set(key, value);
+    headers.set(key, value2);
   } else if (Array.isArray(headers)) {
-    headers.push([key, value]);
+    headers.push([key, value2]);
   } else {
-    headers[key] = value;
+    headers[key] = value2;
   }
 }, _Upload_headersToObject = function _Upload_headersToObject2(headers) {
   if (!headers) {
@@ -16094,12 +17144,12 @@ var URLSigner = class {
    * @private
    */
   getCanonicalHeaders(headers) {
-    const sortedHeaders = objectEntries(headers).map(([headerName, value]) => [
+    const sortedHeaders = objectEntries(headers).map(([headerName, value2]) => [
       headerName.toLowerCase(),
-      value
+      value2
     ]).sort((a, b) => a[0].localeCompare(b[0]));
-    return sortedHeaders.filter(([, value]) => value !== void 0).map(([headerName, value]) => {
-      const canonicalValue = `${value}`.trim().replace(/\s{2,}/g, " ");
+    return sortedHeaders.filter(([, value2]) => value2 !== void 0).map(([headerName, value2]) => {
+      const canonicalValue = `${value2}`.trim().replace(/\s{2,}/g, " ");
       return `${headerName}:${canonicalValue}
 `;
     }).join("");
@@ -16115,7 +17165,7 @@ var URLSigner = class {
     ].join("\n");
   }
   getCanonicalQueryParams(query) {
-    return objectEntries(query).map(([key, value]) => [encodeURI(key, true), encodeURI(value, true)]).sort((a, b) => a[0] < b[0] ? -1 : 1).map(([key, value]) => `${key}=${value}`).join("&");
+    return objectEntries(query).map(([key, value2]) => [encodeURI(key, true), encodeURI(value2, true)]).sort((a, b) => a[0] < b[0] ? -1 : 1).map(([key, value2]) => `${key}=${value2}`).join("&");
   }
   getResourcePath(cname, bucket, file) {
     if (cname) {
@@ -17081,9 +18131,9 @@ var File2 = class _File extends ServiceObject {
     let crc32c = true;
     let md5 = false;
     if (typeof options.validation === "string") {
-      const value = options.validation.toLowerCase().trim();
-      crc32c = value === "crc32c";
-      md5 = value === "md5";
+      const value2 = options.validation.toLowerCase().trim();
+      crc32c = value2 === "crc32c";
+      md5 = value2 === "md5";
     } else if (options.validation === false) {
       crc32c = false;
     }
@@ -18199,9 +19249,9 @@ var File2 = class _File extends ServiceObject {
         "x-goog-algorithm": "GOOG4-RSA-SHA256"
       };
       const conditions = options.conditions || [];
-      Object.entries(fields).forEach(([key, value]) => {
+      Object.entries(fields).forEach(([key, value2]) => {
         if (!key.startsWith("x-ignore-")) {
-          conditions.push({ [key]: value });
+          conditions.push({ [key]: value2 });
         }
       });
       delete fields.bucket;
@@ -24680,6 +25730,7 @@ async function cancelBatch(client, operation) {
 }
 
 export {
+  formatVersion,
   shortHash,
   fit,
   branchSlug,
@@ -24695,4 +25746,4 @@ export {
   STATE_KEYS,
   cancelBatch
 };
-/*! For license information please see chunk-6AHU7IUJ.js.LEGAL.txt */
+/*! For license information please see chunk-RV4RLIJI.js.LEGAL.txt */
