@@ -2,7 +2,7 @@ import { createHash, randomBytes, type Hash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import { open, rm, type FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
-import { Checksummer } from '../../src/checksum.js'
+import { createCRC32, type IHasher } from 'hash-wasm'
 
 /** A finished body on disk with the checksums the JSON API reports, both base64. */
 export interface Blob {
@@ -12,24 +12,34 @@ export interface Blob {
   crc32c: string
 }
 
-/** The two checksums GCS reports for an object's bytes: the action's CRC32C, and MD5. */
+/** The Castagnoli polynomial (reversed), which makes hash-wasm's CRC32 a CRC32C. */
+const CASTAGNOLI = 0x82f63b78
+
+/**
+ * The two checksums GCS reports for an object's bytes, CRC32C and MD5. The CRC32C is the
+ * emulator's own, not the action's: a stand-in for the service shares no code with its client.
+ */
 export class ObjectHasher {
   private readonly md5: Hash = createHash('md5')
+  private size = 0
 
-  private constructor(private readonly crc: Checksummer) {}
+  private constructor(private readonly crc: IHasher) {}
 
   static async create(): Promise<ObjectHasher> {
-    return new ObjectHasher(await Checksummer.create())
+    const crc = await createCRC32(CASTAGNOLI)
+    crc.init()
+    return new ObjectHasher(crc)
   }
 
   update(chunk: Buffer): void {
     this.crc.update(chunk)
     this.md5.update(chunk)
+    this.size += chunk.length
   }
 
   blob(path: string): Blob {
-    const { bytes, crc32c } = this.crc.result()
-    return { path, size: bytes, md5Hash: this.md5.digest('base64'), crc32c }
+    const crc32c = Buffer.from(this.crc.digest('hex'), 'hex').toString('base64')
+    return { path, size: this.size, md5Hash: this.md5.digest('base64'), crc32c }
   }
 }
 
