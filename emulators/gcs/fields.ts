@@ -101,3 +101,18 @@ export function verifyHashes(expected: ExpectedHashes, blob: Blob): void {
     )
   }
 }
+
+/** Applies a PATCH to custom metadata: keys merge, a null key removes it, null removes them all. */
+export function mergeMetadata(
+  current: Record<string, string> | undefined,
+  patch: Record<string, string | null> | null | undefined
+): Record<string, string> | undefined {
+  if (patch === undefined) return current
+  if (patch === null) return undefined
+  const merged = new Map(Object.entries(current ?? {}))
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) merged.delete(key)
+    else merged.set(key, value)
+  }
+  return Object.fromEntries(merged)
+}

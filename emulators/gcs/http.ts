@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
+import { gunzipSync } from 'node:zlib'
 import { badRequest, errorBody } from './errors.js'
 
 /**
@@ -87,7 +88,8 @@ export async function dropAfterHalf(req: IncomingMessage): Promise<void> {
   socket.destroy()
 }
 
-export async function readJsonBody(req: IncomingMessage, limit = 1 << 20): Promise<unknown> {
+/** The whole body, inflated when gzipped: Google's Java client gzips its API calls' bodies. */
+export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const chunks: Buffer[] = []
   let size = 0
   for await (const chunk of req) {
@@ -95,7 +97,17 @@ export async function readJsonBody(req: IncomingMessage, limit = 1 << 20): Promi
     if (size > limit) throw badRequest('The request body is too large for a metadata request.')
     chunks.push(chunk as Buffer)
   }
-  const text = Buffer.concat(chunks).toString('utf8').trim()
+  const body = Buffer.concat(chunks)
+  if (!/^\s*gzip\s*$/i.test(req.headers['content-encoding'] ?? '')) return body
+  try {
+    return gunzipSync(body, { maxOutputLength: limit })
+  } catch {
+    throw badRequest('The request body is not valid gzip, or too large.')
+  }
+}
+
+export async function readJsonBody(req: IncomingMessage, limit = 1 << 20): Promise<unknown> {
+  const text = (await readBody(req, limit)).toString('utf8').trim()
   if (text === '') return {}
   try {
     return JSON.parse(text) as unknown

@@ -43,13 +43,16 @@ function mediaHeaders(meta: ObjectMeta): Record<string, string> {
     'accept-ranges': 'bytes',
     etag: `"${etagOf(meta.generation, meta.metageneration)}"`,
     'last-modified': new Date(meta.updated).toUTCString(),
-    'x-goog-hash': `crc32c=${meta.crc32c},md5=${meta.md5Hash}`,
+    'x-goog-hash': [`crc32c=${meta.crc32c}`, meta.md5Hash ? `md5=${meta.md5Hash}` : '']
+      .filter(Boolean)
+      .join(','),
     'x-goog-generation': meta.generation,
     'x-goog-metageneration': meta.metageneration,
     'x-goog-stored-content-length': String(meta.size),
     'x-goog-stored-content-encoding': meta.contentEncoding ?? 'identity',
     'x-goog-storage-class': meta.storageClass
   }
+  if (meta.componentCount) headers['x-goog-component-count'] = String(meta.componentCount)
   if (meta.contentEncoding) headers['content-encoding'] = meta.contentEncoding
   if (meta.contentDisposition) headers['content-disposition'] = meta.contentDisposition
   if (meta.contentLanguage) headers['content-language'] = meta.contentLanguage

@@ -16,15 +16,35 @@ const NAMES = [
   'ifMetagenerationNotMatch'
 ] as const
 
+const parseNumber = (name: string, value: string): string => {
+  if (!/^\d+$/.test(value)) throw badRequest(`Invalid argument for ${name}: ${value}`)
+  return String(BigInt(value))
+}
+
 export function parsePreconditions(query: URLSearchParams): Preconditions {
   const found: Preconditions = {}
   for (const name of NAMES) {
     const value = query.get(name)
-    if (value === null) continue
-    if (!/^\d+$/.test(value)) throw badRequest(`Invalid argument for ${name}: ${value}`)
-    found[name] = String(BigInt(value))
+    if (value !== null) found[name] = parseNumber(name, value)
   }
   return found
+}
+
+/** The source side of a copy, rewrite or move: `ifSourceGenerationMatch` and its kin. */
+export function parseSourcePreconditions(query: URLSearchParams): Preconditions {
+  const found: Preconditions = {}
+  for (const name of NAMES) {
+    const param = `ifSource${name.slice(2)}`
+    const value = query.get(param)
+    if (value !== null) found[name] = parseNumber(param, value)
+  }
+  return found
+}
+
+/** `sourceGeneration`, `generation`: a pin on one version of an object. */
+export function parseGeneration(query: URLSearchParams, name: string): string | undefined {
+  const value = query.get(name)
+  return value === null || value === '' ? undefined : parseNumber(name, value)
 }
 
 /**
@@ -53,6 +73,20 @@ export const writeCheck =
     ) {
       throw conditionNotMet()
     }
+  }
+
+/**
+ * For the source of a copy, rewrite, move or compose: it must exist (and be the pinned
+ * generation), and as the request writes, every failed condition is a 412, never a 304.
+ */
+export const sourceCheck =
+  (p: Preconditions, generation: string | undefined): ObjectCheck =>
+  current => {
+    if (!current) return
+    if (generation !== undefined && generation !== current.generation) {
+      throw new GcsError(404, 'notFound', `No such object: ${current.bucket}/${current.name}`)
+    }
+    writeCheck(p)(current)
   }
 
 const notModified = (): GcsError => new GcsError(304, 'notModified', 'Not Modified')

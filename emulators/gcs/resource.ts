@@ -47,6 +47,7 @@ export function objectResource(meta: ObjectMeta, baseUrl: string): Record<string
     size: String(meta.size),
     md5Hash: meta.md5Hash,
     crc32c: meta.crc32c,
+    componentCount: meta.componentCount,
     etag: etagOf(meta.generation, meta.metageneration),
     timeCreated: meta.timeCreated,
     updated: meta.updated,

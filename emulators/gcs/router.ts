@@ -1,10 +1,14 @@
+import { batch, type SubRequestRunner } from './batch.js'
 import * as buckets from './buckets.js'
+import { composeObject } from './compose.js'
+import { copyObject, moveObject } from './copy.js'
 import { badRequest } from './errors.js'
 import type { Reply, RequestContext } from './http.js'
 import { listObjects } from './list.js'
 import * as objects from './objects.js'
 import { parsePreconditions } from './preconditions.js'
 import { cancelResumable, putResumable, startResumable } from './resumable.js'
+import { rewriteObject } from './rewrite.js'
 import type { Sessions } from './sessions.js'
 import type { Store } from './store.js'
 import { mediaUpload, multipartUpload, requireUploadType } from './uploads.js'
@@ -18,6 +22,8 @@ export interface Route {
 export interface Backend {
   store: Store
   sessions: Sessions
+  /** Runs one call of a batch request as if it had come on its own. */
+  batchCall: SubRequestRunner
 }
 
 type Api = 'json' | 'upload' | 'download'
@@ -29,6 +35,14 @@ type Target =
   | { kind: 'managedFolders'; bucket: string }
   | { kind: 'objects'; bucket: string }
   | { kind: 'object'; bucket: string; name: string }
+  | { kind: 'copy'; verb: 'copyTo' | 'rewriteTo'; bucket: string; name: string; to: Ref }
+  | { kind: 'move'; bucket: string; name: string; toName: string }
+  | { kind: 'compose'; bucket: string; name: string }
+
+interface Ref {
+  bucket: string
+  name: string
+}
 
 const segment = (raw: string): string => {
   try {
@@ -50,7 +64,7 @@ const API_PREFIXES: [string, Api][] = [
  * Splits the raw path by hand: object names may hold encoded or even bare slashes and dots, which
  * URL normalisation would rewrite.
  */
-function parsePath(path: string): { api: Api; target: Target } | undefined {
+function parsePath(method: string, path: string): { api: Api; target: Target } | undefined {
   const entry = API_PREFIXES.find(([prefix]) => path === prefix || path.startsWith(`${prefix}/`))
   if (!entry) return undefined
   const [prefix, api] = entry
@@ -64,9 +78,36 @@ function parsePath(path: string): { api: Api; target: Target } | undefined {
   if (tail === '/managedFolders') return { api, target: { kind: 'managedFolders', bucket } }
   if (tail === '/o' || tail === '/o/') return { api, target: { kind: 'objects', bucket } }
   if (tail.startsWith('/o/')) {
-    return { api, target: { kind: 'object', bucket, name: segment(tail.slice(3)) } }
+    const rest = tail.slice(3)
+    const action = method === 'POST' && api === 'json' ? actionTarget(bucket, rest) : undefined
+    return { api, target: action ?? { kind: 'object', bucket, name: segment(rest) } }
   }
   return undefined
+}
+
+const COPY = /^(.+)\/(copyTo|rewriteTo)\/b\/([^/]+)\/o\/(.+)$/
+const MOVE = /^(.+)\/moveTo\/o\/(.+)$/
+const COMPOSE = /^(.+)\/compose$/
+
+/**
+ * An action on an object (only ever a POST). Clients encode the slashes in object names, so a
+ * bare slash followed by an action's name is the action.
+ */
+function actionTarget(bucket: string, rest: string): Target | undefined {
+  const copy = COPY.exec(rest)
+  if (copy) {
+    const [, name = '', verb, toBucket = '', toName = ''] = copy
+    const to = { bucket: segment(toBucket), name: segment(toName) }
+    const action = verb === 'copyTo' ? 'copyTo' : 'rewriteTo'
+    return { kind: 'copy', verb: action, bucket, name: segment(name), to }
+  }
+  const move = MOVE.exec(rest)
+  if (move) {
+    const [, name = '', toName = ''] = move
+    return { kind: 'move', bucket, name: segment(name), toName: segment(toName) }
+  }
+  const compose = COMPOSE.exec(rest)
+  return compose ? { kind: 'compose', bucket, name: segment(compose[1] ?? '') } : undefined
 }
 
 const route = (name: string, handle: Route['handle']): Route => ({ name, handle })
@@ -144,6 +185,26 @@ function jsonRoute(method: string, target: Target, store: Store): Route | undefi
       return read ? route('gcs.list', ctx => listObjects(ctx, store, target.bucket)) : undefined
     case 'object':
       return objectRoute(method, 'json', target.bucket, target.name, store)
+    default:
+      return method === 'POST' ? actionRoute(target, store) : undefined
+  }
+}
+
+/** The POST-only actions on objects: copy, rewrite, move and compose. */
+function actionRoute(
+  target: Extract<Target, { kind: 'copy' | 'move' | 'compose' }>,
+  store: Store
+): Route {
+  const { bucket, name } = target
+  switch (target.kind) {
+    case 'copy':
+      return target.verb === 'copyTo'
+        ? route('gcs.copy', ctx => copyObject(ctx, store, { bucket, name }, target.to))
+        : route('gcs.rewrite', ctx => rewriteObject(ctx, store, { bucket, name }, target.to))
+    case 'move':
+      return route('gcs.move', ctx => moveObject(ctx, store, bucket, name, target.toName))
+    case 'compose':
+      return route('gcs.compose', ctx => composeObject(ctx, store, bucket, name))
   }
 }
 
@@ -153,7 +214,10 @@ export function matchRoute(
   query: URLSearchParams,
   backend: Backend
 ): Route | undefined {
-  const parsed = parsePath(path)
+  if (path === '/batch/storage/v1') {
+    return method === 'POST' ? route('gcs.batch', ctx => batch(ctx, backend.batchCall)) : undefined
+  }
+  const parsed = parsePath(method, path)
   if (!parsed) return undefined
   const { api, target } = parsed
   if (api === 'upload') {

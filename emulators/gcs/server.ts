@@ -1,8 +1,9 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { FaultInjector, sleep } from '../faults.js'
-import { GcsError, reasonFor } from './errors.js'
-import { drain, dropAfterHalf, errorReply, sendReply, type Reply } from './http.js'
+import { methodOf, replyForError, runRoute, subRequestRunner } from './dispatch.js'
+import { reasonFor } from './errors.js'
+import { drain, dropAfterHalf, errorReply, sendReply } from './http.js'
 import { matchRoute, type Backend } from './router.js'
 import { Sessions } from './sessions.js'
 import { Store } from './store.js'
@@ -21,15 +22,6 @@ export interface GcsEmulator {
   close(): Promise<void>
 }
 
-function replyForError(error: unknown): Reply {
-  if (error instanceof GcsError) {
-    return error.status === 304
-      ? { status: 304 }
-      : errorReply(error.status, error.reason, error.message)
-  }
-  return errorReply(500, 'backendError', (error as Error).message ?? String(error))
-}
-
 async function handle(
   req: IncomingMessage,
   res: ServerResponse,
@@ -39,7 +31,7 @@ async function handle(
 ): Promise<void> {
   if (await faults.handleAdmin(req, res)) return
   const [path = '', search = ''] = (req.url ?? '').split('?', 2)
-  const method = req.method ?? 'GET'
+  const method = methodOf(req)
   const query = new URLSearchParams(search)
   const route = matchRoute(method, path, query, backend)
   if (!route) {
@@ -58,17 +50,13 @@ async function handle(
     await sendReply(res, errorReply(fault.status, reasonFor(fault.status), 'Injected fault.'))
     return
   }
-  let reply: Reply
+  let reply
   try {
-    reply = await route.handle({ req, method, query, baseUrl })
+    reply = await runRoute(route, { req, method, query, baseUrl }, fault)
   } catch (error) {
+    // the client went away mid-request, and there is no one left to answer
     if (req.destroyed && !req.complete) return
-    await drain(req)
-    reply = replyForError(error)
-  }
-  if (fault?.status !== undefined) {
-    reply.stream?.destroy()
-    reply = errorReply(fault.status, reasonFor(fault.status), 'Injected fault.')
+    throw error
   }
   await drain(req)
   await sendReply(res, reply)
@@ -80,11 +68,17 @@ const isLoopback = (host: string): boolean =>
 /** Starts the GCS JSON API emulator, listening on loopback only. */
 export async function startGcsEmulator(options: GcsEmulatorOptions): Promise<GcsEmulator> {
   const store = new Store(options.dataDir)
-  const backend: Backend = { store, sessions: new Sessions(store.sessionDir) }
   const faults = options.faults ?? new FaultInjector()
+  let baseUrl = ''
+  const backend: Backend = {
+    store,
+    sessions: new Sessions(store.sessionDir),
+    batchCall: () => Promise.reject(new Error('the batch runner is not set up yet'))
+  }
+  // batched calls go through the same routes, so their runner needs the backend it belongs to
+  backend.batchCall = subRequestRunner(backend, faults, () => baseUrl)
   const host = options.host ?? '127.0.0.1'
   if (!isLoopback(host)) throw new Error(`the GCS emulator listens on loopback only, not ${host}`)
-  let baseUrl = ''
   const server = createServer((req, res) => {
     handle(req, res, backend, faults, baseUrl).catch(error => {
       if (res.headersSent) res.destroy()

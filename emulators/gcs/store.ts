@@ -1,9 +1,19 @@
-import { createHash } from 'node:crypto'
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { createHash, randomBytes } from 'node:crypto'
+import {
+  copyFileSync,
+  linkSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync
+} from 'node:fs'
 import { open, rm, type FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Blob } from './blob.js'
 import { bucketNotFound, GcsError, objectNotFound } from './errors.js'
+import { mergeMetadata } from './fields.js'
 
 /** The fields a client may set on an object, at upload time or with PATCH. */
 export interface ObjectFields {
@@ -28,11 +38,20 @@ export interface ObjectMeta extends ObjectFields {
   metageneration: string
   contentType: string
   size: number
-  md5Hash: string
+  /** Absent on composite objects, as on the service. */
+  md5Hash?: string
   crc32c: string
+  /** Set on composite objects only: how many simple objects they are made of. */
+  componentCount?: number
   storageClass: string
   timeCreated: string
   updated: string
+}
+
+/** A finished body to commit: a fresh blob, or the result of a compose. */
+export interface NewBody extends Omit<Blob, 'md5Hash'> {
+  md5Hash?: string
+  componentCount?: number
 }
 
 export interface BucketMeta {
@@ -177,7 +196,7 @@ export class Store {
   commitObject(
     bucket: string,
     name: string,
-    blob: Blob,
+    blob: NewBody,
     fields: ObjectFields,
     check: ObjectCheck
   ): ObjectMeta {
@@ -196,6 +215,7 @@ export class Store {
       size: blob.size,
       md5Hash: blob.md5Hash,
       crc32c: blob.crc32c,
+      componentCount: blob.componentCount,
       storageClass: this.getBucket(bucket).storageClass,
       timeCreated: now,
       updated: now
@@ -229,6 +249,22 @@ export class Store {
     this.sortedNames.delete(bucket)
     rmSync(this.sidecarPath(bucket, name), { force: true })
     this.discardBlob(current)
+  }
+
+  /**
+   * A second name for a stored body, as a temporary file that `commitObject` can move into place.
+   * Synchronous, so that a copy takes exactly the generation it looked up in the same turn; a
+   * hard link costs nothing, and a file system without them gets a plain copy.
+   */
+  linkBody(meta: ObjectMeta): NewBody {
+    const path = join(this.tmpDir, `${Date.now()}-${randomBytes(8).toString('hex')}`)
+    try {
+      linkSync(this.blobPath(meta), path)
+    } catch {
+      copyFileSync(this.blobPath(meta), path)
+    }
+    const { size, md5Hash, crc32c, componentCount } = meta
+    return { path, size, md5Hash, crc32c, componentCount }
   }
 
   /**
@@ -267,18 +303,4 @@ export class Store {
   private discardBlob(meta: ObjectMeta): void {
     void rm(this.blobPath(meta), { force: true })
   }
-}
-
-function mergeMetadata(
-  current: Record<string, string> | undefined,
-  patch: Record<string, string | null> | null | undefined
-): Record<string, string> | undefined {
-  if (patch === undefined) return current
-  if (patch === null) return undefined
-  const merged = new Map(Object.entries(current ?? {}))
-  for (const [key, value] of Object.entries(patch)) {
-    if (value === null) merged.delete(key)
-    else merged.set(key, value)
-  }
-  return Object.fromEntries(merged)
 }
