@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { startStack, type Stack } from '../emulators/stack.js'
+import { gcloudFor, type Gcloud, type GcloudResult } from './helpers/gcloud.js'
 
 /**
  * Fidelity: the installed Google Cloud CLI, pointed at the stack the way a developer would
@@ -18,48 +17,9 @@ const BIG = 50 * 1024 * 1024
 
 let stack: Stack
 let work: string
-let configDir: string
-
-interface Result {
-  code: number | null
-  stdout: string
-  stderr: string
-}
-
-function gcloud(args: string[]): Promise<Result> {
-  // CLOUDSDK_* variables override the configuration (a CLOUDSDK_CORE_PROJECT or an endpoint
-  // override from the developer's shell would point the test elsewhere); only the choice of
-  // Python interpreter is kept.
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter(
-      ([key]) => !key.startsWith('CLOUDSDK_') || key.startsWith('CLOUDSDK_PYTHON')
-    )
-  )
-  return new Promise((resolve, reject) => {
-    const child = spawn('gcloud', args, {
-      cwd: work,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...env, CLOUDSDK_CONFIG: configDir, CLOUDSDK_CORE_DISABLE_PROMPTS: '1' }
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-    child.once('error', reject)
-    child.once('close', code => resolve({ code, stdout, stderr }))
-  })
-}
-
-/** Runs gcloud and fails with its output when it exits non-zero. */
-async function ok(args: string[]): Promise<string> {
-  const result = await gcloud(args)
-  if (result.code !== 0) {
-    throw new Error(
-      `gcloud ${args.join(' ')} exited ${result.code}:\n${result.stdout}${result.stderr}`
-    )
-  }
-  return result.stdout
-}
+let gcloudCli: Gcloud
+const gcloud = (args: string[]): Promise<GcloudResult> => gcloudCli.run(args)
+const ok = (args: string[]): Promise<string> => gcloudCli.ok(args)
 
 async function upload(name: string, body: string): Promise<string> {
   const query = new URLSearchParams({ uploadType: 'media', name })
@@ -82,24 +42,14 @@ const sha256 = (data: Buffer): string => createHash('sha256').update(data).diges
 
 beforeAll(async () => {
   stack = await startStack({ docker: 'off', pendingMs: 300, teardownMs: 200 })
-  work = await mkdtemp(join(tmpdir(), 'kda-gcloud-'))
-  configDir = join(work, 'config')
-  for (const [property, value] of [
-    ['api_endpoint_overrides/storage', `${stack.storage}/storage/v1/`],
-    ['api_endpoint_overrides/dataproc', `${stack.dataprocRest}/`],
-    ['auth/disable_credentials', 'true'],
-    ['core/project', PROJECT],
-    ['core/disable_usage_reporting', 'true'],
-    ['component_manager/disable_update_check', 'true']
-  ] as const) {
-    await ok(['config', 'set', property, value])
-  }
+  gcloudCli = await gcloudFor(stack, PROJECT)
+  work = gcloudCli.work
   await ok(['storage', 'buckets', 'create', `gs://${BUCKET}`])
 }, 120000)
 
 afterAll(async () => {
   await stack?.stop()
-  if (work) await rm(work, { recursive: true, force: true })
+  await gcloudCli?.remove()
 })
 
 test('gcloud storage: resumable and simple uploads, ls, cat and download', async () => {

@@ -58,13 +58,17 @@ test('a valid dev configuration is read with its defaults', () => {
   })
 })
 
-test("a property line glued like the guide's missing comma is kept as the user wrote it", () => {
-  // `spark.executor.instances=10--version` is a valid key=value line: the value is the user's business.
+test("a property line glued like the guide's missing comma is refused as the service would refuse it", () => {
+  // `spark.executor.instances=10--version` is a key=value line, but not a count of executors.
   expect(
-    parse({ ...VALID, 'spark-properties': 'spark.executor.instances=10--version' }).sparkProperties
-  ).toEqual({
-    'spark.executor.instances': '10--version'
-  })
+    problemsOf({ ...VALID, 'spark-properties': 'spark.executor.instances=10--version' })
+  ).toEqual([
+    'spark-properties: spark.executor.instances=10--version is not a whole number of executors'
+  ])
+  expect(
+    parse({ ...VALID, 'spark-properties': 'spark.executor.instances=10\nspark.executor.memory=9g' })
+      .sparkProperties
+  ).toEqual({ 'spark.executor.instances': '10', 'spark.executor.memory': '9g' })
 })
 
 test('prod takes its release from a tag push when none is given', () => {

@@ -13,7 +13,10 @@ import {
   batchId,
   branchSlug,
   cancelBatch,
+  deployingIdentity,
+  effectiveTtl,
   fit,
+  formatSeconds,
   formatVersion,
   imageTag,
   labelValue,
@@ -24,7 +27,7 @@ import {
   parseInputs,
   requestId,
   shortHash
-} from "./chunks/chunk-RV4RLIJI.js";
+} from "./chunks/chunk-YAL4QOKQ.js";
 import {
   endGroup,
   getInput,
@@ -3164,11 +3167,19 @@ var ROLE_FOR_PERMISSION = [
     "roles/artifactregistry.writer on the repository"
   ]
 ];
+var INVALID_ARGUMENT = 3;
 var PERMISSION_DENIED = 7;
 var UNAUTHENTICATED = 16;
-function explainError(error) {
+var ACT_AS = /not authorized to act as service account (?:'([^']+)'|(\S+?)\.?(?:\s|$))/;
+function explainError(error, deployer) {
   const message = error instanceof Error ? error.message : String(error);
   const code = error.code;
+  const actAs = ACT_AS.exec(message);
+  const account = actAs?.[1] ?? actAs?.[2];
+  if (account && (code === INVALID_ARGUMENT || code === 400 || code === PERMISSION_DENIED)) {
+    const member = deployer ? `serviceAccount:${deployer}` : "serviceAccount:DEPLOYING_IDENTITY";
+    return `${message} \u2014 grant the deploying identity roles/iam.serviceAccountUser on ${account}: gcloud iam service-accounts add-iam-policy-binding ${account} --member=${member} --role=roles/iam.serviceAccountUser`;
+  }
   if (code === PERMISSION_DENIED || code === 403) {
     const role = ROLE_FOR_PERMISSION.find(([pattern]) => pattern.test(message))?.[1];
     return role ? `${message} \u2014 grant the deploying identity ${role}` : `${message} \u2014 the deploying identity lacks a permission; see the README's IAM roles`;
@@ -3340,7 +3351,8 @@ function buildPlan(config, context) {
       }
     },
     kedroRunArgs: config.kedroRunArgs,
-    kedro: { version: formatVersion(config.kedro.version), reason: config.kedro.reason }
+    kedro: { version: formatVersion(config.kedro.version), reason: config.kedro.reason },
+    ttl: effectiveTtl(config.runtimeVersion, config.ttlSeconds)
   };
 }
 
@@ -3377,9 +3389,15 @@ function planRows(plan) {
     ["request id", plan.batch.request.requestId],
     ["kedro command", quoteForDisplay(["kedro", "run", ...plan.kedroRunArgs])],
     ["checked for", `Kedro ${plan.kedro.version} (${plan.kedro.reason})`],
+    ["ttl", ttlRow(plan.ttl)],
     ["console", plan.batch.consoleUrl]
   ];
   return rows;
+}
+function ttlRow(ttl) {
+  if (ttl.seconds === void 0) return "none (runtimes before 2.1 run until they end)";
+  const length = formatSeconds(ttl.seconds);
+  return ttl.source === "ttl" ? length : `${length}: Dataproc's default from runtime 2.1; the batch ends after ${length} unless ttl is set`;
 }
 function printPlan(plan) {
   const width = Math.max(...planRows(plan).map(([label]) => label.length));
@@ -3758,6 +3776,39 @@ async function artifacts(report, context) {
   ]);
   if (result.uploaded) info(`artifact ${result.name} uploaded`);
   else notice(result.reason);
+}
+
+// src/dataproc/failures.ts
+var JOB_FAILED = /^Job failed with message \[([\s\S]*?)\]\.?(?:\s+Additional details|\s*$)/;
+var QUOTA = /Insufficient '([A-Z0-9_]+)' quota\. Requested (\d+(?:\.\d+)?), available (\d+(?:\.\d+)?)/;
+var AGENT = /^Google Cloud Dataproc Agent reports job failure\.?/;
+var NOT_READY = /The resource .* is not ready/;
+var number = (text) => String(Number(text));
+function failureReason(stateMessage) {
+  const message = stateMessage.trim();
+  const quota = QUOTA.exec(message);
+  if (quota) {
+    const [, metric, requested, available] = quota;
+    return `not enough ${metric} quota: the batch asked for ${number(requested)} and ${number(available)} were available. Request more quota (IAM & Admin \u2192 Quotas), lower spark.executor.instances, or run in another region`;
+  }
+  const job = JOB_FAILED.exec(message);
+  if (job) return job[1].trim();
+  if (NOT_READY.test(message)) {
+    return `${firstLine(message)} (a known transient failure of the service: run it again)`;
+  }
+  if (AGENT.test(message)) {
+    const detail = message.replace(AGENT, "").split("\n").map((line) => line.trim()).find(Boolean);
+    return detail ? `Dataproc's agent reports a job failure: ${detail}` : firstLine(message);
+  }
+  return firstLine(message);
+}
+var firstLine = (text) => text.split("\n")[0]?.trim() ?? "";
+function cancelReason(batch, ttl) {
+  const said = (batch.stateHistory ?? []).map((entry) => entry.stateMessage ?? "").join("\n");
+  if (/ttl exceeded/i.test(said)) {
+    return `Dataproc cancelled the batch when its ttl${ttl ? ` of ${ttl}` : ""} ran out; set ttl to allow a longer run`;
+  }
+  return "the batch was cancelled outside this run (by someone, or another tool); see the batch in the console";
 }
 
 // src/trust.ts
@@ -5974,7 +6025,8 @@ async function runBatch(d, client, built) {
     saveState(STATE_KEYS.finished, "true");
   }
   const cancelled = result.state === "CANCELLED";
-  const stateMessage = result.timedOut && cancelled ? "the batch ran longer than timeout and was cancelled" : result.aborted && cancelled ? "the run was aborted and the batch cancelled" : result.batch.stateMessage ?? "";
+  const ttl = plan.ttl.seconds === void 0 ? void 0 : formatSeconds(plan.ttl.seconds);
+  const stateMessage = result.timedOut && cancelled ? "the batch ran longer than timeout and was cancelled" : result.aborted && cancelled ? "the run was aborted and the batch cancelled" : cancelled ? cancelReason(result.batch, ttl) : result.state === "FAILED" ? failureReason(result.batch.stateMessage ?? "") : result.batch.stateMessage ?? "";
   return {
     ...base,
     batch: result.batch,
@@ -6094,7 +6146,7 @@ async function run() {
       `${PREFIX}: batch ${plan.batch.id} ${verdict}${report.stateMessage ? `: ${report.stateMessage}` : ""}`
     );
   } catch (error) {
-    const message = explainError(error);
+    const message = explainError(error, deployingIdentity());
     setFailed(`${PREFIX}: ${message}`);
     if (started) {
       const { config, context, plan } = started;

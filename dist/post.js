@@ -9,7 +9,7 @@ import {
   cancelBatch,
   makeDataprocClient,
   parseInputs
-} from "./chunks/chunk-RV4RLIJI.js";
+} from "./chunks/chunk-YAL4QOKQ.js";
 import {
   getInput,
   getState,

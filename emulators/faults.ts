@@ -9,6 +9,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
  * - `drop`: destroy the connection; for uploads, after half of the body has been received.
  * - `afterApply`: handle the request for real, then answer with the failure (a create that
  *   reached the server but whose answer was lost).
+ * - `message`: the error's message instead of a generic one; on the route `dataproc.batch.fail`
+ *   the next batch to start fails with this state message (default: the service's quota
+ *   failure) instead of running.
  */
 export interface FaultRule {
   route: string
@@ -17,6 +20,7 @@ export interface FaultRule {
   delayMs?: number
   drop?: boolean
   afterApply?: boolean
+  message?: string
 }
 
 export interface FaultHit {
@@ -24,6 +28,7 @@ export interface FaultHit {
   delayMs?: number
   drop?: boolean
   afterApply?: boolean
+  message?: string
 }
 
 export class FaultInjector {
@@ -49,8 +54,8 @@ export class FaultInjector {
     if (!rule) return undefined
     rule.times -= 1
     if (rule.times === 0) this.rules = this.rules.filter(r => r !== rule)
-    const { status, delayMs, drop, afterApply } = rule
-    return { status, delayMs, drop, afterApply }
+    const { status, delayMs, drop, afterApply, message } = rule
+    return { status, delayMs, drop, afterApply, message }
   }
 
   /** How many requests each route has seen: lets tests assert that retries really happened. */

@@ -30,6 +30,8 @@ export interface StackOptions {
   teardownMs?: number
   /** The driver environment (scripts/driver-env.sh); default .cache/driver-env. */
   driverEnvDir?: string
+  /** Real seconds per second of a batch's ttl (tests make ttls expire sooner); default 1. */
+  ttlScale?: number
   outputRolloverBytes?: number
 }
 
@@ -133,6 +135,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       pendingMs: options.pendingMs,
       teardownMs: options.teardownMs,
       spark,
+      ttlScale: options.ttlScale,
       outputRolloverBytes: options.outputRolloverBytes
     })
     closers.push(() => dataprocEmulator.close())

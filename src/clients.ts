@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { IdempotencyStrategy, Storage } from '@google-cloud/storage'
 import { GoogleAuth, PassThroughClient } from 'google-auth-library'
 import type { DataprocClient } from './dataproc-client.js'
@@ -64,5 +65,25 @@ export async function loadAccessToken(): Promise<string> {
         'Add a google-github-actions/auth step before this one (with permissions: id-token: write for Workload Identity Federation); ' +
         'on pull requests from forks secrets and OIDC tokens are not available.'
     )
+  }
+}
+
+/**
+ * The deploying identity's email, when the credentials file names one (a key's `client_email`,
+ * or the account Workload Identity Federation impersonates), for hints that name it.
+ */
+export function deployingIdentity(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const file = env.GOOGLE_APPLICATION_CREDENTIALS
+  if (!file) return undefined
+  try {
+    const credentials = JSON.parse(readFileSync(file, 'utf8')) as {
+      client_email?: unknown
+      service_account_impersonation_url?: unknown
+    }
+    if (typeof credentials.client_email === 'string') return credentials.client_email
+    const url = credentials.service_account_impersonation_url
+    return typeof url === 'string' ? /serviceAccounts\/([^/:]+)/.exec(url)?.[1] : undefined
+  } catch {
+    return undefined
   }
 }

@@ -1,5 +1,14 @@
 import { existsSync, statSync } from 'node:fs'
 import { isAbsolute, resolve } from 'node:path'
+import {
+  effectiveTtl,
+  labelKeyProblem,
+  MAX_LABELS,
+  propertyProblems,
+  registryProblem,
+  SERVICE_LABELS,
+  timeoutWarning
+} from './dataproc/rules.js'
 import { checkKedroRun } from './kedro/run.js'
 import type { ProjectKedro } from './kedro/project.js'
 import {
@@ -357,6 +366,13 @@ export function parseInputs(get: InputSource, env: NodeJS.ProcessEnv = process.e
     'is not an image reference; use HOST/PATH/NAME:TAG or HOST/PATH/NAME@sha256:DIGEST'
   )
 
+  // Checked only once the reference itself is well formed: one problem an input.
+  const registryRule = image
+    ? IMAGE_REF_PATTERN.test(image) && registryProblem('image', image.split('/')[0] as string)
+    : REGISTRY_HOST_PATTERN.test(artifactRegistry) &&
+      registryProblem('artifact-registry', artifactRegistry)
+  if (registryRule) problems.push(registryRule)
+
   const artifactRepository = optional('artifact-repository')
   if (!image && !artifactRepository) {
     problems.push(
@@ -407,6 +423,7 @@ export function parseInputs(get: InputSource, env: NodeJS.ProcessEnv = process.e
       problems.push(`spark-properties: '${key}' is set by the action; remove it`)
     sparkProperties[key] = value
   }
+  problems.push(...propertyProblems(sparkProperties))
 
   const labels: Record<string, string> = {}
   const labelPairs = parsePairs(get('labels'))
@@ -419,15 +436,16 @@ export function parseInputs(get: InputSource, env: NodeJS.ProcessEnv = process.e
       )
     else if (!LABEL_VALUE_PATTERN.test(value))
       problems.push(`labels: value '${value}' of '${key}' must use only a-z 0-9 _ - (at most 63)`)
+    else if (labelKeyProblem(key)) problems.push(labelKeyProblem(key) as string)
     else if (RESERVED_LABELS.includes(key))
       problems.push(`labels: '${key}' is set by the action; choose another key`)
     else if (key in labels) problems.push(`labels: '${key}' is set twice; keep one line`)
     labels[key] = value
   }
-  const labelRoom = 32 - RESERVED_LABELS.length
+  const labelRoom = MAX_LABELS - RESERVED_LABELS.length - SERVICE_LABELS.length
   if (Object.keys(labels).length > labelRoom) {
     problems.push(
-      `labels: ${Object.keys(labels).length} labels given; Dataproc allows 32 and the action uses ${RESERVED_LABELS.length}, so keep at most ${labelRoom}`
+      `labels: ${Object.keys(labels).length} labels given; a batch carries at most ${MAX_LABELS}, the action sets ${RESERVED_LABELS.length} and Dataproc adds ${SERVICE_LABELS.length}, so keep at most ${labelRoom}`
     )
   }
 
@@ -636,6 +654,8 @@ export function parseInputs(get: InputSource, env: NodeJS.ProcessEnv = process.e
       `runtime-version: ${runtimeVersion} writes driver output to Cloud Logging only; the step log cannot stream it (follow the logs link in the summary)`
     )
   }
+  const ttlRule = timeoutWarning(timeoutSeconds, effectiveTtl(runtimeVersion, ttlSeconds))
+  if (ttlRule) warnings.push(ttlRule)
   if (!wait && timeoutSeconds !== undefined)
     warnings.push('timeout: has no effect with wait: false; the step does not follow the batch')
   if (!cancelOnAbort)

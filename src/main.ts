@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url'
 import * as core from '@actions/core'
 import type { Storage } from '@google-cloud/storage'
 import {
+  deployingIdentity,
   loadAccessToken,
   makeDataprocClient,
   makeStorage,
@@ -22,6 +23,8 @@ import {
   writeDryRunSummary,
   type RunReport
 } from './report.js'
+import { cancelReason, failureReason } from './dataproc/failures.js'
+import { formatSeconds } from './dataproc/rules.js'
 import { STATE_KEYS } from './state.js'
 import { checkForkCode } from './trust.js'
 import { secretRules, type SecretRules } from './secrets.js'
@@ -246,12 +249,17 @@ async function runBatch(
     core.saveState(STATE_KEYS.finished, 'true')
   }
   const cancelled = result.state === 'CANCELLED'
+  const ttl = plan.ttl.seconds === undefined ? undefined : formatSeconds(plan.ttl.seconds)
   const stateMessage =
     result.timedOut && cancelled
       ? 'the batch ran longer than timeout and was cancelled'
       : result.aborted && cancelled
         ? 'the run was aborted and the batch cancelled'
-        : (result.batch.stateMessage ?? '')
+        : cancelled
+          ? cancelReason(result.batch, ttl)
+          : result.state === 'FAILED'
+            ? failureReason(result.batch.stateMessage ?? '')
+            : (result.batch.stateMessage ?? '')
   return {
     ...base,
     batch: result.batch,
@@ -388,7 +396,7 @@ export async function run(): Promise<void> {
       `${PREFIX}: batch ${plan.batch.id} ${verdict}${report.stateMessage ? `: ${report.stateMessage}` : ''}`
     )
   } catch (error) {
-    const message = explainError(error)
+    const message = explainError(error, deployingIdentity())
     core.setFailed(`${PREFIX}: ${message}`)
     // A run that failed before its batch ended still reports what happened.
     if (started) {

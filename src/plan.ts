@@ -1,3 +1,4 @@
+import { effectiveTtl, type EffectiveTtl } from './dataproc/rules.js'
 import { formatVersion } from './kedro/options.js'
 import type { Config } from './inputs.js'
 import type { RunContext } from './context.js'
@@ -71,6 +72,8 @@ export interface Plan {
   kedroRunArgs: string[]
   /** The Kedro the arguments were checked against, and why that one. */
   kedro: { version: string; reason: string }
+  /** How long the batch may run before Dataproc ends it, and who decided. */
+  ttl: EffectiveTtl
 }
 
 /** Tells a failure of the plan (e.g. no branch to name a dev run by) from a bug. */
@@ -271,6 +274,7 @@ export function buildPlan(config: Config, context: RunContext): Plan {
       }
     },
     kedroRunArgs: config.kedroRunArgs,
-    kedro: { version: formatVersion(config.kedro.version), reason: config.kedro.reason }
+    kedro: { version: formatVersion(config.kedro.version), reason: config.kedro.reason },
+    ttl: effectiveTtl(config.runtimeVersion, config.ttlSeconds)
   }
 }

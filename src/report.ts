@@ -1,3 +1,4 @@
+import { formatSeconds } from './dataproc/rules.js'
 import * as core from '@actions/core'
 import type { Config } from './inputs.js'
 import type { Plan } from './plan.js'
@@ -25,9 +26,18 @@ export function planRows(plan: Plan): [string, string][] {
     ['request id', plan.batch.request.requestId],
     ['kedro command', quoteForDisplay(['kedro', 'run', ...plan.kedroRunArgs])],
     ['checked for', `Kedro ${plan.kedro.version} (${plan.kedro.reason})`],
+    ['ttl', ttlRow(plan.ttl)],
     ['console', plan.batch.consoleUrl]
   ]
   return rows
+}
+
+function ttlRow(ttl: Plan['ttl']): string {
+  if (ttl.seconds === undefined) return 'none (runtimes before 2.1 run until they end)'
+  const length = formatSeconds(ttl.seconds)
+  return ttl.source === 'ttl'
+    ? length
+    : `${length}: Dataproc's default from runtime 2.1; the batch ends after ${length} unless ttl is set`
 }
 
 export function printPlan(plan: Plan): void {

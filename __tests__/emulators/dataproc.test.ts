@@ -223,7 +223,14 @@ test('a batch runs main.py on Spark with its archive, properties and driver and 
   ])
   expect(batch.state).toBe('SUCCEEDED')
   expect(batch.stateHistory?.map(entry => entry.state)).toEqual(['PENDING', 'RUNNING'])
-  expect(batch.labels).toEqual({ team: 'data' })
+  // The service adds its own labels, and from runtime 2.1 a 4-hour ttl when none is set.
+  expect(batch.labels).toEqual({
+    team: 'data',
+    'goog-dataproc-batch-id': batchId,
+    'goog-dataproc-batch-uuid': batch.uuid,
+    'goog-dataproc-location': 'us-central1'
+  })
+  expect(Number(batch.environmentConfig?.executionConfig?.ttl?.seconds)).toBe(14400)
   expect(Number(batch.runtimeInfo?.approximateUsage?.milliDcuSeconds)).toBeGreaterThan(0)
   const outputUri = batch.runtimeInfo?.outputUri ?? ''
   expect(outputUri).toBe(
@@ -265,8 +272,15 @@ test('a failing main file ends FAILED with the service-style message', async () 
   const { batchName } = await createBatch(grpcClient, main)
   const batch = await waitForState(grpcClient, batchName, ['SUCCEEDED', 'FAILED'])
   expect(batch.state).toBe('FAILED')
-  expect(batch.stateMessage).toMatch(
-    /^Job failed with message \[ValueError: boom .*exit code 1.*\]/
+  // The service's shape: the driver's exception, then where to look further.
+  const [id] = batchName.split('/').slice(-1)
+  expect(batch.stateMessage).toBe(
+    [
+      'Job failed with message [ValueError: boom]. Additional details can be found at:',
+      `https://console.cloud.google.com/dataproc/batches/us-central1/${id}?project=test-project`,
+      `gcloud dataproc batches wait '${id}' --region 'us-central1' --project 'test-project'`,
+      `${batch.runtimeInfo?.outputUri}.*`
+    ].join('\n')
   )
   const output = Buffer.concat(await readOutputSeries(batch.runtimeInfo?.outputUri ?? '')).toString(
     'utf8'

@@ -32,6 +32,8 @@ export interface DriverResult {
   outcome: 'succeeded' | 'failed' | 'cancelled'
   /** Why it failed (the last line of output, e.g. the exception), for "Job failed with message [...]". */
   detail?: string
+  /** The whole state message, when the service fails a batch for its own reasons (quota). */
+  message?: string
 }
 
 export interface DriverRun {
@@ -108,12 +110,10 @@ export function startDriver(job: PySparkBatch, options: DriverOptions): DriverRu
     if (exit.code === 0) return { outcome: 'succeeded' }
     if (exit.error)
       return { outcome: 'failed', detail: `Cannot start spark-submit: ${exit.error.message}` }
+    // As the service does: the driver's exception (its last line), else how the driver ended.
     const lastLine = tail.trim().split('\n').pop()?.trim()
-    const status = exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code}`
-    return {
-      outcome: 'failed',
-      detail: lastLine ? `${lastLine} (driver ${status})` : `Driver ${status}`
-    }
+    const status = exit.signal ? `killed by ${exit.signal}` : `exited with code ${exit.code}`
+    return { outcome: 'failed', detail: lastLine || `Driver ${status}` }
   }
   const result = run().then(async outcome => {
     // The end marker goes out before the batch turns terminal, so a reader that sees the terminal

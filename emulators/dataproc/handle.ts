@@ -20,7 +20,7 @@ export async function handle<T>(
   const failure = (): Outcome<T> => {
     if (hit?.drop) return { kind: 'drop' }
     const code = hit?.status ?? GrpcStatus.UNAVAILABLE
-    return { kind: 'error', code, message: faultMessage(code) }
+    return { kind: 'error', code, message: hit?.message ?? faultMessage(code) }
   }
   const faulty = hit !== undefined && (hit.drop === true || hit.status !== undefined)
   if (faulty && !hit.afterApply) return failure()

@@ -29,6 +29,8 @@ export interface DataprocEmulatorOptions {
   teardownMs?: number
   /** What batches run on; default: loaded from the driver environment (spark.ts). */
   spark?: SparkRuntime
+  /** Real seconds per second of a batch's ttl; below 1 makes ttls expire sooner in tests. */
+  ttlScale?: number
   /** Size at which a driver output object is complete and the next one starts. */
   outputRolloverBytes?: number
 }
@@ -57,6 +59,8 @@ export async function startDataprocEmulator(
     teardownMs: options.teardownMs ?? 500,
     storageUrl: options.storageUrl.replace(/\/+$/, ''),
     spark: options.spark ?? (await loadSparkRuntime()),
+    faults,
+    ttlScale: options.ttlScale ?? 1,
     rolloverBytes: options.outputRolloverBytes ?? 64 * 1024,
     flushMs: OUTPUT_FLUSH_MS
   })

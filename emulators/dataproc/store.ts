@@ -6,9 +6,11 @@ import { startDriver, type DriverResult, type DriverRun } from './driver.js'
 import { ApiError } from './errors.js'
 import { listPage, matchesFilter, sortBatches } from './list.js'
 import { TYPE_BATCH, TYPE_BATCH_METADATA } from './protos.js'
+import type { FaultInjector } from '../faults.js'
 import type { SparkRuntime } from './spark.js'
 import type { StorageClient } from './storage-http.js'
 import {
+  durationSeconds,
   TERMINAL_STATES,
   timestamp,
   type Batch,
@@ -35,6 +37,9 @@ export interface StoreOptions {
   teardownMs: number
   storageUrl: string
   spark: SparkRuntime
+  faults: FaultInjector
+  /** Real seconds per batch ttl second: tests make time pass faster (1 in the service). */
+  ttlScale: number
   rolloverBytes: number
   flushMs: number
 }
@@ -60,6 +65,24 @@ interface OperationRecord {
 }
 
 const DEFAULT_RUNTIME_VERSION = '2.2'
+/** The ttl the service sets from runtime 2.1 on when a batch has none: 4 hours. */
+const DEFAULT_TTL = { seconds: String(4 * 60 * 60) }
+const QUOTA_FAILURE =
+  "Insufficient 'CPUS_ALL_REGIONS' quota. Requested 12.0, available 0.0. Your resource request exceeds your available quota."
+
+function withDefaultTtl(
+  environment: Batch['environmentConfig'],
+  version: string
+): Batch['environmentConfig'] {
+  const [major = 0, minor = 0] = version.split('.').map(Number)
+  if (environment?.executionConfig?.ttl || major < 2 || (major === 2 && minor < 1)) {
+    return environment
+  }
+  return {
+    ...environment,
+    executionConfig: { ...environment?.executionConfig, ttl: DEFAULT_TTL }
+  }
+}
 const DEFAULT_PAGE_SIZE = 100
 
 export class Store {
@@ -86,15 +109,21 @@ export class Store {
     }
     const now = Date.now()
     const uuid = randomUUID()
+    const version = request.batch.runtimeConfig?.version || DEFAULT_RUNTIME_VERSION
     const operationName = `projects/${project}/regions/${location}/operations/${randomUUID()}`
     const batch: Batch = {
       ...request.batch,
       name,
       uuid,
       createTime: timestamp(now),
-      runtimeConfig: {
-        ...request.batch.runtimeConfig,
-        version: request.batch.runtimeConfig?.version || DEFAULT_RUNTIME_VERSION
+      runtimeConfig: { ...request.batch.runtimeConfig, version },
+      environmentConfig: withDefaultTtl(request.batch.environmentConfig, version),
+      // The service adds its own labels to every batch.
+      labels: {
+        ...request.batch.labels,
+        'goog-dataproc-batch-id': batchId,
+        'goog-dataproc-batch-uuid': uuid,
+        'goog-dataproc-location': location
       },
       state: 'PENDING',
       stateMessage: undefined,
@@ -244,6 +273,17 @@ export class Store {
     batch.runtimeInfo = { ...batch.runtimeInfo, outputUri }
     record.runStartMs = Date.now()
     this.transition(record, 'RUNNING')
+    const fault = this.options.faults.take('dataproc.batch.fail')
+    if (fault) {
+      this.later(this.options.teardownMs, () =>
+        this.finish(record, { outcome: 'failed', message: fault.message ?? QUOTA_FAILURE })
+      )
+      return
+    }
+    const ttl = batch.environmentConfig?.executionConfig?.ttl
+    if (ttl) {
+      this.later(durationSeconds(ttl) * 1000 * this.options.ttlScale, () => this.expire(record))
+    }
     if (!batch.pysparkBatch) {
       this.later(this.options.teardownMs, () =>
         this.finish(record, {
@@ -297,11 +337,7 @@ export class Store {
     } else if (result.outcome === 'cancelled' || batch.state === 'CANCELLING') {
       this.transition(record, 'CANCELLED')
     } else {
-      this.transition(
-        record,
-        'FAILED',
-        `Job failed with message [${result.detail ?? 'unknown error'}].`
-      )
+      this.transition(record, 'FAILED', result.message ?? this.jobFailed(record, result.detail))
     }
     const operation = this.operations.get(record.operationName)
     if (!operation) return
@@ -318,6 +354,25 @@ export class Store {
         }
       }
     })
+  }
+
+  /** The service's message for a driver that failed, with where to look further. */
+  private jobFailed(record: BatchRecord, detail = 'unknown error'): string {
+    const { batch, project, location } = record
+    const id = batch.name?.split('/').pop() ?? ''
+    return [
+      `Job failed with message [${detail}]. Additional details can be found at:`,
+      `https://console.cloud.google.com/dataproc/batches/${location}/${id}?project=${project}`,
+      `gcloud dataproc batches wait '${id}' --region '${location}' --project '${project}'`,
+      `${batch.runtimeInfo?.outputUri ?? ''}.*`
+    ].join('\n')
+  }
+
+  /** A RUNNING batch past its ttl is cancelled by the service, which says why only in history. */
+  private expire(record: BatchRecord): void {
+    if (record.batch.state !== 'RUNNING') return
+    this.transition(record, 'CANCELLING', 'Cancelling batch as ttl exceeded')
+    record.driver?.cancel()
   }
 
   private operationMessage(operation: OperationRecord, pack: PackAny): Operation {

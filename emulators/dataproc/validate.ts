@@ -104,6 +104,11 @@ function validateLabels(labels: Record<string, string>): void {
     )
   }
   for (const [key, value] of entries) {
+    if (key.startsWith('goog-')) {
+      throw invalidArgument(
+        `Invalid label key '${key}': label keys starting with 'goog-' are reserved for Google.`
+      )
+    }
     if (!LABEL_KEY.test(key)) {
       throw invalidArgument(
         `Invalid label key '${key}': label keys must be 1 to 63 characters long, start with a lowercase letter, ` +

@@ -11191,6 +11191,107 @@ var require_util4 = __commonJS({
   }
 });
 
+// src/dataproc/rules.ts
+var SERVICE_LABELS = [
+  "goog-dataproc-batch-id",
+  "goog-dataproc-batch-uuid",
+  "goog-dataproc-location"
+];
+var MAX_LABELS = 32;
+function labelKeyProblem(key) {
+  return key.startsWith("goog-") ? `labels: '${key}' starts with goog-, which Google reserves for its own labels; choose another key` : void 0;
+}
+var ARTIFACT_REGISTRY = /^[a-z0-9-]+-docker\.pkg\.dev$/;
+var CONTAINER_REGISTRY = /^((us|eu|asia)\.)?gcr\.io$/;
+var LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])(:\d+)?$/;
+function registryProblem(input, host) {
+  if (ARTIFACT_REGISTRY.test(host) || CONTAINER_REGISTRY.test(host) || LOOPBACK.test(host)) {
+    return void 0;
+  }
+  return `${input}: '${host}' is neither Artifact Registry (REGION-docker.pkg.dev) nor Container Registry (gcr.io): Dataproc Serverless pulls custom images only from those; push the image to Artifact Registry`;
+}
+var CORES = ["4", "8", "16"];
+var MEMORY_PER_CORE = { min: 1024, standard: 7424, premium: 24576 };
+var MIN_EXECUTORS = 2;
+var CLUSTER_ONLY = [
+  /^spark\.master$/,
+  /^spark\.submit\.deployMode$/,
+  /^spark\.yarn\./,
+  /^spark\.shuffle\.service\./
+];
+function mebibytes(value2) {
+  const match = /^(\d+)([kmgt]?)b?$/i.exec(value2.trim());
+  if (!match) return void 0;
+  const factor = { "": 1 / (1024 * 1024), k: 1 / 1024, m: 1, g: 1024, t: 1024 * 1024 };
+  return Number(match[1]) * factor[(match[2] ?? "").toLowerCase()];
+}
+function propertyProblems(properties) {
+  const problems = [];
+  for (const key of Object.keys(properties)) {
+    if (CLUSTER_ONLY.some((pattern) => pattern.test(key))) {
+      problems.push(
+        `spark-properties: '${key}' is for a YARN or external-shuffle cluster; Dataproc Serverless manages the master, deploy mode and shuffle itself and fails the batch with it: remove it`
+      );
+    }
+  }
+  for (const role of ["driver", "executor"]) {
+    const cores = properties[`spark.${role}.cores`];
+    if (cores !== void 0 && !CORES.includes(cores.trim())) {
+      problems.push(
+        `spark-properties: spark.${role}.cores=${cores}: Dataproc Serverless allows 4, 8 or 16`
+      );
+    }
+    const memory = properties[`spark.${role}.memory`];
+    if (memory === void 0) continue;
+    const mib = mebibytes(memory);
+    if (mib === void 0) {
+      problems.push(
+        `spark-properties: spark.${role}.memory=${memory} is not a size; use e.g. 9g or 9600m`
+      );
+      continue;
+    }
+    const overhead = mebibytes(properties[`spark.${role}.memoryOverhead`] ?? "") ?? Math.max(384, mib * 0.1);
+    const perCore = (mib + overhead) / Number(cores ?? "4");
+    const premium = properties[`spark.dataproc.${role}.compute.tier`] === "premium";
+    const max = premium ? MEMORY_PER_CORE.premium : MEMORY_PER_CORE.standard;
+    if (perCore < MEMORY_PER_CORE.min || perCore > max) {
+      problems.push(
+        `spark-properties: spark.${role}.memory=${memory} with its overhead gives ${Math.round(perCore)}m per core; Dataproc Serverless allows ${MEMORY_PER_CORE.min}m to ${max}m per core${premium ? "" : " (more with the premium compute tier)"}`
+      );
+    }
+  }
+  const instances = properties["spark.executor.instances"];
+  if (instances !== void 0 && !/^\d+$/.test(instances.trim())) {
+    problems.push(
+      `spark-properties: spark.executor.instances=${instances} is not a whole number of executors`
+    );
+  } else if (instances !== void 0 && Number(instances) < MIN_EXECUTORS) {
+    problems.push(
+      `spark-properties: spark.executor.instances=${instances}: Dataproc Serverless needs at least ${MIN_EXECUTORS}`
+    );
+  }
+  return problems;
+}
+var DEFAULT_TTL_SECONDS = 4 * 60 * 60;
+function effectiveTtl(runtimeVersion, ttlSeconds) {
+  if (ttlSeconds !== void 0) return { seconds: ttlSeconds, source: "ttl" };
+  const [major = 0, minor = 0] = runtimeVersion.split(".").map(Number);
+  return major > 2 || major === 2 && minor >= 1 ? { seconds: DEFAULT_TTL_SECONDS, source: "service default" } : { source: "none" };
+}
+function formatSeconds(seconds) {
+  if (seconds % 86400 === 0) return `${seconds / 86400}d`;
+  if (seconds % 3600 === 0) return `${seconds / 3600}h`;
+  if (seconds % 60 === 0) return `${seconds / 60}m`;
+  return `${seconds}s`;
+}
+function timeoutWarning(timeoutSeconds, ttl) {
+  if (timeoutSeconds === void 0 || ttl.seconds === void 0 || timeoutSeconds <= ttl.seconds) {
+    return void 0;
+  }
+  const why = ttl.source === "ttl" ? "ttl" : "Dataproc's default ttl (runtime 2.1 and later)";
+  return `timeout: ${formatSeconds(timeoutSeconds)} is longer than ${why} of ${formatSeconds(ttl.seconds)}, which ends the batch first; set ttl to at least the timeout`;
+}
+
 // src/inputs.ts
 import { existsSync as existsSync2, statSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
@@ -12591,6 +12692,8 @@ function parseInputs(get, env = process.env) {
     IMAGE_REF_PATTERN,
     "is not an image reference; use HOST/PATH/NAME:TAG or HOST/PATH/NAME@sha256:DIGEST"
   );
+  const registryRule = image ? IMAGE_REF_PATTERN.test(image) && registryProblem("image", image.split("/")[0]) : REGISTRY_HOST_PATTERN.test(artifactRegistry) && registryProblem("artifact-registry", artifactRegistry);
+  if (registryRule) problems.push(registryRule);
   const artifactRepository = optional("artifact-repository");
   if (!image && !artifactRepository) {
     problems.push(
@@ -12638,6 +12741,7 @@ function parseInputs(get, env = process.env) {
       problems.push(`spark-properties: '${key}' is set by the action; remove it`);
     sparkProperties[key] = value2;
   }
+  problems.push(...propertyProblems(sparkProperties));
   const labels = {};
   const labelPairs = parsePairs(get("labels"));
   for (const line of labelPairs.bad)
@@ -12649,15 +12753,16 @@ function parseInputs(get, env = process.env) {
       );
     else if (!LABEL_VALUE_PATTERN.test(value2))
       problems.push(`labels: value '${value2}' of '${key}' must use only a-z 0-9 _ - (at most 63)`);
+    else if (labelKeyProblem(key)) problems.push(labelKeyProblem(key));
     else if (RESERVED_LABELS.includes(key))
       problems.push(`labels: '${key}' is set by the action; choose another key`);
     else if (key in labels) problems.push(`labels: '${key}' is set twice; keep one line`);
     labels[key] = value2;
   }
-  const labelRoom = 32 - RESERVED_LABELS.length;
+  const labelRoom = MAX_LABELS - RESERVED_LABELS.length - SERVICE_LABELS.length;
   if (Object.keys(labels).length > labelRoom) {
     problems.push(
-      `labels: ${Object.keys(labels).length} labels given; Dataproc allows 32 and the action uses ${RESERVED_LABELS.length}, so keep at most ${labelRoom}`
+      `labels: ${Object.keys(labels).length} labels given; a batch carries at most ${MAX_LABELS}, the action sets ${RESERVED_LABELS.length} and Dataproc adds ${SERVICE_LABELS.length}, so keep at most ${labelRoom}`
     );
   }
   const subnetwork = optional("subnetwork");
@@ -12832,6 +12937,8 @@ function parseInputs(get, env = process.env) {
       `runtime-version: ${runtimeVersion} writes driver output to Cloud Logging only; the step log cannot stream it (follow the logs link in the summary)`
     );
   }
+  const ttlRule = timeoutWarning(timeoutSeconds, effectiveTtl(runtimeVersion, ttlSeconds));
+  if (ttlRule) warnings.push(ttlRule);
   if (!wait && timeoutSeconds !== void 0)
     warnings.push("timeout: has no effect with wait: false; the step does not follow the batch");
   if (!cancelOnAbort)
@@ -12896,6 +13003,9 @@ function parseInputs(get, env = process.env) {
     warnings
   };
 }
+
+// src/clients.ts
+import { readFileSync as readFileSync2 } from "node:fs";
 
 // node_modules/@google-cloud/storage/build/esm/src/nodejs-common/service.js
 var import_google_auth_library2 = __toESM(require_src5(), 1);
@@ -25715,6 +25825,18 @@ async function loadAccessToken() {
     );
   }
 }
+function deployingIdentity(env = process.env) {
+  const file = env.GOOGLE_APPLICATION_CREDENTIALS;
+  if (!file) return void 0;
+  try {
+    const credentials = JSON.parse(readFileSync2(file, "utf8"));
+    if (typeof credentials.client_email === "string") return credentials.client_email;
+    const url2 = credentials.service_account_impersonation_url;
+    return typeof url2 === "string" ? /serviceAccounts\/([^/:]+)/.exec(url2)?.[1] : void 0;
+  } catch {
+    return void 0;
+  }
+}
 
 // src/state.ts
 var STATE_KEYS = {
@@ -25730,6 +25852,8 @@ async function cancelBatch(client, operation) {
 }
 
 export {
+  effectiveTtl,
+  formatSeconds,
   formatVersion,
   shortHash,
   fit,
@@ -25743,7 +25867,8 @@ export {
   makeStorage,
   needsCredentials,
   loadAccessToken,
+  deployingIdentity,
   STATE_KEYS,
   cancelBatch
 };
-/*! For license information please see chunk-RV4RLIJI.js.LEGAL.txt */
+/*! For license information please see chunk-YAL4QOKQ.js.LEGAL.txt */

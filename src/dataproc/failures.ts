@@ -1,0 +1,55 @@
+/**
+ * Why a batch ended as it did, in one line a person can act on, from what the service says: the
+ * shapes of its FAILED messages, and the state history of a CANCELLED batch (whose final record
+ * has no state message).
+ */
+
+export interface EndedBatch {
+  stateHistory?: { stateMessage?: string | null }[] | null
+}
+
+const JOB_FAILED = /^Job failed with message \[([\s\S]*?)\]\.?(?:\s+Additional details|\s*$)/
+const QUOTA =
+  /Insufficient '([A-Z0-9_]+)' quota\. Requested (\d+(?:\.\d+)?), available (\d+(?:\.\d+)?)/
+const AGENT = /^Google Cloud Dataproc Agent reports job failure\.?/
+const NOT_READY = /The resource .* is not ready/
+
+const number = (text: string): string => String(Number(text))
+
+export function failureReason(stateMessage: string): string {
+  const message = stateMessage.trim()
+  const quota = QUOTA.exec(message)
+  if (quota) {
+    const [, metric, requested, available] = quota as unknown as [string, string, string, string]
+    return (
+      `not enough ${metric} quota: the batch asked for ${number(requested)} and ${number(available)} ` +
+      'were available. Request more quota (IAM & Admin → Quotas), lower spark.executor.instances, ' +
+      'or run in another region'
+    )
+  }
+  const job = JOB_FAILED.exec(message)
+  if (job) return (job[1] as string).trim()
+  if (NOT_READY.test(message)) {
+    return `${firstLine(message)} (a known transient failure of the service: run it again)`
+  }
+  if (AGENT.test(message)) {
+    const detail = message
+      .replace(AGENT, '')
+      .split('\n')
+      .map(line => line.trim())
+      .find(Boolean)
+    return detail ? `Dataproc's agent reports a job failure: ${detail}` : firstLine(message)
+  }
+  return firstLine(message)
+}
+
+const firstLine = (text: string): string => text.split('\n')[0]?.trim() ?? ''
+
+/** Who or what cancelled a batch, when this run did not. */
+export function cancelReason(batch: EndedBatch, ttl: string | undefined): string {
+  const said = (batch.stateHistory ?? []).map(entry => entry.stateMessage ?? '').join('\n')
+  if (/ttl exceeded/i.test(said)) {
+    return `Dataproc cancelled the batch when its ttl${ttl ? ` of ${ttl}` : ''} ran out; set ttl to allow a longer run`
+  }
+  return 'the batch was cancelled outside this run (by someone, or another tool); see the batch in the console'
+}
