@@ -21,7 +21,22 @@ Where the project is looked for, first match wins:
   4. $KEDRO_DATAPROC_CODE_DIR (code baked into a prod image);
   5. the directory holding this file, or a parent of it, that is a Kedro project.
 
-Exit status: Kedro's own, 128+N when Kedro dies of signal N, 2 for a usage or setup error.
+Before Kedro starts:
+  - Telemetry: kedro-telemetry, when installed, sends usage data on every run, and a batch
+    without internet egress can stall up to 10 seconds on each send. So Kedro gets
+    KEDRO_DISABLE_TELEMETRY=true, unless the driver environment (or --set-env) already has
+    KEDRO_DISABLE_TELEMETRY or DO_NOT_TRACK, even empty: then the user has decided.
+    kedro-telemetry skips sending only when one of them is non-empty, so an empty
+    KEDRO_DISABLE_TELEMETRY= turns telemetry back on.
+  - Project version: Kedro refuses a project whose kedro_init_version (pyproject.toml) has
+    another major version (Kedro >= 1.2), or another major or minor version (Kedro < 1.2),
+    with a long traceback; the entrypoint says so in one line and exits 2 instead.
+
+The last line the entrypoint prints is `kedro run exited with status N`, so a reader of the
+driver output knows nothing is missing after it.
+
+Exit status: Kedro's own, 128+N when Kedro dies of signal N, 2 for a usage or setup error
+(including a project made for another Kedro version).
 Runs on Python 3.8+ (Dataproc images vary), standard library only.
 """
 
@@ -45,6 +60,8 @@ PREFIX = "[kedro-dataproc]"
 EXIT_USAGE = 2
 CODE_DIR_ENV = "KEDRO_DATAPROC_CODE_DIR"
 ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+# The variables kedro-telemetry obeys (kedro_telemetry.plugin._SKIP_TELEMETRY_ENV_VAR_KEYS).
+TELEMETRY_VARS = ("KEDRO_DISABLE_TELEMETRY", "DO_NOT_TRACK")
 
 
 class EntrypointError(Exception):
@@ -232,29 +249,144 @@ def find_code_dir(
 # ---------------------------------------------------------------------------- reporting
 
 
-def kedro_version() -> str:
-    """Kedro's version without importing Kedro (slow, and its import errors belong to the run)."""
+def kedro_version() -> Optional[str]:
+    """The installed Kedro's version, or None. Read from its distribution metadata, without
+    importing Kedro: that is slow, and Kedro's own import errors belong to the run."""
     try:
         from importlib import metadata  # Python 3.8+
 
         return metadata.version("kedro")
     except Exception:  # PackageNotFoundError, or a broken distribution
-        pass
+        return None
+
+
+def describe_kedro() -> str:
+    version = kedro_version()
+    if version is not None:
+        return version
     spec = importlib.util.find_spec("kedro")
     if spec is not None and spec.origin:
-        # A `kedro` module without distribution metadata: e.g. the local stack's stand-in.
-        return f"not installed (an unpackaged `kedro` module is importable from {spec.origin})"
+        # E.g. a source checkout on PYTHONPATH: it may run, but its version is unknown.
+        return (
+            "version unknown (no distribution metadata; "
+            f"a `kedro` module is importable from {spec.origin})"
+        )
     return "not installed"
 
 
-def print_header(code_dir: Path, source: str, command: Sequence[str], env: Mapping[str, str]) -> None:
+def apply_telemetry_default(env: Dict[str, str]) -> str:
+    """Turn Kedro's telemetry off in `env` unless the user has decided; return a header line.
+
+    Off by default because a batch without internet egress can stall up to 10 seconds on
+    each send. A variable that is present at all, even empty, is the user's decision.
+    """
+    given = [name for name in TELEMETRY_VARS if name in env]
+    if not given:
+        env["KEDRO_DISABLE_TELEMETRY"] = "true"
+        return (
+            "telemetry: off (KEDRO_DISABLE_TELEMETRY=true set for Kedro; set KEDRO_DISABLE_TELEMETRY "
+            "or DO_NOT_TRACK yourself to decide, an empty KEDRO_DISABLE_TELEMETRY= allows it)"
+        )
+    shown = ", ".join(f"{name}={env[name]!r}" for name in given)
+    if any(env[name] for name in given):
+        return f"telemetry: off, as the environment says ({shown})"
+    # kedro-telemetry only skips on a non-empty value.
+    return (
+        f"telemetry: not disabled, as the environment says ({shown}): kedro-telemetry, if "
+        "installed, sends unless the project's .telemetry file says consent: false"
+    )
+
+
+# ---------------------------------------------------------------------- project version
+
+_TOOL_KEDRO_TABLE = re.compile(r"""^\[\s*tool\s*\.\s*(?:kedro|"kedro"|'kedro')\s*\]\s*(?:#.*)?$""")
+_INIT_VERSION_KEY = re.compile(
+    r"""^(?:kedro_init_version|"kedro_init_version"|'kedro_init_version')\s*=\s*"""
+    r"""(?:"(?P<basic>[^"\\]*)"|'(?P<literal>[^']*)')\s*(?:#.*)?$"""
+)
+
+
+def parse_init_version(text: str) -> Optional[str]:
+    """kedro_init_version from [tool.kedro] in pyproject.toml text, or None."""
+    try:
+        import tomllib  # Python 3.11+
+    except ImportError:
+        return parse_init_version_fallback(text)
+    try:
+        value = tomllib.loads(text).get("tool", {}).get("kedro", {}).get("kedro_init_version")
+    except (tomllib.TOMLDecodeError, AttributeError):
+        return None  # not our error to report: Kedro says what is wrong with the file
+    return value if isinstance(value, str) else None
+
+
+def parse_init_version_fallback(text: str) -> Optional[str]:
+    """The one key we need, for Pythons without tomllib: a `kedro_init_version = "..."` line
+    inside the [tool.kedro] table. Anything less plain gives None, which skips the check
+    (Kedro still makes its own) rather than guessing."""
+    in_table = False
+    for raw in text.splitlines():
+        line = raw.strip()
+        if line.startswith("["):
+            in_table = _TOOL_KEDRO_TABLE.match(line) is not None
+        elif in_table:
+            match = _INIT_VERSION_KEY.match(line)
+            if match:
+                value = match.group("basic")
+                return value if value is not None else match.group("literal")
+    return None
+
+
+def version_mismatch(project: str, installed: str) -> Optional[str]:
+    """What Kedro would find different between the project's kedro_init_version and the
+    installed Kedro ("major version", "major or minor version"), or None when Kedro accepts
+    it or we cannot tell. Compares dot-separated parts as strings, as Kedro does
+    (kedro.framework.startup._get_project_metadata)."""
+    number = re.match(r"(\d+)\.(\d+)", installed)
+    if number is None:
+        return None
+    # Kedro 1.2 relaxed the check from major.minor to major.
+    parts = 1 if (int(number.group(1)), int(number.group(2))) >= (1, 2) else 2
+    if project.split(".")[:parts] == installed.split(".")[:parts]:
+        return None
+    return "major version" if parts == 1 else "major or minor version"
+
+
+def check_project_version(code_dir: Path) -> None:
+    """Raise EntrypointError, in one line, when the installed Kedro would refuse the project.
+
+    Kedro does refuse it, but with a traceback that buries the cause; this says what to do.
+    Anything we cannot read is left to Kedro.
+    """
+    installed = kedro_version()
+    pyproject = code_dir / "pyproject.toml"
+    if installed is None or not is_kedro_project(code_dir):
+        return
+    try:
+        project = parse_init_version(pyproject.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return
+    if project is None:
+        return
+    differs = version_mismatch(project, installed)
+    if differs is None:
+        return
+    raise EntrypointError(
+        f"this project was made with Kedro {project} (kedro_init_version in {pyproject}), "
+        f"but the installed Kedro is {installed}, which refuses projects of another {differs}. "
+        f"Either migrate the project to Kedro {installed} and set kedro_init_version = "
+        f'"{installed}" in [tool.kedro], or run it on an image with the Kedro it was made with '
+        f"({project})."
+    )
+
+
+def print_header(code_dir: Path, source: str, env: Mapping[str, str], telemetry: str) -> None:
     log(f"python {sys.version.split()[0]} ({sys.executable})")
-    log(f"kedro {kedro_version()}")
+    log(f"kedro {describe_kedro()}")
     log(f"code dir: {code_dir} (found via {source})")
+    log(telemetry)
     for name in sorted(env):
         if name.startswith("KEDRO_DATAPROC_"):
             log(f"env {name}={env[name]}")
-    log(f"running: {json.dumps(list(command))}")
 
 
 # ------------------------------------------------------------------------------ running
@@ -264,6 +396,17 @@ def exit_status(returncode: int) -> int:
     """Popen reports death by signal N as -N; a shell reports 128+N. Use the shell's form,
     which is what Dataproc, CI logs and humans expect from a process exit code."""
     return 128 - returncode if returncode < 0 else returncode
+
+
+def describe_status(returncode: int) -> str:
+    status = exit_status(returncode)
+    if returncode < 0:
+        try:
+            name = signal.Signals(-returncode).name
+        except ValueError:
+            name = f"signal {-returncode}"
+        return f"{status} (killed by {name})"
+    return str(status)
 
 
 def run(command: Sequence[str], cwd: Path, env: Mapping[str, str]) -> int:
@@ -292,7 +435,11 @@ def run(command: Sequence[str], cwd: Path, env: Mapping[str, str]) -> int:
         for signum in pending:
             child.send_signal(signum)
         # PEP 475: wait() resumes by itself after a handler has run.
-        return exit_status(child.wait())
+        returncode = child.wait()
+        # Still under our handlers: a late signal must not cut off the line that tells the
+        # reader the output is complete.
+        log(f"kedro run exited with status {describe_status(returncode)}")
+        return exit_status(returncode)
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
@@ -306,19 +453,29 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             ns.code_dir, Path.cwd(), Path(__file__).resolve().parent, os.environ
         )
     except EntrypointError as exc:
-        print(f"{PREFIX} error: {exc}", file=sys.stderr, flush=True)
-        return EXIT_USAGE
+        return report(exc)
 
     env = dict(os.environ)
     env.update(extra_env)
     # Kedro's output reaches Dataproc through a pipe: unbuffered, it arrives as it happens
     # and is not lost if the driver is killed.
     env["PYTHONUNBUFFERED"] = "1"
+    telemetry = apply_telemetry_default(env)
     command = [sys.executable, "-m", "kedro", "run", *kedro_args]
 
     os.chdir(str(code_dir))  # Kedro resolves conf/ and relative data paths from the cwd
-    print_header(code_dir, source, command, env)
+    print_header(code_dir, source, env, telemetry)
+    try:
+        check_project_version(code_dir)
+    except EntrypointError as exc:
+        return report(exc)
+    log(f"running: {json.dumps(list(command))}")
     return run(command, code_dir, env)
+
+
+def report(error: EntrypointError) -> int:
+    print(f"{PREFIX} error: {error}", file=sys.stderr, flush=True)
+    return EXIT_USAGE
 
 
 if __name__ == "__main__":
