@@ -1,11 +1,21 @@
-"""Tests for entrypoint.py: python3 -m unittest discover -s entrypoint -p 'test_*.py'
+"""Tests for entrypoint.py, on the real Kedro of the driver environment:
 
-Each test runs the entrypoint as Dataproc does (a separate Python process) against a fake
-`kedro` package on PYTHONPATH that records the argv and cwd it was started with.
+    .cache/driver-env/venv/bin/python -m unittest discover -s entrypoint -p 'test_*.py'
+
+Each test runs the entrypoint as Dataproc does (a separate Python process, which starts
+`python -m kedro run` with the same interpreter) on a copy of fixtures/probe: a tiny Kedro
+project whose hook writes the argv, cwd, environment and parameters Kedro handed it to
+$PROBE_OUT/context.json, and whose one node exits, raises, kills itself or sleeps when a
+PROBE_* variable asks it to (fixtures/probe/src/probe/).
+
+No traffic beyond loopback: Kedro always gets KEDRO_DISABLE_TELEMETRY=true and DO_NOT_TRACK=1,
+except in the tests of the entrypoint's own telemetry default; and the probe's .telemetry
+file says `consent: false`, so kedro-telemetry stays quiet even then.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import shutil
@@ -13,231 +23,337 @@ import signal
 import subprocess
 import sys
 import tempfile
-import textwrap
 import time
 import unittest
 import zipfile
 from pathlib import Path
 from typing import Dict, List, Optional
 
-ENTRYPOINT = Path(__file__).resolve().parent / "entrypoint.py"
-
-FAKE_KEDRO_MAIN = textwrap.dedent(
-    """
-    import json, os, signal, sys, time
-    with open(os.environ["FAKE_KEDRO_OUT"], "w") as out:
-        json.dump({
-            "argv": sys.argv[1:],
-            "cwd": os.getcwd(),
-            "env": {k: v for k, v in os.environ.items() if k.startswith(("KEDRO_", "PYTHONUNBUFFERED"))},
-        }, out)
-    if os.environ.get("FAKE_KEDRO_SIGNAL"):
-        os.kill(os.getpid(), int(os.environ["FAKE_KEDRO_SIGNAL"]))
-    if os.environ.get("FAKE_KEDRO_SLEEP"):
-        def stop(signum, frame):
-            open(os.environ["FAKE_KEDRO_OUT"] + ".signal", "w").write(str(signum))
-            sys.exit(128 + signum)
-        signal.signal(signal.SIGTERM, stop)
-        time.sleep(float(os.environ["FAKE_KEDRO_SLEEP"]))
-    sys.exit(int(os.environ.get("FAKE_KEDRO_EXIT", "0")))
-    """
-)
-
-PYPROJECT = '[project]\nname = "demo"\n\n[tool.kedro]\npackage_name = "demo"\nproject_name = "demo"\n'
+HERE = Path(__file__).resolve().parent
+ENTRYPOINT = HERE / "entrypoint.py"
+FIXTURE = HERE / "fixtures" / "probe"
+PREFIX = "[kedro-dataproc]"
+LAST_LINE = f"{PREFIX} kedro run exited with status "
 
 
-def make_project(path: Path) -> Path:
-    (path / "conf" / "base").mkdir(parents=True)
-    (path / "pyproject.toml").write_text(PYPROJECT)
-    (path / "conf" / "base" / "catalog.yml").write_text("{}\n")
-    return path
+def load_entrypoint():
+    """The entrypoint as a module, for its pure functions."""
+    spec = importlib.util.spec_from_file_location("kedro_dataproc_entrypoint", str(ENTRYPOINT))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module
+
+
+entrypoint = load_entrypoint()
+
+
+def setUpModule() -> None:  # noqa: N802 (unittest's name)
+    # Fail, not skip: without Kedro these tests would prove nothing.
+    if entrypoint.kedro_version() is None:
+        raise RuntimeError(
+            f"{sys.executable} has no Kedro: run these tests with the driver environment's "
+            "Python, .cache/driver-env/venv/bin/python (see scripts/test.sh)"
+        )
+
+
+KEDRO = entrypoint.kedro_version()
+
+
+def copy_project(target: Path, init_version: Optional[str] = None) -> Path:
+    shutil.copytree(str(FIXTURE), str(target))
+    if init_version is not None:
+        pyproject = target / "pyproject.toml"
+        text = pyproject.read_text(encoding="utf-8")
+        old = 'kedro_init_version = "1.7.0"'
+        assert old in text, "the fixture's kedro_init_version line changed"
+        new = f'kedro_init_version = "{init_version}"'
+        pyproject.write_text(text.replace(old, new), encoding="utf-8")
+    return target
+
+
+def zip_project(source: Path, archive: Path, prefix: str = "") -> None:
+    with zipfile.ZipFile(str(archive), "w") as zf:
+        for path in sorted(source.rglob("*")):
+            zf.write(str(path), prefix + path.relative_to(source).as_posix())
+
+
+def kill_if_running(pid: int) -> None:
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+def header_lines(output: str) -> List[str]:
+    return [line for line in output.splitlines() if line.startswith(PREFIX)]
+
+
+def last_line(output: str) -> str:
+    lines = [line for line in output.splitlines() if line.strip()]
+    return lines[-1] if lines else ""
 
 
 class EntrypointTest(unittest.TestCase):
+    shared: Path  # one copy of the probe for the tests that do not change it
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        cls.class_tmp = Path(tempfile.mkdtemp(prefix="entrypoint-test-shared-")).resolve()
+        cls.shared = copy_project(cls.class_tmp / "probe")
+
+    @classmethod
+    def tearDownClass(cls) -> None:
+        shutil.rmtree(str(cls.class_tmp), ignore_errors=True)
+
     def setUp(self) -> None:
         self.tmp = Path(tempfile.mkdtemp(prefix="entrypoint-test-")).resolve()
         self.addCleanup(shutil.rmtree, str(self.tmp), ignore_errors=True)
-        fake = self.tmp / "fake" / "kedro"
-        fake.mkdir(parents=True)
-        (fake / "__init__.py").write_text("")
-        (fake / "__main__.py").write_text(FAKE_KEDRO_MAIN)
         # A private copy, so no directory above the real file can pass for a Kedro project.
         (self.tmp / "bin").mkdir()
         self.entrypoint = self.tmp / "bin" / "entrypoint.py"
         shutil.copy(str(ENTRYPOINT), str(self.entrypoint))
         self.work = self.tmp / "work"  # the driver's working directory
         self.work.mkdir()
-        self.out = self.tmp / "kedro-call.json"
+        self.probe_out = self.tmp / "probe-out"
+        self.probe_out.mkdir()
+
+    # --------------------------------------------------------------------------- helpers
+
+    def base_env(self, env: Optional[Dict[str, Optional[str]]] = None) -> Dict[str, str]:
+        """The driver's environment: the host's, without variables that would steer the
+        entrypoint or the probe, telemetry off for Kedro; `env` adds, None removes."""
+        full = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("KEDRO_", "PROBE_")) and k != "DO_NOT_TRACK"
+        }
+        full.update(KEDRO_DISABLE_TELEMETRY="true", DO_NOT_TRACK="1", PROBE_OUT=str(self.probe_out))
+        for name, value in (env or {}).items():
+            if value is None:
+                full.pop(name, None)
+            else:
+                full[name] = value
+        return full
 
     def run_entrypoint(
         self,
         *args: str,
-        env: Optional[Dict[str, str]] = None,
+        env: Optional[Dict[str, Optional[str]]] = None,
         entrypoint: Optional[Path] = None,
+        merged: bool = False,
     ) -> subprocess.CompletedProcess:
-        full_env = {k: v for k, v in os.environ.items() if not k.startswith("KEDRO_DATAPROC_")}
-        full_env.update(PYTHONPATH=str(self.tmp / "fake"), FAKE_KEDRO_OUT=str(self.out))
-        full_env.update(env or {})
+        """Run the entrypoint to its end; with `merged`, stderr goes into stdout, as Dataproc
+        collects the driver's output."""
         return subprocess.run(
             [sys.executable, str(entrypoint or self.entrypoint), *args],
             cwd=str(self.work),
-            env=full_env,
+            env=self.base_env(env),
             stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
+            stderr=subprocess.STDOUT if merged else subprocess.PIPE,
             universal_newlines=True,
-            timeout=60,
+            encoding="utf-8",
+            timeout=120,
         )
 
-    def kedro_call(self) -> Dict:
-        return json.loads(self.out.read_text())
+    def run_shared(self, *args: str, **kwargs) -> subprocess.CompletedProcess:
+        """Run the entrypoint on the shared copy of the probe."""
+        return self.run_entrypoint("--code-dir", str(self.shared), *args, **kwargs)
 
-    def assert_ran(self, result: subprocess.CompletedProcess, argv: List[str], cwd: Path) -> None:
-        self.assertEqual(result.returncode, 0, result.stderr)
-        call = self.kedro_call()
-        self.assertEqual(call["argv"], ["run", *argv])
-        self.assertEqual(Path(call["cwd"]).resolve(), cwd.resolve())
+    def context(self) -> Dict:
+        """What the probe's hook recorded: Kedro ran the project."""
+        path = self.probe_out / "context.json"
+        self.assertTrue(path.is_file(), "Kedro did not get as far as creating the project's context")
+        return json.loads(path.read_text(encoding="utf-8"))
+
+    def assert_kedro_not_started(self) -> None:
+        self.assertEqual(list(self.probe_out.iterdir()), [], "Kedro ran the project")
+
+    def assert_ran(self, result: subprocess.CompletedProcess, argv: List[str], cwd: Path) -> Dict:
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        context = self.context()
+        self.assertEqual(context["argv"], ["run", *argv])
+        self.assertEqual(Path(context["cwd"]).resolve(), cwd.resolve())
+        self.assertTrue((self.probe_out / "node.json").is_file(), "the pipeline's node did not run")
+        self.assertEqual(last_line(result.stdout), LAST_LINE + "0")
+        return context
+
+    def assert_usage_error(self, result: subprocess.CompletedProcess, message: str) -> None:
+        self.assertEqual(result.returncode, 2, result.stdout + result.stderr)
+        self.assertIn(message, result.stderr)
+        self.assertNotIn("Traceback", result.stderr)
+        self.assert_kedro_not_started()
 
     # ------------------------------------------------------------------------ arguments
 
     def test_arguments_after_double_dash_arrive_unchanged_and_nothing_executes(self) -> None:
-        project = make_project(self.work / "code")
-        marker = self.tmp / "pwned"
+        project = copy_project(self.work / "code")
+        # Each would run `touch pwned` in Kedro's working directory if a shell saw it. All are
+        # arguments real Kedro accepts, so it parses every one of them and runs the pipeline.
+        kedro_env = "dev; touch pwned"
+        (project / "conf" / kedro_env).mkdir()
+        params = ",".join(
+            [
+                "a=1",
+                "b=c d",
+                'quote="x"',
+                "single='y'",
+                "cmd=x $(touch pwned)",
+                "tick=x `touch pwned`",
+                "semi=x; touch pwned",
+                "pipe=x | touch pwned",
+                "amp=x && touch pwned &",
+                "nl=line1\nline2",
+                "u=ünïcødé ✓",
+            ]
+        )
         args = [
             "--pipeline=data processing",
-            "--params=a=1,b=c d,quote=\"x\",single='y'",
-            f"--params=cmd=$(touch {marker})",
-            f"--tags=`touch {marker}`",
-            f"--env=dev; touch {marker}",
-            f"--nodes=a | touch {marker}",
-            f"--to-outputs=x && touch {marker} &",
-            "--from-inputs=line1\nline2",
-            "--namespace=*",
-            "",
-            "--runner", "Sequential Runner",
-            "ünïcødé=✓",
+            f"--params={params}",
+            "--env",
+            kedro_env,
+            "--tags",
+            "",  # an empty item stays an item: a shell would drop it, and --tags take --runner
+            "--runner",
+            "SequentialRunner",
             "--",
         ]
-        result = self.run_entrypoint("--", *args)
-        self.assert_ran(result, args, project)
-        self.assertFalse(marker.exists(), "a run argument was executed by a shell")
+        context = self.assert_ran(self.run_entrypoint("--", *args), args, project)
+        self.assertEqual(context["kedro_env"], kedro_env)
+        expected = {
+            "greeting": "hello from conf/base",  # conf/base/parameters.yml
+            "a": 1,
+            "b": "c d",
+            "quote": "x",
+            "single": "y",
+            "cmd": "x $(touch pwned)",
+            "tick": "x `touch pwned`",
+            "semi": "x; touch pwned",
+            "pipe": "x | touch pwned",
+            "amp": "x && touch pwned &",
+            "nl": "line1 line2",  # Kedro reads parameter values as YAML, which folds lines
+            "u": "ünïcødé ✓",
+        }
+        self.assertEqual(context["params"], expected)
+        self.assertEqual(list(self.tmp.rglob("pwned")), [], "a run argument was executed by a shell")
 
-    def test_header_reports_the_command_as_json(self) -> None:
-        make_project(self.work / "code")
-        result = self.run_entrypoint("--", "--pipeline=x", "--params=a=b c")
-        header = [line for line in result.stdout.splitlines() if line.startswith("[kedro-dataproc]")]
-        self.assertTrue(any(line.startswith("[kedro-dataproc] python ") for line in header), header)
-        self.assertTrue(any(line.startswith("[kedro-dataproc] kedro not installed") for line in header))
-        running = [line for line in header if line.startswith("[kedro-dataproc] running: ")]
+    def test_kedro_refusing_its_arguments_is_kedros_own_exit(self) -> None:
+        result = self.run_shared("--", "--no-such-option")
+        self.assertEqual(result.returncode, 2)
+        self.assertIn("No such option", result.stderr)  # Kedro's (click's) own message
+        self.assertIn("--no-such-option", result.stderr)
+        self.assertEqual(last_line(result.stdout), LAST_LINE + "2")
+
+    def test_header_reports_versions_telemetry_and_the_command_as_json(self) -> None:
+        result = self.run_shared("--", "--pipeline=x", "--params=a=b c")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        header = header_lines(result.stdout)
+        self.assertIn(f"{PREFIX} python {sys.version.split()[0]} ({sys.executable})", header)
+        self.assertIn(f"{PREFIX} kedro {KEDRO}", header)
+        self.assertIn(f"{PREFIX} code dir: {self.shared} (found via --code-dir)", header)
+        self.assertTrue(any(line.startswith(f"{PREFIX} telemetry: ") for line in header), header)
+        running = [line for line in header if line.startswith(f"{PREFIX} running: ")]
         self.assertEqual(
-            json.loads(running[0][len("[kedro-dataproc] running: ") :]),
+            json.loads(running[0][len(f"{PREFIX} running: ") :]),
             [sys.executable, "-m", "kedro", "run", "--pipeline=x", "--params=a=b c"],
         )
 
     def test_no_kedro_arguments_runs_plain_kedro_run(self) -> None:
-        project = make_project(self.work / "code")
-        self.assert_ran(self.run_entrypoint(), [], project)
-        self.assert_ran(self.run_entrypoint("--"), [], project)
+        for args in ([], ["--"]):
+            with self.subTest(args=args):
+                shutil.rmtree(str(self.probe_out))
+                self.probe_out.mkdir()
+                self.assert_ran(self.run_shared(*args), [], self.shared)
 
     def test_legacy_kedro_run_args_is_split_like_a_shell(self) -> None:
-        project = make_project(self.work / "code")
-        marker = self.tmp / "pwned"
         # As the guide's trigger delivers it: gcloud's shell already removed the outer quotes.
-        legacy = f"--pipeline=my_kedro_pipeline --params='param1=10,param2=a b' --tags=\"$(touch {marker})\""
-        result = self.run_entrypoint(f"--kedro-run-args={legacy}")
-        self.assert_ran(
-            result,
-            ["--pipeline=my_kedro_pipeline", "--params=param1=10,param2=a b", f"--tags=$(touch {marker})"],
-            project,
+        legacy = (
+            "--pipeline=my_kedro_pipeline --params='param1=10,param2=a b,cmd=\"$(touch pwned)\"' "
+            '--tags=""'
         )
-        self.assertFalse(marker.exists())
+        result = self.run_shared(f"--kedro-run-args={legacy}")
+        context = self.assert_ran(
+            result,
+            [
+                "--pipeline=my_kedro_pipeline",
+                '--params=param1=10,param2=a b,cmd="$(touch pwned)"',
+                "--tags=",
+            ],
+            self.shared,
+        )
+        self.assertEqual(context["params"]["param1"], 10)
+        self.assertEqual(context["params"]["param2"], "a b")
+        self.assertEqual(context["params"]["cmd"], "$(touch pwned)")
+        self.assertEqual(list(self.tmp.rglob("pwned")) + list(self.shared.rglob("pwned")), [])
 
     def test_legacy_value_wrapped_in_one_more_level_of_quotes_is_dequoted(self) -> None:
-        project = make_project(self.work / "code")
-        result = self.run_entrypoint("--kedro-run-args", "\"--pipeline=x --params='a=1,b=two words'\"")
-        self.assert_ran(result, ["--pipeline=x", "--params=a=1,b=two words"], project)
+        result = self.run_shared("--kedro-run-args", "\"--pipeline=x --params='a=1,b=two words'\"")
+        context = self.assert_ran(result, ["--pipeline=x", "--params=a=1,b=two words"], self.shared)
+        self.assertEqual(context["params"]["b"], "two words")
 
     def test_legacy_and_double_dash_together_are_refused(self) -> None:
-        make_project(self.work / "code")
-        result = self.run_entrypoint("--kedro-run-args=--pipeline=x", "--", "--pipeline=y")
-        self.assertEqual(result.returncode, 2)
-        self.assertIn("not both", result.stderr)
-        self.assertFalse(self.out.exists())
+        result = self.run_shared("--kedro-run-args=--pipeline=x", "--", "--pipeline=y")
+        self.assert_usage_error(result, "not both")
 
     def test_legacy_with_unbalanced_quotes_is_a_usage_error(self) -> None:
-        make_project(self.work / "code")
-        result = self.run_entrypoint("--kedro-run-args=--params='a=1")
-        self.assertEqual(result.returncode, 2)
-        self.assertIn("not valid shell syntax", result.stderr)
-        self.assertFalse(self.out.exists())
+        result = self.run_shared("--kedro-run-args=--params='a=1")
+        self.assert_usage_error(result, "not valid shell syntax")
 
     def test_kedro_arguments_without_double_dash_are_refused(self) -> None:
-        make_project(self.work / "code")
-        result = self.run_entrypoint("--pipeline=x")
-        self.assertEqual(result.returncode, 2)
-        self.assertIn("after a `--`", result.stderr)
-        self.assertFalse(self.out.exists())
+        result = self.run_shared("--pipeline=x")
+        self.assert_usage_error(result, "after a `--`")
 
     def test_set_env_reaches_kedro(self) -> None:
-        make_project(self.work / "code")
         uri = "gs://out/feature-x/run 1"
-        result = self.run_entrypoint("--set-env", f"KEDRO_DATAPROC_RUN_OUTPUT_URI={uri}", "--")
-        self.assertEqual(result.returncode, 0, result.stderr)
-        env = self.kedro_call()["env"]
+        result = self.run_shared(
+            "--set-env", f"KEDRO_DATAPROC_RUN_OUTPUT_URI={uri}", "--"
+        )
+        env = self.assert_ran(result, [], self.shared)["env"]
         self.assertEqual(env["KEDRO_DATAPROC_RUN_OUTPUT_URI"], uri)
         self.assertEqual(env["PYTHONUNBUFFERED"], "1")
-        self.assertIn(f"[kedro-dataproc] env KEDRO_DATAPROC_RUN_OUTPUT_URI={uri}", result.stdout)
+        self.assertIn(f"{PREFIX} env KEDRO_DATAPROC_RUN_OUTPUT_URI={uri}", result.stdout)
 
     def test_set_env_with_a_bad_name_is_refused(self) -> None:
-        make_project(self.work / "code")
-        result = self.run_entrypoint("--set-env", "BAD NAME=1", "--")
-        self.assertEqual(result.returncode, 2)
-        self.assertFalse(self.out.exists())
+        result = self.run_shared("--set-env", "BAD NAME=1", "--")
+        self.assert_usage_error(result, "--set-env expects NAME=VALUE")
 
     # ----------------------------------------------------------------------------- code
 
     def test_code_directory_from_the_archive_alias(self) -> None:
-        project = make_project(self.work / "code")
+        project = copy_project(self.work / "code")
         (self.work / "code.zip").write_bytes(b"not even a zip: ./code wins")
-        self.assert_ran(self.run_entrypoint("--", "--pipeline=x"), ["--pipeline=x"], project)
+        result = self.run_entrypoint("--", "--pipeline=x")
+        self.assert_ran(result, ["--pipeline=x"], project)
+        self.assertIn("found via ./code (archive code.zip#code)", result.stdout)
 
     def test_code_zip_is_extracted_into_code(self) -> None:
-        source = make_project(self.tmp / "src-project")
-        with zipfile.ZipFile(str(self.work / "code.zip"), "w") as zf:
-            for path in source.rglob("*"):
-                zf.write(str(path), str(path.relative_to(source)))
+        zip_project(FIXTURE, self.work / "code.zip")
         result = self.run_entrypoint("--", "--params=a=1")
         self.assert_ran(result, ["--params=a=1"], self.work / "code")
         self.assertTrue((self.work / "code" / "conf" / "base" / "catalog.yml").is_file())
         self.assertFalse((self.work / "code.partial").exists())
 
     def test_archive_with_one_top_level_folder(self) -> None:
-        source = make_project(self.tmp / "src-project")
-        with zipfile.ZipFile(str(self.work / "code.zip"), "w") as zf:
-            for path in source.rglob("*"):
-                zf.write(str(path), "demo-1.0/" + str(path.relative_to(source)))
-        self.assert_ran(self.run_entrypoint("--"), [], self.work / "code" / "demo-1.0")
+        zip_project(FIXTURE, self.work / "code.zip", prefix="probe-1.0/")
+        self.assert_ran(self.run_entrypoint("--"), [], self.work / "code" / "probe-1.0")
 
     def test_code_zip_with_escaping_paths_is_refused(self) -> None:
+        pyproject = (FIXTURE / "pyproject.toml").read_text(encoding="utf-8")
         for evil in ("../escaped.txt", "/tmp/entrypoint-test-absolute.txt", "a/../../escaped.txt"):
             with self.subTest(member=evil):
                 with zipfile.ZipFile(str(self.work / "code.zip"), "w") as zf:
-                    zf.writestr("pyproject.toml", PYPROJECT)
+                    zf.writestr("pyproject.toml", pyproject)
                     zf.writestr(zipfile.ZipInfo(evil), "owned")
                 result = self.run_entrypoint("--")
-                self.assertEqual(result.returncode, 2)
-                self.assertIn("refusing to extract", result.stderr)
+                self.assert_usage_error(result, "refusing to extract")
                 self.assertFalse((self.tmp / "escaped.txt").exists())
                 self.assertFalse((self.work / "code").exists())
-                self.assertFalse(self.out.exists())
 
     def test_code_zip_that_is_not_a_zip(self) -> None:
         (self.work / "code.zip").write_bytes(b"garbage")
-        result = self.run_entrypoint("--")
-        self.assertEqual(result.returncode, 2)
-        self.assertIn("not a valid zip archive", result.stderr)
+        self.assert_usage_error(self.run_entrypoint("--"), "not a valid zip archive")
 
     def test_code_baked_into_the_image_next_to_the_entrypoint(self) -> None:
-        project = make_project(self.tmp / "home" / "kedro" / "code")
+        project = copy_project(self.tmp / "home" / "kedro" / "code")
         baked = project / "deployment" / "dataproc" / "entrypoint.py"
         baked.parent.mkdir(parents=True)
         shutil.copy(str(ENTRYPOINT), str(baked))
@@ -246,64 +362,221 @@ class EntrypointTest(unittest.TestCase):
         self.assertIn("holding the entrypoint", result.stdout)
 
     def test_code_dir_from_environment(self) -> None:
-        project = make_project(self.tmp / "image-code")
-        result = self.run_entrypoint("--", env={"KEDRO_DATAPROC_CODE_DIR": str(project)})
-        self.assert_ran(result, [], project)
+        result = self.run_entrypoint("--", env={"KEDRO_DATAPROC_CODE_DIR": str(self.shared)})
+        self.assert_ran(result, [], self.shared)
+        self.assertIn("found via $KEDRO_DATAPROC_CODE_DIR", result.stdout)
 
     def test_code_dir_option(self) -> None:
-        project = make_project(self.tmp / "elsewhere")
-        make_project(self.work / "code")  # ignored: --code-dir wins
-        self.assert_ran(self.run_entrypoint("--code-dir", str(project), "--"), [], project)
+        (self.work / "code").mkdir()  # ignored: --code-dir wins
+        self.assert_ran(self.run_shared("--"), [], self.shared)
 
     def test_code_dir_option_that_does_not_exist(self) -> None:
         result = self.run_entrypoint("--code-dir", str(self.tmp / "nope"), "--")
-        self.assertEqual(result.returncode, 2)
-        self.assertIn("is not a directory", result.stderr)
+        self.assert_usage_error(result, "is not a directory")
 
     def test_missing_code_is_a_clear_error(self) -> None:
         result = self.run_entrypoint("--", "--pipeline=x")
-        self.assertEqual(result.returncode, 2)
-        self.assertIn("no Kedro project found", result.stderr)
+        self.assert_usage_error(result, "no Kedro project found")
         for place in ("code.zip#code", "code.zip", "KEDRO_DATAPROC_CODE_DIR", "[tool.kedro]"):
             self.assertIn(place, result.stderr)
-        self.assertFalse(self.out.exists())
+
+    # -------------------------------------------------------------------- project version
+
+    def test_project_made_for_another_kedro_major_is_one_clear_line(self) -> None:
+        project = copy_project(self.work / "code", init_version="0.19.9")
+        result = self.run_entrypoint("--", "--pipeline=x")
+        self.assertEqual(result.returncode, 2)
+        self.assertEqual(len(result.stderr.splitlines()), 1, result.stderr)
+        line = result.stderr.strip()
+        self.assertTrue(line.startswith(f"{PREFIX} error: "), line)
+        for part in ("Kedro 0.19.9", f"Kedro is {KEDRO}", "kedro_init_version", "migrate", "image"):
+            self.assertIn(part, line)
+        self.assertNotIn(f"{PREFIX} running: ", result.stdout)
+        self.assertNotIn(LAST_LINE, result.stdout)  # Kedro never ran
+        self.assert_kedro_not_started()
+
+        # The premise: this Kedro itself refuses the project, only less readably.
+        kedro = subprocess.run(
+            [sys.executable, "-m", "kedro", "run"],
+            cwd=str(project),
+            env=self.base_env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            universal_newlines=True,
+            encoding="utf-8",
+            timeout=120,
+        )
+        self.assertNotEqual(kedro.returncode, 0)
+        self.assertIn("does not match Kedro package", " ".join(kedro.stdout.split()))
+        self.assert_kedro_not_started()
+
+    def test_project_of_the_same_kedro_major_runs(self) -> None:
+        project = copy_project(self.work / "code", init_version="1.2.0")
+        self.assert_ran(self.run_entrypoint("--"), [], project)
+
+    def test_which_versions_kedro_refuses(self) -> None:
+        cases = [
+            # (kedro_init_version, installed Kedro, what differs or None)
+            ("1.7.0", "1.7.0", None),
+            ("1.2.0", "1.7.0", None),
+            ("1.0.0", "1.7.0", None),
+            ("0.19.9", "1.7.0", "major version"),
+            ("2.0.0", "1.7.0", "major version"),
+            ("1.0", "1.2.0rc1", None),
+            # Before 1.2, Kedro wanted major and minor to match.
+            ("0.19.1", "0.19.14", None),
+            ("0.18.14", "0.19.14", "major or minor version"),
+            ("1.0.0", "1.1.1", "major or minor version"),
+            ("1.1.0", "1.1.1", None),
+            ("0.19.9", "dev", None),  # cannot tell: leave it to Kedro
+        ]
+        for project, installed, differs in cases:
+            with self.subTest(project=project, installed=installed):
+                self.assertEqual(entrypoint.version_mismatch(project, installed), differs)
+
+    def test_kedro_init_version_is_read_with_and_without_tomllib(self) -> None:
+        cases = [
+            ('[tool.kedro]\nkedro_init_version = "0.19.9"\n', "0.19.9"),
+            ("[tool.kedro]\nkedro_init_version='1.7.0'  # made with\n", "1.7.0"),
+            ('[tool.kedro] # ours\npackage_name = "p"\n  kedro_init_version   =   "1.2.0"\n', "1.2.0"),
+            ('[ tool . "kedro" ]\n"kedro_init_version" = "1.0.0"\n', "1.0.0"),
+            (
+                '[tool.other]\nkedro_init_version = "9.9.9"\n[tool.kedro]\nkedro_init_version = "1.7.0"\n',
+                "1.7.0",
+            ),
+            ('[tool.kedro]\npackage_name = "p"\n[tool.kedro.sub]\nkedro_init_version = "9.9.9"\n', None),
+            ('[tool.kedro]\npackage_name = "p"\n', None),
+            ('[project]\nname = "p"\n', None),
+            ("", None),
+        ]
+        for text, expected in cases:
+            with self.subTest(text=text):
+                self.assertEqual(entrypoint.parse_init_version_fallback(text), expected)
+                self.assertEqual(entrypoint.parse_init_version(text), expected)  # tomllib on 3.11+
+        fixture = (FIXTURE / "pyproject.toml").read_text(encoding="utf-8")
+        self.assertEqual(entrypoint.parse_init_version_fallback(fixture), "1.7.0")
+
+    # ------------------------------------------------------------------------ telemetry
+
+    def test_telemetry_is_turned_off_for_kedro_by_default(self) -> None:
+        # Guard: this run lets neither variable through from the test, so the entrypoint under
+        # test must set one before Kedro starts (and the probe's .telemetry is the backstop).
+        decided: Dict[str, str] = {}
+        entrypoint.apply_telemetry_default(decided)
+        self.assertEqual(decided, {"KEDRO_DISABLE_TELEMETRY": "true"})
+        self.assertIn("consent: false", (self.shared / ".telemetry").read_text(encoding="utf-8"))
+
+        result = self.run_shared(
+            env={"KEDRO_DISABLE_TELEMETRY": None, "DO_NOT_TRACK": None}
+        )
+        env = self.assert_ran(result, [], self.shared)["env"]
+        self.assertEqual(env.get("KEDRO_DISABLE_TELEMETRY"), "true")
+        self.assertNotIn("DO_NOT_TRACK", env)
+        says = f"{PREFIX} telemetry: off (KEDRO_DISABLE_TELEMETRY=true set for Kedro"
+        self.assertIn(says, result.stdout)
+
+    def test_telemetry_is_left_to_the_user_who_set_a_variable(self) -> None:
+        self.assertIn("consent: false", (self.shared / ".telemetry").read_text(encoding="utf-8"))
+        cases = [
+            # (driver environment, --set-env items, what Kedro must get, header says)
+            (
+                {"KEDRO_DISABLE_TELEMETRY": "", "DO_NOT_TRACK": None},
+                [],
+                {"KEDRO_DISABLE_TELEMETRY": ""},
+                "not disabled",
+            ),
+            (
+                {"KEDRO_DISABLE_TELEMETRY": None, "DO_NOT_TRACK": "1"},
+                [],
+                {"DO_NOT_TRACK": "1"},
+                "off, as the environment says",
+            ),
+            (
+                {"KEDRO_DISABLE_TELEMETRY": None, "DO_NOT_TRACK": None},
+                ["--set-env", "KEDRO_DISABLE_TELEMETRY="],
+                {"KEDRO_DISABLE_TELEMETRY": ""},
+                "not disabled",
+            ),
+        ]
+        for driver_env, set_env, expected, says in cases:
+            with self.subTest(driver_env=driver_env, set_env=set_env):
+                shutil.rmtree(str(self.probe_out))
+                self.probe_out.mkdir()
+                result = self.run_shared(*set_env, "--", env=driver_env)
+                env = self.assert_ran(result, [], self.shared)["env"]
+                observed = {k: v for k, v in env.items() if k in entrypoint.TELEMETRY_VARS}
+                self.assertEqual(observed, expected)
+                self.assertIn(f"{PREFIX} telemetry: {says}", result.stdout)
 
     # ----------------------------------------------------------------------- exit codes
 
     def test_exit_codes_propagate(self) -> None:
-        make_project(self.work / "code")
-        for code in (0, 3):
-            with self.subTest(code=code):
-                result = self.run_entrypoint("--", env={"FAKE_KEDRO_EXIT": str(code)})
-                self.assertEqual(result.returncode, code)
+        for probe_env, code in (
+            ({"PROBE_EXIT": "3"}, 3),
+            ({"PROBE_RAISE": "probe failed on purpose"}, 1),
+        ):
+            with self.subTest(env=probe_env):
+                result = self.run_shared(env=probe_env)
+                self.assertEqual(result.returncode, code, result.stderr)
+                self.assertEqual(last_line(result.stdout), LAST_LINE + str(code))
+        self.assertIn("probe failed on purpose", result.stderr)  # Kedro's own report
+
+    def test_last_line_of_the_whole_output_is_the_exit_status(self) -> None:
+        # Kedro's traceback goes to stderr; the driver's output holds both streams, so the
+        # line must come after everything Kedro wrote to either.
+        result = self.run_shared(env={"PROBE_RAISE": "boom"}, merged=True)
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("RuntimeError: boom", result.stdout)
+        self.assertEqual(last_line(result.stdout), LAST_LINE + "1")
+        self.assertEqual(result.stdout.count(LAST_LINE), 1)
 
     def test_death_by_signal_exits_128_plus_n(self) -> None:
-        make_project(self.work / "code")
-        result = self.run_entrypoint("--", env={"FAKE_KEDRO_SIGNAL": str(int(signal.SIGTERM))})
-        self.assertEqual(result.returncode, 128 + signal.SIGTERM)
+        result = self.run_shared(env={"PROBE_SIGNAL": str(int(signal.SIGKILL))})
+        self.assertEqual(result.returncode, 128 + signal.SIGKILL)
+        self.assertEqual(last_line(result.stdout), LAST_LINE + "137 (killed by SIGKILL)")
 
     def test_sigterm_is_forwarded_to_kedro(self) -> None:
-        make_project(self.work / "code")
-        env = {k: v for k, v in os.environ.items() if not k.startswith("KEDRO_DATAPROC_")}
-        env.update(PYTHONPATH=str(self.tmp / "fake"), FAKE_KEDRO_OUT=str(self.out), FAKE_KEDRO_SLEEP="30")
-        proc = subprocess.Popen(
-            [sys.executable, str(self.entrypoint), "--"],
-            cwd=str(self.work),
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        # How Dataproc cancels a batch. Kedro leaves SIGTERM's default action: it dies of it.
+        output = self.interrupt_kedro(signal.SIGTERM, 128 + signal.SIGTERM)
+        self.assertEqual(last_line(output), f"{LAST_LINE}{128 + signal.SIGTERM} (killed by SIGTERM)")
+
+    def test_sigint_is_forwarded_to_kedro(self) -> None:
+        # Ctrl-C on a local run. Python turns it into KeyboardInterrupt, which Kedro's command
+        # line (click) reports as "Aborted!" with status 1.
+        output = self.interrupt_kedro(signal.SIGINT, 1)
+        self.assertIn("Aborted!", output)
+        self.assertEqual(last_line(output), LAST_LINE + "1")
+
+    def interrupt_kedro(self, signum: signal.Signals, expected_status: int) -> str:
+        """Send `signum` to the entrypoint while Kedro runs a node; return the output."""
+        output = self.tmp / "output.txt"
+        with output.open("w") as out:
+            proc = subprocess.Popen(
+                [sys.executable, str(self.entrypoint), "--code-dir", str(self.shared), "--"],
+                cwd=str(self.work),
+                env=self.base_env({"PROBE_SLEEP": "60"}),
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
         self.addCleanup(lambda: proc.poll() is None and proc.kill())
-        deadline = time.monotonic() + 20
-        while not self.out.exists() and time.monotonic() < deadline:
+        node = self.probe_out / "node.json"
+        deadline = time.monotonic() + 60
+        while not node.exists() and time.monotonic() < deadline and proc.poll() is None:
             time.sleep(0.05)
-        self.assertTrue(self.out.exists(), "kedro never started")
-        time.sleep(0.2)  # let the fake install its SIGTERM handler
+        self.assertTrue(node.exists(), "Kedro never started the node")
+        kedro_pid = json.loads(node.read_text(encoding="utf-8"))["pid"]
+        self.addCleanup(kill_if_running, kedro_pid)  # should the entrypoint leave it behind
         started = time.monotonic()
-        proc.send_signal(signal.SIGTERM)
-        self.assertEqual(proc.wait(timeout=20), 128 + signal.SIGTERM)
-        self.assertLess(time.monotonic() - started, 10)
-        self.assertEqual(Path(str(self.out) + ".signal").read_text(), str(int(signal.SIGTERM)))
+        proc.send_signal(signum)
+        status = proc.wait(timeout=30)
+        self.assertLess(time.monotonic() - started, 15)
+        # Kedro's status from an entrypoint that lived on to report it: had the entrypoint
+        # died of the signal itself, the status would be -N.
+        text = output.read_text(encoding="utf-8")
+        self.assertEqual(status, expected_status, text)
+        with self.assertRaises(ProcessLookupError, msg="Kedro still runs after the driver ended"):
+            os.kill(kedro_pid, 0)
+        return text
 
 
 if __name__ == "__main__":
