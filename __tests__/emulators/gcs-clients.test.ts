@@ -301,7 +301,14 @@ interface Run {
 
 function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: work, env, stdio: ['ignore', 'pipe', 'pipe'] })
+    // killed before jest gives up on the test, so that no JVM outlives it
+    const child = spawn(command, args, {
+      cwd: work,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 150_000,
+      killSignal: 'SIGKILL'
+    })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
@@ -314,7 +321,9 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<R
 async function ok(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<string> {
   const result = await run(command, args, env)
   if (result.code !== 0) {
-    throw new Error(`${command} exited ${result.code}:\n${result.stdout}\n${result.stderr}`)
+    // Spark logs a great deal; the end of it says what went wrong
+    const output = `${result.stdout}\n${result.stderr}`.slice(-8000)
+    throw new Error(`${command} exited ${result.code}:\n${output}`)
   }
   return result.stdout
 }
