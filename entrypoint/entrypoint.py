@@ -460,6 +460,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     # Kedro's output reaches Dataproc through a pipe: unbuffered, it arrives as it happens
     # and is not lost if the driver is killed.
     env["PYTHONUNBUFFERED"] = "1"
+    # Without a terminal, Kedro's rich log handler wraps every line at 80 columns, which splits
+    # its messages across lines in the step log; a wider page keeps one message a line.
+    env.setdefault("COLUMNS", "200")
     telemetry = apply_telemetry_default(env)
     command = [sys.executable, "-m", "kedro", "run", *kedro_args]
 

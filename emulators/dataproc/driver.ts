@@ -42,6 +42,8 @@ export interface DriverRun {
 }
 
 const KILL_GRACE_MS = 2000
+/** `ValueError: …`, `kedro.io.core.DatasetError: …`, `py4j.protocol.Py4JJavaError: …` */
+const EXCEPTION_LINE = /^[A-Za-z_][\w.]*(Error|Exception|Exit|Interrupt)(: |$)/
 const TAIL_BYTES = 8192
 /**
  * Points stderr at stdout's pipe, then execs spark-submit: one pipe keeps stdout and stderr in the
@@ -110,10 +112,14 @@ export function startDriver(job: PySparkBatch, options: DriverOptions): DriverRu
     if (exit.code === 0) return { outcome: 'succeeded' }
     if (exit.error)
       return { outcome: 'failed', detail: `Cannot start spark-submit: ${exit.error.message}` }
-    // As the service does: the driver's exception (its last line), else how the driver ended.
-    const lastLine = tail.trim().split('\n').pop()?.trim()
+    // As the service reports it: the driver's last exception, else how the driver ended.
+    const exception = tail
+      .split('\n')
+      .map(line => line.trim())
+      .filter(line => EXCEPTION_LINE.test(line))
+      .pop()
     const status = exit.signal ? `killed by ${exit.signal}` : `exited with code ${exit.code}`
-    return { outcome: 'failed', detail: lastLine || `Driver ${status}` }
+    return { outcome: 'failed', detail: exception ?? `Driver ${status}` }
   }
   const result = run().then(async outcome => {
     // The end marker goes out before the batch turns terminal, so a reader that sees the terminal

@@ -98,6 +98,7 @@ export function sparkSubmitArgv(runtime: SparkRuntime, input: SubmitInput): stri
     // Executors reach the emulator through gcsfs too (Kedro's pandas datasets on executors).
     ['spark.executorEnv.STORAGE_EMULATOR_HOST', input.storageUrl],
     ['spark.executorEnv.NO_GCE_CHECK', 'true'],
+    ['spark.executorEnv.GCSFS_EXPERIMENTAL_ZB_HNS_SUPPORT', 'false'],
     ['spark.executorEnv.DO_NOT_TRACK', '1'],
     ['spark.ui.enabled', 'false'],
     ...Object.entries(input.properties).filter(([key]) => !key.startsWith(DRIVER_ENV_PREFIX))
@@ -128,6 +129,9 @@ export function sparkSubmitEnv(
     SPARK_LOCAL_IP: '127.0.0.1',
     STORAGE_EMULATOR_HOST: storageUrl,
     NO_GCE_CHECK: 'true',
+    // gcsfs would first ask the Storage Control API (gRPC over TLS) for the bucket's layout,
+    // which the emulator's plain HTTP cannot answer: each call would stall on retries.
+    GCSFS_EXPERIMENTAL_ZB_HNS_SUPPORT: 'false',
     ...driverEnvOf(properties),
     // Last, so no batch turns it back on: this machine may send nothing beyond loopback, and
     // kedro-telemetry would try on every run.
