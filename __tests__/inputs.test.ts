@@ -39,7 +39,7 @@ test('a valid dev configuration is read with its defaults', () => {
   })
   expect(config).toMatchObject({
     env: 'dev',
-    runtimeVersion: '2.2',
+    runtimeVersion: '2.3',
     artifactRegistry: 'europe-west1-docker.pkg.dev',
     imageName: 'dataproc-serverless',
     kedroRunArgs: ['--pipeline=dp', '--params=a=1,b=x y'],

@@ -27,7 +27,7 @@ import {
   parseInputs,
   requestId,
   shortHash
-} from "./chunks/chunk-YAL4QOKQ.js";
+} from "./chunks/chunk-OQEGYFDB.js";
 import {
   endGroup,
   getInput,
@@ -3220,7 +3220,12 @@ function configurationKey(config, context) {
     ],
     build: [config.dockerfile, config.buildContext, config.target, config.buildArgs],
     main: [config.entrypoint, config.mainPythonFile],
-    runtime: [config.runtimeVersion, config.sparkProperties, config.serviceAccount],
+    runtime: [
+      config.runtimeVersion,
+      config.sparkProperties,
+      config.serviceAccount,
+      config.workloadAuthentication
+    ],
     environment: [
       config.subnetwork,
       config.networkTags,
@@ -3342,7 +3347,11 @@ function buildPlan(config, context) {
               networkTags: config.networkTags.length > 0 ? config.networkTags : void 0,
               kmsKey: config.kmsKey,
               ttl: config.ttlSeconds !== void 0 ? { seconds: config.ttlSeconds } : void 0,
-              stagingBucket: config.stagingBucket
+              stagingBucket: config.stagingBucket,
+              // Unset, runtime 3.0 runs the job with the submitter's own credentials.
+              authenticationConfig: config.workloadAuthentication ? {
+                userWorkloadAuthenticationType: config.workloadAuthentication === "end-user" ? "END_USER_CREDENTIALS" : "SERVICE_ACCOUNT"
+              } : void 0
             }),
             peripheralsConfig: Object.keys(peripherals).length > 0 ? peripherals : void 0
           }),

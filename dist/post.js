@@ -9,7 +9,7 @@ import {
   cancelBatch,
   makeDataprocClient,
   parseInputs
-} from "./chunks/chunk-YAL4QOKQ.js";
+} from "./chunks/chunk-OQEGYFDB.js";
 import {
   getInput,
   getState,

@@ -9,6 +9,7 @@ import {
   SERVICE_LABELS,
   timeoutWarning
 } from './dataproc/rules.js'
+import { checkRuntime, DEFAULT_RUNTIME, majorOf, runtime3Problems } from './dataproc/runtimes.js'
 import { checkKedroRun } from './kedro/run.js'
 import type { ProjectKedro } from './kedro/project.js'
 import {
@@ -43,6 +44,8 @@ export interface Config {
   runSubmitBucket: string
   runOutputBucket: string
   serviceAccount?: string
+  /** Whose credentials the batch's code runs with; undefined lets the runtime decide. */
+  workloadAuthentication?: 'service-account' | 'end-user'
   runtimeVersion: string
   artifactRegistry: string
   artifactRepository?: string
@@ -217,7 +220,11 @@ export function parseEndpoint(value: string, defaultPlaintext: boolean): Endpoin
   return { host: url.hostname, port, plaintext, url: `${url.protocol}//${url.host}${path}` }
 }
 
-export function parseInputs(get: InputSource, env: NodeJS.ProcessEnv = process.env): Config {
+export function parseInputs(
+  get: InputSource,
+  env: NodeJS.ProcessEnv = process.env,
+  now = new Date()
+): Config {
   const problems: string[] = []
   const input = (name: string): string => get(name).trim()
   const optional = (name: string): string | undefined => input(name) || undefined
@@ -342,13 +349,30 @@ export function parseInputs(get: InputSource, env: NodeJS.ProcessEnv = process.e
     'is not a service account email; use NAME@PROJECT.iam.gserviceaccount.com'
   )
 
-  const runtimeVersion = input('runtime-version') || '2.2'
+  const runtimeVersion = input('runtime-version') || DEFAULT_RUNTIME
   check(
     'runtime-version',
     runtimeVersion,
     RUNTIME_PATTERN,
-    "is not a Dataproc Serverless runtime version; use e.g. '2.2'"
+    `is not a Dataproc Serverless runtime version; use e.g. '${DEFAULT_RUNTIME}'`
   )
+  const runtime = RUNTIME_PATTERN.test(runtimeVersion) ? checkRuntime(runtimeVersion, now) : {}
+  if (runtime.problem) problems.push(runtime.problem)
+  const workloadAuthentication = input('workload-authentication') || undefined
+  if (
+    workloadAuthentication !== undefined &&
+    workloadAuthentication !== 'service-account' &&
+    workloadAuthentication !== 'end-user'
+  ) {
+    problems.push(
+      `workload-authentication: '${workloadAuthentication}' is not a choice; use service-account or end-user`
+    )
+  }
+  if (workloadAuthentication === 'service-account' && !serviceAccount) {
+    problems.push(
+      'workload-authentication: service-account needs the service-account input; set it, or remove workload-authentication'
+    )
+  }
 
   const artifactRegistry = input('artifact-registry') || `${region}-docker.pkg.dev`
   check(
@@ -487,6 +511,7 @@ export function parseInputs(get: InputSource, env: NodeJS.ProcessEnv = process.e
     'is not a metastore service; use projects/P/locations/L/services/NAME'
   )
   const historyServerCluster = optional('history-server-cluster')
+  problems.push(...runtime3Problems(runtimeVersion, { stagingBucket, historyServerCluster }))
   check(
     'history-server-cluster',
     historyServerCluster,
@@ -649,9 +674,10 @@ export function parseInputs(get: InputSource, env: NodeJS.ProcessEnv = process.e
       `image: '${image}' is a tag, which can move while batches use it; pin it by digest (NAME@sha256:…)`
     )
   }
-  if (Number(runtimeVersion.split('.')[0]) >= 3) {
+  if (runtime.warning) warnings.push(runtime.warning)
+  if (majorOf(runtimeVersion) >= 3 && !serviceAccount && workloadAuthentication !== 'end-user') {
     warnings.push(
-      `runtime-version: ${runtimeVersion} writes driver output to Cloud Logging only; the step log cannot stream it (follow the logs link in the summary)`
+      `service-account: not set, so on runtime ${runtimeVersion} the batch runs with the credentials of whoever submits it (this workflow's identity); set service-account, or workload-authentication: end-user to say this is intended`
     )
   }
   const ttlRule = timeoutWarning(timeoutSeconds, effectiveTtl(runtimeVersion, ttlSeconds))
@@ -680,6 +706,12 @@ export function parseInputs(get: InputSource, env: NodeJS.ProcessEnv = process.e
     runSubmitBucket,
     runOutputBucket,
     serviceAccount,
+    workloadAuthentication:
+      workloadAuthentication === 'end-user'
+        ? 'end-user'
+        : serviceAccount
+          ? 'service-account'
+          : undefined,
     runtimeVersion,
     artifactRegistry,
     artifactRepository,

@@ -28,6 +28,9 @@ export interface CreateBatchRequest {
         kmsKey?: string
         ttl?: { seconds: number }
         stagingBucket?: string
+        authenticationConfig?: {
+          userWorkloadAuthenticationType: 'SERVICE_ACCOUNT' | 'END_USER_CREDENTIALS'
+        }
       }
       peripheralsConfig?: {
         metastoreService?: string
@@ -116,7 +119,12 @@ export function configurationKey(config: Config, context: RunContext): string {
     ],
     build: [config.dockerfile, config.buildContext, config.target, config.buildArgs],
     main: [config.entrypoint, config.mainPythonFile],
-    runtime: [config.runtimeVersion, config.sparkProperties, config.serviceAccount],
+    runtime: [
+      config.runtimeVersion,
+      config.sparkProperties,
+      config.serviceAccount,
+      config.workloadAuthentication
+    ],
     environment: [
       config.subnetwork,
       config.networkTags,
@@ -265,7 +273,16 @@ export function buildPlan(config: Config, context: RunContext): Plan {
               networkTags: config.networkTags.length > 0 ? config.networkTags : undefined,
               kmsKey: config.kmsKey,
               ttl: config.ttlSeconds !== undefined ? { seconds: config.ttlSeconds } : undefined,
-              stagingBucket: config.stagingBucket
+              stagingBucket: config.stagingBucket,
+              // Unset, runtime 3.0 runs the job with the submitter's own credentials.
+              authenticationConfig: config.workloadAuthentication
+                ? {
+                    userWorkloadAuthenticationType:
+                      config.workloadAuthentication === 'end-user'
+                        ? 'END_USER_CREDENTIALS'
+                        : 'SERVICE_ACCOUNT'
+                  }
+                : undefined
             }),
             peripheralsConfig: Object.keys(peripherals).length > 0 ? peripherals : undefined
           }),

@@ -11296,6 +11296,49 @@ function timeoutWarning(timeoutSeconds, ttl) {
 import { existsSync as existsSync2, statSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 
+// src/dataproc/runtimes.ts
+var RUNTIMES = {
+  "3.0": { supportedUntil: "2027-01-31", availableUntil: "2029-01-31" },
+  "2.3": { supportedUntil: "2027-11-26" },
+  "2.2": { supportedUntil: "2026-09-30", availableUntil: "2028-09-30", successor: "2.3" },
+  "1.2": { supportedUntil: "2026-09-30", availableUntil: "2028-09-30", successor: "2.3" }
+};
+var DEFAULT_RUNTIME = "2.3";
+var line = (version) => version.split(".").slice(0, 2).join(".");
+var majorOf = (version) => Number(version.split(".")[0]);
+function checkRuntime(version, today) {
+  const runtime = RUNTIMES[line(version)];
+  if (!runtime) return {};
+  const day = today.toISOString().slice(0, 10);
+  const instead = runtime.successor ? `; use ${runtime.successor}` : "";
+  if (runtime.availableUntil && day > runtime.availableUntil) {
+    return {
+      problem: `runtime-version: ${version} is no longer available (since ${runtime.availableUntil})${instead}`
+    };
+  }
+  if (day > runtime.supportedUntil) {
+    return {
+      warning: `runtime-version: support for ${version} ended on ${runtime.supportedUntil}${runtime.availableUntil ? ` (it stays available until ${runtime.availableUntil})` : ""}${instead}`
+    };
+  }
+  return {};
+}
+function runtime3Problems(version, inputs) {
+  if (majorOf(version) < 3) return [];
+  const problems = [];
+  if (inputs.stagingBucket) {
+    problems.push(
+      `staging-bucket: runtime ${version} has no staging bucket (it keeps its files itself); remove staging-bucket`
+    );
+  }
+  if (inputs.historyServerCluster) {
+    problems.push(
+      `history-server-cluster: runtime ${version} has no Persistent History Server; remove it (the Spark UI is in the console)`
+    );
+  }
+  return problems;
+}
+
 // src/kedro/options.ts
 var KNOWN_VERSIONS = [
   [0, 19],
@@ -11467,11 +11510,11 @@ function getLineColFromPtr(string, ptr) {
   let lines = string.slice(0, ptr).split(/\r?\n/);
   return [lines.length, lines.pop().length + 1];
 }
-function makeCodeBlock(string, line, column) {
+function makeCodeBlock(string, line2, column) {
   let lines = string.split(/\r?\n/);
   let codeblock = "";
-  let numberLen = (Math.log10(line + 1) | 0) + 1;
-  for (let i = line - 1; i <= line + 1; i++) {
+  let numberLen = (Math.log10(line2 + 1) | 0) + 1;
+  for (let i = line2 - 1; i <= line2 + 1; i++) {
     let l = lines[i - 1];
     if (!l)
       continue;
@@ -11479,7 +11522,7 @@ function makeCodeBlock(string, line, column) {
     codeblock += ":  ";
     codeblock += l;
     codeblock += "\n";
-    if (i === line) {
+    if (i === line2) {
       codeblock += " ".repeat(numberLen + column + 2);
       codeblock += "^\n";
     }
@@ -11491,12 +11534,12 @@ var TomlError = class _TomlError extends Error {
   column;
   codeblock;
   constructor(message, options) {
-    const [line, column] = getLineColFromPtr(options.toml, options.ptr);
-    const codeblock = makeCodeBlock(options.toml, line, column);
+    const [line2, column] = getLineColFromPtr(options.toml, options.ptr);
+    const codeblock = makeCodeBlock(options.toml, line2, column);
     super(`Invalid TOML document: ${message}
 
 ${codeblock}`, options);
-    this.line = line;
+    this.line = line2;
     this.column = column;
     this.codeblock = codeblock;
   }
@@ -12283,8 +12326,8 @@ function fromRequirements(dir) {
     ...existsSync(join(dir, "src", "requirements.txt")) ? ["src/requirements.txt"] : []
   ];
   for (const file of files) {
-    for (const line of readFileSync(join(dir, file), "utf8").split(/\r?\n/)) {
-      const match = REQUIREMENT.exec(line.trim());
+    for (const line2 of readFileSync(join(dir, file), "utf8").split(/\r?\n/)) {
+      const match = REQUIREMENT.exec(line2.trim());
       if (match) return requirement(file, match[1] ?? "");
     }
   }
@@ -12532,11 +12575,11 @@ function parsePairs(text) {
   const pairs = [];
   const bad = [];
   for (const raw of text.split(/\r?\n/)) {
-    const line = raw.trim();
-    if (!line || line.startsWith("#")) continue;
-    const eq = line.indexOf("=");
-    if (eq <= 0) bad.push(line);
-    else pairs.push([line.slice(0, eq).trim(), line.slice(eq + 1).trim()]);
+    const line2 = raw.trim();
+    if (!line2 || line2.startsWith("#")) continue;
+    const eq = line2.indexOf("=");
+    if (eq <= 0) bad.push(line2);
+    else pairs.push([line2.slice(0, eq).trim(), line2.slice(eq + 1).trim()]);
   }
   return { pairs, bad };
 }
@@ -12558,7 +12601,7 @@ function parseEndpoint(value2, defaultPlaintext) {
   const path2 = url2.pathname.replace(/\/+$/, "");
   return { host: url2.hostname, port, plaintext, url: `${url2.protocol}//${url2.host}${path2}` };
 }
-function parseInputs(get, env = process.env) {
+function parseInputs(get, env = process.env, now = /* @__PURE__ */ new Date()) {
   const problems = [];
   const input = (name) => get(name).trim();
   const optional = (name) => input(name) || void 0;
@@ -12671,13 +12714,26 @@ function parseInputs(get, env = process.env) {
     SERVICE_ACCOUNT_PATTERN,
     "is not a service account email; use NAME@PROJECT.iam.gserviceaccount.com"
   );
-  const runtimeVersion = input("runtime-version") || "2.2";
+  const runtimeVersion = input("runtime-version") || DEFAULT_RUNTIME;
   check(
     "runtime-version",
     runtimeVersion,
     RUNTIME_PATTERN,
-    "is not a Dataproc Serverless runtime version; use e.g. '2.2'"
+    `is not a Dataproc Serverless runtime version; use e.g. '${DEFAULT_RUNTIME}'`
   );
+  const runtime = RUNTIME_PATTERN.test(runtimeVersion) ? checkRuntime(runtimeVersion, now) : {};
+  if (runtime.problem) problems.push(runtime.problem);
+  const workloadAuthentication = input("workload-authentication") || void 0;
+  if (workloadAuthentication !== void 0 && workloadAuthentication !== "service-account" && workloadAuthentication !== "end-user") {
+    problems.push(
+      `workload-authentication: '${workloadAuthentication}' is not a choice; use service-account or end-user`
+    );
+  }
+  if (workloadAuthentication === "service-account" && !serviceAccount) {
+    problems.push(
+      "workload-authentication: service-account needs the service-account input; set it, or remove workload-authentication"
+    );
+  }
   const artifactRegistry = input("artifact-registry") || `${region}-docker.pkg.dev`;
   check(
     "artifact-registry",
@@ -12726,9 +12782,9 @@ function parseInputs(get, env = process.env) {
     );
   const sparkProperties = {};
   const properties = parsePairs(get("spark-properties"));
-  for (const line of properties.bad)
+  for (const line2 of properties.bad)
     problems.push(
-      `spark-properties: '${line}' is not key=value; write one property a line, e.g. spark.executor.instances=10`
+      `spark-properties: '${line2}' is not key=value; write one property a line, e.g. spark.executor.instances=10`
     );
   for (const [key, value2] of properties.pairs) {
     if (!SPARK_PROPERTY_KEY_PATTERN.test(key))
@@ -12744,8 +12800,8 @@ function parseInputs(get, env = process.env) {
   problems.push(...propertyProblems(sparkProperties));
   const labels = {};
   const labelPairs = parsePairs(get("labels"));
-  for (const line of labelPairs.bad)
-    problems.push(`labels: '${line}' is not key=value; write one label a line, e.g. team=data`);
+  for (const line2 of labelPairs.bad)
+    problems.push(`labels: '${line2}' is not key=value; write one label a line, e.g. team=data`);
   for (const [key, value2] of labelPairs.pairs) {
     if (!LABEL_KEY_PATTERN.test(key))
       problems.push(
@@ -12799,6 +12855,7 @@ function parseInputs(get, env = process.env) {
     "is not a metastore service; use projects/P/locations/L/services/NAME"
   );
   const historyServerCluster = optional("history-server-cluster");
+  problems.push(...runtime3Problems(runtimeVersion, { stagingBucket, historyServerCluster }));
   check(
     "history-server-cluster",
     historyServerCluster,
@@ -12900,8 +12957,8 @@ function parseInputs(get, env = process.env) {
   }
   const buildArgs = {};
   const buildArgPairs = parsePairs(get("build-args"));
-  for (const line of buildArgPairs.bad)
-    problems.push(`build-args: '${line}' is not NAME=value; write one build argument a line`);
+  for (const line2 of buildArgPairs.bad)
+    problems.push(`build-args: '${line2}' is not NAME=value; write one build argument a line`);
   for (const [key, value2] of buildArgPairs.pairs) {
     if (!BUILD_ARG_PATTERN.test(key))
       problems.push(`build-args: '${key}' is not a build argument name; use letters, digits and _`);
@@ -12932,9 +12989,10 @@ function parseInputs(get, env = process.env) {
       `image: '${image}' is a tag, which can move while batches use it; pin it by digest (NAME@sha256:\u2026)`
     );
   }
-  if (Number(runtimeVersion.split(".")[0]) >= 3) {
+  if (runtime.warning) warnings.push(runtime.warning);
+  if (majorOf(runtimeVersion) >= 3 && !serviceAccount && workloadAuthentication !== "end-user") {
     warnings.push(
-      `runtime-version: ${runtimeVersion} writes driver output to Cloud Logging only; the step log cannot stream it (follow the logs link in the summary)`
+      `service-account: not set, so on runtime ${runtimeVersion} the batch runs with the credentials of whoever submits it (this workflow's identity); set service-account, or workload-authentication: end-user to say this is intended`
     );
   }
   const ttlRule = timeoutWarning(timeoutSeconds, effectiveTtl(runtimeVersion, ttlSeconds));
@@ -12963,6 +13021,7 @@ function parseInputs(get, env = process.env) {
     runSubmitBucket,
     runOutputBucket,
     serviceAccount,
+    workloadAuthentication: workloadAuthentication === "end-user" ? "end-user" : serviceAccount ? "service-account" : void 0,
     runtimeVersion,
     artifactRegistry,
     artifactRepository,
@@ -25871,4 +25930,4 @@ export {
   STATE_KEYS,
   cancelBatch
 };
-/*! For license information please see chunk-YAL4QOKQ.js.LEGAL.txt */
+/*! For license information please see chunk-OQEGYFDB.js.LEGAL.txt */
