@@ -9,6 +9,7 @@ import {
   require_tar_stream
 } from "./chunks/chunk-2BLQ45YX.js";
 import {
+  CloudLoggingOutput,
   STATE_KEYS,
   batchId,
   branchSlug,
@@ -21,13 +22,14 @@ import {
   imageTag,
   labelValue,
   loadAccessToken,
+  loggingClient,
   makeDataprocClient,
   makeStorage,
   needsCredentials,
   parseInputs,
   requestId,
   shortHash
-} from "./chunks/chunk-OQEGYFDB.js";
+} from "./chunks/chunk-6MU4TEC2.js";
 import {
   endGroup,
   getInput,
@@ -5717,11 +5719,17 @@ function pollInterval(elapsedMs) {
 var OUTPUT_DRAIN_MS = 1e4;
 var MAX_OUTAGE_MS = 15 * 6e4;
 var MAX_OUTAGE_POLL_MS = 15e3;
+function writesToCloudLogging(batch, state) {
+  if (batch.runtimeInfo?.outputUri) return false;
+  const major = Number((batch.runtimeConfig?.version ?? "").split(".")[0]);
+  return major >= 3 ? state !== "PENDING" : state === "RUNNING";
+}
 async function watchBatch(options) {
   const { client, storage, name } = options;
   const started = Date.now();
   let state;
   let output;
+  let seriesUri;
   let outputDone = false;
   let failures = 0;
   let failingSince;
@@ -5777,9 +5785,12 @@ async function watchBatch(options) {
         state = next;
       }
       const outputUri = batch.runtimeInfo?.outputUri;
-      if (outputUri && outputUri !== output?.uri) {
+      if (outputUri && outputUri !== seriesUri) {
         output = new DriverOutput(storage, outputUri, options.onLine);
+        seriesUri = outputUri;
         outputDone = false;
+      } else if (!output && writesToCloudLogging(batch, next)) {
+        output = options.cloudLogging(batch);
       }
       const ended = isTerminal(next);
       if (ended) endedAt ??= Date.now();
@@ -5795,7 +5806,8 @@ async function watchBatch(options) {
           }
         }
       }
-      if (ended && (outputDone || !output || Date.now() - (endedAt ?? 0) > OUTPUT_DRAIN_MS)) {
+      const drained = seriesUri !== void 0 && Date.now() - (endedAt ?? 0) > OUTPUT_DRAIN_MS;
+      if (ended && (outputDone || !output || drained)) {
         output?.flush();
         return {
           batch,
@@ -6016,6 +6028,10 @@ async function runBatch(d, client, built) {
     };
   }
   const output = [];
+  const onLine = (line) => {
+    printDriverLine(line);
+    output.push(line);
+  };
   let result;
   try {
     result = await watchBatch({
@@ -6025,10 +6041,17 @@ async function runBatch(d, client, built) {
       operation: submission.operation,
       abort: config.cancelOnAbort ? d.abort : new AbortController().signal,
       timeoutSeconds: config.timeoutSeconds,
-      onLine: (line) => {
-        printDriverLine(line);
-        output.push(line);
-      }
+      onLine,
+      cloudLogging: (batch) => new CloudLoggingOutput(
+        loggingClient(config),
+        {
+          project: plan.projectId,
+          location: plan.region,
+          batchId: plan.batch.id,
+          since: Number(batch.createTime?.seconds ?? 0) * 1e3 || Date.now()
+        },
+        onLine
+      )
     });
   } finally {
     saveState(STATE_KEYS.finished, "true");

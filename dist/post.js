@@ -9,7 +9,7 @@ import {
   cancelBatch,
   makeDataprocClient,
   parseInputs
-} from "./chunks/chunk-OQEGYFDB.js";
+} from "./chunks/chunk-6MU4TEC2.js";
 import {
   getInput,
   getState,

@@ -3,6 +3,7 @@ import { IdempotencyStrategy, Storage } from '@google-cloud/storage'
 import { GoogleAuth, PassThroughClient } from 'google-auth-library'
 import type { DataprocClient } from './dataproc-client.js'
 import { buildsImage, type Config } from './inputs.js'
+import { restListEntries, type ListEntries } from './steps/cloud-logging.js'
 
 export type { DataprocClient }
 
@@ -66,6 +67,30 @@ export async function loadAccessToken(): Promise<string> {
         'on pull requests from forks secrets and OIDC tokens are not available.'
     )
   }
+}
+
+/**
+ * The request headers for Cloud Logging: none for a plaintext emulator, else Application Default
+ * Credentials. Missing credentials come back as a 401, which the reader reports once.
+ */
+export function loggingClient(config: Config): ListEntries {
+  const endpoint = config.loggingEndpoint
+  const auth = endpoint?.plaintext ? undefined : new GoogleAuth({ scopes: SCOPES })
+  const headers = async (): Promise<Record<string, string>> => {
+    if (!auth) return {}
+    try {
+      const client = await auth.getClient()
+      return Object.fromEntries((await client.getRequestHeaders()).entries())
+    } catch (error) {
+      throw Object.assign(
+        new Error(`no credentials for Cloud Logging (${(error as Error).message})`),
+        {
+          status: 401
+        }
+      )
+    }
+  }
+  return restListEntries(endpoint?.url ?? 'https://logging.googleapis.com', headers)
 }
 
 /**

@@ -64,6 +64,8 @@ export interface Config {
   workingDirectory: string
   dataprocEndpoint?: Endpoint
   storageEndpoint?: Endpoint
+  /** Cloud Logging's REST API, where runtime 3.0 and later write the driver output. */
+  loggingEndpoint?: Endpoint
   dryRun: boolean
   dockerfile: string
   buildContext: string
@@ -555,6 +557,11 @@ export function parseInputs(
     'STORAGE_EMULATOR_HOST',
     !input('storage-endpoint')
   )
+  const loggingEndpoint = endpoint(
+    'logging-endpoint',
+    'LOGGING_EMULATOR_HOST',
+    !input('logging-endpoint')
+  )
 
   const dryRun = bool('dry-run', false)
   const wait = bool('wait', true)
@@ -730,6 +737,7 @@ export function parseInputs(
     workingDirectory,
     dataprocEndpoint,
     storageEndpoint,
+    loggingEndpoint,
     dryRun,
     dockerfile,
     buildContext,

@@ -4,6 +4,7 @@ import * as core from '@actions/core'
 import type { Storage } from '@google-cloud/storage'
 import {
   deployingIdentity,
+  loggingClient,
   loadAccessToken,
   makeDataprocClient,
   makeStorage,
@@ -38,6 +39,7 @@ import {
   writeManifest,
   type ReleaseManifest
 } from './steps/release.js'
+import { CloudLoggingOutput } from './steps/cloud-logging.js'
 import { submitBatch } from './steps/submit.js'
 import { uploadFiles, type UploadResult } from './steps/upload.js'
 import { stateOf, watchBatch } from './steps/watch.js'
@@ -229,6 +231,10 @@ async function runBatch(
   }
 
   const output: string[] = []
+  const onLine = (line: string): void => {
+    printDriverLine(line)
+    output.push(line)
+  }
   let result
   try {
     result = await watchBatch({
@@ -238,10 +244,18 @@ async function runBatch(
       operation: submission.operation,
       abort: config.cancelOnAbort ? d.abort : new AbortController().signal,
       timeoutSeconds: config.timeoutSeconds,
-      onLine: line => {
-        printDriverLine(line)
-        output.push(line)
-      }
+      onLine,
+      cloudLogging: batch =>
+        new CloudLoggingOutput(
+          loggingClient(config),
+          {
+            project: plan.projectId,
+            location: plan.region,
+            batchId: plan.batch.id,
+            since: Number(batch.createTime?.seconds ?? 0) * 1000 || Date.now()
+          },
+          onLine
+        )
     })
   } finally {
     // The step saw the batch to its end, or failed while watching it (said in its error): either

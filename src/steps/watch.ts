@@ -29,11 +29,21 @@ export function stateOf(batch: Batch): BatchState {
 export const isTerminal = (state: BatchState): boolean =>
   ['CANCELLED', 'SUCCEEDED', 'FAILED'].includes(state)
 
+/** Where a batch's driver output is read from: the GCS series, or Cloud Logging. */
+export interface OutputSource {
+  /** Reads what is new; true once the output is complete. */
+  poll(batchEnded: boolean): Promise<boolean>
+  /** Emits whatever is still held. */
+  flush(): void
+}
+
 export interface WatchOptions {
   client: DataprocClient
   storage: Storage
   name: string
   operation: string
+  /** The Cloud Logging reader for a batch that writes no GCS series (runtime 3.0 and later). */
+  cloudLogging: (batch: Batch) => OutputSource
   /** Cancel the batch when the run is aborted. */
   abort: AbortSignal
   timeoutSeconds?: number
@@ -64,11 +74,22 @@ const MAX_OUTAGE_MS = 15 * 60_000
 /** Polls while GetBatch fails back off up to this interval. */
 const MAX_OUTAGE_POLL_MS = 15_000
 
+/**
+ * Runtime 3.0 and later write the driver output only to Cloud Logging; so does any batch that
+ * runs without an output URI.
+ */
+function writesToCloudLogging(batch: Batch, state: BatchState): boolean {
+  if (batch.runtimeInfo?.outputUri) return false
+  const major = Number((batch.runtimeConfig?.version ?? '').split('.')[0])
+  return major >= 3 ? state !== 'PENDING' : state === 'RUNNING'
+}
+
 export async function watchBatch(options: WatchOptions): Promise<WatchResult> {
   const { client, storage, name } = options
   const started = Date.now()
   let state: BatchState | undefined
-  let output: DriverOutput | undefined
+  let output: OutputSource | undefined
+  let seriesUri: string | undefined
   let outputDone = false
   let failures = 0
   let failingSince: number | undefined
@@ -128,10 +149,13 @@ export async function watchBatch(options: WatchOptions): Promise<WatchResult> {
         state = next
       }
       const outputUri = batch.runtimeInfo?.outputUri
-      if (outputUri && outputUri !== output?.uri) {
+      if (outputUri && outputUri !== seriesUri) {
         // A changed output URI is a new attempt of the driver: follow the new series.
         output = new DriverOutput(storage, outputUri, options.onLine)
+        seriesUri = outputUri
         outputDone = false
+      } else if (!output && writesToCloudLogging(batch, next)) {
+        output = options.cloudLogging(batch)
       }
       const ended = isTerminal(next)
       if (ended) endedAt ??= Date.now()
@@ -148,7 +172,9 @@ export async function watchBatch(options: WatchOptions): Promise<WatchResult> {
           }
         }
       }
-      if (ended && (outputDone || !output || Date.now() - (endedAt ?? 0) > OUTPUT_DRAIN_MS)) {
+      // Cloud Logging's reader keeps its own, longer, limit: its entries arrive later.
+      const drained = seriesUri !== undefined && Date.now() - (endedAt ?? 0) > OUTPUT_DRAIN_MS
+      if (ended && (outputDone || !output || drained)) {
         output?.flush()
         return {
           batch,

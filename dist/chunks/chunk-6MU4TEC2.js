@@ -5,7 +5,8 @@ const require = __createRequire(import.meta.url);
 const __bundleFilename = __fileURLToPath(import.meta.url);
 const __bundleDirname = __pathDirname(__bundleFilename);
 import {
-  require_dist as require_dist2
+  require_dist as require_dist2,
+  warning
 } from "./chunk-4PMHWI2S.js";
 import {
   require_dist2 as require_dist
@@ -9654,11 +9655,11 @@ var require_TeenyStatistics = __commonJS({
         this._concurrentRequests++;
         if (this._options.concurrentRequests > 0 && this._concurrentRequests >= this._options.concurrentRequests && !this._didConcurrentRequestWarn) {
           this._didConcurrentRequestWarn = true;
-          const warning = new TeenyStatisticsWarning("Possible excessive concurrent requests detected. " + this._concurrentRequests + " requests in-flight, which exceeds the configured threshold of " + this._options.concurrentRequests + ". Use the TEENY_REQUEST_WARN_CONCURRENT_REQUESTS environment variable or the concurrentRequests option of teeny-request to increase or disable (0) this warning.");
-          warning.type = TeenyStatisticsWarning.CONCURRENT_REQUESTS;
-          warning.value = this._concurrentRequests;
-          warning.threshold = this._options.concurrentRequests;
-          process.emitWarning(warning);
+          const warning2 = new TeenyStatisticsWarning("Possible excessive concurrent requests detected. " + this._concurrentRequests + " requests in-flight, which exceeds the configured threshold of " + this._options.concurrentRequests + ". Use the TEENY_REQUEST_WARN_CONCURRENT_REQUESTS environment variable or the concurrentRequests option of teeny-request to increase or disable (0) this warning.");
+          warning2.type = TeenyStatisticsWarning.CONCURRENT_REQUESTS;
+          warning2.value = this._concurrentRequests;
+          warning2.threshold = this._options.concurrentRequests;
+          process.emitWarning(warning2);
         }
       }
       /**
@@ -9989,7 +9990,7 @@ var require_src7 = __commonJS({
         }
       });
     }
-    var fetch = (...args) => "Bun" in globalThis ? bunFetch(args[0], args[1]) : import("./src-XRZ4E4PZ.js").then(({ default: fetch2 }) => fetch2(...args));
+    var fetch2 = (...args) => "Bun" in globalThis ? bunFetch(args[0], args[1]) : import("./src-XRZ4E4PZ.js").then(({ default: fetch3 }) => fetch3(...args));
     var RequestError2 = class extends Error {
       code;
     };
@@ -10088,7 +10089,7 @@ Content-Type: ${part["Content-Type"]}\r
         options.headers["Content-Type"] = `multipart/related; boundary=${boundary}`;
         options.body = createMultipartStream(boundary, multipart);
         teenyRequest2.stats.requestStarting();
-        fetch(uri, options).then((res) => {
+        fetch2(uri, options).then((res) => {
           teenyRequest2.stats.requestFinished();
           const header = res.headers.get("content-type");
           const response = fetchToRequestResponse(options, res);
@@ -10130,7 +10131,7 @@ Content-Type: ${part["Content-Type"]}\r
         });
         options.compress = false;
         teenyRequest2.stats.requestStarting();
-        fetch(uri, options).then((res) => {
+        fetch2(uri, options).then((res) => {
           teenyRequest2.stats.requestFinished();
           responseStream = res.body;
           responseStream.on("error", (err) => {
@@ -10145,7 +10146,7 @@ Content-Type: ${part["Content-Type"]}\r
         return requestStream;
       }
       teenyRequest2.stats.requestStarting();
-      fetch(uri, options).then((res) => {
+      fetch2(uri, options).then((res) => {
         teenyRequest2.stats.requestFinished();
         const header = res.headers.get("content-type");
         const response = fetchToRequestResponse(options, res);
@@ -12459,7 +12460,7 @@ function checkKedroRun(text, projectDir) {
     args,
     kedro,
     problems,
-    warnings: checked.warnings.map((warning) => `kedro-run-args: ${warning}`)
+    warnings: checked.warnings.map((warning2) => `kedro-run-args: ${warning2}`)
   };
 }
 
@@ -12890,6 +12891,11 @@ function parseInputs(get, env = process.env, now = /* @__PURE__ */ new Date()) {
     "STORAGE_EMULATOR_HOST",
     !input("storage-endpoint")
   );
+  const loggingEndpoint = endpoint(
+    "logging-endpoint",
+    "LOGGING_EMULATOR_HOST",
+    !input("logging-endpoint")
+  );
   const dryRun = bool("dry-run", false);
   const wait = bool("wait", true);
   const cancelOnAbort = bool("cancel-on-abort", true);
@@ -13040,6 +13046,7 @@ function parseInputs(get, env = process.env, now = /* @__PURE__ */ new Date()) {
     workingDirectory,
     dataprocEndpoint,
     storageEndpoint,
+    loggingEndpoint,
     dryRun,
     dockerfile,
     buildContext,
@@ -13060,6 +13067,158 @@ function parseInputs(get, env = process.env, now = /* @__PURE__ */ new Date()) {
     allowSecretFiles,
     allowForkCode,
     warnings
+  };
+}
+
+// src/steps/cloud-logging.ts
+var LAST_LINE = /^\[kedro-dataproc\] kedro run exited with status /;
+var MIN_INTERVAL_MS = 2e3;
+var MAX_BACKOFF_MS = 3e4;
+var SETTLE_MS = 8e3;
+var LOOKBACK_MS = 12e4;
+var QUIET_MS = 15e3;
+var CEILING_MS = 9e4;
+var CloudLoggingOutput = class {
+  constructor(list, log, emitLine, now = Date.now) {
+    this.list = list;
+    this.log = log;
+    this.emitLine = emitLine;
+    this.now = now;
+  }
+  list;
+  log;
+  emitLine;
+  now;
+  seen = /* @__PURE__ */ new Set();
+  pending = [];
+  newest = 0;
+  nextPollAt = 0;
+  backoffMs = MIN_INTERVAL_MS;
+  endedAt;
+  lastNewAt = Date.now();
+  complete = false;
+  /** Reads what is new when a poll is due; returns true once the output is complete. */
+  async poll(batchEnded) {
+    if (batchEnded) this.endedAt ??= this.now();
+    if (this.complete) return true;
+    if (this.now() >= this.nextPollAt) {
+      try {
+        await this.read();
+        this.backoffMs = MIN_INTERVAL_MS;
+      } catch (error) {
+        const status = error.status;
+        if (status === 403) {
+          warning(
+            "driver output: Cloud Logging refused to list entries (403); grant the deploying identity roles/logging.viewer to stream it here, or follow the logs link in the summary"
+          );
+          return this.finish();
+        }
+        if (typeof status === "number" && status < 500 && status !== 429 && status !== 408) {
+          warning(
+            `driver output: Cloud Logging cannot be read (${error.message}); follow the logs link in the summary`
+          );
+          return this.finish();
+        }
+        this.backoffMs = Math.min(this.backoffMs * 2, MAX_BACKOFF_MS);
+      }
+      this.nextPollAt = this.now() + this.backoffMs;
+    }
+    if (this.endedAt === void 0) {
+      this.release(false);
+      return false;
+    }
+    if (this.pending.some((entry) => entry.lines.some((line2) => LAST_LINE.test(line2)))) {
+      return this.finish();
+    }
+    this.release(false);
+    const sinceEnd = this.now() - this.endedAt;
+    if (this.complete || this.now() - this.lastNewAt > QUIET_MS) return this.finish();
+    if (sinceEnd > CEILING_MS) {
+      warning(
+        "driver output: stopped waiting for Cloud Logging; the output above may be incomplete"
+      );
+      return this.finish();
+    }
+    return false;
+  }
+  /** Prints whatever is still held. */
+  flush() {
+    this.release(true);
+  }
+  finish() {
+    this.release(true);
+    this.complete = true;
+    return true;
+  }
+  filter() {
+    const { project, location, batchId: batchId2 } = this.log;
+    const from = Math.max(this.log.since - 6e4, this.newest - LOOKBACK_MS);
+    return [
+      `logName="projects/${project}/logs/dataproc.googleapis.com%2Foutput"`,
+      'resource.type="cloud_dataproc_batch"',
+      `resource.labels.batch_id="${batchId2}"`,
+      `resource.labels.location="${location}"`,
+      `timestamp>="${new Date(from).toISOString()}"`
+    ].join(" AND ");
+  }
+  async read() {
+    let pageToken;
+    const filter = this.filter();
+    do {
+      const page = await this.list({
+        resourceNames: [`projects/${this.log.project}`],
+        filter,
+        orderBy: "timestamp asc",
+        pageSize: 1e3,
+        ...pageToken ? { pageToken } : {}
+      });
+      for (const entry of page.entries ?? []) this.accept(entry);
+      pageToken = page.nextPageToken || void 0;
+    } while (pageToken);
+  }
+  accept(entry) {
+    const insertId = entry.insertId ?? `${entry.timestamp}|${entry.textPayload ?? ""}`;
+    if (this.seen.has(insertId)) return;
+    this.seen.add(insertId);
+    const message = entry.jsonPayload?.message ?? entry.textPayload ?? "";
+    const text = typeof message === "string" ? message : JSON.stringify(message);
+    const lines = text.split("\n");
+    if (lines.length > 1 && lines[lines.length - 1] === "") lines.pop();
+    const time = Date.parse(entry.timestamp ?? "") || this.now();
+    this.newest = Math.max(this.newest, time);
+    this.lastNewAt = this.now();
+    this.pending.push({ time, insertId, lines });
+  }
+  /** Prints, in timestamp order, the entries that have waited long enough (all, at the end). */
+  release(all) {
+    const horizon = this.now() - SETTLE_MS;
+    this.pending.sort((a, b) => a.time - b.time || a.insertId.localeCompare(b.insertId));
+    const ready = all ? this.pending : this.pending.filter((entry) => entry.time <= horizon);
+    this.pending = all ? [] : this.pending.filter((entry) => entry.time > horizon);
+    for (const entry of ready) {
+      for (const line2 of entry.lines) {
+        this.emitLine(line2);
+        if (LAST_LINE.test(line2)) this.complete = true;
+      }
+    }
+  }
+};
+function restListEntries(baseUrl, headers) {
+  return async (body) => {
+    const response = await fetch(`${baseUrl.replace(/\/+$/, "")}/v2/entries:list`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...await headers() },
+      body: JSON.stringify(body)
+    });
+    const text = await response.text();
+    if (!response.ok) {
+      const message = text.slice(0, 300).replace(/\s+/g, " ");
+      throw Object.assign(new Error(`entries:list answered ${response.status}: ${message}`), {
+        status: response.status,
+        code: response.status
+      });
+    }
+    return JSON.parse(text);
   };
 }
 
@@ -25884,6 +26043,25 @@ async function loadAccessToken() {
     );
   }
 }
+function loggingClient(config) {
+  const endpoint = config.loggingEndpoint;
+  const auth = endpoint?.plaintext ? void 0 : new import_google_auth_library6.GoogleAuth({ scopes: SCOPES });
+  const headers = async () => {
+    if (!auth) return {};
+    try {
+      const client = await auth.getClient();
+      return Object.fromEntries((await client.getRequestHeaders()).entries());
+    } catch (error) {
+      throw Object.assign(
+        new Error(`no credentials for Cloud Logging (${error.message})`),
+        {
+          status: 401
+        }
+      );
+    }
+  };
+  return restListEntries(endpoint?.url ?? "https://logging.googleapis.com", headers);
+}
 function deployingIdentity(env = process.env) {
   const file = env.GOOGLE_APPLICATION_CREDENTIALS;
   if (!file) return void 0;
@@ -25922,12 +26100,14 @@ export {
   requestId,
   labelValue,
   parseInputs,
+  CloudLoggingOutput,
   makeDataprocClient,
   makeStorage,
   needsCredentials,
   loadAccessToken,
+  loggingClient,
   deployingIdentity,
   STATE_KEYS,
   cancelBatch
 };
-/*! For license information please see chunk-OQEGYFDB.js.LEGAL.txt */
+/*! For license information please see chunk-6MU4TEC2.js.LEGAL.txt */

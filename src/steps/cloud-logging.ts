@@ -1,0 +1,198 @@
+/**
+ * Follows a batch's driver output in Cloud Logging, where runtime 3.0 and later write it (no GCS
+ * series). Entries arrive seconds to minutes late and not always in timestamp order, so each
+ * poll re-reads a window behind the newest entry, keeps every insertId it has seen (each line is
+ * printed once), and holds entries for a settle period before printing them in timestamp order.
+ * Reading stays well inside the shared `entries.list` quota (60 requests a minute per project).
+ * Reading logs never fails the run: a 403 is one warning naming the role, other errors back off.
+ */
+import * as core from '@actions/core'
+
+export interface LogEntry {
+  insertId?: string
+  timestamp?: string
+  textPayload?: string
+  jsonPayload?: { message?: unknown }
+}
+
+/** One `entries:list` call: the request body in, the parsed answer out; errors carry `status`. */
+export type ListEntries = (
+  body: Record<string, unknown>
+) => Promise<{ entries?: LogEntry[]; nextPageToken?: string }>
+
+export interface BatchLog {
+  project: string
+  location: string
+  batchId: string
+  /** The batch's creation time (ms): nothing of it can be older. */
+  since: number
+}
+
+/** The entrypoint's last line: once it is printed, the output is complete. */
+const LAST_LINE = /^\[kedro-dataproc\] kedro run exited with status /
+
+const MIN_INTERVAL_MS = 2_000
+const MAX_BACKOFF_MS = 30_000
+/** How long (by its timestamp) an entry waits for older ones that may still arrive. */
+const SETTLE_MS = 8_000
+/** How far behind the newest entry each poll looks for late arrivals. */
+const LOOKBACK_MS = 120_000
+/** After the batch ends: no new entry for this long means the output is complete. */
+const QUIET_MS = 15_000
+/** After the batch ends: stop here at the latest, and say the output may be incomplete. */
+const CEILING_MS = 90_000
+
+export class CloudLoggingOutput {
+  private readonly seen = new Set<string>()
+  private pending: { time: number; insertId: string; lines: string[] }[] = []
+  private newest = 0
+  private nextPollAt = 0
+  private backoffMs = MIN_INTERVAL_MS
+  private endedAt?: number
+  private lastNewAt = Date.now()
+  private complete = false
+
+  constructor(
+    private readonly list: ListEntries,
+    private readonly log: BatchLog,
+    private readonly emitLine: (line: string) => void,
+    private readonly now: () => number = Date.now
+  ) {}
+
+  /** Reads what is new when a poll is due; returns true once the output is complete. */
+  async poll(batchEnded: boolean): Promise<boolean> {
+    if (batchEnded) this.endedAt ??= this.now()
+    if (this.complete) return true
+    if (this.now() >= this.nextPollAt) {
+      try {
+        await this.read()
+        this.backoffMs = MIN_INTERVAL_MS
+      } catch (error) {
+        const status = (error as { status?: unknown }).status
+        if (status === 403) {
+          core.warning(
+            'driver output: Cloud Logging refused to list entries (403); grant the deploying identity roles/logging.viewer to stream it here, or follow the logs link in the summary'
+          )
+          return this.finish()
+        }
+        // A refusal other than quota will not change; quota, outages and the network might.
+        if (typeof status === 'number' && status < 500 && status !== 429 && status !== 408) {
+          core.warning(
+            `driver output: Cloud Logging cannot be read (${(error as Error).message}); follow the logs link in the summary`
+          )
+          return this.finish()
+        }
+        this.backoffMs = Math.min(this.backoffMs * 2, MAX_BACKOFF_MS)
+      }
+      this.nextPollAt = this.now() + this.backoffMs
+    }
+    if (this.endedAt === undefined) {
+      this.release(false)
+      return false
+    }
+    // The driver has ended: once the entrypoint's last line is in, nothing more will come.
+    if (this.pending.some(entry => entry.lines.some(line => LAST_LINE.test(line)))) {
+      return this.finish()
+    }
+    this.release(false)
+    const sinceEnd = this.now() - this.endedAt
+    if (this.complete || this.now() - this.lastNewAt > QUIET_MS) return this.finish()
+    if (sinceEnd > CEILING_MS) {
+      core.warning(
+        'driver output: stopped waiting for Cloud Logging; the output above may be incomplete'
+      )
+      return this.finish()
+    }
+    return false
+  }
+
+  /** Prints whatever is still held. */
+  flush(): void {
+    this.release(true)
+  }
+
+  private finish(): boolean {
+    this.release(true)
+    this.complete = true
+    return true
+  }
+
+  private filter(): string {
+    const { project, location, batchId } = this.log
+    const from = Math.max(this.log.since - 60_000, this.newest - LOOKBACK_MS)
+    return [
+      `logName="projects/${project}/logs/dataproc.googleapis.com%2Foutput"`,
+      'resource.type="cloud_dataproc_batch"',
+      `resource.labels.batch_id="${batchId}"`,
+      `resource.labels.location="${location}"`,
+      `timestamp>="${new Date(from).toISOString()}"`
+    ].join(' AND ')
+  }
+
+  private async read(): Promise<void> {
+    let pageToken: string | undefined
+    const filter = this.filter()
+    do {
+      const page = await this.list({
+        resourceNames: [`projects/${this.log.project}`],
+        filter,
+        orderBy: 'timestamp asc',
+        pageSize: 1000,
+        ...(pageToken ? { pageToken } : {})
+      })
+      for (const entry of page.entries ?? []) this.accept(entry)
+      pageToken = page.nextPageToken || undefined
+    } while (pageToken)
+  }
+
+  private accept(entry: LogEntry): void {
+    const insertId = entry.insertId ?? `${entry.timestamp}|${entry.textPayload ?? ''}`
+    if (this.seen.has(insertId)) return
+    this.seen.add(insertId)
+    const message = entry.jsonPayload?.message ?? entry.textPayload ?? ''
+    const text = typeof message === 'string' ? message : JSON.stringify(message)
+    const lines = text.split('\n')
+    if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop()
+    const time = Date.parse(entry.timestamp ?? '') || this.now()
+    this.newest = Math.max(this.newest, time)
+    this.lastNewAt = this.now()
+    this.pending.push({ time, insertId, lines })
+  }
+
+  /** Prints, in timestamp order, the entries that have waited long enough (all, at the end). */
+  private release(all: boolean): void {
+    const horizon = this.now() - SETTLE_MS
+    this.pending.sort((a, b) => a.time - b.time || a.insertId.localeCompare(b.insertId))
+    const ready = all ? this.pending : this.pending.filter(entry => entry.time <= horizon)
+    this.pending = all ? [] : this.pending.filter(entry => entry.time > horizon)
+    for (const entry of ready) {
+      for (const line of entry.lines) {
+        this.emitLine(line)
+        if (LAST_LINE.test(line)) this.complete = true
+      }
+    }
+  }
+}
+
+/** `entries:list` over REST, with the headers of the given credentials (none for an emulator). */
+export function restListEntries(
+  baseUrl: string,
+  headers: () => Promise<Record<string, string>>
+): ListEntries {
+  return async body => {
+    const response = await fetch(`${baseUrl.replace(/\/+$/, '')}/v2/entries:list`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(await headers()) },
+      body: JSON.stringify(body)
+    })
+    const text = await response.text()
+    if (!response.ok) {
+      const message = text.slice(0, 300).replace(/\s+/g, ' ')
+      throw Object.assign(new Error(`entries:list answered ${response.status}: ${message}`), {
+        status: response.status,
+        code: response.status
+      })
+    }
+    return JSON.parse(text) as { entries?: LogEntry[]; nextPageToken?: string }
+  }
+}
