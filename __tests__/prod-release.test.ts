@@ -36,7 +36,7 @@ beforeAll(async () => {
     'artifact-registry': stack.registry as string,
     'artifact-repository': 'kedro',
     'build-args': `BASE_IMAGE=${base}`,
-    'kedro-run-args': '--pipeline=reporting'
+    'kedro-run-args': '--pipelines=data_processing'
   }
   repo = checkoutExample('release/v0.2')
 }, 180_000)
