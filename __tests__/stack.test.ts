@@ -95,6 +95,7 @@ describe('startStack', () => {
         s.storage,
         s.dataproc,
         s.dataprocRest,
+        s.logging,
         s.registry,
         s.dockerHost
       ]
@@ -211,6 +212,7 @@ describe('npm run stack', () => {
         'dataproc',
         'dataprocRest',
         'dockerHost',
+        'logging',
         'registry',
         'storage'
       ])

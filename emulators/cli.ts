@@ -20,7 +20,7 @@ const USAGE = `usage: npm run -s stack -- [options]
   --registry-port N      registry port
   --pending-ms N         how long a batch stays PENDING
   --bucket NAME          create this bucket in the GCS emulator (repeatable)
-prints: READY {"storage":…,"dataproc":…,"dataprocRest":…,"registry":…|null,"dockerHost":…|null}`
+prints: READY {"storage":…,"dataproc":…,"dataprocRest":…,"logging":…,"registry":…|null,"dockerHost":…|null}`
 
 function log(line: string): void {
   process.stderr.write(`stack: ${line}\n`)

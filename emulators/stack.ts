@@ -5,6 +5,11 @@ import { startDataprocEmulator, type DataprocEmulator } from './dataproc/server.
 import { loadSparkRuntime } from './dataproc/spark.js'
 import { startDockerDaemon, type DockerDaemon } from './docker.js'
 import { startGcsEmulator, type GcsEmulator } from './gcs/server.js'
+import {
+  startLoggingEmulator,
+  type LoggingEmulator,
+  type LoggingWriteEntry
+} from './logging/server.js'
 import { startRegistry, type Registry } from './registry.js'
 
 /**
@@ -32,6 +37,12 @@ export interface StackOptions {
   driverEnvDir?: string
   /** Real seconds per second of a batch's ttl (tests make ttls expire sooner); default 1. */
   ttlScale?: number
+  loggingPort?: number
+  /**
+   * Each driver output entry becomes visible to entries:list after a random delay in this range,
+   * so entries arrive late and out of order, as Cloud Logging's sometimes do. Default none.
+   */
+  loggingDelayMs?: [number, number]
   outputRolloverBytes?: number
 }
 
@@ -42,6 +53,8 @@ export interface Stack {
   dataproc: string
   /** Dataproc REST base URL (for gcloud's api_endpoint_overrides/dataproc). */
   dataprocRest: string
+  /** Cloud Logging REST base URL (for LOGGING_EMULATOR_HOST and api_endpoint_overrides/logging). */
+  logging: string
   /** host:port of the OCI registry, or null. */
   registry: string | null
   /** unix:///…/docker.sock of the private Docker daemon, or null. */
@@ -53,6 +66,7 @@ export interface Stack {
   spark: string
   gcs: GcsEmulator
   dataprocEmulator: DataprocEmulator
+  loggingEmulator: LoggingEmulator
   stop(): Promise<void>
 }
 
@@ -61,11 +75,12 @@ export function endpoints(stack: Stack): {
   storage: string
   dataproc: string
   dataprocRest: string
+  logging: string
   registry: string | null
   dockerHost: string | null
 } {
-  const { storage, dataproc, dataprocRest, registry, dockerHost } = stack
-  return { storage, dataproc, dataprocRest, registry, dockerHost }
+  const { storage, dataproc, dataprocRest, logging, registry, dockerHost } = stack
+  return { storage, dataproc, dataprocRest, logging, registry, dockerHost }
 }
 
 /** statfs's type for tmpfs (linux/magic.h). */
@@ -124,6 +139,19 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       port: options.storagePort
     })
     closers.push(() => gcs.close())
+    const loggingEmulator = await startLoggingEmulator({ host, port: options.loggingPort })
+    closers.push(() => loggingEmulator.close())
+    const [minDelay, maxDelay] = options.loggingDelayMs ?? [0, 0]
+    const logging = {
+      write: (entries: LoggingWriteEntry[]): void => {
+        loggingEmulator.write(
+          entries.map(entry => ({
+            ...entry,
+            visibilityDelayMs: minDelay + Math.random() * (maxDelay - minDelay)
+          }))
+        )
+      }
+    }
     const drivers = await driversDir(stateDir)
     if (drivers.own) closers.push(() => rm(drivers.dir, { recursive: true, force: true }))
     const dataprocEmulator = await startDataprocEmulator({
@@ -136,6 +164,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       teardownMs: options.teardownMs,
       spark,
       ttlScale: options.ttlScale,
+      logging,
       outputRolloverBytes: options.outputRolloverBytes
     })
     closers.push(() => dataprocEmulator.close())
@@ -171,6 +200,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       storage: gcs.url,
       dataproc: dataprocEmulator.grpcAddress,
       dataprocRest: dataprocEmulator.restUrl,
+      logging: loggingEmulator.url,
       registry: registry?.address ?? null,
       dockerHost: daemon?.host ?? null,
       dockerUnavailable,
@@ -178,6 +208,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       spark: spark.versions,
       gcs,
       dataprocEmulator,
+      loggingEmulator,
       stop: stopAll
     }
   } catch (error) {

@@ -60,6 +60,7 @@ export async function gcloudFor(stack: Stack, project: string): Promise<Gcloud> 
   for (const [property, value] of [
     ['api_endpoint_overrides/storage', `${stack.storage}/storage/v1/`],
     ['api_endpoint_overrides/dataproc', `${stack.dataprocRest}/`],
+    ['api_endpoint_overrides/logging', `${stack.logging}/`],
     ['auth/disable_credentials', 'true'],
     ['core/project', project],
     ['core/disable_usage_reporting', 'true'],

@@ -3,7 +3,6 @@ import { copyFile, mkdir, rm } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { extractArchive } from './archive.js'
-import { OutputSeries } from './output-series.js'
 import { sparkSubmitArgv, sparkSubmitEnv, type SparkRuntime } from './spark.js'
 import type { StorageClient } from './storage-http.js'
 import type { PySparkBatch } from './types.js'
@@ -21,11 +20,15 @@ export interface DriverOptions {
   storage: StorageClient
   storageUrl: string
   spark: SparkRuntime
-  outputUri: string
-  rolloverBytes: number
-  flushMs: number
+  /** The driver output's destination: the GCS series (runtime 1.x/2.x) or Cloud Logging (3.0+). */
+  output: OutputSink
   /** The batch's runtimeConfig.properties. */
   properties: Record<string, string>
+}
+
+export interface OutputSink {
+  write(chunk: Buffer): void
+  close(): Promise<void>
 }
 
 export interface DriverResult {
@@ -62,12 +65,7 @@ export function startDriver(job: PySparkBatch, options: DriverOptions): DriverRu
     signalGroup(pid, 'SIGTERM')
     setTimeout(() => signalGroup(pid, 'SIGKILL'), KILL_GRACE_MS).unref()
   }
-  const output = new OutputSeries(
-    options.storage,
-    options.outputUri,
-    options.rolloverBytes,
-    options.flushMs
-  )
+  const { output } = options
   const run = async (): Promise<DriverResult> => {
     let staged: Staged
     try {

@@ -1,6 +1,7 @@
 import { FaultInjector } from '../faults.js'
 import { startGrpcServer } from './grpc.js'
 import { startRestServer } from './rest.js'
+import type { LogWriter } from './log-sink.js'
 import { loadSparkRuntime, type SparkRuntime } from './spark.js'
 import { StorageClient } from './storage-http.js'
 import { Store } from './store.js'
@@ -31,6 +32,8 @@ export interface DataprocEmulatorOptions {
   spark?: SparkRuntime
   /** Real seconds per second of a batch's ttl; below 1 makes ttls expire sooner in tests. */
   ttlScale?: number
+  /** Where runtime 3.0+ batches write their driver output (the Cloud Logging emulator). */
+  logging?: LogWriter
   /** Size at which a driver output object is complete and the next one starts. */
   outputRolloverBytes?: number
 }
@@ -61,6 +64,7 @@ export async function startDataprocEmulator(
     spark: options.spark ?? (await loadSparkRuntime()),
     faults,
     ttlScale: options.ttlScale ?? 1,
+    logging: options.logging,
     rolloverBytes: options.outputRolloverBytes ?? 64 * 1024,
     flushMs: OUTPUT_FLUSH_MS
   })

@@ -7,6 +7,8 @@ import { ApiError } from './errors.js'
 import { listPage, matchesFilter, sortBatches } from './list.js'
 import { TYPE_BATCH, TYPE_BATCH_METADATA } from './protos.js'
 import type { FaultInjector } from '../faults.js'
+import { LogSink, type LogWriter } from './log-sink.js'
+import { OutputSeries } from './output-series.js'
 import type { SparkRuntime } from './spark.js'
 import type { StorageClient } from './storage-http.js'
 import {
@@ -38,6 +40,8 @@ export interface StoreOptions {
   storageUrl: string
   spark: SparkRuntime
   faults: FaultInjector
+  /** Cloud Logging, for the driver output of runtime 3.0 and later (discarded without it). */
+  logging?: LogWriter
   /** Real seconds per batch ttl second: tests make time pass faster (1 in the service). */
   ttlScale: number
   rolloverBytes: number
@@ -65,6 +69,7 @@ interface OperationRecord {
 }
 
 const DEFAULT_RUNTIME_VERSION = '2.2'
+const DISCARD: LogWriter = { write: () => undefined }
 /** The ttl the service sets from runtime 2.1 on when a batch has none: 4 hours. */
 const DEFAULT_TTL = { seconds: String(4 * 60 * 60) }
 const QUOTA_FAILURE =
@@ -269,8 +274,12 @@ export class Store {
       batch.environmentConfig?.executionConfig?.stagingBucket ||
       `dataproc-staging-${record.location}-emulator`.toLowerCase()
     const uuid = batch.uuid ?? ''
-    const outputUri = `gs://${bucket}/google-cloud-dataproc-metainfo/${uuid}/jobs/srvls-batch-${uuid}/driveroutput`
-    batch.runtimeInfo = { ...batch.runtimeInfo, outputUri }
+    // Runtime 3.0 and later write the driver output to Cloud Logging only: no outputUri.
+    const toLogging = Number((batch.runtimeConfig?.version ?? '').split('.')[0]) >= 3
+    const outputUri = toLogging
+      ? undefined
+      : `gs://${bucket}/google-cloud-dataproc-metainfo/${uuid}/jobs/srvls-batch-${uuid}/driveroutput`
+    if (outputUri) batch.runtimeInfo = { ...batch.runtimeInfo, outputUri }
     record.runStartMs = Date.now()
     this.transition(record, 'RUNNING')
     const fault = this.options.faults.take('dataproc.batch.fail')
@@ -294,7 +303,7 @@ export class Store {
       return
     }
     try {
-      await this.options.storage.ensureBucket(bucket, record.project)
+      if (outputUri) await this.options.storage.ensureBucket(bucket, record.project)
     } catch (error) {
       this.later(this.options.teardownMs, () =>
         this.finish(record, { outcome: 'failed', detail: (error as Error).message })
@@ -309,9 +318,19 @@ export class Store {
       storage: this.options.storage,
       storageUrl: this.options.storageUrl,
       spark: this.options.spark,
-      outputUri,
-      rolloverBytes: this.options.rolloverBytes,
-      flushMs: this.options.flushMs,
+      output: outputUri
+        ? new OutputSeries(
+            this.options.storage,
+            outputUri,
+            this.options.rolloverBytes,
+            this.options.flushMs
+          )
+        : new LogSink(this.options.logging ?? DISCARD, {
+            project: record.project,
+            location: record.location,
+            batchId: batch.name?.split('/').pop() ?? uuid,
+            batchUuid: uuid
+          }),
       properties: batch.runtimeConfig?.properties ?? {}
     })
     const result = await record.driver.result
@@ -364,7 +383,7 @@ export class Store {
       `Job failed with message [${detail}]. Additional details can be found at:`,
       `https://console.cloud.google.com/dataproc/batches/${location}/${id}?project=${project}`,
       `gcloud dataproc batches wait '${id}' --region '${location}' --project '${project}'`,
-      `${batch.runtimeInfo?.outputUri ?? ''}.*`
+      ...(batch.runtimeInfo?.outputUri ? [`${batch.runtimeInfo.outputUri}.*`] : [])
     ].join('\n')
   }
 
