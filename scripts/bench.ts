@@ -48,8 +48,8 @@ const NAMES: Names = {
   outputBucket: 'bench-run-output',
   repository: 'kedro',
   serviceAccount: 'sa-dataproc-runner@bench-project.iam.gserviceaccount.com',
-  runtimeVersion: '2.2',
-  kedroRunArgs: '--pipeline=data_processing'
+  runtimeVersion: '2.3',
+  kedroRunArgs: '--pipelines=data_processing'
 }
 const SLUG = BRANCH.replace(/[^a-zA-Z0-9]/g, '-')
 /** Both sides run the same (never pulled) image reference: the guide's tag for the branch. */
@@ -163,7 +163,8 @@ async function action(
   ctx: Context,
   runId: string,
   runNumber: number,
-  attempt: number
+  attempt: number,
+  runtimeVersion?: string
 ): Promise<ActionIteration> {
   const prefix = `gs://${NAMES.submitBucket}/${SLUG}/${runId}/`
   const [sample, uploaded] = await uploadedBytes(
@@ -179,7 +180,8 @@ async function action(
         runId,
         runNumber,
         attempt,
-        work: ctx.work
+        work: ctx.work,
+        runtimeVersion
       })
   )
   if (sample.codeUri !== `${prefix}code.zip`) {
@@ -415,10 +417,27 @@ async function main(): Promise<void> {
     const iterations: Iteration[] = []
     for (let i = 1; i <= runs; i++) iterations.push(await iterate(ctx, i, runs))
 
+    log('runtime 3.0: driver output from Cloud Logging instead of the GCS series')
+    const logging: ActionIteration[] = []
+    for (let i = 1; i <= runs; i++)
+      logging.push(await action(ctx, `act-3-${i}`, 2000 + i, 1, '3.0'))
+
     const image = await benchImage(stack, actionRepo, SLUG, runs, log)
     if ('unavailable' in image) log(`image step: n/a (${image.unavailable})`)
 
     const result = figures(iterations, image, plan.untracked.length)
+    const endOfOutput = (samples: ActionIteration[]): number =>
+      median(samples.map(sample => sample.exitedAt - sample.batch.stateTime))
+    const gcsEnd = endOfOutput(iterations.map(it => it.action))
+    const loggingEnd = endOfOutput(logging)
+    result.rows.push({
+      measure: '(f) end of output after the batch ends',
+      figure: `3.0, Cloud Logging ${seconds(loggingEnd)}`,
+      against: `2.x, GCS ${seconds(gcsEnd)}`,
+      ratio: ratio(loggingEnd, gcsEnd, 1),
+      target: 'all lines, in order',
+      met: logging.every(sample => sample.state === 'SUCCEEDED')
+    })
     const totalSeconds = (performance.now() - started) / 1000
     const title =
       `kedro-dataproc-action benchmark: median of ${runs} run${runs === 1 ? '' : 's'} each, one invocation, local stack ` +

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url'
 import type { Stack } from '../../emulators/stack.js'
 import { lineTime, runTimed, tail, type TimedLine } from './process.js'
 import type { Names } from './reference.js'
+import { parseOutputFile } from '../runner-files.js'
 
 export const DIST = fileURLToPath(new URL('../../dist/index.js', import.meta.url))
 
@@ -22,6 +23,8 @@ export interface ActionRunOptions {
   /** A re-run of the same workflow run is the next attempt: a new batch, the same run id. */
   attempt: number
   work: string
+  /** Default: the names' runtime (2.x, driver output in GCS). 3.0 reads Cloud Logging. */
+  runtimeVersion?: string
 }
 
 export interface ActionSample {
@@ -40,22 +43,9 @@ export interface ActionSample {
   entrypointUri: string
   /** When the watcher logged the terminal state, by its own clock (ms since the epoch). */
   noticedAt: number
+  /** When the action exited, its driver output all printed (ms since the epoch). */
+  exitedAt: number
   state: string
-}
-
-/** Parses the runner's `name<<DELIMITER … DELIMITER` output file format. */
-function parseOutputFile(text: string): Record<string, string> {
-  const outputs: Record<string, string> = {}
-  const lines = text.split('\n')
-  for (let i = 0; i < lines.length; i++) {
-    const match = /^([^<]+)<<(.+)$/.exec(lines[i] as string)
-    if (!match) continue
-    const [, name, delimiter] = match as unknown as [string, string, string]
-    const value: string[] = []
-    while (++i < lines.length && lines[i] !== delimiter) value.push(lines[i] as string)
-    outputs[name] = value.join('\n')
-  }
-  return outputs
 }
 
 const UPLOAD_LINE = /^(uploaded|unchanged, not uploaded): gs:\/\//
@@ -79,7 +69,8 @@ export async function runActionTimed(options: ActionRunOptions): Promise<ActionS
     'run-submit-bucket': names.submitBucket,
     'run-output-bucket': names.outputBucket,
     'service-account': names.serviceAccount,
-    'runtime-version': names.runtimeVersion,
+    'runtime-version': options.runtimeVersion ?? names.runtimeVersion,
+    'logging-endpoint': stack.logging,
     'spark-properties': 'spark.executor.instances=10',
     'kedro-run-args': names.kedroRunArgs,
     'run-id': options.runId,
@@ -146,6 +137,7 @@ export async function runActionTimed(options: ActionRunOptions): Promise<ActionS
     codeUri: required('code-uri'),
     entrypointUri: required('entrypoint-uri'),
     noticedAt: Date.parse(terminal[1] as string),
+    exitedAt: run.endedAt,
     state: terminal[2] as string
   }
 }
