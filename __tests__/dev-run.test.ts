@@ -4,7 +4,13 @@ import { join } from 'node:path'
 import type { Stack } from '../emulators/stack.js'
 import { runAction, workflowEnv, type ActionRun } from './helpers/action.js'
 import { checkoutExample, gitState, zipEntries } from './helpers/project.js'
-import { stackDataproc, stackInputs, stackStorage, startTestStack } from './helpers/stack.js'
+import {
+  downloadUri,
+  stackDataproc,
+  stackInputs,
+  stackStorage,
+  startTestStack
+} from './helpers/stack.js'
 
 let stack: Stack
 
@@ -25,14 +31,7 @@ function pushEnv(repo: string, runNumber: string): Record<string, string> {
   })
 }
 
-async function download(uri: string): Promise<Buffer> {
-  const [, bucket, name] = /^gs:\/\/([^/]+)\/(.+)$/.exec(uri) as RegExpExecArray
-  const [bytes] = await stackStorage(stack)
-    .bucket(bucket as string)
-    .file(name as string)
-    .download()
-  return bytes
-}
+const download = (uri: string): Promise<Buffer> => downloadUri(stack, uri)
 
 describe('a dev run from a branch with uncommitted work', () => {
   let repo: string

@@ -1,15 +1,21 @@
 import type { Stack } from '../emulators/stack.js'
 import { runAction, workflowEnv } from './helpers/action.js'
+import { gcloudFor, type Gcloud } from './helpers/gcloud.js'
 import { checkoutExample, TINY_PROJECT } from './helpers/project.js'
 import { stackInputs, stackStorage, startTestStack } from './helpers/stack.js'
 
 /** A Kedro 1.x project that is not the example, run through the action on real Kedro and Spark. */
 let stack: Stack
+let gcloud: Gcloud
 
 beforeAll(async () => {
   stack = await startTestStack('off', 'submit-bucket', 'output-bucket')
+  gcloud = await gcloudFor(stack, 'my-project-123')
 }, 60_000)
-afterAll(async () => stack?.stop())
+afterAll(async () => {
+  await stack?.stop()
+  await gcloud?.remove()
+})
 
 const PREBUILT = '127.0.0.1:5000/my-project-123/kedro/dataproc-serverless:prebuilt'
 
@@ -40,6 +46,15 @@ test('a Spark node reading input from code.zip writes parquet under the run outp
     written.filter(name => /^totals\.parquet\/part-.*\.parquet$/.test(name)).length
   ).toBeGreaterThan(0)
   expect(written.filter(name => name.includes('_temporary'))).toEqual([])
+  // An independent client sees the same outputs, Spark's _SUCCESS marker included.
+  const listed = await gcloud.ok([
+    'storage',
+    'ls',
+    '--recursive',
+    `${result.outputs['run-output-uri']}/`
+  ])
+  expect(listed).toContain(`${result.outputs['run-output-uri']}/totals.parquet/_SUCCESS`)
+  expect(listed).toMatch(/\/totals\.parquet\/part-[^\n]+\.parquet/)
 }, 180_000)
 
 test('a failing node ends the batch FAILED with Kedro’s exception, and fails the step', async () => {

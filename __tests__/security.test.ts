@@ -9,6 +9,7 @@ import { git } from './helpers/git.js'
 import { imageLayerFiles } from './helpers/image-files.js'
 import { checkoutExample, gitState, zipEntries } from './helpers/project.js'
 import {
+  downloadUri,
   skipWithoutDocker,
   stackDataproc,
   stackInputs,
@@ -80,14 +81,7 @@ const buildInputs = (): Record<string, string> => ({
   'upload-artifacts': 'false'
 })
 
-async function download(uri: string): Promise<Buffer> {
-  const [, bucket, name] = /^gs:\/\/([^/]+)\/(.+)$/.exec(uri) as RegExpExecArray
-  const [bytes] = await stackStorage(stack)
-    .bucket(bucket as string)
-    .file(name as string)
-    .download()
-  return bytes
-}
+const download = (uri: string): Promise<Buffer> => downloadUri(stack, uri)
 
 const isCredentials = (name: string): boolean => /gha-creds-|application_default\.json/.test(name)
 

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -8,6 +7,7 @@ import { gzipSync } from 'node:zlib'
 import { Storage, type Bucket } from '@google-cloud/storage'
 import { PassThroughClient } from 'google-auth-library'
 import { startGcsEmulator, type GcsEmulator } from '../../emulators/gcs/server.js'
+import { runCommand, type CommandResult } from '../helpers/command.js'
 
 /**
  * Fidelity of the GCS emulator for the clients a Kedro run really uses: Google's Cloud Storage
@@ -293,30 +293,9 @@ describe('request forms', () => {
   })
 })
 
-interface Run {
-  code: number | null
-  stdout: string
-  stderr: string
-}
-
-function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    // killed before jest gives up on the test, so that no JVM outlives it
-    const child = spawn(command, args, {
-      cwd: work,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      timeout: 150_000,
-      killSignal: 'SIGKILL'
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-    child.once('error', reject)
-    child.once('close', code => resolve({ code, stdout, stderr }))
-  })
-}
+// Killed before jest gives up on the test, so that no JVM outlives it.
+const run = (command: string, args: string[], env: NodeJS.ProcessEnv): Promise<CommandResult> =>
+  runCommand(command, args, { cwd: work, env, timeoutMs: 150_000 })
 
 async function ok(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<string> {
   const result = await run(command, args, env)

@@ -1,8 +1,5 @@
-import { spawn } from 'node:child_process'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { startLoggingEmulator, type LoggingEmulator } from '../../emulators/logging/server.js'
+import { gcloudFor, type Gcloud } from '../helpers/gcloud.js'
 
 /**
  * The Cloud Logging emulator through its REST API (plain fetch, as Google's REST clients call
@@ -565,49 +562,14 @@ describe('faults', () => {
 
 describe('gcloud logging read', () => {
   const PROJECT = 'logging-emulator-test'
-  let config: string
-  const env = Object.fromEntries(
-    // a CLOUDSDK_* variable from the developer's shell would override the private configuration
-    Object.entries(process.env).filter(
-      ([key]) => !key.startsWith('CLOUDSDK_') || key.startsWith('CLOUDSDK_PYTHON')
-    )
-  )
-  const gcloud = (
-    args: string[]
-  ): Promise<{ code: number | null; stdout: string; stderr: string }> =>
-    new Promise((resolve, reject) => {
-      const child = spawn('gcloud', args, {
-        stdio: ['ignore', 'pipe', 'pipe'],
-        env: { ...env, CLOUDSDK_CONFIG: config, CLOUDSDK_CORE_DISABLE_PROMPTS: '1' }
-      })
-      let stdout = ''
-      let stderr = ''
-      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-      child.once('error', reject)
-      child.once('close', code => resolve({ code, stdout, stderr }))
-    })
-  const ok = async (args: string[]): Promise<string> => {
-    const result = await gcloud(args)
-    if (result.code !== 0)
-      throw new Error(`gcloud ${args.join(' ')} exited ${result.code}:\n${result.stderr}`)
-    return result.stdout
-  }
+  let gcloud: Gcloud
+  const ok = (args: string[]): Promise<string> => gcloud.ok(args)
   const minutesAgo = (minutes: number): string =>
     new Date(Date.now() - minutes * 60000).toISOString()
   const output = `projects/${PROJECT}/logs/dataproc.googleapis.com%2Foutput`
 
   beforeAll(async () => {
-    config = await mkdtemp(join(tmpdir(), 'logging-gcloud-'))
-    for (const [property, value] of [
-      ['api_endpoint_overrides/logging', `${emu.url}/`],
-      ['auth/disable_credentials', 'true'],
-      ['core/project', PROJECT],
-      ['core/disable_usage_reporting', 'true'],
-      ['component_manager/disable_update_check', 'true']
-    ]) {
-      await ok(['config', 'set', property ?? '', value ?? ''])
-    }
+    gcloud = await gcloudFor({ logging: emu.url }, PROJECT)
     emu.write(
       [
         { timestamp: minutesAgo(3), textPayload: 'line 2', resource: batch('b1') },
@@ -625,7 +587,7 @@ describe('gcloud logging read', () => {
     )
   }, 60000)
 
-  afterAll(() => rm(config, { recursive: true, force: true }))
+  afterAll(() => gcloud?.remove())
 
   it('reads a batch output log in ascending order as JSON', async () => {
     const filter = `resource.type="cloud_dataproc_batch" AND resource.labels.batch_id="b1" AND logName="${output}"`
@@ -681,7 +643,7 @@ describe('gcloud logging read', () => {
   })
 
   it('reports a malformed filter as the service does', async () => {
-    const result = await gcloud(['logging', 'read', 'severity>=ERROR AND (', '--order=asc'])
+    const result = await gcloud.run(['logging', 'read', 'severity>=ERROR AND (', '--order=asc'])
     expect(result.code).not.toBe(0)
     expect(result.stderr).toMatch(/INVALID_ARGUMENT: Unparseable filter: unexpected end of filter/)
   })

@@ -1,14 +1,10 @@
-import { spawn } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Stack } from '../../emulators/stack.js'
+import { runCommand, type CommandResult } from './command.js'
 
-export interface GcloudResult {
-  code: number | null
-  stdout: string
-  stderr: string
-}
+export type GcloudResult = CommandResult
 
 export interface Gcloud {
   /** A scratch directory, gcloud's working directory; its configuration lives inside. */
@@ -20,10 +16,13 @@ export interface Gcloud {
 }
 
 /**
- * The installed Google Cloud CLI pointed at a stack the way a developer would
- * (api_endpoint_overrides, no credentials), with a configuration of its own.
+ * The installed Google Cloud CLI pointed at a stack's emulators (or some of them) the way a
+ * developer would (api_endpoint_overrides, no credentials), with a configuration of its own.
  */
-export async function gcloudFor(stack: Stack, project: string): Promise<Gcloud> {
+export async function gcloudFor(
+  stack: Partial<Pick<Stack, 'storage' | 'dataprocRest' | 'logging'>>,
+  project: string
+): Promise<Gcloud> {
   const work = await mkdtemp(join(tmpdir(), 'kda-gcloud-'))
   const configDir = join(work, 'config')
   // CLOUDSDK_* variables override the configuration (a CLOUDSDK_CORE_PROJECT or an endpoint
@@ -35,18 +34,9 @@ export async function gcloudFor(stack: Stack, project: string): Promise<Gcloud> 
     )
   )
   const run = (args: string[]): Promise<GcloudResult> =>
-    new Promise((resolve, reject) => {
-      const child = spawn('gcloud', args, {
-        cwd: work,
-        stdio: ['ignore', 'pipe', 'pipe'],
-        env: { ...env, CLOUDSDK_CONFIG: configDir, CLOUDSDK_CORE_DISABLE_PROMPTS: '1' }
-      })
-      let stdout = ''
-      let stderr = ''
-      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-      child.once('error', reject)
-      child.once('close', code => resolve({ code, stdout, stderr }))
+    runCommand('gcloud', args, {
+      cwd: work,
+      env: { ...env, CLOUDSDK_CONFIG: configDir, CLOUDSDK_CORE_DISABLE_PROMPTS: '1' }
     })
   const ok = async (args: string[]): Promise<string> => {
     const result = await run(args)
@@ -57,10 +47,13 @@ export async function gcloudFor(stack: Stack, project: string): Promise<Gcloud> 
     }
     return result.stdout
   }
+  const overrides: [string, string | undefined][] = [
+    ['api_endpoint_overrides/storage', stack.storage && `${stack.storage}/storage/v1/`],
+    ['api_endpoint_overrides/dataproc', stack.dataprocRest && `${stack.dataprocRest}/`],
+    ['api_endpoint_overrides/logging', stack.logging && `${stack.logging}/`]
+  ]
   for (const [property, value] of [
-    ['api_endpoint_overrides/storage', `${stack.storage}/storage/v1/`],
-    ['api_endpoint_overrides/dataproc', `${stack.dataprocRest}/`],
-    ['api_endpoint_overrides/logging', `${stack.logging}/`],
+    ...overrides.filter((entry): entry is [string, string] => entry[1] !== undefined),
     ['auth/disable_credentials', 'true'],
     ['core/project', project],
     ['core/disable_usage_reporting', 'true'],

@@ -66,3 +66,13 @@ export async function startTestStack(
   await createBuckets(stack, ...buckets)
   return stack
 }
+
+/** The bytes of a `gs://` object in the stack. */
+export async function downloadUri(stack: Stack, uri: string): Promise<Buffer> {
+  const [, bucket, name] = /^gs:\/\/([^/]+)\/(.+)$/.exec(uri) as RegExpExecArray
+  const [bytes] = await stackStorage(stack)
+    .bucket(bucket as string)
+    .file(name as string)
+    .download()
+  return bytes
+}
