@@ -1,5 +1,5 @@
 import { buildBaseImage } from '../emulators/base-image.js'
-import { manifestDigest } from '../emulators/registry.js'
+import { manifestDigest } from './helpers/image-files.js'
 import type { Stack } from '../emulators/stack.js'
 import { runAction, workflowEnv } from './helpers/action.js'
 import { checkoutExample } from './helpers/project.js'

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { buildBaseImage } from '../emulators/base-image.js'
-import { manifestDigest } from '../emulators/registry.js'
+import { manifestDigest } from './helpers/image-files.js'
 import type { Stack } from '../emulators/stack.js'
 import { runAction, workflowEnv, type ActionRun } from './helpers/action.js'
 import { git } from './helpers/git.js'

@@ -2,11 +2,10 @@ import { generateKeyPairSync } from 'node:crypto'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { buildBaseImage } from '../emulators/base-image.js'
-import { manifestDigest } from '../emulators/registry.js'
+import { imageLayerFiles, manifestDigest } from './helpers/image-files.js'
 import type { Stack } from '../emulators/stack.js'
 import { runAction, workflowEnv, type ActionRun } from './helpers/action.js'
 import { git } from './helpers/git.js'
-import { imageLayerFiles } from './helpers/image-files.js'
 import { checkoutExample, gitState, zipEntries } from './helpers/project.js'
 import {
   downloadUri,

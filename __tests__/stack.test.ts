@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { buildBaseImage } from '../emulators/base-image.js'
 import { processAlive } from '../emulators/proc.js'
-import { manifestDigest } from '../emulators/registry.js'
+import { manifestDigest } from './helpers/image-files.js'
 import { startStack, type DockerMode, type Stack } from '../emulators/stack.js'
 import { IN_CI, skipWithoutDocker } from './helpers/stack.js'
 

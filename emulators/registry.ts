@@ -1,6 +1,5 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { MANIFEST_ACCEPT } from '../src/steps/registry-client.js'
 import {
   findExecutable,
   freePort,
@@ -109,26 +108,4 @@ export async function startRegistry(options: RegistryOptions): Promise<Registry>
       }
     }
   }
-}
-
-/**
- * The digest of a manifest as the registry reports it (`Docker-Content-Digest` of a HEAD), or null
- * when the repository or reference does not exist. `registry` is `host:port`.
- */
-export async function manifestDigest(
-  registry: string,
-  repository: string,
-  reference: string
-): Promise<string | null> {
-  const response = await fetch(`http://${registry}/v2/${repository}/manifests/${reference}`, {
-    method: 'HEAD',
-    headers: { accept: MANIFEST_ACCEPT }
-  })
-  if (response.status === 404) return null
-  if (!response.ok) {
-    throw new Error(`HEAD manifest ${repository}:${reference} answered ${response.status}`)
-  }
-  const digest = response.headers.get('docker-content-digest')
-  if (!digest) throw new Error(`HEAD manifest ${repository}:${reference}: no Docker-Content-Digest`)
-  return digest
 }

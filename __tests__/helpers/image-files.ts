@@ -5,6 +5,34 @@ const ACCEPT = [
   'application/vnd.docker.distribution.manifest.v2+json',
   'application/vnd.oci.image.manifest.v1+json'
 ].join(', ')
+/** Also the multi-platform kinds, for the digest of whatever a tag names. */
+const ANY_MANIFEST = [
+  'application/vnd.oci.image.index.v1+json',
+  'application/vnd.docker.distribution.manifest.list.v2+json',
+  ACCEPT
+].join(', ')
+
+/**
+ * The digest of a manifest as the registry reports it (`Docker-Content-Digest` of a HEAD), or null
+ * when the repository or reference does not exist. `registry` is `host:port`.
+ */
+export async function manifestDigest(
+  registry: string,
+  repository: string,
+  reference: string
+): Promise<string | null> {
+  const response = await fetch(`http://${registry}/v2/${repository}/manifests/${reference}`, {
+    method: 'HEAD',
+    headers: { accept: ANY_MANIFEST }
+  })
+  if (response.status === 404) return null
+  if (!response.ok) {
+    throw new Error(`HEAD manifest ${repository}:${reference} answered ${response.status}`)
+  }
+  const digest = response.headers.get('docker-content-digest')
+  if (!digest) throw new Error(`HEAD manifest ${repository}:${reference}: no Docker-Content-Digest`)
+  return digest
+}
 
 interface Manifest {
   layers: { digest: string }[]

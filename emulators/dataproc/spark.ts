@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process'
 import { access, readdir, readFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { delimiter, dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 
@@ -121,6 +121,8 @@ export function sparkSubmitEnv(
 ): NodeJS.ProcessEnv {
   return {
     ...process.env,
+    // As in an image whose Python has Kedro installed: its scripts (`kedro`) are on PATH.
+    PATH: [dirname(runtime.python), process.env.PATH].filter(Boolean).join(delimiter),
     PYTHONUNBUFFERED: '1',
     PYSPARK_PYTHON: runtime.python,
     PYSPARK_DRIVER_PYTHON: runtime.python,
