@@ -61,7 +61,8 @@ function randomBytes(seed: string, path: string, size: number): Buffer {
   return Buffer.concat([cipher.update(Buffer.alloc(size)), cipher.final()])
 }
 
-function text(path: string, body: string): PlannedFile {
+/** A file of the given text, or of the given bytes as they are (the example's gzipped sample). */
+function text(path: string, body: string | Buffer): PlannedFile {
   const bytes = Buffer.from(body)
   return { path, size: bytes.length, content: () => bytes }
 }
@@ -131,7 +132,8 @@ function exampleFiles(): PlannedFile[] {
       const full = join(dir, dirent.name)
       if (dirent.isDirectory()) visit(full)
       else if (dirent.isFile())
-        files.push(text(relative(EXAMPLE, full), readFileSync(full, 'utf8')))
+        // Bytes, not text: a gzipped sample decoded as UTF-8 would be corrupt.
+        files.push(text(relative(EXAMPLE, full), readFileSync(full)))
     }
   }
   visit(EXAMPLE)
