@@ -92,3 +92,23 @@ test('an actAs refusal without a known deploying identity still gives the comman
     'gcloud iam service-accounts add-iam-policy-binding sa@p.iam.gserviceaccount.com --member=serviceAccount:DEPLOYING_IDENTITY --role=roles/iam.serviceAccountUser'
   )
 })
+
+test('when the service names only how the driver ended, the reason comes from the driver output', () => {
+  const wrapped =
+    "Job failed with message [subprocess.CalledProcessError: Command 'kedro run' returned non-zero exit status 1.]. Additional details can be found at:\nhttps://console.cloud.google.com/x"
+  const output = [
+    'INFO Running node: fail',
+    'ValueError: no sensor may report 3 values',
+    'Traceback (most recent call last):',
+    "subprocess.CalledProcessError: Command 'kedro run' returned non-zero exit status 1."
+  ]
+  expect(failureReason(wrapped, output)).toBe(
+    "ValueError: no sensor may report 3 values (from the driver output; the service says: subprocess.CalledProcessError: Command 'kedro run' returned non-zero exit status 1.)"
+  )
+  expect(failureReason('Job failed with message [Driver exited with code 1].', output)).toMatch(
+    /^ValueError: no sensor may report 3 values \(from the driver output/
+  )
+  // The service's own exception wins; without driver output the service's words stand.
+  expect(failureReason('Job failed with message [KeyError: x].', output)).toBe('KeyError: x')
+  expect(failureReason(wrapped)).toMatch(/^subprocess\.CalledProcessError/)
+})

@@ -3795,7 +3795,15 @@ var QUOTA = /Insufficient '([A-Z0-9_]+)' quota\. Requested (\d+(?:\.\d+)?), avai
 var AGENT = /^Google Cloud Dataproc Agent reports job failure\.?/;
 var NOT_READY = /The resource .* is not ready/;
 var number = (text) => String(Number(text));
-function failureReason(stateMessage) {
+var EXCEPTION = /^[A-Za-z_][\w.]*(Error|Exception)(: |$)/;
+var WRAPPER = /^(subprocess\.CalledProcessError|org\.apache\.spark\.SparkUserAppException)\b/;
+function failureReason(stateMessage, driverOutput = []) {
+  const reason = serviceReason(stateMessage);
+  if (EXCEPTION.test(reason) && !WRAPPER.test(reason)) return reason;
+  const exception = [...driverOutput].reverse().map((line) => line.trim()).find((line) => EXCEPTION.test(line) && !WRAPPER.test(line));
+  return exception ? `${exception} (from the driver output; the service says: ${reason})` : reason;
+}
+function serviceReason(stateMessage) {
   const message = stateMessage.trim();
   const quota = QUOTA.exec(message);
   if (quota) {
@@ -6058,7 +6066,7 @@ async function runBatch(d, client, built) {
   }
   const cancelled = result.state === "CANCELLED";
   const ttl = plan.ttl.seconds === void 0 ? void 0 : formatSeconds(plan.ttl.seconds);
-  const stateMessage = result.timedOut && cancelled ? "the batch ran longer than timeout and was cancelled" : result.aborted && cancelled ? "the run was aborted and the batch cancelled" : cancelled ? cancelReason(result.batch, ttl) : result.state === "FAILED" ? failureReason(result.batch.stateMessage ?? "") : result.batch.stateMessage ?? "";
+  const stateMessage = result.timedOut && cancelled ? "the batch ran longer than timeout and was cancelled" : result.aborted && cancelled ? "the run was aborted and the batch cancelled" : cancelled ? cancelReason(result.batch, ttl) : result.state === "FAILED" ? failureReason(result.batch.stateMessage ?? "", output) : result.batch.stateMessage ?? "";
   return {
     ...base,
     batch: result.batch,

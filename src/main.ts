@@ -272,7 +272,7 @@ async function runBatch(
         : cancelled
           ? cancelReason(result.batch, ttl)
           : result.state === 'FAILED'
-            ? failureReason(result.batch.stateMessage ?? '')
+            ? failureReason(result.batch.stateMessage ?? '', output)
             : (result.batch.stateMessage ?? '')
   return {
     ...base,

@@ -15,8 +15,27 @@ const AGENT = /^Google Cloud Dataproc Agent reports job failure\.?/
 const NOT_READY = /The resource .* is not ready/
 
 const number = (text: string): string => String(Number(text))
+/** `ValueError: …`, `kedro.io.core.DatasetError: …`: how Python ends a traceback. */
+const EXCEPTION = /^[A-Za-z_][\w.]*(Error|Exception)(: |$)/
+/** An exception that only says the driver's child process failed, not why. */
+const WRAPPER = /^(subprocess\.CalledProcessError|org\.apache\.spark\.SparkUserAppException)\b/
 
-export function failureReason(stateMessage: string): string {
+/**
+ * The reason a batch failed. When the service names only how the driver ended (the entrypoint
+ * runs Kedro as a child, so its exception is not the driver's), the driver output, which the step
+ * streamed, says why: its last exception line.
+ */
+export function failureReason(stateMessage: string, driverOutput: readonly string[] = []): string {
+  const reason = serviceReason(stateMessage)
+  if (EXCEPTION.test(reason) && !WRAPPER.test(reason)) return reason
+  const exception = [...driverOutput]
+    .reverse()
+    .map(line => line.trim())
+    .find(line => EXCEPTION.test(line) && !WRAPPER.test(line))
+  return exception ? `${exception} (from the driver output; the service says: ${reason})` : reason
+}
+
+function serviceReason(stateMessage: string): string {
   const message = stateMessage.trim()
   const quota = QUOTA.exec(message)
   if (quota) {
