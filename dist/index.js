@@ -3870,7 +3870,9 @@ function realOrResolved(file2) {
   }
 }
 function credentialReason(name, source, files) {
-  const variable = files.get(realOrResolved(source));
+  const base = path.basename(source);
+  const candidate = [...files.keys()].some((file2) => path.basename(file2) === base);
+  const variable = candidate ? files.get(realOrResolved(source)) : void 0;
   if (variable) return `credentials file named by ${variable}, never shipped`;
   if (AUTH_STEP_FILE.test(path.posix.basename(name))) {
     return "credentials file written by an auth step (gha-creds-*.json), never shipped";

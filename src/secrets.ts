@@ -57,7 +57,10 @@ export function credentialReason(
   source: string,
   files: Map<string, string>
 ): string | undefined {
-  const variable = files.get(realOrResolved(source))
+  // The name first: a path is resolved (a system call) only when it could be one of the files.
+  const base = path.basename(source)
+  const candidate = [...files.keys()].some(file => path.basename(file) === base)
+  const variable = candidate ? files.get(realOrResolved(source)) : undefined
   if (variable) return `credentials file named by ${variable}, never shipped`
   if (AUTH_STEP_FILE.test(path.posix.basename(name))) {
     return 'credentials file written by an auth step (gha-creds-*.json), never shipped'
