@@ -23,13 +23,14 @@ import {
   labelValue,
   loadAccessToken,
   loggingClient,
+  majorOf,
   makeDataprocClient,
   makeStorage,
   needsCredentials,
   parseInputs,
   requestId,
   shortHash
-} from "./chunks/chunk-6MU4TEC2.js";
+} from "./chunks/chunk-GTFOE7GK.js";
 import {
   endGroup,
   getInput,
@@ -5731,8 +5732,7 @@ var MAX_OUTAGE_MS = 15 * 6e4;
 var MAX_OUTAGE_POLL_MS = 15e3;
 function writesToCloudLogging(batch, state) {
   if (batch.runtimeInfo?.outputUri) return false;
-  const major = Number((batch.runtimeConfig?.version ?? "").split(".")[0]);
-  return major >= 3 ? state !== "PENDING" : state === "RUNNING";
+  return majorOf(batch.runtimeConfig?.version ?? "") >= 3 ? state !== "PENDING" : state === "RUNNING";
 }
 async function watchBatch(options) {
   const { client, storage, name } = options;

@@ -9,7 +9,7 @@ import {
   cancelBatch,
   makeDataprocClient,
   parseInputs
-} from "./chunks/chunk-6MU4TEC2.js";
+} from "./chunks/chunk-GTFOE7GK.js";
 import {
   getInput,
   getState,

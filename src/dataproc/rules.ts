@@ -110,7 +110,7 @@ export function propertyProblems(properties: Record<string, string>): string[] {
 }
 
 /** The service's ttl when none is set: 4 hours from runtime 2.1 on; none before. */
-export const DEFAULT_TTL_SECONDS = 4 * 60 * 60
+const DEFAULT_TTL_SECONDS = 4 * 60 * 60
 
 export interface EffectiveTtl {
   seconds?: number

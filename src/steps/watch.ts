@@ -1,6 +1,7 @@
 import * as core from '@actions/core'
 import type { Storage } from '@google-cloud/storage'
 import type { DataprocClient } from '../clients.js'
+import { majorOf } from '../dataproc/runtimes.js'
 import { cancelBatch } from './cancel.js'
 import { DriverOutput } from './driver-output.js'
 import { isTransient, sleep } from '../retry.js'
@@ -80,8 +81,9 @@ const MAX_OUTAGE_POLL_MS = 15_000
  */
 function writesToCloudLogging(batch: Batch, state: BatchState): boolean {
   if (batch.runtimeInfo?.outputUri) return false
-  const major = Number((batch.runtimeConfig?.version ?? '').split('.')[0])
-  return major >= 3 ? state !== 'PENDING' : state === 'RUNNING'
+  return majorOf(batch.runtimeConfig?.version ?? '') >= 3
+    ? state !== 'PENDING'
+    : state === 'RUNNING'
 }
 
 export async function watchBatch(options: WatchOptions): Promise<WatchResult> {

@@ -26091,6 +26091,7 @@ async function cancelBatch(client, operation) {
 export {
   effectiveTtl,
   formatSeconds,
+  majorOf,
   formatVersion,
   shortHash,
   fit,
@@ -26110,4 +26111,4 @@ export {
   STATE_KEYS,
   cancelBatch
 };
-/*! For license information please see chunk-6MU4TEC2.js.LEGAL.txt */
+/*! For license information please see chunk-GTFOE7GK.js.LEGAL.txt */
