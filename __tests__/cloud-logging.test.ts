@@ -40,7 +40,9 @@ test('late and out-of-order entries come out once each, in timestamp order', asy
     { arrives: 0, entry: entry('a', 1, 'one') },
     { arrives: 9_000, entry: entry('b', 2, 'two\nthree\n') },
     { arrives: 3_000, entry: entry('c', 4, 'four') },
-    { arrives: 12_000, entry: entry('d', 5, '[kedro-dataproc] kedro run exited with status 0') }
+    { arrives: 12_000, entry: entry('d', 5, '[kedro-dataproc] kedro run exited with status 0') },
+    // Older than the last line, and later to arrive: still within the settle period.
+    { arrives: 12_500, entry: entry('e', 4.5, 'four and a half') }
   ]
   const h = harness(now => all.filter(e => T0 + e.arrives <= now).map(e => e.entry))
   let done = false

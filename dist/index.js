@@ -30,7 +30,7 @@ import {
   parseInputs,
   requestId,
   shortHash
-} from "./chunks/chunk-GTFOE7GK.js";
+} from "./chunks/chunk-RZAOJ2BF.js";
 import {
   endGroup,
   getInput,

@@ -9,7 +9,7 @@ import {
   cancelBatch,
   makeDataprocClient,
   parseInputs
-} from "./chunks/chunk-GTFOE7GK.js";
+} from "./chunks/chunk-RZAOJ2BF.js";
 import {
   getInput,
   getState,

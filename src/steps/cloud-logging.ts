@@ -47,6 +47,8 @@ export class CloudLoggingOutput {
   private pending: { time: number; insertId: string; lines: string[] }[] = []
   private newest = 0
   private nextPollAt = 0
+  /** When the last successful read started. */
+  private lastReadAt = 0
   private backoffMs = MIN_INTERVAL_MS
   private endedAt?: number
   private lastNewAt = Date.now()
@@ -65,7 +67,9 @@ export class CloudLoggingOutput {
     if (this.complete) return true
     if (this.now() >= this.nextPollAt) {
       try {
+        const startedAt = this.now()
         await this.read()
+        this.lastReadAt = startedAt
         this.backoffMs = MIN_INTERVAL_MS
       } catch (error) {
         const status = (error as { status?: unknown }).status
@@ -90,10 +94,10 @@ export class CloudLoggingOutput {
       this.release(false)
       return false
     }
-    // The driver has ended: once the entrypoint's last line is in, nothing more will come.
-    if (this.pending.some(entry => entry.lines.some(line => LAST_LINE.test(line)))) {
-      return this.finish()
-    }
+    // The driver has ended and the entrypoint's last line is in: nothing newer will come, and
+    // once it is as old as the settle period, neither will the older lines still in flight.
+    const last = this.pending.find(entry => entry.lines.some(line => LAST_LINE.test(line)))
+    if (last && this.lastReadAt - last.time >= SETTLE_MS) return this.finish()
     this.release(false)
     const sinceEnd = this.now() - this.endedAt
     if (this.complete || this.now() - this.lastNewAt > QUIET_MS) return this.finish()

@@ -13093,6 +13093,8 @@ var CloudLoggingOutput = class {
   pending = [];
   newest = 0;
   nextPollAt = 0;
+  /** When the last successful read started. */
+  lastReadAt = 0;
   backoffMs = MIN_INTERVAL_MS;
   endedAt;
   lastNewAt = Date.now();
@@ -13103,7 +13105,9 @@ var CloudLoggingOutput = class {
     if (this.complete) return true;
     if (this.now() >= this.nextPollAt) {
       try {
+        const startedAt = this.now();
         await this.read();
+        this.lastReadAt = startedAt;
         this.backoffMs = MIN_INTERVAL_MS;
       } catch (error) {
         const status = error.status;
@@ -13127,9 +13131,8 @@ var CloudLoggingOutput = class {
       this.release(false);
       return false;
     }
-    if (this.pending.some((entry) => entry.lines.some((line2) => LAST_LINE.test(line2)))) {
-      return this.finish();
-    }
+    const last = this.pending.find((entry) => entry.lines.some((line2) => LAST_LINE.test(line2)));
+    if (last && this.lastReadAt - last.time >= SETTLE_MS) return this.finish();
     this.release(false);
     const sinceEnd = this.now() - this.endedAt;
     if (this.complete || this.now() - this.lastNewAt > QUIET_MS) return this.finish();
@@ -26111,4 +26114,4 @@ export {
   STATE_KEYS,
   cancelBatch
 };
-/*! For license information please see chunk-GTFOE7GK.js.LEGAL.txt */
+/*! For license information please see chunk-RZAOJ2BF.js.LEGAL.txt */
