@@ -15,7 +15,7 @@ export default tseslint.config(
     }
   },
   {
-    // The one CommonJS file: it stands in for a CommonJS package (src/native-crc32.cjs).
+    // The one CommonJS file: it stands in for a CommonJS package (src/lib/native-crc32.cjs).
     files: ['**/*.cjs'],
     languageOptions: {
       sourceType: 'commonjs',

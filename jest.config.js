@@ -8,7 +8,7 @@ export default {
   },
   moduleNameMapper: {
     // As in the bundle (scripts/build.mjs): buffer-crc32's API over the native zlib.crc32.
-    '^buffer-crc32$': '<rootDir>/src/native-crc32.cjs',
+    '^buffer-crc32$': '<rootDir>/src/lib/native-crc32.cjs',
     '^(\\.{1,2}/.*)\\.js$': '$1'
   },
   testMatch: ['<rootDir>/__tests__/**/*.test.ts'],

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { text } from 'node:stream/consumers'
 import yauzl from 'yauzl'
-import { uploadRunArtifacts, type ArtifactFile } from '../src/steps/artifacts.js'
+import { uploadRunArtifacts, type ArtifactFile } from '../src/github/artifacts.js'
 import { startResultsService, type ResultsService } from './helpers/results-service.js'
 
 let service: ResultsService

@@ -1,4 +1,4 @@
-import { CloudLoggingOutput, type ListEntries, type LogEntry } from '../src/steps/cloud-logging.js'
+import { CloudLoggingOutput, type ListEntries, type LogEntry } from '../src/steps/batch/cloud-logging.js'
 
 /**
  * The reader's logic against a scripted entries:list (the end-to-end tests use the Cloud Logging

@@ -1,6 +1,6 @@
 import { Readable, Writable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import { Coalesce } from '../src/coalesce.js'
+import { Coalesce } from '../src/lib/coalesce.js'
 
 async function through(chunks: Buffer[], blockBytes: number): Promise<Buffer[]> {
   const out: Buffer[] = []

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { gatherContext } from '../src/context.js'
+import { gatherContext } from '../src/github/context.js'
 import { git, makeRepo } from './helpers/git.js'
 
 test('a pull request names the head branch and head commit, not the merge checkout', async () => {

@@ -5,7 +5,7 @@ import {
   registryProblem,
   timeoutWarning
 } from '../src/dataproc/rules.js'
-import { explainError } from '../src/errors.js'
+import { explainError } from '../src/lib/errors.js'
 
 test.each([
   ['europe-west1-docker.pkg.dev', true],

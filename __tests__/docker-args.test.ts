@@ -4,7 +4,7 @@ import {
   parseBuildxDriver,
   pushArgv,
   type BuildOptions
-} from '../src/steps/docker-args.js'
+} from '../src/steps/image/docker-args.js'
 
 const REPO = 'europe-west1-docker.pkg.dev/proj/repo/dataproc-serverless'
 const BASE: BuildOptions = {

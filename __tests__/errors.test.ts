@@ -1,4 +1,4 @@
-import { explainError } from '../src/errors.js'
+import { explainError } from '../src/lib/errors.js'
 
 const withCode = (message: string, code: number): Error =>
   Object.assign(new Error(message), { code })

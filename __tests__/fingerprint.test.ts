@@ -1,13 +1,13 @@
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
-import { secretRules } from '../src/secrets.js'
-import { isIgnored, parseDockerignore, readBuildContext } from '../src/steps/build-context.js'
+import { secretRules } from '../src/steps/secrets.js'
+import { isIgnored, parseDockerignore, readBuildContext } from '../src/steps/image/build-context.js'
 import {
   dockerfileDependencies,
   fingerprint,
   type FingerprintInput
-} from '../src/steps/fingerprint.js'
+} from '../src/steps/image/fingerprint.js'
 
 // The shape of the example project's Dockerfile: libraries in base, dev = base, prod adds the code.
 const DOCKERFILE = `# syntax=docker/dockerfile:1

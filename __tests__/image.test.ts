@@ -9,9 +9,9 @@ import { promisify } from 'node:util'
 import { buildBaseImage } from '../emulators/base-image.js'
 import { manifestDigest } from './helpers/image-files.js'
 import { startStack, type Stack } from '../emulators/stack.js'
-import { secretRules } from '../src/secrets.js'
-import { readBuildContext } from '../src/steps/build-context.js'
-import { fingerprint } from '../src/steps/fingerprint.js'
+import { secretRules } from '../src/steps/secrets.js'
+import { readBuildContext } from '../src/steps/image/build-context.js'
+import { fingerprint } from '../src/steps/image/fingerprint.js'
 import {
   dockerLogin,
   execRunner,
@@ -19,8 +19,8 @@ import {
   prepareImage,
   type ImageRequest,
   type Runner
-} from '../src/steps/image.js'
-import { RegistryClient, isLocalRegistry, parseRepository } from '../src/steps/registry-client.js'
+} from '../src/steps/image/image.js'
+import { RegistryClient, isLocalRegistry, parseRepository } from '../src/steps/image/registry-client.js'
 import { IN_CI } from './helpers/stack.js'
 
 const run = promisify(execFile)

@@ -1,5 +1,5 @@
 import { join } from 'node:path'
-import { InputError, parseDuration, parseEndpoint } from '../src/inputs.js'
+import { InputError, parseDuration, parseEndpoint } from '../src/inputs/inputs.js'
 import { INVALID, VALID, parse, problemsOf, workspace } from './fixtures/invalid-inputs.js'
 
 describe('invalid inputs are refused with the input named and the fix given', () => {

@@ -9,7 +9,7 @@ import {
   labelValue,
   requestId,
   REQUEST_ID_PATTERN
-} from '../src/naming.js'
+} from '../src/plan/naming.js'
 
 const LONG = `feature/ÜBER--long${'-x'.repeat(91)}`
 const HOSTILE = [

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import crc32 from '../src/native-crc32.cjs'
+import crc32 from '../src/lib/native-crc32.cjs'
 
 describe('native-crc32 (buffer-crc32 API over zlib.crc32)', () => {
   it.each([

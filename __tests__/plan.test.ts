@@ -1,12 +1,12 @@
-import type { RunContext } from '../src/context.js'
-import type { Config } from '../src/inputs.js'
-import { buildPlan, configurationKey, PlanError } from '../src/plan.js'
+import type { RunContext } from '../src/github/context.js'
+import type { Config } from '../src/inputs/inputs.js'
+import { buildPlan, configurationKey, PlanError } from '../src/plan/plan.js'
 import {
   BATCH_ID_PATTERN,
   LABEL_KEY_PATTERN,
   LABEL_VALUE_PATTERN,
   REQUEST_ID_PATTERN
-} from '../src/naming.js'
+} from '../src/plan/naming.js'
 
 const CONFIG: Config = {
   env: 'dev',

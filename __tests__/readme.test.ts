@@ -13,7 +13,7 @@ test('the README outputs table is action.yml, row for row (npm run docs rewrites
 })
 
 test('every input the action reads is declared in action.yml, and nothing else is', () => {
-  const sources = ['src/inputs.ts', 'src/main.ts']
+  const sources = ['src/inputs/inputs.ts', 'src/github/main.ts']
     .map(file => readFileSync(`${ROOT}/${file}`, 'utf8'))
     .join('\n')
   const read = new Set(

@@ -99,7 +99,7 @@ describe('npm run release on a clean checkout', () => {
     expect(git(clone, 'cat-file', '-t', 'v2.0.0')).toBe('tag')
     expect(git(clone, 'status', '--porcelain')).toBe('')
 
-    const main = join(clone, 'src/main.ts')
+    const main = join(clone, 'src/github/main.ts')
     writeFileSync(
       main,
       readFileSync(main, 'utf8').replace("PREFIX = 'kedro-dataproc-action'", "PREFIX = 'kda'")

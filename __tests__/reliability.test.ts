@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import type { Stack } from '../emulators/stack.js'
 import { DIST, postStepEnv, runAction, waitForOutput, workflowEnv } from './helpers/action.js'
-import { cancelBatch } from '../src/steps/cancel.js'
+import { cancelBatch } from '../src/steps/batch/cancel.js'
 import { makeRepo } from './helpers/git.js'
 import { zipEntries } from './helpers/project.js'
 import {

@@ -1,4 +1,4 @@
-import { escapeHtml, preBlock, quoteForDisplay } from '../src/report.js'
+import { escapeHtml, preBlock, quoteForDisplay } from '../src/report/report.js'
 
 test('preformatted summary text keeps no blank line, so GitHub does not end the HTML block', () => {
   const html = preBlock('Traceback:\n\n  File "x.py"\n   \n<script>')

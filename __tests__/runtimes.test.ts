@@ -1,5 +1,5 @@
 import { checkRuntime, runtime3Problems } from '../src/dataproc/runtimes.js'
-import { buildPlan } from '../src/plan.js'
+import { buildPlan } from '../src/plan/plan.js'
 import { parse, VALID } from './fixtures/invalid-inputs.js'
 
 const day = (iso: string): Date => new Date(`${iso}T12:00:00Z`)

@@ -22,7 +22,7 @@ import { promisify } from 'node:util'
 import { deflateRawSync, gzipSync } from 'node:zlib'
 import { CRC32C } from '@google-cloud/storage'
 import yauzl from 'yauzl'
-import { planSnapshot, snapshotWorkingTree } from '../src/steps/snapshot.js'
+import { planSnapshot, snapshotWorkingTree } from '../src/steps/code/snapshot.js'
 
 const execFileAsync = promisify(execFile)
 const repoRoot = fileURLToPath(new URL('..', import.meta.url))

@@ -1,6 +1,6 @@
 import { Readable, Writable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import { Tee } from '../src/tee.js'
+import { Tee } from '../src/lib/tee.js'
 
 /** A Writable that collects what it gets, slowly (highWaterMark 1, so the Tee must wait for it). */
 function sink(fail?: { afterChunks: number }) {

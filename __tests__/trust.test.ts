@@ -2,8 +2,8 @@ import { execFileSync } from 'node:child_process'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { gatherContext } from '../src/context.js'
-import { checkForkCode } from '../src/trust.js'
+import { gatherContext } from '../src/github/context.js'
+import { checkForkCode } from '../src/github/trust.js'
 
 const repo = mkdtempSync(join(tmpdir(), 'trust-'))
 const git = (...args: string[]): string =>

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import zlib from 'node:zlib'
-import yazlZlib from '../src/yazl-zlib.cjs'
+import yazlZlib from '../src/lib/yazl-zlib.cjs'
 
 const deflate = (input: Buffer, options: zlib.ZlibOptions = {}): Promise<Buffer> =>
   new Promise((resolve, reject) =>

@@ -7,10 +7,11 @@ const __bundleDirname = __pathDirname(__bundleFilename);
 import {
   require_native_crc32,
   require_tar_stream
-} from "./chunks/chunk-2BLQ45YX.js";
+} from "./chunks/chunk-DRYKIWGS.js";
 import {
   CloudLoggingOutput,
   STATE_KEYS,
+  actionsLog,
   batchId,
   branchSlug,
   cancelBatch,
@@ -22,6 +23,7 @@ import {
   imageTag,
   labelValue,
   loadAccessToken,
+  log,
   loggingClient,
   majorOf,
   makeDataprocClient,
@@ -29,12 +31,12 @@ import {
   needsCredentials,
   parseInputs,
   requestId,
+  setLogSink,
   shortHash
-} from "./chunks/chunk-RZAOJ2BF.js";
+} from "./chunks/chunk-473LZ2BX.js";
 import {
   endGroup,
   getInput,
-  group,
   info,
   notice,
   saveState,
@@ -2399,9 +2401,9 @@ var require_index_umd = __commonJS({
   }
 });
 
-// src/yazl-zlib.cjs
+// src/lib/yazl-zlib.cjs
 var require_yazl_zlib = __commonJS({
-  "src/yazl-zlib.cjs"(exports, module) {
+  "src/lib/yazl-zlib.cjs"(exports, module) {
     "use strict";
     var zlib = __require("node:zlib");
     var SYNC_MAX_BYTES = 64 * 1024;
@@ -3061,14 +3063,14 @@ var require_yazl = __commonJS({
   }
 });
 
-// src/main.ts
+// src/github/main.ts
 import { randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
 
-// src/context.ts
+// src/github/context.ts
 import { readFile } from "node:fs/promises";
 
-// src/git.ts
+// src/lib/git.ts
 import { spawn } from "node:child_process";
 function git(cwd, args) {
   return new Promise((resolve, reject) => {
@@ -3099,7 +3101,7 @@ function git(cwd, args) {
   });
 }
 
-// src/context.ts
+// src/github/context.ts
 var PRIVILEGED_EVENTS = /* @__PURE__ */ new Set(["pull_request_target", "workflow_run"]);
 async function forkFacts(eventName, event, env, workingDirectory) {
   if (!PRIVILEGED_EVENTS.has(eventName)) return void 0;
@@ -3153,7 +3155,7 @@ async function gatherContext(workingDirectory, env = process.env, now = /* @__PU
   };
 }
 
-// src/errors.ts
+// src/lib/errors.ts
 var ROLE_FOR_PERMISSION = [
   [/iam\.serviceAccounts\.actAs/, "roles/iam.serviceAccountUser on the batch service account"],
   [
@@ -3193,7 +3195,7 @@ function explainError(error, deployer) {
   return message;
 }
 
-// src/plan.ts
+// src/plan/plan.ts
 var PlanError = class extends Error {
 };
 function runEnvironment(plan) {
@@ -3368,7 +3370,7 @@ function buildPlan(config, context) {
   };
 }
 
-// src/state-icons.ts
+// src/report/icons.ts
 var ICONS = {
   SUCCEEDED: "\u2705",
   PREPARED: "\u{1F4E6}",
@@ -3383,7 +3385,7 @@ var ICONS = {
 };
 var stateIcon = (state) => ICONS[state] ?? "\u2139\uFE0F";
 
-// src/report.ts
+// src/report/report.ts
 function quoteForDisplay(args) {
   return args.map((arg) => /^[A-Za-z0-9_@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`).join(" ");
 }
@@ -3559,7 +3561,7 @@ async function writeRunSummary(report, inputs = []) {
   ).addDetails("kedro command", preBlock(quoteForDisplay(["kedro", "run", ...plan.kedroRunArgs]))).addDetails("Inputs", preBlock(inputs.map(([name, value]) => `${name}: ${value}`).join("\n"))).write();
 }
 
-// src/steps/artifacts.ts
+// src/github/artifacts.ts
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
@@ -3586,7 +3588,7 @@ async function uploadRunArtifacts(name, files) {
         return path6;
       })
     );
-    const { DefaultArtifactClient } = await import("./chunks/artifact-LBP4HSUN.js");
+    const { DefaultArtifactClient } = await import("./chunks/artifact-XZHB4U7H.js");
     const { id, size } = await new DefaultArtifactClient().uploadArtifact(name, paths, dir);
     return { uploaded: true, name, id, size };
   } catch (error) {
@@ -3597,7 +3599,7 @@ async function uploadRunArtifacts(name, files) {
   }
 }
 
-// src/steps/pr-comment.ts
+// src/github/pr-comment.ts
 var GITHUB_COMMENT_LIMIT = 65536;
 var MAX_ARGS_CHARS = 8e3;
 var MAX_MESSAGE_CHARS = 4e3;
@@ -3723,7 +3725,7 @@ function truncate(text, max) {
   return text.slice(0, max - note.length) + note;
 }
 
-// src/publish.ts
+// src/github/publish.ts
 async function publishReport(report, config, context) {
   await guard("job summary", () => writeRunSummary(report, inputRows(config)));
   await guard("pull-request comment", () => comment(report, config, context));
@@ -3831,7 +3833,7 @@ function cancelReason(batch, ttl) {
   return "the batch was cancelled outside this run (by someone, or another tool); see the batch in the console";
 }
 
-// src/trust.ts
+// src/github/trust.ts
 function checkForkCode(eventName, fork, allowForkCode) {
   if (!fork || allowForkCode) return;
   const { checkedOut, headSha, trustedSha, repository } = fork;
@@ -3842,7 +3844,7 @@ function checkForkCode(eventName, fork, allowForkCode) {
   );
 }
 
-// src/secrets.ts
+// src/steps/secrets.ts
 import { closeSync, openSync, readSync, realpathSync } from "node:fs";
 import path from "node:path";
 var CREDENTIAL_VARIABLES = [
@@ -3922,7 +3924,7 @@ function privateKeyError(where, found) {
   );
 }
 
-// src/steps/build-context.ts
+// src/steps/image/build-context.ts
 var import_tar_stream = __toESM(require_tar_stream(), 1);
 import { createReadStream, readFileSync } from "node:fs";
 import { lstat, readdir, readFile as readFile2, readlink } from "node:fs/promises";
@@ -4078,12 +4080,12 @@ async function walkContext(context, rules, keep) {
   return entries;
 }
 
-// src/steps/code.ts
+// src/steps/code/code.ts
 import { mkdtempSync } from "node:fs";
 import { tmpdir as tmpdir2 } from "node:os";
 import { join as join2 } from "node:path";
 
-// src/checksum.ts
+// src/lib/checksum.ts
 var import_hash_wasm = __toESM(require_index_umd(), 1);
 import { createReadStream as createReadStream2 } from "node:fs";
 import { Transform } from "node:stream";
@@ -4133,7 +4135,7 @@ async function fileChecksums(path6) {
   return sums.result();
 }
 
-// src/steps/snapshot.ts
+// src/steps/code/snapshot.ts
 var import_yazl = __toESM(require_yazl(), 1);
 import { createHash } from "node:crypto";
 import {
@@ -4149,7 +4151,7 @@ import path3 from "node:path";
 import { Readable as Readable2 } from "node:stream";
 import { pipeline } from "node:stream/promises";
 
-// src/coalesce.ts
+// src/lib/coalesce.ts
 import { Transform as Transform2 } from "node:stream";
 var Coalesce = class extends Transform2 {
   constructor(blockBytes) {
@@ -4181,7 +4183,7 @@ var Coalesce = class extends Transform2 {
   }
 };
 
-// src/tee.ts
+// src/lib/tee.ts
 import { Transform as Transform3 } from "node:stream";
 var Tee = class extends Transform3 {
   constructor(copy) {
@@ -4214,7 +4216,7 @@ var Tee = class extends Transform3 {
   }
 };
 
-// src/steps/snapshot.ts
+// src/steps/code/snapshot.ts
 var COMPRESSED_EXTENSIONS = /* @__PURE__ */ new Set([
   ".zip",
   ".gz",
@@ -4613,17 +4615,17 @@ function errorCode(error) {
   return void 0;
 }
 
-// src/steps/upload.ts
+// src/steps/code/upload.ts
 import { finished } from "node:stream/promises";
 
-// src/gcs-uri.ts
+// src/lib/gcs-uri.ts
 function parseGcsUri(uri) {
   const match = /^gs:\/\/([^/]+)\/(.*)$/.exec(uri);
   if (!match) throw new Error(`'${uri}' is not a gs://BUCKET/OBJECT URI`);
   return { bucket: match[1], name: match[2] };
 }
 
-// src/steps/upload.ts
+// src/steps/code/upload.ts
 var resultOf = (item, uploaded) => ({
   uri: item.uri,
   bytes: item.checksums.bytes,
@@ -4720,7 +4722,7 @@ async function uploadFiles(storage, items, force = false) {
   return Promise.all(items.map((item) => uploadFile(storage, item, force)));
 }
 
-// src/steps/code.ts
+// src/steps/code/code.ts
 var TREE_KEY = "kedro-dataproc-tree";
 var scratchZip = () => join2(mkdtempSync(join2(process.env.RUNNER_TEMP || tmpdir2(), "kedro-code-")), "code.zip");
 async function writeArtifacts(planned, entrypoint, alsoTo) {
@@ -4792,13 +4794,13 @@ function codeUploads(plan, artifacts2) {
   return artifacts2.code ? [entrypoint, codeUpload(plan, artifacts2.code)] : [entrypoint];
 }
 
-// src/steps/image.ts
+// src/steps/image/image.ts
 import { spawn as spawn2 } from "node:child_process";
 import { mkdir as mkdir2, mkdtemp as mkdtemp2, readFile as readFile4, rm as rm3, stat as stat2, symlink, writeFile as writeFile2 } from "node:fs/promises";
 import { homedir, tmpdir as tmpdir3 } from "node:os";
 import path5 from "node:path";
 
-// src/steps/docker-args.ts
+// src/steps/image/docker-args.ts
 function buildArgv(options) {
   const argv = options.builder === "buildx" ? ["buildx", "build"] : ["build"];
   argv.push("--platform", options.platform, "--file", options.dockerfile);
@@ -4839,7 +4841,7 @@ function parseBuildxDriver(output) {
   return /^Driver:\s*(\S+)/m.exec(output)?.[1] ?? null;
 }
 
-// src/steps/fingerprint.ts
+// src/steps/image/fingerprint.ts
 import { createHash as createHash2 } from "node:crypto";
 import { createReadStream as createReadStream4 } from "node:fs";
 import { readFile as readFile3, readlink as readlink2 } from "node:fs/promises";
@@ -5105,7 +5107,7 @@ function selectSources(entries, sources) {
   return [...selected].sort();
 }
 
-// src/steps/registry-client.ts
+// src/steps/image/registry-client.ts
 import { createHash as createHash3 } from "node:crypto";
 var MANIFEST_ACCEPT = [
   "application/vnd.oci.image.index.v1+json",
@@ -5300,7 +5302,7 @@ function backoff(attempt) {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-// src/steps/image.ts
+// src/steps/image/image.ts
 var ImageError = class extends Error {
   name = "ImageError";
 };
@@ -5319,7 +5321,7 @@ var execRunner = (file2, args, options) => new Promise((resolve, reject) => {
     }
     if (options.stream) process.stdout.write(data);
   };
-  if (options.stream) info(`[command]${file2} ${args.join(" ")}`);
+  if (options.stream) log.info(`[command]${file2} ${args.join(" ")}`);
   const child = spawn2(file2, args, { env: options.env, stdio: ["pipe", "pipe", "pipe"] });
   child.stdout.on("data", keep);
   child.stderr.on("data", keep);
@@ -5337,7 +5339,7 @@ var execRunner = (file2, args, options) => new Promise((resolve, reject) => {
 async function prepareImage(request, deps = {}) {
   const started = Date.now();
   const token = request.accessToken;
-  if (token) setSecret(token);
+  if (token) log.secret(token);
   const scrub = (text) => token ? text.split(token).join("***") : text;
   try {
     const location = parseRepository(request.repository);
@@ -5358,7 +5360,7 @@ async function prepareImage(request, deps = {}) {
       seconds: Math.round((Date.now() - started) / 10) / 100
     };
     const how = result.built ? "built and pushed" : `reused from ${fp.tag}`;
-    info(`Image ${how}: ${reference} ${digest} (${result.seconds} s)`);
+    log.info(`Image ${how}: ${reference} ${digest} (${result.seconds} s)`);
     return result;
   } catch (error) {
     if (error instanceof ImageError) throw new ImageError(scrub(error.message));
@@ -5423,7 +5425,7 @@ async function build(request, fp, location, registry, runner) {
         cacheExport: driver !== null && driver !== "docker",
         metadataFile
       });
-      await group(`Build image ${reference} (${fp.tag})`, async () => {
+      await log.group(`Build image ${reference} (${fp.tag})`, async () => {
         check(
           "docker buildx build",
           await docker(argv, { stream: true, input: contextTar(request.context) })
@@ -5440,7 +5442,7 @@ async function build(request, fp, location, registry, runner) {
         tags: [reference, fpReference],
         iidFile: path5.join(workDir, "iid")
       });
-      await group(`Build image ${reference} (${fp.tag})`, async () => {
+      await log.group(`Build image ${reference} (${fp.tag})`, async () => {
         check(
           "docker build",
           await docker(argv, { stream: true, input: contextTar(request.context) })
@@ -5543,7 +5545,7 @@ function registryHint(status) {
   return void 0;
 }
 
-// src/steps/release.ts
+// src/steps/release/manifest.ts
 async function readManifest(storage, uri) {
   const remote = await remoteObject(storage, uri);
   if (!remote) return void 0;
@@ -5582,7 +5584,7 @@ async function writeManifest(storage, uri, manifest, replacesGeneration) {
   }
 }
 
-// src/retry.ts
+// src/lib/retry.ts
 var TRANSIENT_GRPC = /* @__PURE__ */ new Set([2, 4, 8, 13, 14]);
 var RESOURCE_EXHAUSTED = 8;
 function codeOf(error) {
@@ -5611,7 +5613,7 @@ async function withRetries(call, options) {
       if (!isTransient(error) || Date.now() - started > maxElapsedMs) throw error;
       const delay = Math.round(Math.random() * ceiling);
       const reason = isQuotaError(error) ? "quota exceeded (RESOURCE_EXHAUSTED): the project hit a per-minute Dataproc quota" : error.message.split("\n")[0];
-      info(
+      log.info(
         `${options.what} failed (try ${attempt}: ${reason}); retrying in ${(delay / 1e3).toFixed(1)}s`
       );
       await sleep(delay);
@@ -5620,7 +5622,7 @@ async function withRetries(call, options) {
   }
 }
 
-// src/steps/submit.ts
+// src/steps/batch/submit.ts
 var NOT_FOUND = 5;
 var ALREADY_EXISTS = 6;
 function reattach(batch, request) {
@@ -5655,7 +5657,7 @@ async function getBatch(client, name) {
 }
 var getBatchPatiently = (client, name) => withRetries(() => getBatch(client, name), { what: "GetBatch" });
 
-// src/steps/driver-output.ts
+// src/steps/batch/driver-output.ts
 var DriverOutput = class {
   constructor(storage, uri, emitLine) {
     this.storage = storage;
@@ -5708,7 +5710,7 @@ var DriverOutput = class {
   }
 };
 
-// src/steps/watch.ts
+// src/steps/batch/watch.ts
 var STATES = [
   "STATE_UNSPECIFIED",
   "PENDING",
@@ -5749,7 +5751,7 @@ async function watchBatch(options) {
   const cancel = async (reason) => {
     if (cancelRequested) return;
     cancelRequested = reason;
-    warning(
+    log.warning(
       `${reason === "timeout" ? "timeout reached" : "run aborted"}: cancelling batch ${name}`
     );
     try {
@@ -5777,7 +5779,7 @@ async function watchBatch(options) {
         failingSince ??= Date.now();
         if (!isTransient(error) || Date.now() - failingSince > MAX_OUTAGE_MS) throw error;
         failures += 1;
-        info(`GetBatch failed (${error.message.split("\n")[0]}); polling again`);
+        log.info(`GetBatch failed (${error.message.split("\n")[0]}); polling again`);
         await sleep(
           Math.min(
             pollInterval(Date.now() - started) * 2 ** Math.min(failures - 1, 5),
@@ -5789,7 +5791,7 @@ async function watchBatch(options) {
       const next = stateOf(batch);
       if (next !== state) {
         const elapsed = ((Date.now() - started) / 1e3).toFixed(1);
-        info(
+        log.info(
           `${(/* @__PURE__ */ new Date()).toISOString()}  ${state ? `${state} \u2192 ` : ""}${next}  (+${elapsed}s)`
         );
         state = next;
@@ -5809,7 +5811,7 @@ async function watchBatch(options) {
           outputDone = await output.poll(ended);
         } catch (error) {
           if (!isTransient(error)) {
-            warning(
+            log.warning(
               `driver output cannot be read (${error.message.split("\n")[0]}); follow it in the Cloud console`
             );
             outputDone = true;
@@ -5905,7 +5907,7 @@ var package_default = {
 // src/version.ts
 var ACTION_VERSION = package_default.version;
 
-// src/main.ts
+// src/github/main.ts
 var PREFIX = "kedro-dataproc-action";
 var SHIPPED_ENTRYPOINT = fileURLToPath(new URL("../entrypoint/entrypoint.py", import.meta.url));
 function showPlan(plan) {
@@ -6134,6 +6136,7 @@ async function deploy(config, plan, abort) {
   };
 }
 async function run() {
+  setLogSink(actionsLog);
   const abort = new AbortController();
   const onSignal = () => abort.abort();
   process.once("SIGINT", onSignal);

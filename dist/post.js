@@ -6,10 +6,12 @@ const __bundleFilename = __fileURLToPath(import.meta.url);
 const __bundleDirname = __pathDirname(__bundleFilename);
 import {
   STATE_KEYS,
+  actionsLog,
   cancelBatch,
   makeDataprocClient,
-  parseInputs
-} from "./chunks/chunk-RZAOJ2BF.js";
+  parseInputs,
+  setLogSink
+} from "./chunks/chunk-473LZ2BX.js";
 import {
   getInput,
   getState,
@@ -23,8 +25,9 @@ import "./chunks/chunk-YU4TNTCD.js";
 import "./chunks/chunk-ELYQ5VLN.js";
 import "./chunks/chunk-CSCBOJKS.js";
 
-// src/post.ts
+// src/github/post.ts
 async function post() {
+  setLogSink(actionsLog);
   const operation = getState(STATE_KEYS.operation);
   if (!operation || getState(STATE_KEYS.finished) === "true") return;
   if (getState(STATE_KEYS.cancelOnAbort) === "false") {

@@ -34,13 +34,13 @@ const dataprocBatchProtos = {
   }
 }
 
-/** yazl's zlib, and only yazl's: src/yazl-zlib.cjs (see there and __tests__/yazl-zlib.test.ts). */
+/** yazl's zlib, and only yazl's: src/lib/yazl-zlib.cjs (see there and __tests__/yazl-zlib.test.ts). */
 const yazlZlib = {
   name: 'yazl-zlib',
   setup(build) {
     build.onResolve({ filter: /^zlib$/ }, ({ importer }) =>
       /[\\/]node_modules[\\/]yazl[\\/]/.test(importer)
-        ? { path: fileURLToPath(new URL('../src/yazl-zlib.cjs', import.meta.url)) }
+        ? { path: fileURLToPath(new URL('../src/lib/yazl-zlib.cjs', import.meta.url)) }
         : undefined
     )
   }
@@ -62,7 +62,7 @@ await build({
   // yazl (and archiver) checksum every byte with buffer-crc32's JavaScript CRC-32; the same API
   // over Node's native zlib.crc32 makes the code snapshot several times cheaper (see the README's
   // Dependencies). jest.config.js maps the same name for the tests.
-  alias: { 'buffer-crc32': './src/native-crc32.cjs' },
+  alias: { 'buffer-crc32': './src/lib/native-crc32.cjs' },
   plugins: [dataprocBatchProtos, yazlZlib],
   logLevel: 'warning',
   // CommonJS dependencies (google-gax, grpc) expect require, __dirname and __filename. The banner

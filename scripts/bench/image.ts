@@ -14,9 +14,9 @@ import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { buildBaseImage } from '../../emulators/base-image.js'
 import type { Stack } from '../../emulators/stack.js'
-import { secretRules } from '../../src/secrets.js'
-import { readBuildContext } from '../../src/steps/build-context.js'
-import { execRunner, prepareImage, type ImageRequest, type Runner } from '../../src/steps/image.js'
+import { secretRules } from '../../src/steps/secrets.js'
+import { readBuildContext } from '../../src/steps/image/build-context.js'
+import { execRunner, prepareImage, type ImageRequest, type Runner } from '../../src/steps/image/image.js'
 
 export interface ImageSample {
   /** Wall time of prepareImage (ms). */

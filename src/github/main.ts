@@ -10,11 +10,11 @@ import {
   makeStorage,
   needsCredentials,
   type DataprocClient
-} from './clients.js'
+} from '../clients/clients.js'
 import { gatherContext, type RunContext } from './context.js'
-import { explainError } from './errors.js'
-import { parseInputs, type Config } from './inputs.js'
-import { buildPlan, type Plan } from './plan.js'
+import { explainError } from '../lib/errors.js'
+import { parseInputs, type Config } from '../inputs/inputs.js'
+import { buildPlan, type Plan } from '../plan/plan.js'
 import { publishReport, publishWithoutBatch } from './publish.js'
 import {
   batchDuration,
@@ -23,27 +23,29 @@ import {
   setResultOutputs,
   writeDryRunSummary,
   type RunReport
-} from './report.js'
-import { cancelReason, failureReason } from './dataproc/failures.js'
-import { formatSeconds } from './dataproc/rules.js'
-import { STATE_KEYS } from './state.js'
+} from '../report/report.js'
+import { cancelReason, failureReason } from '../dataproc/failures.js'
+import { formatSeconds } from '../dataproc/rules.js'
+import { STATE_KEYS } from './state-helper.js'
 import { checkForkCode } from './trust.js'
-import { secretRules, type SecretRules } from './secrets.js'
-import { readBuildContext, type BuildContext } from './steps/build-context.js'
-import { codeUploads, planDevCode, snapshotCode, type CodeArtifacts } from './steps/code.js'
-import { isLocalRegistry, prepareImage } from './steps/image.js'
+import { secretRules, type SecretRules } from '../steps/secrets.js'
+import { readBuildContext, type BuildContext } from '../steps/image/build-context.js'
+import { codeUploads, planDevCode, snapshotCode, type CodeArtifacts } from '../steps/code/code.js'
+import { isLocalRegistry, prepareImage } from '../steps/image/image.js'
 import {
   readManifest,
   releaseConflict,
   sameContent,
   writeManifest,
   type ReleaseManifest
-} from './steps/release.js'
-import { CloudLoggingOutput } from './steps/cloud-logging.js'
-import { submitBatch } from './steps/submit.js'
-import { uploadFiles, type UploadResult } from './steps/upload.js'
-import { stateOf, watchBatch } from './steps/watch.js'
-import { ACTION_VERSION } from './version.js'
+} from '../steps/release/manifest.js'
+import { CloudLoggingOutput } from '../steps/batch/cloud-logging.js'
+import { submitBatch } from '../steps/batch/submit.js'
+import { uploadFiles, type UploadResult } from '../steps/code/upload.js'
+import { stateOf, watchBatch } from '../steps/batch/watch.js'
+import { ACTION_VERSION } from '../version.js'
+import { setLogSink } from '../lib/log.js'
+import { actionsLog } from './log-sink.js'
 
 const PREFIX = 'kedro-dataproc-action'
 
@@ -356,6 +358,7 @@ async function deploy(
 }
 
 export async function run(): Promise<void> {
+  setLogSink(actionsLog)
   const abort = new AbortController()
   const onSignal = (): void => abort.abort()
   process.once('SIGINT', onSignal)

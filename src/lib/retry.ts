@@ -1,4 +1,4 @@
-import * as core from '@actions/core'
+import { log } from './log.js'
 
 /** gRPC codes that mean "try again": UNKNOWN, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, INTERNAL, UNAVAILABLE. */
 const TRANSIENT_GRPC = new Set([2, 4, 8, 13, 14])
@@ -50,7 +50,7 @@ export async function withRetries<T>(call: () => Promise<T>, options: RetryOptio
       const reason = isQuotaError(error)
         ? 'quota exceeded (RESOURCE_EXHAUSTED): the project hit a per-minute Dataproc quota'
         : (error as Error).message.split('\n')[0]
-      core.info(
+      log.info(
         `${options.what} failed (try ${attempt}: ${reason}); retrying in ${(delay / 1000).toFixed(1)}s`
       )
       await sleep(delay)

@@ -6,7 +6,7 @@
  * Reading stays well inside the shared `entries.list` quota (60 requests a minute per project).
  * Reading logs never fails the run: a 403 is one warning naming the role, other errors back off.
  */
-import * as core from '@actions/core'
+import { log } from '../../lib/log.js'
 
 export interface LogEntry {
   insertId?: string
@@ -74,14 +74,14 @@ export class CloudLoggingOutput {
       } catch (error) {
         const status = (error as { status?: unknown }).status
         if (status === 403) {
-          core.warning(
+          log.warning(
             'driver output: Cloud Logging refused to list entries (403); grant the deploying identity roles/logging.viewer to stream it here, or follow the logs link in the summary'
           )
           return this.finish()
         }
         // A refusal other than quota will not change; quota, outages and the network might.
         if (typeof status === 'number' && status < 500 && status !== 429 && status !== 408) {
-          core.warning(
+          log.warning(
             `driver output: Cloud Logging cannot be read (${(error as Error).message}); follow the logs link in the summary`
           )
           return this.finish()
@@ -102,7 +102,7 @@ export class CloudLoggingOutput {
     const sinceEnd = this.now() - this.endedAt
     if (this.complete || this.now() - this.lastNewAt > QUIET_MS) return this.finish()
     if (sinceEnd > CEILING_MS) {
-      core.warning(
+      log.warning(
         'driver output: stopped waiting for Cloud Logging; the output above may be incomplete'
       )
       return this.finish()

@@ -3,7 +3,7 @@
  * a hidden marker and edited in place, so a pull request shows the latest run instead of a stream.
  */
 import type { getOctokit } from '@actions/github'
-import { stateIcon } from '../state-icons.js'
+import { stateIcon } from '../report/icons.js'
 
 export interface PrCommentOptions {
   token: string

@@ -12,7 +12,7 @@ import {
 import {
   require_native_crc32,
   require_tar_stream
-} from "./chunk-2BLQ45YX.js";
+} from "./chunk-DRYKIWGS.js";
 import {
   BearerCredentialHandler,
   HttpClient,
@@ -87509,4 +87509,4 @@ export {
   UsageError,
   artifact_default as default
 };
-/*! For license information please see artifact-LBP4HSUN.js.LEGAL.txt */
+/*! For license information please see artifact-XZHB4U7H.js.LEGAL.txt */

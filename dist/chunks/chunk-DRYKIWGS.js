@@ -2451,9 +2451,9 @@ var require_tar_stream = __commonJS({
   }
 });
 
-// src/native-crc32.cjs
+// src/lib/native-crc32.cjs
 var require_native_crc32 = __commonJS({
-  "src/native-crc32.cjs"(exports, module) {
+  "src/lib/native-crc32.cjs"(exports, module) {
     "use strict";
     var { crc32: nativeCrc32 } = __require("node:zlib");
     function toBuffer(input) {

@@ -1,7 +1,7 @@
 import type { Storage } from '@google-cloud/storage'
-import type { Checksums } from '../checksum.js'
-import { parseGcsUri } from '../gcs-uri.js'
-import { ImmutableObjectError, remoteObject } from './upload.js'
+import type { Checksums } from '../../lib/checksum.js'
+import { parseGcsUri } from '../../lib/gcs-uri.js'
+import { ImmutableObjectError, remoteObject } from '../code/upload.js'
 
 /** `release.json`: what a prepared release is, read by every later trigger of it. */
 export interface ReleaseManifest {

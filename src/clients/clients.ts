@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs'
 import { IdempotencyStrategy, Storage } from '@google-cloud/storage'
 import { GoogleAuth, PassThroughClient } from 'google-auth-library'
-import type { DataprocClient } from './dataproc-client.js'
-import { buildsImage, type Config } from './inputs.js'
-import { restListEntries, type ListEntries } from './steps/cloud-logging.js'
+import type { DataprocClient } from './dataproc.js'
+import { buildsImage, type Config } from '../inputs/inputs.js'
+import { restListEntries, type ListEntries } from '../steps/batch/cloud-logging.js'
 
 export type { DataprocClient }
 
@@ -14,7 +14,7 @@ const SCOPES = ['https://www.googleapis.com/auth/cloud-platform']
  * overlaps with the snapshot and the uploads instead of delaying everything before them.
  */
 export async function makeDataprocClient(config: Config): Promise<DataprocClient> {
-  return (await import('./dataproc-client.js')).createDataprocClient(config)
+  return (await import('./dataproc.js')).createDataprocClient(config)
 }
 
 export function makeStorage(config: Config): Storage {

@@ -1,10 +1,10 @@
-import * as core from '@actions/core'
+import { log } from '../../lib/log.js'
 import type { Storage } from '@google-cloud/storage'
-import type { DataprocClient } from '../clients.js'
-import { majorOf } from '../dataproc/runtimes.js'
+import type { DataprocClient } from '../../clients/clients.js'
+import { majorOf } from '../../dataproc/runtimes.js'
 import { cancelBatch } from './cancel.js'
 import { DriverOutput } from './driver-output.js'
-import { isTransient, sleep } from '../retry.js'
+import { isTransient, sleep } from '../../lib/retry.js'
 import { getBatch, type Batch } from './submit.js'
 
 export const STATES = [
@@ -102,7 +102,7 @@ export async function watchBatch(options: WatchOptions): Promise<WatchResult> {
   const cancel = async (reason: 'aborted' | 'timeout'): Promise<void> => {
     if (cancelRequested) return
     cancelRequested = reason
-    core.warning(
+    log.warning(
       `${reason === 'timeout' ? 'timeout reached' : 'run aborted'}: cancelling batch ${name}`
     )
     try {
@@ -133,7 +133,7 @@ export async function watchBatch(options: WatchOptions): Promise<WatchResult> {
         failingSince ??= Date.now()
         if (!isTransient(error) || Date.now() - failingSince > MAX_OUTAGE_MS) throw error
         failures += 1
-        core.info(`GetBatch failed (${(error as Error).message.split('\n')[0]}); polling again`)
+        log.info(`GetBatch failed (${(error as Error).message.split('\n')[0]}); polling again`)
         await sleep(
           Math.min(
             pollInterval(Date.now() - started) * 2 ** Math.min(failures - 1, 5),
@@ -145,7 +145,7 @@ export async function watchBatch(options: WatchOptions): Promise<WatchResult> {
       const next = stateOf(batch)
       if (next !== state) {
         const elapsed = ((Date.now() - started) / 1000).toFixed(1)
-        core.info(
+        log.info(
           `${new Date().toISOString()}  ${state ? `${state} → ` : ''}${next}  (+${elapsed}s)`
         )
         state = next
@@ -167,7 +167,7 @@ export async function watchBatch(options: WatchOptions): Promise<WatchResult> {
         } catch (error) {
           // The batch matters more than its log: stop streaming, keep watching the state.
           if (!isTransient(error)) {
-            core.warning(
+            log.warning(
               `driver output cannot be read (${(error as Error).message.split('\n')[0]}); follow it in the Cloud console`
             )
             outputDone = true

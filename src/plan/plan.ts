@@ -1,7 +1,7 @@
-import { effectiveTtl, type EffectiveTtl } from './dataproc/rules.js'
-import { formatVersion } from './kedro/options.js'
-import type { Config } from './inputs.js'
-import type { RunContext } from './context.js'
+import { effectiveTtl, type EffectiveTtl } from '../dataproc/rules.js'
+import { formatVersion } from '../kedro/options.js'
+import type { Config } from '../inputs/inputs.js'
+import type { RunContext } from '../github/context.js'
 import { batchId, branchSlug, fit, imageTag, labelValue, requestId, shortHash } from './naming.js'
 
 /** The CreateBatch request in the shape the Node client takes (camelCase, Duration as seconds). */

@@ -1,5 +1,5 @@
 import type { Storage } from '@google-cloud/storage'
-import { parseGcsUri } from '../gcs-uri.js'
+import { parseGcsUri } from '../../lib/gcs-uri.js'
 
 /**
  * Follows a batch's driver output: the objects `URI.000000000`, `URI.000000001`, … that

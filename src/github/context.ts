@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises'
-import { git } from './git.js'
+import { git } from '../lib/git.js'
 
 /** The facts about this run that the plan needs, gathered once so the plan itself stays pure. */
 export interface RunContext {

@@ -8,17 +8,17 @@ import {
   registryProblem,
   SERVICE_LABELS,
   timeoutWarning
-} from './dataproc/rules.js'
-import { checkRuntime, DEFAULT_RUNTIME, majorOf, runtime3Problems } from './dataproc/runtimes.js'
-import { checkKedroRun } from './kedro/run.js'
-import type { ProjectKedro } from './kedro/project.js'
+} from '../dataproc/rules.js'
+import { checkRuntime, DEFAULT_RUNTIME, majorOf, runtime3Problems } from '../dataproc/runtimes.js'
+import { checkKedroRun } from '../kedro/run.js'
+import type { ProjectKedro } from '../kedro/project.js'
 import {
   IMAGE_TAG_PATTERN,
   LABEL_KEY_PATTERN,
   LABEL_VALUE_PATTERN,
   RELEASE_PATTERN,
   RUN_ID_PATTERN
-} from './naming.js'
+} from '../plan/naming.js'
 
 export type RunEnv = 'dev' | 'prod'
 

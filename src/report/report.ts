@@ -1,9 +1,9 @@
-import { formatSeconds } from './dataproc/rules.js'
+import { formatSeconds } from '../dataproc/rules.js'
 import * as core from '@actions/core'
-import type { Config } from './inputs.js'
-import type { Plan } from './plan.js'
-import type { Batch } from './steps/submit.js'
-import { stateIcon } from './state-icons.js'
+import type { Config } from '../inputs/inputs.js'
+import type { Plan } from '../plan/plan.js'
+import type { Batch } from '../steps/batch/submit.js'
+import { stateIcon } from './icons.js'
 
 /** Shows an argv the way a reader would type it, so a dry run reads like the command it plans. */
 export function quoteForDisplay(args: string[]): string {

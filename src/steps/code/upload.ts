@@ -1,8 +1,8 @@
 import type { File, Storage } from '@google-cloud/storage'
 import type { Writable } from 'node:stream'
 import { finished } from 'node:stream/promises'
-import type { Checksums } from '../checksum.js'
-import { parseGcsUri } from '../gcs-uri.js'
+import type { Checksums } from '../../lib/checksum.js'
+import { parseGcsUri } from '../../lib/gcs-uri.js'
 
 export interface UploadItem {
   localPath: string

@@ -1,8 +1,10 @@
 import * as core from '@actions/core'
-import { makeDataprocClient } from './clients.js'
-import { parseInputs } from './inputs.js'
-import { cancelBatch } from './steps/cancel.js'
-import { STATE_KEYS } from './state.js'
+import { setLogSink } from '../lib/log.js'
+import { actionsLog } from './log-sink.js'
+import { makeDataprocClient } from '../clients/clients.js'
+import { parseInputs } from '../inputs/inputs.js'
+import { cancelBatch } from '../steps/batch/cancel.js'
+import { STATE_KEYS } from './state-helper.js'
 
 /**
  * Runs after the main step whatever happened to it. When the main step submitted a batch but died
@@ -10,6 +12,7 @@ import { STATE_KEYS } from './state.js'
  * cancel it.
  */
 export async function post(): Promise<void> {
+  setLogSink(actionsLog)
   const operation = core.getState(STATE_KEYS.operation)
   if (!operation || core.getState(STATE_KEYS.finished) === 'true') return
   if (core.getState(STATE_KEYS.cancelOnAbort) === 'false') {

@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
 import type { RunContext } from './context.js'
-import type { Config } from './inputs.js'
+import type { Config } from '../inputs/inputs.js'
 import {
   batchDuration,
   logsUrl,
@@ -8,9 +8,9 @@ import {
   quoteForDisplay,
   writeRunSummary,
   type RunReport
-} from './report.js'
-import { uploadRunArtifacts } from './steps/artifacts.js'
-import { renderPrComment, upsertPrComment } from './steps/pr-comment.js'
+} from '../report/report.js'
+import { uploadRunArtifacts } from './artifacts.js'
+import { renderPrComment, upsertPrComment } from './pr-comment.js'
 
 /**
  * Everything a person reads after the run: the job summary, the sticky pull-request comment and

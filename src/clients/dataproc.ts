@@ -2,7 +2,7 @@
 // generated module of every Dataproc message, which is most of the client's loading time.
 import { BatchControllerClient } from '@google-cloud/dataproc/build/src/v1/batch_controller_client.js'
 import { googleAuthLibrary, grpc, operationsProtos } from 'google-gax'
-import type { Config } from './inputs.js'
+import type { Config } from '../inputs/inputs.js'
 
 export type DataprocClient = BatchControllerClient
 

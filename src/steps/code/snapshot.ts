@@ -37,9 +37,9 @@ import path from 'node:path'
 import { Readable, type Writable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import yazl from 'yazl'
-import { HashingStream, type Checksums } from '../checksum.js'
-import { Coalesce } from '../coalesce.js'
-import { git } from '../git.js'
+import { HashingStream, type Checksums } from '../../lib/checksum.js'
+import { Coalesce } from '../../lib/coalesce.js'
+import { git } from '../../lib/git.js'
 import {
   credentialReason,
   findPrivateKeys,
@@ -47,7 +47,7 @@ import {
   secretRules,
   type SecretRules
 } from '../secrets.js'
-import { Tee } from '../tee.js'
+import { Tee } from '../../lib/tee.js'
 
 export interface Snapshot {
   /** The written zip file. */

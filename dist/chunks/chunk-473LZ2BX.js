@@ -5,7 +5,11 @@ const require = __createRequire(import.meta.url);
 const __bundleFilename = __fileURLToPath(import.meta.url);
 const __bundleDirname = __pathDirname(__bundleFilename);
 import {
+  group,
+  info,
+  notice,
   require_dist as require_dist2,
+  setSecret,
   warning
 } from "./chunk-4PMHWI2S.js";
 import {
@@ -2486,7 +2490,7 @@ var require_logging_utils = __commonJS({
     exports.getDebugBackend = getDebugBackend;
     exports.getStructuredBackend = getStructuredBackend;
     exports.setBackend = setBackend;
-    exports.log = log;
+    exports.log = log2;
     var events_1 = __require("events");
     var process2 = __importStar(__require("process"));
     var util3 = __importStar(__require("util"));
@@ -2518,7 +2522,7 @@ var require_logging_utils = __commonJS({
         this.func.info = (...args) => this.invokeSeverity(types_1.LogSeverity.INFO, ...args);
         this.func.warn = (...args) => this.invokeSeverity(types_1.LogSeverity.WARNING, ...args);
         this.func.error = (...args) => this.invokeSeverity(types_1.LogSeverity.ERROR, ...args);
-        this.func.sublog = (namespace2) => log(namespace2, this.func);
+        this.func.sublog = (namespace2) => log2(namespace2, this.func);
       }
       invoke(fields, ...args) {
         if (this.upstream) {
@@ -2679,7 +2683,7 @@ var require_logging_utils = __commonJS({
       cachedBackend = backend;
       loggerCache.clear();
     }
-    function log(namespace, parent) {
+    function log2(namespace, parent) {
       if (!cachedBackend) {
         const enablesFlag = process2.env[exports.env.nodeEnables];
         if (!enablesFlag) {
@@ -2817,7 +2821,7 @@ var require_src4 = __commonJS({
     exports.HEADER_NAME = "Metadata-Flavor";
     exports.HEADER_VALUE = "Google";
     exports.HEADERS = Object.freeze({ [exports.HEADER_NAME]: exports.HEADER_VALUE });
-    var log = logger.log("gcp-metadata");
+    var log2 = logger.log("gcp-metadata");
     exports.METADATA_SERVER_DETECTION = Object.freeze({
       "assume-present": "don't try to ping the metadata server, but assume it's present",
       none: "don't try to ping the metadata server, but don't try to use it either",
@@ -2880,9 +2884,9 @@ var require_src4 = __commonJS({
         responseType: "text",
         timeout: requestTimeout()
       };
-      log.debug("instance request %j", req);
+      log2.debug("instance request %j", req);
       const res = await requestMethod(req);
-      log.debug("instance metadata is %s", res.data);
+      log2.debug("instance metadata is %s", res.data);
       const metadataFlavor = res.headers.get(exports.HEADER_NAME);
       if (metadataFlavor !== exports.HEADER_VALUE) {
         throw new RangeError(`Invalid response from metadata service: incorrect ${exports.HEADER_NAME} header. Expected '${exports.HEADER_VALUE}', got ${metadataFlavor ? `'${metadataFlavor}'` : "no header"}`);
@@ -4267,13 +4271,13 @@ var require_oauth2client = __commonJS({
           },
           url: this.endpoints.tokenInfoUrl.toString()
         });
-        const info = Object.assign({
+        const info2 = Object.assign({
           expiry_date: (/* @__PURE__ */ new Date()).getTime() + data.expires_in * 1e3,
           scopes: data.scope.split(" ")
         }, data);
-        delete info.expires_in;
-        delete info.scope;
-        return info;
+        delete info2.expires_in;
+        delete info2.scope;
+        return info2;
       }
       getFederatedSignonCerts(callback) {
         if (callback) {
@@ -11293,7 +11297,7 @@ function timeoutWarning(timeoutSeconds, ttl) {
   return `timeout: ${formatSeconds(timeoutSeconds)} is longer than ${why} of ${formatSeconds(ttl.seconds)}, which ends the batch first; set ttl to at least the timeout`;
 }
 
-// src/inputs.ts
+// src/inputs/inputs.ts
 import { existsSync as existsSync2, statSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 
@@ -12464,7 +12468,7 @@ function checkKedroRun(text, projectDir) {
   };
 }
 
-// src/naming.ts
+// src/plan/naming.ts
 import { createHash } from "node:crypto";
 function shortHash(value2, length = 8) {
   return createHash("sha256").update(value2).digest("hex").slice(0, length);
@@ -12510,7 +12514,7 @@ var LABEL_VALUE_PATTERN = /^[a-z0-9_-]{0,63}$/;
 var RUN_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 var RELEASE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
-// src/inputs.ts
+// src/inputs/inputs.ts
 var InputError = class extends Error {
   constructor(problems) {
     super(
@@ -13070,7 +13074,34 @@ function parseInputs(get, env = process.env, now = /* @__PURE__ */ new Date()) {
   };
 }
 
-// src/steps/cloud-logging.ts
+// src/lib/log.ts
+var plainSink = {
+  info: (message) => process.stdout.write(`${message}
+`),
+  notice: (message) => process.stdout.write(`notice: ${message}
+`),
+  warning: (message) => process.stderr.write(`warning: ${message}
+`),
+  secret: () => void 0,
+  group: async (title, body) => {
+    process.stdout.write(`${title}
+`);
+    return body();
+  }
+};
+var sink = plainSink;
+function setLogSink(next) {
+  sink = next;
+}
+var log = {
+  info: (message) => sink.info(message),
+  notice: (message) => sink.notice(message),
+  warning: (message) => sink.warning(message),
+  secret: (value2) => sink.secret(value2),
+  group: (title, body) => sink.group(title, body)
+};
+
+// src/steps/batch/cloud-logging.ts
 var LAST_LINE = /^\[kedro-dataproc\] kedro run exited with status /;
 var MIN_INTERVAL_MS = 2e3;
 var MAX_BACKOFF_MS = 3e4;
@@ -13079,9 +13110,9 @@ var LOOKBACK_MS = 12e4;
 var QUIET_MS = 15e3;
 var CEILING_MS = 9e4;
 var CloudLoggingOutput = class {
-  constructor(list, log, emitLine, now = Date.now) {
+  constructor(list, log2, emitLine, now = Date.now) {
     this.list = list;
-    this.log = log;
+    this.log = log2;
     this.emitLine = emitLine;
     this.now = now;
   }
@@ -13112,13 +13143,13 @@ var CloudLoggingOutput = class {
       } catch (error) {
         const status = error.status;
         if (status === 403) {
-          warning(
+          log.warning(
             "driver output: Cloud Logging refused to list entries (403); grant the deploying identity roles/logging.viewer to stream it here, or follow the logs link in the summary"
           );
           return this.finish();
         }
         if (typeof status === "number" && status < 500 && status !== 429 && status !== 408) {
-          warning(
+          log.warning(
             `driver output: Cloud Logging cannot be read (${error.message}); follow the logs link in the summary`
           );
           return this.finish();
@@ -13137,7 +13168,7 @@ var CloudLoggingOutput = class {
     const sinceEnd = this.now() - this.endedAt;
     if (this.complete || this.now() - this.lastNewAt > QUIET_MS) return this.finish();
     if (sinceEnd > CEILING_MS) {
-      warning(
+      log.warning(
         "driver output: stopped waiting for Cloud Logging; the output above may be incomplete"
       );
       return this.finish();
@@ -13225,7 +13256,7 @@ function restListEntries(baseUrl, headers) {
   };
 }
 
-// src/clients.ts
+// src/clients/clients.ts
 import { readFileSync as readFileSync2 } from "node:fs";
 
 // node_modules/@google-cloud/storage/build/esm/src/nodejs-common/service.js
@@ -26003,11 +26034,11 @@ _XMLMultiPartUploadHelper_instances = /* @__PURE__ */ new WeakSet(), _XMLMultiPa
   }
 };
 
-// src/clients.ts
+// src/clients/clients.ts
 var import_google_auth_library6 = __toESM(require_src5(), 1);
 var SCOPES = ["https://www.googleapis.com/auth/cloud-platform"];
 async function makeDataprocClient(config) {
-  return (await import("./dataproc-client-DHZV3IAC.js")).createDataprocClient(config);
+  return (await import("./dataproc-QMREHGFA.js")).createDataprocClient(config);
 }
 function makeStorage(config) {
   const endpoint = config.storageEndpoint;
@@ -26078,18 +26109,27 @@ function deployingIdentity(env = process.env) {
   }
 }
 
-// src/state.ts
+// src/github/state-helper.ts
 var STATE_KEYS = {
   operation: "operation",
   finished: "finished",
   cancelOnAbort: "cancel-on-abort"
 };
 
-// src/steps/cancel.ts
+// src/steps/batch/cancel.ts
 async function cancelBatch(client, operation) {
-  const { cancelOperationRequest } = await import("./dataproc-client-DHZV3IAC.js");
+  const { cancelOperationRequest } = await import("./dataproc-QMREHGFA.js");
   await client.operationsClient.cancelOperation(cancelOperationRequest(operation));
 }
+
+// src/github/log-sink.ts
+var actionsLog = {
+  info: (message) => info(message),
+  notice: (message) => notice(message),
+  warning: (message) => warning(message),
+  secret: (value2) => setSecret(value2),
+  group: (title, body) => group(title, body)
+};
 
 export {
   effectiveTtl,
@@ -26104,6 +26144,8 @@ export {
   requestId,
   labelValue,
   parseInputs,
+  setLogSink,
+  log,
   CloudLoggingOutput,
   makeDataprocClient,
   makeStorage,
@@ -26112,6 +26154,7 @@ export {
   loggingClient,
   deployingIdentity,
   STATE_KEYS,
-  cancelBatch
+  cancelBatch,
+  actionsLog
 };
-/*! For license information please see chunk-RZAOJ2BF.js.LEGAL.txt */
+/*! For license information please see chunk-473LZ2BX.js.LEGAL.txt */

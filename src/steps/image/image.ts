@@ -12,7 +12,7 @@
  * once), so its presence means a complete image. With an access token, docker logs in with a
  * private DOCKER_CONFIG that is removed afterwards; the user's own config.json is never written.
  */
-import * as core from '@actions/core'
+import { log } from '../../lib/log.js'
 import { spawn } from 'node:child_process'
 import { mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises'
 import { homedir, tmpdir } from 'node:os'
@@ -115,7 +115,7 @@ export const execRunner: Runner = (file, args, options) =>
       }
       if (options.stream) process.stdout.write(data)
     }
-    if (options.stream) core.info(`[command]${file} ${args.join(' ')}`)
+    if (options.stream) log.info(`[command]${file} ${args.join(' ')}`)
     const child = spawn(file, args, { env: options.env, stdio: ['pipe', 'pipe', 'pipe'] })
     child.stdout.on('data', keep)
     child.stderr.on('data', keep)
@@ -137,7 +137,7 @@ export async function prepareImage(
 ): Promise<ImageResult> {
   const started = Date.now()
   const token = request.accessToken
-  if (token) core.setSecret(token)
+  if (token) log.secret(token)
   const scrub = (text: string): string => (token ? text.split(token).join('***') : text)
   try {
     const location = parseRepository(request.repository)
@@ -159,7 +159,7 @@ export async function prepareImage(
       seconds: Math.round((Date.now() - started) / 10) / 100
     }
     const how = result.built ? 'built and pushed' : `reused from ${fp.tag}`
-    core.info(`Image ${how}: ${reference} ${digest} (${result.seconds} s)`)
+    log.info(`Image ${how}: ${reference} ${digest} (${result.seconds} s)`)
     return result
   } catch (error) {
     if (error instanceof ImageError) throw new ImageError(scrub(error.message))
@@ -242,7 +242,7 @@ async function build(
         cacheExport: driver !== null && driver !== 'docker',
         metadataFile
       })
-      await core.group(`Build image ${reference} (${fp.tag})`, async () => {
+      await log.group(`Build image ${reference} (${fp.tag})`, async () => {
         check(
           'docker buildx build',
           await docker(argv, { stream: true, input: contextTar(request.context) })
@@ -263,7 +263,7 @@ async function build(
         tags: [reference, fpReference],
         iidFile: path.join(workDir, 'iid')
       })
-      await core.group(`Build image ${reference} (${fp.tag})`, async () => {
+      await log.group(`Build image ${reference} (${fp.tag})`, async () => {
         check(
           'docker build',
           await docker(argv, { stream: true, input: contextTar(request.context) })

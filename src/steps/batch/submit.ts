@@ -1,7 +1,7 @@
 import type { protos } from '@google-cloud/dataproc'
-import type { DataprocClient } from '../clients.js'
-import type { CreateBatchRequest } from '../plan.js'
-import { withRetries } from '../retry.js'
+import type { DataprocClient } from '../../clients/clients.js'
+import type { CreateBatchRequest } from '../../plan/plan.js'
+import { withRetries } from '../../lib/retry.js'
 
 export type Batch = protos.google.cloud.dataproc.v1.IBatch
 

@@ -51443,7 +51443,7 @@ var require_batch_controller_client = __commonJS({
   }
 });
 
-// src/dataproc-client.ts
+// src/clients/dataproc.ts
 var import_batch_controller_client = __toESM(require_batch_controller_client(), 1);
 var import_google_gax = __toESM(require_src11(), 1);
 function createDataprocClient(config) {
@@ -51466,4 +51466,4 @@ export {
   cancelOperationRequest,
   createDataprocClient
 };
-/*! For license information please see dataproc-client-DHZV3IAC.js.LEGAL.txt */
+/*! For license information please see dataproc-QMREHGFA.js.LEGAL.txt */
