@@ -394,6 +394,91 @@ describe('snapshotWorkingTree determinism', () => {
   })
 })
 
+describe('deflate or store: decided by content, not by name', () => {
+  const text = (bytes: number): Buffer => {
+    const lines: string[] = []
+    for (let i = 0, total = 0; total < bytes; i++) {
+      const line = `def feature_${i}(values):\n    return sum(values) * ${(i * 7919) % 1000}\n`
+      lines.push(line)
+      total += line.length
+    }
+    return Buffer.from(lines.join('')).subarray(0, bytes)
+  }
+  // Sizes on both sides of the sampling threshold and of the buffered/streamed limit.
+  const sizes = { buffered: 200 * 1024, streamed: 3 * 1024 * 1024 }
+
+  it('stores incompressible bytes whatever the name, buffered or streamed', async () => {
+    const dir = newDir('content-')
+    const names = ['model.bin', 'weights.pkl', 'no-extension', 'looks-like.txt', 'm.weights']
+    for (const name of names) {
+      write(dir, `buffered/${name}`, randomBytes(sizes.buffered))
+      write(dir, `streamed/${name}`, randomBytes(sizes.streamed))
+    }
+    const outFile = join(newDir('out-'), 'code.zip')
+    await snapshotWorkingTree({ projectDir: dir, outFile })
+    const entries = await readZip(outFile)
+    expect(entries).toHaveLength(names.length * 2)
+    for (const entry of entries) {
+      expect([entry.name, entry.method]).toEqual([entry.name, 0])
+      expect(entry.data.equals(readFileSync(join(dir, entry.name)))).toBe(true)
+    }
+    // Both kinds of entry are there: streamed ones carry a descriptor, buffered ones do not.
+    expect(entries.filter(e => e.descriptor).map(e => e.name)).toEqual(
+      names.map(name => `streamed/${name}`).sort()
+    )
+    expect(await firstBadCrc(outFile)).toBe('None')
+  })
+
+  it('deflates text whatever the name; a known compressed extension is stored untested', async () => {
+    const dir = newDir('text-')
+    for (const [kind, size] of Object.entries(sizes)) {
+      for (const name of ['model.bin', 'module.py', 'notes'])
+        write(dir, `${kind}/${name}`, text(size))
+      write(dir, `${kind}/table.parquet`, text(size))
+    }
+    write(dir, 'tiny-random.bin', randomBytes(100))
+    const outFile = join(newDir('out-'), 'code.zip')
+    await snapshotWorkingTree({ projectDir: dir, outFile })
+    const entries = await readZip(outFile)
+    for (const entry of entries) {
+      // Files below the sampling threshold are deflated untested, random or not.
+      const expected = entry.name.endsWith('.parquet') ? 0 : 8
+      expect([entry.name, entry.method]).toEqual([entry.name, expected])
+      expect(entry.data.equals(readFileSync(join(dir, entry.name)))).toBe(true)
+    }
+    const stored = await storedBytes(outFile, 'streamed/model.bin')
+    expect(stored.length).toBeLessThan(sizes.streamed / 3)
+  })
+
+  it('an identical tree gives identical bytes and key, in git or not, wherever it is', async () => {
+    const files: [string, Buffer][] = [
+      ['src/pkg/nodes.py', text(40 * 1024)],
+      ['data/06_models/regressor.pkl', randomBytes(sizes.streamed)],
+      ['data/06_models/encoder.bin', randomBytes(sizes.buffered)],
+      ['conf/base/parameters.yml', text(900)]
+    ]
+    const tree = (inGit: boolean): string => {
+      const dir = newDir('same-')
+      for (const [name, content] of files) write(dir, name, content)
+      if (inGit) {
+        git(dir, 'init', '-q')
+        git(dir, 'add', '-A')
+        git(dir, 'commit', '-qm', 'tree')
+      }
+      return dir
+    }
+    const snap = async (dir: string): Promise<{ key: string; zip: Buffer }> => {
+      const plan = await planSnapshot({ projectDir: dir, outFile: join(newDir('out-'), 'c.zip') })
+      return { key: plan.key, zip: readFileSync((await plan.write()).path) }
+    }
+    const first = await snap(tree(true))
+    for (const other of [await snap(tree(true)), await snap(tree(false))]) {
+      expect(other.key).toBe(first.key)
+      expect(other.zip.equals(first.zip)).toBe(true)
+    }
+  })
+})
+
 describe('snapshotWorkingTree outside git', () => {
   it('walks the directory, leaving out .git', async () => {
     const root = newDir('plain-')
@@ -463,7 +548,7 @@ async function runChild(
   env: Record<string, string>
 ): Promise<{ hour: number }> {
   const script = join(scratch, 'child.mts')
-  const module = new URL('src/steps/snapshot.ts', `file://${repoRoot}/`).href
+  const module = new URL('src/steps/code/snapshot.ts', `file://${repoRoot}/`).href
   writeFileSync(
     script,
     `import { snapshotWorkingTree } from ${JSON.stringify(module)}\n` +
