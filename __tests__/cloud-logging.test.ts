@@ -1,4 +1,9 @@
-import { CloudLoggingOutput, type ListEntries, type LogEntry } from '../src/steps/batch/cloud-logging.js'
+import {
+  CloudLoggingOutput,
+  type ListEntries,
+  type LogEntry
+} from '../src/steps/batch/cloud-logging.js'
+import { setLogSink } from '../src/lib/log.js'
 
 /**
  * The reader's logic against a scripted entries:list (the end-to-end tests use the Cloud Logging
@@ -74,22 +79,21 @@ test('a 403 ends reading with one warning and what was read so far; the run goes
     { project: 'p', location: 'r', batchId: 'b', since: T0 },
     () => undefined
   )
-  const writes: string[] = []
-  const write = process.stdout.write.bind(process.stdout)
-  process.stdout.write = ((chunk: string) => (
-    writes.push(String(chunk)),
-    true
-  )) as typeof process.stdout.write
-  try {
-    expect(await output.poll(false)).toBe(true)
-    expect(await output.poll(true)).toBe(true)
-  } finally {
-    process.stdout.write = write
-  }
-  expect(writes.filter(text => text.includes('roles/logging.viewer'))).toHaveLength(1)
+  const warnings: string[] = []
+  setLogSink({
+    info: () => undefined,
+    notice: () => undefined,
+    warning: message => warnings.push(message),
+    secret: () => undefined,
+    group: async (_title, body) => body()
+  })
+  expect(await output.poll(false)).toBe(true)
+  expect(await output.poll(true)).toBe(true)
+  expect(warnings.filter(text => text.includes('roles/logging.viewer'))).toHaveLength(1)
 })
 
-test('429 backs off; without the last line the reader stops after a quiet period', async () => {
+/** The times of the calls (ms after the start) while the first two answer 429, with Math.random drawing `draw`. */
+async function backedOff(draw: number): Promise<{ pollTimes: number[]; lines: string[] }> {
   let calls = 0
   let now = T0
   const list: ListEntries = async () => {
@@ -105,15 +109,29 @@ test('429 backs off; without the last line the reader stops after a quiet period
     () => now
   )
   const pollTimes: number[] = []
-  let done = false
-  for (let step = 0; step < 60 && !done; step++) {
-    const before = calls
-    done = await output.poll(true)
-    if (calls > before) pollTimes.push(now - T0)
-    now += 1_000
+  const random = Math.random
+  Math.random = () => draw
+  try {
+    let done = false
+    for (let step = 0; step < 60 && !done; step++) {
+      const before = calls
+      done = await output.poll(true)
+      if (calls > before) pollTimes.push(now - T0)
+      now += 1_000
+    }
+    expect(done).toBe(true)
+  } finally {
+    Math.random = random
   }
-  expect(done).toBe(true)
-  expect(lines).toEqual(['only line'])
-  // Backed off: 2 s, then 4 s between the failing calls.
-  expect(pollTimes.slice(0, 3)).toEqual([0, 4_000, 12_000])
+  return { pollTimes, lines }
+}
+
+test('429 backs off with jitter, never faster than a request every 2 s; without the last line the reader stops after a quiet period', async () => {
+  // The longest draw waits the whole ceiling, 4 s then 8 s; the shortest still waits 2 s.
+  const longest = await backedOff(1 - Number.EPSILON)
+  expect(longest.lines).toEqual(['only line'])
+  expect(longest.pollTimes.slice(0, 3)).toEqual([0, 4_000, 12_000])
+  const shortest = await backedOff(0)
+  expect(shortest.lines).toEqual(['only line'])
+  expect(shortest.pollTimes.slice(0, 3)).toEqual([0, 2_000, 4_000])
 })

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process'
+import { errorCode } from './errors.js'
 
 export interface GitResult {
   code: number
@@ -21,7 +22,7 @@ export function git(cwd: string, args: string[]): Promise<GitResult> {
     child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk))
     child.on('error', error => {
       reject(
-        (error as { code?: unknown }).code === 'ENOENT'
+        errorCode(error) === 'ENOENT'
           ? new Error(
               'git is not installed or not on PATH: the action reads the branch and snapshots the ' +
                 'code (honouring .gitignore) with it. Install git on the runner (GitHub-hosted runners have it).'

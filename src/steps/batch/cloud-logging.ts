@@ -6,7 +6,9 @@
  * Reading stays well inside the shared `entries.list` quota (60 requests a minute per project).
  * Reading logs never fails the run: a 403 is one warning naming the role, other errors back off.
  */
+import { errorMessage, httpStatus } from '../../lib/errors.js'
 import { log } from '../../lib/log.js'
+import { backoffDelay, isTransient, type Backoff } from '../../lib/retry.js'
 
 export interface LogEntry {
   insertId?: string
@@ -31,8 +33,9 @@ export interface BatchLog {
 /** The entrypoint's last line: once it is printed, the output is complete. */
 const LAST_LINE = /^\[kedro-dataproc\] kedro run exited with status /
 
+/** At most one request every 2 s, failing or not: the quota is the project's, shared. */
 const MIN_INTERVAL_MS = 2_000
-const MAX_BACKOFF_MS = 30_000
+const BACKOFF: Backoff = { firstMs: 2 * MIN_INTERVAL_MS, maxMs: 30_000, minMs: MIN_INTERVAL_MS }
 /** How long (by its timestamp) an entry waits for older ones that may still arrive. */
 const SETTLE_MS = 8_000
 /** How far behind the newest entry each poll looks for late arrivals. */
@@ -49,7 +52,8 @@ export class CloudLoggingOutput {
   private nextPollAt = 0
   /** When the last successful read started. */
   private lastReadAt = 0
-  private backoffMs = MIN_INTERVAL_MS
+  /** Failed reads in a row. */
+  private failures = 0
   private endedAt?: number
   private lastNewAt = Date.now()
   private complete = false
@@ -70,25 +74,26 @@ export class CloudLoggingOutput {
         const startedAt = this.now()
         await this.read()
         this.lastReadAt = startedAt
-        this.backoffMs = MIN_INTERVAL_MS
+        this.failures = 0
       } catch (error) {
-        const status = (error as { status?: unknown }).status
+        const status = httpStatus(error)
         if (status === 403) {
           log.warning(
             'driver output: Cloud Logging refused to list entries (403); grant the deploying identity roles/logging.viewer to stream it here, or follow the logs link in the summary'
           )
           return this.finish()
         }
-        // A refusal other than quota will not change; quota, outages and the network might.
-        if (typeof status === 'number' && status < 500 && status !== 429 && status !== 408) {
+        // A refusal will not change; quota, outages and the network might.
+        if (status !== undefined && !isTransient(error)) {
           log.warning(
-            `driver output: Cloud Logging cannot be read (${(error as Error).message}); follow the logs link in the summary`
+            `driver output: Cloud Logging cannot be read (${errorMessage(error)}); follow the logs link in the summary`
           )
           return this.finish()
         }
-        this.backoffMs = Math.min(this.backoffMs * 2, MAX_BACKOFF_MS)
+        this.failures += 1
       }
-      this.nextPollAt = this.now() + this.backoffMs
+      const wait = this.failures === 0 ? MIN_INTERVAL_MS : backoffDelay(this.failures, BACKOFF)
+      this.nextPollAt = this.now() + wait
     }
     if (this.endedAt === undefined) {
       this.release(false)

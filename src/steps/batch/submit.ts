@@ -1,6 +1,7 @@
 import type { protos } from '@google-cloud/dataproc'
 import type { DataprocClient } from '../../clients/clients.js'
 import type { CreateBatchRequest } from '../../plan/plan.js'
+import { errorCode } from '../../lib/errors.js'
 import { withRetries } from '../../lib/retry.js'
 
 export type Batch = protos.google.cloud.dataproc.v1.IBatch
@@ -37,7 +38,7 @@ export async function submitBatch(
 ): Promise<Submission> {
   const name = `${request.parent}/batches/${request.batchId}`
   const existing = await getBatchPatiently(client, name).catch((error: unknown) => {
-    if ((error as { code?: number }).code === NOT_FOUND) return undefined
+    if (errorCode(error) === NOT_FOUND) return undefined
     throw error
   })
   if (existing) return reattach(existing, request)
@@ -49,7 +50,7 @@ export async function submitBatch(
     return { batch, operation: operation.name ?? batch.operation ?? '', reattached: false }
   } catch (error) {
     // Created by a concurrent try of this attempt between our look and our create.
-    if ((error as { code?: number }).code !== ALREADY_EXISTS) throw error
+    if (errorCode(error) !== ALREADY_EXISTS) throw error
     return reattach(await getBatchPatiently(client, name), request)
   }
 }

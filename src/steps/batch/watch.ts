@@ -1,10 +1,11 @@
-import { log } from '../../lib/log.js'
 import type { Storage } from '@google-cloud/storage'
 import type { DataprocClient } from '../../clients/clients.js'
 import { majorOf } from '../../dataproc/runtimes.js'
+import { firstLine } from '../../lib/errors.js'
+import { log } from '../../lib/log.js'
+import { isTransient, sleep, withRetries, type Backoff } from '../../lib/retry.js'
 import { cancelBatch } from './cancel.js'
 import { DriverOutput } from './driver-output.js'
-import { isTransient, sleep } from '../../lib/retry.js'
 import { getBatch, type Batch } from './submit.js'
 
 export const STATES = [
@@ -72,8 +73,8 @@ function pollInterval(elapsedMs: number): number {
 const OUTPUT_DRAIN_MS = 10_000
 /** How long GetBatch may keep failing transiently before the watch gives up (the batch runs on). */
 const MAX_OUTAGE_MS = 15 * 60_000
-/** Polls while GetBatch fails back off up to this interval. */
-const MAX_OUTAGE_POLL_MS = 15_000
+/** While GetBatch fails: never faster than the usual poll, at most 15 s apart. */
+const OUTAGE_BACKOFF: Backoff = { firstMs: 1_000, maxMs: 15_000, minMs: 500 }
 
 /**
  * Runtime 3.0 and later write the driver output only to Cloud Logging; so does any batch that
@@ -93,8 +94,6 @@ export async function watchBatch(options: WatchOptions): Promise<WatchResult> {
   let output: OutputSource | undefined
   let seriesUri: string | undefined
   let outputDone = false
-  let failures = 0
-  let failingSince: number | undefined
   let cancelRequested: 'aborted' | 'timeout' | undefined
   let batch: Batch = {}
   let endedAt: number | undefined
@@ -110,7 +109,7 @@ export async function watchBatch(options: WatchOptions): Promise<WatchResult> {
     } catch (error) {
       // The batch keeps running: say so rather than wait for it as if it had been cancelled.
       throw new Error(
-        `could not cancel batch ${name} after the ${reason === 'timeout' ? 'timeout' : 'abort'} (${(error as Error).message.split('\n')[0]}); it is still running`
+        `could not cancel batch ${name} after the ${reason === 'timeout' ? 'timeout' : 'abort'} (${firstLine(error)}); it is still running`
       )
     }
   }
@@ -125,23 +124,11 @@ export async function watchBatch(options: WatchOptions): Promise<WatchResult> {
   try {
     for (;;) {
       if (cancelFailure) throw cancelFailure
-      try {
-        batch = await getBatch(client, name)
-        failures = 0
-        failingSince = undefined
-      } catch (error) {
-        failingSince ??= Date.now()
-        if (!isTransient(error) || Date.now() - failingSince > MAX_OUTAGE_MS) throw error
-        failures += 1
-        log.info(`GetBatch failed (${(error as Error).message.split('\n')[0]}); polling again`)
-        await sleep(
-          Math.min(
-            pollInterval(Date.now() - started) * 2 ** Math.min(failures - 1, 5),
-            MAX_OUTAGE_POLL_MS
-          )
-        )
-        continue
-      }
+      batch = await withRetries(() => getBatch(client, name), {
+        what: 'GetBatch',
+        maxElapsedMs: MAX_OUTAGE_MS,
+        backoff: OUTAGE_BACKOFF
+      })
       const next = stateOf(batch)
       if (next !== state) {
         const elapsed = ((Date.now() - started) / 1000).toFixed(1)
@@ -168,7 +155,7 @@ export async function watchBatch(options: WatchOptions): Promise<WatchResult> {
           // The batch matters more than its log: stop streaming, keep watching the state.
           if (!isTransient(error)) {
             log.warning(
-              `driver output cannot be read (${(error as Error).message.split('\n')[0]}); follow it in the Cloud console`
+              `driver output cannot be read (${firstLine(error)}); follow it in the Cloud console`
             )
             outputDone = true
           }

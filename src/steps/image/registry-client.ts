@@ -9,9 +9,11 @@
  * are plain http without credentials, as Docker itself treats them.
  */
 import { createHash } from 'node:crypto'
+import { errorCause, errorMessage } from '../../lib/errors.js'
+import { withRetries } from '../../lib/retry.js'
 
 /** Every manifest type a single- or multi-platform image can have; the registry picks among them. */
-export const MANIFEST_ACCEPT = [
+const MANIFEST_ACCEPT = [
   'application/vnd.oci.image.index.v1+json',
   'application/vnd.oci.image.manifest.v1+json',
   'application/vnd.docker.distribution.manifest.list.v2+json',
@@ -36,9 +38,10 @@ export interface Manifest extends ManifestHead {
 export class RegistryError extends Error {
   constructor(
     message: string,
-    readonly status: number
+    readonly status: number,
+    options?: ErrorOptions
   ) {
-    super(message)
+    super(message, options)
     this.name = 'RegistryError'
   }
 }
@@ -90,11 +93,12 @@ export interface RegistryClientOptions {
   baseUrl: string
   name: string
   credentials?: Credentials
-  /** Retries of a 429, a 5xx or a network failure; default 3 attempts in all. */
-  attempts?: number
 }
 
 type Access = 'pull' | 'pull,push'
+
+/** Tries of a request while it fails transiently: a registry call is short, its failures too. */
+const ATTEMPTS = 3
 
 export class RegistryClient {
   private readonly bearer = new Map<Access, string>()
@@ -148,7 +152,7 @@ export class RegistryClient {
       const headers: Record<string, string> = { accept: MANIFEST_ACCEPT }
       if (authorization) headers.authorization = authorization
       if (manifest) headers['content-type'] = manifest.mediaType
-      return this.withRetries(`${method} ${this.url(reference)}`, () =>
+      return this.fetchRetrying(`${method} ${this.url(reference)}`, () =>
         fetch(this.url(reference), { method, headers, body: manifest?.body })
       )
     }
@@ -181,7 +185,7 @@ export class RegistryClient {
     const headers: Record<string, string> = {}
     const basic = this.basic()
     if (basic) headers.authorization = basic
-    const response = await this.withRetries(`GET ${url.origin}${url.pathname}`, () =>
+    const response = await this.fetchRetrying(`GET ${url.origin}${url.pathname}`, () =>
       fetch(url, { headers })
     )
     if (!response.ok) {
@@ -196,27 +200,26 @@ export class RegistryClient {
     return token
   }
 
-  private async withRetries(what: string, call: () => Promise<Response>): Promise<Response> {
-    const attempts = this.options.attempts ?? 3
-    for (let attempt = 1; ; attempt++) {
+  /** Sends the request, again while the registry or the network fails transiently. */
+  private fetchRetrying(what: string, call: () => Promise<Response>): Promise<Response> {
+    const attempt = async (): Promise<Response> => {
       let response: Response
       try {
         response = await call()
       } catch (error) {
-        if (attempt < attempts) {
-          await backoff(attempt)
-          continue
-        }
-        const cause = (error as { cause?: { message?: string } }).cause?.message
-        throw new RegistryError(`${what} failed: ${cause ?? String(error)}`, 0)
+        throw new RegistryError(`${what} failed: ${errorMessage(errorCause(error) ?? error)}`, 0, {
+          cause: error
+        })
       }
-      if ((response.status === 429 || response.status >= 500) && attempt < attempts) {
-        await response.arrayBuffer()
-        await backoff(attempt)
-        continue
+      if (response.status === 429 || response.status >= 500) {
+        throw new RegistryError(
+          `${what} answered ${response.status}${await errorDetail(response)}`,
+          response.status
+        )
       }
       return response
     }
+    return withRetries(attempt, { what, attempts: ATTEMPTS })
   }
 
   private async expectOk(response: Response, method: string, reference: string): Promise<void> {
@@ -267,9 +270,4 @@ async function errorDetail(response: Response): Promise<string> {
   }
   const snippet = text.trim().slice(0, 200)
   return snippet ? `: ${snippet}` : ''
-}
-
-function backoff(attempt: number): Promise<void> {
-  const ms = 250 * 2 ** attempt * (0.5 + Math.random())
-  return new Promise(resolve => setTimeout(resolve, ms))
 }
