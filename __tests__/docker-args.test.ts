@@ -35,11 +35,10 @@ describe('buildArgv', () => {
       ]
     ],
     [
-      'classic with target, sorted build args and an iid file',
+      'classic with target and sorted build args',
       {
         target: 'dev',
-        buildArgs: { Z: 'last', BASE_IMAGE: 'python:3.11-slim' },
-        iidFile: '/t/iid'
+        buildArgs: { Z: 'last', BASE_IMAGE: 'python:3.11-slim' }
       },
       [
         'build',
@@ -57,8 +56,6 @@ describe('buildArgv', () => {
         `${REPO}:main`,
         '--tag',
         `${REPO}:fp-0123`,
-        '--iidfile',
-        '/t/iid',
         '/w'
       ]
     ],
@@ -129,7 +126,6 @@ describe('buildArgv', () => {
         cacheRef: `${REPO}:buildcache`,
         cacheExport: true,
         buildArgs: { A: 'x=y z' },
-        iidFile: '/t/iid',
         metadataFile: '/t/m.json'
       },
       [

@@ -3,11 +3,8 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { secretRules } from '../src/steps/secrets.js'
 import { isIgnored, parseDockerignore, readBuildContext } from '../src/steps/image/build-context.js'
-import {
-  dockerfileDependencies,
-  fingerprint,
-  type FingerprintInput
-} from '../src/steps/image/fingerprint.js'
+import { dockerfileDependencies } from '../src/steps/image/dockerfile-deps.js'
+import { fingerprint, type FingerprintInput } from '../src/steps/image/fingerprint.js'
 
 // The shape of the example project's Dockerfile: libraries in base, dev = base, prod adds the code.
 const DOCKERFILE = `# syntax=docker/dockerfile:1

@@ -12,15 +12,13 @@ import { startStack, type Stack } from '../emulators/stack.js'
 import { secretRules } from '../src/steps/secrets.js'
 import { readBuildContext } from '../src/steps/image/build-context.js'
 import { fingerprint } from '../src/steps/image/fingerprint.js'
+import { dockerLogin, execRunner, ImageError, type Runner } from '../src/steps/image/docker.js'
+import { prepareImage, type ImageRequest } from '../src/steps/image/image.js'
 import {
-  dockerLogin,
-  execRunner,
-  ImageError,
-  prepareImage,
-  type ImageRequest,
-  type Runner
-} from '../src/steps/image/image.js'
-import { RegistryClient, isLocalRegistry, parseRepository } from '../src/steps/image/registry-client.js'
+  RegistryClient,
+  isLocalRegistry,
+  parseRepository
+} from '../src/steps/image/registry-client.js'
 import { IN_CI } from './helpers/stack.js'
 
 const run = promisify(execFile)

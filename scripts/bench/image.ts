@@ -16,7 +16,8 @@ import { buildBaseImage } from '../../emulators/base-image.js'
 import type { Stack } from '../../emulators/stack.js'
 import { secretRules } from '../../src/steps/secrets.js'
 import { readBuildContext } from '../../src/steps/image/build-context.js'
-import { execRunner, prepareImage, type ImageRequest, type Runner } from '../../src/steps/image/image.js'
+import { execRunner, type Runner } from '../../src/steps/image/docker.js'
+import { prepareImage, type ImageRequest } from '../../src/steps/image/image.js'
 
 export interface ImageSample {
   /** Wall time of prepareImage (ms). */

@@ -24,8 +24,6 @@ export interface BuildOptions {
   cacheExport?: boolean
   /** buildx: where `--metadata-file` writes `containerimage.digest`. */
   metadataFile?: string
-  /** classic: where `--iidfile` writes the image id. */
-  iidFile?: string
 }
 
 export function buildArgv(options: BuildOptions): string[] {
@@ -49,8 +47,6 @@ export function buildArgv(options: BuildOptions): string[] {
     argv.push('--provenance=false')
     if (options.metadataFile) argv.push('--metadata-file', options.metadataFile)
     argv.push('--push')
-  } else if (options.iidFile) {
-    argv.push('--iidfile', options.iidFile)
   }
   argv.push(options.context)
   return argv
