@@ -4,6 +4,7 @@ import { GoogleAuth, PassThroughClient } from 'google-auth-library'
 import type { DataprocClient } from './dataproc.js'
 import { buildsImage, type Config } from '../inputs/inputs.js'
 import { restListEntries, type ListEntries } from '../steps/batch/cloud-logging.js'
+import { BACKOFF } from '../lib/retry.js'
 
 export type { DataprocClient }
 
@@ -23,6 +24,8 @@ export function makeStorage(config: Config): Storage {
   const retryOptions = {
     autoRetry: true,
     maxRetries: 5,
+    // The SDK's own backoff, under the same ceiling as every other retry of the action.
+    maxRetryDelay: BACKOFF.maxMs / 1000,
     idempotencyStrategy: IdempotencyStrategy.RetryAlways
   }
   if (endpoint?.plaintext) {
