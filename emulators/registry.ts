@@ -19,9 +19,6 @@ import {
 export interface Registry {
   /** `127.0.0.1:PORT`, the prefix of image references. */
   address: string
-  /** `http://127.0.0.1:PORT`, for the HTTP API. */
-  url: string
-  pid: number
   close(): Promise<void>
 }
 
@@ -94,14 +91,11 @@ export async function startRegistry(options: RegistryOptions): Promise<Registry>
       }
       throw error
     }
-    const pid = child.pid ?? 0
     // A pid file lets operators and tests check that the registry is gone after the stack stops.
     const pidFile = join(options.stateDir, 'registry.pid')
-    await writeFile(pidFile, `${pid}\n`)
+    await writeFile(pidFile, `${child.pid ?? 0}\n`)
     return {
       address: `${HOST}:${port}`,
-      url,
-      pid,
       close: async () => {
         await stopChild(child, 5000)
         await rm(pidFile, { force: true })
