@@ -8,7 +8,7 @@ import { cancelBatch } from './cancel.js'
 import { DriverOutput } from './driver-output.js'
 import { getBatch, type Batch } from './submit.js'
 
-export const STATES = [
+const STATES = [
   'STATE_UNSPECIFIED',
   'PENDING',
   'RUNNING',
@@ -28,7 +28,7 @@ export function stateOf(batch: Batch): BatchState {
     : 'STATE_UNSPECIFIED'
 }
 
-export const isTerminal = (state: BatchState): boolean =>
+const isTerminal = (state: BatchState): boolean =>
   ['CANCELLED', 'SUCCEEDED', 'FAILED'].includes(state)
 
 /** Where a batch's driver output is read from: the GCS series, or Cloud Logging. */
