@@ -1,6 +1,7 @@
 import { join } from 'node:path'
-import { InputError, parseDuration, parseEndpoint } from '../src/inputs/inputs.js'
-import { INVALID, VALID, parse, problemsOf, workspace } from './fixtures/invalid-inputs.js'
+import { InputError } from '../src/inputs/reader.js'
+import { parseDuration, parseEndpoint } from '../src/inputs/syntax.js'
+import { INVALID, VALID, parse, problemsOf, refusalWorkspace } from '../scripts/refusals.js'
 
 describe('invalid inputs are refused with the input named and the fix given', () => {
   const rows = INVALID.filter(([, , name]) => name !== '')
@@ -29,6 +30,7 @@ test('every problem is reported at once, in one message', () => {
 })
 
 test('a valid dev configuration is read with its defaults', () => {
+  const workspace = refusalWorkspace()
   const config = parse({
     ...VALID,
     'kedro-run-args': '--pipeline=dp --params="a=1,b=x y"',
@@ -108,8 +110,12 @@ test('emulator variables mean plaintext host:port', () => {
     DATAPROC_EMULATOR_HOST: '127.0.0.1:7000',
     STORAGE_EMULATOR_HOST: 'http://127.0.0.1:7001'
   })
-  expect(config.dataprocEndpoint).toMatchObject({ host: '127.0.0.1', port: 7000, plaintext: true })
-  expect(config.storageEndpoint).toMatchObject({ url: 'http://127.0.0.1:7001', plaintext: true })
+  expect(config.endpoints.dataproc).toMatchObject({
+    host: '127.0.0.1',
+    port: 7000,
+    plaintext: true
+  })
+  expect(config.endpoints.storage).toMatchObject({ url: 'http://127.0.0.1:7001', plaintext: true })
 })
 
 test.each([

@@ -1,52 +1,22 @@
-import type { RunContext } from '../src/github/context.js'
-import type { Config } from '../src/inputs/inputs.js'
-import { buildPlan, configurationKey, PlanError } from '../src/plan/plan.js'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { RunContext } from '../src/plan/context.js'
+import { buildPlan, configurationKey, pinImage, PlanError } from '../src/plan/plan.js'
 import {
   BATCH_ID_PATTERN,
   LABEL_KEY_PATTERN,
   LABEL_VALUE_PATTERN,
   REQUEST_ID_PATTERN
 } from '../src/plan/naming.js'
+import { parse, refusalWorkspace, VALID } from '../scripts/refusals.js'
 
-const CONFIG: Config = {
-  env: 'dev',
-  kedroRunArgs: ['--pipeline=dp'],
-  kedroRunArgsText: '--pipeline=dp',
-  projectId: 'my-project-123',
-  region: 'europe-west1',
-  runSubmitBucket: 'submit',
-  runOutputBucket: 'output',
-  runtimeVersion: '2.2',
-  artifactRegistry: 'europe-west1-docker.pkg.dev',
-  artifactRepository: 'kedro',
-  imageName: 'dataproc-serverless',
-  sparkProperties: {},
-  labels: {},
-  networkTags: [],
-  workingDirectory: '/work',
-  dryRun: true,
-  dockerfile: '/work/Dockerfile',
-  buildContext: '/work',
-  buildArgs: {},
-  target: 'dev',
-  wait: true,
-  cancelOnAbort: true,
-  onMissingCredentials: 'fail',
-  prepare: true,
-  submit: true,
-  force: false,
-  githubToken: '',
-  prComment: 'auto',
-  uploadArtifacts: true,
-  allowSecretFiles: [],
-  kedro: {
-    version: [1, 7],
-    known: true,
-    reason: 'requirements.txt asks for kedro~=1.7: Kedro 1.7'
-  },
-  allowForkCode: false,
-  warnings: []
+const BASE = {
+  ...VALID,
+  'run-submit-bucket': 'submit',
+  'run-output-bucket': 'output',
+  'kedro-run-args': '--pipeline=dp'
 }
+const configOf = (inputs: Record<string, string> = {}) => parse({ ...BASE, ...inputs })
 
 const CONTEXT: RunContext = {
   eventName: 'pull_request',
@@ -63,10 +33,11 @@ const CONTEXT: RunContext = {
   serverUrl: 'https://github.com',
   pullRequest: 1,
   localNonce: 'n0nce',
-  now: new Date('2026-01-02T03:04:05Z')
+  now: new Date('2026-01-02T03:04:05Z'),
+  shippedEntrypoint: '/action/entrypoint/entrypoint.py'
 }
 
-test.each<[string, Partial<Config>, Partial<RunContext>, Record<string, unknown>]>([
+test.each<[string, Record<string, string>, Partial<RunContext>, Record<string, unknown>]>([
   [
     'dev defaults',
     {},
@@ -82,20 +53,23 @@ test.each<[string, Partial<Config>, Partial<RunContext>, Record<string, unknown>
   ],
   [
     'dev with a run id',
-    { runId: 'exp-7' },
+    { 'run-id': 'exp-7' },
     {},
     { 'storage.codeUri': 'gs://submit/feature-x/exp-7/code.zip' }
   ],
-  ['dev with an image tag', { imageTag: 'mine' }, {}, { 'image.tag': 'mine' }],
+  ['dev with an image tag', { 'image-tag': 'mine' }, {}, { 'image.tag': 'mine' }],
   [
     'dev with a prebuilt image',
-    { image: 'host/p/r/i@sha256:' + 'a'.repeat(64) },
+    {
+      image: 'europe-west1-docker.pkg.dev/p/r/i@sha256:' + 'a'.repeat(64),
+      'artifact-repository': ''
+    },
     {},
     { 'image.prebuilt': true, 'image.repository': undefined }
   ],
   [
     'prod',
-    { env: 'prod', release: 'v0.2.0', target: 'prod' },
+    { env: 'prod', release: 'v0.2.0' },
     {},
     {
       runId: 'v0.2.0-r12-a1-{key}',
@@ -106,7 +80,7 @@ test.each<[string, Partial<Config>, Partial<RunContext>, Record<string, unknown>
   ],
   [
     'prod with a run id',
-    { env: 'prod', release: 'v1', runId: 'nightly' },
+    { env: 'prod', release: 'v1', 'run-id': 'nightly' },
     {},
     { 'storage.runOutputUri': 'gs://output/release/v1/nightly' }
   ],
@@ -118,8 +92,8 @@ test.each<[string, Partial<Config>, Partial<RunContext>, Record<string, unknown>
   ],
   ['a second attempt', {}, { runAttempt: '2' }, { runId: 'feature-x-r12-a2-{key}' }]
 ])('%s', (_name, config, context, expected) => {
-  const plan = buildPlan({ ...CONFIG, ...config }, { ...CONTEXT, ...context })
-  const key = configurationKey({ ...CONFIG, ...config }, { ...CONTEXT, ...context })
+  const plan = buildPlan(configOf(config), { ...CONTEXT, ...context })
+  const key = configurationKey(configOf(config), CONTEXT.step)
   for (const [path, template] of Object.entries(expected)) {
     const value = typeof template === 'string' ? template.replace('{key}', key) : template
     const actual = path
@@ -136,21 +110,20 @@ test.each<[string, Partial<Config>, Partial<RunContext>, Record<string, unknown>
 })
 
 test('the CreateBatch request carries everything the inputs ask for', () => {
-  const config: Config = {
-    ...CONFIG,
-    serviceAccount: 'runner@my-project-123.iam.gserviceaccount.com',
+  const config = configOf({
+    'service-account': 'runner@my-project-123.iam.gserviceaccount.com',
     subnetwork: 'projects/p/regions/europe-west1/subnetworks/s',
-    networkTags: ['spark'],
-    kmsKey: 'projects/p/locations/l/keyRings/r/cryptoKeys/k',
-    ttlSeconds: 7200,
-    stagingBucket: 'staging',
-    metastoreService: 'projects/p/locations/l/services/hive',
-    historyServerCluster: 'projects/p/regions/r/clusters/phs',
-    sparkProperties: { 'spark.executor.instances': '10' },
-    labels: { team: 'data' }
-  }
+    'network-tags': 'spark',
+    'kms-key': 'projects/p/locations/l/keyRings/r/cryptoKeys/k',
+    ttl: '2h',
+    'staging-bucket': 'staging',
+    'metastore-service': 'projects/p/locations/l/services/hive',
+    'history-server-cluster': 'projects/p/regions/r/clusters/phs',
+    'spark-properties': 'spark.executor.instances=10',
+    labels: 'team=data'
+  })
   const plan = buildPlan(config, CONTEXT)
-  const key = configurationKey(config, CONTEXT)
+  const key = configurationKey(config, CONTEXT.step)
   const { batch, parent, batchId, requestId } = plan.batch.request
   expect(parent).toBe('projects/my-project-123/locations/europe-west1')
   expect(batchId).toBe(plan.batch.id)
@@ -167,7 +140,8 @@ test('the CreateBatch request carries everything the inputs ask for', () => {
       networkTags: ['spark'],
       kmsKey: 'projects/p/locations/l/keyRings/r/cryptoKeys/k',
       ttl: { seconds: 7200 },
-      stagingBucket: 'staging'
+      stagingBucket: 'staging',
+      authenticationConfig: { userWorkloadAuthenticationType: 'SERVICE_ACCOUNT' }
     },
     peripheralsConfig: {
       metastoreService: 'projects/p/locations/l/services/hive',
@@ -199,14 +173,14 @@ test('the CreateBatch request carries everything the inputs ask for', () => {
 })
 
 test('an unset execution config stays empty rather than sending blanks', () => {
-  expect(buildPlan(CONFIG, CONTEXT).batch.request.batch.environmentConfig).toEqual({
+  expect(buildPlan(configOf(), CONTEXT).batch.request.batch.environmentConfig).toEqual({
     executionConfig: {}
   })
 })
 
 test('batch ids are the same for a retry of an attempt and differ across attempts, runs and repositories', () => {
   const id = (context: Partial<RunContext>) =>
-    buildPlan(CONFIG, { ...CONTEXT, ...context }).batch.id
+    buildPlan(configOf(), { ...CONTEXT, ...context }).batch.id
   const ids = [
     id({}),
     id({ runAttempt: '2' }),
@@ -221,23 +195,26 @@ test('batch ids are the same for a retry of an attempt and differ across attempt
 })
 
 test('a dev run needs a branch to name its folders', () => {
-  expect(() => buildPlan(CONFIG, { ...CONTEXT, branch: '' })).toThrow(PlanError)
+  expect(() => buildPlan(configOf(), { ...CONTEXT, branch: '' })).toThrow(PlanError)
 })
 
 test('a prod run from a tag has no branch and still plans', () => {
-  const plan = buildPlan({ ...CONFIG, env: 'prod', release: 'v1.0.0' }, { ...CONTEXT, branch: '' })
+  const plan = buildPlan(configOf({ env: 'prod', release: 'v1.0.0' }), { ...CONTEXT, branch: '' })
   expect(plan.batch.request.batch.labels.branch).toBeUndefined()
   expect(plan.batch.request.batch.labels.release).toBe('v1-0-0')
 })
 
 test('matrix legs and separate steps plan separate runs; behaviour-only inputs do not', () => {
-  const plan = (config: Partial<Config>, context: Partial<RunContext> = {}) =>
-    buildPlan({ ...CONFIG, ...config }, { ...CONTEXT, ...context })
+  const other = join(refusalWorkspace(), 'other-project', 'deployment/dataproc/serverless')
+  mkdirSync(other, { recursive: true })
+  writeFileSync(join(other, 'Dockerfile'), 'FROM scratch\n')
+  const plan = (inputs: Record<string, string>, context: Partial<RunContext> = {}) =>
+    buildPlan(configOf(inputs), { ...CONTEXT, ...context })
   const base = plan({})
   const legs = [
-    plan({ kedroRunArgs: ['--pipeline=other'] }),
-    plan({ workingDirectory: '/work/other-project' }),
-    plan({ sparkProperties: { 'spark.executor.instances': '4' } }),
+    plan({ 'kedro-run-args': '--pipeline=other' }),
+    plan({ 'working-directory': 'other-project' }),
+    plan({ 'spark-properties': 'spark.executor.instances=4' }),
     plan({}, { step: '__acme_kedro-dataproc-action_2' })
   ]
   for (const leg of legs) {
@@ -246,12 +223,55 @@ test('matrix legs and separate steps plan separate runs; behaviour-only inputs d
     expect(leg.batch.id).not.toBe(base.batch.id)
   }
   const sameRun = plan({
-    dryRun: false,
-    wait: false,
-    timeoutSeconds: 60,
-    prComment: 'never',
-    githubToken: 'x'
+    'dry-run': 'true',
+    wait: 'false',
+    timeout: '60s',
+    'pr-comment': 'never',
+    'github-token': 'x'
   })
   expect(sameRun.batch.id).toBe(base.batch.id)
   expect(sameRun.runId).toBe(base.runId)
+})
+
+test('the plan is complete: build, code, behaviour and credentials are decided in it', () => {
+  const plan = buildPlan(configOf({ 'build-args': 'A=1', timeout: '1h' }), CONTEXT)
+  expect(plan.build).toEqual({
+    dockerfile: join(refusalWorkspace(), 'deployment/dataproc/serverless/Dockerfile'),
+    context: refusalWorkspace(),
+    target: 'dev',
+    buildArgs: { A: '1' },
+    platform: 'linux/amd64'
+  })
+  expect(plan.code).toEqual({
+    directory: refusalWorkspace(),
+    entrypoint: CONTEXT.shippedEntrypoint,
+    allowSecretFiles: []
+  })
+  expect(plan.behaviour).toMatchObject({ wait: true, timeoutSeconds: 3600, cancelOnAbort: true })
+  expect(plan.credentials).toEqual({ needed: true, onMissing: 'fail' })
+  const local = buildPlan(
+    parse(
+      { ...BASE, 'artifact-registry': '127.0.0.1:5000' },
+      { DATAPROC_EMULATOR_HOST: '127.0.0.1:1', STORAGE_EMULATOR_HOST: '127.0.0.1:2' }
+    ),
+    CONTEXT
+  )
+  expect(local.credentials.needed).toBe(false)
+  const prebuilt = buildPlan(
+    configOf({
+      image: `europe-west1-docker.pkg.dev/p/r/i@sha256:${'a'.repeat(64)}`,
+      'artifact-repository': ''
+    }),
+    CONTEXT
+  )
+  expect(prebuilt.build).toBeUndefined()
+})
+
+test('the plan as submitted names the pinned image in both the plan and the request', () => {
+  const plan = buildPlan(configOf(), CONTEXT)
+  const pinned = `${plan.image.repository}@sha256:${'b'.repeat(64)}`
+  const submitted = pinImage(plan, pinned, `sha256:${'b'.repeat(64)}`)
+  expect(submitted.image).toMatchObject({ reference: pinned, digest: `sha256:${'b'.repeat(64)}` })
+  expect(submitted.batch.request.batch.runtimeConfig.containerImage).toBe(pinned)
+  expect(plan.batch.request.batch.runtimeConfig.containerImage).toBe(plan.image.reference)
 })

@@ -1,4 +1,8 @@
-import { renderPrComment, upsertPrComment, type PrCommentOptions } from '../src/github/pr-comment.js'
+import {
+  renderPrComment,
+  upsertPrComment,
+  type PrCommentOptions
+} from '../src/github/pr-comment.js'
 import { startGitHubApi, type GitHubApi } from './helpers/github-api.js'
 
 let api: GitHubApi

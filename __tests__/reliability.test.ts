@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
@@ -82,7 +82,7 @@ describe('abort and timeout cancel the batch', () => {
     expect(run.summary).toContain('CANCELLED')
   }, 60_000)
 
-  test('SIGKILL of the main step, then the post step cancels the batch', async () => {
+  test('SIGKILL of the main step, then the post step cancels the batch, though the workspace is gone', async () => {
     const repo = slowProject()
     const runEnv = env(repo)
     const inputs = { ...stackInputs(stack), image: PREBUILT, entrypoint: 'slow_main.py' }
@@ -92,15 +92,21 @@ describe('abort and timeout cancel the batch', () => {
       onStart: child => void waitForOutput(child, /working 3\b/).then(() => child.kill('SIGKILL'))
     })
     expect(main.signal).toBe('SIGKILL')
-    const name = JSON.parse(main.outputs.plan as string).batch.name
+    const saved = JSON.parse(main.state['kedro-dataproc'] as string) as { batchName: string }
+    const name = saved.batchName
     expect((await batchNamed(name)).state).toBe('RUNNING')
+    // A later step removed the checkout; the post step reads only what the main step saved, so
+    // it gets no inputs at all here and must not need them.
+    rmSync(repo, { recursive: true, force: true })
     const post = await runAction({
-      inputs,
+      inputs: {},
       env: { ...runEnv, ...postStepEnv(main) },
       script: join(DIST, '..', 'post.js')
     })
     expect(post.code).toBe(0)
-    expect(post.stdout).toContain('::warning::the main step ended before its batch did: cancelled')
+    expect(post.stdout).toContain(
+      `::warning::the main step ended before its batch did: cancelled ${name}`
+    )
     let state = (await batchNamed(name)).state
     for (let i = 0; i < 50 && state !== 'CANCELLED'; i++) {
       await new Promise(resolve => setTimeout(resolve, 100))
@@ -307,7 +313,7 @@ test('driver output that cannot be read is a warning; the batch is still watched
   expect(run.code).toBe(0)
   expect(run.outputs.state).toBe('SUCCEEDED')
   expect(run.stdout).toMatch(/::warning::driver output cannot be read/)
-  expect(run.state.finished).toBe('true')
+  expect(run.state['kedro-dataproc-finished']).toBe('true')
 }, 60_000)
 
 test('a timeout whose cancel is refused fails saying the batch is still running', async () => {

@@ -1,4 +1,5 @@
-import { escapeHtml, preBlock, quoteForDisplay } from '../src/report/report.js'
+import { escapeHtml, preBlock } from '../src/github/summary.js'
+import { quoteForDisplay } from '../src/report/rows.js'
 
 test('preformatted summary text keeps no blank line, so GitHub does not end the HTML block', () => {
   const html = preBlock('Traceback:\n\n  File "x.py"\n   \n<script>')

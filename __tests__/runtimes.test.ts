@@ -1,6 +1,6 @@
 import { checkRuntime, runtime3Problems } from '../src/dataproc/runtimes.js'
 import { buildPlan } from '../src/plan/plan.js'
-import { parse, VALID } from './fixtures/invalid-inputs.js'
+import { parse, VALID } from '../scripts/refusals.js'
 
 const day = (iso: string): Date => new Date(`${iso}T12:00:00Z`)
 
@@ -45,7 +45,8 @@ const context = {
   step: 'run',
   serverUrl: 'https://github.com',
   localNonce: 'x',
-  now: new Date()
+  now: new Date(),
+  shippedEntrypoint: '/action/entrypoint/entrypoint.py'
 }
 const executionOf = (inputs: Record<string, string>) =>
   buildPlan(parse({ ...VALID, ...inputs }), context).batch.request.batch.environmentConfig

@@ -4,7 +4,12 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { buffer } from 'node:stream/consumers'
-import { credentialFiles, credentialReason, privateKeyIn, secretRules } from '../src/steps/secrets.js'
+import {
+  credentialFiles,
+  credentialReason,
+  privateKeyIn,
+  secretRules
+} from '../src/steps/secrets.js'
 import { contextTar, readBuildContext } from '../src/steps/image/build-context.js'
 import { planSnapshot } from '../src/steps/code/snapshot.js'
 import { tarNames } from './helpers/image-files.js'

@@ -6,7 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { parse } from 'yaml'
-import { INVALID, VALID, problemsOf } from '../__tests__/fixtures/invalid-inputs.js'
+import { INVALID, VALID, problemsOf } from './refusals.js'
 
 interface ActionYml {
   inputs: Record<string, { description: string; default?: string; required?: boolean }>

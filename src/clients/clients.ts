@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { IdempotencyStrategy, Storage } from '@google-cloud/storage'
 import { GoogleAuth, PassThroughClient } from 'google-auth-library'
 import type { DataprocClient } from './dataproc.js'
-import { buildsImage, type Config } from '../inputs/inputs.js'
+import type { Endpoint } from '../inputs/syntax.js'
 import { restListEntries, type ListEntries } from '../steps/batch/cloud-logging.js'
 import { BACKOFF } from '../lib/retry.js'
 
@@ -14,12 +14,14 @@ const SCOPES = ['https://www.googleapis.com/auth/cloud-platform']
  * Loaded on demand: the gRPC client and its protos take a tenth of a second to load, which then
  * overlaps with the snapshot and the uploads instead of delaying everything before them.
  */
-export async function makeDataprocClient(config: Config): Promise<DataprocClient> {
-  return (await import('./dataproc.js')).createDataprocClient(config)
+export async function makeDataprocClient(
+  region: string,
+  endpoint?: Endpoint
+): Promise<DataprocClient> {
+  return (await import('./dataproc.js')).createDataprocClient(region, endpoint)
 }
 
-export function makeStorage(config: Config): Storage {
-  const endpoint = config.storageEndpoint
+export function makeStorage(projectId: string, endpoint?: Endpoint): Storage {
   // Our uploads write the same bytes to the same name, so retrying them is always safe.
   const retryOptions = {
     autoRetry: true,
@@ -31,26 +33,17 @@ export function makeStorage(config: Config): Storage {
   if (endpoint?.plaintext) {
     return new Storage({
       apiEndpoint: endpoint.url,
-      projectId: config.projectId,
+      projectId,
       authClient: new PassThroughClient(),
       useAuthWithCustomEndpoint: false,
       retryOptions
     })
   }
   return new Storage({
-    projectId: config.projectId,
+    projectId,
     ...(endpoint ? { apiEndpoint: endpoint.url, useAuthWithCustomEndpoint: true } : {}),
     retryOptions
   })
-}
-
-/** Whether any call of this run goes to Google and so needs credentials. */
-export function needsCredentials(config: Config, localRegistry: boolean): boolean {
-  return (
-    !config.dataprocEndpoint?.plaintext ||
-    !config.storageEndpoint?.plaintext ||
-    (buildsImage(config) && !localRegistry)
-  )
 }
 
 /**
@@ -76,8 +69,7 @@ export async function loadAccessToken(): Promise<string> {
  * The request headers for Cloud Logging: none for a plaintext emulator, else Application Default
  * Credentials. Missing credentials come back as a 401, which the reader reports once.
  */
-export function loggingClient(config: Config): ListEntries {
-  const endpoint = config.loggingEndpoint
+export function loggingClient(endpoint?: Endpoint): ListEntries {
   const auth = endpoint?.plaintext ? undefined : new GoogleAuth({ scopes: SCOPES })
   const headers = async (): Promise<Record<string, string>> => {
     if (!auth) return {}

@@ -2,7 +2,7 @@
 // generated module of every Dataproc message, which is most of the client's loading time.
 import { BatchControllerClient } from '@google-cloud/dataproc/build/src/v1/batch_controller_client.js'
 import { googleAuthLibrary, grpc, operationsProtos } from 'google-gax'
-import type { Config } from '../inputs/inputs.js'
+import type { Endpoint } from '../inputs/syntax.js'
 
 export type DataprocClient = BatchControllerClient
 
@@ -12,8 +12,7 @@ export type DataprocClient = BatchControllerClient
  * finds Application Default Credentials itself (what google-github-actions/auth sets up).
  * Imported only through makeDataprocClient (clients.ts), which loads it on demand.
  */
-export function createDataprocClient(config: Config): DataprocClient {
-  const endpoint = config.dataprocEndpoint
+export function createDataprocClient(region: string, endpoint?: Endpoint): DataprocClient {
   if (endpoint?.plaintext) {
     return new BatchControllerClient({
       apiEndpoint: endpoint.host,
@@ -24,7 +23,7 @@ export function createDataprocClient(config: Config): DataprocClient {
   }
   // Batches live in a region; the regional endpoint serves them without a redirect.
   return new BatchControllerClient({
-    apiEndpoint: endpoint?.host ?? `${config.region}-dataproc.googleapis.com`,
+    apiEndpoint: endpoint?.host ?? `${region}-dataproc.googleapis.com`,
     port: endpoint?.port ?? 443
   })
 }

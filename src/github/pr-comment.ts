@@ -95,7 +95,6 @@ async function findComment(
 
 export interface PrCommentInput {
   state: string
-  icon?: string
   batchId: string
   consoleUrl: string
   logsUrl: string
@@ -110,7 +109,7 @@ export interface PrCommentInput {
 
 /** Compact markdown for the comment; every value that comes from users or services is escaped. */
 export function renderPrComment(input: PrCommentInput): string {
-  const icon = input.icon ?? stateIcon(input.state)
+  const icon = stateIcon(input.state)
   const duration =
     input.durationSeconds === undefined ? '' : ` in ${formatDuration(input.durationSeconds)}`
   const rows: [string, string][] = [

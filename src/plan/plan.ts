@@ -1,48 +1,17 @@
 import { effectiveTtl, type EffectiveTtl } from '../dataproc/rules.js'
+import type { Config, Endpoints, RunEnv } from '../inputs/config.js'
+import { INPUT_NAMES, INPUTS, valueOf } from '../inputs/table.js'
 import { formatVersion } from '../kedro/options.js'
-import type { Config } from '../inputs/inputs.js'
-import type { RunContext } from '../github/context.js'
+import { isLocalRegistry } from '../steps/image/registry-client.js'
+import type { RunContext } from './context.js'
 import { batchId, branchSlug, fit, imageTag, labelValue, requestId, shortHash } from './naming.js'
+import { batchRequest, type CreateBatchRequest } from './request.js'
 
-/** The CreateBatch request in the shape the Node client takes (camelCase, Duration as seconds). */
-export interface CreateBatchRequest {
-  parent: string
-  batchId: string
-  requestId: string
-  batch: {
-    pysparkBatch: {
-      mainPythonFileUri: string
-      args: string[]
-      archiveUris: string[]
-    }
-    runtimeConfig: {
-      version: string
-      containerImage: string
-      properties: Record<string, string>
-    }
-    environmentConfig: {
-      executionConfig: {
-        serviceAccount?: string
-        subnetworkUri?: string
-        networkTags?: string[]
-        kmsKey?: string
-        ttl?: { seconds: number }
-        stagingBucket?: string
-        authenticationConfig?: {
-          userWorkloadAuthenticationType: 'SERVICE_ACCOUNT' | 'END_USER_CREDENTIALS'
-        }
-      }
-      peripheralsConfig?: {
-        metastoreService?: string
-        sparkHistoryServerConfig?: { dataprocCluster: string }
-      }
-    }
-    labels: Record<string, string>
-  }
-}
+export type { CreateBatchRequest }
 
+/** Everything a run does, decided before it does anything; steps read nothing else. */
 export interface Plan {
-  env: 'dev' | 'prod'
+  env: RunEnv
   projectId: string
   region: string
   branch: string
@@ -51,13 +20,25 @@ export interface Plan {
   runId: string
   release?: string
   image: {
-    /** The reference the batch uses until a build replaces it with a digest. */
+    /** The reference the batch runs: a tag until a build pins it by digest. */
     reference: string
+    /** Set once a build has pushed the image: what the batch was submitted with. */
+    digest?: string
     /** True when the user gave a prebuilt image: nothing is built. */
     prebuilt: boolean
     repository?: string
     tag?: string
   }
+  /** How the image is built; undefined when this run builds none. */
+  build?: {
+    dockerfile: string
+    context: string
+    target: string
+    buildArgs: Record<string, string>
+    platform: 'linux/amd64'
+  }
+  /** The project's files and the main file uploaded beside them. */
+  code: { directory: string; entrypoint: string; allowSecretFiles: string[] }
   storage: {
     submitPrefix: string
     entrypointUri: string
@@ -77,6 +58,13 @@ export interface Plan {
   kedro: { version: string; reason: string }
   /** How long the batch may run before Dataproc ends it, and who decided. */
   ttl: EffectiveTtl
+  endpoints: Endpoints
+  behaviour: Pick<
+    Config,
+    'dryRun' | 'wait' | 'timeoutSeconds' | 'cancelOnAbort' | 'prepare' | 'submit' | 'force'
+  >
+  /** Whether any call goes to Google, and what to do when no credentials are found. */
+  credentials: { needed: boolean; onMissing: 'fail' | 'skip' }
 }
 
 /** Tells a failure of the plan (e.g. no branch to name a dev run by) from a bug. */
@@ -98,45 +86,16 @@ export function runEnvironment(
 }
 
 /**
- * Names the run configuration: the step and every input that shapes the batch. The legs of a
- * matrix share a workflow run, attempt and job, so without it they would plan the same folders
- * and batch. Inputs that only change how the step behaves (wait, timeout, dry-run, reporting, the
- * token) are left out, so a dry run plans what the real run does.
+ * Names the run configuration: the step and every input that shapes the batch (the input
+ * table's `shapes` role). The legs of a matrix share a workflow run, attempt and job, so without
+ * it they would plan the same folders and batch.
  */
-export function configurationKey(config: Config, context: RunContext): string {
-  const shaping = {
-    step: context.step,
-    workingDirectory: config.workingDirectory,
-    env: config.env,
-    release: config.release,
-    kedroRunArgs: config.kedroRunArgs,
-    image: [
-      config.image,
-      config.artifactRegistry,
-      config.artifactRepository,
-      config.imageName,
-      config.imageTag
-    ],
-    build: [config.dockerfile, config.buildContext, config.target, config.buildArgs],
-    main: [config.entrypoint, config.mainPythonFile],
-    runtime: [
-      config.runtimeVersion,
-      config.sparkProperties,
-      config.serviceAccount,
-      config.workloadAuthentication
-    ],
-    environment: [
-      config.subnetwork,
-      config.networkTags,
-      config.kmsKey,
-      config.ttlSeconds,
-      config.stagingBucket
-    ],
-    peripherals: [config.metastoreService, config.historyServerCluster],
-    buckets: [config.runSubmitBucket, config.runOutputBucket],
-    labels: config.labels
-  }
-  return shortHash(JSON.stringify(shaping), 6)
+export function configurationKey(config: Pick<Config, 'values' | 'release'>, step: string): string {
+  const shaping = INPUT_NAMES.filter(name => INPUTS[name].role === 'shapes').map(name => [
+    name,
+    name === 'release' ? (config.release ?? '') : valueOf(config.values, name)
+  ])
+  return shortHash(JSON.stringify([step, shaping]), 6)
 }
 
 function defaultRunId(config: Config, context: RunContext, slug: string, key: string): string {
@@ -147,52 +106,52 @@ function defaultRunId(config: Config, context: RunContext, slug: string, key: st
   return fit(`${head.replace(/[^A-Za-z0-9._-]+/g, '-')}-${attempt}`, 100)
 }
 
-function definedEntries<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T
+function storageOf(config: Config, slug: string, runId: string): Plan['storage'] {
+  const prod = config.env === 'prod'
+  const folder = prod ? `release/${config.release}` : slug
+  const submitPrefix = `gs://${config.runSubmitBucket}/${prod ? folder : `${slug}/${runId}`}/`
+  return {
+    submitPrefix,
+    entrypointUri: `${submitPrefix}entrypoint.py`,
+    codeUri: `${submitPrefix}code.zip`,
+    // No trailing slash: catalogs append `/path` to it.
+    runOutputUri: `gs://${config.runOutputBucket}/${folder}/${runId}`,
+    manifestUri: prod ? `${submitPrefix}release.json` : undefined
+  }
+}
+
+function imageOf(config: Config, slug: string): Plan['image'] {
+  if (config.image) return { reference: config.image, prebuilt: true }
+  const repository = `${config.artifactRegistry}/${config.projectId}/${config.artifactRepository}/${config.imageName}`
+  const tag = config.imageTag ?? imageTag(config.env === 'prod' ? (config.release as string) : slug)
+  return { reference: `${repository}:${tag}`, prebuilt: false, repository, tag }
+}
+
+function labelsOf(config: Config, context: RunContext, runId: string, request: string) {
+  const labels: Record<string, string> = {
+    ...config.labels,
+    'managed-by': 'kedro-dataproc-action',
+    env: config.env,
+    'run-id': labelValue(runId),
+    'request-id': request
+  }
+  if (context.branch) labels.branch = labelValue(context.branch)
+  if (context.commit) labels.commit = labelValue(context.commit)
+  if (config.release) labels.release = labelValue(config.release)
+  return labels
 }
 
 export function buildPlan(config: Config, context: RunContext): Plan {
   const branch = context.branch
-  if (config.env === 'dev' && !branch) {
+  if (config.env === 'dev' && !branch)
     throw new PlanError(
       'could not tell the branch: the checkout is detached and the event names none; run on a pull_request or push event, or check out a branch'
     )
-  }
   const slug = branchSlug(branch)
-  const key = configurationKey(config, context)
+  const key = configurationKey(config, context.step)
   const runId = config.runId ?? defaultRunId(config, context, slug, key)
-  const release = config.release
-
-  const submitPrefix =
-    config.env === 'prod'
-      ? `gs://${config.runSubmitBucket}/release/${release}/`
-      : `gs://${config.runSubmitBucket}/${slug}/${runId}/`
-  // No trailing slash: catalogs append `/path` to it.
-  const runOutputUri =
-    config.env === 'prod'
-      ? `gs://${config.runOutputBucket}/release/${release}/${runId}`
-      : `gs://${config.runOutputBucket}/${slug}/${runId}`
-  const storage = {
-    submitPrefix,
-    entrypointUri: `${submitPrefix}entrypoint.py`,
-    codeUri: `${submitPrefix}code.zip`,
-    runOutputUri,
-    manifestUri: config.env === 'prod' ? `${submitPrefix}release.json` : undefined
-  }
-
-  const repository = config.image
-    ? undefined
-    : `${config.artifactRegistry}/${config.projectId}/${config.artifactRepository}/${config.imageName}`
-  const tag = config.image
-    ? undefined
-    : (config.imageTag ?? imageTag(config.env === 'prod' ? (release as string) : slug))
-  const image = {
-    reference: config.image ?? `${repository}:${tag}`,
-    prebuilt: config.image !== undefined,
-    repository,
-    tag
-  }
-
+  const storage = storageOf(config, slug, runId)
+  const image = imageOf(config, slug)
   // Unique per workflow attempt (and per run outside Actions), yet the same on a retry of the attempt.
   const attemptKey = context.runId
     ? [context.repository, context.runId, context.runAttempt, context.job, key, runId]
@@ -201,40 +160,20 @@ export function buildPlan(config: Config, context: RunContext): Plan {
     ['kedro', config.env, runId],
     [config.projectId, config.region, ...attemptKey].join('\n')
   )
-  const request = requestId(id)
-
-  const labels: Record<string, string> = {
-    ...config.labels,
-    'managed-by': 'kedro-dataproc-action',
-    env: config.env,
-    'run-id': labelValue(runId),
-    'request-id': request
-  }
-  if (branch) labels.branch = labelValue(branch)
-  if (context.commit) labels.commit = labelValue(context.commit)
-  if (release) labels.release = labelValue(release)
-
-  const envVars = runEnvironment({
-    env: config.env,
-    runId,
-    branch,
-    commit: context.commit,
-    release,
-    storage
-  })
-  const properties: Record<string, string> = { ...config.sparkProperties }
-  for (const [name, value] of Object.entries(envVars)) {
-    properties[`spark.dataproc.driverEnv.${name}`] = value
-    properties[`spark.executorEnv.${name}`] = value
-  }
-
-  const peripherals = definedEntries({
-    metastoreService: config.metastoreService,
-    sparkHistoryServerConfig: config.historyServerCluster
-      ? { dataprocCluster: config.historyServerCluster }
-      : undefined
-  })
   const parent = `projects/${config.projectId}/locations/${config.region}`
+  const request = batchRequest(config, {
+    parent,
+    batchId: id,
+    requestId: requestId(id),
+    mainPythonFileUri: config.mainPythonFile ?? storage.entrypointUri,
+    codeUri: storage.codeUri,
+    containerImage: image.reference,
+    environment: runEnvironment({ ...config, runId, branch, commit: context.commit, storage }),
+    labels: labelsOf(config, context, runId, requestId(id))
+  })
+  // Planned on a dry run too, so the dry run shows what the real run builds.
+  const building = !config.image && config.prepare
+  const { endpoints } = config
   return {
     env: config.env,
     projectId: config.projectId,
@@ -243,55 +182,57 @@ export function buildPlan(config: Config, context: RunContext): Plan {
     branchSlug: slug,
     commit: context.commit,
     runId,
-    release,
+    release: config.release,
     image,
+    build: building
+      ? {
+          dockerfile: config.dockerfile,
+          context: config.buildContext,
+          target: config.target,
+          buildArgs: config.buildArgs,
+          platform: 'linux/amd64'
+        }
+      : undefined,
+    code: {
+      directory: config.workingDirectory,
+      entrypoint: config.entrypoint ?? context.shippedEntrypoint,
+      allowSecretFiles: config.allowSecretFiles
+    },
     storage,
     batch: {
       id,
       name: `${parent}/batches/${id}`,
       consoleUrl: `https://console.cloud.google.com/dataproc/batches/${config.region}/${id}/summary?project=${config.projectId}`,
-      request: {
-        parent,
-        batchId: id,
-        requestId: request,
-        batch: {
-          pysparkBatch: {
-            mainPythonFileUri: config.mainPythonFile ?? storage.entrypointUri,
-            // The words go after `--` one by one, so their quoting reaches Kedro unchanged.
-            args: ['--', ...config.kedroRunArgs],
-            archiveUris: [`${storage.codeUri}#code`]
-          },
-          runtimeConfig: {
-            version: config.runtimeVersion,
-            containerImage: image.reference,
-            properties
-          },
-          environmentConfig: definedEntries({
-            executionConfig: definedEntries({
-              serviceAccount: config.serviceAccount,
-              subnetworkUri: config.subnetwork,
-              networkTags: config.networkTags.length > 0 ? config.networkTags : undefined,
-              kmsKey: config.kmsKey,
-              ttl: config.ttlSeconds !== undefined ? { seconds: config.ttlSeconds } : undefined,
-              stagingBucket: config.stagingBucket,
-              // Unset, runtime 3.0 runs the job with the submitter's own credentials.
-              authenticationConfig: config.workloadAuthentication
-                ? {
-                    userWorkloadAuthenticationType:
-                      config.workloadAuthentication === 'end-user'
-                        ? 'END_USER_CREDENTIALS'
-                        : 'SERVICE_ACCOUNT'
-                  }
-                : undefined
-            }),
-            peripheralsConfig: Object.keys(peripherals).length > 0 ? peripherals : undefined
-          }),
-          labels
-        }
-      }
+      request
     },
     kedroRunArgs: config.kedroRunArgs,
     kedro: { version: formatVersion(config.kedro.version), reason: config.kedro.reason },
-    ttl: effectiveTtl(config.runtimeVersion, config.ttlSeconds)
+    ttl: effectiveTtl(config.runtimeVersion, config.ttlSeconds),
+    endpoints,
+    behaviour: {
+      dryRun: config.dryRun,
+      wait: config.wait,
+      timeoutSeconds: config.timeoutSeconds,
+      cancelOnAbort: config.cancelOnAbort,
+      prepare: config.prepare,
+      submit: config.submit,
+      force: config.force
+    },
+    credentials: {
+      // A local stack (plaintext endpoints, a local registry) needs none.
+      needed:
+        !endpoints.dataproc?.plaintext ||
+        !endpoints.storage?.plaintext ||
+        (building && !isLocalRegistry(config.artifactRegistry)),
+      onMissing: config.onMissingCredentials
+    }
   }
+}
+
+/** The plan as submitted: the batch runs the image the build pinned by digest. */
+export function pinImage(plan: Plan, reference: string, digest?: string): Plan {
+  const next = structuredClone(plan)
+  next.image = { ...plan.image, reference, digest }
+  next.batch.request.batch.runtimeConfig.containerImage = reference
+  return next
 }

@@ -1,0 +1,103 @@
+import type { Storage } from '@google-cloud/storage'
+import { loggingClient, type DataprocClient } from '../clients/clients.js'
+import { cancelReason, failureReason } from '../dataproc/failures.js'
+import { formatSeconds } from '../dataproc/rules.js'
+import { log } from '../lib/log.js'
+import type { Plan } from '../plan/plan.js'
+import { CloudLoggingOutput } from '../steps/batch/cloud-logging.js'
+import { submitBatch } from '../steps/batch/submit.js'
+import { stateOf, watchBatch, type WatchResult } from '../steps/batch/watch.js'
+import { batchDuration, type Outcome } from './outcome.js'
+
+/** How a front end takes part in a run: it may abort it and hears of the batch's life. */
+export interface DeployHooks {
+  /** Aborting cancels the batch (when `cancel-on-abort`), or stops the run before it submits. */
+  abort: AbortSignal
+  /** A batch was submitted or reattached to: what to cancel it by if this process dies. */
+  onSubmitted(operation: string): void
+  /** The run no longer holds a batch it could lose: it saw its end, or does not wait for it. */
+  onSettled(): void
+  /** A line of driver output, as it arrives. */
+  onLine(line: string): void
+}
+
+function stateMessage(plan: Plan, result: WatchResult, output: string[]): string {
+  const cancelled = result.state === 'CANCELLED'
+  if (result.timedOut && cancelled) return 'the batch ran longer than timeout and was cancelled'
+  if (result.aborted && cancelled) return 'the run was aborted and the batch cancelled'
+  if (cancelled)
+    return cancelReason(
+      result.batch,
+      plan.ttl.seconds === undefined ? undefined : formatSeconds(plan.ttl.seconds)
+    )
+  if (result.state === 'FAILED') return failureReason(result.batch.stateMessage ?? '', output)
+  return result.batch.stateMessage ?? ''
+}
+
+/** Submits (or reattaches to) the planned batch and, unless told not to wait, follows it to its end. */
+export async function runBatch(
+  plan: Plan,
+  clients: { dataproc: DataprocClient; storage: Storage },
+  hooks: DeployHooks
+): Promise<Outcome> {
+  const { behaviour } = plan
+  // Cancelled while building or uploading: nothing has been submitted, and nothing will be.
+  if (behaviour.cancelOnAbort && hooks.abort.aborted)
+    throw new Error('the run was aborted before submission; no batch was submitted')
+  const submission = await submitBatch(clients.dataproc, plan.batch.request)
+  hooks.onSubmitted(submission.operation)
+  log.info(
+    `${submission.reattached ? 'reattached to' : 'submitted'} batch ${plan.batch.id}: ${plan.batch.consoleUrl}`
+  )
+  if (!behaviour.wait) {
+    hooks.onSettled()
+    return {
+      plan,
+      batch: submission.batch,
+      state: stateOf(submission.batch),
+      stateMessage: '',
+      driverOutput: [],
+      note: 'wait: false — the step did not wait for the batch to end.'
+    }
+  }
+  const output: string[] = []
+  const onLine = (line: string): void => {
+    hooks.onLine(line)
+    output.push(line)
+  }
+  let result: WatchResult
+  try {
+    result = await watchBatch({
+      client: clients.dataproc,
+      storage: clients.storage,
+      name: plan.batch.name,
+      operation: submission.operation,
+      abort: behaviour.cancelOnAbort ? hooks.abort : new AbortController().signal,
+      timeoutSeconds: behaviour.timeoutSeconds,
+      onLine,
+      cloudLogging: batch =>
+        new CloudLoggingOutput(
+          loggingClient(plan.endpoints.logging),
+          {
+            project: plan.projectId,
+            location: plan.region,
+            batchId: plan.batch.id,
+            since: Number(batch.createTime?.seconds ?? 0) * 1000 || Date.now()
+          },
+          onLine
+        )
+    })
+  } finally {
+    // The run saw the batch to its end, or failed while watching it (said in its error): either
+    // way nothing must cancel a batch this process did not lose.
+    hooks.onSettled()
+  }
+  return {
+    plan,
+    batch: result.batch,
+    state: result.state,
+    stateMessage: stateMessage(plan, result, output),
+    durationSeconds: batchDuration(result.batch),
+    driverOutput: output
+  }
+}

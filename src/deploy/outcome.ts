@@ -1,0 +1,49 @@
+import type { Plan } from '../plan/plan.js'
+import type { Batch } from '../steps/batch/submit.js'
+
+/**
+ * What a run came to: the one record every front end reports from. `plan` is the plan as
+ * submitted (after a build, its image is the digest the batch runs).
+ */
+export interface Outcome {
+  plan: Plan
+  /** A batch state, or PLANNED (dry run), SKIPPED (no credentials), PREPARED (a release without a batch), ERROR. */
+  state: string
+  stateMessage: string
+  batch?: Batch
+  durationSeconds?: number
+  /** The driver output as it was streamed, line by line. */
+  driverOutput: string[]
+  note?: string
+}
+
+/** An outcome with no batch behind it. */
+export const outcomeWithoutBatch = (
+  plan: Plan,
+  state: 'PLANNED' | 'SKIPPED' | 'PREPARED' | 'ERROR',
+  stateMessage: string,
+  note?: string
+): Outcome => ({ plan, state, stateMessage, driverOutput: [], note })
+
+/** Whether the run did what it was asked: a step that did not wait succeeds once it submitted. */
+export function succeeded(outcome: Outcome): boolean {
+  if (['SUCCEEDED', 'PREPARED', 'PLANNED', 'SKIPPED'].includes(outcome.state)) return true
+  return !outcome.plan.behaviour.wait && outcome.state !== 'ERROR' && !outcome.stateMessage
+}
+
+type Timestamp =
+  | { seconds?: number | string | { toString(): string } | null; nanos?: number | null }
+  | null
+  | undefined
+
+export function toSeconds(time: Timestamp): number | undefined {
+  if (!time?.seconds) return undefined
+  return Number(String(time.seconds)) + (time.nanos ?? 0) / 1e9
+}
+
+/** From creation to the last state change: what the batch cost in wall time. */
+export function batchDuration(batch: Batch): number | undefined {
+  const start = toSeconds(batch.createTime)
+  const end = toSeconds(batch.stateTime)
+  return start !== undefined && end !== undefined ? Math.max(0, Math.round(end - start)) : undefined
+}

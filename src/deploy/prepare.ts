@@ -1,0 +1,140 @@
+import type { Storage } from '@google-cloud/storage'
+import { log } from '../lib/log.js'
+import { pinImage, type Plan } from '../plan/plan.js'
+import { codeUploads, planDevCode, snapshotCode, type CodeArtifacts } from '../steps/code/code.js'
+import { uploadFiles, type UploadResult } from '../steps/code/upload.js'
+import { readBuildContext, type BuildContext } from '../steps/image/build-context.js'
+import { prepareImage } from '../steps/image/image.js'
+import {
+  readManifest,
+  releaseConflict,
+  sameContent,
+  writeManifest,
+  type ReleaseManifest
+} from '../steps/release/manifest.js'
+import { secretRules } from '../steps/secrets.js'
+import { ACTION_VERSION } from '../version.js'
+
+/** What preparing needs: the plan and the clients, nothing else. */
+export interface Preparation {
+  plan: Plan
+  storage: Storage
+  /** For a registry that needs Google credentials. */
+  accessToken?: string
+}
+
+const secretsOf = (plan: Plan) => secretRules(plan.code.allowSecretFiles)
+
+/**
+ * The build context, read and checked for private keys before anything is built or uploaded;
+ * undefined when this run builds no image.
+ */
+async function buildContext({ plan }: Preparation): Promise<BuildContext | undefined> {
+  if (!plan.build) return undefined
+  const context = await readBuildContext(plan.build.context, plan.build.dockerfile, secretsOf(plan))
+  for (const left of context.leftOut) log.info(`not in the image build context: ${left}`)
+  return context
+}
+
+/** The plan with the image the build pushed, pinned by digest; unchanged for a prebuilt image. */
+async function image(p: Preparation, context: BuildContext | undefined): Promise<Plan> {
+  const { plan } = p
+  if (!context || !plan.build) return plan
+  const result = await prepareImage({
+    repository: plan.image.repository as string,
+    tag: plan.image.tag as string,
+    dockerfile: plan.build.dockerfile,
+    context,
+    target: plan.build.target,
+    buildArgs: plan.build.buildArgs,
+    platform: plan.build.platform,
+    accessToken: p.accessToken
+  })
+  return pinImage(plan, result.pinned, result.digest)
+}
+
+function logUploads(uploads: UploadResult[], skipped: string[]): void {
+  for (const upload of uploads)
+    log.info(
+      `${upload.uploaded ? 'uploaded' : 'unchanged, not uploaded'}: ${upload.uri} (${upload.bytes} bytes)`
+    )
+  for (const name of skipped) log.info(`not in code.zip: ${name}`)
+}
+
+/**
+ * Dev: the branch's image and code, built and uploaded side by side once both have been read
+ * and checked, so a refused file stops the run before either has a side effect.
+ */
+export async function prepareDev(p: Preparation): Promise<Plan> {
+  const { plan, storage } = p
+  const [context, code] = await Promise.all([
+    buildContext(p),
+    planDevCode(storage, plan, plan.code.directory, plan.code.entrypoint, secretsOf(plan))
+  ])
+  const [built, uploaded] = await Promise.all([image(p, context), code.upload()])
+  logUploads(uploaded.uploads, uploaded.skipped)
+  return built
+}
+
+function manifestOf(plan: Plan, artifacts: CodeArtifacts): ReleaseManifest {
+  return {
+    version: plan.release as string,
+    commit: plan.commit,
+    image: plan.image.reference,
+    imageDigest: plan.image.digest,
+    createdAt: new Date().toISOString(),
+    actionVersion: ACTION_VERSION,
+    code: {
+      uri: plan.storage.codeUri,
+      crc32c: artifacts.code.checksums.crc32c,
+      bytes: artifacts.code.checksums.bytes
+    },
+    entrypoint: { uri: plan.storage.entrypointUri, crc32c: artifacts.entrypoint.checksums.crc32c }
+  }
+}
+
+/**
+ * Prod: a release is prepared once and then immutable. Identical content prepares again as a
+ * no-op; other content is refused before anything is built or uploaded, unless `force`.
+ */
+export async function prepareRelease(p: Preparation): Promise<Plan> {
+  const { plan, storage } = p
+  const manifestUri = plan.storage.manifestUri as string
+  const force = plan.behaviour.force
+  const [artifacts, context, existing] = await Promise.all([
+    snapshotCode(plan.code.directory, plan.code.entrypoint, secretsOf(plan)),
+    buildContext(p),
+    readManifest(storage, manifestUri)
+  ])
+  const { code, entrypoint } = artifacts
+  if (existing && sameContent(existing.manifest, code.checksums, entrypoint.checksums)) {
+    log.info(
+      `release ${plan.release} is already prepared with identical content: nothing built or uploaded`
+    )
+    return pinnedByManifest(plan, existing.manifest)
+  }
+  if (existing && !force) throw releaseConflict(existing.manifest)
+  if (existing)
+    log.warning(
+      `force: true: replacing release ${plan.release} (prepared ${existing.manifest.createdAt})`
+    )
+  const uploads = uploadFiles(storage, codeUploads(plan, artifacts), force)
+  const [built, uploaded] = await Promise.all([image(p, context), uploads])
+  logUploads(uploaded, code.skipped)
+  await writeManifest(storage, manifestUri, manifestOf(built, artifacts), existing?.generation)
+  log.info(`release ${plan.release} prepared: ${manifestUri}`)
+  return built
+}
+
+const pinnedByManifest = (plan: Plan, manifest: ReleaseManifest): Plan =>
+  pinImage(plan, manifest.image, manifest.imageDigest)
+
+/** A trigger runs exactly what the release's manifest pins. */
+export async function releaseToRun({ plan, storage }: Preparation): Promise<Plan> {
+  const stored = await readManifest(storage, plan.storage.manifestUri as string)
+  if (!stored)
+    throw new Error(
+      `release ${plan.release} was never prepared (no ${plan.storage.manifestUri}): run this action with prepare: true for it first, e.g. on the tag push`
+    )
+  return pinnedByManifest(plan, stored.manifest)
+}

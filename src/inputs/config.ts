@@ -1,0 +1,99 @@
+import type { ProjectKedro } from '../kedro/project.js'
+import type { Endpoint } from './syntax.js'
+import type { InputValues } from './table.js'
+
+export type RunEnv = 'dev' | 'prod'
+
+/** The inputs, read and checked: what the plan is made from. */
+export interface Config {
+  /** The inputs as given, for the configuration key and the summary. */
+  values: InputValues
+  env: RunEnv
+  release?: string
+  runId?: string
+  kedroRunArgs: string[]
+  kedroRunArgsText: string
+  /** The Kedro the arguments were checked against, and why that one. */
+  kedro: ProjectKedro
+  projectId: string
+  region: string
+  runSubmitBucket: string
+  runOutputBucket: string
+  serviceAccount?: string
+  /** Whose credentials the batch's code runs with; undefined lets the runtime decide. */
+  workloadAuthentication?: 'service-account' | 'end-user'
+  runtimeVersion: string
+  artifactRegistry: string
+  artifactRepository?: string
+  imageName: string
+  imageTag?: string
+  image?: string
+  sparkProperties: Record<string, string>
+  labels: Record<string, string>
+  subnetwork?: string
+  networkTags: string[]
+  kmsKey?: string
+  ttlSeconds?: number
+  stagingBucket?: string
+  metastoreService?: string
+  historyServerCluster?: string
+  workingDirectory: string
+  endpoints: Endpoints
+  dryRun: boolean
+  dockerfile: string
+  buildContext: string
+  buildArgs: Record<string, string>
+  target: string
+  /** A project's own entrypoint; undefined means the one shipped with the action. */
+  entrypoint?: string
+  wait: boolean
+  timeoutSeconds?: number
+  cancelOnAbort: boolean
+  onMissingCredentials: 'fail' | 'skip'
+  /** prod: build, push and upload the release's artifacts. */
+  prepare: boolean
+  /** prod: run a batch of the release. */
+  submit: boolean
+  /** prod: replace a release prepared from other content. */
+  force: boolean
+  /** A main file baked into the image (`file:///…`) or elsewhere in GCS, instead of the uploaded entrypoint. */
+  mainPythonFile?: string
+  /** Absolute paths of files that may ship although they hold a private key. */
+  allowSecretFiles: string[]
+  /** Run code from a fork on pull_request_target and workflow_run. */
+  allowForkCode: boolean
+  /** What only the GitHub front end reads. */
+  report: { githubToken: string; prComment: 'auto' | 'always' | 'never'; uploadArtifacts: boolean }
+  /** Allowed but risky: shown as warnings. */
+  warnings: string[]
+}
+
+/** Where the clients talk to; undefined means Google's own endpoint. */
+export interface Endpoints {
+  dataproc?: Endpoint
+  storage?: Endpoint
+  /** Cloud Logging's REST API, where runtime 3.0 and later write the driver output. */
+  logging?: Endpoint
+}
+
+/** Keys this action sets itself: a user value would silently fight ours. */
+export const RESERVED_LABELS = [
+  'managed-by',
+  'env',
+  'branch',
+  'run-id',
+  'commit',
+  'release',
+  'request-id'
+]
+export const RESERVED_PROPERTY_PREFIXES = [
+  'spark.dataproc.driverEnv.KEDRO_DATAPROC_',
+  'spark.executorEnv.KEDRO_DATAPROC_'
+]
+
+/** The image is built only by a run that prepares, is not a dry run, and was given no image. */
+export const buildsImage = (config: Pick<Config, 'image' | 'dryRun' | 'prepare'>): boolean =>
+  !config.image && !config.dryRun && config.prepare
+
+/** A project's own entrypoint at this path wins over the one shipped with the action. */
+export const PROJECT_ENTRYPOINT = 'deployment/dataproc/entrypoint.py'

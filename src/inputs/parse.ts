@@ -1,0 +1,60 @@
+import { checkKedroRun } from '../kedro/run.js'
+import { readBatchSettings } from './batch.js'
+import { readBehaviour, readWorkingDirectory } from './behaviour.js'
+import { inProject, readBuild } from './build.js'
+import { buildsImage, type Config } from './config.js'
+import { InputError, InputReader } from './reader.js'
+import { parseList } from './syntax.js'
+import type { InputValues } from './table.js'
+import { warningsOf } from './warnings.js'
+import { readWhere } from './where.js'
+
+/** What parsing needs besides the inputs, given by the front end. */
+export interface ParseFacts {
+  /** What a relative working-directory is relative to. */
+  workspace: string
+  /** The tag the run started from: a prod run's release when the inputs name none. */
+  tag?: string
+  /** Read for the emulator variables (DATAPROC_EMULATOR_HOST and the like). */
+  env?: NodeJS.ProcessEnv
+  now?: Date
+}
+
+/**
+ * Reads and checks every input before anything happens. All problems are gathered into one
+ * InputError, each naming its input and the fix.
+ */
+export function parseInputs(values: InputValues, facts: ParseFacts): Config {
+  const r = new InputReader(values, facts.env ?? process.env)
+  const where = readWhere(r, facts.tag, facts.now ?? new Date())
+  const workingDirectory = readWorkingDirectory(r, facts.workspace)
+  const behaviour = readBehaviour(r, where.env, workingDirectory)
+  const building = buildsImage({
+    image: r.optional('image'),
+    dryRun: behaviour.dryRun,
+    prepare: behaviour.prepare
+  })
+  const build = readBuild(r, where.env, workingDirectory, building)
+  const batch = readBatchSettings(r)
+  const kedroRunArgsText = r.text('kedro-run-args')
+  const kedroRun = checkKedroRun(kedroRunArgsText, workingDirectory)
+  r.problems.push(...kedroRun.problems)
+  const allowSecretFiles = parseList(r.text('allow-secret-files')).map(name =>
+    inProject(r, workingDirectory, 'allow-secret-files', name)
+  )
+  if (r.problems.length > 0) throw new InputError(r.problems)
+
+  const { runtimeWarning, ...place } = where
+  const config = {
+    values,
+    ...place,
+    ...behaviour,
+    ...build,
+    ...batch,
+    kedroRunArgs: kedroRun.args,
+    kedroRunArgsText,
+    kedro: kedroRun.kedro,
+    allowSecretFiles
+  }
+  return { ...config, warnings: [...kedroRun.warnings, ...warningsOf(config, runtimeWarning)] }
+}

@@ -1,0 +1,39 @@
+/** The facts about this run that the plan needs, gathered once so the plan itself stays pure. */
+export interface RunContext {
+  eventName: string
+  /** The branch the code comes from: never the literal `HEAD` of a detached checkout. */
+  branch: string
+  commit: string
+  refType: string
+  refName: string
+  repository: string
+  runId: string
+  runNumber: string
+  runAttempt: string
+  job: string
+  /** The step (GITHUB_ACTION): two uses of the action in one job differ here. */
+  step: string
+  serverUrl: string
+  pullRequest?: number
+  /**
+   * Set on events that run with the base repository's secrets for code from a fork
+   * (pull_request_target, workflow_run): where the code came from, and what is checked out.
+   */
+  fork?: ForkFacts
+  /** Distinguishes runs outside GitHub Actions, which have no run id. */
+  localNonce: string
+  now: Date
+  /** The entrypoint the action ships, used when the project has none of its own. */
+  shippedEntrypoint: string
+}
+
+export interface ForkFacts {
+  /** The fork, `owner/name`. */
+  repository: string
+  /** The fork's head commit. */
+  headSha: string
+  /** The commit the workflow itself runs (GITHUB_SHA), which the base repository vouches for. */
+  trustedSha: string
+  /** What `working-directory` has checked out, when git can say. */
+  checkedOut?: string
+}

@@ -1,0 +1,87 @@
+import { formatSeconds } from '../dataproc/rules.js'
+import type { Outcome } from '../deploy/outcome.js'
+import type { Plan } from '../plan/plan.js'
+
+/** Shows an argv the way a reader would type it, so a dry run reads like the command it plans. */
+export function quoteForDisplay(args: string[]): string {
+  return args
+    .map(arg => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`))
+    .join(' ')
+}
+
+export const kedroCommand = (plan: Plan): string =>
+  quoteForDisplay(['kedro', 'run', ...plan.kedroRunArgs])
+
+function ttlRow(ttl: Plan['ttl']): string {
+  if (ttl.seconds === undefined) return 'none (runtimes before 2.1 run until they end)'
+  const length = formatSeconds(ttl.seconds)
+  return ttl.source === 'ttl'
+    ? length
+    : `${length}: Dataproc's default from runtime 2.1; the batch ends after ${length} unless ttl is set`
+}
+
+function imageRow(image: Plan['image']): string {
+  if (image.prebuilt) return `${image.reference} (prebuilt)`
+  return image.digest ? image.reference : `${image.reference} (pinned by digest once built)`
+}
+
+/** The plan as label and value rows, for the log, the dry-run summary and the command. */
+export function planRows(plan: Plan): [string, string][] {
+  return [
+    ['environment', plan.release ? `${plan.env} (release ${plan.release})` : plan.env],
+    ['branch', plan.branch ? `${plan.branch} → ${plan.branchSlug}` : '(none)'],
+    ['commit', plan.commit || '(unknown)'],
+    ['run id', plan.runId],
+    ['image', imageRow(plan.image)],
+    ['entrypoint', plan.storage.entrypointUri],
+    ['code', plan.storage.codeUri],
+    ['run output', plan.storage.runOutputUri],
+    ['batch id', plan.batch.id],
+    ['request id', plan.batch.request.requestId],
+    ['kedro command', kedroCommand(plan)],
+    ['checked for', `Kedro ${plan.kedro.version} (${plan.kedro.reason})`],
+    ['ttl', ttlRow(plan.ttl)],
+    ['console', plan.batch.consoleUrl]
+  ]
+}
+
+/** Aligned `label  value` lines. */
+export function formatRows(rows: [string, string][]): string[] {
+  const width = Math.max(...rows.map(([label]) => label.length))
+  return rows.map(([label, value]) => `${label.padEnd(width)}  ${value}`)
+}
+
+export function logsUrl(plan: Plan): string {
+  const query = encodeURIComponent(
+    `resource.type="cloud_dataproc_batch"\nresource.labels.batch_id="${plan.batch.id}"`
+  )
+  return `https://console.cloud.google.com/logs/query;query=${query}?project=${plan.projectId}`
+}
+
+export function usageText(batch: Outcome['batch']): string | undefined {
+  const usage = batch?.runtimeInfo?.approximateUsage
+  if (!usage) return undefined
+  const dcuHours = Number(String(usage.milliDcuSeconds ?? 0)) / 1000 / 3600
+  const shuffleGbHours = Number(String(usage.shuffleStorageGbSeconds ?? 0)) / 3600
+  return `${dcuHours.toFixed(3)} DCU-hours, ${shuffleGbHours.toFixed(3)} GB-hours shuffle storage`
+}
+
+/** What the outcome shows a reader first: the batch, its state, what it ran and where it wrote. */
+export function outcomeRows(outcome: Outcome): [string, string][] {
+  const { plan, batch } = outcome
+  const rows: [string, string][] = [
+    ['batch id', plan.batch.id],
+    ['state', outcome.state],
+    ['duration', outcome.durationSeconds !== undefined ? `${outcome.durationSeconds}s` : '—'],
+    [
+      'runtime version',
+      batch?.runtimeConfig?.version ?? plan.batch.request.batch.runtimeConfig.version
+    ],
+    ['image', plan.image.reference],
+    ['code', plan.storage.codeUri],
+    ['run output', plan.storage.runOutputUri]
+  ]
+  const usage = usageText(batch)
+  if (usage) rows.push(['approximate usage', usage])
+  return rows
+}
