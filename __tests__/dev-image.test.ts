@@ -41,8 +41,10 @@ test('a dev run builds the example Dockerfile, pushes it with the branch tag, an
   expect(digest).toMatch(/^sha256:[0-9a-f]{64}$/)
   const pinned = `${registry}/my-project-123/kedro/dataproc-serverless@${digest}`
   expect(run.outputs).toMatchObject({ image: pinned, 'image-digest': digest, state: 'SUCCEEDED' })
-  const [batch] = await stackDataproc(stack).getBatch({
-    name: JSON.parse(run.outputs.plan as string).batch.name
-  })
+  // The plan output is the plan as submitted: the digest, not the tag the build started from.
+  const plan = JSON.parse(run.outputs.plan as string)
+  expect(plan.image).toMatchObject({ reference: pinned, digest })
+  expect(plan.batch.request.batch.runtimeConfig.containerImage).toBe(pinned)
+  const [batch] = await stackDataproc(stack).getBatch({ name: plan.batch.name })
   expect(batch.runtimeConfig?.containerImage).toBe(pinned)
 }, 240_000)

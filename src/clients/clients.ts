@@ -5,6 +5,7 @@ import type { DataprocClient } from './dataproc.js'
 import type { Endpoint } from '../inputs/syntax.js'
 import { restListEntries, type ListEntries } from '../steps/batch/cloud-logging.js'
 import { BACKOFF } from '../lib/retry.js'
+import { errorMessage, firstLine } from '../lib/errors.js'
 
 export type { DataprocClient }
 
@@ -58,7 +59,7 @@ export async function loadAccessToken(): Promise<string> {
     return accessToken
   } catch (error) {
     throw new Error(
-      `no Google Cloud credentials (${(error as Error).message.split('\n')[0]}). ` +
+      `no Google Cloud credentials (${firstLine(error)}). ` +
         'Add a google-github-actions/auth step before this one (with permissions: id-token: write for Workload Identity Federation); ' +
         'on pull requests from forks secrets and OIDC tokens are not available.'
     )
@@ -77,12 +78,9 @@ export function loggingClient(endpoint?: Endpoint): ListEntries {
       const client = await auth.getClient()
       return Object.fromEntries((await client.getRequestHeaders()).entries())
     } catch (error) {
-      throw Object.assign(
-        new Error(`no credentials for Cloud Logging (${(error as Error).message})`),
-        {
-          status: 401
-        }
-      )
+      throw Object.assign(new Error(`no credentials for Cloud Logging (${errorMessage(error)})`), {
+        status: 401
+      })
     }
   }
   return restListEntries(endpoint?.url ?? 'https://logging.googleapis.com', headers)

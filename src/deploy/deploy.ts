@@ -9,6 +9,7 @@ import type { Plan } from '../plan/plan.js'
 import { runBatch, type DeployHooks } from './batch.js'
 import { outcomeWithoutBatch, type Outcome } from './outcome.js'
 import { prepareDev, prepareRelease, releaseToRun, type Preparation } from './prepare.js'
+import { errorMessage } from '../lib/errors.js'
 
 export type { DeployHooks }
 
@@ -28,7 +29,7 @@ async function accessToken(plan: Plan): Promise<{ token?: string } | undefined> 
     return { token }
   } catch (error) {
     if (plan.credentials.onMissing === 'fail') throw error
-    log.notice(`skipped: ${(error as Error).message}`)
+    log.notice(`skipped: ${errorMessage(error)}`)
     return undefined
   }
 }

@@ -4,6 +4,7 @@ import { setLogSink } from '../lib/log.js'
 import { cancelBatch } from '../steps/batch/cancel.js'
 import { actionsLog } from './log-sink.js'
 import { lostBatch } from './state-helper.js'
+import { errorMessage } from '../lib/errors.js'
 
 /**
  * Runs after the main step whatever happened to it. When the main step submitted a batch but died
@@ -26,7 +27,7 @@ export async function post(): Promise<void> {
     core.warning(`the main step ended before its batch did: cancelled ${lost.batchName}`)
   } catch (error) {
     core.setFailed(
-      `kedro-dataproc-action (post): could not cancel ${operation}: ${(error as Error).message}`
+      `kedro-dataproc-action (post): could not cancel ${operation}: ${errorMessage(error)}`
     )
   }
 }

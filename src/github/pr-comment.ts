@@ -4,6 +4,7 @@
  */
 import type { getOctokit } from '@actions/github'
 import { stateIcon } from '../report/icons.js'
+import { errorMessage, httpStatus } from '../lib/errors.js'
 
 export interface PrCommentOptions {
   token: string
@@ -59,9 +60,9 @@ export async function upsertPrComment(options: PrCommentOptions): Promise<PrComm
     const { data } = await octokit.rest.issues.createComment({ ...issue, body })
     return { action: 'created', url: data.html_url }
   } catch (error) {
-    const status = (error as { status?: unknown }).status
+    const status = httpStatus(error)
     if (status === 403 || status === 404) {
-      const message = error instanceof Error ? error.message : String(error)
+      const message = errorMessage(error)
       return {
         action: 'skipped',
         reason:

@@ -6,6 +6,7 @@ import { kedroCommand, logsUrl } from '../report/rows.js'
 import { uploadRunArtifacts } from './artifacts.js'
 import { renderPrComment, upsertPrComment } from './pr-comment.js'
 import { writeRunSummary } from './summary.js'
+import { errorMessage } from '../lib/errors.js'
 
 type Reporting = Pick<Config, 'values' | 'report' | 'workingDirectory'>
 
@@ -35,7 +36,7 @@ async function guard(what: string, step: () => Promise<void>): Promise<void> {
   try {
     await step()
   } catch (error) {
-    core.warning(`could not write the ${what}: ${(error as Error).message}`)
+    core.warning(`could not write the ${what}: ${errorMessage(error)}`)
   }
 }
 

@@ -2,6 +2,7 @@ import { checkRunArgs } from './check.js'
 import { formatVersion } from './options.js'
 import { initVersionProblem, projectKedro, type ProjectKedro } from './project.js'
 import { splitWords } from './words.js'
+import { errorMessage } from '../lib/errors.js'
 
 /** `kedro-run-args` read and checked against the project's own Kedro. */
 export interface KedroRun {
@@ -19,7 +20,7 @@ export function checkKedroRun(text: string, projectDir: string): KedroRun {
   try {
     args = splitWords(text)
   } catch (error) {
-    problems.push(`kedro-run-args: ${(error as Error).message}`)
+    problems.push(`kedro-run-args: ${errorMessage(error)}`)
   }
   const kedro = projectKedro(projectDir)
   const checked = checkRunArgs(args, kedro.version)

@@ -2,6 +2,7 @@ import type { Storage } from '@google-cloud/storage'
 import type { Checksums } from '../../lib/checksum.js'
 import { parseGcsUri } from '../../lib/gcs-uri.js'
 import { ImmutableObjectError, remoteObject } from '../code/upload.js'
+import { errorCode } from '../../lib/errors.js'
 
 /** `release.json`: what a prepared release is, read by every later trigger of it. */
 export interface ReleaseManifest {
@@ -76,7 +77,7 @@ export async function writeManifest(
         preconditionOpts: { ifGenerationMatch: replacesGeneration ?? 0 }
       })
   } catch (error) {
-    if ((error as { code?: number }).code !== 412) throw error
+    if (errorCode(error) !== 412) throw error
     // A retried write whose first try went through finds its own manifest: that is success.
     const now = await readManifest(storage, uri)
     if (now && sameContent(now.manifest, manifest.code, manifest.entrypoint)) return
