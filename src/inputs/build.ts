@@ -24,7 +24,9 @@ export interface Build {
   buildContext: string
   buildArgs: Record<string, string>
   target: string
+  /** A project's own entrypoint; undefined means the one shipped with the action. */
   entrypoint?: string
+  /** A main file baked into the image (`file:///…`) or elsewhere in GCS, instead of the uploaded entrypoint. */
   mainPythonFile?: string
 }
 

@@ -1,51 +1,23 @@
 import type { ProjectKedro } from '../kedro/project.js'
 import type { Endpoint } from './syntax.js'
+import type { BatchSettings } from './batch.js'
+import type { Build } from './build.js'
 import type { InputValues } from './table.js'
+import type { Where } from './where.js'
 
 export type RunEnv = 'dev' | 'prod'
 
 /** The inputs, read and checked: what the plan is made from. */
-export interface Config {
+export interface Config extends Omit<Where, 'runtimeWarning'>, Build, BatchSettings {
   /** The inputs as given, for the configuration key and the summary. */
   values: InputValues
-  env: RunEnv
-  release?: string
-  runId?: string
   kedroRunArgs: string[]
   kedroRunArgsText: string
   /** The Kedro the arguments were checked against, and why that one. */
   kedro: ProjectKedro
-  projectId: string
-  region: string
-  runSubmitBucket: string
-  runOutputBucket: string
-  serviceAccount?: string
-  /** Whose credentials the batch's code runs with; undefined lets the runtime decide. */
-  workloadAuthentication?: 'service-account' | 'end-user'
-  runtimeVersion: string
-  artifactRegistry: string
-  artifactRepository?: string
-  imageName: string
-  imageTag?: string
-  image?: string
-  sparkProperties: Record<string, string>
-  labels: Record<string, string>
-  subnetwork?: string
-  networkTags: string[]
-  kmsKey?: string
-  ttlSeconds?: number
-  stagingBucket?: string
-  metastoreService?: string
-  historyServerCluster?: string
   workingDirectory: string
   endpoints: Endpoints
   dryRun: boolean
-  dockerfile: string
-  buildContext: string
-  buildArgs: Record<string, string>
-  target: string
-  /** A project's own entrypoint; undefined means the one shipped with the action. */
-  entrypoint?: string
   wait: boolean
   timeoutSeconds?: number
   cancelOnAbort: boolean
@@ -56,8 +28,6 @@ export interface Config {
   submit: boolean
   /** prod: replace a release prepared from other content. */
   force: boolean
-  /** A main file baked into the image (`file:///…`) or elsewhere in GCS, instead of the uploaded entrypoint. */
-  mainPythonFile?: string
   /** Absolute paths of files that may ship although they hold a private key. */
   allowSecretFiles: string[]
   /** Run code from a fork on pull_request_target and workflow_run. */
