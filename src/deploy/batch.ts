@@ -4,9 +4,10 @@ import { cancelReason, failureReason } from '../dataproc/failures.js'
 import { formatSeconds } from '../dataproc/rules.js'
 import { log } from '../lib/log.js'
 import type { Plan } from '../plan/plan.js'
-import { CloudLoggingOutput } from '../steps/batch/cloud-logging.js'
+import type { Endpoint } from '../inputs/syntax.js'
+import { CloudLoggingOutput, type BatchLog } from '../steps/batch/cloud-logging.js'
 import { submitBatch } from '../steps/batch/submit.js'
-import { stateOf, watchBatch, type WatchResult } from '../steps/batch/watch.js'
+import { stateOf, watchBatch, type WatchOptions, type WatchResult } from '../steps/batch/watch.js'
 import { batchDuration, type Outcome } from './outcome.js'
 
 /** How a front end takes part in a run: it may abort it and hears of the batch's life. */
@@ -33,6 +34,23 @@ function stateMessage(plan: Plan, result: WatchResult, output: string[]): string
   if (result.state === 'FAILED') return failureReason(result.batch.stateMessage ?? '', output)
   return result.batch.stateMessage ?? ''
 }
+
+/**
+ * The reader of a batch's driver output in Cloud Logging (runtime 3.0 and later), for the watch
+ * to start once the batch says where it writes; also what the command's `logs` reads.
+ */
+export const cloudLoggingOf =
+  (
+    where: Omit<BatchLog, 'since'>,
+    endpoint: Endpoint | undefined,
+    onLine: (line: string) => void
+  ): WatchOptions['cloudLogging'] =>
+  batch =>
+    new CloudLoggingOutput(
+      loggingClient(endpoint),
+      { ...where, since: Number(batch.createTime?.seconds ?? 0) * 1000 || Date.now() },
+      onLine
+    )
 
 /** Submits (or reattaches to) the planned batch and, unless told not to wait, follows it to its end. */
 export async function runBatch(
@@ -75,17 +93,11 @@ export async function runBatch(
       abort: behaviour.cancelOnAbort ? hooks.abort : new AbortController().signal,
       timeoutSeconds: behaviour.timeoutSeconds,
       onLine,
-      cloudLogging: batch =>
-        new CloudLoggingOutput(
-          loggingClient(plan.endpoints.logging),
-          {
-            project: plan.projectId,
-            location: plan.region,
-            batchId: plan.batch.id,
-            since: Number(batch.createTime?.seconds ?? 0) * 1000 || Date.now()
-          },
-          onLine
-        )
+      cloudLogging: cloudLoggingOf(
+        { project: plan.projectId, location: plan.region, batchId: plan.batch.id },
+        plan.endpoints.logging,
+        onLine
+      )
     })
   } finally {
     // The run saw the batch to its end, or failed while watching it (said in its error): either

@@ -48,7 +48,7 @@ function endpoint(r: InputReader, name: InputName, variable: string): Endpoint |
   return parsed
 }
 
-function readEndpoints(r: InputReader): Endpoints {
+export function readEndpoints(r: InputReader): Endpoints {
   return {
     dataproc: endpoint(r, 'dataproc-endpoint', 'DATAPROC_EMULATOR_HOST'),
     storage: endpoint(r, 'storage-endpoint', 'STORAGE_EMULATOR_HOST'),

@@ -93,7 +93,7 @@ function unknownOption(name: string, version: KedroVersion, known: Map<string, R
 }
 
 /** Like click's suggestions: every option within a small edit distance, the closest first. */
-function close(name: string, candidates: string[]): string[] {
+export function close(name: string, candidates: string[]): string[] {
   const limit = Math.max(2, Math.floor(name.length / 3))
   return candidates
     .map(candidate => ({ candidate, distance: editDistance(name, candidate) }))
