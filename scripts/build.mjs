@@ -1,5 +1,5 @@
 // Bundles the action with esbuild into ESM (see README, Development: why not ncc).
-import { rmSync } from 'node:fs'
+import { chmodSync, rmSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
@@ -47,7 +47,9 @@ const yazlZlib = {
 }
 
 await build({
-  entryPoints: { index: 'src/index.ts', post: 'src/post-index.ts' },
+  // cli: the `kedro-dataproc` command (package.json "bin"); its source's `#!/usr/bin/env node`
+  // line is kept by esbuild at the top of dist/cli.js, and only there.
+  entryPoints: { index: 'src/index.ts', post: 'src/post-index.ts', cli: 'src/cli/index.ts' },
   outdir,
   bundle: true,
   // Paths in the bundle stay relative to the checkout even where node_modules is a link (a
@@ -82,3 +84,6 @@ await build({
     ].join('\n')
   }
 })
+
+// npm links a bin as it is: the command must be executable when run from a checkout (git keeps the mode).
+chmodSync(`${outdir}/cli.js`, 0o755)

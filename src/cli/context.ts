@@ -1,0 +1,50 @@
+import { git } from '../lib/git.js'
+import type { RunContext } from '../plan/context.js'
+
+/** One read-only git question; undefined outside a repository or without an answer. */
+async function ask(cwd: string, args: string[]): Promise<string | undefined> {
+  const result = await git(cwd, args).catch(() => undefined)
+  return result?.code === 0 ? result.stdout.toString().trim() || undefined : undefined
+}
+
+/**
+ * CI systems check out a detached commit and name the branch in a variable: GitLab (the merge
+ * request's source branch, else the pipeline's branch), Jenkins multibranch pipelines.
+ */
+const ciBranch = (env: NodeJS.ProcessEnv): string | undefined =>
+  env.CI_MERGE_REQUEST_SOURCE_BRANCH_NAME || env.CI_COMMIT_BRANCH || env.BRANCH_NAME || undefined
+
+/**
+ * The facts of a run on a developer's machine or another CI: the branch and commit from the
+ * local repository, asked with read-only git commands (src/lib/git.ts sets GIT_OPTIONAL_LOCKS=0
+ * so not even the index is refreshed), and no workflow run: the plan then names the run and
+ * batch from `localNonce`, unique to this invocation.
+ */
+export async function localContext(
+  workingDirectory: string,
+  shippedEntrypoint: string,
+  env: NodeJS.ProcessEnv = process.env,
+  now = new Date()
+): Promise<RunContext> {
+  const [branch, commit] = await Promise.all([
+    ask(workingDirectory, ['symbolic-ref', '--short', '-q', 'HEAD']),
+    ask(workingDirectory, ['rev-parse', 'HEAD'])
+  ])
+  return {
+    eventName: '',
+    branch: branch ?? ciBranch(env) ?? '',
+    commit: commit ?? '',
+    refType: '',
+    refName: '',
+    repository: '',
+    runId: '',
+    runNumber: '',
+    runAttempt: '',
+    job: '',
+    step: '',
+    serverUrl: '',
+    localNonce: `${now.getTime().toString(36)}${Math.random().toString(36).slice(2, 6)}`,
+    now,
+    shippedEntrypoint
+  }
+}

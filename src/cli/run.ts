@@ -1,0 +1,144 @@
+/** `kedro-dataproc run`: settings → inputs → plan → deploy, with the terminal as the front end. */
+import { deploy } from '../deploy/deploy.js'
+import { outcomeWithoutBatch, succeeded, type Outcome } from '../deploy/outcome.js'
+import { parseInputs } from '../inputs/parse.js'
+import { explainError } from '../lib/errors.js'
+import { buildPlan, type Plan } from '../plan/plan.js'
+import { formatRows, outcomeRows, planRows } from '../report/rows.js'
+import { localContext } from './context.js'
+import { interruptions } from './interrupt.js'
+import type { Result } from './result.js'
+import { checkCredentials, valuesOf } from './session.js'
+import type { Settings } from './settings.js'
+import type { Terminal } from './terminal.js'
+
+export interface RunOptions {
+  settings: Settings
+  terminal: Terminal
+  env: NodeJS.ProcessEnv
+  cwd: string
+  /** The entrypoint the bundle ships, for a project that has none of its own. */
+  shippedEntrypoint: string
+}
+
+/** Every setting that is not its default, and where it came from. */
+export function settingRows(settings: Settings): [string, string][] {
+  return Object.entries(settings.values)
+    .filter(([, setting]) => setting.source !== 'default')
+    .map(([name, setting]) => [
+      name,
+      `${setting.value.replace(/\n/g, ', ') || "''"}  (${setting.source})`
+    ])
+}
+
+function showPlan(terminal: Terminal, settings: Settings, plan: Plan): void {
+  const { bold } = terminal.out
+  const rows = settingRows(settings)
+  terminal.info(bold('settings'))
+  for (const line of rows.length ? formatRows(rows) : ['(all defaults)']) terminal.info(`  ${line}`)
+  terminal.info(bold(`plan: ${plan.env} run ${plan.runId} → batch ${plan.batch.id}`))
+  for (const line of formatRows(planRows(plan))) terminal.info(`  ${line}`)
+}
+
+/** What --json prints: the outcome's essentials, never the driver output (that went to stderr). */
+export function outcomeJson(outcome: Outcome): Record<string, unknown> {
+  const { plan } = outcome
+  return {
+    state: outcome.state,
+    stateMessage: outcome.stateMessage,
+    succeeded: succeeded(outcome),
+    batchId: plan.batch.id,
+    batchName: plan.batch.name,
+    consoleUrl: plan.batch.consoleUrl,
+    runId: plan.runId,
+    env: plan.env,
+    release: plan.release,
+    image: plan.image.reference,
+    entrypointUri: plan.storage.entrypointUri,
+    codeUri: plan.storage.codeUri,
+    runOutputUri: plan.storage.runOutputUri,
+    runtimeVersion:
+      outcome.batch?.runtimeConfig?.version ?? plan.batch.request.batch.runtimeConfig.version,
+    durationSeconds: outcome.durationSeconds,
+    note: outcome.note
+  }
+}
+
+/** What happens before the batch is submitted, for the status line. */
+function preparing(plan: Plan): string {
+  if (plan.env === 'prod' && !plan.behaviour.prepare) return `reading release ${plan.release}`
+  return plan.build ? 'building the image and uploading the code' : 'uploading the code'
+}
+
+async function execute(plan: Plan, options: RunOptions): Promise<Outcome> {
+  const { terminal } = options
+  if (plan.behaviour.dryRun) {
+    terminal.info(terminal.out.bold('CreateBatch request'))
+    terminal.info(JSON.stringify(plan.batch.request, null, 2))
+    terminal.info('dry-run: nothing was built, uploaded or submitted.')
+    return outcomeWithoutBatch(plan, 'PLANNED', 'dry run: nothing was built, uploaded or submitted')
+  }
+  if (plan.credentials.needed && plan.credentials.onMissing === 'fail') await checkCredentials()
+  const interrupt = interruptions(plan, terminal)
+  terminal.setStatus(preparing(plan))
+  let seenOutput = false
+  try {
+    return await deploy(plan, {
+      abort: interrupt.signal,
+      onSubmitted: () => {
+        interrupt.submitted()
+        terminal.setStatus('waiting for the driver')
+      },
+      onSettled: () => interrupt.settled(),
+      onLine: line => {
+        if (!seenOutput) terminal.setStatus(undefined)
+        seenOutput = true
+        terminal.info(line)
+      }
+    })
+  } finally {
+    terminal.setStatus(undefined)
+    interrupt.stop()
+  }
+}
+
+/**
+ * Input problems end the command with status 2 before anything has happened (parseInputs and
+ * buildPlan have no side effects); what goes wrong later is status 1.
+ */
+export async function runCommand(options: RunOptions): Promise<Result> {
+  const { settings, terminal } = options
+  const config = parseInputs(valuesOf(settings), { workspace: options.cwd, env: options.env })
+  for (const warning of [...settings.warnings, ...config.warnings]) terminal.warning(warning)
+  const context = await localContext(
+    config.workingDirectory,
+    options.shippedEntrypoint,
+    options.env
+  )
+  const plan = buildPlan(config, context)
+  showPlan(terminal, settings, plan)
+  let outcome: Outcome
+  try {
+    outcome = await execute(plan, options)
+  } catch (error) {
+    outcome = outcomeWithoutBatch(plan, 'ERROR', explainError(error))
+  }
+  const ok = succeeded(outcome)
+  const { bold, green, red } = terminal.out
+  terminal.info(bold('outcome'))
+  const rows = outcomeRows(outcome).map(([label, value]): [string, string] => [
+    label,
+    label === 'state' ? (ok ? green : red)(value) : value
+  ])
+  for (const line of formatRows(rows)) terminal.info(`  ${line}`)
+  if (outcome.note) terminal.info(outcome.note)
+  if (!ok) {
+    const message = outcome.stateMessage ? `: ${outcome.stateMessage}` : ''
+    terminal.error(
+      outcome.state === 'ERROR'
+        ? outcome.stateMessage
+        : `batch ${plan.batch.id} ${outcome.state.toLowerCase()}${message}`
+    )
+  }
+  return { exitCode: ok ? 0 : 1, json: outcomeJson(outcome) }
+}

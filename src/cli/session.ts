@@ -1,0 +1,47 @@
+/** What every command shares: its settings, and the credentials it calls Google with. */
+import { resolve } from 'node:path'
+import { GoogleAuth } from 'google-auth-library'
+import { firstLine } from '../lib/errors.js'
+import { readValues, type InputValues } from '../inputs/table.js'
+import type { Invocation } from './args.js'
+import { envVariable, readPyproject, resolveSettings, type Settings } from './settings.js'
+
+/**
+ * The settings of the project the command runs in: the pyproject.toml of the working directory
+ * (named by --working-directory or its variable, else the current directory).
+ */
+export function loadSettings(
+  invocation: Invocation,
+  env: NodeJS.ProcessEnv,
+  cwd: string
+): Settings {
+  const directory =
+    invocation.flags['working-directory'] || env[envVariable('working-directory')] || '.'
+  return resolveSettings({
+    pyproject: readPyproject(resolve(cwd, directory)),
+    env,
+    flags: invocation.flags
+  })
+}
+
+export const valuesOf = (settings: Settings): InputValues =>
+  readValues(name => (name in settings.values ? settings.values[name].value : ''))
+
+/**
+ * Application Default Credentials: `gcloud auth application-default login` on a developer's
+ * machine, a key file named by GOOGLE_APPLICATION_CREDENTIALS, or the metadata server on Google
+ * Cloud. Checked once before anything happens, so a missing login fails at once and says how.
+ */
+export async function checkCredentials(): Promise<void> {
+  try {
+    const token = await new GoogleAuth({
+      scopes: ['https://www.googleapis.com/auth/cloud-platform']
+    }).getAccessToken()
+    if (!token) throw new Error('no access token was returned')
+  } catch (error) {
+    throw new Error(
+      `no Google Cloud credentials (${firstLine(error)}): run \`gcloud auth application-default login\`, ` +
+        'or set GOOGLE_APPLICATION_CREDENTIALS to a service account key file'
+    )
+  }
+}

@@ -1,0 +1,130 @@
+/**
+ * The command's terminal: the core's log as plain lines, colour only where a person reads a
+ * terminal, and a status line with a spinner while nothing else shows progress.
+ */
+import type { LogSink } from '../lib/log.js'
+
+/** The https://no-color.org convention: colour only on a terminal, never with NO_COLOR set. */
+export function useColour(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): boolean {
+  if (!stream.isTTY) return false
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false
+  return env.TERM !== 'dumb'
+}
+
+export type Paint = (text: string) => string
+
+export interface Palette {
+  bold: Paint
+  dim: Paint
+  red: Paint
+  green: Paint
+  yellow: Paint
+}
+
+const sgr =
+  (on: number, off: number): Paint =>
+  text =>
+    `\x1b[${on}m${text}\x1b[${off}m`
+const plain: Paint = text => text
+
+export const palette = (colour: boolean): Palette =>
+  colour
+    ? {
+        bold: sgr(1, 22),
+        dim: sgr(2, 22),
+        red: sgr(31, 39),
+        green: sgr(32, 39),
+        yellow: sgr(33, 39)
+      }
+    : { bold: plain, dim: plain, red: plain, green: plain, yellow: plain }
+
+type Stream = Pick<NodeJS.WriteStream, 'write'> & { isTTY?: boolean }
+
+const FRAMES = '⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏'
+
+/**
+ * `out` takes what the command is for (the plan, the driver's output), `err` warnings and the
+ * status. With `--json` both are standard error, so standard output holds only the result.
+ */
+export class Terminal implements LogSink {
+  readonly out: Palette
+  readonly err: Palette
+  private readonly secrets = new Set<string>()
+  private status?: { text: string; since: number; timer?: NodeJS.Timeout }
+  private frame = 0
+
+  constructor(
+    private readonly stdout: Stream,
+    private readonly stderr: Stream,
+    env: NodeJS.ProcessEnv
+  ) {
+    this.out = palette(useColour(stdout, env))
+    this.err = palette(useColour(stderr, env))
+  }
+
+  info(message: string): void {
+    this.write(this.stdout, message)
+  }
+
+  notice(message: string): void {
+    this.write(this.stdout, this.out.bold(message))
+  }
+
+  warning(message: string): void {
+    this.write(this.stderr, this.err.yellow(`warning: ${message}`))
+  }
+
+  error(message: string): void {
+    this.write(this.stderr, this.err.red(`error: ${message}`))
+  }
+
+  secret(value: string): void {
+    if (value) this.secrets.add(value)
+  }
+
+  async group<T>(title: string, body: () => Promise<T>): Promise<T> {
+    this.write(this.stdout, this.out.bold(title))
+    return body()
+  }
+
+  /**
+   * Shows what the command is waiting on: a spinner with the time elapsed on a terminal, one
+   * plain line elsewhere. `undefined` removes it.
+   */
+  setStatus(text: string | undefined): void {
+    if (this.status?.timer) clearInterval(this.status.timer)
+    this.clearStatus()
+    this.status = text === undefined ? undefined : { text, since: Date.now() }
+    if (!this.status) return
+    if (!this.stderr.isTTY) {
+      this.stderr.write(`${text}…\n`)
+      return
+    }
+    this.status.timer = setInterval(() => this.drawStatus(), 100)
+    // The spinner never keeps the process alive.
+    this.status.timer.unref()
+    this.drawStatus()
+  }
+
+  private drawStatus(): void {
+    if (!this.status || !this.stderr.isTTY) return
+    this.frame = (this.frame + 1) % FRAMES.length
+    const seconds = ((Date.now() - this.status.since) / 1000).toFixed(0)
+    this.stderr.write(
+      `\r\x1b[2K${this.err.dim(`${FRAMES[this.frame]} ${this.status.text} ${seconds}s`)}`
+    )
+  }
+
+  private clearStatus(): void {
+    if (this.status && this.stderr.isTTY) this.stderr.write('\r\x1b[2K')
+  }
+
+  /** A line, with the status line taken down under it and put back after. */
+  private write(stream: Stream, message: string): void {
+    this.clearStatus()
+    let text = message
+    for (const secret of this.secrets) text = text.split(secret).join('***')
+    stream.write(`${text}\n`)
+    this.drawStatus()
+  }
+}
