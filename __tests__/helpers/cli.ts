@@ -1,0 +1,54 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { join } from 'node:path'
+import { ROOT } from './action.js'
+
+export const CLI = join(ROOT, 'dist', 'cli.js')
+
+export interface CliRun {
+  code: number | null
+  signal: NodeJS.Signals | null
+  stdout: string
+  stderr: string
+}
+
+export interface CliOptions {
+  cwd: string
+  /** Added to a clean environment: PATH and HOME only, nothing of GitHub Actions. */
+  env?: Record<string, string>
+  /** Called once the process runs, e.g. to send it signals. */
+  onStart?: (child: ChildProcess) => void
+}
+
+/** Runs the bundled command as a user would: `node dist/cli.js ARGS` in their project. */
+export async function runCli(args: string[], options: CliOptions): Promise<CliRun> {
+  const child = spawn(process.execPath, [CLI, ...args], {
+    cwd: options.cwd,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+  options.onStart?.(child)
+  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>(resolve =>
+    child.on('close', (c, s) => resolve([c, s]))
+  )
+  return { code, signal, stdout, stderr }
+}
+
+/** Resolves once the process has written text matching `pattern` to either stream. */
+export function waitForText(child: ChildProcess, pattern: RegExp): Promise<void> {
+  return new Promise(resolve => {
+    let seen = ''
+    const listener = (chunk: Buffer): void => {
+      seen += chunk.toString()
+      if (!pattern.test(seen)) return
+      child.stdout?.off('data', listener)
+      child.stderr?.off('data', listener)
+      resolve()
+    }
+    child.stdout?.on('data', listener)
+    child.stderr?.on('data', listener)
+  })
+}
