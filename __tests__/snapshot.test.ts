@@ -23,6 +23,7 @@ import { deflateRawSync, gzipSync } from 'node:zlib'
 import { CRC32C } from '@google-cloud/storage'
 import yauzl from 'yauzl'
 import { planSnapshot, snapshotWorkingTree } from '../src/steps/code/snapshot.js'
+import { writeZip } from '../src/steps/code/zip.js'
 
 const execFileAsync = promisify(execFile)
 const repoRoot = fileURLToPath(new URL('..', import.meta.url))
@@ -632,21 +633,51 @@ describe('snapshot write', () => {
     expect(existsSync(outFile)).toBe(false)
   })
 
-  it('streams some small files once the buffered ones pass the window, and the zip stays valid', async () => {
-    const dir = newDir('window-')
-    // 40 MiB of files read whole, more than the 32 MiB allowed to wait in yazl at once.
+  it('reads files up to 1 MiB whole and streams bigger ones; only streamed data has a descriptor', async () => {
+    const dir = newDir('whole-')
+    // 40 MiB of files read whole, more than are read ahead at once, and two streamed ones.
     const files = Array.from({ length: 40 }, (_, i) => `data/part-${String(i).padStart(2, '0')}.gz`)
     for (const file of files) write(dir, file, randomBytes(1024 * 1024))
+    write(dir, 'data/part-20-big.bin', randomBytes(1024 * 1024 + 1))
+    write(dir, 'data/zz-big.csv', 'a,b,c\n'.repeat(300_000))
     const outFile = join(newDir('out-'), 'code.zip')
     const snapshot = await snapshotWorkingTree({ projectDir: dir, outFile })
     const entries = await readZip(outFile)
-    expect(entries.map(e => e.name)).toEqual(files)
+    expect(entries.map(e => e.name)).toEqual(
+      [...files, 'data/part-20-big.bin', 'data/zz-big.csv'].sort()
+    )
     for (const entry of entries) {
       expect(entry.data.equals(readFileSync(join(dir, entry.name)))).toBe(true)
     }
-    expect(snapshot.files).toBe(40)
-    // 32 go in as buffers; the 33rd waits for them to be written, streamed; the rest are buffered.
-    expect(entries.filter(e => e.descriptor).map(e => e.name)).toEqual(['data/part-32.gz'])
+    expect(snapshot.files).toBe(42)
+    expect(entries.filter(e => e.descriptor).map(e => [e.name, e.method])).toEqual([
+      ['data/part-20-big.bin', 0],
+      ['data/zz-big.csv', 8]
+    ])
     expect(await firstBadCrc(outFile)).toBe('None')
+  })
+})
+
+describe('zip format limits', () => {
+  it('writes ZIP64 end records past 65,535 entries, and zip readers take them', async () => {
+    const dir = newDir('many-')
+    write(dir, 'same.py', 'x = 1\n')
+    const source = join(dir, 'same.py')
+    const count = 70_000
+    const entries = Array.from({ length: count }, (_, i) => ({
+      name: `pkg/m${String(i).padStart(5, '0')}.py`,
+      source,
+      size: 6,
+      executable: false,
+      identity: ''
+    }))
+    const outFile = join(newDir('out-'), 'code.zip')
+    await writeZip(entries, outFile, undefined)
+    const { stdout } = await execFileAsync('python3', [
+      '-c',
+      'import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); print(len(z.infolist()), z.testzip(), z.read("pkg/m69999.py"))',
+      outFile
+    ])
+    expect(stdout.trim()).toBe(`${count} None b'x = 1\\n'`)
   })
 })

@@ -11,8 +11,8 @@ import type { Entry } from './entries.js'
 
 /** Names the zip format: a change to how entries are written must change every key. */
 const KEY_FORMAT =
-  'kedro-dataproc-snapshot/3 yazl-3 buffered-1MiB-window-32MiB dos-1980 0644/0755 deflate-1 ' +
-  'store-if-sample-deflates-above-90%'
+  'kedro-dataproc-snapshot/3 records-1 whole-1MiB dos-1980 0644/0755 deflate-1 ' +
+  'store-if-4KiB-middle-sample-deflates-above-90%'
 
 /** How many files are hashed at once (the libuv pool has 4 threads; reads queue behind them). */
 const HASH_CONCURRENCY = 32

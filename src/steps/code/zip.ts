@@ -1,195 +1,259 @@
 /**
- * Writes the entries as a deterministic zip — entries in the given order, a fixed timestamp,
- * permissions reduced to 0644/0755, no extra fields — and computes the CRC32C that GCS will
- * report while the bytes go by, so a later upload can be verified without reading the file again.
+ * Writes the entries as a deterministic zip (records.ts: entries in the given order, a fixed
+ * timestamp, permissions reduced to 0644/0755, no extra fields) and computes the CRC32C that GCS
+ * will report while the bytes go by, so a later upload can be verified without reading the file
+ * again.
  *
- * Memory stays bounded whatever the repository's size: at most BUFFERED_WINDOW_BYTES of small
- * files wait in yazl, bigger files are streamed with backpressure, and reading does not go on
- * while more than UNREAD_OUTPUT_BYTES of yazl's output wait for a slow consumer (the upload).
+ * Memory is bounded whatever the repository's size: small files are read ahead at most
+ * READ_AHEAD_BYTES at a time, bigger ones are streamed, and the zip is produced only as fast as
+ * the slowest of its consumers (the file, the upload) takes it. The work is split over two cores:
+ * the main thread reads, checksums and writes; small files are deflated in a worker thread
+ * (deflate.ts), big ones in zlib's thread pool.
  */
 import { createReadStream, createWriteStream, readFileSync } from 'node:fs'
 import { mkdir, rm } from 'node:fs/promises'
 import path from 'node:path'
-import { Readable, Transform, type TransformCallback, type Writable } from 'node:stream'
+import {
+  PassThrough,
+  Readable,
+  Transform,
+  type TransformCallback,
+  type Writable
+} from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import yazl from 'yazl'
+import { crc32, createDeflateRaw } from 'node:zlib'
 import { HashingStream, type Checksums } from '../../lib/checksum.js'
-import { Coalesce } from '../../lib/coalesce.js'
 import { Tee } from '../../lib/tee.js'
-import { levelForBuffer, levelForFile } from './compress.js'
+import { DEFLATE_LEVEL, levelForBuffer, levelForFile, STORE } from './compress.js'
+import { Deflater } from './deflate.js'
 import { fileError, type Entry } from './entries.js'
+import {
+  centralRecord,
+  dataDescriptor,
+  endOfCentralDirectory,
+  localHeader,
+  ZIP64_FROM_BYTES,
+  type Written
+} from './records.js'
 
 /**
- * Small files are handed to yazl as buffers: it checksums and deflates them at once (in the bundle,
- * synchronously up to 64 KiB and in the thread pool above: src/lib/yazl-zlib.cjs), then writes
- * each with a single call. A stream per entry would cost a pipeline and a few turns of the event
- * loop each, which for thousands of small files is most of the snapshot's time. Bigger files are
- * streamed when yazl reaches them.
+ * Files up to this size are read whole, synchronously: a stream per file would cost a pipeline
+ * and a few turns of the event loop each, which for thousands of small files is most of the
+ * snapshot's time. Their sizes and CRC lead their data; bigger files are streamed, with a data
+ * descriptor after their data. Which is which depends only on the sizes: the same tree, the same
+ * bytes.
  */
-const BUFFERED_MAX_BYTES = 1024 * 1024
-/** The zip leaves for the checksum, the file and the upload in blocks of at least this size. */
-const OUTPUT_BLOCK_BYTES = 256 * 1024
-/** At most this many bytes of buffered files wait in yazl to be written. */
-const BUFFERED_WINDOW_BYTES = 32 * 1024 * 1024
-/**
- * yazl writes a buffered entry without regard for backpressure: when the upload is slower than
- * the disk, its output would pile up in memory. Reading waits while more than this is unread.
- */
-const UNREAD_OUTPUT_BYTES = 8 * 1024 * 1024
+export const READ_WHOLE_MAX_BYTES = 1024 * 1024
+/** Small files read and waiting (to be deflated or written): refilled when half is used. */
+const READ_AHEAD_BYTES = 16 * 1024 * 1024
+/** The zip leaves in blocks of about this size: fewer calls in each stage after it. */
+const BLOCK_BYTES = 256 * 1024
+const STREAM_CHUNK_BYTES = 512 * 1024
+const DEFLATED = 8
 
 export async function writeZip(
   entries: readonly Entry[],
   outFile: string,
   alsoTo: Writable | undefined
 ): Promise<Checksums> {
-  const zip = new yazl.ZipFile()
-  const hasher = await HashingStream.create()
-  // The entry yazl is streaming: errors from yazl and from the stream are about it.
-  const streaming: Streaming = { name: 'a file' }
-  zip.on('error', (error: unknown) => hasher.destroy(fileError(streaming.name, error)))
   await mkdir(path.dirname(outFile), { recursive: true })
+  const hasher = await HashingStream.create()
+  const deflater = new Deflater(DEFLATE_LEVEL)
+  const source = Readable.from(zipBytes(entries, deflater))
   const file = createWriteStream(outFile)
-  // yazl's typings say NodeJS.ReadableStream; the object is a PassThrough, which has the count.
-  const gate = new OutputGate(zip.outputStream as Readable, UNREAD_OUTPUT_BYTES)
-  const blocks = new Coalesce(OUTPUT_BLOCK_BYTES)
-  const written = alsoTo
-    ? pipeline(zip.outputStream, gate, blocks, hasher, new Tee(alsoTo), file)
-    : pipeline(zip.outputStream, gate, blocks, hasher, file)
-  const added = addEntries(zip, entries, streaming, gate).catch((error: unknown) => {
-    hasher.destroy(error as Error)
-    throw error
-  })
   try {
-    await Promise.all([written, added])
+    await (alsoTo
+      ? pipeline(source, hasher, new Tee(alsoTo), file)
+      : pipeline(source, hasher, file))
   } catch (error) {
-    streaming.stream?.destroy()
-    gate.open()
     await rm(outFile, { force: true })
     throw error
+  } finally {
+    await deflater.close()
   }
   return hasher.result()
 }
 
-interface Streaming {
-  name: string
-  stream?: Readable
-}
-
-/**
- * Passes the zip's output on, and tells the writer when the part of it still unread has fallen
- * to the limit. It sits right after yazl's output stream, so each chunk it passes is one read.
- */
-class OutputGate extends Transform {
-  private waiting: (() => void)[] = []
-
-  constructor(
-    private readonly source: Pick<Readable, 'readableLength'>,
-    private readonly limit: number
-  ) {
-    super()
-  }
-
-  /** Resolves once no more than the limit of the zip's output is unread. */
-  room(): Promise<void> {
-    if (this.source.readableLength <= this.limit) return Promise.resolve()
-    return new Promise(resolve => this.waiting.push(resolve))
-  }
-
-  /** Lets every waiter go (the pipeline failed: nothing will be read any more). */
-  open(): void {
-    for (const resolve of this.waiting.splice(0)) resolve()
-  }
-
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    callback(null, chunk)
-    if (this.source.readableLength <= this.limit) this.open()
-  }
-}
-
-/**
- * Adds the entries in order. Which files go in as buffers depends only on the list (names and
- * sizes), and whether one is deflated only on its bytes, so the same tree always gives the same
- * bytes: a buffered entry carries its CRC and sizes in its header, a streamed one in a
- * descriptor after its data.
- */
-async function addEntries(
-  zip: yazl.ZipFile,
-  entries: readonly Entry[],
-  streaming: Streaming,
-  gate: OutputGate
-): Promise<void> {
-  // yazl encodes the DOS date from the Date's *local* fields, so this Date is built in local time
-  // to give the same fields (1980-01-01 00:00:00, the DOS epoch) in every time zone. The
-  // universal-timestamp extra field (UTC seconds) would differ per zone, hence forceDosTimestamp.
-  const mtime = new Date(1980, 0, 1, 0, 0, 0)
-  let buffered = 0
-  for (const entry of entries) {
-    const options = { mtime, forceDosTimestamp: true, mode: entry.executable ? 0o100755 : 0o100644 }
-    const small = entry.size <= BUFFERED_MAX_BYTES
-    if (small && buffered + entry.size <= BUFFERED_WINDOW_BYTES) {
-      let buffer: Buffer
-      try {
-        buffer = readSmall(entry)
-      } catch (error) {
-        throw fileError(entry.name, error)
-      }
-      zip.addBuffer(buffer, entry.name, {
-        ...options,
-        compressionLevel: levelForBuffer(entry.name, buffer)
-      })
-      buffered += entry.size
-      continue
+/** The zip's bytes, in blocks. */
+async function* zipBytes(entries: readonly Entry[], deflater: Deflater): AsyncGenerator<Buffer> {
+  const written: Written[] = []
+  const ahead = new ReadAhead(entries, deflater)
+  const block = new Block()
+  for (const [index, entry] of entries.entries()) {
+    const base = {
+      name: Buffer.from(entry.name),
+      mode: entry.executable ? 0o100755 : 0o100644,
+      offset: block.offset
     }
-    let compressionLevel: number
     try {
-      compressionLevel = levelForFile(entry.name, entry.source, entry.size)
+      if (entry.size <= READ_WHOLE_MAX_BYTES) {
+        const small = await ahead.take(index)
+        const record: Written = {
+          ...base,
+          ...small.sums,
+          compressedSize: small.data.length,
+          size: entry.size,
+          descriptor: false,
+          zip64: false
+        }
+        written.push(record)
+        block.add(localHeader(record), small.data)
+      } else {
+        const level = levelForFile(entry.name, entry.source, entry.size)
+        const zip64 = entry.size >= ZIP64_FROM_BYTES
+        const method = level === STORE ? STORE : DEFLATED
+        const opening = { ...base, method, crc: 0, compressedSize: 0, size: 0 }
+        block.add(localHeader({ ...opening, descriptor: true, zip64 }))
+        yield* block.take()
+        const sums = { crc: 0, size: 0, compressedSize: 0 }
+        for await (const chunk of fileData(entry, level, sums)) {
+          sums.compressedSize += chunk.length
+          block.add(chunk)
+          yield* block.take()
+        }
+        if (sums.size !== entry.size) throw CHANGED_SIZE
+        const record: Written = { ...opening, ...sums, descriptor: true, zip64 }
+        written.push(record)
+        block.add(dataDescriptor(record))
+      }
     } catch (error) {
       throw fileError(entry.name, error)
     }
-    // yazl asks for a streamed entry once everything before it is written: the window is free.
-    await new Promise<void>(reached => {
-      // yazl checks the bytes it read against `size`: a file that changes while being archived
-      // fails the snapshot instead of producing a torn one.
-      const streamOptions = { ...options, compressionLevel, size: entry.size }
-      zip.addReadStreamLazy(entry.name, streamOptions, callback => {
-        streaming.name = entry.name
-        reached()
-        const opened = small
-          ? new Promise<Readable>(resolve => resolve(Readable.from([readSmall(entry)])))
-          : open(entry.source)
-        opened.then(
-          stream => {
-            streaming.stream = stream
-            stream.on('error', error => zip.emit('error', error))
-            callback(null, stream)
-          },
-          (error: unknown) => zip.emit('error', error)
-        )
-      })
-    })
-    await gate.room()
-    buffered = 0
+    if (block.full()) yield* block.take()
   }
-  zip.end()
+  const start = block.offset
+  for (const record of written) {
+    block.add(centralRecord(record))
+    if (block.full()) yield* block.take()
+  }
+  block.add(endOfCentralDirectory(written.length, start, block.offset - start))
+  yield* block.take()
+}
+
+/**
+ * Gathers the zip's small pieces (headers, small files) into blocks, and counts the offset. A
+ * piece of a block's size or more goes on as it is: copying it into a block would only cost time
+ * and garbage.
+ */
+class Block {
+  offset = 0
+  private parts: Buffer[] = []
+  private bytes = 0
+
+  add(...parts: Buffer[]): void {
+    for (const part of parts) {
+      this.parts.push(part)
+      this.bytes += part.length
+      this.offset += part.length
+    }
+  }
+
+  full(): boolean {
+    return this.bytes >= BLOCK_BYTES
+  }
+
+  *take(): Generator<Buffer> {
+    let small: Buffer[] = []
+    let smallBytes = 0
+    for (const part of this.parts) {
+      if (part.length < BLOCK_BYTES / 4) {
+        small.push(part)
+        smallBytes += part.length
+        continue
+      }
+      if (smallBytes > 0) yield Buffer.concat(small, smallBytes)
+      small = []
+      smallBytes = 0
+      yield part
+    }
+    if (smallBytes > 0)
+      yield small.length === 1 ? (small[0] as Buffer) : Buffer.concat(small, smallBytes)
+    this.parts = []
+    this.bytes = 0
+  }
+}
+
+interface Small {
+  data: Buffer
+  sums: { method: number; crc: number }
 }
 
 const CHANGED_SIZE = new Error('unexpected number of bytes')
 
 /**
- * A small file's bytes, read synchronously: a promise-based read is four round trips through the
- * thread pool (open, stat, read, close), several times the reading.
+ * Reads the small files ahead of the writer, in order, and hands those to deflate to the worker:
+ * while the writer waits for one file's deflate, the next ones are being read and deflated.
  */
-function readSmall(entry: Entry): Buffer {
-  const buffer = readFileSync(entry.source)
-  if (buffer.length !== entry.size) throw CHANGED_SIZE
-  return buffer
+class ReadAhead {
+  private readonly ready = new Map<number, Promise<Small>>()
+  private next = 0
+  private bytes = 0
+
+  constructor(
+    private readonly entries: readonly Entry[],
+    private readonly deflater: Deflater
+  ) {}
+
+  take(index: number): Promise<Small> {
+    if (!this.ready.has(index) || this.bytes < READ_AHEAD_BYTES / 2) this.fill(index)
+    const small = this.ready.get(index) as Promise<Small>
+    this.ready.delete(index)
+    this.bytes -= (this.entries[index] as Entry).size
+    return small
+  }
+
+  private fill(index: number): void {
+    this.next = Math.max(this.next, index)
+    while (
+      this.next < this.entries.length &&
+      (this.next <= index || this.bytes < READ_AHEAD_BYTES)
+    ) {
+      const entry = this.entries[this.next] as Entry
+      if (entry.size <= READ_WHOLE_MAX_BYTES) {
+        const small = this.read(entry)
+        // Thrown when taken; a snapshot that fails before then must not leave it unhandled.
+        small.catch(() => undefined)
+        this.ready.set(this.next, small)
+        this.bytes += entry.size
+      }
+      this.next++
+    }
+    this.deflater.flush()
+  }
+
+  private read(entry: Entry): Promise<Small> {
+    let buffer: Buffer
+    try {
+      buffer = readFileSync(entry.source)
+      if (buffer.length !== entry.size) throw CHANGED_SIZE
+    } catch (error) {
+      return Promise.reject(error)
+    }
+    const level = levelForBuffer(entry.name, buffer)
+    const crc = crc32(buffer)
+    if (level === STORE) return Promise.resolve({ data: buffer, sums: { method: STORE, crc } })
+    return this.deflater.deflate(buffer).then(data => ({ data, sums: { method: DEFLATED, crc } }))
+  }
 }
 
-/** Opens a file as a stream, resolving once it is open (so a missing file rejects here). */
-function open(file: string): Promise<Readable> {
-  return new Promise((resolve, reject) => {
-    const stream = createReadStream(file)
-    stream.once('open', () => resolve(stream))
-    stream.once('error', reject)
+/** A big file's data as it goes into the zip, stored or deflated; `sums` counts what was read. */
+async function* fileData(
+  entry: Entry,
+  level: number,
+  sums: { crc: number; size: number }
+): AsyncGenerator<Buffer> {
+  const input = createReadStream(entry.source, { highWaterMark: STREAM_CHUNK_BYTES })
+  const count = new Transform({
+    transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+      sums.crc = crc32(chunk, sums.crc)
+      sums.size += chunk.length
+      callback(null, chunk)
+    }
   })
+  const output = level === STORE ? new PassThrough() : createDeflateRaw({ level })
+  const feeding = pipeline(input, count, output)
+  // Read below; a failure here also ends that reading with the error, and is thrown there.
+  feeding.catch(() => undefined)
+  for await (const chunk of output) yield chunk as Buffer
+  await feeding
 }
