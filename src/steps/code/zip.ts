@@ -45,7 +45,7 @@ import {
  */
 export const READ_WHOLE_MAX_BYTES = 1024 * 1024
 /** Small files read and waiting (to be deflated or written): refilled when half is used. */
-const READ_AHEAD_BYTES = 16 * 1024 * 1024
+const READ_AHEAD_BYTES = 8 * 1024 * 1024
 /** The zip leaves in blocks of about this size: fewer calls in each stage after it. */
 const BLOCK_BYTES = 256 * 1024
 const STREAM_CHUNK_BYTES = 512 * 1024
@@ -59,7 +59,8 @@ export async function writeZip(
   await mkdir(path.dirname(outFile), { recursive: true })
   const hasher = await HashingStream.create()
   const deflater = new Deflater(DEFLATE_LEVEL)
-  const source = Readable.from(zipBytes(entries, deflater))
+  // A few blocks waiting are enough to keep the consumers busy; more would only hold memory.
+  const source = Readable.from(zipBytes(entries, deflater), { highWaterMark: 4 })
   const file = createWriteStream(outFile)
   try {
     await (alsoTo
