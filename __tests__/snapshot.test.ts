@@ -331,9 +331,7 @@ describe('snapshotWorkingTree in a git repository', () => {
     const inProcess = join(newDir('out-'), 'code.zip')
     await snapshotWorkingTree({ projectDir: root, outFile: inProcess })
     const expected = readFileSync(inProcess)
-    // Time zones have to be set before the process starts, hence child processes. They run under
-    // tsx, where yazl gets the original buffer-crc32, not jest's native alias (src/native-crc32.cjs):
-    // equal bytes also show that the two compute the same CRC-32s.
+    // Time zones have to be set before the process starts, hence child processes (under tsx).
     const hours = new Set<number>()
     for (const tz of ['UTC', 'Asia/Kolkata', 'America/Los_Angeles']) {
       const outFile = join(newDir('out-'), 'code.zip')
