@@ -11,6 +11,7 @@ import {
   repoPlan,
   type PlannedFile
 } from '../scripts/bench/repo.js'
+import { largePlan, SHAPES, unknownBinariesPlan } from '../scripts/bench/shapes.js'
 import { git } from './helpers/git.js'
 
 /**
@@ -26,7 +27,25 @@ test('the plan is at least 2,000 files and 50 MiB, much of it already compressed
   const stats = planStats(repoPlan())
   expect(stats.files).toBeGreaterThanOrEqual(2000)
   expect(stats.bytes).toBeGreaterThanOrEqual(50 * 1024 * 1024)
-  expect(stats.compressedBytes).toBeGreaterThan(stats.bytes / 2)
+  expect(stats.incompressibleBytes).toBeGreaterThan(stats.bytes / 2)
+})
+
+test('the other repositories are as issue #20 describes them, their binaries named as no list knows', () => {
+  const unknown = planStats(unknownBinariesPlan())
+  expect(unknown.files).toBeGreaterThanOrEqual(2000)
+  expect(unknown.incompressibleBytes).toBeGreaterThanOrEqual(50_000_000)
+  const binaries = unknownBinariesPlan().committed.filter(file => file.random)
+  expect(new Set(binaries.map(file => file.path.split('.').pop()))).toEqual(
+    new Set(['bin', 'weights'])
+  )
+  const large = planStats(largePlan())
+  expect(large.files).toBeGreaterThanOrEqual(20_000)
+  expect(large.incompressibleBytes).toBeGreaterThanOrEqual(400 * 1024 * 1024)
+  // Both sides of the snapshot's read-whole limit (1 MiB).
+  const models = largePlan().committed.filter(file => file.path.endsWith('.pkl'))
+  expect(models.some(file => file.size < 1024 * 1024)).toBe(true)
+  expect(models.some(file => file.size > 1024 * 1024)).toBe(true)
+  expect(SHAPES.map(shape => shape.name)).toEqual(['current', 'unknown-binaries', 'large'])
 })
 
 test('the plan is deterministic: same seed, same paths, sizes and bytes; another seed differs', () => {

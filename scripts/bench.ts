@@ -1,38 +1,58 @@
 /**
  * `npm run bench`: how much faster the action is than the guide's scripts, measured on the local
- * stack with a generated Kedro-shaped repository (scripts/bench/repo.ts), every comparison within
- * one invocation and every figure the median of several runs:
+ * stack with generated Kedro-shaped repositories (scripts/bench/repo.ts, shapes.ts), every
+ * comparison within one invocation and every figure the median of several runs. For each
+ * repository:
  *
  * (a) the guide's dev flow as its scripts do it (scripts/reference/submit_batches.py: git stash …
  *     git archive, `gcloud storage cp`, synchronous `gcloud dataproc batches submit pyspark`);
- * (b) the action's dev run with a prebuilt `image`, the same batch on the same emulators;
+ * (b) the action's dev run with a prebuilt `image`, the same batch on the same emulators, with
+ *     the peak memory of its process;
  * (c) the action re-run with nothing changed (same run id, next attempt);
+ * (i) the emulator's own ingest of as many bytes as the action uploaded (curl, one request): the
+ *     physical limit of any upload here, against which the action's prepare phase is measured.
+ * On the first repository only:
  * (d) the image step: fingerprint hit against a rebuild (needs the stack's Docker daemon);
  * (e) how long after the batch's terminal stateTime its end is noticed: the action's watcher
- *     against gcloud's synchronous submit.
+ *     against gcloud's synchronous submit; (f) the same on runtime 3.0 (Cloud Logging).
  *
- * Prints a table and writes .bench/results.json. A script, not a test: nothing here asserts time.
+ * Prints a table per repository and writes .bench/results.json. A script, not a test: nothing
+ * here asserts time.
  */
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { randomFillSync } from 'node:crypto'
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync
+} from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
-import { basename, join } from 'node:path'
+import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { startStack, type Stack } from '../emulators/stack.js'
 import { DIST, runActionTimed, type ActionSample } from './bench/action.js'
-import { benchImage, type ImageBench } from './bench/image.js'
 import {
-  REFERENCE_BIN,
-  referenceEnvironment,
-  runReference,
-  type Names,
-  type ReferenceSample
-} from './bench/reference.js'
-import { BRANCH, materialize, planStats, repoPlan, type RepoPlan } from './bench/repo.js'
-import { bytes, median, renderTable, seconds, type Row } from './bench/report.js'
-import { batchEnd, createBucket, objectInfo, type BatchEnd } from './bench/services.js'
+  extraFigures,
+  repoFigures,
+  type ActionIteration,
+  type Iteration,
+  type ReferenceIteration,
+  type RepoResult
+} from './bench/figures.js'
+import { benchImage } from './bench/image.js'
+import { REFERENCE_BIN, referenceEnvironment, runReference, type Names } from './bench/reference.js'
+import { BRANCH, materialize, planStats, type RepoPlan } from './bench/repo.js'
+import { bytes, renderTable, type Row } from './bench/report.js'
+import { batchEnd, createBucket, ingest, objectInfo } from './bench/services.js'
+import { SHAPES, type RepoShape } from './bench/shapes.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const RESULTS = join(ROOT, '.bench', 'results.json')
@@ -40,6 +60,9 @@ const RESULTS = join(ROOT, '.bench', 'results.json')
 /** Short emulator timings, the same for both sides: the batch itself is not what is compared. */
 const PENDING_MS = 200
 const TEARDOWN_MS = 200
+/** Targets on the large repository (issue #20). */
+const LARGE_MEMORY_LIMIT = 250 * 1024 * 1024
+const LARGE_RERUN_LIMIT = 1200
 
 const NAMES: Names = {
   project: 'bench-project',
@@ -58,25 +81,33 @@ const IMAGE = `${NAMES.region}-docker.pkg.dev/${NAMES.project}/${NAMES.repositor
 const log = (text: string): void => console.log(`· ${text}`)
 
 function usage(): never {
-  console.log(`usage: npm run bench -- [--runs N] [--quick]
+  console.log(`usage: npm run bench -- [--runs N] [--quick] [--repos NAME,...]
 
-  --runs N   runs per figure (median), default 5
-  --quick    2 runs per figure`)
+  --runs N         runs per figure (median), default 5
+  --quick          2 runs per figure
+  --repos NAMES    which repositories, default all: ${SHAPES.map(s => s.name).join(', ')}`)
   process.exit(0)
 }
 
-function settings(): { runs: number } {
+function settings(): { runs: number; shapes: RepoShape[] } {
   const { values } = parseArgs({
     options: {
       runs: { type: 'string' },
       quick: { type: 'boolean', default: false },
+      repos: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false }
     }
   })
   if (values.help) usage()
   const runs = values.quick ? 2 : Number(values.runs ?? 5)
   if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a whole number ≥ 1`)
-  return { runs }
+  const names = values.repos?.split(',') ?? SHAPES.map(s => s.name)
+  const shapes = names.map(name => {
+    const shape = SHAPES.find(s => s.name === name)
+    if (!shape) throw new Error(`--repos: no repository ${name}`)
+    return shape
+  })
+  return { runs, shapes }
 }
 
 function version(file: string, args: string[]): string {
@@ -98,25 +129,6 @@ function version(file: string, args: string[]): string {
 function copyRepo(from: string, to: string): void {
   execFileSync('cp', ['-a', from, to])
   execFileSync('git', ['update-index', '-q', '--refresh'], { cwd: to })
-}
-
-interface ReferenceIteration extends ReferenceSample {
-  batch: BatchEnd
-  codeZipBytes: number
-  /** Untracked files gone from the working tree after the run (the guide's `checkout -`). */
-  untrackedLost: number
-}
-
-interface ActionIteration extends ActionSample {
-  batch: BatchEnd
-  /** Bytes of the submit objects whose generation changed during the run. */
-  bytesUploaded: number
-}
-
-interface Iteration {
-  reference: ReferenceIteration
-  action: ActionIteration
-  rerun: ActionIteration
 }
 
 async function uploadedBytes(
@@ -141,6 +153,9 @@ interface Context {
   actionRepo: string
   plan: RepoPlan
   referenceEnv: NodeJS.ProcessEnv
+  /** Keeps run ids and batch ids apart between repositories. */
+  prefix: string
+  runBase: number
 }
 
 async function reference(ctx: Context, runId: string): Promise<ReferenceIteration> {
@@ -178,7 +193,7 @@ async function action(
         branch: BRANCH,
         image: IMAGE,
         runId,
-        runNumber,
+        runNumber: ctx.runBase + runNumber,
         attempt,
         work: ctx.work,
         runtimeVersion
@@ -192,192 +207,107 @@ async function action(
 }
 
 async function iterate(ctx: Context, i: number, runs: number): Promise<Iteration> {
-  const runId = `run-${i}`
+  const runId = `${ctx.prefix}-run-${i}`
   const sideA = async (): Promise<ReferenceIteration> => {
-    log(`run ${i}/${runs}: (a) the guide's scripts`)
+    log(`${ctx.prefix} run ${i}/${runs}: (a) the guide's scripts`)
     return reference(ctx, `ref-${runId}`)
   }
   const sideBC = async (): Promise<[ActionIteration, ActionIteration]> => {
-    log(`run ${i}/${runs}: (b) the action, then (c) its re-run with nothing changed`)
+    log(`${ctx.prefix} run ${i}/${runs}: (b) the action, then (c) its re-run with nothing changed`)
     const first = await action(ctx, `act-${runId}`, 1000 + i, 1)
     const again = await action(ctx, `act-${runId}`, 1000 + i, 2)
     return [first, again]
   }
   // Alternate which side goes first, so a drift in the machine's state favours neither.
-  let referenceResult: ReferenceIteration
-  let actionResults: [ActionIteration, ActionIteration]
   if (i % 2 === 1) {
-    referenceResult = await sideA()
-    actionResults = await sideBC()
-  } else {
-    actionResults = await sideBC()
-    referenceResult = await sideA()
+    const referenceResult = await sideA()
+    const [first, again] = await sideBC()
+    return { reference: referenceResult, action: first, rerun: again }
   }
+  const [first, again] = await sideBC()
+  return { reference: await sideA(), action: first, rerun: again }
+}
+
+/** A file of `size` random bytes, for the emulator's ingest (its content does not matter). */
+function randomFile(path: string, size: number): void {
+  const block = Buffer.alloc(4 * 1024 * 1024)
+  const fd = openSync(path, 'w')
+  try {
+    for (let written = 0; written < size; written += block.length) {
+      randomFillSync(block)
+      writeSync(fd, block, 0, Math.min(block.length, size - written))
+    }
+  } finally {
+    closeSync(fd)
+  }
+}
+
+interface Measured {
+  result: RepoResult
+  iterations: Iteration[]
+  ctx: Context
+}
+
+async function measureRepo(
+  stack: Stack,
+  work: string,
+  shape: RepoShape,
+  index: number,
+  runs: number
+): Promise<Measured> {
+  log(`${shape.name}: generating ${shape.describe}`)
+  const plan = shape.plan()
+  const stats = planStats(plan)
+  const dir = join(work, shape.name)
+  const pristine = join(dir, 'pristine')
+  materialize(plan, pristine)
+  const actionRepo = join(dir, 'action-repo')
+  copyRepo(pristine, actionRepo)
+  log(
+    `${shape.name}: ${stats.files} files, ${bytes(stats.bytes)} (${bytes(stats.incompressibleBytes)} random); ` +
+      `${plan.modified.length} modified and ${plan.untracked.length} untracked files on ${BRANCH}`
+  )
+  const ctx: Context = {
+    stack,
+    work: dir,
+    pristine,
+    actionRepo,
+    plan,
+    referenceEnv: referenceEnvironment(stack, NAMES, dir),
+    prefix: shape.name,
+    runBase: 10_000 * (index + 1)
+  }
+  log(`${shape.name}: warm-up, not counted: one run of each side`)
+  await reference(ctx, `ref-${shape.name}-warmup`)
+  await action(ctx, `act-${shape.name}-warmup`, 999, 1)
+  const iterations: Iteration[] = []
+  for (let i = 1; i <= runs; i++) iterations.push(await iterate(ctx, i, runs))
+
+  log(`${shape.name}: (i) the emulator ingesting the same number of bytes`)
+  const size = Math.max(...iterations.map(it => it.action.bytesUploaded))
+  const file = join(dir, 'ingest.bin')
+  randomFile(file, size)
+  const ingested: number[] = []
+  for (let i = 1; i <= runs; i++) {
+    ingested.push(await ingest(stack, NAMES.submitBucket, `ingest/${shape.name}-${i}`, file))
+  }
+  const large = shape.name === 'large'
   return {
-    reference: referenceResult,
-    action: actionResults[0],
-    rerun: actionResults[1]
-  }
-}
-
-function ratio(numerator: number, denominator: number, digits = 2): string {
-  return `${(numerator / denominator).toFixed(digits)}×`
-}
-
-interface Figures {
-  rows: Row[]
-  notes: string[]
-  summary: Record<string, unknown>
-}
-
-/** `['git', 'checkout', '-B', 'pipeline-run/x']` → `git checkout -B`; uploads name their file. */
-function stepLabel(command: string): string {
-  const words = command
-    .replace(/^\[|\]$/g, '')
-    .split(', ')
-    .map(word => word.replace(/^'|'$/g, ''))
-  const label: string[] = []
-  for (const word of words) {
-    if (label.length === 4 || !/^([a-z][a-z-]*|-B?)$/.test(word)) break
-    label.push(word)
-  }
-  // The two uploads differ only in what they copy: name it.
-  if (label.join(' ') === 'gcloud storage cp') label.push(basename(words[4] ?? ''))
-  return label.join(' ')
-}
-
-function figures(
-  iterations: Iteration[],
-  image: ImageBench | { unavailable: string },
-  untrackedCount: number
-): Figures {
-  const med = (pick: (it: Iteration) => number): number => median(iterations.map(pick))
-  const a = {
-    endToEnd: med(it => it.reference.endToEnd),
-    prepare: med(it => it.reference.prepare),
-    preSubmission: med(it => it.reference.preSubmission),
-    batch: med(it => it.reference.batch.stateTime - it.reference.batch.createTime),
-    latency: med(it => it.reference.exitedAt - it.reference.batch.stateTime)
-  }
-  const b = {
-    endToEnd: med(it => it.action.endToEnd),
-    prepare: med(it => it.action.prepare),
-    preSubmission: med(it => it.action.preSubmission),
-    batch: med(it => it.action.batch.stateTime - it.action.batch.createTime),
-    latency: med(it => it.action.noticedAt - it.action.batch.stateTime),
-    bytesUploaded: med(it => it.action.bytesUploaded)
-  }
-  const c = {
-    preSubmission: med(it => it.rerun.preSubmission),
-    maxBytesUploaded: Math.max(...iterations.map(it => it.rerun.bytesUploaded)),
-    maxUploadRequests: Math.max(...iterations.map(it => it.rerun.uploadRequests))
-  }
-  const rows: Row[] = [
-    {
-      measure: '(b) vs (a) end to end',
-      figure: `action ${seconds(b.endToEnd)}`,
-      against: `guide ${seconds(a.endToEnd)}`,
-      ratio: ratio(a.endToEnd, b.endToEnd),
-      target: '≥ 3× faster',
-      met: a.endToEnd / b.endToEnd >= 3
+    result: {
+      name: shape.name,
+      stats,
+      untracked: plan.untracked.length,
+      iterations,
+      ingest: ingested,
+      ...(large ? { memoryLimit: LARGE_MEMORY_LIMIT, rerunLimit: LARGE_RERUN_LIMIT } : {})
     },
-    {
-      measure: '(b) vs (a) prepare phase',
-      figure: `action ${seconds(b.prepare)}`,
-      against: `guide ${seconds(a.prepare)}`,
-      ratio: ratio(a.prepare, b.prepare),
-      target: '≥ 5× faster',
-      met: a.prepare / b.prepare >= 5
-    },
-    {
-      measure: '(b) vs (a) start to submission',
-      figure: `action ${seconds(b.preSubmission)}`,
-      against: `guide ${seconds(a.preSubmission)}`,
-      ratio: ratio(a.preSubmission, b.preSubmission),
-      target: '',
-      met: null
-    },
-    {
-      measure: '    the batch itself (created → ended)',
-      figure: `action ${seconds(b.batch)}`,
-      against: `guide ${seconds(a.batch)}`,
-      ratio: '',
-      target: '(same emulator)',
-      met: null
-    },
-    {
-      measure: '(c) re-run, nothing changed: start to submission',
-      figure: `re-run ${seconds(c.preSubmission)}`,
-      against: `(b) ${seconds(b.preSubmission)}`,
-      ratio: ratio(c.preSubmission, b.preSubmission),
-      target: '≤ 0.20×',
-      met: c.preSubmission / b.preSubmission <= 0.2
-    },
-    {
-      measure: '(c) re-run: bytes uploaded (worst run)',
-      figure: `${bytes(c.maxBytesUploaded)}, ${c.maxUploadRequests} upload requests`,
-      against: `(b) ${bytes(b.bytesUploaded)}`,
-      ratio: '',
-      target: '0 bytes',
-      met: c.maxBytesUploaded === 0 && c.maxUploadRequests === 0
-    }
-  ]
-  const summary: Record<string, unknown> = { a, b, c }
-  if ('unavailable' in image) {
-    rows.push({
-      measure: '(d) image: fingerprint hit vs rebuild',
-      figure: `n/a (${image.unavailable})`,
-      against: '',
-      ratio: '',
-      target: 'no build, < 2 s',
-      met: null
-    })
-    summary.d = { unavailable: image.unavailable }
-  } else {
-    const hit = median(image.hits.map(s => s.ms))
-    const rebuild = median(image.rebuilds.map(s => s.ms))
-    const noBuild = image.hits.every(s => !s.built && s.dockerCommands === 0)
-    const dockerCommands = Math.max(...image.hits.map(s => s.dockerCommands))
-    rows.push({
-      measure: '(d) image: fingerprint hit vs rebuild',
-      figure: `hit ${seconds(hit)}, ${dockerCommands} docker commands`,
-      against: `rebuild ${seconds(rebuild)} (cold ${seconds(image.cold.ms)})`,
-      ratio: ratio(rebuild, hit, 0),
-      target: 'no build, < 2 s',
-      met: noBuild && hit < 2000
-    })
-    summary.d = { hit, rebuild, cold: image.cold.ms, noBuild, baseImage: image.baseImage }
+    iterations,
+    ctx
   }
-  rows.push({
-    measure: '(e) end noticed after terminal stateTime',
-    figure: `action ${seconds(b.latency)}`,
-    against: `gcloud ${seconds(a.latency)}`,
-    ratio: ratio(a.latency, b.latency, 1),
-    target: '< 1 s',
-    met: b.latency < 1000
-  })
-
-  const steps = new Map<string, number[]>()
-  for (const it of iterations) {
-    for (const step of it.reference.steps) {
-      const name = stepLabel(step.command)
-      steps.set(name, [...(steps.get(name) ?? []), step.ms])
-    }
-  }
-  const breakdown = [...steps]
-    .map(([name, values]) => `${name} ${seconds(median(values))}`)
-    .join(', ')
-  const lost = Math.max(...iterations.map(it => it.reference.untrackedLost))
-  const notes = [
-    `(a) the guide's steps (medians): ${breakdown}`,
-    `code.zip: the guide's git archive ${bytes(median(iterations.map(it => it.reference.codeZipBytes)))}, the action's snapshot ${bytes(b.bytesUploaded)} (with entrypoint.py)`,
-    `(a) side effect: ${lost} of ${untrackedCount} untracked files were gone from the working tree after the guide's flow (committed on pipeline-run/…, then removed by \`git checkout -\`)`
-  ]
-  return { rows, notes, summary }
 }
 
 async function main(): Promise<void> {
-  const { runs } = settings()
+  const { runs, shapes } = settings()
   if (!existsSync(DIST)) throw new Error(`${DIST} is missing: run npm run build`)
   // The guide's entrypoint runs `kedro run` through a shell: the drivers need a `kedro` on PATH.
   process.env.PATH = `${REFERENCE_BIN}:${process.env.PATH ?? ''}`
@@ -386,64 +316,54 @@ async function main(): Promise<void> {
   log(`starting the local stack (pendingMs ${PENDING_MS}, teardownMs ${TEARDOWN_MS})`)
   const stack = await startStack({ docker: 'auto', pendingMs: PENDING_MS, teardownMs: TEARDOWN_MS })
   const work = mkdtempSync(join(tmpdir(), 'kda-bench-'))
+  const tables: { title: string; rows: Row[]; notes: string[] }[] = []
+  const results: Record<string, unknown>[] = []
   try {
     await createBucket(stack, NAMES.project, NAMES.submitBucket)
     await createBucket(stack, NAMES.project, NAMES.outputBucket)
-
-    log('generating the Kedro-shaped repository')
-    const plan = repoPlan()
-    const stats = planStats(plan)
-    const pristine = join(work, 'pristine')
-    materialize(plan, pristine)
-    const actionRepo = join(work, 'action-repo')
-    copyRepo(pristine, actionRepo)
-    log(
-      `${stats.files} files, ${bytes(stats.bytes)} (${bytes(stats.compressedBytes)} already compressed); ` +
-        `${plan.modified.length} modified and ${plan.untracked.length} untracked files on ${BRANCH}`
-    )
-    const ctx: Context = {
-      stack,
-      work,
-      pristine,
-      actionRepo,
-      plan,
-      referenceEnv: referenceEnvironment(stack, NAMES, work)
+    for (const [index, shape] of shapes.entries()) {
+      const measured = await measureRepo(stack, work, shape, index, runs)
+      const figures = repoFigures(measured.result)
+      if (index === 0) {
+        log(
+          `${shape.name}: runtime 3.0, driver output from Cloud Logging instead of the GCS series`
+        )
+        const logging: ActionIteration[] = []
+        for (let i = 1; i <= runs; i++) {
+          logging.push(await action(measured.ctx, `act-3-${i}`, 2000 + i, 1, '3.0'))
+        }
+        const image = await benchImage(stack, measured.ctx.actionRepo, SLUG, runs, log)
+        if ('unavailable' in image) log(`image step: n/a (${image.unavailable})`)
+        figures.rows.push(...extraFigures(measured.iterations, image, logging))
+        figures.summary.image = image
+      }
+      const { stats } = measured.result
+      const table = {
+        title: `${shape.name}: ${shape.describe} — ${stats.files} files, ${bytes(stats.bytes)}`,
+        rows: figures.rows,
+        notes: figures.notes
+      }
+      tables.push(table)
+      // Printed as soon as it is known, and again with the others at the end.
+      console.log(`\n${table.title}\n\n${renderTable(table.rows)}\n`)
+      results.push({
+        repository: { name: shape.name, ...stats },
+        table: figures.rows,
+        notes: figures.notes,
+        medians: figures.summary,
+        samples: measured.result
+      })
+      // A large repository's copies take disk space the next one may need.
+      rmSync(measured.ctx.work, { recursive: true, force: true })
     }
-
-    log('warm-up, not counted: one run of each side')
-    await reference(ctx, 'ref-warmup')
-    await action(ctx, 'act-warmup', 999, 1)
-
-    const iterations: Iteration[] = []
-    for (let i = 1; i <= runs; i++) iterations.push(await iterate(ctx, i, runs))
-
-    log('runtime 3.0: driver output from Cloud Logging instead of the GCS series')
-    const logging: ActionIteration[] = []
-    for (let i = 1; i <= runs; i++)
-      logging.push(await action(ctx, `act-3-${i}`, 2000 + i, 1, '3.0'))
-
-    const image = await benchImage(stack, actionRepo, SLUG, runs, log)
-    if ('unavailable' in image) log(`image step: n/a (${image.unavailable})`)
-
-    const result = figures(iterations, image, plan.untracked.length)
-    const endOfOutput = (samples: ActionIteration[]): number =>
-      median(samples.map(sample => sample.exitedAt - sample.batch.stateTime))
-    const gcsEnd = endOfOutput(iterations.map(it => it.action))
-    const loggingEnd = endOfOutput(logging)
-    result.rows.push({
-      measure: '(f) end of output after the batch ends',
-      figure: `3.0, Cloud Logging ${seconds(loggingEnd)}`,
-      against: `2.x, GCS ${seconds(gcsEnd)}`,
-      ratio: ratio(loggingEnd, gcsEnd, 1),
-      target: 'all lines, in order',
-      met: logging.every(sample => sample.state === 'SUCCEEDED')
-    })
     const totalSeconds = (performance.now() - started) / 1000
-    const title =
-      `kedro-dataproc-action benchmark: median of ${runs} run${runs === 1 ? '' : 's'} each, one invocation, local stack ` +
-      `(${cpus().length} CPUs), repository of ${stats.files} files / ${bytes(stats.bytes)}`
-    console.log(`\n${title}\n\n${renderTable(result.rows)}\n`)
-    for (const note of result.notes) console.log(`- ${note}`)
+    console.log(
+      `\nkedro-dataproc-action benchmark: median of ${runs} run${runs === 1 ? '' : 's'} each, one invocation, local stack (${cpus().length} CPUs)`
+    )
+    for (const table of tables) {
+      console.log(`\n${table.title}\n\n${renderTable(table.rows)}\n`)
+      for (const note of table.notes) console.log(`- ${note}`)
+    }
     console.log(`\n(${totalSeconds.toFixed(0)} s in all; raw samples in ${RESULTS})`)
 
     mkdirSync(join(ROOT, '.bench'), { recursive: true })
@@ -461,15 +381,7 @@ async function main(): Promise<void> {
             dist: { path: DIST, modified: statSync(DIST).mtime.toISOString() },
             spark: stack.spark
           },
-          repository: {
-            ...stats,
-            modified: plan.modified.length,
-            untracked: plan.untracked.length
-          },
-          table: result.rows,
-          notes: result.notes,
-          medians: result.summary,
-          samples: { iterations, image },
+          repositories: results,
           seconds: totalSeconds
         },
         null,

@@ -11,6 +11,8 @@ import type { Names } from './reference.js'
 import { parseOutputFile } from '../runner-files.js'
 
 export const DIST = fileURLToPath(new URL('../../dist/index.js', import.meta.url))
+/** GNU time (Debian's `time` package), for the peak memory of the action's process. */
+export const TIME = '/usr/bin/time'
 
 export interface ActionRunOptions {
   stack: Stack
@@ -46,6 +48,8 @@ export interface ActionSample {
   /** When the action exited, its driver output all printed (ms since the epoch). */
   exitedAt: number
   state: string
+  /** Peak resident memory of the action's process (bytes), as GNU time reports it. */
+  peakRss: number
 }
 
 const UPLOAD_LINE = /^(uploaded|unchanged, not uploaded): gs:\/\//
@@ -102,7 +106,10 @@ export async function runActionTimed(options: ActionRunOptions): Promise<ActionS
   const uploads = (): number => stack.gcs.faults.requestCounts()['gcs.upload'] ?? 0
   const uploadsAtStart = uploads()
   let uploadsAtSubmission: number | undefined
-  const run = await runTimed(process.execPath, [DIST], {
+  // GNU time waits for the action and reports its maximum resident set size (the kernel's
+  // ru_maxrss: of the Node process, or of a git it ran if one ever grew bigger).
+  const rssFile = join(dir, 'max-rss')
+  const run = await runTimed(TIME, ['-f', '%M', '-o', rssFile, process.execPath, DIST], {
     env,
     onLine: (line: TimedLine) => {
       if (uploadsAtSubmission === undefined && UPLOAD_LINE.test(line.text)) {
@@ -138,6 +145,7 @@ export async function runActionTimed(options: ActionRunOptions): Promise<ActionS
     entrypointUri: required('entrypoint-uri'),
     noticedAt: Date.parse(terminal[1] as string),
     exitedAt: run.endedAt,
-    state: terminal[2] as string
+    state: terminal[2] as string,
+    peakRss: Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop()) * 1024
   }
 }

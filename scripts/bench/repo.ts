@@ -31,6 +31,8 @@ export interface PlannedFile {
   /** Produces the file's bytes; deterministic. */
   content: () => Buffer
   size: number
+  /** Random bytes: no archiver can shrink them, whatever the file's name says. */
+  random?: boolean
 }
 
 export interface RepoPlan {
@@ -43,7 +45,7 @@ export interface RepoPlan {
 }
 
 /** mulberry32: a small seeded PRNG; good enough to vary names and sizes reproducibly. */
-function prng(seed: string): () => number {
+export function prng(seed: string): () => number {
   let state = createHash('sha256').update(seed).digest().readUInt32LE(0)
   return () => {
     state = (state + 0x6d2b79f5) >>> 0
@@ -62,18 +64,18 @@ function randomBytes(seed: string, path: string, size: number): Buffer {
 }
 
 /** A file of the given text, or of the given bytes as they are (the example's gzipped sample). */
-function text(path: string, body: string | Buffer): PlannedFile {
+export function text(path: string, body: string | Buffer): PlannedFile {
   const bytes = Buffer.from(body)
   return { path, size: bytes.length, content: () => bytes }
 }
 
-function binary(seed: string, path: string, size: number): PlannedFile {
-  return { path, size, content: () => randomBytes(seed, path, size) }
+export function binary(seed: string, path: string, size: number): PlannedFile {
+  return { path, size, random: true, content: () => randomBytes(seed, path, size) }
 }
 
 const WORDS = ['price', 'engine', 'shuttle', 'company', 'review', 'rating', 'crew', 'capacity']
 
-function pythonModule(random: () => number, name: string, functions: number): string {
+export function pythonModule(random: () => number, name: string, functions: number): string {
   const lines = [`"""Generated module ${name} (benchmark fixture)."""`, '', 'import math', '']
   for (let f = 0; f < functions; f++) {
     const word = WORDS[Math.floor(random() * WORDS.length)] as string
@@ -92,7 +94,7 @@ function pythonModule(random: () => number, name: string, functions: number): st
   return lines.join('\n')
 }
 
-function parameters(random: () => number, name: string, keys: number): string {
+export function parameters(random: () => number, name: string, keys: number): string {
   const lines = [`# Generated parameters ${name} (benchmark fixture)`, `${name}:`]
   for (let k = 0; k < keys; k++) {
     const word = WORDS[Math.floor(random() * WORDS.length)] as string
@@ -101,7 +103,7 @@ function parameters(random: () => number, name: string, keys: number): string {
   return `${lines.join('\n')}\n`
 }
 
-function notebook(random: () => number, cells: number): string {
+export function notebook(random: () => number, cells: number): string {
   const cellList = Array.from({ length: cells }, (_, c) => ({
     cell_type: 'code',
     execution_count: c + 1,
@@ -125,7 +127,7 @@ function csv(random: () => number, rows: number): string {
   return `${lines.join('\n')}\n`
 }
 
-function exampleFiles(): PlannedFile[] {
+export function exampleFiles(): PlannedFile[] {
   const files: PlannedFile[] = []
   const visit = (dir: string): void => {
     for (const dirent of readdirSync(dir, { withFileTypes: true })) {
@@ -140,7 +142,7 @@ function exampleFiles(): PlannedFile[] {
   return files.sort((a, b) => a.path.localeCompare(b.path))
 }
 
-const PACKAGE = 'src/spaceflights_pyspark'
+export const PACKAGE = 'src/spaceflights_pyspark'
 
 /** The repository's files and working-tree changes; a pure function of the seed and the example. */
 export function repoPlan(seed = DEFAULT_SEED): RepoPlan {
@@ -242,8 +244,8 @@ export interface RepoStats {
   files: number
   /** Their bytes on disk. */
   bytes: number
-  /** Of which already-compressed data (.parquet, .gz). */
-  compressedBytes: number
+  /** Of which random bytes (already-compressed data, models): incompressible. */
+  incompressibleBytes: number
 }
 
 /** What the working tree holds once the plan is applied. */
@@ -252,12 +254,12 @@ export function planStats(plan: RepoPlan): RepoStats {
   for (const file of [...plan.committed, ...plan.modified, ...plan.untracked])
     tree.set(file.path, file)
   let bytes = 0
-  let compressedBytes = 0
+  let incompressibleBytes = 0
   for (const file of tree.values()) {
     bytes += file.size
-    if (/\.(parquet|gz)$/.test(file.path)) compressedBytes += file.size
+    if (file.random) incompressibleBytes += file.size
   }
-  return { files: tree.size, bytes, compressedBytes }
+  return { files: tree.size, bytes, incompressibleBytes }
 }
 
 function git(cwd: string, ...args: string[]): string {
