@@ -1,4 +1,5 @@
-import { appendFileSync, writeFileSync } from 'node:fs'
+import { appendFileSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Stack } from '../emulators/stack.js'
 import { runCli, waitForText } from './helpers/cli.js'
@@ -113,6 +114,34 @@ test('--region us-central1-a exits 2 naming the region and the fix, with nothing
     "region: 'us-central1-a' is a zone; Dataproc Serverless runs in a region, e.g. 'us-central1' [--region]"
   )
   expect(run.stderr).toContain('nothing was done')
+  const [files] = await stackStorage(stack).bucket('untouched-bucket').getFiles()
+  expect(files).toEqual([])
+})
+
+test('without Google credentials the command says how to get them, having done nothing', async () => {
+  const run = await runCli(
+    [
+      'run',
+      '--image',
+      PREBUILT,
+      '--run-submit-bucket',
+      'untouched-bucket',
+      // TLS endpoints: these need credentials, as Google's own do.
+      '--dataproc-endpoint',
+      'https://127.0.0.1:9',
+      '--storage-endpoint',
+      'https://127.0.0.1:9'
+    ],
+    {
+      cwd: kedroProject(),
+      // No gcloud login in this HOME, and no metadata server to ask.
+      env: { HOME: mkdtempSync(join(tmpdir(), 'home-')), METADATA_SERVER_DETECTION: 'none' }
+    }
+  )
+  expect(run.code).toBe(1)
+  expect(run.stderr).toMatch(
+    /error: no Google Cloud credentials \(.+\): run `gcloud auth application-default login`, or set GOOGLE_APPLICATION_CREDENTIALS/
+  )
   const [files] = await stackStorage(stack).bucket('untouched-bucket').getFiles()
   expect(files).toEqual([])
 })
