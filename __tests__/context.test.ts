@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { gatherContext } from '../src/github/context.js'
+import { gatherRunFacts } from '../src/github/facts.js'
 import { git, makeRepo } from './helpers/git.js'
 
 test('a pull request names the head branch and head commit, not the merge checkout', async () => {
@@ -11,7 +11,7 @@ test('a pull request names the head branch and head commit, not the merge checko
     event,
     JSON.stringify({ pull_request: { number: 3, head: { ref: 'feat/a', sha: 'h'.repeat(40) } } })
   )
-  const context = await gatherContext(repo, {
+  const context = await gatherRunFacts(repo, {
     GITHUB_EVENT_NAME: 'pull_request',
     GITHUB_EVENT_PATH: event,
     GITHUB_HEAD_REF: 'feat/a',
@@ -22,7 +22,7 @@ test('a pull request names the head branch and head commit, not the merge checko
 })
 
 test('a push names GITHUB_REF_NAME', async () => {
-  const context = await gatherContext(makeRepo('main'), {
+  const context = await gatherRunFacts(makeRepo('main'), {
     GITHUB_EVENT_NAME: 'push',
     GITHUB_REF_NAME: 'develop',
     GITHUB_SHA: 's1'
@@ -33,7 +33,7 @@ test('a push names GITHUB_REF_NAME', async () => {
 test('a tag push names no branch (a release is not a branch)', async () => {
   const repo = makeRepo('main')
   git(repo, 'checkout', '-q', '--detach')
-  const context = await gatherContext(repo, {
+  const context = await gatherRunFacts(repo, {
     GITHUB_EVENT_NAME: 'push',
     GITHUB_REF_NAME: 'v1.0.0',
     GITHUB_REF_TYPE: 'tag'
@@ -43,9 +43,9 @@ test('a tag push names no branch (a release is not a branch)', async () => {
 
 test('locally the checked-out branch and HEAD commit, never the literal HEAD', async () => {
   const repo = makeRepo('feature/local')
-  const context = await gatherContext(repo, {})
+  const context = await gatherRunFacts(repo, {})
   expect(context.branch).toBe('feature/local')
   expect(context.commit).toBe(git(repo, 'rev-parse', 'HEAD').trim())
   git(repo, 'checkout', '-q', '--detach')
-  expect((await gatherContext(repo, {})).branch).toBe('')
+  expect((await gatherRunFacts(repo, {})).branch).toBe('')
 })

@@ -13,8 +13,6 @@ const CONTEXT = {
   eventName: 'push',
   branch: 'main',
   commit: 'abc',
-  refType: 'branch',
-  refName: 'main',
   repository: 'acme/p',
   runId: '1',
   runNumber: '1',
@@ -23,7 +21,6 @@ const CONTEXT = {
   step: 's',
   serverUrl: 'https://github.com',
   localNonce: 'n',
-  now: new Date(),
   shippedEntrypoint: '/action/entrypoint/entrypoint.py'
 }
 
@@ -49,8 +46,7 @@ test('one call sets every output action.yml declares, from the outcome', () => {
 })
 
 test('the summary lists the inputs given with other than their defaults, never the token', () => {
-  const values = readValues(
-    name => ({ ...VALID, wait: 'true', 'github-token': 'ghs_x' })[name] ?? ''
-  )
+  const given: Record<string, string> = { ...VALID, wait: 'true', 'github-token': 'ghs_x' }
+  const values = readValues(name => given[name] ?? '')
   expect(givenInputs(values)).toEqual(Object.entries(VALID).filter(([name]) => name !== 'env'))
 })

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { RunContext } from '../src/plan/context.js'
+import type { RunFacts } from '../src/plan/facts.js'
 import { buildPlan, configurationKey, pinImage, PlanError } from '../src/plan/plan.js'
 import {
   BATCH_ID_PATTERN,
@@ -18,12 +18,10 @@ const BASE = {
 }
 const configOf = (inputs: Record<string, string> = {}) => parse({ ...BASE, ...inputs })
 
-const CONTEXT: RunContext = {
+const CONTEXT: RunFacts = {
   eventName: 'pull_request',
   branch: 'feature/x',
   commit: 'abc123',
-  refType: 'branch',
-  refName: '1/merge',
   repository: 'acme/pipelines',
   runId: '555',
   runNumber: '12',
@@ -33,11 +31,10 @@ const CONTEXT: RunContext = {
   serverUrl: 'https://github.com',
   pullRequest: 1,
   localNonce: 'n0nce',
-  now: new Date('2026-01-02T03:04:05Z'),
   shippedEntrypoint: '/action/entrypoint/entrypoint.py'
 }
 
-test.each<[string, Record<string, string>, Partial<RunContext>, Record<string, unknown>]>([
+test.each<[string, Record<string, string>, Partial<RunFacts>, Record<string, unknown>]>([
   [
     'dev defaults',
     {},
@@ -179,7 +176,7 @@ test('an unset execution config stays empty rather than sending blanks', () => {
 })
 
 test('batch ids are the same for a retry of an attempt and differ across attempts, runs and repositories', () => {
-  const id = (context: Partial<RunContext>) =>
+  const id = (context: Partial<RunFacts>) =>
     buildPlan(configOf(), { ...CONTEXT, ...context }).batch.id
   const ids = [
     id({}),
@@ -208,7 +205,7 @@ test('matrix legs and separate steps plan separate runs; behaviour-only inputs d
   const other = join(refusalWorkspace(), 'other-project', 'deployment/dataproc/serverless')
   mkdirSync(other, { recursive: true })
   writeFileSync(join(other, 'Dockerfile'), 'FROM scratch\n')
-  const plan = (inputs: Record<string, string>, context: Partial<RunContext> = {}) =>
+  const plan = (inputs: Record<string, string>, context: Partial<RunFacts> = {}) =>
     buildPlan(configOf(inputs), { ...CONTEXT, ...context })
   const base = plan({})
   const legs = [

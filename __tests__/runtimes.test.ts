@@ -35,8 +35,6 @@ const context = {
   eventName: 'push',
   branch: 'main',
   commit: 'c'.repeat(40),
-  refType: 'branch',
-  refName: 'main',
   repository: 'acme/pipelines',
   runId: '1',
   runNumber: '1',
@@ -45,7 +43,6 @@ const context = {
   step: 'run',
   serverUrl: 'https://github.com',
   localNonce: 'x',
-  now: new Date(),
   shippedEntrypoint: '/action/entrypoint/entrypoint.py'
 }
 const executionOf = (inputs: Record<string, string>) =>

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { gatherContext } from '../src/github/context.js'
+import { gatherRunFacts } from '../src/github/facts.js'
 import { checkForkCode } from '../src/github/trust.js'
 
 const repo = mkdtempSync(join(tmpdir(), 'trust-'))
@@ -21,7 +21,7 @@ const FORK_HEAD = 'f0'.repeat(20)
 async function facts(eventName: string, event: unknown, sha = BASE) {
   const path = join(repo, '..', `event-${Math.random()}.json`)
   writeFileSync(path, JSON.stringify(event))
-  const context = await gatherContext(repo, {
+  const context = await gatherRunFacts(repo, {
     GITHUB_EVENT_NAME: eventName,
     GITHUB_EVENT_PATH: path,
     GITHUB_REPOSITORY: 'acme/pipelines',

@@ -5,7 +5,7 @@ import { parseInputs } from '../inputs/parse.js'
 import { explainError } from '../lib/errors.js'
 import { buildPlan, type Plan } from '../plan/plan.js'
 import { formatRows, outcomeRows, planRows } from '../report/rows.js'
-import { localContext } from './context.js'
+import { localRunFacts } from './facts.js'
 import { interruptions } from './interrupt.js'
 import type { Result } from './result.js'
 import { checkCredentials, valuesOf } from './session.js'
@@ -110,7 +110,7 @@ export async function runCommand(options: RunOptions): Promise<Result> {
   const { settings, terminal } = options
   const config = parseInputs(valuesOf(settings), { workspace: options.cwd, env: options.env })
   for (const warning of [...settings.warnings, ...config.warnings]) terminal.warning(warning)
-  const context = await localContext(
+  const context = await localRunFacts(
     config.workingDirectory,
     options.shippedEntrypoint,
     options.env

@@ -8,10 +8,10 @@ import type { Config } from '../inputs/config.js'
 import { parseInputs } from '../inputs/parse.js'
 import { explainError } from '../lib/errors.js'
 import { setLogSink } from '../lib/log.js'
-import type { RunContext } from '../plan/context.js'
+import type { RunFacts } from '../plan/facts.js'
 import { buildPlan, type Plan } from '../plan/plan.js'
 import { formatRows, planRows } from '../report/rows.js'
-import { gatherContext } from './context.js'
+import { gatherRunFacts } from './facts.js'
 import { actionInputs, runnerFacts } from './inputs.js'
 import { actionsLog } from './log-sink.js'
 import { setOutputs } from './outputs.js'
@@ -49,11 +49,11 @@ function printDriverLine(line: string): void {
   core.info(`::${token}::`)
 }
 
-async function planned(): Promise<{ config: Config; context: RunContext; plan: Plan }> {
+async function planned(): Promise<{ config: Config; context: RunFacts; plan: Plan }> {
   const config = parseInputs(actionInputs(), runnerFacts())
   if (config.report.githubToken) core.setSecret(config.report.githubToken)
   for (const warning of config.warnings) core.warning(warning)
-  const gathered = await gatherContext(config.workingDirectory)
+  const gathered = await gatherRunFacts(config.workingDirectory)
   const context = { ...gathered, shippedEntrypoint: SHIPPED_ENTRYPOINT }
   checkForkCode(context.eventName, context.fork, config.allowForkCode)
   return { config, context, plan: buildPlan(config, context) }

@@ -1,7 +1,7 @@
 import * as core from '@actions/core'
 import { batchDuration, type Outcome } from '../deploy/outcome.js'
 import type { Config } from '../inputs/config.js'
-import type { RunContext } from '../plan/context.js'
+import type { RunFacts } from '../plan/facts.js'
 import { kedroCommand, logsUrl } from '../report/rows.js'
 import { uploadRunArtifacts } from './artifacts.js'
 import { renderPrComment, upsertPrComment } from './pr-comment.js'
@@ -19,7 +19,7 @@ type Reporting = Pick<Config, 'values' | 'report' | 'workingDirectory'>
 export async function publish(
   outcome: Outcome,
   config: Reporting,
-  context: RunContext
+  context: RunFacts
 ): Promise<void> {
   const withoutBatch = ['PLANNED', 'SKIPPED'].includes(outcome.state)
   if (withoutBatch) {
@@ -40,7 +40,7 @@ async function guard(what: string, step: () => Promise<void>): Promise<void> {
   }
 }
 
-function runUrl(context: RunContext): string | undefined {
+function runUrl(context: RunFacts): string | undefined {
   if (!context.repository || !context.runId) return undefined
   return `${context.serverUrl}/${context.repository}/actions/runs/${context.runId}${context.runAttempt ? `/attempts/${context.runAttempt}` : ''}`
 }
@@ -51,14 +51,14 @@ function runUrl(context: RunContext): string | undefined {
  */
 export function commentMarker(
   plan: Outcome['plan'],
-  context: RunContext,
+  context: RunFacts,
   env: NodeJS.ProcessEnv = process.env
 ): string {
   const directory = plan.code.directory.replace(env.GITHUB_WORKSPACE ?? '', '.')
   return `kedro-dataproc-action:${env.GITHUB_WORKFLOW ?? ''}:${context.job}:${plan.env}:${directory}`
 }
 
-async function comment(outcome: Outcome, config: Reporting, context: RunContext): Promise<void> {
+async function comment(outcome: Outcome, config: Reporting, context: RunFacts): Promise<void> {
   if (config.report.prComment === 'never' || context.pullRequest === undefined) return
   if (!config.report.githubToken) {
     core.warning('pr-comment: no github-token, so no pull-request comment was written')
@@ -91,7 +91,7 @@ async function comment(outcome: Outcome, config: Reporting, context: RunContext)
   else core.info(`pull-request comment ${result.action}: ${result.url}`)
 }
 
-async function artifacts(outcome: Outcome, context: RunContext): Promise<void> {
+async function artifacts(outcome: Outcome, context: RunFacts): Promise<void> {
   const name = `kedro-dataproc-${outcome.plan.batch.id}${context.runAttempt ? `-attempt-${context.runAttempt}` : ''}`
   const result = await uploadRunArtifacts(name, [
     { name: 'driver-output.log', content: outcome.driverOutput.map(line => `${line}\n`).join('') },

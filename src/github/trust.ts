@@ -1,4 +1,4 @@
-import type { ForkFacts } from '../plan/context.js'
+import type { ForkFacts } from '../plan/facts.js'
 
 /**
  * Refuses to run a fork's code on events that give it this repository's secrets and Google

@@ -3,7 +3,7 @@ import type { Config, Endpoints, RunEnv } from '../inputs/config.js'
 import { INPUT_NAMES, INPUTS, valueOf } from '../inputs/table.js'
 import { formatVersion } from '../kedro/options.js'
 import { isLocalRegistry } from '../steps/image/registry-client.js'
-import type { RunContext } from './context.js'
+import type { RunFacts } from './facts.js'
 import { batchId, branchSlug, fit, imageTag, labelValue, requestId, shortHash } from './naming.js'
 import { batchRequest, type CreateBatchRequest } from './request.js'
 
@@ -98,7 +98,7 @@ export function configurationKey(config: Pick<Config, 'values' | 'release'>, ste
   return shortHash(JSON.stringify([step, shaping]), 6)
 }
 
-function defaultRunId(config: Config, context: RunContext, slug: string, key: string): string {
+function defaultRunId(config: Config, context: RunFacts, slug: string, key: string): string {
   const attempt = context.runNumber
     ? `r${context.runNumber}-a${context.runAttempt || '1'}-${key}`
     : `local-${context.localNonce}`
@@ -127,7 +127,7 @@ function imageOf(config: Config, slug: string): Plan['image'] {
   return { reference: `${repository}:${tag}`, prebuilt: false, repository, tag }
 }
 
-function labelsOf(config: Config, context: RunContext, runId: string, request: string) {
+function labelsOf(config: Config, context: RunFacts, runId: string, request: string) {
   const labels: Record<string, string> = {
     ...config.labels,
     'managed-by': 'kedro-dataproc-action',
@@ -141,7 +141,7 @@ function labelsOf(config: Config, context: RunContext, runId: string, request: s
   return labels
 }
 
-export function buildPlan(config: Config, context: RunContext): Plan {
+export function buildPlan(config: Config, context: RunFacts): Plan {
   const branch = context.branch
   if (config.env === 'dev' && !branch)
     throw new PlanError(

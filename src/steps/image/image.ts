@@ -44,7 +44,6 @@ import {
   type RegistryLocation
 } from './registry-client.js'
 
-
 export interface ImageRequest {
   /** e.g. europe-west1-docker.pkg.dev/proj/repo/dataproc-serverless or 127.0.0.1:5000/proj/repo/img */
   repository: string

@@ -1,5 +1,5 @@
 import { git } from '../lib/git.js'
-import type { RunContext } from '../plan/context.js'
+import { localNonce, type RunFacts } from '../plan/facts.js'
 
 /** One read-only git question; undefined outside a repository or without an answer. */
 async function ask(cwd: string, args: string[]): Promise<string | undefined> {
@@ -20,12 +20,12 @@ const ciBranch = (env: NodeJS.ProcessEnv): string | undefined =>
  * so not even the index is refreshed), and no workflow run: the plan then names the run and
  * batch from `localNonce`, unique to this invocation.
  */
-export async function localContext(
+export async function localRunFacts(
   workingDirectory: string,
   shippedEntrypoint: string,
   env: NodeJS.ProcessEnv = process.env,
   now = new Date()
-): Promise<RunContext> {
+): Promise<RunFacts> {
   const [branch, commit] = await Promise.all([
     ask(workingDirectory, ['symbolic-ref', '--short', '-q', 'HEAD']),
     ask(workingDirectory, ['rev-parse', 'HEAD'])
@@ -34,8 +34,6 @@ export async function localContext(
     eventName: '',
     branch: branch ?? ciBranch(env) ?? '',
     commit: commit ?? '',
-    refType: '',
-    refName: '',
     repository: '',
     runId: '',
     runNumber: '',
@@ -43,8 +41,7 @@ export async function localContext(
     job: '',
     step: '',
     serverUrl: '',
-    localNonce: `${now.getTime().toString(36)}${Math.random().toString(36).slice(2, 6)}`,
-    now,
+    localNonce: localNonce(now),
     shippedEntrypoint
   }
 }

@@ -1,11 +1,9 @@
 /** The facts about this run that the plan needs, gathered once so the plan itself stays pure. */
-export interface RunContext {
+export interface RunFacts {
   eventName: string
   /** The branch the code comes from: never the literal `HEAD` of a detached checkout. */
   branch: string
   commit: string
-  refType: string
-  refName: string
   repository: string
   runId: string
   runNumber: string
@@ -22,7 +20,6 @@ export interface RunContext {
   fork?: ForkFacts
   /** Distinguishes runs outside GitHub Actions, which have no run id. */
   localNonce: string
-  now: Date
   /** The entrypoint the action ships, used when the project has none of its own. */
   shippedEntrypoint: string
 }
@@ -37,3 +34,7 @@ export interface ForkFacts {
   /** What `working-directory` has checked out, when git can say. */
   checkedOut?: string
 }
+
+/** Names a run outside GitHub Actions, which has no run id: unique to this invocation. */
+export const localNonce = (now = new Date()): string =>
+  `${now.getTime().toString(36)}${Math.random().toString(36).slice(2, 6)}`

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { git } from '../lib/git.js'
-import type { ForkFacts, RunContext } from '../plan/context.js'
+import { localNonce, type ForkFacts, type RunFacts } from '../plan/facts.js'
 
 interface Repo {
   full_name?: string
@@ -54,11 +54,11 @@ async function gitFact(cwd: string, args: string[]): Promise<string | undefined>
 
 const PULL_REQUEST_EVENTS = new Set(['pull_request', 'pull_request_target', 'pull_request_review'])
 
-export async function gatherContext(
+export async function gatherRunFacts(
   workingDirectory: string,
   env: NodeJS.ProcessEnv = process.env,
   now = new Date()
-): Promise<Omit<RunContext, 'shippedEntrypoint'>> {
+): Promise<Omit<RunFacts, 'shippedEntrypoint'>> {
   const eventName = env.GITHUB_EVENT_NAME ?? ''
   const event = await readEvent(env.GITHUB_EVENT_PATH)
   // Any event about a pull request carries it in the payload (pull_request_review_comment too).
@@ -79,8 +79,6 @@ export async function gatherContext(
     eventName,
     branch,
     commit,
-    refType: env.GITHUB_REF_TYPE ?? '',
-    refName: env.GITHUB_REF_NAME ?? '',
     repository: env.GITHUB_REPOSITORY ?? '',
     runId: env.GITHUB_RUN_ID ?? '',
     runNumber: env.GITHUB_RUN_NUMBER ?? '',
@@ -90,7 +88,6 @@ export async function gatherContext(
     serverUrl: env.GITHUB_SERVER_URL ?? 'https://github.com',
     pullRequest: isPullRequest ? event.pull_request?.number : undefined,
     fork: await forkFacts(eventName, event, env, workingDirectory),
-    localNonce: `${now.getTime().toString(36)}${Math.random().toString(36).slice(2, 6)}`,
-    now
+    localNonce: localNonce(now)
   }
 }
