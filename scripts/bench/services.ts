@@ -11,6 +11,18 @@ import type { Stack } from '../../emulators/stack.js'
 
 const execFileAsync = promisify(execFile)
 
+/**
+ * A GET, tried once more when the connection was reset: undici reuses kept-alive sockets, and one
+ * the emulator has just closed after a long idle spell (a big batch) fails the first request.
+ */
+async function get(url: string): Promise<Response> {
+  try {
+    return await fetch(url)
+  } catch {
+    return fetch(url)
+  }
+}
+
 async function json<T>(response: Response, what: string): Promise<T> {
   if (!response.ok) throw new Error(`${what}: HTTP ${response.status} ${await response.text()}`)
   return (await response.json()) as T
@@ -38,7 +50,7 @@ export async function objectInfo(stack: Stack, uri: string): Promise<ObjectInfo 
   const bucket = match?.[1]
   const name = match?.[2]
   if (!bucket || !name) throw new Error(`not a gs:// URI: ${uri}`)
-  const response = await fetch(
+  const response = await get(
     `${stack.storage}/storage/v1/b/${bucket}/o/${encodeURIComponent(name)}`
   )
   if (response.status === 404) return null
@@ -61,7 +73,7 @@ export async function batchEnd(
   id: string
 ): Promise<BatchEnd> {
   const batch = await json<{ state?: string | number; stateTime?: string; createTime?: string }>(
-    await fetch(`${stack.dataprocRest}/v1/projects/${project}/locations/${region}/batches/${id}`),
+    await get(`${stack.dataprocRest}/v1/projects/${project}/locations/${region}/batches/${id}`),
     `get batch ${id}`
   )
   const stateTime = Date.parse(batch.stateTime ?? '')
