@@ -82,7 +82,7 @@ export function explainError(error: unknown, deployer?: string): string {
       : `${message} — the deploying identity lacks a permission; see the README's IAM roles`
   }
   if (code === UNAUTHENTICATED || code === 401) {
-    return `${message} — the credentials were refused; check the google-github-actions/auth step`
+    return `${message} — the credentials were refused; check the google-github-actions/auth step (in a workflow) or gcloud auth application-default login`
   }
   return message
 }
