@@ -19,7 +19,7 @@ export const DEFLATE_LEVEL = 1
 export const STORE = 0
 
 /** Files smaller than this are deflated untested: a test would cost as much as the deflate. */
-export const SAMPLE_FROM_BYTES = 16 * 1024
+const SAMPLE_FROM_BYTES = 16 * 1024
 const SAMPLE_BYTES = 4 * 1024
 /** A sample that deflates to more than this fraction of itself is called incompressible. */
 const STORE_ABOVE = 0.9

@@ -43,7 +43,7 @@ import {
  * descriptor after their data. Which is which depends only on the sizes: the same tree, the same
  * bytes.
  */
-export const READ_WHOLE_MAX_BYTES = 1024 * 1024
+const READ_WHOLE_MAX_BYTES = 1024 * 1024
 /** Small files read and waiting (to be deflated or written): refilled when half is used. */
 const READ_AHEAD_BYTES = 8 * 1024 * 1024
 /** The zip leaves in blocks of about this size: fewer calls in each stage after it. */
