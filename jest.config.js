@@ -1,6 +1,6 @@
 // ESM TypeScript under jest: ts-jest transpiles each file on its own (isolatedModules), and
 // the `.js` suffixes that NodeNext imports require are mapped back to the `.ts` sources.
-export default {
+const shared = {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
   transform: {
@@ -10,7 +10,21 @@ export default {
     // As in the bundle (scripts/build.mjs): buffer-crc32's API over the native zlib.crc32.
     '^buffer-crc32$': '<rootDir>/src/lib/native-crc32.cjs',
     '^(\\.{1,2}/.*)\\.js$': '$1'
-  },
-  testMatch: ['<rootDir>/__tests__/**/*.test.ts'],
-  testTimeout: 60000
+  }
+}
+
+// `npm test -- --selectProjects unit` runs the fast in-process tests alone.
+export default {
+  testTimeout: 60000,
+  projects: [
+    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/__tests__/unit/**/*.test.ts'] },
+    {
+      ...shared,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/__tests__/integration/**/*.test.ts'],
+      // The local stack, the action and the command as processes, run from a fresh bundle.
+      globalSetup: '<rootDir>/__tests__/helpers/bundle-setup.mjs',
+      globalTeardown: '<rootDir>/__tests__/helpers/bundle-teardown.mjs'
+    }
+  ]
 }

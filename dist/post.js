@@ -5,44 +5,45 @@ const require = __createRequire(import.meta.url);
 const __bundleFilename = __fileURLToPath(import.meta.url);
 const __bundleDirname = __pathDirname(__bundleFilename);
 import {
-  STATE_KEYS,
   actionsLog,
-  cancelBatch,
-  makeDataprocClient,
-  parseInputs,
-  setLogSink
-} from "./chunks/chunk-473LZ2BX.js";
+  lostBatch
+} from "./chunks/chunk-SDHWTLD4.js";
 import {
-  getInput,
-  getState,
   info,
   setFailed,
   warning
-} from "./chunks/chunk-4PMHWI2S.js";
+} from "./chunks/chunk-NM3NJXDO.js";
 import "./chunks/chunk-EZPIEO5R.js";
-import "./chunks/chunk-NNA2HC4I.js";
+import {
+  cancelBatch,
+  errorMessage,
+  makeDataprocClient,
+  setLogSink
+} from "./chunks/chunk-BEWATZ7N.js";
 import "./chunks/chunk-YU4TNTCD.js";
+import "./chunks/chunk-TXJMAUJD.js";
 import "./chunks/chunk-ELYQ5VLN.js";
+import "./chunks/chunk-NNA2HC4I.js";
 import "./chunks/chunk-CSCBOJKS.js";
 
 // src/github/post.ts
 async function post() {
   setLogSink(actionsLog);
-  const operation = getState(STATE_KEYS.operation);
-  if (!operation || getState(STATE_KEYS.finished) === "true") return;
-  if (getState(STATE_KEYS.cancelOnAbort) === "false") {
+  const lost = lostBatch();
+  if (!lost) return;
+  const { operation } = lost;
+  if (!lost.cancelOnAbort) {
     info(
       `the main step ended before its batch; cancel-on-abort is false, so ${operation} keeps running`
     );
     return;
   }
   try {
-    const config = parseInputs((name) => getInput(name));
-    await cancelBatch(await makeDataprocClient(config), operation);
-    warning(`the main step ended before its batch did: cancelled ${operation}`);
+    await cancelBatch(await makeDataprocClient(lost.region, lost.dataprocEndpoint), operation);
+    warning(`the main step ended before its batch did: cancelled ${lost.batchName}`);
   } catch (error) {
     setFailed(
-      `kedro-dataproc-action (post): could not cancel ${operation}: ${error.message}`
+      `kedro-dataproc-action (post): could not cancel ${operation}: ${errorMessage(error)}`
     );
   }
 }

@@ -1,7 +1,6 @@
 // Bundles the action with esbuild into ESM (see README, Development: why not ncc).
 import { chmodSync, rmSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
-import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
 import { trimProtos } from './trim-protos.mjs'
 
@@ -13,7 +12,7 @@ rmSync(outdir, { recursive: true, force: true })
 /**
  * The Dataproc batch client loads its package's protos.json at construction: every Dataproc
  * service and message, parsed twice (once for gRPC, once for long-running operations). The bundle
- * gets only what BatchController and Operations reach (__tests__/trim-protos.test.ts), so
+ * gets only what BatchController and Operations reach (__tests__/unit/trim-protos.test.ts), so
  * constructing the client parses only what it uses.
  */
 const dataprocBatchProtos = {
@@ -34,18 +33,6 @@ const dataprocBatchProtos = {
   }
 }
 
-/** yazl's zlib, and only yazl's: src/lib/yazl-zlib.cjs (see there and __tests__/yazl-zlib.test.ts). */
-const yazlZlib = {
-  name: 'yazl-zlib',
-  setup(build) {
-    build.onResolve({ filter: /^zlib$/ }, ({ importer }) =>
-      /[\\/]node_modules[\\/]yazl[\\/]/.test(importer)
-        ? { path: fileURLToPath(new URL('../src/lib/yazl-zlib.cjs', import.meta.url)) }
-        : undefined
-    )
-  }
-}
-
 await build({
   // cli: the `kedro-dataproc` command (package.json "bin"); its source's `#!/usr/bin/env node`
   // line is kept by esbuild at the top of dist/cli.js, and only there.
@@ -61,11 +48,11 @@ await build({
   splitting: true,
   chunkNames: 'chunks/[name]-[hash]',
   legalComments: 'linked',
-  // yazl (and archiver) checksum every byte with buffer-crc32's JavaScript CRC-32; the same API
-  // over Node's native zlib.crc32 makes the code snapshot several times cheaper (see the README's
-  // Dependencies). jest.config.js maps the same name for the tests.
+  // archiver (the artifact's zip, under @actions/artifact) checksums every byte with
+  // buffer-crc32's JavaScript CRC-32; the same API over Node's native zlib.crc32 is several times
+  // cheaper (docs/dependencies.md). jest.config.js maps the same name for the tests.
   alias: { 'buffer-crc32': './src/lib/native-crc32.cjs' },
-  plugins: [dataprocBatchProtos, yazlZlib],
+  plugins: [dataprocBatchProtos],
   logLevel: 'warning',
   // CommonJS dependencies (google-gax, grpc) expect require, __dirname and __filename. The banner
   // declares the paths under other names and `define` points the free __filename/__dirname at

@@ -8,7 +8,12 @@ import { parseOutputFile } from '../../scripts/runner-files.js'
 export { parseOutputFile }
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
-export const DIST = join(ROOT, 'dist', 'index.js')
+/**
+ * The bundle under test: the integration project's setup builds one from the current sources
+ * (__tests__/helpers/bundle-setup.mjs); outside it, the committed dist/.
+ */
+export const BUNDLE = process.env.KEDRO_DATAPROC_TEST_BUNDLE ?? join(ROOT, 'dist')
+export const DIST = join(BUNDLE, 'index.js')
 
 export interface ActionRun {
   code: number | null

@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { join } from 'node:path'
-import { ROOT } from './action.js'
+import { BUNDLE } from './action.js'
 
-export const CLI = join(ROOT, 'dist', 'cli.js')
+export const CLI = join(BUNDLE, 'cli.js')
 
 export interface CliRun {
   code: number | null

@@ -1,6 +1,6 @@
 /**
  * `kedro run`'s options in every Kedro from 0.19 to the current 1.x, read from each release's
- * `kedro/framework/cli/project.py`; __tests__/kedro-options.test.ts compares the newest with the
+ * `kedro/framework/cli/project.py`; __tests__/integration/kedro-cli.test.ts compares the newest with the
  * installed Kedro's `kedro run --help`, so the table cannot drift from the real CLI silently.
  */
 

@@ -1,0 +1,50 @@
+import { buildBaseImage } from '../../emulators/base-image.js'
+import { manifestDigest } from '../helpers/image-files.js'
+import type { Stack } from '../../emulators/stack.js'
+import { runAction, workflowEnv } from '../helpers/action.js'
+import { checkoutExample } from '../helpers/project.js'
+import { skipWithoutDocker, stackDataproc, stackInputs, startTestStack } from '../helpers/stack.js'
+
+let stack: Stack
+
+beforeAll(async () => {
+  stack = await startTestStack('docker', 'submit-bucket', 'output-bucket')
+}, 120_000)
+afterAll(async () => stack?.stop())
+
+test('a dev run builds the example Dockerfile, pushes it with the branch tag, and the batch runs it by digest', async () => {
+  if (skipWithoutDocker(stack)) return
+  const registry = stack.registry as string
+  const base = await buildBaseImage({ dockerHost: stack.dockerHost as string, registry })
+  const run = await runAction({
+    inputs: {
+      ...stackInputs(stack),
+      'artifact-registry': registry,
+      'artifact-repository': 'kedro',
+      'build-args': `BASE_IMAGE=${base}`
+    },
+    env: {
+      ...workflowEnv({
+        workspace: checkoutExample('feature/image'),
+        runNumber: 501,
+        ref: 'feature/image'
+      }),
+      DOCKER_HOST: stack.dockerHost as string
+    }
+  })
+  expect(run.code).toBe(0)
+  const digest = await manifestDigest(
+    registry,
+    'my-project-123/kedro/dataproc-serverless',
+    'feature-image'
+  )
+  expect(digest).toMatch(/^sha256:[0-9a-f]{64}$/)
+  const pinned = `${registry}/my-project-123/kedro/dataproc-serverless@${digest}`
+  expect(run.outputs).toMatchObject({ image: pinned, 'image-digest': digest, state: 'SUCCEEDED' })
+  // The plan output is the plan as submitted: the digest, not the tag the build started from.
+  const plan = JSON.parse(run.outputs.plan as string)
+  expect(plan.image).toMatchObject({ reference: pinned, digest })
+  expect(plan.batch.request.batch.runtimeConfig.containerImage).toBe(pinned)
+  const [batch] = await stackDataproc(stack).getBatch({ name: plan.batch.name })
+  expect(batch.runtimeConfig?.containerImage).toBe(pinned)
+}, 240_000)

@@ -1,0 +1,178 @@
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { buildBaseImage } from '../../emulators/base-image.js'
+import { manifestDigest } from '../helpers/image-files.js'
+import type { Stack } from '../../emulators/stack.js'
+import { runAction, workflowEnv, type ActionRun } from '../helpers/action.js'
+import { git } from '../helpers/git.js'
+import { checkoutExample } from '../helpers/project.js'
+import {
+  skipWithoutDocker,
+  stackDataproc,
+  stackInputs,
+  stackStorage,
+  startTestStack
+} from '../helpers/stack.js'
+
+let stack: Stack
+let inputs: Record<string, string>
+let repo: string
+let skip = false
+
+const REPOSITORY = 'my-project-123/kedro/dataproc-serverless'
+const PARENT = 'projects/my-project-123/locations/europe-west1'
+
+beforeAll(async () => {
+  stack = await startTestStack('docker', 'submit-bucket', 'output-bucket')
+  skip = skipWithoutDocker(stack)
+  if (skip) return
+  const base = await buildBaseImage({
+    dockerHost: stack.dockerHost as string,
+    registry: stack.registry as string
+  })
+  inputs = {
+    ...stackInputs(stack),
+    env: 'prod',
+    'artifact-registry': stack.registry as string,
+    'artifact-repository': 'kedro',
+    'build-args': `BASE_IMAGE=${base}`,
+    'kedro-run-args': '--pipelines=data_processing'
+  }
+  repo = checkoutExample('release/v0.2')
+}, 180_000)
+afterAll(async () => stack?.stop())
+
+let runNumber = 300
+function tagPush(version: string): Record<string, string> {
+  runNumber += 1
+  const sha = git(repo, 'rev-parse', 'HEAD').trim()
+  return {
+    ...workflowEnv({ workspace: repo, runNumber, ref: version, refType: 'tag', sha }),
+    DOCKER_HOST: stack.dockerHost ?? ''
+  }
+}
+
+const prepare = (version: string, extra: Record<string, string> = {}): Promise<ActionRun> =>
+  runAction({ inputs: { ...inputs, submit: 'false', ...extra }, env: tagPush(version) })
+const trigger = (release: string): Promise<ActionRun> =>
+  runAction({
+    inputs: { ...inputs, release, prepare: 'false' },
+    env: {
+      ...tagPush(release),
+      GITHUB_EVENT_NAME: 'schedule',
+      GITHUB_REF_TYPE: 'branch',
+      GITHUB_REF_NAME: 'main'
+    }
+  })
+
+async function releaseObjects(version: string): Promise<Record<string, string>> {
+  const [files] = await stackStorage(stack)
+    .bucket('submit-bucket')
+    .getFiles({ prefix: `release/${version}/` })
+  return Object.fromEntries(
+    files.map(file => [file.name.split('/').pop() as string, String(file.metadata.generation)])
+  )
+}
+
+async function manifestOf(version: string): Promise<Record<string, string>> {
+  const [bytes] = await stackStorage(stack)
+    .bucket('submit-bucket')
+    .file(`release/${version}/release.json`)
+    .download()
+  return JSON.parse(bytes.toString()) as Record<string, string>
+}
+
+function guard(): boolean {
+  if (skip) console.warn('SKIPPED: prod release tests need Docker and the registry')
+  return skip
+}
+
+test('prepare v0.2.0 (tag push, no trigger): image tagged v0.2.0, three files, manifest digest = registry digest', async () => {
+  if (guard()) return
+  const run = await prepare('v0.2.0')
+  expect(run.code).toBe(0)
+  expect(run.outputs.state).toBe('PREPARED')
+  expect(Object.keys(await releaseObjects('v0.2.0')).sort()).toEqual([
+    'code.zip',
+    'entrypoint.py',
+    'release.json'
+  ])
+  const manifest = await manifestOf('v0.2.0')
+  const digest = await manifestDigest(stack.registry as string, REPOSITORY, 'v0.2.0')
+  expect(manifest).toMatchObject({
+    version: 'v0.2.0',
+    imageDigest: digest,
+    image: `${stack.registry}/${REPOSITORY}@${digest}`
+  })
+  expect(manifest.commit).toBe(git(repo, 'rev-parse', 'HEAD').trim())
+  expect(manifest.actionVersion).toMatch(/^\d+\.\d+\.\d+/)
+  expect(Number.isNaN(Date.parse(manifest.createdAt ?? ''))).toBe(false)
+  const [batches] = await stackDataproc(stack).listBatches({ parent: PARENT })
+  expect(batches.filter(batch => batch.labels?.release === 'v0-2-0')).toHaveLength(0)
+}, 180_000)
+
+test('preparing the same content again succeeds without uploading anything', async () => {
+  if (guard()) return
+  const before = await releaseObjects('v0.2.0')
+  const run = await prepare('v0.2.0')
+  expect(run.code).toBe(0)
+  expect(run.stdout).toContain('already prepared with identical content')
+  expect(await releaseObjects('v0.2.0')).toEqual(before)
+}, 120_000)
+
+test('two triggers run two batches of the pinned digest, with their own run ids and outputs', async () => {
+  if (guard()) return
+  const manifest = await manifestOf('v0.2.0')
+  const runs = [await trigger('v0.2.0'), await trigger('v0.2.0')]
+  const plans = runs.map(run => JSON.parse(run.outputs.plan as string))
+  for (const [index, run] of runs.entries()) {
+    expect(run.code).toBe(0)
+    expect(run.outputs.state).toBe('SUCCEEDED')
+    const [batch] = await stackDataproc(stack).getBatch({ name: plans[index].batch.name })
+    expect(batch.runtimeConfig?.containerImage).toBe(manifest.image)
+    expect(batch.pysparkBatch?.mainPythonFileUri).toBe(
+      'gs://submit-bucket/release/v0.2.0/entrypoint.py'
+    )
+    expect(run.outputs['run-output-uri']).toMatch(
+      /^gs:\/\/output-bucket\/release\/v0\.2\.0\/v0\.2\.0-r\d+-a1-[0-9a-f]{6}$/
+    )
+  }
+  expect(plans[0].runId).not.toBe(plans[1].runId)
+  expect(plans[0].batch.id).not.toBe(plans[1].batch.id)
+}, 180_000)
+
+test('triggering a release that was never prepared fails clearly and submits nothing', async () => {
+  if (guard()) return
+  const [before] = await stackDataproc(stack).listBatches({ parent: PARENT })
+  const run = await trigger('v9.9.9')
+  expect(run.code).toBe(1)
+  expect(run.stdout).toContain('::error::kedro-dataproc-action: release v9.9.9 was never prepared')
+  const [after] = await stackDataproc(stack).listBatches({ parent: PARENT })
+  expect(after).toHaveLength(before.length)
+}, 60_000)
+
+test('re-preparing v0.2.0 from changed code is refused and overwrites nothing; force replaces it', async () => {
+  if (guard()) return
+  const objects = await releaseObjects('v0.2.0')
+  const digest = await manifestDigest(stack.registry as string, REPOSITORY, 'v0.2.0')
+  writeFileSync(join(repo, 'conf/base/parameters.yml'), 'changed_after_release: true\n')
+
+  const refused = await prepare('v0.2.0')
+  expect(refused.code).toBe(1)
+  expect(refused.stdout).toMatch(
+    /::error::kedro-dataproc-action: release v0\.2\.0 was already prepared from other code .*immutable.*force: true/
+  )
+  expect(await releaseObjects('v0.2.0')).toEqual(objects)
+  expect(await manifestDigest(stack.registry as string, REPOSITORY, 'v0.2.0')).toBe(digest)
+
+  const forced = await prepare('v0.2.0', { force: 'true' })
+  expect(forced.code).toBe(0)
+  const replaced = await releaseObjects('v0.2.0')
+  expect(replaced['code.zip']).not.toBe(objects['code.zip'])
+  expect(replaced['release.json']).not.toBe(objects['release.json'])
+  const manifest = await manifestOf('v0.2.0')
+  expect(manifest.imageDigest).toBe(
+    await manifestDigest(stack.registry as string, REPOSITORY, 'v0.2.0')
+  )
+  expect(manifest.imageDigest).not.toBe(digest)
+}, 240_000)

@@ -1,0 +1,332 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { randomBytes } from 'node:crypto'
+import { join } from 'node:path'
+import type { Stack } from '../../emulators/stack.js'
+import { DIST, postStepEnv, runAction, waitForOutput, workflowEnv } from '../helpers/action.js'
+import { cancelBatch } from '../../src/steps/batch/cancel.js'
+import { makeRepo } from '../helpers/git.js'
+import { zipEntries } from '../helpers/project.js'
+import {
+  createBuckets,
+  stackDataproc,
+  stackInputs,
+  stackStorage,
+  startTestStack
+} from '../helpers/stack.js'
+
+let stack: Stack
+
+beforeAll(async () => {
+  stack = await startTestStack('off', 'submit-bucket', 'output-bucket')
+}, 60_000)
+afterAll(async () => stack?.stop())
+afterEach(() => {
+  stack.gcs.faults.clear()
+  stack.dataprocEmulator.faults.clear()
+})
+
+const PREBUILT = '127.0.0.1:5000/my-project-123/kedro/dataproc-serverless:prebuilt'
+const PARENT = 'projects/my-project-123/locations/europe-west1'
+
+/** A project whose main file works for a minute, printing as it goes: long enough to abort. */
+function slowProject(): string {
+  const repo = makeRepo('feature/slow')
+  writeFileSync(
+    join(repo, 'slow_main.py'),
+    'import time\nfor i in range(600):\n    print(f"working {i}", flush=True)\n    time.sleep(0.1)\n'
+  )
+  return repo
+}
+
+/** A project whose main file succeeds at once. */
+function quickProject(extraBytes = 0): string {
+  const repo = makeRepo('feature/quick')
+  writeFileSync(join(repo, 'quick_main.py'), 'print("done", flush=True)\n')
+  if (extraBytes) writeFileSync(join(repo, 'data.bin'), randomBytes(extraBytes))
+  return repo
+}
+
+let runNumber = 200
+function env(repo: string): Record<string, string> {
+  runNumber += 1
+  return workflowEnv({ workspace: repo, runNumber, ref: 'feature/x' })
+}
+
+async function batchNamed(name: string) {
+  const [batch] = await stackDataproc(stack).getBatch({ name })
+  return batch
+}
+
+const secondsOf = (time: { seconds?: unknown; nanos?: number | null } | null | undefined): number =>
+  Number(String(time?.seconds ?? 0)) + (time?.nanos ?? 0) / 1e9
+
+describe('abort and timeout cancel the batch', () => {
+  test('SIGINT during the watch cancels the batch within 5 s and fails the step with "cancelled"', async () => {
+    let signalledAt = 0
+    const run = await runAction({
+      inputs: { ...stackInputs(stack), image: PREBUILT, entrypoint: 'slow_main.py' },
+      env: env(slowProject()),
+      onStart: child => {
+        void waitForOutput(child, /working 5\b/).then(() => {
+          signalledAt = Date.now() / 1000
+          child.kill('SIGINT')
+        })
+      }
+    })
+    expect(run.code).toBe(1)
+    expect(run.stdout).toMatch(/::error::kedro-dataproc-action: batch \S+ cancelled/)
+    const batch = await batchNamed(JSON.parse(run.outputs.plan as string).batch.name)
+    expect(batch.state).toBe('CANCELLED')
+    expect(secondsOf(batch.stateTime) - signalledAt).toBeLessThan(5)
+    expect(run.summary).toContain('CANCELLED')
+  }, 60_000)
+
+  test('SIGKILL of the main step, then the post step cancels the batch, though the workspace is gone', async () => {
+    const repo = slowProject()
+    const runEnv = env(repo)
+    const inputs = { ...stackInputs(stack), image: PREBUILT, entrypoint: 'slow_main.py' }
+    const main = await runAction({
+      inputs,
+      env: runEnv,
+      onStart: child => void waitForOutput(child, /working 3\b/).then(() => child.kill('SIGKILL'))
+    })
+    expect(main.signal).toBe('SIGKILL')
+    const saved = JSON.parse(main.state['kedro-dataproc'] as string) as { batchName: string }
+    const name = saved.batchName
+    expect((await batchNamed(name)).state).toBe('RUNNING')
+    // A later step removed the checkout; the post step reads only what the main step saved, so
+    // it gets no inputs at all here and must not need them.
+    rmSync(repo, { recursive: true, force: true })
+    const post = await runAction({
+      inputs: {},
+      env: { ...runEnv, ...postStepEnv(main) },
+      script: join(DIST, '..', 'post.js')
+    })
+    expect(post.code).toBe(0)
+    expect(post.stdout).toContain(
+      `::warning::the main step ended before its batch did: cancelled ${name}`
+    )
+    let state = (await batchNamed(name)).state
+    for (let i = 0; i < 50 && state !== 'CANCELLED'; i++) {
+      await new Promise(resolve => setTimeout(resolve, 100))
+      state = (await batchNamed(name)).state
+    }
+    expect(state).toBe('CANCELLED')
+  }, 60_000)
+
+  test('the post step leaves a finished batch alone', async () => {
+    const repo = quickProject()
+    const inputs = { ...stackInputs(stack), image: PREBUILT, entrypoint: 'quick_main.py' }
+    const runEnv = env(repo)
+    const main = await runAction({ inputs, env: runEnv })
+    expect(main.code).toBe(0)
+    const post = await runAction({
+      inputs,
+      env: { ...runEnv, ...postStepEnv(main) },
+      script: join(DIST, '..', 'post.js')
+    })
+    expect(post.code).toBe(0)
+    expect(post.stdout).not.toContain('cancelled')
+  }, 60_000)
+
+  test('a batch that outlives timeout is cancelled and the step fails saying so', async () => {
+    const run = await runAction({
+      inputs: { ...stackInputs(stack), image: PREBUILT, entrypoint: 'slow_main.py', timeout: '3s' },
+      env: env(slowProject())
+    })
+    expect(run.code).toBe(1)
+    expect(run.stdout).toContain('ran longer than timeout and was cancelled')
+    expect(run.outputs.state).toBe('CANCELLED')
+    expect((await batchNamed(JSON.parse(run.outputs.plan as string).batch.name)).state).toBe(
+      'CANCELLED'
+    )
+  }, 60_000)
+})
+
+describe('faults of a real cloud are survived', () => {
+  test('GCS 503 ×3 and a connection dropped mid-upload: the objects arrive intact', async () => {
+    const repo = quickProject(12 * 1024 * 1024)
+    stack.gcs.faults.arm({ route: 'gcs.upload', times: 3, status: 503 })
+    stack.gcs.faults.arm({ route: 'gcs.upload', times: 1, drop: true })
+    const run = await runAction({
+      inputs: { ...stackInputs(stack), image: PREBUILT, entrypoint: 'quick_main.py' },
+      env: env(repo)
+    })
+    expect(run.code).toBe(0)
+    const counts = stack.gcs.faults.requestCounts()
+    expect(counts['gcs.upload']).toBeGreaterThan(4)
+    const [bucket, ...path] = (run.outputs['entrypoint-uri'] as string).slice(5).split('/')
+    const [metadata] = await stackStorage(stack)
+      .bucket(bucket as string)
+      .file(path.join('/'))
+      .getMetadata()
+    const [bytes] = await stackStorage(stack)
+      .bucket(bucket as string)
+      .file(path.join('/'))
+      .download()
+    expect(bytes.toString()).toBe(readFileSync(join(repo, 'quick_main.py'), 'utf8'))
+    expect(metadata.crc32c).toBeDefined()
+    const [zip] = await stackStorage(stack)
+      .bucket(bucket as string)
+      .file(path.join('/').replace(/entrypoint\.py$/, 'code.zip'))
+      .download()
+    expect(
+      (await zipEntries(zip)).get('data.bin')?.equals(readFileSync(join(repo, 'data.bin')))
+    ).toBe(true)
+    expect(run.stdout).toContain('done')
+  }, 120_000)
+
+  test('CreateBatch UNAVAILABLE after the create was applied: exactly one batch', async () => {
+    stack.dataprocEmulator.faults.arm({
+      route: 'dataproc.CreateBatch',
+      times: 1,
+      status: 14,
+      afterApply: true
+    })
+    const run = await runAction({
+      inputs: { ...stackInputs(stack), image: PREBUILT, entrypoint: 'quick_main.py' },
+      env: env(quickProject())
+    })
+    expect(run.code).toBe(0)
+    expect(run.stdout).toMatch(/CreateBatch failed \(try 1/)
+    const plan = JSON.parse(run.outputs.plan as string)
+    const [batches] = await stackDataproc(stack).listBatches({ parent: PARENT })
+    expect(
+      batches.filter(
+        batch => batch.labels?.['run-id'] === plan.batch.request.batch.labels['run-id']
+      )
+    ).toHaveLength(1)
+  }, 60_000)
+
+  test('GetBatch INTERNAL ×5 during the watch: the run still ends with the right state', async () => {
+    stack.dataprocEmulator.faults.arm({ route: 'dataproc.GetBatch', times: 5, status: 13 })
+    const run = await runAction({
+      inputs: { ...stackInputs(stack), image: PREBUILT, entrypoint: 'quick_main.py' },
+      env: env(quickProject())
+    })
+    expect(run.code).toBe(0)
+    expect(run.outputs.state).toBe('SUCCEEDED')
+    expect(stack.dataprocEmulator.faults.requestCounts()['dataproc.GetBatch']).toBeGreaterThan(5)
+  }, 60_000)
+
+  test('RESOURCE_EXHAUSTED ×2 on create: succeeds after backoff, saying it is the quota', async () => {
+    stack.dataprocEmulator.faults.arm({ route: 'dataproc.CreateBatch', times: 2, status: 8 })
+    const run = await runAction({
+      inputs: { ...stackInputs(stack), image: PREBUILT, entrypoint: 'quick_main.py' },
+      env: env(quickProject())
+    })
+    expect(run.code).toBe(0)
+    expect(run.stdout).toContain('quota exceeded (RESOURCE_EXHAUSTED)')
+    expect(run.outputs.state).toBe('SUCCEEDED')
+  }, 60_000)
+})
+
+test('refused runs create no object and no batch', async () => {
+  await createBuckets(stack, 'refused-submit', 'refused-output')
+  const [before] = await stackDataproc(stack).listBatches({ parent: PARENT })
+  const base = {
+    ...stackInputs(stack),
+    'run-submit-bucket': 'refused-submit',
+    'run-output-bucket': 'refused-output',
+    image: PREBUILT
+  }
+  const refusals: Record<string, string>[] = [
+    { 'kedro-run-args': "--params='a:1'" },
+    { region: 'europe-west1-b' },
+    { ttl: '1m' },
+    { labels: 'Bad=1' },
+    { 'spark-properties': 'no-equals-sign' },
+    { entrypoint: 'missing.py' }
+  ]
+  for (const refusal of refusals) {
+    const run = await runAction({ inputs: { ...base, ...refusal }, env: env(quickProject()) })
+    expect(run.code).toBe(1)
+    expect(run.stdout).toContain('::error::kedro-dataproc-action: invalid input:')
+  }
+  const storage = stackStorage(stack)
+  expect((await storage.bucket('refused-submit').getFiles())[0]).toHaveLength(0)
+  expect((await storage.bucket('refused-output').getFiles())[0]).toHaveLength(0)
+  const [after] = await stackDataproc(stack).listBatches({ parent: PARENT })
+  expect(after).toHaveLength(before.length)
+}, 120_000)
+
+test('a re-run of the same attempt finds its batch already there and watches it instead of failing', async () => {
+  const repo = quickProject()
+  const runEnv = env(repo)
+  const inputs = { ...stackInputs(stack), image: PREBUILT, entrypoint: 'quick_main.py' }
+  const first = await runAction({ inputs, env: runEnv })
+  expect(first.code).toBe(0)
+  const again = await runAction({ inputs, env: runEnv })
+  expect(again.code).toBe(0)
+  expect(again.outputs['batch-id']).toBe(first.outputs['batch-id'])
+  expect(again.stdout).toContain(`reattached to batch ${first.outputs['batch-id']}`)
+  expect(again.outputs.state).toBe('SUCCEEDED')
+}, 60_000)
+
+describe('credentials are checked once, before anything happens', () => {
+  // A runner without an auth step: no key file, no gcloud login, no metadata server.
+  const noCredentials = (): Record<string, string> => ({
+    HOME: mkdtempSync(join(tmpdir(), 'home-')),
+    GCE_METADATA_HOST: '127.0.0.1:9',
+    GCE_METADATA_IP: '127.0.0.1:9'
+  })
+  // A TLS endpoint means Google, so credentials are needed; nothing may reach the stack.
+  const googleInputs = () => ({
+    ...stackInputs(stack),
+    'run-submit-bucket': 'creds-submit',
+    'dataproc-endpoint': 'https://127.0.0.1:9',
+    image: PREBUILT
+  })
+
+  test('missing credentials fail with what to add', async () => {
+    const run = await runAction({
+      inputs: googleInputs(),
+      env: { ...env(quickProject()), ...noCredentials() }
+    })
+    expect(run.code).toBe(1)
+    expect(run.stdout).toMatch(
+      /::error::kedro-dataproc-action: no Google Cloud credentials .*google-github-actions\/auth.*id-token: write/
+    )
+  }, 60_000)
+
+  test('on-missing-credentials: skip ends with a notice and no side effects', async () => {
+    await createBuckets(stack, 'creds-submit')
+    const run = await runAction({
+      inputs: { ...googleInputs(), 'on-missing-credentials': 'skip' },
+      env: { ...env(quickProject()), ...noCredentials() }
+    })
+    expect(run.code).toBe(0)
+    expect(run.outputs.state).toBe('SKIPPED')
+    expect(run.stdout).toMatch(/::notice::skipped: no Google Cloud credentials/)
+    expect((await stackStorage(stack).bucket('creds-submit').getFiles())[0]).toHaveLength(0)
+  }, 60_000)
+})
+
+test('driver output that cannot be read is a warning; the batch is still watched to its end', async () => {
+  stack.gcs.faults.arm({ route: 'gcs.list', times: 1000, status: 403 })
+  const run = await runAction({
+    inputs: { ...stackInputs(stack), image: PREBUILT, entrypoint: 'quick_main.py' },
+    env: env(quickProject())
+  })
+  stack.gcs.faults.clear()
+  expect(run.code).toBe(0)
+  expect(run.outputs.state).toBe('SUCCEEDED')
+  expect(run.stdout).toMatch(/::warning::driver output cannot be read/)
+  expect(run.state['kedro-dataproc-finished']).toBe('true')
+}, 60_000)
+
+test('a timeout whose cancel is refused fails saying the batch is still running', async () => {
+  stack.dataprocEmulator.faults.arm({ route: 'dataproc.CancelOperation', times: 1, status: 7 })
+  const run = await runAction({
+    inputs: { ...stackInputs(stack), image: PREBUILT, entrypoint: 'slow_main.py', timeout: '2s' },
+    env: env(slowProject())
+  })
+  expect(run.code).toBe(1)
+  expect(run.stdout).toMatch(
+    /::error::kedro-dataproc-action: could not cancel batch \S+ after the timeout .*it is still running/
+  )
+  const name = JSON.parse(run.outputs.plan as string).batch.name
+  expect((await batchNamed(name)).state).toBe('RUNNING')
+  await cancelBatch(stackDataproc(stack), (await batchNamed(name)).operation as string)
+}, 60_000)

@@ -1,0 +1,121 @@
+import { randomBytes } from 'node:crypto'
+import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import type { Storage } from '@google-cloud/storage'
+import type { Stack } from '../../emulators/stack.js'
+import { fileChecksums } from '../../src/lib/checksum.js'
+import { startStreamedUpload, uploadFiles, type UploadItem } from '../../src/steps/code/upload.js'
+import { Tee } from '../../src/lib/tee.js'
+import { stackStorage, startTestStack } from '../helpers/stack.js'
+
+const BUCKET = 'upload-bucket'
+let stack: Stack
+let storage: Storage
+const scratch = mkdtempSync(join(tmpdir(), 'upload-'))
+
+beforeAll(async () => {
+  stack = await startTestStack('off', BUCKET)
+  storage = stackStorage(stack)
+})
+afterAll(async () => {
+  await stack.stop()
+  rmSync(scratch, { recursive: true, force: true })
+})
+
+async function item(name: string, content: Buffer, immutable = false): Promise<UploadItem> {
+  const localPath = join(scratch, name)
+  writeFileSync(localPath, content)
+  return {
+    localPath,
+    uri: `gs://${BUCKET}/${name}`,
+    contentType: 'application/zip',
+    checksums: await fileChecksums(localPath),
+    immutable
+  }
+}
+
+const exists = async (name: string): Promise<boolean> =>
+  (await storage.bucket(BUCKET).file(name).exists())[0]
+
+describe('uploadFiles', () => {
+  it('uploads once, then leaves an object that already holds the same bytes', async () => {
+    const upload = await item('same.zip', Buffer.alloc(64 * 1024, 7))
+    expect(await uploadFiles(storage, [upload])).toEqual([
+      { uri: upload.uri, bytes: 64 * 1024, uploaded: true }
+    ])
+    const uploadsBefore = stack.gcs.faults.requestCounts()['gcs.upload'] ?? 0
+    expect(await uploadFiles(storage, [upload])).toEqual([
+      { uri: upload.uri, bytes: 64 * 1024, uploaded: false }
+    ])
+    expect(stack.gcs.faults.requestCounts()['gcs.upload'] ?? 0).toBe(uploadsBefore)
+  })
+
+  // The server's CRC32C is checked against the one taken when the file was written: bytes that
+  // differ from it (here: the file rewritten after its checksum was taken) fail the upload, and
+  // the object does not stay behind to block a release as immutable.
+  it.each([
+    ['a dev object, small', 'small.zip', 1024, false],
+    ['a release object, resumable', 'release.zip', 9 * 1024 * 1024, true]
+  ])('refuses %s whose bytes are not the checksummed ones, and deletes it', async (...row) => {
+    const [, name, size, immutable] = row
+    const upload = await item(name, Buffer.alloc(size, 1), immutable)
+    writeFileSync(upload.localPath, Buffer.alloc(size, 2))
+    await expect(uploadFiles(storage, [upload])).rejects.toThrow(
+      `${upload.uri} arrived with CRC32C`
+    )
+    expect(await exists(name)).toBe(false)
+  })
+})
+
+describe('startStreamedUpload', () => {
+  const uploads = (): number => stack.gcs.faults.requestCounts()['gcs.upload'] ?? 0
+
+  /** Writes 12 MiB to a file in 1 MiB pieces, copying them to a streamed upload, as the snapshot does. */
+  async function writeWhileUploading(name: string) {
+    const target = {
+      uri: `gs://${BUCKET}/${name}`,
+      contentType: 'application/zip',
+      metadata: { 'kedro-dataproc-tree': 'key-1' }
+    }
+    const streamed = startStreamedUpload(storage, target, undefined)
+    const localPath = join(scratch, name)
+    const pieces = Array.from({ length: 12 }, () => randomBytes(1024 * 1024))
+    await pipeline(Readable.from(pieces), new Tee(streamed.stream), createWriteStream(localPath))
+    const checksums = await fileChecksums(localPath)
+    const result = await streamed.finish({ ...target, localPath, checksums })
+    const [metadata] = await storage.bucket(BUCKET).file(name).getMetadata()
+    return { result, checksums, metadata }
+  }
+
+  it('uploads the bytes as they are written, with the metadata', async () => {
+    const before = uploads()
+    const { result, checksums, metadata } = await writeWhileUploading('streamed.zip')
+    expect(result).toEqual({
+      uri: `gs://${BUCKET}/streamed.zip`,
+      bytes: 12 * 1024 * 1024,
+      uploaded: true
+    })
+    expect(metadata.crc32c).toBe(checksums.crc32c)
+    expect(metadata.metadata).toEqual({ 'kedro-dataproc-tree': 'key-1' })
+    // One request starts the session, one carries every byte.
+    expect(uploads() - before).toBe(2)
+  })
+
+  it.each([
+    ['the session cannot be started', { status: 400 }],
+    ['the connection drops halfway', { drop: true }]
+  ])('still stores exactly the file when %s', async (...row) => {
+    const [, fault] = row
+    stack.gcs.faults.arm({ route: 'gcs.upload', times: 1, ...fault })
+    const before = uploads()
+    const { result, checksums, metadata } = await writeWhileUploading(`fault-${before}.zip`)
+    expect(result.uploaded).toBe(true)
+    expect(metadata.crc32c).toBe(checksums.crc32c)
+    expect(metadata.metadata).toEqual({ 'kedro-dataproc-tree': 'key-1' })
+    // The failed request, then what recovered: the client resuming, or the upload of the file.
+    expect(uploads() - before).toBeGreaterThan(2)
+  })
+})

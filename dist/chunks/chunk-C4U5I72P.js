@@ -1,0 +1,7283 @@
+import { createRequire as __createRequire } from 'node:module';
+import { fileURLToPath as __fileURLToPath } from 'node:url';
+import { dirname as __pathDirname } from 'node:path';
+const require = __createRequire(import.meta.url);
+const __bundleFilename = __fileURLToPath(import.meta.url);
+const __bundleDirname = __pathDirname(__bundleFilename);
+import {
+  require_tar_stream
+} from "./chunk-RGANAITH.js";
+import {
+  CloudLoggingOutput,
+  cancelBatch,
+  errorCause,
+  errorCode,
+  errorMessage,
+  firstLine,
+  isTransient,
+  loadAccessToken,
+  log,
+  loggingClient,
+  makeDataprocClient,
+  makeStorage,
+  sleep,
+  withRetries
+} from "./chunk-BEWATZ7N.js";
+import {
+  __commonJS,
+  __toESM
+} from "./chunk-CSCBOJKS.js";
+
+// node_modules/hash-wasm/dist/index.umd.js
+var require_index_umd = __commonJS({
+  "node_modules/hash-wasm/dist/index.umd.js"(exports, module) {
+    (function(global2, factory) {
+      typeof exports === "object" && typeof module !== "undefined" ? factory(exports) : typeof define === "function" && define.amd ? define(["exports"], factory) : (global2 = typeof globalThis !== "undefined" ? globalThis : global2 || self, factory(global2.hashwasm = {}));
+    })(exports, (function(exports2) {
+      "use strict";
+      var name$l = "adler32";
+      var data$l = "AGFzbQEAAAABDANgAAF/YAAAYAF/AAMHBgABAgEAAgUEAQECAgYPAn8BQYCABAt/AEGAgAQLB4IBCQZtZW1vcnkCAA9fX3N0YWNrX3BvaW50ZXIDAA5IYXNoX0dldEJ1ZmZlcgAACUhhc2hfSW5pdAABC0hhc2hfVXBkYXRlAAIKSGFzaF9GaW5hbAADDUhhc2hfR2V0U3RhdGUABA5IYXNoX0NhbGN1bGF0ZQAFClNUQVRFX1NJWkUDAQqGDAYGAEGAgQQLCwBBAEEBNgKEgAQLigsBCn9BACgChIAEIgFB//8DcSECIAFBEHYhAwJAAkAgAEEBRw0AIAJBAC0AgIEEaiIBQY+AfGogASABQfD/A0sbIgEgA2oiBEEQdCIFQYCAPGogBSAEQfD/A0sbIAFyIQEMAQsCQAJAAkACQAJAIABBEEkNAEGAgQQhBiAAQbArSQ0BQYCBBCEGA0BBACEFA0AgBiAFaiIBKAIAIgRB/wFxIAJqIgIgA2ogAiAEQQh2Qf8BcWoiAmogAiAEQRB2Qf8BcWoiAmogAiAEQRh2aiICaiACIAFBBGooAgAiBEH/AXFqIgJqIAIgBEEIdkH/AXFqIgJqIAIgBEEQdkH/AXFqIgJqIAIgBEEYdmoiAmogAiABQQhqKAIAIgRB/wFxaiICaiACIARBCHZB/wFxaiICaiACIARBEHZB/wFxaiICaiACIARBGHZqIgRqIAQgAUEMaigCACIBQf8BcWoiBGogBCABQQh2Qf8BcWoiBGogBCABQRB2Qf8BcWoiBGogBCABQRh2aiICaiEDIAVBEGoiBUGwK0cNAAsgA0Hx/wNwIQMgAkHx/wNwIQIgBkGwK2ohBiAAQdBUaiIAQa8rSw0ACyAARQ0EIABBD0sNAQwCCwJAIABFDQACQAJAIABBA3EiBA0AQYCBBCEBIAAhBAwBC0EAIQEDQCACIAFBgIEEai0AAGoiAiADaiEDIAQgAUEBaiIBRw0ACyAEQYCBBGohASAAQQxxIQQLIABBBEkNAAJAIARBfGoiBUEEcQ0AIAIgAS0AAGoiBCABLQABaiIGIAEtAAJqIgAgAS0AA2oiAiAAIAYgBCADampqaiEDIAFBBGohASAFIQQLIAVBBEkNAANAIAIgAS0AAGoiBSABQQFqLQAAaiIGIAFBAmotAABqIgAgAUEDai0AAGoiByABQQRqLQAAaiIIIAFBBWotAABqIgkgAUEGai0AAGoiCiABQQdqLQAAaiICIAogCSAIIAcgACAGIAUgA2pqampqampqIQMgAUEIaiEBIARBeGoiBA0ACwsgAkGPgHxqIAIgAkHw/wNLGyADQfH/A3BBEHRyIQEMBAsDQCAGKAIAIgFB/wFxIAJqIgQgA2ogBCABQQh2Qf8BcWoiBGogBCABQRB2Qf8BcWoiBGogBCABQRh2aiIEaiAEIAZBBGooAgAiAUH/AXFqIgRqIAQgAUEIdkH/AXFqIgRqIAQgAUEQdkH/AXFqIgRqIAQgAUEYdmoiBGogBCAGQQhqKAIAIgFB/wFxaiIEaiAEIAFBCHZB/wFxaiIEaiAEIAFBEHZB/wFxaiIEaiAEIAFBGHZqIgRqIAQgBkEMaigCACIBQf8BcWoiBGogBCABQQh2Qf8BcWoiBGogBCABQRB2Qf8BcWoiBGogBCABQRh2aiICaiEDIAZBEGohBiAAQXBqIgBBD0sNAAsgAEUNAQsCQAJAIABBA3EiBQ0AIAAhAQwBCyAFIQQgBiEBA0AgAiABLQAAaiICIANqIQMgAUEBaiEBIARBf2oiBA0ACyAGIAVqIQYgAEEMcSEBCyAAQQRJDQACQCABQXxqIgRBBHENACACIAYtAABqIgEgBi0AAWoiBSAGLQACaiIAIAYtAANqIgIgACAFIAEgA2pqamohAyAGQQRqIQYgBCEBCyAEQQRJDQADQCACIAYtAABqIgQgBkEBai0AAGoiBSAGQQJqLQAAaiIAIAZBA2otAABqIgcgBkEEai0AAGoiCCAGQQVqLQAAaiIJIAZBBmotAABqIgogBkEHai0AAGoiAiAKIAkgCCAHIAAgBSAEIANqampqampqaiEDIAZBCGohBiABQXhqIgENAAsLIANB8f8DcCEDIAJB8f8DcCECCyACIANBEHRyIQELQQAgATYChIAECykBAX9BAEEAKAKEgAQiAEH/gfwHcUEIeCAAQRh4Qf+B/AdxcjYCgIEECwYAQYSABAs0AEEAQQE2AoSABCAAEAJBAEEAKAKEgAQiAEH/gfwHcUEIeCAAQRh4Qf+B/AdxcjYCgIEECwsXAgBBgIAECwQEAAAAAEGEgAQLBAEAAAA=";
+      var hash$l = "1d004ff4";
+      var wasmJson$l = {
+        name: name$l,
+        data: data$l,
+        hash: hash$l
+      };
+      function __awaiter(thisArg, _arguments, P, generator) {
+        function adopt(value2) {
+          return value2 instanceof P ? value2 : new P(function(resolve3) {
+            resolve3(value2);
+          });
+        }
+        return new (P || (P = Promise))(function(resolve3, reject) {
+          function fulfilled(value2) {
+            try {
+              step(generator.next(value2));
+            } catch (e) {
+              reject(e);
+            }
+          }
+          function rejected(value2) {
+            try {
+              step(generator["throw"](value2));
+            } catch (e) {
+              reject(e);
+            }
+          }
+          function step(result) {
+            result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
+          }
+          step((generator = generator.apply(thisArg, _arguments || [])).next());
+        });
+      }
+      typeof SuppressedError === "function" ? SuppressedError : function(error, suppressed, message) {
+        var e = new Error(message);
+        return e.name = "SuppressedError", e.error = error, e.suppressed = suppressed, e;
+      };
+      class Mutex {
+        constructor() {
+          this.mutex = Promise.resolve();
+        }
+        lock() {
+          let begin = () => {
+          };
+          this.mutex = this.mutex.then(() => new Promise(begin));
+          return new Promise((res) => {
+            begin = res;
+          });
+        }
+        dispatch(fn) {
+          return __awaiter(this, void 0, void 0, function* () {
+            const unlock = yield this.lock();
+            try {
+              return yield Promise.resolve(fn());
+            } finally {
+              unlock();
+            }
+          });
+        }
+      }
+      var _a;
+      function getGlobal() {
+        if (typeof globalThis !== "undefined")
+          return globalThis;
+        if (typeof self !== "undefined")
+          return self;
+        if (typeof window !== "undefined")
+          return window;
+        return global;
+      }
+      const globalObject = getGlobal();
+      const nodeBuffer = (_a = globalObject.Buffer) !== null && _a !== void 0 ? _a : null;
+      const textEncoder = globalObject.TextEncoder ? new globalObject.TextEncoder() : null;
+      function intArrayToString(arr, len) {
+        return String.fromCharCode(...arr.subarray(0, len));
+      }
+      function hexCharCodesToInt(a, b) {
+        return (a & 15) + (a >> 6 | a >> 3 & 8) << 4 | (b & 15) + (b >> 6 | b >> 3 & 8);
+      }
+      function writeHexToUInt8(buf, str) {
+        const size = str.length >> 1;
+        for (let i = 0; i < size; i++) {
+          const index = i << 1;
+          buf[i] = hexCharCodesToInt(str.charCodeAt(index), str.charCodeAt(index + 1));
+        }
+      }
+      function hexStringEqualsUInt8(str, buf) {
+        if (str.length !== buf.length * 2) {
+          return false;
+        }
+        for (let i = 0; i < buf.length; i++) {
+          const strIndex = i << 1;
+          if (buf[i] !== hexCharCodesToInt(str.charCodeAt(strIndex), str.charCodeAt(strIndex + 1))) {
+            return false;
+          }
+        }
+        return true;
+      }
+      const alpha = "a".charCodeAt(0) - 10;
+      const digit = "0".charCodeAt(0);
+      function getDigestHex(tmpBuffer, input, hashLength) {
+        let p = 0;
+        for (let i = 0; i < hashLength; i++) {
+          let nibble = input[i] >>> 4;
+          tmpBuffer[p++] = nibble > 9 ? nibble + alpha : nibble + digit;
+          nibble = input[i] & 15;
+          tmpBuffer[p++] = nibble > 9 ? nibble + alpha : nibble + digit;
+        }
+        return String.fromCharCode.apply(null, tmpBuffer);
+      }
+      const getUInt8Buffer = nodeBuffer !== null ? (data2) => {
+        if (typeof data2 === "string") {
+          const buf = nodeBuffer.from(data2, "utf8");
+          return new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
+        }
+        if (nodeBuffer.isBuffer(data2)) {
+          return new Uint8Array(data2.buffer, data2.byteOffset, data2.length);
+        }
+        if (ArrayBuffer.isView(data2)) {
+          return new Uint8Array(data2.buffer, data2.byteOffset, data2.byteLength);
+        }
+        throw new Error("Invalid data type!");
+      } : (data2) => {
+        if (typeof data2 === "string") {
+          return textEncoder.encode(data2);
+        }
+        if (ArrayBuffer.isView(data2)) {
+          return new Uint8Array(data2.buffer, data2.byteOffset, data2.byteLength);
+        }
+        throw new Error("Invalid data type!");
+      };
+      const base64Chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+      const base64Lookup = new Uint8Array(256);
+      for (let i = 0; i < base64Chars.length; i++) {
+        base64Lookup[base64Chars.charCodeAt(i)] = i;
+      }
+      function encodeBase64(data2, pad = true) {
+        const len = data2.length;
+        const extraBytes = len % 3;
+        const parts = [];
+        const len2 = len - extraBytes;
+        for (let i = 0; i < len2; i += 3) {
+          const tmp = (data2[i] << 16 & 16711680) + (data2[i + 1] << 8 & 65280) + (data2[i + 2] & 255);
+          const triplet = base64Chars.charAt(tmp >> 18 & 63) + base64Chars.charAt(tmp >> 12 & 63) + base64Chars.charAt(tmp >> 6 & 63) + base64Chars.charAt(tmp & 63);
+          parts.push(triplet);
+        }
+        if (extraBytes === 1) {
+          const tmp = data2[len - 1];
+          const a = base64Chars.charAt(tmp >> 2);
+          const b = base64Chars.charAt(tmp << 4 & 63);
+          parts.push(`${a}${b}`);
+          if (pad) {
+            parts.push("==");
+          }
+        } else if (extraBytes === 2) {
+          const tmp = (data2[len - 2] << 8) + data2[len - 1];
+          const a = base64Chars.charAt(tmp >> 10);
+          const b = base64Chars.charAt(tmp >> 4 & 63);
+          const c = base64Chars.charAt(tmp << 2 & 63);
+          parts.push(`${a}${b}${c}`);
+          if (pad) {
+            parts.push("=");
+          }
+        }
+        return parts.join("");
+      }
+      function getDecodeBase64Length(data2) {
+        let bufferLength = Math.floor(data2.length * 0.75);
+        const len = data2.length;
+        if (data2[len - 1] === "=") {
+          bufferLength -= 1;
+          if (data2[len - 2] === "=") {
+            bufferLength -= 1;
+          }
+        }
+        return bufferLength;
+      }
+      function decodeBase64(data2) {
+        const bufferLength = getDecodeBase64Length(data2);
+        const len = data2.length;
+        const bytes = new Uint8Array(bufferLength);
+        let p = 0;
+        for (let i = 0; i < len; i += 4) {
+          const encoded1 = base64Lookup[data2.charCodeAt(i)];
+          const encoded2 = base64Lookup[data2.charCodeAt(i + 1)];
+          const encoded3 = base64Lookup[data2.charCodeAt(i + 2)];
+          const encoded4 = base64Lookup[data2.charCodeAt(i + 3)];
+          bytes[p] = encoded1 << 2 | encoded2 >> 4;
+          p += 1;
+          bytes[p] = (encoded2 & 15) << 4 | encoded3 >> 2;
+          p += 1;
+          bytes[p] = (encoded3 & 3) << 6 | encoded4 & 63;
+          p += 1;
+        }
+        return bytes;
+      }
+      const MAX_HEAP = 16 * 1024;
+      const WASM_FUNC_HASH_LENGTH = 4;
+      const wasmMutex = new Mutex();
+      const wasmModuleCache = /* @__PURE__ */ new Map();
+      function WASMInterface(binary, hashLength) {
+        return __awaiter(this, void 0, void 0, function* () {
+          let wasmInstance = null;
+          let memoryView = null;
+          let initialized = false;
+          if (typeof WebAssembly === "undefined") {
+            throw new Error("WebAssembly is not supported in this environment!");
+          }
+          const writeMemory = (data2, offset = 0) => {
+            memoryView.set(data2, offset);
+          };
+          const getMemory = () => memoryView;
+          const getExports = () => wasmInstance.exports;
+          const setMemorySize = (totalSize) => {
+            wasmInstance.exports.Hash_SetMemorySize(totalSize);
+            const arrayOffset = wasmInstance.exports.Hash_GetBuffer();
+            const memoryBuffer = wasmInstance.exports.memory.buffer;
+            memoryView = new Uint8Array(memoryBuffer, arrayOffset, totalSize);
+          };
+          const getStateSize = () => {
+            const view = new DataView(wasmInstance.exports.memory.buffer);
+            const stateSize = view.getUint32(wasmInstance.exports.STATE_SIZE, true);
+            return stateSize;
+          };
+          const loadWASMPromise = wasmMutex.dispatch(() => __awaiter(this, void 0, void 0, function* () {
+            if (!wasmModuleCache.has(binary.name)) {
+              const asm = decodeBase64(binary.data);
+              const promise = WebAssembly.compile(asm.buffer);
+              wasmModuleCache.set(binary.name, promise);
+            }
+            const module2 = yield wasmModuleCache.get(binary.name);
+            wasmInstance = yield WebAssembly.instantiate(module2, {
+              // env: {
+              //   emscripten_memcpy_big: (dest, src, num) => {
+              //     const memoryBuffer = wasmInstance.exports.memory.buffer;
+              //     const memView = new Uint8Array(memoryBuffer, 0);
+              //     memView.set(memView.subarray(src, src + num), dest);
+              //   },
+              //   print_memory: (offset, len) => {
+              //     const memoryBuffer = wasmInstance.exports.memory.buffer;
+              //     const memView = new Uint8Array(memoryBuffer, 0);
+              //     console.log('print_int32', memView.subarray(offset, offset + len));
+              //   },
+              // },
+            });
+          }));
+          const setupInterface = () => __awaiter(this, void 0, void 0, function* () {
+            if (!wasmInstance) {
+              yield loadWASMPromise;
+            }
+            const arrayOffset = wasmInstance.exports.Hash_GetBuffer();
+            const memoryBuffer = wasmInstance.exports.memory.buffer;
+            memoryView = new Uint8Array(memoryBuffer, arrayOffset, MAX_HEAP);
+          });
+          const init = (bits = null) => {
+            initialized = true;
+            wasmInstance.exports.Hash_Init(bits);
+          };
+          const updateUInt8Array = (data2) => {
+            let read = 0;
+            while (read < data2.length) {
+              const chunk = data2.subarray(read, read + MAX_HEAP);
+              read += chunk.length;
+              memoryView.set(chunk);
+              wasmInstance.exports.Hash_Update(chunk.length);
+            }
+          };
+          const update = (data2) => {
+            if (!initialized) {
+              throw new Error("update() called before init()");
+            }
+            const Uint8Buffer = getUInt8Buffer(data2);
+            updateUInt8Array(Uint8Buffer);
+          };
+          const digestChars = new Uint8Array(hashLength * 2);
+          const digest = (outputType, padding = null) => {
+            if (!initialized) {
+              throw new Error("digest() called before init()");
+            }
+            initialized = false;
+            wasmInstance.exports.Hash_Final(padding);
+            if (outputType === "binary") {
+              return memoryView.slice(0, hashLength);
+            }
+            return getDigestHex(digestChars, memoryView, hashLength);
+          };
+          const save = () => {
+            if (!initialized) {
+              throw new Error("save() can only be called after init() and before digest()");
+            }
+            const stateOffset = wasmInstance.exports.Hash_GetState();
+            const stateLength = getStateSize();
+            const memoryBuffer = wasmInstance.exports.memory.buffer;
+            const internalState = new Uint8Array(memoryBuffer, stateOffset, stateLength);
+            const prefixedState = new Uint8Array(WASM_FUNC_HASH_LENGTH + stateLength);
+            writeHexToUInt8(prefixedState, binary.hash);
+            prefixedState.set(internalState, WASM_FUNC_HASH_LENGTH);
+            return prefixedState;
+          };
+          const load = (state) => {
+            if (!(state instanceof Uint8Array)) {
+              throw new Error("load() expects an Uint8Array generated by save()");
+            }
+            const stateOffset = wasmInstance.exports.Hash_GetState();
+            const stateLength = getStateSize();
+            const overallLength = WASM_FUNC_HASH_LENGTH + stateLength;
+            const memoryBuffer = wasmInstance.exports.memory.buffer;
+            if (state.length !== overallLength) {
+              throw new Error(`Bad state length (expected ${overallLength} bytes, got ${state.length})`);
+            }
+            if (!hexStringEqualsUInt8(binary.hash, state.subarray(0, WASM_FUNC_HASH_LENGTH))) {
+              throw new Error("This state was written by an incompatible hash implementation");
+            }
+            const internalState = state.subarray(WASM_FUNC_HASH_LENGTH);
+            new Uint8Array(memoryBuffer, stateOffset, stateLength).set(internalState);
+            initialized = true;
+          };
+          const isDataShort = (data2) => {
+            if (typeof data2 === "string") {
+              return data2.length < MAX_HEAP / 4;
+            }
+            return data2.byteLength < MAX_HEAP;
+          };
+          let canSimplify = isDataShort;
+          switch (binary.name) {
+            case "argon2":
+            case "scrypt":
+              canSimplify = () => true;
+              break;
+            case "blake2b":
+            case "blake2s":
+              canSimplify = (data2, initParam) => initParam <= 512 && isDataShort(data2);
+              break;
+            case "blake3":
+              canSimplify = (data2, initParam) => initParam === 0 && isDataShort(data2);
+              break;
+            case "xxhash64":
+            // cannot simplify
+            case "xxhash3":
+            case "xxhash128":
+            case "crc64":
+              canSimplify = () => false;
+              break;
+          }
+          const calculate = (data2, initParam = null, digestParam = null) => {
+            if (!canSimplify(data2, initParam)) {
+              init(initParam);
+              update(data2);
+              return digest("hex", digestParam);
+            }
+            const buffer = getUInt8Buffer(data2);
+            memoryView.set(buffer);
+            wasmInstance.exports.Hash_Calculate(buffer.length, initParam, digestParam);
+            return getDigestHex(digestChars, memoryView, hashLength);
+          };
+          yield setupInterface();
+          return {
+            getMemory,
+            writeMemory,
+            getExports,
+            setMemorySize,
+            init,
+            update,
+            digest,
+            save,
+            load,
+            calculate,
+            hashLength
+          };
+        });
+      }
+      function lockedCreate(mutex2, binary, hashLength) {
+        return __awaiter(this, void 0, void 0, function* () {
+          const unlock = yield mutex2.lock();
+          const wasm = yield WASMInterface(binary, hashLength);
+          unlock();
+          return wasm;
+        });
+      }
+      const mutex$l = new Mutex();
+      let wasmCache$l = null;
+      function adler32(data2) {
+        if (wasmCache$l === null) {
+          return lockedCreate(mutex$l, wasmJson$l, 4).then((wasm) => {
+            wasmCache$l = wasm;
+            return wasmCache$l.calculate(data2);
+          });
+        }
+        try {
+          const hash2 = wasmCache$l.calculate(data2);
+          return Promise.resolve(hash2);
+        } catch (err) {
+          return Promise.reject(err);
+        }
+      }
+      function createAdler32() {
+        return WASMInterface(wasmJson$l, 4).then((wasm) => {
+          wasm.init();
+          const obj = {
+            init: () => {
+              wasm.init();
+              return obj;
+            },
+            update: (data2) => {
+              wasm.update(data2);
+              return obj;
+            },
+            // biome-ignore lint/suspicious/noExplicitAny: Conflict with IHasher type
+            digest: (outputType) => wasm.digest(outputType),
+            save: () => wasm.save(),
+            load: (data2) => {
+              wasm.load(data2);
+              return obj;
+            },
+            blockSize: 4,
+            digestSize: 4
+          };
+          return obj;
+        });
+      }
+      var name$k = "argon2";
+      var data$k = "AGFzbQEAAAABKQVgAX8Bf2AAAX9gEH9/f39/f39/f39/f39/f38AYAR/f39/AGACf38AAwYFAAECAwQFBgEBAoCAAgYIAX8BQYCABAsHUwUGbWVtb3J5AgAPX19zdGFja19wb2ludGVyAwASSGFzaF9TZXRNZW1vcnlTaXplAAAOSGFzaF9HZXRCdWZmZXIAAQ5IYXNoX0NhbGN1bGF0ZQAECsc2BV0DAX8BfgF/QQAhAQJAIABBACkDiIAEIgKnIgNGDQBBACEBAkAgACADayIAQRB2IABB//8DcUEAR2oiAEAAQX9HDQBB/wHADwtBACACIABBEHStfDcDiIAECyABwAt0AwJ/AX4BfwJAQQAoAoCABCIADQBBAD8AQRB0IgE2AoCABAJAQQApA4iABCICpyIDQYCAIEYNAEEAIQBBgIAgIANrIgNBEHYgA0H//wNxQQBHaiIDQABBf0YNAUEAIAIgA0EQdK18NwOIgAQLIAEhAAsgAAvcDgECfiAAIAQpAwAiECAAKQMAIhF8IBFCAYZC/v///x+DIBBC/////w+DfnwiEDcDACAMIBAgDCkDAIVCIIkiEDcDACAIIBAgCCkDACIRfCARQgGGQv7///8fgyAQQv////8Pg358IhA3AwAgBCAQIAQpAwCFQiiJIhA3AwAgACAQIAApAwAiEXwgEEL/////D4MgEUIBhkL+////H4N+fCIQNwMAIAwgECAMKQMAhUIwiSIQNwMAIAggECAIKQMAIhF8IBBC/////w+DIBFCAYZC/v///x+DfnwiEDcDACAEIBAgBCkDAIVCAYk3AwAgASAFKQMAIhAgASkDACIRfCARQgGGQv7///8fgyAQQv////8Pg358IhA3AwAgDSAQIA0pAwCFQiCJIhA3AwAgCSAQIAkpAwAiEXwgEUIBhkL+////H4MgEEL/////D4N+fCIQNwMAIAUgECAFKQMAhUIoiSIQNwMAIAEgECABKQMAIhF8IBBC/////w+DIBFCAYZC/v///x+DfnwiEDcDACANIBAgDSkDAIVCMIkiEDcDACAJIBAgCSkDACIRfCAQQv////8PgyARQgGGQv7///8fg358IhA3AwAgBSAQIAUpAwCFQgGJNwMAIAIgBikDACIQIAIpAwAiEXwgEUIBhkL+////H4MgEEL/////D4N+fCIQNwMAIA4gECAOKQMAhUIgiSIQNwMAIAogECAKKQMAIhF8IBFCAYZC/v///x+DIBBC/////w+DfnwiEDcDACAGIBAgBikDAIVCKIkiEDcDACACIBAgAikDACIRfCAQQv////8PgyARQgGGQv7///8fg358IhA3AwAgDiAQIA4pAwCFQjCJIhA3AwAgCiAQIAopAwAiEXwgEEL/////D4MgEUIBhkL+////H4N+fCIQNwMAIAYgECAGKQMAhUIBiTcDACADIAcpAwAiECADKQMAIhF8IBFCAYZC/v///x+DIBBC/////w+DfnwiEDcDACAPIBAgDykDAIVCIIkiEDcDACALIBAgCykDACIRfCARQgGGQv7///8fgyAQQv////8Pg358IhA3AwAgByAQIAcpAwCFQiiJIhA3AwAgAyAQIAMpAwAiEXwgEEL/////D4MgEUIBhkL+////H4N+fCIQNwMAIA8gECAPKQMAhUIwiSIQNwMAIAsgECALKQMAIhF8IBBC/////w+DIBFCAYZC/v///x+DfnwiEDcDACAHIBAgBykDAIVCAYk3AwAgACAFKQMAIhAgACkDACIRfCARQgGGQv7///8fgyAQQv////8Pg358IhA3AwAgDyAQIA8pAwCFQiCJIhA3AwAgCiAQIAopAwAiEXwgEUIBhkL+////H4MgEEL/////D4N+fCIQNwMAIAUgECAFKQMAhUIoiSIQNwMAIAAgECAAKQMAIhF8IBBC/////w+DIBFCAYZC/v///x+DfnwiEDcDACAPIBAgDykDAIVCMIkiEDcDACAKIBAgCikDACIRfCAQQv////8PgyARQgGGQv7///8fg358IhA3AwAgBSAQIAUpAwCFQgGJNwMAIAEgBikDACIQIAEpAwAiEXwgEUIBhkL+////H4MgEEL/////D4N+fCIQNwMAIAwgECAMKQMAhUIgiSIQNwMAIAsgECALKQMAIhF8IBFCAYZC/v///x+DIBBC/////w+DfnwiEDcDACAGIBAgBikDAIVCKIkiEDcDACABIBAgASkDACIRfCAQQv////8PgyARQgGGQv7///8fg358IhA3AwAgDCAQIAwpAwCFQjCJIhA3AwAgCyAQIAspAwAiEXwgEEL/////D4MgEUIBhkL+////H4N+fCIQNwMAIAYgECAGKQMAhUIBiTcDACACIAcpAwAiECACKQMAIhF8IBFCAYZC/v///x+DIBBC/////w+DfnwiEDcDACANIBAgDSkDAIVCIIkiEDcDACAIIBAgCCkDACIRfCARQgGGQv7///8fgyAQQv////8Pg358IhA3AwAgByAQIAcpAwCFQiiJIhA3AwAgAiAQIAIpAwAiEXwgEEL/////D4MgEUIBhkL+////H4N+fCIQNwMAIA0gECANKQMAhUIwiSIQNwMAIAggECAIKQMAIhF8IBBC/////w+DIBFCAYZC/v///x+DfnwiEDcDACAHIBAgBykDAIVCAYk3AwAgAyAEKQMAIhAgAykDACIRfCARQgGGQv7///8fgyAQQv////8Pg358IhA3AwAgDiAQIA4pAwCFQiCJIhA3AwAgCSAQIAkpAwAiEXwgEUIBhkL+////H4MgEEL/////D4N+fCIQNwMAIAQgECAEKQMAhUIoiSIQNwMAIAMgECADKQMAIhF8IBBC/////w+DIBFCAYZC/v///x+DfnwiEDcDACAOIBAgDikDAIVCMIkiEDcDACAJIBAgCSkDACIRfCAQQv////8PgyARQgGGQv7///8fg358IhA3AwAgBCAQIAQpAwCFQgGJNwMAC+MdAQN/QQAhBEEAIAIpAwAgASkDAIU3A5CABEEAIAIpAwggASkDCIU3A5iABEEAIAIpAxAgASkDEIU3A6CABEEAIAIpAxggASkDGIU3A6iABEEAIAIpAyAgASkDIIU3A7CABEEAIAIpAyggASkDKIU3A7iABEEAIAIpAzAgASkDMIU3A8CABEEAIAIpAzggASkDOIU3A8iABEEAIAIpA0AgASkDQIU3A9CABEEAIAIpA0ggASkDSIU3A9iABEEAIAIpA1AgASkDUIU3A+CABEEAIAIpA1ggASkDWIU3A+iABEEAIAIpA2AgASkDYIU3A/CABEEAIAIpA2ggASkDaIU3A/iABEEAIAIpA3AgASkDcIU3A4CBBEEAIAIpA3ggASkDeIU3A4iBBEEAIAIpA4ABIAEpA4ABhTcDkIEEQQAgAikDiAEgASkDiAGFNwOYgQRBACACKQOQASABKQOQAYU3A6CBBEEAIAIpA5gBIAEpA5gBhTcDqIEEQQAgAikDoAEgASkDoAGFNwOwgQRBACACKQOoASABKQOoAYU3A7iBBEEAIAIpA7ABIAEpA7ABhTcDwIEEQQAgAikDuAEgASkDuAGFNwPIgQRBACACKQPAASABKQPAAYU3A9CBBEEAIAIpA8gBIAEpA8gBhTcD2IEEQQAgAikD0AEgASkD0AGFNwPggQRBACACKQPYASABKQPYAYU3A+iBBEEAIAIpA+ABIAEpA+ABhTcD8IEEQQAgAikD6AEgASkD6AGFNwP4gQRBACACKQPwASABKQPwAYU3A4CCBEEAIAIpA/gBIAEpA/gBhTcDiIIEQQAgAikDgAIgASkDgAKFNwOQggRBACACKQOIAiABKQOIAoU3A5iCBEEAIAIpA5ACIAEpA5AChTcDoIIEQQAgAikDmAIgASkDmAKFNwOoggRBACACKQOgAiABKQOgAoU3A7CCBEEAIAIpA6gCIAEpA6gChTcDuIIEQQAgAikDsAIgASkDsAKFNwPAggRBACACKQO4AiABKQO4AoU3A8iCBEEAIAIpA8ACIAEpA8AChTcD0IIEQQAgAikDyAIgASkDyAKFNwPYggRBACACKQPQAiABKQPQAoU3A+CCBEEAIAIpA9gCIAEpA9gChTcD6IIEQQAgAikD4AIgASkD4AKFNwPwggRBACACKQPoAiABKQPoAoU3A/iCBEEAIAIpA/ACIAEpA/AChTcDgIMEQQAgAikD+AIgASkD+AKFNwOIgwRBACACKQOAAyABKQOAA4U3A5CDBEEAIAIpA4gDIAEpA4gDhTcDmIMEQQAgAikDkAMgASkDkAOFNwOggwRBACACKQOYAyABKQOYA4U3A6iDBEEAIAIpA6ADIAEpA6ADhTcDsIMEQQAgAikDqAMgASkDqAOFNwO4gwRBACACKQOwAyABKQOwA4U3A8CDBEEAIAIpA7gDIAEpA7gDhTcDyIMEQQAgAikDwAMgASkDwAOFNwPQgwRBACACKQPIAyABKQPIA4U3A9iDBEEAIAIpA9ADIAEpA9ADhTcD4IMEQQAgAikD2AMgASkD2AOFNwPogwRBACACKQPgAyABKQPgA4U3A/CDBEEAIAIpA+gDIAEpA+gDhTcD+IMEQQAgAikD8AMgASkD8AOFNwOAhARBACACKQP4AyABKQP4A4U3A4iEBEEAIAIpA4AEIAEpA4AEhTcDkIQEQQAgAikDiAQgASkDiASFNwOYhARBACACKQOQBCABKQOQBIU3A6CEBEEAIAIpA5gEIAEpA5gEhTcDqIQEQQAgAikDoAQgASkDoASFNwOwhARBACACKQOoBCABKQOoBIU3A7iEBEEAIAIpA7AEIAEpA7AEhTcDwIQEQQAgAikDuAQgASkDuASFNwPIhARBACACKQPABCABKQPABIU3A9CEBEEAIAIpA8gEIAEpA8gEhTcD2IQEQQAgAikD0AQgASkD0ASFNwPghARBACACKQPYBCABKQPYBIU3A+iEBEEAIAIpA+AEIAEpA+AEhTcD8IQEQQAgAikD6AQgASkD6ASFNwP4hARBACACKQPwBCABKQPwBIU3A4CFBEEAIAIpA/gEIAEpA/gEhTcDiIUEQQAgAikDgAUgASkDgAWFNwOQhQRBACACKQOIBSABKQOIBYU3A5iFBEEAIAIpA5AFIAEpA5AFhTcDoIUEQQAgAikDmAUgASkDmAWFNwOohQRBACACKQOgBSABKQOgBYU3A7CFBEEAIAIpA6gFIAEpA6gFhTcDuIUEQQAgAikDsAUgASkDsAWFNwPAhQRBACACKQO4BSABKQO4BYU3A8iFBEEAIAIpA8AFIAEpA8AFhTcD0IUEQQAgAikDyAUgASkDyAWFNwPYhQRBACACKQPQBSABKQPQBYU3A+CFBEEAIAIpA9gFIAEpA9gFhTcD6IUEQQAgAikD4AUgASkD4AWFNwPwhQRBACACKQPoBSABKQPoBYU3A/iFBEEAIAIpA/AFIAEpA/AFhTcDgIYEQQAgAikD+AUgASkD+AWFNwOIhgRBACACKQOABiABKQOABoU3A5CGBEEAIAIpA4gGIAEpA4gGhTcDmIYEQQAgAikDkAYgASkDkAaFNwOghgRBACACKQOYBiABKQOYBoU3A6iGBEEAIAIpA6AGIAEpA6AGhTcDsIYEQQAgAikDqAYgASkDqAaFNwO4hgRBACACKQOwBiABKQOwBoU3A8CGBEEAIAIpA7gGIAEpA7gGhTcDyIYEQQAgAikDwAYgASkDwAaFNwPQhgRBACACKQPIBiABKQPIBoU3A9iGBEEAIAIpA9AGIAEpA9AGhTcD4IYEQQAgAikD2AYgASkD2AaFNwPohgRBACACKQPgBiABKQPgBoU3A/CGBEEAIAIpA+gGIAEpA+gGhTcD+IYEQQAgAikD8AYgASkD8AaFNwOAhwRBACACKQP4BiABKQP4BoU3A4iHBEEAIAIpA4AHIAEpA4AHhTcDkIcEQQAgAikDiAcgASkDiAeFNwOYhwRBACACKQOQByABKQOQB4U3A6CHBEEAIAIpA5gHIAEpA5gHhTcDqIcEQQAgAikDoAcgASkDoAeFNwOwhwRBACACKQOoByABKQOoB4U3A7iHBEEAIAIpA7AHIAEpA7AHhTcDwIcEQQAgAikDuAcgASkDuAeFNwPIhwRBACACKQPAByABKQPAB4U3A9CHBEEAIAIpA8gHIAEpA8gHhTcD2IcEQQAgAikD0AcgASkD0AeFNwPghwRBACACKQPYByABKQPYB4U3A+iHBEEAIAIpA+AHIAEpA+AHhTcD8IcEQQAgAikD6AcgASkD6AeFNwP4hwRBACACKQPwByABKQPwB4U3A4CIBEEAIAIpA/gHIAEpA/gHhTcDiIgEQZCABEGYgARBoIAEQaiABEGwgARBuIAEQcCABEHIgARB0IAEQdiABEHggARB6IAEQfCABEH4gARBgIEEQYiBBBACQZCBBEGYgQRBoIEEQaiBBEGwgQRBuIEEQcCBBEHIgQRB0IEEQdiBBEHggQRB6IEEQfCBBEH4gQRBgIIEQYiCBBACQZCCBEGYggRBoIIEQaiCBEGwggRBuIIEQcCCBEHIggRB0IIEQdiCBEHgggRB6IIEQfCCBEH4ggRBgIMEQYiDBBACQZCDBEGYgwRBoIMEQaiDBEGwgwRBuIMEQcCDBEHIgwRB0IMEQdiDBEHggwRB6IMEQfCDBEH4gwRBgIQEQYiEBBACQZCEBEGYhARBoIQEQaiEBEGwhARBuIQEQcCEBEHIhARB0IQEQdiEBEHghARB6IQEQfCEBEH4hARBgIUEQYiFBBACQZCFBEGYhQRBoIUEQaiFBEGwhQRBuIUEQcCFBEHIhQRB0IUEQdiFBEHghQRB6IUEQfCFBEH4hQRBgIYEQYiGBBACQZCGBEGYhgRBoIYEQaiGBEGwhgRBuIYEQcCGBEHIhgRB0IYEQdiGBEHghgRB6IYEQfCGBEH4hgRBgIcEQYiHBBACQZCHBEGYhwRBoIcEQaiHBEGwhwRBuIcEQcCHBEHIhwRB0IcEQdiHBEHghwRB6IcEQfCHBEH4hwRBgIgEQYiIBBACQZCABEGYgARBkIEEQZiBBEGQggRBmIIEQZCDBEGYgwRBkIQEQZiEBEGQhQRBmIUEQZCGBEGYhgRBkIcEQZiHBBACQaCABEGogARBoIEEQaiBBEGgggRBqIIEQaCDBEGogwRBoIQEQaiEBEGghQRBqIUEQaCGBEGohgRBoIcEQaiHBBACQbCABEG4gARBsIEEQbiBBEGwggRBuIIEQbCDBEG4gwRBsIQEQbiEBEGwhQRBuIUEQbCGBEG4hgRBsIcEQbiHBBACQcCABEHIgARBwIEEQciBBEHAggRByIIEQcCDBEHIgwRBwIQEQciEBEHAhQRByIUEQcCGBEHIhgRBwIcEQciHBBACQdCABEHYgARB0IEEQdiBBEHQggRB2IIEQdCDBEHYgwRB0IQEQdiEBEHQhQRB2IUEQdCGBEHYhgRB0IcEQdiHBBACQeCABEHogARB4IEEQeiBBEHgggRB6IIEQeCDBEHogwRB4IQEQeiEBEHghQRB6IUEQeCGBEHohgRB4IcEQeiHBBACQfCABEH4gARB8IEEQfiBBEHwggRB+IIEQfCDBEH4gwRB8IQEQfiEBEHwhQRB+IUEQfCGBEH4hgRB8IcEQfiHBBACQYCBBEGIgQRBgIIEQYiCBEGAgwRBiIMEQYCEBEGIhARBgIUEQYiFBEGAhgRBiIYEQYCHBEGIhwRBgIgEQYiIBBACAkACQCADRQ0AA0AgACAEaiIDIAIgBGoiBSkDACABIARqIgYpAwCFIARBkIAEaikDAIUgAykDAIU3AwAgA0EIaiIDIAVBCGopAwAgBkEIaikDAIUgBEGYgARqKQMAhSADKQMAhTcDACAEQRBqIgRBgAhHDQAMAgsLQQAhBANAIAAgBGoiAyACIARqIgUpAwAgASAEaiIGKQMAhSAEQZCABGopAwCFNwMAIANBCGogBUEIaikDACAGQQhqKQMAhSAEQZiABGopAwCFNwMAIARBEGoiBEGACEcNAAsLC64IDAV/AX4EfwJ+An8BfgN/AX4GfwF+A38BfgJAQQAoAoCABCICIAFBCnRqIgMoAgggAUcNACADKAIMIQQgAygCACEFQQAgAygCFCIGrTcDuIgEQQAgBK0iBzcDsIgEQQAgBSABIAVBAnRuIghsIglBAnStNwOoiAQCQAJAAkACQCAERQ0AQX8hCiAFRQ0BIAhBA2whCyAIQQJ0IgStIQwgBa0hDSAGQQJGIQ4gBkF/akECSSEPQgAhEANAQQAgEDcDkIgEIA4gEFAiEXEhEiAQpyETQgAhFEEAIQEDQEEAIBQ3A6CIBCAGQQFGIBIgFEICVHFyIRUgECAUhFAiAyAPcSEWQQJBACADGyEXQX8gAUEBakEDcSAIbEF/aiARGyEYIAEgE3IhGSABIAhsIRpCACEbA0BBAEIANwPAiARBACAbNwOYiAQgFyEBAkAgFkUNAEEAQgE3A8CIBEGQkARBkIgEQZCYBEEAEANBkJAEQZCQBEGQmARBABADQQIhAQsCQCABIAhPDQAgBCAbpyIKbCAaaiABaiEDA0AgA0EAIAQgARtBACAUUCIcG2pBf2ohHQJAAkAgFQ0AIAIgHUEKdCIdaiEeDAELAkAgAUH/AHEiHg0AQQBBACkDwIgEQgF8NwPAiARBkJAEQZCIBEGQmARBABADQZCQBEGQkARBkJgEQQAQAwsgHUEKdCEdIB5BA3RBkJAEaiEeCyACIANBCnRqIAIgHWogAiAeKQMAIh9CIIinIAVwIAogGRsiHSAEbCABIAFBACAbIB2tUSIdGyIeIBwbIBpqIB4gC2ogERsgAUUgHXJrIhwgGGqtIB9C/////w+DIh8gH35CIIggHK1+QiCIfSAMgqdqQQp0akEBEAMgA0EBaiEDIAFBAWoiASAISQ0ACwsgG0IBfCIbIA1SDQALIBRCAXwiFKchASAUQgRSDQALIBBCAXwiECAHUg0ACwsgCUEMdEGAeGohFSAFQX9qIgpFDQIMAQtBAEIDNwOgiARBACAEQX9qrTcDkIgEQYB4IRULIAIgFWohGiAIQQx0IRFBACEIA0AgAiARIAhBAWoiCGxqQYB4aiEeQXghBEEAIRwDQCAaIARqIgFBCGoiAyADKQMAIB4gHGoiAykDAIU3AwAgAUEQaiIdIB0pAwAgA0EIaikDAIU3AwAgAUEYaiIdIB0pAwAgA0EQaikDAIU3AwAgAUEgaiIBIAEpAwAgA0EYaikDAIU3AwAgHEEgaiEcIARBIGoiBEH4B0kNAAsgCCAKRw0ACwsgAiAVaiEcQXghAQNAIAIgAWoiA0EIaiAcIAFqIgRBCGopAwA3AwAgBEEQaikDACEfIARBGGopAwAhGyADQSBqIARBIGopAwA3AwAgA0EYaiAbNwMAIANBEGogHzcDACABQSBqIgFB+AdJDQALCws=";
+      var hash$k = "2b50b0d6";
+      var wasmJson$k = {
+        name: name$k,
+        data: data$k,
+        hash: hash$k
+      };
+      var name$j = "blake2b";
+      var data$j = "AGFzbQEAAAABEQRgAAF/YAJ/fwBgAX8AYAAAAwoJAAECAwECAgABBQQBAQICBg8CfwFBgIAEC38AQYCABAsHggEJBm1lbW9yeQIAD19fc3RhY2tfcG9pbnRlcgMADkhhc2hfR2V0QnVmZmVyAAAKSGFzaF9GaW5hbAADCUhhc2hfSW5pdAAFC0hhc2hfVXBkYXRlAAYNSGFzaF9HZXRTdGF0ZQAHDkhhc2hfQ2FsY3VsYXRlAAgKU1RBVEVfU0laRQMBCsU4CQYAQYCBBAvcAgIFfwF+AkAgAUEBSA0AAkAgAUGAAUEAKALgggUiAmsiA0wNAEEAQQA2AuCCBQJAIAJB/wBKDQAgAkHggQVqIQQgACEFQQAhBgNAIAQgBS0AADoAACAFQQFqIQUgBEEBaiEEIAMgBkEBaiIGQf8BcUoNAAsLQQBBACkDwIEFIgdCgAF8NwPAgQVBAEEAKQPIgQUgB0L/flatfDcDyIEFQeCBBRACIAAgA2ohAAJAIAEgA2siBEGBAU4NACAEIQEMAQsgAiABaiEEA0BBAEEAKQPAgQUiB0KAAXw3A8CBBUEAQQApA8iBBSAHQv9+Vq18NwPIgQUgABACIABBgAFqIQAgBEGAf2oiBEGAAksNAAsgBEGAf2ohAQtBACEEA0AgBEEAKALgggVqQeCBBWogACAEai0AADoAACABIARBAWoiBEH/AXFLDQALQQBBACgC4IIFIAFqNgLgggULC78uASR+QQBBACkD0IEFQQApA7CBBSIBQQApA5CBBXwgACkDICICfCIDhULr+obav7X2wR+FQiCJIgRCq/DT9K/uvLc8fCIFIAGFQiiJIgYgA3wgACkDKCIBfCIHIASFQjCJIgggBXwiCSAGhUIBiSIKQQApA8iBBUEAKQOogQUiBEEAKQOIgQV8IAApAxAiA3wiBYVCn9j52cKR2oKbf4VCIIkiC0K7zqqm2NDrs7t/fCIMIASFQiiJIg0gBXwgACkDGCIEfCIOfCAAKQNQIgV8Ig9BACkDwIEFQQApA6CBBSIQQQApA4CBBSIRfCAAKQMAIgZ8IhKFQtGFmu/6z5SH0QCFQiCJIhNCiJLznf/M+YTqAHwiFCAQhUIoiSIVIBJ8IAApAwgiEHwiFiAThUIwiSIXhUIgiSIYQQApA9iBBUEAKQO4gQUiE0EAKQOYgQV8IAApAzAiEnwiGYVC+cL4m5Gjs/DbAIVCIIkiGkLx7fT4paf9p6V/fCIbIBOFQiiJIhwgGXwgACkDOCITfCIZIBqFQjCJIhogG3wiG3wiHSAKhUIoiSIeIA98IAApA1giCnwiDyAYhUIwiSIYIB18Ih0gDiALhUIwiSIOIAx8Ih8gDYVCAYkiDCAWfCAAKQNAIgt8Ig0gGoVCIIkiFiAJfCIaIAyFQiiJIiAgDXwgACkDSCIJfCIhIBaFQjCJIhYgGyAchUIBiSIMIAd8IAApA2AiB3wiDSAOhUIgiSIOIBcgFHwiFHwiFyAMhUIoiSIbIA18IAApA2giDHwiHCAOhUIwiSIOIBd8IhcgG4VCAYkiGyAZIBQgFYVCAYkiFHwgACkDcCINfCIVIAiFQiCJIhkgH3wiHyAUhUIoiSIUIBV8IAApA3giCHwiFXwgDHwiIoVCIIkiI3wiJCAbhUIoiSIbICJ8IBJ8IiIgFyAYIBUgGYVCMIkiFSAffCIZIBSFQgGJIhQgIXwgDXwiH4VCIIkiGHwiFyAUhUIoiSIUIB98IAV8Ih8gGIVCMIkiGCAXfCIXIBSFQgGJIhR8IAF8IiEgFiAafCIWIBUgHSAehUIBiSIaIBx8IAl8IhyFQiCJIhV8Ih0gGoVCKIkiGiAcfCAIfCIcIBWFQjCJIhWFQiCJIh4gGSAOIBYgIIVCAYkiFiAPfCACfCIPhUIgiSIOfCIZIBaFQiiJIhYgD3wgC3wiDyAOhUIwiSIOIBl8Ihl8IiAgFIVCKIkiFCAhfCAEfCIhIB6FQjCJIh4gIHwiICAiICOFQjCJIiIgJHwiIyAbhUIBiSIbIBx8IAp8IhwgDoVCIIkiDiAXfCIXIBuFQiiJIhsgHHwgE3wiHCAOhUIwiSIOIBkgFoVCAYkiFiAffCAQfCIZICKFQiCJIh8gFSAdfCIVfCIdIBaFQiiJIhYgGXwgB3wiGSAfhUIwiSIfIB18Ih0gFoVCAYkiFiAVIBqFQgGJIhUgD3wgBnwiDyAYhUIgiSIYICN8IhogFYVCKIkiFSAPfCADfCIPfCAHfCIihUIgiSIjfCIkIBaFQiiJIhYgInwgBnwiIiAjhUIwiSIjICR8IiQgFoVCAYkiFiAOIBd8Ig4gDyAYhUIwiSIPICAgFIVCAYkiFCAZfCAKfCIXhUIgiSIYfCIZIBSFQiiJIhQgF3wgC3wiF3wgBXwiICAPIBp8Ig8gHyAOIBuFQgGJIg4gIXwgCHwiGoVCIIkiG3wiHyAOhUIoiSIOIBp8IAx8IhogG4VCMIkiG4VCIIkiISAdIB4gDyAVhUIBiSIPIBx8IAF8IhWFQiCJIhx8Ih0gD4VCKIkiDyAVfCADfCIVIByFQjCJIhwgHXwiHXwiHiAWhUIoiSIWICB8IA18IiAgIYVCMIkiISAefCIeIBogFyAYhUIwiSIXIBl8IhggFIVCAYkiFHwgCXwiGSAchUIgiSIaICR8IhwgFIVCKIkiFCAZfCACfCIZIBqFQjCJIhogHSAPhUIBiSIPICJ8IAR8Ih0gF4VCIIkiFyAbIB98Iht8Ih8gD4VCKIkiDyAdfCASfCIdIBeFQjCJIhcgH3wiHyAPhUIBiSIPIBsgDoVCAYkiDiAVfCATfCIVICOFQiCJIhsgGHwiGCAOhUIoiSIOIBV8IBB8IhV8IAx8IiKFQiCJIiN8IiQgD4VCKIkiDyAifCAHfCIiICOFQjCJIiMgJHwiJCAPhUIBiSIPIBogHHwiGiAVIBuFQjCJIhUgHiAWhUIBiSIWIB18IAR8IhuFQiCJIhx8Ih0gFoVCKIkiFiAbfCAQfCIbfCABfCIeIBUgGHwiFSAXIBogFIVCAYkiFCAgfCATfCIYhUIgiSIXfCIaIBSFQiiJIhQgGHwgCXwiGCAXhUIwiSIXhUIgiSIgIB8gISAVIA6FQgGJIg4gGXwgCnwiFYVCIIkiGXwiHyAOhUIoiSIOIBV8IA18IhUgGYVCMIkiGSAffCIffCIhIA+FQiiJIg8gHnwgBXwiHiAghUIwiSIgICF8IiEgGyAchUIwiSIbIB18IhwgFoVCAYkiFiAYfCADfCIYIBmFQiCJIhkgJHwiHSAWhUIoiSIWIBh8IBJ8IhggGYVCMIkiGSAfIA6FQgGJIg4gInwgAnwiHyAbhUIgiSIbIBcgGnwiF3wiGiAOhUIoiSIOIB98IAZ8Ih8gG4VCMIkiGyAafCIaIA6FQgGJIg4gFSAXIBSFQgGJIhR8IAh8IhUgI4VCIIkiFyAcfCIcIBSFQiiJIhQgFXwgC3wiFXwgBXwiIoVCIIkiI3wiJCAOhUIoiSIOICJ8IAh8IiIgGiAgIBUgF4VCMIkiFSAcfCIXIBSFQgGJIhQgGHwgCXwiGIVCIIkiHHwiGiAUhUIoiSIUIBh8IAZ8IhggHIVCMIkiHCAafCIaIBSFQgGJIhR8IAR8IiAgGSAdfCIZIBUgISAPhUIBiSIPIB98IAN8Ih2FQiCJIhV8Ih8gD4VCKIkiDyAdfCACfCIdIBWFQjCJIhWFQiCJIiEgFyAbIBkgFoVCAYkiFiAefCABfCIZhUIgiSIbfCIXIBaFQiiJIhYgGXwgE3wiGSAbhUIwiSIbIBd8Ihd8Ih4gFIVCKIkiFCAgfCAMfCIgICGFQjCJIiEgHnwiHiAiICOFQjCJIiIgJHwiIyAOhUIBiSIOIB18IBJ8Ih0gG4VCIIkiGyAafCIaIA6FQiiJIg4gHXwgC3wiHSAbhUIwiSIbIBcgFoVCAYkiFiAYfCANfCIXICKFQiCJIhggFSAffCIVfCIfIBaFQiiJIhYgF3wgEHwiFyAYhUIwiSIYIB98Ih8gFoVCAYkiFiAVIA+FQgGJIg8gGXwgCnwiFSAchUIgiSIZICN8IhwgD4VCKIkiDyAVfCAHfCIVfCASfCIihUIgiSIjfCIkIBaFQiiJIhYgInwgBXwiIiAjhUIwiSIjICR8IiQgFoVCAYkiFiAbIBp8IhogFSAZhUIwiSIVIB4gFIVCAYkiFCAXfCADfCIXhUIgiSIZfCIbIBSFQiiJIhQgF3wgB3wiF3wgAnwiHiAVIBx8IhUgGCAaIA6FQgGJIg4gIHwgC3wiGoVCIIkiGHwiHCAOhUIoiSIOIBp8IAR8IhogGIVCMIkiGIVCIIkiICAfICEgFSAPhUIBiSIPIB18IAZ8IhWFQiCJIh18Ih8gD4VCKIkiDyAVfCAKfCIVIB2FQjCJIh0gH3wiH3wiISAWhUIoiSIWIB58IAx8Ih4gIIVCMIkiICAhfCIhIBogFyAZhUIwiSIXIBt8IhkgFIVCAYkiFHwgEHwiGiAdhUIgiSIbICR8Ih0gFIVCKIkiFCAafCAJfCIaIBuFQjCJIhsgHyAPhUIBiSIPICJ8IBN8Ih8gF4VCIIkiFyAYIBx8Ihh8IhwgD4VCKIkiDyAffCABfCIfIBeFQjCJIhcgHHwiHCAPhUIBiSIPIBggDoVCAYkiDiAVfCAIfCIVICOFQiCJIhggGXwiGSAOhUIoiSIOIBV8IA18IhV8IA18IiKFQiCJIiN8IiQgD4VCKIkiDyAifCAMfCIiICOFQjCJIiMgJHwiJCAPhUIBiSIPIBsgHXwiGyAVIBiFQjCJIhUgISAWhUIBiSIWIB98IBB8IhiFQiCJIh18Ih8gFoVCKIkiFiAYfCAIfCIYfCASfCIhIBUgGXwiFSAXIBsgFIVCAYkiFCAefCAHfCIZhUIgiSIXfCIbIBSFQiiJIhQgGXwgAXwiGSAXhUIwiSIXhUIgiSIeIBwgICAVIA6FQgGJIg4gGnwgAnwiFYVCIIkiGnwiHCAOhUIoiSIOIBV8IAV8IhUgGoVCMIkiGiAcfCIcfCIgIA+FQiiJIg8gIXwgBHwiISAehUIwiSIeICB8IiAgGCAdhUIwiSIYIB98Ih0gFoVCAYkiFiAZfCAGfCIZIBqFQiCJIhogJHwiHyAWhUIoiSIWIBl8IBN8IhkgGoVCMIkiGiAcIA6FQgGJIg4gInwgCXwiHCAYhUIgiSIYIBcgG3wiF3wiGyAOhUIoiSIOIBx8IAN8IhwgGIVCMIkiGCAbfCIbIA6FQgGJIg4gFSAXIBSFQgGJIhR8IAt8IhUgI4VCIIkiFyAdfCIdIBSFQiiJIhQgFXwgCnwiFXwgBHwiIoVCIIkiI3wiJCAOhUIoiSIOICJ8IAl8IiIgGyAeIBUgF4VCMIkiFSAdfCIXIBSFQgGJIhQgGXwgDHwiGYVCIIkiHXwiGyAUhUIoiSIUIBl8IAp8IhkgHYVCMIkiHSAbfCIbIBSFQgGJIhR8IAN8Ih4gGiAffCIaIBUgICAPhUIBiSIPIBx8IAd8IhyFQiCJIhV8Ih8gD4VCKIkiDyAcfCAQfCIcIBWFQjCJIhWFQiCJIiAgFyAYIBogFoVCAYkiFiAhfCATfCIahUIgiSIYfCIXIBaFQiiJIhYgGnwgDXwiGiAYhUIwiSIYIBd8Ihd8IiEgFIVCKIkiFCAefCAFfCIeICCFQjCJIiAgIXwiISAiICOFQjCJIiIgJHwiIyAOhUIBiSIOIBx8IAt8IhwgGIVCIIkiGCAbfCIbIA6FQiiJIg4gHHwgEnwiHCAYhUIwiSIYIBcgFoVCAYkiFiAZfCABfCIXICKFQiCJIhkgFSAffCIVfCIfIBaFQiiJIhYgF3wgBnwiFyAZhUIwiSIZIB98Ih8gFoVCAYkiFiAVIA+FQgGJIg8gGnwgCHwiFSAdhUIgiSIaICN8Ih0gD4VCKIkiDyAVfCACfCIVfCANfCIihUIgiSIjfCIkIBaFQiiJIhYgInwgCXwiIiAjhUIwiSIjICR8IiQgFoVCAYkiFiAYIBt8IhggFSAahUIwiSIVICEgFIVCAYkiFCAXfCASfCIXhUIgiSIafCIbIBSFQiiJIhQgF3wgCHwiF3wgB3wiISAVIB18IhUgGSAYIA6FQgGJIg4gHnwgBnwiGIVCIIkiGXwiHSAOhUIoiSIOIBh8IAt8IhggGYVCMIkiGYVCIIkiHiAfICAgFSAPhUIBiSIPIBx8IAp8IhWFQiCJIhx8Ih8gD4VCKIkiDyAVfCAEfCIVIByFQjCJIhwgH3wiH3wiICAWhUIoiSIWICF8IAN8IiEgHoVCMIkiHiAgfCIgIBggFyAahUIwiSIXIBt8IhogFIVCAYkiFHwgBXwiGCAchUIgiSIbICR8IhwgFIVCKIkiFCAYfCABfCIYIBuFQjCJIhsgHyAPhUIBiSIPICJ8IAx8Ih8gF4VCIIkiFyAZIB18Ihl8Ih0gD4VCKIkiDyAffCATfCIfIBeFQjCJIhcgHXwiHSAPhUIBiSIPIBkgDoVCAYkiDiAVfCAQfCIVICOFQiCJIhkgGnwiGiAOhUIoiSIOIBV8IAJ8IhV8IBN8IiKFQiCJIiN8IiQgD4VCKIkiDyAifCASfCIiICOFQjCJIiMgJHwiJCAPhUIBiSIPIBsgHHwiGyAVIBmFQjCJIhUgICAWhUIBiSIWIB98IAt8IhmFQiCJIhx8Ih8gFoVCKIkiFiAZfCACfCIZfCAJfCIgIBUgGnwiFSAXIBsgFIVCAYkiFCAhfCAFfCIahUIgiSIXfCIbIBSFQiiJIhQgGnwgA3wiGiAXhUIwiSIXhUIgiSIhIB0gHiAVIA6FQgGJIg4gGHwgEHwiFYVCIIkiGHwiHSAOhUIoiSIOIBV8IAF8IhUgGIVCMIkiGCAdfCIdfCIeIA+FQiiJIg8gIHwgDXwiICAhhUIwiSIhIB58Ih4gGSAchUIwiSIZIB98IhwgFoVCAYkiFiAafCAIfCIaIBiFQiCJIhggJHwiHyAWhUIoiSIWIBp8IAp8IhogGIVCMIkiGCAdIA6FQgGJIg4gInwgBHwiHSAZhUIgiSIZIBcgG3wiF3wiGyAOhUIoiSIOIB18IAd8Ih0gGYVCMIkiGSAbfCIbIA6FQgGJIg4gFSAXIBSFQgGJIhR8IAx8IhUgI4VCIIkiFyAcfCIcIBSFQiiJIhQgFXwgBnwiFXwgEnwiIoVCIIkiI3wiJCAOhUIoiSIOICJ8IBN8IiIgGyAhIBUgF4VCMIkiFSAcfCIXIBSFQgGJIhQgGnwgBnwiGoVCIIkiHHwiGyAUhUIoiSIUIBp8IBB8IhogHIVCMIkiHCAbfCIbIBSFQgGJIhR8IA18IiEgGCAffCIYIBUgHiAPhUIBiSIPIB18IAJ8Ih2FQiCJIhV8Ih4gD4VCKIkiDyAdfCABfCIdIBWFQjCJIhWFQiCJIh8gFyAZIBggFoVCAYkiFiAgfCADfCIYhUIgiSIZfCIXIBaFQiiJIhYgGHwgBHwiGCAZhUIwiSIZIBd8Ihd8IiAgFIVCKIkiFCAhfCAIfCIhIB+FQjCJIh8gIHwiICAiICOFQjCJIiIgJHwiIyAOhUIBiSIOIB18IAd8Ih0gGYVCIIkiGSAbfCIbIA6FQiiJIg4gHXwgDHwiHSAZhUIwiSIZIBcgFoVCAYkiFiAafCALfCIXICKFQiCJIhogFSAefCIVfCIeIBaFQiiJIhYgF3wgCXwiFyAahUIwiSIaIB58Ih4gFoVCAYkiFiAVIA+FQgGJIg8gGHwgBXwiFSAchUIgiSIYICN8IhwgD4VCKIkiDyAVfCAKfCIVfCACfCIChUIgiSIifCIjIBaFQiiJIhYgAnwgC3wiAiAihUIwiSILICN8IiIgFoVCAYkiFiAZIBt8IhkgFSAYhUIwiSIVICAgFIVCAYkiFCAXfCANfCINhUIgiSIXfCIYIBSFQiiJIhQgDXwgBXwiBXwgEHwiECAVIBx8Ig0gGiAZIA6FQgGJIg4gIXwgDHwiDIVCIIkiFXwiGSAOhUIoiSIOIAx8IBJ8IhIgFYVCMIkiDIVCIIkiFSAeIB8gDSAPhUIBiSINIB18IAl8IgmFQiCJIg98IhogDYVCKIkiDSAJfCAIfCIJIA+FQjCJIgggGnwiD3wiGiAWhUIoiSIWIBB8IAd8IhAgEYUgDCAZfCIHIA6FQgGJIgwgCXwgCnwiCiALhUIgiSILIAUgF4VCMIkiBSAYfCIJfCIOIAyFQiiJIgwgCnwgE3wiEyALhUIwiSIKIA58IguFNwOAgQVBACADIAYgDyANhUIBiSINIAJ8fCICIAWFQiCJIgUgB3wiBiANhUIoiSIHIAJ8fCICQQApA4iBBYUgBCABIBIgCSAUhUIBiSIDfHwiASAIhUIgiSISICJ8IgkgA4VCKIkiAyABfHwiASAShUIwiSIEIAl8IhKFNwOIgQVBACATQQApA5CBBYUgECAVhUIwiSIQIBp8IhOFNwOQgQVBACABQQApA5iBBYUgAiAFhUIwiSICIAZ8IgGFNwOYgQVBACASIAOFQgGJQQApA6CBBYUgAoU3A6CBBUEAIBMgFoVCAYlBACkDqIEFhSAKhTcDqIEFQQAgASAHhUIBiUEAKQOwgQWFIASFNwOwgQVBACALIAyFQgGJQQApA7iBBYUgEIU3A7iBBQveAgUBfwF+AX8BfgJ/IwBBwABrIgAkAAJAQQApA9CBBUIAUg0AQQBBACkDwIEFIgFBACgC4IIFIgKsfCIDNwPAgQVBAEEAKQPIgQUgAyABVK18NwPIgQUCQEEALQDoggVFDQBBAEJ/NwPYgQULQQBCfzcD0IEFAkAgAkH/AEoNAEEAIQQDQCACIARqQeCBBWpBADoAACAEQQFqIgRBgAFBACgC4IIFIgJrSA0ACwtB4IEFEAIgAEEAKQOAgQU3AwAgAEEAKQOIgQU3AwggAEEAKQOQgQU3AxAgAEEAKQOYgQU3AxggAEEAKQOggQU3AyAgAEEAKQOogQU3AyggAEEAKQOwgQU3AzAgAEEAKQO4gQU3AzhBACgC5IIFIgVBAUgNAEEAIQJBACEEA0AgBEGAgQRqIAAgBGotAAA6AAAgBEEBaiEEIAUgAkEBaiICQf8BcUsNAAsLIABBwABqJAAL+gMCAn8BfiMAQYABayICJABBAEGBAjsB8oIFQQAgAToA8YIFQQAgADoA8IIFQZB+IQADQCAAQYCDBWpCADcAACAAQfiCBWpCADcAACAAQfCCBWpCADcAACAAQRhqIgANAAtBACEDQQBBACkD8IIFIgRCiJLznf/M+YTqAIU3A4CBBUEAQQApA/iCBUK7zqqm2NDrs7t/hTcDiIEFQQBBACkDgIMFQqvw0/Sv7ry3PIU3A5CBBUEAQQApA4iDBULx7fT4paf9p6V/hTcDmIEFQQBBACkDkIMFQtGFmu/6z5SH0QCFNwOggQVBAEEAKQOYgwVCn9j52cKR2oKbf4U3A6iBBUEAQQApA6CDBULr+obav7X2wR+FNwOwgQVBAEEAKQOogwVC+cL4m5Gjs/DbAIU3A7iBBUEAIASnQf8BcTYC5IIFAkAgAUUNACACQgA3A3ggAkIANwNwIAJCADcDaCACQgA3A2AgAkIANwNYIAJCADcDUCACQgA3A0ggAkIANwNAIAJCADcDOCACQgA3AzAgAkIANwMoIAJCADcDICACQgA3AxggAkIANwMQIAJCADcDCCACQgA3AwBBACEAA0AgAiAAaiAAQYCBBGotAAA6AAAgAEEBaiEAIAEgA0EBaiIDQf8BcUsNAAsgAkGAARABCyACQYABaiQACxIAIABBA3ZB/z9xIABBEHYQBAsKAEGAgQQgABABCwYAQYCBBQscACABQQN2Qf8/cSABQRB2EARBgIEEIAAQARADCwsMAQBBgIAECwTwAAAA";
+      var hash$j = "22cf500a";
+      var wasmJson$j = {
+        name: name$j,
+        data: data$j,
+        hash: hash$j
+      };
+      const mutex$k = new Mutex();
+      let wasmCache$k = null;
+      function validateBits$4(bits) {
+        if (!Number.isInteger(bits) || bits < 8 || bits > 512 || bits % 8 !== 0) {
+          return new Error("Invalid variant! Valid values: 8, 16, ..., 512");
+        }
+        return null;
+      }
+      function getInitParam$1(outputBits, keyBits) {
+        return outputBits | keyBits << 16;
+      }
+      function blake2b(data2, bits = 512, key = null) {
+        if (validateBits$4(bits)) {
+          return Promise.reject(validateBits$4(bits));
+        }
+        let keyBuffer = null;
+        let initParam = bits;
+        if (key !== null) {
+          keyBuffer = getUInt8Buffer(key);
+          if (keyBuffer.length > 64) {
+            return Promise.reject(new Error("Max key length is 64 bytes"));
+          }
+          initParam = getInitParam$1(bits, keyBuffer.length);
+        }
+        const hashLength = bits / 8;
+        if (wasmCache$k === null || wasmCache$k.hashLength !== hashLength) {
+          return lockedCreate(mutex$k, wasmJson$j, hashLength).then((wasm) => {
+            wasmCache$k = wasm;
+            if (initParam > 512) {
+              wasmCache$k.writeMemory(keyBuffer);
+            }
+            return wasmCache$k.calculate(data2, initParam);
+          });
+        }
+        try {
+          if (initParam > 512) {
+            wasmCache$k.writeMemory(keyBuffer);
+          }
+          const hash2 = wasmCache$k.calculate(data2, initParam);
+          return Promise.resolve(hash2);
+        } catch (err) {
+          return Promise.reject(err);
+        }
+      }
+      function createBLAKE2b(bits = 512, key = null) {
+        if (validateBits$4(bits)) {
+          return Promise.reject(validateBits$4(bits));
+        }
+        let keyBuffer = null;
+        let initParam = bits;
+        if (key !== null) {
+          keyBuffer = getUInt8Buffer(key);
+          if (keyBuffer.length > 64) {
+            return Promise.reject(new Error("Max key length is 64 bytes"));
+          }
+          initParam = getInitParam$1(bits, keyBuffer.length);
+        }
+        const outputSize = bits / 8;
+        return WASMInterface(wasmJson$j, outputSize).then((wasm) => {
+          if (initParam > 512) {
+            wasm.writeMemory(keyBuffer);
+          }
+          wasm.init(initParam);
+          const obj = {
+            init: initParam > 512 ? () => {
+              wasm.writeMemory(keyBuffer);
+              wasm.init(initParam);
+              return obj;
+            } : () => {
+              wasm.init(initParam);
+              return obj;
+            },
+            update: (data2) => {
+              wasm.update(data2);
+              return obj;
+            },
+            // biome-ignore lint/suspicious/noExplicitAny: Conflict with IHasher type
+            digest: (outputType) => wasm.digest(outputType),
+            save: () => wasm.save(),
+            load: (data2) => {
+              wasm.load(data2);
+              return obj;
+            },
+            blockSize: 128,
+            digestSize: outputSize
+          };
+          return obj;
+        });
+      }
+      function encodeResult(salt, options, res) {
+        const parameters = [
+          `m=${options.memorySize}`,
+          `t=${options.iterations}`,
+          `p=${options.parallelism}`
+        ].join(",");
+        return `$argon2${options.hashType}$v=19$${parameters}$${encodeBase64(salt, false)}$${encodeBase64(res, false)}`;
+      }
+      const uint32View = new DataView(new ArrayBuffer(4));
+      function int32LE(x) {
+        uint32View.setInt32(0, x, true);
+        return new Uint8Array(uint32View.buffer);
+      }
+      function hashFunc(blake512, buf, len) {
+        return __awaiter(this, void 0, void 0, function* () {
+          if (len <= 64) {
+            const blake = yield createBLAKE2b(len * 8);
+            blake.update(int32LE(len));
+            blake.update(buf);
+            return blake.digest("binary");
+          }
+          const r = Math.ceil(len / 32) - 2;
+          const ret = new Uint8Array(len);
+          blake512.init();
+          blake512.update(int32LE(len));
+          blake512.update(buf);
+          let vp = blake512.digest("binary");
+          ret.set(vp.subarray(0, 32), 0);
+          for (let i = 1; i < r; i++) {
+            blake512.init();
+            blake512.update(vp);
+            vp = blake512.digest("binary");
+            ret.set(vp.subarray(0, 32), i * 32);
+          }
+          const partialBytesNeeded = len - 32 * r;
+          let blakeSmall;
+          if (partialBytesNeeded === 64) {
+            blakeSmall = blake512;
+            blakeSmall.init();
+          } else {
+            blakeSmall = yield createBLAKE2b(partialBytesNeeded * 8);
+          }
+          blakeSmall.update(vp);
+          vp = blakeSmall.digest("binary");
+          ret.set(vp.subarray(0, partialBytesNeeded), r * 32);
+          return ret;
+        });
+      }
+      function getHashType(type) {
+        switch (type) {
+          case "d":
+            return 0;
+          case "i":
+            return 1;
+          default:
+            return 2;
+        }
+      }
+      function argon2Internal(options) {
+        return __awaiter(this, void 0, void 0, function* () {
+          var _a2;
+          const { parallelism, iterations, hashLength } = options;
+          const password = getUInt8Buffer(options.password);
+          const salt = getUInt8Buffer(options.salt);
+          const version = 19;
+          const hashType = getHashType(options.hashType);
+          const { memorySize } = options;
+          const secret = getUInt8Buffer((_a2 = options.secret) !== null && _a2 !== void 0 ? _a2 : "");
+          const [argon2Interface, blake512] = yield Promise.all([
+            WASMInterface(wasmJson$k, 1024),
+            createBLAKE2b(512)
+          ]);
+          argon2Interface.setMemorySize(memorySize * 1024 + 1024);
+          const initVector = new Uint8Array(24);
+          const initVectorView = new DataView(initVector.buffer);
+          initVectorView.setInt32(0, parallelism, true);
+          initVectorView.setInt32(4, hashLength, true);
+          initVectorView.setInt32(8, memorySize, true);
+          initVectorView.setInt32(12, iterations, true);
+          initVectorView.setInt32(16, version, true);
+          initVectorView.setInt32(20, hashType, true);
+          argon2Interface.writeMemory(initVector, memorySize * 1024);
+          blake512.init();
+          blake512.update(initVector);
+          blake512.update(int32LE(password.length));
+          blake512.update(password);
+          blake512.update(int32LE(salt.length));
+          blake512.update(salt);
+          blake512.update(int32LE(secret.length));
+          blake512.update(secret);
+          blake512.update(int32LE(0));
+          const segments = Math.floor(memorySize / (parallelism * 4));
+          const lanes = segments * 4;
+          const param = new Uint8Array(72);
+          const H0 = blake512.digest("binary");
+          param.set(H0);
+          for (let lane = 0; lane < parallelism; lane++) {
+            param.set(int32LE(0), 64);
+            param.set(int32LE(lane), 68);
+            let position = lane * lanes;
+            let chunk = yield hashFunc(blake512, param, 1024);
+            argon2Interface.writeMemory(chunk, position * 1024);
+            position += 1;
+            param.set(int32LE(1), 64);
+            chunk = yield hashFunc(blake512, param, 1024);
+            argon2Interface.writeMemory(chunk, position * 1024);
+          }
+          const C = new Uint8Array(1024);
+          writeHexToUInt8(C, argon2Interface.calculate(new Uint8Array([]), memorySize));
+          const res = yield hashFunc(blake512, C, hashLength);
+          if (options.outputType === "hex") {
+            const digestChars = new Uint8Array(hashLength * 2);
+            return getDigestHex(digestChars, res, hashLength);
+          }
+          if (options.outputType === "encoded") {
+            return encodeResult(salt, options, res);
+          }
+          return res;
+        });
+      }
+      const validateOptions$3 = (options) => {
+        var _a2;
+        if (!options || typeof options !== "object") {
+          throw new Error("Invalid options parameter. It requires an object.");
+        }
+        if (!options.password) {
+          throw new Error("Password must be specified");
+        }
+        options.password = getUInt8Buffer(options.password);
+        if (options.password.length < 1) {
+          throw new Error("Password must be specified");
+        }
+        if (!options.salt) {
+          throw new Error("Salt must be specified");
+        }
+        options.salt = getUInt8Buffer(options.salt);
+        if (options.salt.length < 8) {
+          throw new Error("Salt should be at least 8 bytes long");
+        }
+        options.secret = getUInt8Buffer((_a2 = options.secret) !== null && _a2 !== void 0 ? _a2 : "");
+        if (!Number.isInteger(options.iterations) || options.iterations < 1) {
+          throw new Error("Iterations should be a positive number");
+        }
+        if (!Number.isInteger(options.parallelism) || options.parallelism < 1) {
+          throw new Error("Parallelism should be a positive number");
+        }
+        if (!Number.isInteger(options.hashLength) || options.hashLength < 4) {
+          throw new Error("Hash length should be at least 4 bytes.");
+        }
+        if (!Number.isInteger(options.memorySize)) {
+          throw new Error("Memory size should be specified.");
+        }
+        if (options.memorySize < 8 * options.parallelism) {
+          throw new Error("Memory size should be at least 8 * parallelism.");
+        }
+        if (options.outputType === void 0) {
+          options.outputType = "hex";
+        }
+        if (!["hex", "binary", "encoded"].includes(options.outputType)) {
+          throw new Error(`Insupported output type ${options.outputType}. Valid values: ['hex', 'binary', 'encoded']`);
+        }
+      };
+      function argon2i(options) {
+        return __awaiter(this, void 0, void 0, function* () {
+          validateOptions$3(options);
+          return argon2Internal(Object.assign(Object.assign({}, options), { hashType: "i" }));
+        });
+      }
+      function argon2id(options) {
+        return __awaiter(this, void 0, void 0, function* () {
+          validateOptions$3(options);
+          return argon2Internal(Object.assign(Object.assign({}, options), { hashType: "id" }));
+        });
+      }
+      function argon2d(options) {
+        return __awaiter(this, void 0, void 0, function* () {
+          validateOptions$3(options);
+          return argon2Internal(Object.assign(Object.assign({}, options), { hashType: "d" }));
+        });
+      }
+      const getHashParameters = (password, encoded, secret) => {
+        const regex = /^\$argon2(id|i|d)\$v=([0-9]+)\$((?:[mtp]=[0-9]+,){2}[mtp]=[0-9]+)\$([A-Za-z0-9+/]+)\$([A-Za-z0-9+/]+)$/;
+        const match = encoded.match(regex);
+        if (!match) {
+          throw new Error("Invalid hash");
+        }
+        const [, hashType, version, parameters, salt, hash2] = match;
+        if (version !== "19") {
+          throw new Error(`Unsupported version: ${version}`);
+        }
+        const parsedParameters = {};
+        const paramMap = { m: "memorySize", p: "parallelism", t: "iterations" };
+        for (const x of parameters.split(",")) {
+          const [n, v] = x.split("=");
+          parsedParameters[paramMap[n]] = Number(v);
+        }
+        return Object.assign(Object.assign({}, parsedParameters), {
+          password,
+          secret,
+          hashType,
+          salt: decodeBase64(salt),
+          hashLength: getDecodeBase64Length(hash2),
+          outputType: "encoded"
+        });
+      };
+      const validateVerifyOptions$1 = (options) => {
+        if (!options || typeof options !== "object") {
+          throw new Error("Invalid options parameter. It requires an object.");
+        }
+        if (options.hash === void 0 || typeof options.hash !== "string") {
+          throw new Error("Hash should be specified");
+        }
+      };
+      function argon2Verify(options) {
+        return __awaiter(this, void 0, void 0, function* () {
+          validateVerifyOptions$1(options);
+          const params = getHashParameters(options.password, options.hash, options.secret);
+          validateOptions$3(params);
+          const hashStart = options.hash.lastIndexOf("$") + 1;
+          const result = yield argon2Internal(params);
+          return result.substring(hashStart) === options.hash.substring(hashStart);
+        });
+      }
+      var name$i = "blake2s";
+      var data$i = "AGFzbQEAAAABEQRgAAF/YAJ/fwBgAX8AYAAAAwkIAAECAwICAAEFBAEBAgIGDwJ/AUGAgAQLfwBBgIAECweCAQkGbWVtb3J5AgAPX19zdGFja19wb2ludGVyAwAOSGFzaF9HZXRCdWZmZXIAAApIYXNoX0ZpbmFsAAMJSGFzaF9Jbml0AAQLSGFzaF9VcGRhdGUABQ1IYXNoX0dldFN0YXRlAAYOSGFzaF9DYWxjdWxhdGUABwpTVEFURV9TSVpFAwEK+DIIBgBBgIEEC+cFAQZ/AkAgAUEBSA0AAkACQAJAIAFBwABBACgC8IEFIgJrIgNKDQAgASEEDAELQQBBADYC8IEFAkAgAkHAAEYNACACQbCBBWohBQJAAkAgA0EHcSIGDQAgACEHIAMhBAwBCyAGIQQgACEHA0AgBSAHLQAAOgAAIAVBAWohBSAHQQFqIQcgBEF/aiIEDQALQcAAIAIgBmprIQQLIAJBR2pBB0kNAANAIAUgBy0AADoAACAFQQFqIAdBAWotAAA6AAAgBUECaiAHQQJqLQAAOgAAIAVBA2ogB0EDai0AADoAACAFQQRqIAdBBGotAAA6AAAgBUEFaiAHQQVqLQAAOgAAIAVBBmogB0EGai0AADoAACAFQQdqIAdBB2otAAA6AAAgBUEIaiEFIAdBCGohByAEQXhqIgQNAAsLQQAhBkEAQQAoAqCBBSIFQcAAajYCoIEFQQBBACgCpIEFIAVBv39LajYCpIEFQbCBBRACIAAgA2ohAAJAIAEgA2siBEHBAEkNACACIAFqIQUDQEEAQQAoAqCBBSIHQcAAajYCoIEFQQBBACgCpIEFIAdBv39LajYCpIEFIAAQAiAAQcAAaiEAIAVBQGoiBUGAAUoNAAsgBUFAaiEEC0EAKALwgQUhAiAERQ0BCyACQbCBBWohBQJAAkAgBEEHcSIHDQAgBCEHDAELA0AgBSAALQAAOgAAIAVBAWohBSAAQQFqIQAgB0F/aiIHDQALIARBeHEhBwsCQCAEQQhJDQADQCAFIAAtAAA6AAAgBUEBaiAAQQFqLQAAOgAAIAVBAmogAEECai0AADoAACAFQQNqIABBA2otAAA6AAAgBUEEaiAAQQRqLQAAOgAAIAVBBWogAEEFai0AADoAACAFQQZqIABBBmotAAA6AAAgBUEHaiAAQQdqLQAAOgAAIAVBCGohBSAAQQhqIQAgB0F4aiIHDQALC0EAKALwgQUhAiAEIQYLQQAgAiAGajYC8IEFCwuXJwoBfgF/An4CfwF+B38DfgZ/AX4Sf0EAQQApA5iBBSIBpyICQQApA4iBBSIDp2ogACkDECIEpyIFaiIGQQApA6iBBUKrs4/8kaOz8NsAhSIHp3NBEHciCEHy5rvjA2oiCSACc0EUdyIKIAZqIARCIIinIgJqIgsgCHNBGHciDCAJaiINIApzQRl3Ig5BACkDkIEFIgRCIIinIghBACkDgIEFIg9CIIinaiAAKQMIIhCnIgZqIglBACkDoIEFQv+kuYjFkdqCm3+FIhFCIIinc0EQdyISQYXdntt7aiITIAhzQRR3IhQgCWogEEIgiKciCGoiFWogACkDKCIQpyIJaiIWIASnIhcgD6dqIAApAwAiGKciCmoiGSARp3NBEHciGkHnzKfQBmoiGyAXc0EUdyIcIBlqIBhCIIinIhdqIh0gGnNBGHciHnNBEHciHyABQiCIpyIaIANCIIinaiAAKQMYIgGnIhlqIiAgB0IgiKdzQRB3IiFBuuq/qnpqIiIgGnNBFHciIyAgaiABQiCIpyIaaiIgICFzQRh3IiEgImoiImoiJCAOc0EUdyIlIBZqIBBCIIinIg5qIhYgH3NBGHciHyAkaiIkIBUgEnNBGHciFSATaiImIBRzQRl3IhMgHWogACkDICIBpyISaiIUICFzQRB3Ih0gDWoiISATc0EUdyInIBRqIAFCIIinIg1qIhQgHXNBGHciHSAiICNzQRl3IhMgC2ogACkDMCIBpyILaiIiIBVzQRB3IhUgHiAbaiIbaiIeIBNzQRR3IiMgImogAUIgiKciE2oiIiAVc0EYdyIVIB5qIh4gI3NBGXciIyAgIBsgHHNBGXciG2ogACkDOCIBpyIAaiIcIAxzQRB3IiAgJmoiJiAbc0EUdyIbIBxqIAFCIIinIgxqIhxqIBNqIihzQRB3IilqIiogI3NBFHciIyAoaiAZaiIoIB4gHyAcICBzQRh3IhwgJmoiICAbc0EZdyIbIBRqIABqIhRzQRB3Ih9qIh4gG3NBFHciGyAUaiAJaiIUIB9zQRh3Ih8gHmoiHiAbc0EZdyIbaiACaiImIB0gIWoiHSAcICQgJXNBGXciISAiaiANaiIic0EQdyIcaiIkICFzQRR3IiEgImogDGoiIiAcc0EYdyIcc0EQdyIlICAgFSAdICdzQRl3Ih0gFmogBWoiFnNBEHciFWoiICAdc0EUdyIdIBZqIBJqIhYgFXNBGHciFSAgaiIgaiInIBtzQRR3IhsgJmogCGoiJiAlc0EYdyIlICdqIicgKCApc0EYdyIoICpqIikgI3NBGXciIyAiaiAOaiIiIBVzQRB3IhUgHmoiHiAjc0EUdyIjICJqIBpqIiIgFXNBGHciFSAgIB1zQRl3Ih0gFGogF2oiFCAoc0EQdyIgIBwgJGoiHGoiJCAdc0EUdyIdIBRqIAtqIhQgIHNBGHciICAkaiIkIB1zQRl3Ih0gHCAhc0EZdyIcIBZqIApqIhYgH3NBEHciHyApaiIhIBxzQRR3IhwgFmogBmoiFmogC2oiKHNBEHciKWoiKiAdc0EUdyIdIChqIApqIiggKXNBGHciKSAqaiIqIB1zQRl3Ih0gFSAeaiIVIBYgH3NBGHciFiAnIBtzQRl3IhsgFGogDmoiFHNBEHciHmoiHyAbc0EUdyIbIBRqIBJqIhRqIAlqIicgFiAhaiIWICAgFSAjc0EZdyIVICZqIAxqIiFzQRB3IiBqIiMgFXNBFHciFSAhaiATaiIhICBzQRh3IiBzQRB3IiYgJCAlIBYgHHNBGXciFiAiaiACaiIcc0EQdyIiaiIkIBZzQRR3IhYgHGogBmoiHCAic0EYdyIiICRqIiRqIiUgHXNBFHciHSAnaiAAaiInICZzQRh3IiYgJWoiJSAhIBQgHnNBGHciFCAfaiIeIBtzQRl3IhtqIA1qIh8gInNBEHciISAqaiIiIBtzQRR3IhsgH2ogBWoiHyAhc0EYdyIhICQgFnNBGXciFiAoaiAIaiIkIBRzQRB3IhQgICAjaiIgaiIjIBZzQRR3IhYgJGogGWoiJCAUc0EYdyIUICNqIiMgFnNBGXciFiAgIBVzQRl3IhUgHGogGmoiHCApc0EQdyIgIB5qIh4gFXNBFHciFSAcaiAXaiIcaiATaiIoc0EQdyIpaiIqIBZzQRR3IhYgKGogC2oiKCApc0EYdyIpICpqIiogFnNBGXciFiAhICJqIiEgHCAgc0EYdyIcICUgHXNBGXciHSAkaiAIaiIgc0EQdyIiaiIkIB1zQRR3Ih0gIGogF2oiIGogAmoiJSAcIB5qIhwgFCAhIBtzQRl3IhsgJ2ogGmoiHnNBEHciFGoiISAbc0EUdyIbIB5qIA1qIh4gFHNBGHciFHNBEHciJyAjICYgHCAVc0EZdyIVIB9qIA5qIhxzQRB3Ih9qIiMgFXNBFHciFSAcaiAAaiIcIB9zQRh3Ih8gI2oiI2oiJiAWc0EUdyIWICVqIAlqIiUgJ3NBGHciJyAmaiImICAgInNBGHciICAkaiIiIB1zQRl3Ih0gHmogBmoiHiAfc0EQdyIfICpqIiQgHXNBFHciHSAeaiAZaiIeIB9zQRh3Ih8gIyAVc0EZdyIVIChqIAVqIiMgIHNBEHciICAUICFqIhRqIiEgFXNBFHciFSAjaiAKaiIjICBzQRh3IiAgIWoiISAVc0EZdyIVIBwgFCAbc0EZdyIUaiAMaiIbIClzQRB3IhwgImoiIiAUc0EUdyIUIBtqIBJqIhtqIAlqIihzQRB3IilqIiogFXNBFHciFSAoaiAMaiIoICEgJyAbIBxzQRh3IhsgImoiHCAUc0EZdyIUIB5qIA1qIh5zQRB3IiJqIiEgFHNBFHciFCAeaiAKaiIeICJzQRh3IiIgIWoiISAUc0EZdyIUaiAIaiInIB8gJGoiHyAbICYgFnNBGXciFiAjaiAGaiIjc0EQdyIbaiIkIBZzQRR3IhYgI2ogBWoiIyAbc0EYdyIbc0EQdyImIBwgICAfIB1zQRl3Ih0gJWogAmoiH3NBEHciIGoiHCAdc0EUdyIdIB9qIBpqIh8gIHNBGHciICAcaiIcaiIlIBRzQRR3IhQgJ2ogE2oiJyAmc0EYdyImICVqIiUgKCApc0EYdyIoICpqIikgFXNBGXciFSAjaiAZaiIjICBzQRB3IiAgIWoiISAVc0EUdyIVICNqIBJqIiMgIHNBGHciICAcIB1zQRl3IhwgHmogAGoiHSAoc0EQdyIeIBsgJGoiG2oiJCAcc0EUdyIcIB1qIBdqIh0gHnNBGHciHiAkaiIkIBxzQRl3IhwgGyAWc0EZdyIWIB9qIA5qIhsgInNBEHciHyApaiIiIBZzQRR3IhYgG2ogC2oiG2ogGWoiKHNBEHciKWoiKiAcc0EUdyIcIChqIAlqIiggKXNBGHciKSAqaiIqIBxzQRl3IhwgICAhaiIgIBsgH3NBGHciGyAlIBRzQRl3IhQgHWogBmoiHXNBEHciH2oiISAUc0EUdyIUIB1qIAtqIh1qIAVqIiUgGyAiaiIbIB4gICAVc0EZdyIVICdqIBJqIiBzQRB3Ih5qIiIgFXNBFHciFSAgaiAIaiIgIB5zQRh3Ih5zQRB3IicgJCAmIBsgFnNBGXciFiAjaiAKaiIbc0EQdyIjaiIkIBZzQRR3IhYgG2ogDmoiGyAjc0EYdyIjICRqIiRqIiYgHHNBFHciHCAlaiATaiIlICdzQRh3IicgJmoiJiAgIB0gH3NBGHciHSAhaiIfIBRzQRl3IhRqIBdqIiAgI3NBEHciISAqaiIjIBRzQRR3IhQgIGogDWoiICAhc0EYdyIhICQgFnNBGXciFiAoaiAaaiIkIB1zQRB3Ih0gHiAiaiIeaiIiIBZzQRR3IhYgJGogAmoiJCAdc0EYdyIdICJqIiIgFnNBGXciFiAeIBVzQRl3IhUgG2ogDGoiGyApc0EQdyIeIB9qIh8gFXNBFHciFSAbaiAAaiIbaiAAaiIoc0EQdyIpaiIqIBZzQRR3IhYgKGogE2oiKCApc0EYdyIpICpqIiogFnNBGXciFiAhICNqIiEgGyAec0EYdyIbICYgHHNBGXciHCAkaiAXaiIec0EQdyIjaiIkIBxzQRR3IhwgHmogDGoiHmogGWoiJiAbIB9qIhsgHSAhIBRzQRl3IhQgJWogC2oiH3NBEHciHWoiISAUc0EUdyIUIB9qIAJqIh8gHXNBGHciHXNBEHciJSAiICcgGyAVc0EZdyIVICBqIAVqIhtzQRB3IiBqIiIgFXNBFHciFSAbaiAJaiIbICBzQRh3IiAgImoiImoiJyAWc0EUdyIWICZqIAhqIiYgJXNBGHciJSAnaiInIB4gI3NBGHciHiAkaiIjIBxzQRl3IhwgH2ogCmoiHyAgc0EQdyIgICpqIiQgHHNBFHciHCAfaiAaaiIfICBzQRh3IiAgIiAVc0EZdyIVIChqIA1qIiIgHnNBEHciHiAdICFqIh1qIiEgFXNBFHciFSAiaiAGaiIiIB5zQRh3Ih4gIWoiISAVc0EZdyIVIBsgHSAUc0EZdyIUaiASaiIbIClzQRB3Ih0gI2oiIyAUc0EUdyIUIBtqIA5qIhtqIAhqIihzQRB3IilqIiogFXNBFHciFSAoaiANaiIoICEgJSAbIB1zQRh3IhsgI2oiHSAUc0EZdyIUIB9qIBNqIh9zQRB3IiNqIiEgFHNBFHciFCAfaiAOaiIfICNzQRh3IiMgIWoiISAUc0EZdyIUaiAGaiIlICAgJGoiICAbICcgFnNBGXciFiAiaiALaiIic0EQdyIbaiIkIBZzQRR3IhYgImogF2oiIiAbc0EYdyIbc0EQdyInIB0gHiAgIBxzQRl3IhwgJmogGmoiIHNBEHciHmoiHSAcc0EUdyIcICBqIABqIiAgHnNBGHciHiAdaiIdaiImIBRzQRR3IhQgJWogCWoiJSAnc0EYdyInICZqIiYgKCApc0EYdyIoICpqIikgFXNBGXciFSAiaiASaiIiIB5zQRB3Ih4gIWoiISAVc0EUdyIVICJqIBlqIiIgHnNBGHciHiAdIBxzQRl3IhwgH2ogAmoiHSAoc0EQdyIfIBsgJGoiG2oiJCAcc0EUdyIcIB1qIApqIh0gH3NBGHciHyAkaiIkIBxzQRl3IhwgGyAWc0EZdyIWICBqIAxqIhsgI3NBEHciICApaiIjIBZzQRR3IhYgG2ogBWoiG2ogAGoiKHNBEHciKWoiKiAcc0EUdyIcIChqIA1qIiggKXNBGHciKSAqaiIqIBxzQRl3IhwgHiAhaiIeIBsgIHNBGHciGyAmIBRzQRl3IhQgHWogGWoiHXNBEHciIGoiISAUc0EUdyIUIB1qIAxqIh1qIAtqIiYgGyAjaiIbIB8gHiAVc0EZdyIVICVqIApqIh5zQRB3Ih9qIiMgFXNBFHciFSAeaiASaiIeIB9zQRh3Ih9zQRB3IiUgJCAnIBsgFnNBGXciFiAiaiAOaiIbc0EQdyIiaiIkIBZzQRR3IhYgG2ogCGoiGyAic0EYdyIiICRqIiRqIicgHHNBFHciHCAmaiAGaiImICVzQRh3IiUgJ2oiJyAeIB0gIHNBGHciHSAhaiIgIBRzQRl3IhRqIAlqIh4gInNBEHciISAqaiIiIBRzQRR3IhQgHmogAmoiHiAhc0EYdyIhICQgFnNBGXciFiAoaiATaiIkIB1zQRB3Ih0gHyAjaiIfaiIjIBZzQRR3IhYgJGogGmoiJCAdc0EYdyIdICNqIiMgFnNBGXciFiAfIBVzQRl3IhUgG2ogF2oiGyApc0EQdyIfICBqIiAgFXNBFHciFSAbaiAFaiIbaiAaaiIac0EQdyIoaiIpIBZzQRR3IhYgGmogGWoiGSAoc0EYdyIaIClqIiggFnNBGXciFiAhICJqIiEgGyAfc0EYdyIbICcgHHNBGXciHCAkaiASaiISc0EQdyIfaiIiIBxzQRR3IhwgEmogBWoiBWogDWoiEiAbICBqIg0gHSAhIBRzQRl3IhQgJmogCWoiCXNBEHciG2oiHSAUc0EUdyIUIAlqIAZqIgYgG3NBGHciCXNBEHciGyAjICUgDSAVc0EZdyINIB5qIBdqIhdzQRB3IhVqIh4gDXNBFHciDSAXaiACaiICIBVzQRh3IhcgHmoiFWoiHiAWc0EUdyIWIBJqIABqIhKtQiCGIAUgH3NBGHciBSAiaiIAIBxzQRl3IhwgBmogDGoiBiAXc0EQdyIXIChqIgwgHHNBFHciHCAGaiAOaiIGrYQgD4UgAiAJIB1qIgkgFHNBGXciDmogE2oiAiAac0EQdyIaIABqIhMgDnNBFHciDiACaiAKaiICIBpzQRh3IgogE2oiGq1CIIYgFSANc0EZdyINIBlqIAhqIgggBXNBEHciBSAJaiIJIA1zQRR3IhkgCGogC2oiCCAFc0EYdyIFIAlqIgmthIU3A4CBBUEAIAMgAq1CIIYgCK2EhSASIBtzQRh3IgIgHmoiCK1CIIYgBiAXc0EYdyIGIAxqIhethIU3A4iBBUEAIAQgFyAcc0EZd61CIIYgGiAOc0EZd62EhSAFrUIghiACrYSFNwOQgQVBACAJIBlzQRl3rUIghiAIIBZzQRl3rYRBACkDmIEFhSAGrUIghiAKrYSFNwOYgQULngIBBH8jAEEgayIAJAACQEEAKAKogQUNAEEAQQAoAqCBBSIBQQAoAvCBBSICaiIDNgKggQVBAEEAKAKkgQUgAyABSWo2AqSBBQJAQQAtAPiBBUUNAEEAQX82AqyBBQtBAEF/NgKogQUCQCACQT9KDQBBACEBA0AgAiABakGwgQVqQQA6AAAgAUEBaiIBQcAAQQAoAvCBBSICa0gNAAsLQbCBBRACIABBACkDgIEFNwMAIABBACkDiIEFNwMIIABBACkDkIEFNwMQIABBACkDmIEFNwMYQQAoAvSBBSIDQQFIDQBBACECQQAhAQNAIAFBgIEEaiAAIAFqLQAAOgAAIAFBAWohASADIAJBAWoiAkH/AXFLDQALCyAAQSBqJAALqQMBA38jAEHAAGsiASQAQQBBgQI7AYKCBUEAIABBEHYiAjoAgYIFQQAgAEEDdjoAgIIFQZB/IQACQANAIABB+IEFakEANgIAIABB8IEFakIANwMAIABFDQEgAEH8gQVqQQA2AgAgAEEQaiEADAALC0EAIQNBAEEAKAKAggUiAEHnzKfQBnM2AoCBBUEAQQAoAoSCBUGF3Z7be3M2AoSBBUEAQQAoAoiCBUHy5rvjA3M2AoiBBUEAQQAoAoyCBUG66r+qenM2AoyBBUEAQQAoApCCBUH/pLmIBXM2ApCBBUEAQQAoApSCBUGM0ZXYeXM2ApSBBUEAQQAoApiCBUGrs4/8AXM2ApiBBUEAIABB/wFxNgL0gQVBAEEAKAKcggVBmZqD3wVzNgKcgQUCQCACRQ0AIAFCADcDOCABQgA3AzAgAUIANwMoIAFCADcDICABQgA3AxggAUIANwMQIAFCADcDCCABQgA3AwBBACEAA0AgASAAaiAAQYCBBGotAAA6AAAgAEEBaiEAIAIgA0EBaiIDQf8BcUsNAAsgAUHAABABCyABQcAAaiQACwoAQYCBBCAAEAELBgBBgIEFCxAAIAEQBEGAgQQgABABEAMLCwwBAEGAgAQLBHwAAAA=";
+      var hash$i = "874cf174";
+      var wasmJson$i = {
+        name: name$i,
+        data: data$i,
+        hash: hash$i
+      };
+      const mutex$j = new Mutex();
+      let wasmCache$j = null;
+      function validateBits$3(bits) {
+        if (!Number.isInteger(bits) || bits < 8 || bits > 256 || bits % 8 !== 0) {
+          return new Error("Invalid variant! Valid values: 8, 16, ..., 256");
+        }
+        return null;
+      }
+      function getInitParam(outputBits, keyBits) {
+        return outputBits | keyBits << 16;
+      }
+      function blake2s(data2, bits = 256, key = null) {
+        if (validateBits$3(bits)) {
+          return Promise.reject(validateBits$3(bits));
+        }
+        let keyBuffer = null;
+        let initParam = bits;
+        if (key !== null) {
+          keyBuffer = getUInt8Buffer(key);
+          if (keyBuffer.length > 32) {
+            return Promise.reject(new Error("Max key length is 32 bytes"));
+          }
+          initParam = getInitParam(bits, keyBuffer.length);
+        }
+        const hashLength = bits / 8;
+        if (wasmCache$j === null || wasmCache$j.hashLength !== hashLength) {
+          return lockedCreate(mutex$j, wasmJson$i, hashLength).then((wasm) => {
+            wasmCache$j = wasm;
+            if (initParam > 512) {
+              wasmCache$j.writeMemory(keyBuffer);
+            }
+            return wasmCache$j.calculate(data2, initParam);
+          });
+        }
+        try {
+          if (initParam > 512) {
+            wasmCache$j.writeMemory(keyBuffer);
+          }
+          const hash2 = wasmCache$j.calculate(data2, initParam);
+          return Promise.resolve(hash2);
+        } catch (err) {
+          return Promise.reject(err);
+        }
+      }
+      function createBLAKE2s(bits = 256, key = null) {
+        if (validateBits$3(bits)) {
+          return Promise.reject(validateBits$3(bits));
+        }
+        let keyBuffer = null;
+        let initParam = bits;
+        if (key !== null) {
+          keyBuffer = getUInt8Buffer(key);
+          if (keyBuffer.length > 32) {
+            return Promise.reject(new Error("Max key length is 32 bytes"));
+          }
+          initParam = getInitParam(bits, keyBuffer.length);
+        }
+        const outputSize = bits / 8;
+        return WASMInterface(wasmJson$i, outputSize).then((wasm) => {
+          if (initParam > 512) {
+            wasm.writeMemory(keyBuffer);
+          }
+          wasm.init(initParam);
+          const obj = {
+            init: initParam > 512 ? () => {
+              wasm.writeMemory(keyBuffer);
+              wasm.init(initParam);
+              return obj;
+            } : () => {
+              wasm.init(initParam);
+              return obj;
+            },
+            update: (data2) => {
+              wasm.update(data2);
+              return obj;
+            },
+            // biome-ignore lint/suspicious/noExplicitAny: Conflict with IHasher type
+            digest: (outputType) => wasm.digest(outputType),
+            save: () => wasm.save(),
+            load: (data2) => {
+              wasm.load(data2);
+              return obj;
+            },
+            blockSize: 64,
+            digestSize: outputSize
+          };
+          return obj;
+        });
+      }
+      var name$h = "blake3";
+      var data$h = "AGFzbQEAAAABMQdgAAF/YAl/f39+f39/f38AYAZ/f39/fn8AYAF/AGADf39/AGABfgBgBX9/fn9/AX8DDg0AAQIDBAUGAwMDAwAEBQQBAQICBg8CfwFBgIAEC38AQYCABAsHggEJBm1lbW9yeQIAD19fc3RhY2tfcG9pbnRlcgMADkhhc2hfR2V0QnVmZmVyAAAJSGFzaF9Jbml0AAgLSGFzaF9VcGRhdGUACQpIYXNoX0ZpbmFsAAoNSGFzaF9HZXRTdGF0ZQALDkhhc2hfQ2FsY3VsYXRlAAwKU1RBVEVfU0laRQMBCrRYDQYAQYCBBAvUAgIDfwV+IwBB4ABrIgkkAAJAIAFFDQAgByAFciEKIAYgB0EAIAJBAUYbciAFciELIAStIQwDQCAAKAIAIQcgCUEAKQOAgQU3AwAgCUEAKQOIgQU3AwggCUEAKQOQgQU3AxAgCUEAKQOYgQU3AxggCUEgaiAJIAdBwAAgAyALEAIgB0HAAGohByACIQQCQANAIAkgCSkDQCAJKQMghSINNwMAIAkgCSkDSCAJKQMohSIONwMIIAkgCSkDUCAJKQMwhSIPNwMQIAkgCSkDWCAJKQM4hSIQNwMYIAUhBgJAAkAgBEF/aiIEDgIDAAELIAohBgsgCUEgaiAJIAdBwAAgAyAGEAIgB0HAAGohBwwACwsgCCAQNwMYIAggDzcDECAIIA43AwggCCANNwMAIAhBIGohCCAAQQRqIQAgAyAMfCEDIAFBf2oiAQ0ACwsgCUHgAGokAAv4GwIMfh9/IAIpAyghBiACKQM4IQcgAikDMCEIIAIpAxAhCSACKQMgIQogAikDACELIAIpAwghDCACKQMYIQ0gACABKQMAIg43AwAgACABKQMIIg83AwggACABKQMQIhA3AxAgACAPQiCIpyANpyICaiABKQMYIhFCIIinIhJqIhMgDUIgiKciAWogEyAFc0EQdyIUQbrqv6p6aiIVIBJzQRR3IhZqIhcgDqcgC6ciBWogEKciE2oiGCALQiCIpyISaiAYIASnc0EQdyIYQefMp9AGaiIZIBNzQRR3IhNqIhogGHNBGHciGyAZaiIcIBNzQRl3Ih1qIAenIhNqIh4gB0IgiKciGGogHiAPpyAJpyIZaiARpyIfaiIgIAlCIIinIiFqICAgA3NBEHciA0Hy5rvjA2oiICAfc0EUdyIfaiIiIANzQRh3IiNzQRB3IiQgDkIgiKcgDKciA2ogEEIgiKciJWoiJiAMQiCIpyIeaiAmIARCIIinc0EQdyImQYXdntt7aiInICVzQRR3IiVqIiggJnNBGHciJiAnaiInaiIpIB1zQRR3Ih1qIiogGWogFyAUc0EYdyIrIBVqIiwgFnNBGXciFiAiaiAIpyIUaiIXIAhCIIinIhVqIBcgJnNBEHciFyAcaiIcIBZzQRR3IhZqIiIgF3NBGHciJiAcaiItIBZzQRl3Ii5qIhwgFWogJyAlc0EZdyIlIBpqIAqnIhZqIhogCkIgiKciF2ogGiArc0EQdyIaICMgIGoiIGoiIyAlc0EUdyIlaiInIBpzQRh3IisgHHNBEHciLyAgIB9zQRl3Ih8gKGogBqciGmoiICAGQiCIpyIcaiAgIBtzQRB3IhsgLGoiICAfc0EUdyIfaiIoIBtzQRh3IhsgIGoiIGoiLCAuc0EUdyIuaiIwICcgA2ogKiAkc0EYdyIkIClqIicgHXNBGXciHWoiKSACaiAbIClzQRB3IhsgLWoiKSAdc0EUdyIdaiIqIBtzQRh3IhsgKWoiKSAdc0EZdyIdaiAYaiItIBZqIC0gIiABaiAgIB9zQRl3Ih9qIiAgBWogJCAgc0EQdyIgICsgI2oiImoiIyAfc0EUdyIfaiIkICBzQRh3IiBzQRB3IisgKCAeaiAiICVzQRl3IiJqIiUgGmogJiAlc0EQdyIlICdqIiYgInNBFHciImoiJyAlc0EYdyIlICZqIiZqIiggHXNBFHciHWoiLSABaiAwIC9zQRh3Ii8gLGoiLCAuc0EZdyIuICRqIBdqIiQgE2ogJCAlc0EQdyIkIClqIiUgLnNBFHciKWoiLiAkc0EYdyIkICVqIiUgKXNBGXciKWoiMCATaiAmICJzQRl3IiIgKmogEmoiJiAcaiAmIC9zQRB3IiYgICAjaiIgaiIjICJzQRR3IiJqIiogJnNBGHciJiAwc0EQdyIvICAgH3NBGXciHyAnaiAUaiIgICFqICAgG3NBEHciGyAsaiIgIB9zQRR3Ih9qIicgG3NBGHciGyAgaiIgaiIsIClzQRR3IilqIjAgKiAeaiAtICtzQRh3IiogKGoiKCAdc0EZdyIdaiIrIBlqIBsgK3NBEHciGyAlaiIlIB1zQRR3Ih1qIisgG3NBGHciGyAlaiIlIB1zQRl3Ih1qIBZqIi0gEmogLSAuIBVqICAgH3NBGXciH2oiICADaiAqICBzQRB3IiAgJiAjaiIjaiImIB9zQRR3Ih9qIiogIHNBGHciIHNBEHciLSAnIBpqICMgInNBGXciImoiIyAUaiAkICNzQRB3IiMgKGoiJCAic0EUdyIiaiInICNzQRh3IiMgJGoiJGoiKCAdc0EUdyIdaiIuIBVqIDAgL3NBGHciLyAsaiIsIClzQRl3IikgKmogHGoiKiAYaiAqICNzQRB3IiMgJWoiJSApc0EUdyIpaiIqICNzQRh3IiMgJWoiJSApc0EZdyIpaiIwIBhqICQgInNBGXciIiAraiACaiIkICFqICQgL3NBEHciJCAgICZqIiBqIiYgInNBFHciImoiKyAkc0EYdyIkIDBzQRB3Ii8gICAfc0EZdyIfICdqIBdqIiAgBWogICAbc0EQdyIbICxqIiAgH3NBFHciH2oiJyAbc0EYdyIbICBqIiBqIiwgKXNBFHciKWoiMCArIBpqIC4gLXNBGHciKyAoaiIoIB1zQRl3Ih1qIi0gAWogGyAtc0EQdyIbICVqIiUgHXNBFHciHWoiLSAbc0EYdyIbICVqIiUgHXNBGXciHWogEmoiLiACaiAuICogE2ogICAfc0EZdyIfaiIgIB5qICsgIHNBEHciICAkICZqIiRqIiYgH3NBFHciH2oiKiAgc0EYdyIgc0EQdyIrICcgFGogJCAic0EZdyIiaiIkIBdqICMgJHNBEHciIyAoaiIkICJzQRR3IiJqIicgI3NBGHciIyAkaiIkaiIoIB1zQRR3Ih1qIi4gE2ogMCAvc0EYdyIvICxqIiwgKXNBGXciKSAqaiAhaiIqIBZqICogI3NBEHciIyAlaiIlIClzQRR3IilqIiogI3NBGHciIyAlaiIlIClzQRl3IilqIjAgFmogJCAic0EZdyIiIC1qIBlqIiQgBWogJCAvc0EQdyIkICAgJmoiIGoiJiAic0EUdyIiaiItICRzQRh3IiQgMHNBEHciLyAgIB9zQRl3Ih8gJ2ogHGoiICADaiAgIBtzQRB3IhsgLGoiICAfc0EUdyIfaiInIBtzQRh3IhsgIGoiIGoiLCApc0EUdyIpaiIwIC9zQRh3Ii8gLGoiLCApc0EZdyIpICogGGogICAfc0EZdyIfaiIgIBpqIC4gK3NBGHciKiAgc0EQdyIgICQgJmoiJGoiJiAfc0EUdyIfaiIraiAFaiIuIBJqIC4gJyAXaiAkICJzQRl3IiJqIiQgHGogIyAkc0EQdyIjICogKGoiJGoiJyAic0EUdyIiaiIoICNzQRh3IiNzQRB3IiogLSAUaiAkIB1zQRl3Ih1qIiQgFWogGyAkc0EQdyIbICVqIiQgHXNBFHciHWoiJSAbc0EYdyIbICRqIiRqIi0gKXNBFHciKWoiLiAWaiArICBzQRh3IiAgJmoiJiAfc0EZdyIfIChqICFqIiggHmogKCAbc0EQdyIbICxqIiggH3NBFHciH2oiKyAbc0EYdyIbIChqIiggH3NBGXciH2oiLCAUaiAwICQgHXNBGXciHWogAmoiJCAZaiAkICBzQRB3IiAgIyAnaiIjaiIkIB1zQRR3Ih1qIicgIHNBGHciICAsc0EQdyIsICMgInNBGXciIiAlaiABaiIjIANqICMgL3NBEHciIyAmaiIlICJzQRR3IiJqIiYgI3NBGHciIyAlaiIlaiIvIB9zQRR3Ih9qIjAgLHNBGHciLCAvaiIvIB9zQRl3Ih8gKyAcaiAlICJzQRl3IiJqIiUgIWogLiAqc0EYdyIqICVzQRB3IiUgICAkaiIgaiIkICJzQRR3IiJqIitqIAVqIi4gGmogLiAmIBdqICAgHXNBGXciHWoiICATaiAbICBzQRB3IhsgKiAtaiIgaiImIB1zQRR3Ih1qIiogG3NBGHciG3NBEHciLSAnIBhqICAgKXNBGXciIGoiJyASaiAjICdzQRB3IiMgKGoiJyAgc0EUdyIgaiIoICNzQRh3IiMgJ2oiJ2oiKSAfc0EUdyIfaiIuICFqICsgJXNBGHciISAkaiIkICJzQRl3IiIgKmogFWoiJSAeaiAlICNzQRB3IiMgL2oiJSAic0EUdyIiaiIqICNzQRh3IiMgJWoiJSAic0EZdyIiaiIrIAVqICcgIHNBGXciBSAwaiADaiIgIAJqICAgIXNBEHciISAbICZqIhtqIiAgBXNBFHciBWoiJiAhc0EYdyIhICtzQRB3IicgKCAbIB1zQRl3IhtqIBlqIh0gAWogHSAsc0EQdyIdICRqIiQgG3NBFHciG2oiKCAdc0EYdyIdICRqIiRqIisgInNBFHciImoiLCAnc0EYdyInICtqIisgInNBGXciIiAqIBxqICQgG3NBGXciHGoiGyAYaiAuIC1zQRh3IhggG3NBEHciGyAhICBqIiFqIiAgHHNBFHciHGoiJGogE2oiEyAaaiATICggFmogISAFc0EZdyIFaiIhIAJqICMgIXNBEHciAiAYIClqIhhqIiEgBXNBFHciBWoiFiACc0EYdyICc0EQdyITICYgEmogGCAfc0EZdyISaiIYIBdqIB0gGHNBEHciGCAlaiIXIBJzQRR3IhJqIhogGHNBGHciGCAXaiIXaiIdICJzQRR3Ih9qIiI2AgAgACAXIBJzQRl3IhIgLGogA2oiAyAUaiADICQgG3NBGHciFHNBEHciAyACICFqIgJqIiEgEnNBFHciEmoiFyADc0EYdyIDNgIwIAAgFiAUICBqIhQgHHNBGXciHGogAWoiASAVaiABIBhzQRB3IgEgK2oiGCAcc0EUdyIVaiIWIAFzQRh3IgEgGGoiGCAVc0EZdzYCECAAIBc2AgQgACACIAVzQRl3IgIgGmogHmoiBSAZaiAFICdzQRB3IgUgFGoiGSACc0EUdyICaiIeIAVzQRh3IgU2AjQgACAFIBlqIgU2AiAgACAiIBNzQRh3IhMgHWoiGSAfc0EZdzYCFCAAIBg2AiQgACAeNgIIIAAgATYCOCAAIAMgIWoiASASc0EZdzYCGCAAIBk2AiggACAWNgIMIAAgEzYCPCAAIAUgAnNBGXc2AhwgACABNgIsC+ERCwN/BH4CfwF+AX8EfgJ/AX4CfwF+BH8jAEHQAmsiASQAAkAgAEUNAAJAAkBBAC0AiYIFQQZ0QQAtAIiCBWoiAg0AQYCBBCEDDAELQaCBBUGAgQRBgAggAmsiAiAAIAIgAEkbIgIQBCAAIAJrIgBFDQEgAUEAKQOggQUiBDcDcCABQQApA6iBBSIFNwN4IAFBACkDsIEFIgY3A4ABIAFBACkDuIEFIgc3A4gBIAFBACkDyIEFNwOYASABQQApA9CBBTcDoAEgAUEAKQPYgQU3A6gBQQAtAIqCBSEIQQAtAImCBSEJQQApA8CBBSEKIAFBAC0AiIIFIgs6ANgBIAEgCjcDkAEgAUEAKQPggQU3A7ABIAFBACkD6IEFNwO4ASABQQApA/CBBTcDwAEgAUEAKQP4gQU3A8gBIAFBACkDgIIFNwPQASABIAggCUVyQQJyIgg6ANkBIAEgBzcD+AEgASAGNwPwASABIAU3A+gBIAEgBDcD4AEgASABQeABaiABQZgBaiALIAogCEH/AXEQAiABKQMgIQQgASkDACEFIAEpAyghBiABKQMIIQcgASkDMCEMIAEpAxAhDSABKQM4IQ4gASkDGCEPIAoQBUEAQgA3A4CCBUEAQgA3A/iBBUEAQgA3A/CBBUEAQgA3A+iBBUEAQgA3A+CBBUEAQgA3A9iBBUEAQgA3A9CBBUEAQgA3A8iBBUEAQQApA4CBBTcDoIEFQQBBACkDiIEFNwOogQVBAEEAKQOQgQU3A7CBBUEAQQApA5iBBTcDuIEFQQAtAJCCBSIJQQV0IgggDiAPhTcDqYIFIAggDCANhTcDoYIFIAggBiAHhTcDmYIFIAggBCAFhTcDkYIFQQAgCUEBajoAkIIFQQBBACkDwIEFQgF8NwPAgQVBAEEAOwGIggUgAkGAgQRqIQMLAkAgAEGBCEkNAEEAKQPAgQUhBCABQShqIRADQCAEQgqGIQpCASAAQQFyrXlCP4WGpyECA0AgAiIRQQF2IQIgCiARQX9qrYNCAFINAAsgEUEKdq0hEgJAAkAgEUGACEsNACABQQA7AdgBIAFCADcD0AEgAUIANwPIASABQgA3A8ABIAFCADcDuAEgAUIANwOwASABQgA3A6gBIAFCADcDoAEgAUIANwOYASABQQApA4CBBTcDcCABQQApA4iBBTcDeCABQQApA5CBBTcDgAEgAUEALQCKggU6ANoBIAFBACkDmIEFNwOIASABIAQ3A5ABIAFB8ABqIAMgERAEIAEgASkDcCIENwMAIAEgASkDeCIFNwMIIAEgASkDgAEiBjcDECABIAEpA4gBIgc3AxggASABKQOYATcDKCABIAEpA6ABNwMwIAEgASkDqAE3AzggAS0A2gEhAiABLQDZASEIIAEpA5ABIQogASABLQDYASIJOgBoIAEgCjcDICABIAEpA7ABNwNAIAEgASkDuAE3A0ggASABKQPAATcDUCABIAEpA8gBNwNYIAEgASkD0AE3A2AgASACIAhFckECciICOgBpIAEgBzcDuAIgASAGNwOwAiABIAU3A6gCIAEgBDcDoAIgAUHgAWogAUGgAmogECAJIAogAkH/AXEQAiABKQOAAiEEIAEpA+ABIQUgASkDiAIhBiABKQPoASEHIAEpA5ACIQwgASkD8AEhDSABKQOYAiEOIAEpA/gBIQ8gChAFQQAtAJCCBSIIQQV0IgIgDiAPhTcDqYIFIAIgDCANhTcDoYIFIAIgBiAHhTcDmYIFIAIgBCAFhTcDkYIFQQAgCEEBajoAkIIFDAELAkACQCADIBEgBEEALQCKggUiAiABEAYiE0ECSw0AIAEpAxghCiABKQMQIQQgASkDCCEFIAEpAwAhBgwBCyACQQRyIRRBACkDmIEFIQ1BACkDkIEFIQ5BACkDiIEFIQ9BACkDgIEFIRUDQCATQX5qIhZBAXYiF0EBaiIYQQNxIQlBACELAkACQCAWQQZJDQAgGEH8////B3EhGUEAIQsgAUHIAmohAiABIQgDQCACIAg2AgAgAkEMaiAIQcABajYCACACQQhqIAhBgAFqNgIAIAJBBGogCEHAAGo2AgAgCEGAAmohCCACQRBqIQIgGSALQQRqIgtHDQALIAlFDQELIAEgC0EGdGohAiABQcgCaiALQQJ0aiEIA0AgCCACNgIAIAJBwABqIQIgCEEEaiEIIAlBf2oiCQ0ACwsgAUHIAmohCCABQaACaiECIBghCQNAIAgoAgAhCyABIA03A/gBIAEgDjcD8AEgASAPNwPoASABIBU3A+ABIAFB8ABqIAFB4AFqIAtBwABCACAUEAIgASkDkAEhCiABKQNwIQQgASkDmAEhBSABKQN4IQYgASkDoAEhByABKQOAASEMIAJBGGogASkDqAEgASkDiAGFNwMAIAJBEGogByAMhTcDACACQQhqIAUgBoU3AwAgAiAKIASFNwMAIAJBIGohAiAIQQRqIQggCUF/aiIJDQALAkACQCATIBZBfnFBAmpLDQAgGCETDAELIAFBoAJqIBhBBXRqIgIgASAYQQZ0aiIIKQMANwMAIAIgCCkDCDcDCCACIAgpAxA3AxAgAiAIKQMYNwMYIBdBAmohEwsgASABKQOgAiIGNwMAIAEgASkDqAIiBTcDCCABIAEpA7ACIgQ3AxAgASABKQO4AiIKNwMYIBNBAksNAAsLIAEpAyAhByABKQMoIQwgASkDMCENIAEpAzghDkEAKQPAgQUQBUEALQCQggUiCEEFdCICIAo3A6mCBSACIAQ3A6GCBSACIAU3A5mCBSACIAY3A5GCBUEAIAhBAWo6AJCCBUEAKQPAgQUgEkIBiHwQBUEALQCQggUiCEEFdCICIA43A6mCBSACIA03A6GCBSACIAw3A5mCBSACIAc3A5GCBUEAIAhBAWo6AJCCBQtBAEEAKQPAgQUgEnwiBDcDwIEFIAMgEWohAyAAIBFrIgBBgAhLDQALIABFDQELQaCBBSADIAAQBEEAKQPAgQUQBQsgAUHQAmokAAvsBgIJfwF+IwBBwABrIgMkAAJAAkAgAC0AaCIERQ0AAkBBwAAgBGsiBSACIAUgAkkbIgZFDQAgBkEDcSEHQQAhCAJAAkAgBkEESQ0AIAAgBGohCSAGQXxxIQpBACEIA0AgCSAIaiIFQShqIAEgCGoiCy0AADoAACAFQSlqIAtBAWotAAA6AAAgBUEqaiALQQJqLQAAOgAAIAVBK2ogC0EDai0AADoAACAKIAhBBGoiCEcNAAsgB0UNAQsgASAIaiEFIAggBGogAGpBKGohCANAIAggBS0AADoAACAFQQFqIQUgCEEBaiEIIAdBf2oiBw0ACwsgAC0AaCEECyAAIAQgBmoiBzoAaCABIAZqIQECQCACIAZrIgINAEEAIQIMAgsgAyAAIABBKGpBwAAgACkDICAALQBqIABB6QBqIgUtAAAiCEVyEAIgACADKQMgIAMpAwCFNwMAIAAgAykDKCADKQMIhTcDCCAAIAMpAzAgAykDEIU3AxAgACADKQM4IAMpAxiFNwMYIABBADoAaCAFIAhBAWo6AAAgAEIANwNgIABCADcDWCAAQgA3A1AgAEIANwNIIABCADcDQCAAQgA3AzggAEIANwMwIABCADcDKAtBACEHIAJBwQBJDQAgAEHpAGoiCC0AACEFIAAtAGohCyAAKQMgIQwDQCADIAAgAUHAACAMIAsgBUH/AXFFckH/AXEQAiAAIAMpAyAgAykDAIU3AwAgACADKQMoIAMpAwiFNwMIIAAgAykDMCADKQMQhTcDECAAIAMpAzggAykDGIU3AxggCCAFQQFqIgU6AAAgAUHAAGohASACQUBqIgJBwABLDQALCwJAQcAAIAdB/wFxIgZrIgUgAiAFIAJJGyIKRQ0AIApBA3EhC0EAIQUCQAJAIApBBEkNACAAIAZqIQcgCkH8AHEhCUEAIQUDQCAHIAVqIgJBKGogASAFaiIILQAAOgAAIAJBKWogCEEBai0AADoAACACQSpqIAhBAmotAAA6AAAgAkEraiAIQQNqLQAAOgAAIAkgBUEEaiIFRw0ACyALRQ0BCyABIAVqIQEgBSAGaiAAakEoaiEFA0AgBSABLQAAOgAAIAFBAWohASAFQQFqIQUgC0F/aiILDQALCyAALQBoIQcLIAAgByAKajoAaCADQcAAaiQAC94DBAV/A34FfwZ+IwBB0AFrIgEkAAJAIAB7pyICQQAtAJCCBSIDTw0AQQAtAIqCBUEEciEEIAFBKGohBUEAKQOYgQUhAEEAKQOQgQUhBkEAKQOIgQUhB0EAKQOAgQUhCCADIQkDQCABIAA3AxggASAGNwMQIAEgBzcDCCABIAg3AwAgASAJQQV0IglB0YEFaiIKKQMANwMoIAEgCUHZgQVqIgspAwA3AzAgASAJQeGBBWoiDCkDADcDOCABIAlB6YEFaiINKQMANwNAIAEgCUHxgQVqKQMANwNIIAEgCUH5gQVqKQMANwNQIAEgCUGBggVqKQMANwNYIAlBiYIFaikDACEOIAFBwAA6AGggASAONwNgIAFCADcDICABIAQ6AGkgASAANwOIASABIAY3A4ABIAEgBzcDeCABIAg3A3AgAUGQAWogAUHwAGogBUHAAEIAIARB/wFxEAIgASkDsAEhDiABKQOQASEPIAEpA7gBIRAgASkDmAEhESABKQPAASESIAEpA6ABIRMgDSABKQPIASABKQOoAYU3AwAgDCASIBOFNwMAIAsgECARhTcDACAKIA4gD4U3AwAgA0F/aiIDQf8BcSIJIAJLDQALQQAgAzoAkIIFCyABQdABaiQAC9AIBQF/BH4BfwF+BX8jAEHgAmsiBSQAAkACQCABQYAISw0AIAUgADYC/AEgAUUNAQJAIAFBgAhHDQBBASEBIAVB/AFqQQFBECACQQEgA0EBQQIgBBABDAILIAUgAzoAaiAFQgA3A2AgBUIANwNYIAVCADcDUCAFQgA3A0ggBUIANwNAIAVCADcDOCAFQgA3AzAgBUIANwMoIAUgAjcDICAFQQA7AWggBUEAKQOAgQU3AwAgBUEAKQOIgQU3AwggBUEAKQOQgQU3AxAgBUEAKQOYgQU3AxggBSAAIAEQBCAFIAUpAwAiBjcDiAEgBSAFKQMIIgc3A5ABIAUgBSkDECIINwOYASAFIAUpAxgiCTcDoAEgBSAFKQMoNwOwASAFIAUpAzA3A7gBIAUgBSkDODcDwAEgBS0AaiEAIAUtAGkhCiAFKQMgIQIgBSAFLQBoIgE6APABIAUgAjcDqAEgBSAFKQNANwPIASAFIAUpA0g3A9ABIAUgBSkDUDcD2AEgBSAFKQNYNwPgASAFIAUpA2A3A+gBIAUgACAKRXJBAnIiADoA8QEgBSAJNwOYAiAFIAg3A5ACIAUgBzcDiAIgBSAGNwOAAiAFQaACaiAFQYACaiAFQbABaiABIAIgAEH/AXEQAiAFKQPAAiECIAUpA6ACIQYgBSkDyAIhByAFKQOoAiEIIAUpA9ACIQkgBSkDsAIhCyAEIAUpA9gCIAUpA7gChTcDGCAEIAkgC4U3AxAgBCAHIAiFNwMIIAQgAiAGhTcDAEEBIQEMAQsgAEIBIAFBf2pBCnZBAXKteSIGQj+FhiIHp0EKdCIKIAIgAyAFEAYhDCAAIApqIAEgCmsgByACfCADIAVBIEHAACAGQj9RG2oQBiEAAkAgDEEBRw0AIAQgBSkDADcDACAEIAUpAwg3AwggBCAFKQMQNwMQIAQgBSkDGDcDGCAEIAUpAyA3AyAgBCAFKQMoNwMoIAQgBSkDMDcDMCAEIAUpAzg3AzhBAiEBDAELQQAhAUEAIQoCQCAAIAxqIg1BAkkNACANQX5qIg5BAXZBAWoiAUEDcSEMQQAhDwJAAkAgDkEGSQ0AIAFB/P///wdxIRBBACEPIAVBiAFqIQAgBSEKA0AgACAKNgIAIABBDGogCkHAAWo2AgAgAEEIaiAKQYABajYCACAAQQRqIApBwABqNgIAIApBgAJqIQogAEEQaiEAIBAgD0EEaiIPRw0ACyAMRQ0BCyAFIA9BBnRqIQAgBUGIAWogD0ECdGohCgNAIAogADYCACAAQcAAaiEAIApBBGohCiAMQX9qIgwNAAsLIA5BfnFBAmohCgsgBUGIAWogAUEBQgBBACADQQRyQQBBACAEEAEgDSAKTQ0AIAQgAUEFdGoiACAFIAFBBnRqIgopAwA3AwAgACAKKQMINwMIIAAgCikDEDcDECAAIAopAxg3AxggAUEBaiEBCyAFQeACaiQAIAEL6A8IAn8EfgF/AX4EfwR+An8EfiMAQfABayIBJAACQCAARQ0AAkBBAC0AkIIFIgINACABQQApA6CBBSIDNwMAIAFBACkDqIEFIgQ3AwggAUEAKQOwgQUiBTcDECABQQApA7iBBSIGNwMYIAFBACkDyIEFNwMoIAFBACkD0IEFNwMwIAFBACkD2IEFNwM4QQAtAIqCBSECQQAtAImCBSEHQQApA8CBBSEIIAFBAC0AiIIFIgk6AGggASAINwMgIAFBACkD4IEFNwNAIAFBACkD6IEFNwNIIAFBACkD8IEFNwNQIAFBACkD+IEFNwNYIAFBACkDgIIFNwNgIAEgAiAHRXIiAkECcjoAaSABQShqIQpCACEIQYCBBCELIAJBCnJB/wFxIQwDQCABQbABaiABIAogCUH/AXEgCCAMEAIgASABKQPQASINIAEpA7ABhTcDcCABIAEpA9gBIg4gASkDuAGFNwN4IAEgASkD4AEiDyABKQPAAYU3A4ABIAEgASkD6AEiECAGhTcDqAEgASAPIAWFNwOgASABIA4gBIU3A5gBIAEgDSADhTcDkAEgASAQIAEpA8gBhTcDiAECQAJAIABBwAAgAEHAAEkbIhFBB3EiEg0AIAFB8ABqIQIgCyEHIBEhEgwBCyABQfAAaiECIAshBwNAIAcgAi0AADoAACAHQQFqIQcgAkEBaiECIBJBf2oiEg0ACyARQfgAcSESCwJAIABBCEkNAANAIAcgAikAADcAACAHQQhqIQcgAkEIaiECIBJBeGoiEg0ACwsgCEIBfCEIIAsgEWohCyAAIBFrIgANAAwCCwsCQAJAAkBBAC0AiYIFIgdBAC0AiIIFIgtyQf8BcUUNACABIAs6AGggAUEAKQOAggU3A2AgAUEAKQP4gQU3A1ggAUEAKQPwgQU3A1AgAUEAKQPogQU3A0ggAUEAKQPggQU3A0AgAUEAKQPYgQU3AzggAUEAKQPQgQU3AzAgAUEAKQPIgQU3AyggAUEAKQPAgQUiCDcDICABQQApA7iBBSIDNwMYIAFBACkDsIEFIgQ3AxAgAUEAKQOogQUiBTcDCCABQQApA6CBBSIGNwMAIAFBAC0AioIFIhIgB0H/AXFFckECciIJOgBpIBJBBHIhEkEAKQOYgQUhDUEAKQOQgQUhDkEAKQOIgQUhD0EAKQOAgQUhEAwBC0HAACELIAFBwAA6AGhCACEIIAFCADcDICABQQApA5iBBSINNwMYIAFBACkDkIEFIg43AxAgAUEAKQOIgQUiDzcDCCABQQApA4CBBSIQNwMAIAFBAC0AioIFQQRyIhI6AGkgASACQX5qIgJBBXQiBykDyYIFNwNgIAEgBykDwYIFNwNYIAEgBykDuYIFNwNQIAEgBykDsYIFNwNIIAEgBykDqYIFNwNAIAEgBykDoYIFNwM4IAEgBykDmYIFNwMwIAEgBykDkYIFNwMoIBAhBiAPIQUgDiEEIA0hAyASIQkgAkUNAQsgAkF/aiIHQQV0IhEpA5GCBSETIBEpA5mCBSEUIBEpA6GCBSEVIBEpA6mCBSEWIAEgAzcDiAEgASAENwOAASABIAU3A3ggASAGNwNwIAFBsAFqIAFB8ABqIAFBKGoiESALQf8BcSAIIAlB/wFxEAIgASASOgBpIAFBwAA6AGggASAWNwNAIAEgFTcDOCABIBQ3AzAgASATNwMoIAFCADcDICABIA03AxggASAONwMQIAEgDzcDCCABIBA3AwAgASABKQPoASABKQPIAYU3A2AgASABKQPgASABKQPAAYU3A1ggASABKQPYASABKQO4AYU3A1AgASABKQPQASABKQOwAYU3A0ggB0UNACACQQV0QemBBWohAiASQf8BcSELA0AgAkFoaikDACEIIAJBcGopAwAhAyACQXhqKQMAIQQgAikDACEFIAEgDTcDiAEgASAONwOAASABIA83A3ggASAQNwNwIAFBsAFqIAFB8ABqIBFBwABCACALEAIgASASOgBpIAFBwAA6AGggASAFNwNAIAEgBDcDOCABIAM3AzAgASAINwMoIAFCADcDICABIA03AxggASAONwMQIAEgDzcDCCABIBA3AwAgASABKQPoASABKQPIAYU3A2AgASABKQPgASABKQPAAYU3A1ggASABKQPYASABKQO4AYU3A1AgASABKQPQASABKQOwAYU3A0ggAkFgaiECIAdBf2oiBw0ACwsgAUEoaiEJQgAhCEGAgQQhCyASQQhyQf8BcSEKA0AgAUGwAWogASAJQcAAIAggChACIAEgASkD0AEiAyABKQOwAYU3A3AgASABKQPYASIEIAEpA7gBhTcDeCABIAEpA+ABIgUgASkDwAGFNwOAASABIAEpA+gBIgYgDYU3A6gBIAEgBSAOhTcDoAEgASAEIA+FNwOYASABIAMgEIU3A5ABIAEgBiABKQPIAYU3A4gBAkACQCAAQcAAIABBwABJGyIRQQdxIhINACABQfAAaiECIAshByARIRIMAQsgAUHwAGohAiALIQcDQCAHIAItAAA6AAAgB0EBaiEHIAJBAWohAiASQX9qIhINAAsgEUH4AHEhEgsCQCAAQQhJDQADQCAHIAIpAAA3AAAgB0EIaiEHIAJBCGohAiASQXhqIhINAAsLIAhCAXwhCCALIBFqIQsgACARayIADQALCyABQfABaiQAC6cCAQR+AkACQCAAQSBGDQBCq7OP/JGjs/DbACEBQv+kuYjFkdqCm38hAkLy5rvjo6f9p6V/IQNC58yn0NbQ67O7fyEEQQAhAAwBC0EAKQOYgQQhAUEAKQOQgQQhAkEAKQOIgQQhA0EAKQOAgQQhBEEQIQALQQAgADoAioIFQQBCADcDgIIFQQBCADcD+IEFQQBCADcD8IEFQQBCADcD6IEFQQBCADcD4IEFQQBCADcD2IEFQQBCADcD0IEFQQBCADcDyIEFQQBCADcDwIEFQQAgATcDuIEFQQAgAjcDsIEFQQAgAzcDqIEFQQAgBDcDoIEFQQAgATcDmIEFQQAgAjcDkIEFQQAgAzcDiIEFQQAgBDcDgIEFQQBBADoAkIIFQQBBADsBiIIFCwYAIAAQAwsGACAAEAcLBgBBgIEFC68CAQR+AkACQCABQSBGDQBCq7OP/JGjs/DbACEDQv+kuYjFkdqCm38hBELy5rvjo6f9p6V/IQVC58yn0NbQ67O7fyEGQQAhAQwBC0EAKQOYgQQhA0EAKQOQgQQhBEEAKQOIgQQhBUEAKQOAgQQhBkEQIQELQQAgAToAioIFQQBCADcDgIIFQQBCADcD+IEFQQBCADcD8IEFQQBCADcD6IEFQQBCADcD4IEFQQBCADcD2IEFQQBCADcD0IEFQQBCADcDyIEFQQBCADcDwIEFQQAgAzcDuIEFQQAgBDcDsIEFQQAgBTcDqIEFQQAgBjcDoIEFQQAgAzcDmIEFQQAgBDcDkIEFQQAgBTcDiIEFQQAgBjcDgIEFQQBBADoAkIIFQQBBADsBiIIFIAAQAyACEAcLCwwBAEGAgAQLBHgHAAA=";
+      var hash$h = "558f85b5";
+      var wasmJson$h = {
+        name: name$h,
+        data: data$h,
+        hash: hash$h
+      };
+      const mutex$i = new Mutex();
+      let wasmCache$i = null;
+      function validateBits$2(bits) {
+        if (!Number.isInteger(bits) || bits < 8 || bits % 8 !== 0) {
+          return new Error("Invalid variant! Valid values: 8, 16, ...");
+        }
+        return null;
+      }
+      function blake3(data2, bits = 256, key = null) {
+        if (validateBits$2(bits)) {
+          return Promise.reject(validateBits$2(bits));
+        }
+        let keyBuffer = null;
+        let initParam = 0;
+        if (key !== null) {
+          keyBuffer = getUInt8Buffer(key);
+          if (keyBuffer.length !== 32) {
+            return Promise.reject(new Error("Key length must be exactly 32 bytes"));
+          }
+          initParam = 32;
+        }
+        const hashLength = bits / 8;
+        const digestParam = hashLength;
+        if (wasmCache$i === null || wasmCache$i.hashLength !== hashLength) {
+          return lockedCreate(mutex$i, wasmJson$h, hashLength).then((wasm) => {
+            wasmCache$i = wasm;
+            if (initParam === 32) {
+              wasmCache$i.writeMemory(keyBuffer);
+            }
+            return wasmCache$i.calculate(data2, initParam, digestParam);
+          });
+        }
+        try {
+          if (initParam === 32) {
+            wasmCache$i.writeMemory(keyBuffer);
+          }
+          const hash2 = wasmCache$i.calculate(data2, initParam, digestParam);
+          return Promise.resolve(hash2);
+        } catch (err) {
+          return Promise.reject(err);
+        }
+      }
+      function createBLAKE3(bits = 256, key = null) {
+        if (validateBits$2(bits)) {
+          return Promise.reject(validateBits$2(bits));
+        }
+        let keyBuffer = null;
+        let initParam = 0;
+        if (key !== null) {
+          keyBuffer = getUInt8Buffer(key);
+          if (keyBuffer.length !== 32) {
+            return Promise.reject(new Error("Key length must be exactly 32 bytes"));
+          }
+          initParam = 32;
+        }
+        const outputSize = bits / 8;
+        const digestParam = outputSize;
+        return WASMInterface(wasmJson$h, outputSize).then((wasm) => {
+          if (initParam === 32) {
+            wasm.writeMemory(keyBuffer);
+          }
+          wasm.init(initParam);
+          const obj = {
+            init: initParam === 32 ? () => {
+              wasm.writeMemory(keyBuffer);
+              wasm.init(initParam);
+              return obj;
+            } : () => {
+              wasm.init(initParam);
+              return obj;
+            },
+            update: (data2) => {
+              wasm.update(data2);
+              return obj;
+            },
+            // biome-ignore lint/suspicious/noExplicitAny: Conflict with IHasher type
+            digest: (outputType) => wasm.digest(outputType, digestParam),
+            save: () => wasm.save(),
+            load: (data2) => {
+              wasm.load(data2);
+              return obj;
+            },
+            blockSize: 64,
+            digestSize: outputSize
+          };
+          return obj;
+        });
+      }
+      var name$g = "crc32";
+      var data$g = "AGFzbQEAAAABEQRgAAF/YAF/AGAAAGACf38AAwgHAAEBAQIAAwUEAQECAgYPAn8BQYCABAt/AEGAgAQLB4IBCQZtZW1vcnkCAA9fX3N0YWNrX3BvaW50ZXIDAA5IYXNoX0dldEJ1ZmZlcgAACUhhc2hfSW5pdAACC0hhc2hfVXBkYXRlAAMKSGFzaF9GaW5hbAAEDUhhc2hfR2V0U3RhdGUABQ5IYXNoX0NhbGN1bGF0ZQAGClNUQVRFX1NJWkUDAQrNBwcGAEGAgQQLrgMBA39BgIEFIQFBACECA0AgAUEAQQBBAEEAQQBBAEEAQQAgAkEBcWsgAHEgAkEBdnMiA0EBcWsgAHEgA0EBdnMiA0EBcWsgAHEgA0EBdnMiA0EBcWsgAHEgA0EBdnMiA0EBcWsgAHEgA0EBdnMiA0EBcWsgAHEgA0EBdnMiA0EBcWsgAHEgA0EBdnMiA0EBcWsgAHEgA0EBdnM2AgAgAUEEaiEBIAJBAWoiAkGAAkcNAAtBACEAA0AgAEGEiQVqIABBhIEFaigCACICQf8BcUECdCgCgIEFIAJBCHZzIgI2AgAgAEGEkQVqIAJB/wFxQQJ0KAKAgQUgAkEIdnMiAjYCACAAQYSZBWogAkH/AXFBAnQoAoCBBSACQQh2cyICNgIAIABBhKEFaiACQf8BcUECdCgCgIEFIAJBCHZzIgI2AgAgAEGEqQVqIAJB/wFxQQJ0KAKAgQUgAkEIdnMiAjYCACAAQYSxBWogAkH/AXFBAnQoAoCBBSACQQh2cyICNgIAIABBhLkFaiACQf8BcUECdCgCgIEFIAJBCHZzNgIAIABBBGoiAEH8B0cNAAsLJwACQEEAKAKAwQUgAEYNACAAEAFBACAANgKAwQULQQBBADYChMEFC+kCAQN/QQAoAoTBBUF/cyEBQYCBBCECAkAgAEEISQ0AQYCBBCECA0AgAkEEaigCACIDQQ52QfwHcSgCgIkFIANBFnZB/AdxKAKAgQVzIANBBnZB/AdxKAKAkQVzIANB/wFxQQJ0KAKAmQVzIAIoAgAgAXMiAUEWdkH8B3EoAoChBXMgAUEOdkH8B3EoAoCpBXMgAUEGdkH8B3EoAoCxBXMgAUH/AXFBAnQoAoC5BXMhASACQQhqIQIgAEF4aiIAQQdLDQALCwJAIABFDQACQAJAIABBAXENACAAIQMMAQsgAUH/AXEgAi0AAHNBAnQoAoCBBSABQQh2cyEBIAJBAWohAiAAQX9qIQMLIABBAUYNAANAIAFB/wFxIAItAABzQQJ0KAKAgQUgAUEIdnMiAUH/AXEgAkEBai0AAHNBAnQoAoCBBSABQQh2cyEBIAJBAmohAiADQX5qIgMNAAsLQQAgAUF/czYChMEFCykBAX9BAEEAKAKEwQUiAEH/gfwHcUEIeCAAQRh4Qf+B/AdxcjYCgIEECwYAQYTBBQtQAAJAQQAoAoDBBSABRg0AIAEQAUEAIAE2AoDBBQtBAEEANgKEwQUgABADQQBBACgChMEFIgFB/4H8B3FBCHggAUEYeEH/gfwHcXI2AoCBBAsLDAEAQYCABAsEBAAAAA==";
+      var hash$g = "e5d47522";
+      var wasmJson$g = {
+        name: name$g,
+        data: data$g,
+        hash: hash$g
+      };
+      const mutex$h = new Mutex();
+      let wasmCache$h = null;
+      function validatePoly(poly) {
+        if (!Number.isInteger(poly) || poly < 0 || poly > 4294967295) {
+          return new Error("Polynomial must be a valid 32-bit long unsigned integer");
+        }
+        return null;
+      }
+      function crc322(data2, polynomial = 3988292384) {
+        if (validatePoly(polynomial)) {
+          return Promise.reject(validatePoly(polynomial));
+        }
+        if (wasmCache$h === null) {
+          return lockedCreate(mutex$h, wasmJson$g, 4).then((wasm) => {
+            wasmCache$h = wasm;
+            return wasmCache$h.calculate(data2, polynomial);
+          });
+        }
+        try {
+          const hash2 = wasmCache$h.calculate(data2, polynomial);
+          return Promise.resolve(hash2);
+        } catch (err) {
+          return Promise.reject(err);
+        }
+      }
+      function createCRC322(polynomial = 3988292384) {
+        if (validatePoly(polynomial)) {
+          return Promise.reject(validatePoly(polynomial));
+        }
+        return WASMInterface(wasmJson$g, 4).then((wasm) => {
+          wasm.init(polynomial);
+          const obj = {
+            init: () => {
+              wasm.init(polynomial);
+              return obj;
+            },
+            update: (data2) => {
+              wasm.update(data2);
+              return obj;
+            },
+            // biome-ignore lint/suspicious/noExplicitAny: Conflict with IHasher type
+            digest: (outputType) => wasm.digest(outputType),
+            save: () => wasm.save(),
+            load: (data2) => {
+              wasm.load(data2);
+              return obj;
+            },
+            blockSize: 4,
+            digestSize: 4
+          };
+          return obj;
+        });
+      }
+      var name$f = "crc64";
+      var data$f = "AGFzbQEAAAABDANgAAF/YAAAYAF/AAMHBgABAgEAAQUEAQECAgYPAn8BQYCABAt/AEGAgAQLB4IBCQZtZW1vcnkCAA9fX3N0YWNrX3BvaW50ZXIDAA5IYXNoX0dldEJ1ZmZlcgAACUhhc2hfSW5pdAABC0hhc2hfVXBkYXRlAAIKSGFzaF9GaW5hbAADDUhhc2hfR2V0U3RhdGUABA5IYXNoX0NhbGN1bGF0ZQAFClNUQVRFX1NJWkUDAQrSBwYGAEGAgQQL4QMDAX4BfwJ+AkBBACkDgIEGQQApA4CBBCIAUQ0AQYCBBSEBQgAhAgNAIAFCAEIAQgBCAEIAQgBCAEIAIAJCAYN9IACDIAJCAYiFIgNCAYN9IACDIANCAYiFIgNCAYN9IACDIANCAYiFIgNCAYN9IACDIANCAYiFIgNCAYN9IACDIANCAYiFIgNCAYN9IACDIANCAYiFIgNCAYN9IACDIANCAYiFIgNCAYN9IACDIANCAYiFNwMAIAFBCGohASACQgF8IgJCgAJSDQALQQAhAQNAIAFBiJEFaiABQYiBBWopAwAiAqdB/wFxQQN0KQOAgQUgAkIIiIUiAjcDACABQYihBWogAqdB/wFxQQN0KQOAgQUgAkIIiIUiAjcDACABQYixBWogAqdB/wFxQQN0KQOAgQUgAkIIiIUiAjcDACABQYjBBWogAqdB/wFxQQN0KQOAgQUgAkIIiIUiAjcDACABQYjRBWogAqdB/wFxQQN0KQOAgQUgAkIIiIUiAjcDACABQYjhBWogAqdB/wFxQQN0KQOAgQUgAkIIiIUiAjcDACABQYjxBWogAqdB/wFxQQN0KQOAgQUgAkIIiIU3AwAgAUEIaiIBQfgPRw0AC0EAIAA3A4CBBgtBAEIANwOIgQYL9QICAX4Cf0EAKQOIgQZCf4UhAUGAgQQhAgJAIABBCEkNAEGAgQQhAgNAIAIpAwAgAYUiAUIwiKdB/wFxQQN0KQOAkQUgAUI4iKdBA3QpA4CBBYUgAUIoiKdB/wFxQQN0KQOAoQWFIAFCIIinQf8BcUEDdCkDgLEFhSABpyIDQRV2QfgPcSkDgMEFhSADQQ12QfgPcSkDgNEFhSADQQV2QfgPcSkDgOEFhSADQf8BcUEDdCkDgPEFhSEBIAJBCGohAiAAQXhqIgBBB0sNAAsLAkAgAEUNAAJAAkAgAEEBcQ0AIAAhAwwBCyABQv8BgyACMQAAhadBA3QpA4CBBSABQgiIhSEBIAJBAWohAiAAQX9qIQMLIABBAUYNAANAIAFC/wGDIAIxAACFp0EDdCkDgIEFIAFCCIiFIgFC/wGDIAJBAWoxAACFp0EDdCkDgIEFIAFCCIiFIQEgAkECaiECIANBfmoiAw0ACwtBACABQn+FNwOIgQYLZQEBfkEAQQApA4iBBiIAQjiGIABCgP4Dg0IohoQgAEKAgPwHg0IYhiAAQoCAgPgPg0IIhoSEIABCCIhCgICA+A+DIABCGIhCgID8B4OEIABCKIhCgP4DgyAAQjiIhISENwOAgQQLBgBBiIEGCwIACwsMAQBBgIAECwQIAAAA";
+      var hash$f = "c112163d";
+      var wasmJson$f = {
+        name: name$f,
+        data: data$f,
+        hash: hash$f
+      };
+      const mutex$g = new Mutex();
+      let wasmCache$g = null;
+      const polyBuffer = new Uint8Array(8);
+      function parsePoly(poly) {
+        const errText = "Polynomial must be provided as a 16 char long hex string";
+        if (typeof poly !== "string" || poly.length !== 16) {
+          return { hi: 0, lo: 0, err: new Error(errText) };
+        }
+        const hi = Number(`0x${poly.slice(0, 8)}`);
+        const lo = Number(`0x${poly.slice(8)}`);
+        if (Number.isNaN(hi) || Number.isNaN(lo)) {
+          return { hi, lo, err: new Error(errText) };
+        }
+        return { hi, lo, err: null };
+      }
+      function writePoly(arr, lo, hi) {
+        const buffer = new DataView(arr);
+        buffer.setUint32(0, lo, true);
+        buffer.setUint32(4, hi, true);
+      }
+      function crc64(data2, polynomial = "c96c5795d7870f42") {
+        const { hi, lo, err } = parsePoly(polynomial);
+        if (err !== null) {
+          return Promise.reject(err);
+        }
+        if (wasmCache$g === null) {
+          return lockedCreate(mutex$g, wasmJson$f, 8).then((wasm) => {
+            wasmCache$g = wasm;
+            writePoly(polyBuffer.buffer, lo, hi);
+            wasmCache$g.writeMemory(polyBuffer);
+            return wasmCache$g.calculate(data2);
+          });
+        }
+        try {
+          writePoly(polyBuffer.buffer, lo, hi);
+          wasmCache$g.writeMemory(polyBuffer);
+          const hash2 = wasmCache$g.calculate(data2);
+          return Promise.resolve(hash2);
+        } catch (err2) {
+          return Promise.reject(err2);
+        }
+      }
+      function createCRC64(polynomial = "c96c5795d7870f42") {
+        const { hi, lo, err } = parsePoly(polynomial);
+        if (err !== null) {
+          return Promise.reject(err);
+        }
+        return WASMInterface(wasmJson$f, 8).then((wasm) => {
+          const instanceBuffer = new Uint8Array(8);
+          writePoly(instanceBuffer.buffer, lo, hi);
+          wasm.writeMemory(instanceBuffer);
+          wasm.init();
+          const obj = {
+            init: () => {
+              wasm.writeMemory(instanceBuffer);
+              wasm.init();
+              return obj;
+            },
+            update: (data2) => {
+              wasm.update(data2);
+              return obj;
+            },
+            // biome-ignore lint/suspicious/noExplicitAny: Conflict with IHasher type
+            digest: (outputType) => wasm.digest(outputType),
+            save: () => wasm.save(),
+            load: (data2) => {
+              wasm.load(data2);
+              return obj;
+            },
+            blockSize: 8,
+            digestSize: 8
+          };
+          return obj;
+        });
+      }
+      var name$e = "md4";
+      var data$e = "AGFzbQEAAAABEgRgAAF/YAAAYAF/AGACf38BfwMIBwABAgMBAAIFBAEBAgIGDwJ/AUGAgAQLfwBBgIAECweCAQkGbWVtb3J5AgAPX19zdGFja19wb2ludGVyAwAOSGFzaF9HZXRCdWZmZXIAAAlIYXNoX0luaXQAAQtIYXNoX1VwZGF0ZQACCkhhc2hfRmluYWwABA1IYXNoX0dldFN0YXRlAAUOSGFzaF9DYWxjdWxhdGUABgpTVEFURV9TSVpFAwEK5xYHBgBBgIEECy0AQQBC/rnrxemOlZkQNwKQgQVBAEKBxpS6lvHq5m83AoiBBUEAQgA3AoCBBQvKBQEHf0EAQQAoAoCBBSIBIABqQf////8BcSICNgKAgQVBAEEAKAKEgQUgAiABSWogAEEddmo2AoSBBQJAAkACQAJAAkACQCABQT9xIgMNAEGAgQQhBAwBCyAAQcAAIANrIgVJDQEgBUEDcSEGQQAhAQJAAkAgA0E/c0EDSQ0AIANBgIEFaiEEIAVB/ABxIQdBACEBA0AgBCABaiICQRhqIAFBgIEEai0AADoAACACQRlqIAFBgYEEai0AADoAACACQRpqIAFBgoEEai0AADoAACACQRtqIAFBg4EEai0AADoAACAHIAFBBGoiAUcNAAsgBkUNAQsgA0GYgQVqIQIDQCACIAFqIAFBgIEEai0AADoAACABQQFqIQEgBkF/aiIGDQALC0GYgQVBwAAQAxogACAFayEAIAVBgIEEaiEECyAAQcAATw0BIAAhAgwCCyAARQ0CIABBA3EhBkEAIQECQCAAQQRJDQAgA0GAgQVqIQQgAEF8cSEAQQAhAQNAIAQgAWoiAkEYaiABQYCBBGotAAA6AAAgAkEZaiABQYGBBGotAAA6AAAgAkEaaiABQYKBBGotAAA6AAAgAkEbaiABQYOBBGotAAA6AAAgACABQQRqIgFHDQALIAZFDQMLIANBmIEFaiECA0AgAiABaiABQYCBBGotAAA6AAAgAUEBaiEBIAZBf2oiBg0ADAMLCyAAQT9xIQIgBCAAQUBxEAMhBAsgAkUNACACQQNxIQZBACEBAkAgAkEESQ0AIAJBPHEhAEEAIQEDQCABQZiBBWogBCABaiICLQAAOgAAIAFBmYEFaiACQQFqLQAAOgAAIAFBmoEFaiACQQJqLQAAOgAAIAFBm4EFaiACQQNqLQAAOgAAIAAgAUEEaiIBRw0ACyAGRQ0BCwNAIAFBmIEFaiAEIAFqLQAAOgAAIAFBAWohASAGQX9qIgYNAAsLC5gLARd/QQAoApSBBSECQQAoApCBBSEDQQAoAoyBBSEEQQAoAoiBBSEFA0AgAEEcaigCACIGIABBFGooAgAiByAAQRhqKAIAIgggAEEQaigCACIJIABBLGooAgAiCiAAQShqKAIAIgsgAEEkaigCACIMIABBIGooAgAiDSALIAggAEEIaigCACIOIANqIABBBGooAgAiDyACaiAEIAMgAnNxIAJzIAVqIAAoAgAiEGpBA3ciESAEIANzcSADc2pBB3ciEiARIARzcSAEc2pBC3ciE2ogEiAHaiAJIBFqIABBDGooAgAiFCAEaiATIBIgEXNxIBFzakETdyIRIBMgEnNxIBJzakEDdyISIBEgE3NxIBNzakEHdyITIBIgEXNxIBFzakELdyIVaiATIAxqIBIgDWogESAGaiAVIBMgEnNxIBJzakETdyIRIBUgE3NxIBNzakEDdyISIBEgFXNxIBVzakEHdyITIBIgEXNxIBFzakELdyIVIABBOGooAgAiFmogEyAAQTRqKAIAIhdqIBIgAEEwaigCACIYaiARIApqIBUgEyASc3EgEnNqQRN3IhIgFSATc3EgE3NqQQN3IhMgEiAVc3EgFXNqQQd3IhUgEyASc3EgEnNqQQt3IhFqIAkgFWogECATaiASIABBPGooAgAiCWogESAVIBNzcSATc2pBE3ciEiARIBVycSARIBVxcmpBmfOJ1AVqQQN3IhMgEiARcnEgEiARcXJqQZnzidQFakEFdyIRIBMgEnJxIBMgEnFyakGZ84nUBWpBCXciFWogByARaiAPIBNqIBggEmogFSARIBNycSARIBNxcmpBmfOJ1AVqQQ13IhIgFSARcnEgFSARcXJqQZnzidQFakEDdyIRIBIgFXJxIBIgFXFyakGZ84nUBWpBBXciEyARIBJycSARIBJxcmpBmfOJ1AVqQQl3IhVqIAggE2ogDiARaiAXIBJqIBUgEyARcnEgEyARcXJqQZnzidQFakENdyIRIBUgE3JxIBUgE3FyakGZ84nUBWpBA3ciEiARIBVycSARIBVxcmpBmfOJ1AVqQQV3IhMgEiARcnEgEiARcXJqQZnzidQFakEJdyIVaiAGIBNqIBQgEmogFiARaiAVIBMgEnJxIBMgEnFyakGZ84nUBWpBDXciESAVIBNycSAVIBNxcmpBmfOJ1AVqQQN3IhIgESAVcnEgESAVcXJqQZnzidQFakEFdyITIBIgEXJxIBIgEXFyakGZ84nUBWpBCXciFWogECASaiAJIBFqIBUgEyAScnEgEyAScXJqQZnzidQFakENdyIGIBVzIhIgE3NqQaHX5/YGakEDdyIRIAZzIA0gE2ogEiARc2pBodfn9gZqQQl3IhJzakGh1+f2BmpBC3ciE2ogDiARaiATIBJzIBggBmogEiARcyATc2pBodfn9gZqQQ93IhFzakGh1+f2BmpBA3ciFSARcyALIBJqIBEgE3MgFXNqQaHX5/YGakEJdyISc2pBodfn9gZqQQt3IhNqIA8gFWogEyAScyAWIBFqIBIgFXMgE3NqQaHX5/YGakEPdyIRc2pBodfn9gZqQQN3IhUgEXMgDCASaiARIBNzIBVzakGh1+f2BmpBCXciEnNqQaHX5/YGakELdyITaiAUIBVqIBMgEnMgFyARaiASIBVzIBNzakGh1+f2BmpBD3ciEXNqQaHX5/YGakEDdyIVIBFzIAogEmogESATcyAVc2pBodfn9gZqQQl3IhJzakGh1+f2BmpBC3ciEyADaiEDIAkgEWogEiAVcyATc2pBodfn9gZqQQ93IARqIQQgEiACaiECIBUgBWohBSAAQcAAaiEAIAFBQGoiAQ0AC0EAIAI2ApSBBUEAIAM2ApCBBUEAIAQ2AoyBBUEAIAU2AoiBBSAAC44FAQd/QQAoAoCBBUE/cSIAQYABOgCYgQUCQAJAAkAgAEE/cyIBQQdLDQACQCAAQT9GDQAgAUEDcSEBQQAhAgJAIABBO0sNAEE7IABrQQJ2QQFqIgNBA3EhBEEAIQICQAJAIABBL0sNACAAQYCBBWohBSADQQJ0QfAAcSEGQQAhAgNAIAUgAmoiA0EhakIANwAAIANBGWpCADcAACAGIAJBEGoiAkcNAAsgBEUNAQsgBEECdCEFIAIgAGpBgIEFaiEGQQAhAwNAIAYgA2pBGWpBADYAACAFIANBBGoiA0cNAAsgAiADaiECCyABRQ0BCyACIABqQZmBBWohAwNAIANBADoAACADQQFqIQMgAUF/aiIBDQALC0GYgQUhAkGYgQVBwAAQAxpBgIEFIQFBNyEDDAELIABBN0YNAUE2IABrIgIhAwJAIAFBA3EiAUUNAEEAIAFrIQFBACEDA0AgA0HPgQVqQQA6AAAgASADQX9qIgNHDQALIAIgA2ohAwsgAkEDSQ0BIABBAWoiAkGAgQVqIQEgAkGYgQVqIQICQCADQX1qIgBBBHENACACIANqIgVBADoAACABIANqQRZqQQA7AAAgBUF9akEAOgAAIANBfGohAwsgAEEESQ0BCyACQXlqIQJBfyEFA0AgAiADaiIAQQdqQQA6AAAgASADaiIGQRZqQQA7AAAgAEEDakEAOwAAIAZBEmpBADsAACAAQQA6AAAgAkF4aiECIAFBeGohASADIAVBCGoiBUcNAAsLQQBBACgChIEFNgLUgQVBAEEAKAKAgQVBA3QiAzYC0IEFQQAgAzYCgIEFQZiBBUHAABADGkEAQQApAoiBBTcDgIEEQQBBACkCkIEFNwOIgQQLBgBBgIEFCzMAQQBC/rnrxemOlZkQNwKQgQVBAEKBxpS6lvHq5m83AoiBBUEAQgA3AoCBBSAAEAIQBAsLDAEAQYCABAsEmAAAAA==";
+      var hash$e = "714a79fb";
+      var wasmJson$e = {
+        name: name$e,
+        data: data$e,
+        hash: hash$e
+      };
+      const mutex$f = new Mutex();
+      let wasmCache$f = null;
+      function md4(data2) {
+        if (wasmCache$f === null) {
+          return lockedCreate(mutex$f, wasmJson$e, 16).then((wasm) => {
+            wasmCache$f = wasm;
+            return wasmCache$f.calculate(data2);
+          });
+        }
+        try {
+          const hash2 = wasmCache$f.calculate(data2);
+          return Promise.resolve(hash2);
+        } catch (err) {
+          return Promise.reject(err);
+        }
+      }
+      function createMD4() {
+        return WASMInterface(wasmJson$e, 16).then((wasm) => {
+          wasm.init();
+          const obj = {
+            init: () => {
+              wasm.init();
+              return obj;
+            },
+            update: (data2) => {
+              wasm.update(data2);
+              return obj;
+            },
+            // biome-ignore lint/suspicious/noExplicitAny: Conflict with IHasher type
+            digest: (outputType) => wasm.digest(outputType),
+            save: () => wasm.save(),
+            load: (data2) => {
+              wasm.load(data2);
+              return obj;
+            },
+            blockSize: 64,
+            digestSize: 16
+          };
+          return obj;
+        });
+      }
+      var name$d = "md5";
+      var data$d = "AGFzbQEAAAABEgRgAAF/YAAAYAF/AGACf38BfwMIBwABAgMBAAIFBAEBAgIGDwJ/AUGAgAQLfwBBgIAECweCAQkGbWVtb3J5AgAPX19zdGFja19wb2ludGVyAwAOSGFzaF9HZXRCdWZmZXIAAAlIYXNoX0luaXQAAQtIYXNoX1VwZGF0ZQACCkhhc2hfRmluYWwABA1IYXNoX0dldFN0YXRlAAUOSGFzaF9DYWxjdWxhdGUABgpTVEFURV9TSVpFAwEKgxwHBgBBgIEECy0AQQBC/rnrxemOlZkQNwKQgQVBAEKBxpS6lvHq5m83AoiBBUEAQgA3AoCBBQvKBQEHf0EAQQAoAoCBBSIBIABqQf////8BcSICNgKAgQVBAEEAKAKEgQUgAiABSWogAEEddmo2AoSBBQJAAkACQAJAAkACQCABQT9xIgMNAEGAgQQhBAwBCyAAQcAAIANrIgVJDQEgBUEDcSEGQQAhAQJAAkAgA0E/c0EDSQ0AIANBgIEFaiEEIAVB/ABxIQdBACEBA0AgBCABaiICQRhqIAFBgIEEai0AADoAACACQRlqIAFBgYEEai0AADoAACACQRpqIAFBgoEEai0AADoAACACQRtqIAFBg4EEai0AADoAACAHIAFBBGoiAUcNAAsgBkUNAQsgA0GYgQVqIQIDQCACIAFqIAFBgIEEai0AADoAACABQQFqIQEgBkF/aiIGDQALC0GYgQVBwAAQAxogACAFayEAIAVBgIEEaiEECyAAQcAATw0BIAAhAgwCCyAARQ0CIABBA3EhBkEAIQECQCAAQQRJDQAgA0GAgQVqIQQgAEF8cSEAQQAhAQNAIAQgAWoiAkEYaiABQYCBBGotAAA6AAAgAkEZaiABQYGBBGotAAA6AAAgAkEaaiABQYKBBGotAAA6AAAgAkEbaiABQYOBBGotAAA6AAAgACABQQRqIgFHDQALIAZFDQMLIANBmIEFaiECA0AgAiABaiABQYCBBGotAAA6AAAgAUEBaiEBIAZBf2oiBg0ADAMLCyAAQT9xIQIgBCAAQUBxEAMhBAsgAkUNACACQQNxIQZBACEBAkAgAkEESQ0AIAJBPHEhAEEAIQEDQCABQZiBBWogBCABaiICLQAAOgAAIAFBmYEFaiACQQFqLQAAOgAAIAFBmoEFaiACQQJqLQAAOgAAIAFBm4EFaiACQQNqLQAAOgAAIAAgAUEEaiIBRw0ACyAGRQ0BCwNAIAFBmIEFaiAEIAFqLQAAOgAAIAFBAWohASAGQX9qIgYNAAsLC7QQARl/QQAoApSBBSECQQAoApCBBSEDQQAoAoyBBSEEQQAoAoiBBSEFA0AgAEEIaigCACIGIABBGGooAgAiByAAQShqKAIAIgggAEE4aigCACIJIABBPGooAgAiCiAAQQxqKAIAIgsgAEEcaigCACIMIABBLGooAgAiDSAMIAsgCiANIAkgCCAHIAMgBmogAiAAQQRqKAIAIg5qIAUgBCACIANzcSACc2ogACgCACIPakH4yKq7fWpBB3cgBGoiECAEIANzcSADc2pB1u6exn5qQQx3IBBqIhEgECAEc3EgBHNqQdvhgaECakERdyARaiISaiAAQRRqKAIAIhMgEWogAEEQaigCACIUIBBqIAQgC2ogEiARIBBzcSAQc2pB7p33jXxqQRZ3IBJqIhAgEiARc3EgEXNqQa+f8Kt/akEHdyAQaiIRIBAgEnNxIBJzakGqjJ+8BGpBDHcgEWoiEiARIBBzcSAQc2pBk4zBwXpqQRF3IBJqIhVqIABBJGooAgAiFiASaiAAQSBqKAIAIhcgEWogDCAQaiAVIBIgEXNxIBFzakGBqppqakEWdyAVaiIQIBUgEnNxIBJzakHYsYLMBmpBB3cgEGoiESAQIBVzcSAVc2pBr++T2nhqQQx3IBFqIhIgESAQc3EgEHNqQbG3fWpBEXcgEmoiFWogAEE0aigCACIYIBJqIABBMGooAgAiGSARaiANIBBqIBUgEiARc3EgEXNqQb6v88p4akEWdyAVaiIQIBUgEnNxIBJzakGiosDcBmpBB3cgEGoiESAQIBVzcSAVc2pBk+PhbGpBDHcgEWoiFSARIBBzcSAQc2pBjofls3pqQRF3IBVqIhJqIAcgFWogDiARaiAKIBBqIBIgFSARc3EgEXNqQaGQ0M0EakEWdyASaiIQIBJzIBVxIBJzakHiyviwf2pBBXcgEGoiESAQcyAScSAQc2pBwOaCgnxqQQl3IBFqIhIgEXMgEHEgEXNqQdG0+bICakEOdyASaiIVaiAIIBJqIBMgEWogDyAQaiAVIBJzIBFxIBJzakGqj9vNfmpBFHcgFWoiECAVcyAScSAVc2pB3aC8sX1qQQV3IBBqIhEgEHMgFXEgEHNqQdOokBJqQQl3IBFqIhIgEXMgEHEgEXNqQYHNh8V9akEOdyASaiIVaiAJIBJqIBYgEWogFCAQaiAVIBJzIBFxIBJzakHI98++fmpBFHcgFWoiECAVcyAScSAVc2pB5puHjwJqQQV3IBBqIhEgEHMgFXEgEHNqQdaP3Jl8akEJdyARaiISIBFzIBBxIBFzakGHm9Smf2pBDncgEmoiFWogBiASaiAYIBFqIBcgEGogFSAScyARcSASc2pB7anoqgRqQRR3IBVqIhAgFXMgEnEgFXNqQYXSj896akEFdyAQaiIRIBBzIBVxIBBzakH4x75nakEJdyARaiISIBFzIBBxIBFzakHZhby7BmpBDncgEmoiFWogFyASaiATIBFqIBkgEGogFSAScyARcSASc2pBipmp6XhqQRR3IBVqIhAgFXMiFSASc2pBwvJoakEEdyAQaiIRIBVzakGB7ce7eGpBC3cgEWoiEiARcyIaIBBzakGiwvXsBmpBEHcgEmoiFWogFCASaiAOIBFqIAkgEGogFSAac2pBjPCUb2pBF3cgFWoiECAVcyIVIBJzakHE1PulempBBHcgEGoiESAVc2pBqZ/73gRqQQt3IBFqIhIgEXMiCSAQc2pB4JbttX9qQRB3IBJqIhVqIA8gEmogGCARaiAIIBBqIBUgCXNqQfD4/vV7akEXdyAVaiIQIBVzIhUgEnNqQcb97cQCakEEdyAQaiIRIBVzakH6z4TVfmpBC3cgEWoiEiARcyIIIBBzakGF4bynfWpBEHcgEmoiFWogGSASaiAWIBFqIAcgEGogFSAIc2pBhbqgJGpBF3cgFWoiESAVcyIQIBJzakG5oNPOfWpBBHcgEWoiEiAQc2pB5bPutn5qQQt3IBJqIhUgEnMiByARc2pB+PmJ/QFqQRB3IBVqIhBqIAwgFWogDyASaiAGIBFqIBAgB3NqQeWssaV8akEXdyAQaiIRIBVBf3NyIBBzakHExKShf2pBBncgEWoiEiAQQX9zciARc2pBl/+rmQRqQQp3IBJqIhAgEUF/c3IgEnNqQafH0Nx6akEPdyAQaiIVaiALIBBqIBkgEmogEyARaiAVIBJBf3NyIBBzakG5wM5kakEVdyAVaiIRIBBBf3NyIBVzakHDs+2qBmpBBncgEWoiECAVQX9zciARc2pBkpmz+HhqQQp3IBBqIhIgEUF/c3IgEHNqQf3ov39qQQ93IBJqIhVqIAogEmogFyAQaiAOIBFqIBUgEEF/c3IgEnNqQdG7kax4akEVdyAVaiIQIBJBf3NyIBVzakHP/KH9BmpBBncgEGoiESAVQX9zciAQc2pB4M2zcWpBCncgEWoiEiAQQX9zciARc2pBlIaFmHpqQQ93IBJqIhVqIA0gEmogFCARaiAYIBBqIBUgEUF/c3IgEnNqQaGjoPAEakEVdyAVaiIQIBJBf3NyIBVzakGC/c26f2pBBncgEGoiESAVQX9zciAQc2pBteTr6XtqQQp3IBFqIhIgEEF/c3IgEXNqQbul39YCakEPdyASaiIVIARqIBYgEGogFSARQX9zciASc2pBkaeb3H5qQRV3aiEEIBUgA2ohAyASIAJqIQIgESAFaiEFIABBwABqIQAgAUFAaiIBDQALQQAgAjYClIEFQQAgAzYCkIEFQQAgBDYCjIEFQQAgBTYCiIEFIAALjgUBB39BACgCgIEFQT9xIgBBgAE6AJiBBQJAAkACQCAAQT9zIgFBB0sNAAJAIABBP0YNACABQQNxIQFBACECAkAgAEE7Sw0AQTsgAGtBAnZBAWoiA0EDcSEEQQAhAgJAAkAgAEEvSw0AIABBgIEFaiEFIANBAnRB8ABxIQZBACECA0AgBSACaiIDQSFqQgA3AAAgA0EZakIANwAAIAYgAkEQaiICRw0ACyAERQ0BCyAEQQJ0IQUgAiAAakGAgQVqIQZBACEDA0AgBiADakEZakEANgAAIAUgA0EEaiIDRw0ACyACIANqIQILIAFFDQELIAIgAGpBmYEFaiEDA0AgA0EAOgAAIANBAWohAyABQX9qIgENAAsLQZiBBSECQZiBBUHAABADGkGAgQUhAUE3IQMMAQsgAEE3Rg0BQTYgAGsiAiEDAkAgAUEDcSIBRQ0AQQAgAWshAUEAIQMDQCADQc+BBWpBADoAACABIANBf2oiA0cNAAsgAiADaiEDCyACQQNJDQEgAEEBaiICQYCBBWohASACQZiBBWohAgJAIANBfWoiAEEEcQ0AIAIgA2oiBUEAOgAAIAEgA2pBFmpBADsAACAFQX1qQQA6AAAgA0F8aiEDCyAAQQRJDQELIAJBeWohAkF/IQUDQCACIANqIgBBB2pBADoAACABIANqIgZBFmpBADsAACAAQQNqQQA7AAAgBkESakEAOwAAIABBADoAACACQXhqIQIgAUF4aiEBIAMgBUEIaiIFRw0ACwtBAEEAKAKEgQU2AtSBBUEAQQAoAoCBBUEDdCIDNgLQgQVBACADNgKAgQVBmIEFQcAAEAMaQQBBACkCiIEFNwOAgQRBAEEAKQKQgQU3A4iBBAsGAEGAgQULMwBBAEL+uevF6Y6VmRA3ApCBBUEAQoHGlLqW8ermbzcCiIEFQQBCADcCgIEFIAAQAhAECwsMAQBBgIAECwSYAAAA";
+      var hash$d = "dc3031df";
+      var wasmJson$d = {
+        name: name$d,
+        data: data$d,
+        hash: hash$d
+      };
+      const mutex$e = new Mutex();
+      let wasmCache$e = null;
+      function md5(data2) {
+        if (wasmCache$e === null) {
+          return lockedCreate(mutex$e, wasmJson$d, 16).then((wasm) => {
+            wasmCache$e = wasm;
+            return wasmCache$e.calculate(data2);
+          });
+        }
+        try {
+          const hash2 = wasmCache$e.calculate(data2);
+          return Promise.resolve(hash2);
+        } catch (err) {
+          return Promise.reject(err);
+        }
+      }
+      function createMD5() {
+        return WASMInterface(wasmJson$d, 16).then((wasm) => {
+          wasm.init();
+          const obj = {
+            init: () => {
+              wasm.init();
+              return obj;
+            },
+            update: (data2) => {
+              wasm.update(data2);
+              return obj;
+            },
+            // biome-ignore lint/suspicious/noExplicitAny: Conflict with IHasher type
+            digest: (outputType) => wasm.digest(outputType),
+            save: () => wasm.save(),
+            load: (data2) => {
+              wasm.load(data2);
+              return obj;
+            },
+            blockSize: 64,
+            digestSize: 16
+          };
+          return obj;
+        });
+      }
+      var name$c = "sha1";
+      var data$c = "AGFzbQEAAAABEQRgAAF/YAF/AGAAAGACf38AAwkIAAECAwECAAEFBAEBAgIGDwJ/AUGAgAQLfwBBgIAECweCAQkGbWVtb3J5AgAPX19zdGFja19wb2ludGVyAwAOSGFzaF9HZXRCdWZmZXIAAAlIYXNoX0luaXQAAgtIYXNoX1VwZGF0ZQAECkhhc2hfRmluYWwABQ1IYXNoX0dldFN0YXRlAAYOSGFzaF9DYWxjdWxhdGUABwpTVEFURV9TSVpFAwEKpCgIBgBBgIEEC/8gCgF+An8BfgF/AX4DfwF+AX8Bfkd/QQAgACkDECIBQiCIpyICQf+B/AdxQQh4IAJBGHhB/4H8B3FyIgMgACkDCCIEQiCIpyICQf+B/AdxQQh4IAJBGHhB/4H8B3FyIgVzIAApAygiBkIgiKciAkH/gfwHcUEIeCACQRh4Qf+B/AdxciIHcyAEpyICQf+B/AdxQQh4IAJBGHhB/4H8B3FyIgggACkDACIEpyICQf+B/AdxQQh4IAJBGHhB/4H8B3FyIglzIAApAyAiCqciAkH/gfwHcUEIeCACQRh4Qf+B/AdxciILcyAAKQMwIgxCIIinIgJB/4H8B3FBCHggAkEYeEH/gfwHcXIiAnNBAXciDXNBAXciDiAFIARCIIinIg9B/4H8B3FBCHggD0EYeEH/gfwHcXIiEHMgCkIgiKciD0H/gfwHcUEIeCAPQRh4Qf+B/AdxciIRcyAAKQM4IgSnIg9B/4H8B3FBCHggD0EYeEH/gfwHcXIiD3NBAXciEnMgByARcyAScyALIAApAxgiCqciAEH/gfwHcUEIeCAAQRh4Qf+B/AdxciITcyAPcyAOc0EBdyIAc0EBdyIUcyANIA9zIABzIAIgB3MgDnMgBqciFUH/gfwHcUEIeCAVQRh4Qf+B/AdxciIWIAtzIA1zIApCIIinIhVB/4H8B3FBCHggFUEYeEH/gfwHcXIiFyADcyACcyABpyIVQf+B/AdxQQh4IBVBGHhB/4H8B3FyIhggCHMgFnMgBEIgiKciFUH/gfwHcUEIeCAVQRh4Qf+B/AdxciIVc0EBdyIZc0EBdyIac0EBdyIbc0EBdyIcc0EBdyIdc0EBdyIeIBIgFXMgESAXcyAVcyATIBhzIAynIh9B/4H8B3FBCHggH0EYeEH/gfwHcXIiIHMgEnNBAXciH3NBAXciIXMgDyAgcyAfcyAUc0EBdyIic0EBdyIjcyAUICFzICNzIAAgH3MgInMgHnNBAXciJHNBAXciJXMgHSAicyAkcyAcIBRzIB5zIBsgAHMgHXMgGiAOcyAccyAZIA1zIBtzIBUgAnMgGnMgICAWcyAZcyAhc0EBdyImc0EBdyInc0EBdyIoc0EBdyIpc0EBdyIqc0EBdyIrc0EBdyIsc0EBdyItICMgJ3MgISAacyAncyAfIBlzICZzICNzQQF3Ii5zQQF3Ii9zICIgJnMgLnMgJXNBAXciMHNBAXciMXMgJSAvcyAxcyAkIC5zIDBzIC1zQQF3IjJzQQF3IjNzICwgMHMgMnMgKyAlcyAtcyAqICRzICxzICkgHnMgK3MgKCAdcyAqcyAnIBxzIClzICYgG3MgKHMgL3NBAXciNHNBAXciNXNBAXciNnNBAXciN3NBAXciOHNBAXciOXNBAXciOnNBAXciOyAxIDVzIC8gKXMgNXMgLiAocyA0cyAxc0EBdyI8c0EBdyI9cyAwIDRzIDxzIDNzQQF3Ij5zQQF3Ij9zIDMgPXMgP3MgMiA8cyA+cyA7c0EBdyJAc0EBdyJBcyA6ID5zIEBzIDkgM3MgO3MgOCAycyA6cyA3IC1zIDlzIDYgLHMgOHMgNSArcyA3cyA0ICpzIDZzID1zQQF3IkJzQQF3IkNzQQF3IkRzQQF3IkVzQQF3IkZzQQF3IkdzQQF3IkhzQQF3IkkgPiBCcyA8IDZzIEJzID9zQQF3IkpzIEFzQQF3IksgPSA3cyBDcyBKc0EBdyJMIEQgOSAyIDEgNCApIB0gFCAfIBUgFkEAKAKAgQUiTUEFd0EAKAKQgQUiTmogCWpBACgCjIEFIk9BACgCiIEFIglzQQAoAoSBBSJQcSBPc2pBmfOJ1AVqIlFBHnciUiADaiBQQR53IgMgBWogTyADIAlzIE1xIAlzaiAQaiBRQQV3akGZ84nUBWoiECBSIE1BHnciBXNxIAVzaiAJIAhqIFEgAyAFc3EgA3NqIBBBBXdqQZnzidQFaiJRQQV3akGZ84nUBWoiUyBRQR53IgMgEEEedyIIc3EgCHNqIAUgGGogUSAIIFJzcSBSc2ogU0EFd2pBmfOJ1AVqIgVBBXdqQZnzidQFaiIYQR53IlJqIFNBHnciFiALaiAIIBNqIAUgFiADc3EgA3NqIBhBBXdqQZnzidQFaiIIIFIgBUEedyILc3EgC3NqIAMgF2ogGCALIBZzcSAWc2ogCEEFd2pBmfOJ1AVqIgVBBXdqQZnzidQFaiITIAVBHnciFiAIQR53IgNzcSADc2ogCyARaiAFIAMgUnNxIFJzaiATQQV3akGZ84nUBWoiEUEFd2pBmfOJ1AVqIlJBHnciC2ogAiATQR53IhVqIAcgA2ogESAVIBZzcSAWc2ogUkEFd2pBmfOJ1AVqIgcgCyARQR53IgJzcSACc2ogICAWaiBSIAIgFXNxIBVzaiAHQQV3akGZ84nUBWoiEUEFd2pBmfOJ1AVqIhYgEUEedyIVIAdBHnciB3NxIAdzaiAPIAJqIBEgByALc3EgC3NqIBZBBXdqQZnzidQFaiILQQV3akGZ84nUBWoiEUEedyICaiASIBVqIBEgC0EedyIPIBZBHnciEnNxIBJzaiANIAdqIAsgEiAVc3EgFXNqIBFBBXdqQZnzidQFaiINQQV3akGZ84nUBWoiFUEedyIfIA1BHnciB3MgGSASaiANIAIgD3NxIA9zaiAVQQV3akGZ84nUBWoiDXNqIA4gD2ogFSAHIAJzcSACc2ogDUEFd2pBmfOJ1AVqIgJBBXdqQaHX5/YGaiIOQR53Ig9qIAAgH2ogAkEedyIAIA1BHnciDXMgDnNqIBogB2ogDSAfcyACc2ogDkEFd2pBodfn9gZqIgJBBXdqQaHX5/YGaiIOQR53IhIgAkEedyIUcyAhIA1qIA8gAHMgAnNqIA5BBXdqQaHX5/YGaiICc2ogGyAAaiAUIA9zIA5zaiACQQV3akGh1+f2BmoiAEEFd2pBodfn9gZqIg1BHnciDmogHCASaiAAQR53Ig8gAkEedyICcyANc2ogJiAUaiACIBJzIABzaiANQQV3akGh1+f2BmoiAEEFd2pBodfn9gZqIg1BHnciEiAAQR53IhRzICIgAmogDiAPcyAAc2ogDUEFd2pBodfn9gZqIgBzaiAnIA9qIBQgDnMgDXNqIABBBXdqQaHX5/YGaiICQQV3akGh1+f2BmoiDUEedyIOaiAoIBJqIAJBHnciDyAAQR53IgBzIA1zaiAjIBRqIAAgEnMgAnNqIA1BBXdqQaHX5/YGaiICQQV3akGh1+f2BmoiDUEedyISIAJBHnciFHMgHiAAaiAOIA9zIAJzaiANQQV3akGh1+f2BmoiAHNqIC4gD2ogFCAOcyANc2ogAEEFd2pBodfn9gZqIgJBBXdqQaHX5/YGaiINQR53Ig5qICogAEEedyIAaiAOIAJBHnciD3MgJCAUaiAAIBJzIAJzaiANQQV3akGh1+f2BmoiFHNqIC8gEmogDyAAcyANc2ogFEEFd2pBodfn9gZqIg1BBXdqQaHX5/YGaiIAIA1BHnciAnIgFEEedyIScSAAIAJxcmogJSAPaiASIA5zIA1zaiAAQQV3akGh1+f2BmoiDUEFd2pB3Pnu+HhqIg5BHnciD2ogNSAAQR53IgBqICsgEmogDSAAciACcSANIABxcmogDkEFd2pB3Pnu+HhqIhIgD3IgDUEedyINcSASIA9xcmogMCACaiAOIA1yIABxIA4gDXFyaiASQQV3akHc+e74eGoiAEEFd2pB3Pnu+HhqIgIgAEEedyIOciASQR53IhJxIAIgDnFyaiAsIA1qIAAgEnIgD3EgACAScXJqIAJBBXdqQdz57vh4aiIAQQV3akHc+e74eGoiDUEedyIPaiA8IAJBHnciAmogNiASaiAAIAJyIA5xIAAgAnFyaiANQQV3akHc+e74eGoiEiAPciAAQR53IgBxIBIgD3FyaiAtIA5qIA0gAHIgAnEgDSAAcXJqIBJBBXdqQdz57vh4aiICQQV3akHc+e74eGoiDSACQR53Ig5yIBJBHnciEnEgDSAOcXJqIDcgAGogAiASciAPcSACIBJxcmogDUEFd2pB3Pnu+HhqIgBBBXdqQdz57vh4aiICQR53Ig9qIDMgDUEedyINaiA9IBJqIAAgDXIgDnEgACANcXJqIAJBBXdqQdz57vh4aiISIA9yIABBHnciAHEgEiAPcXJqIDggDmogAiAAciANcSACIABxcmogEkEFd2pB3Pnu+HhqIgJBBXdqQdz57vh4aiINIAJBHnciDnIgEkEedyIScSANIA5xcmogQiAAaiACIBJyIA9xIAIgEnFyaiANQQV3akHc+e74eGoiAEEFd2pB3Pnu+HhqIgJBHnciD2ogQyAOaiACIABBHnciFHIgDUEedyINcSACIBRxcmogPiASaiAAIA1yIA5xIAAgDXFyaiACQQV3akHc+e74eGoiAEEFd2pB3Pnu+HhqIgJBHnciEiAAQR53Ig5zIDogDWogACAPciAUcSAAIA9xcmogAkEFd2pB3Pnu+HhqIgBzaiA/IBRqIAIgDnIgD3EgAiAOcXJqIABBBXdqQdz57vh4aiICQQV3akHWg4vTfGoiDUEedyIPaiBKIBJqIAJBHnciFCAAQR53IgBzIA1zaiA7IA5qIAAgEnMgAnNqIA1BBXdqQdaDi9N8aiICQQV3akHWg4vTfGoiDUEedyIOIAJBHnciEnMgRSAAaiAPIBRzIAJzaiANQQV3akHWg4vTfGoiAHNqIEAgFGogEiAPcyANc2ogAEEFd2pB1oOL03xqIgJBBXdqQdaDi9N8aiINQR53Ig9qIEEgDmogAkEedyIUIABBHnciAHMgDXNqIEYgEmogACAOcyACc2ogDUEFd2pB1oOL03xqIgJBBXdqQdaDi9N8aiINQR53Ig4gAkEedyIScyBCIDhzIERzIExzQQF3IhUgAGogDyAUcyACc2ogDUEFd2pB1oOL03xqIgBzaiBHIBRqIBIgD3MgDXNqIABBBXdqQdaDi9N8aiICQQV3akHWg4vTfGoiDUEedyIPaiBIIA5qIAJBHnciFCAAQR53IgBzIA1zaiBDIDlzIEVzIBVzQQF3IhkgEmogACAOcyACc2ogDUEFd2pB1oOL03xqIgJBBXdqQdaDi9N8aiINQR53Ig4gAkEedyIScyA/IENzIExzIEtzQQF3IhogAGogDyAUcyACc2ogDUEFd2pB1oOL03xqIgBzaiBEIDpzIEZzIBlzQQF3IhsgFGogEiAPcyANc2ogAEEFd2pB1oOL03xqIgJBBXdqQdaDi9N8aiINQR53Ig8gTmo2ApCBBUEAIE8gSiBEcyAVcyAac0EBdyIUIBJqIABBHnciACAOcyACc2ogDUEFd2pB1oOL03xqIhJBHnciFWo2AoyBBUEAIAkgRSA7cyBHcyAbc0EBdyAOaiACQR53IgIgAHMgDXNqIBJBBXdqQdaDi9N8aiINQR53ajYCiIEFQQAgUCBAIEpzIEtzIElzQQF3IABqIA8gAnMgEnNqIA1BBXdqQdaDi9N8aiIAajYChIEFQQAgTSBMIEVzIBlzIBRzQQF3aiACaiAVIA9zIA1zaiAAQQV3akHWg4vTfGo2AoCBBQs6AEEAQv6568XpjpWZEDcCiIEFQQBCgcaUupbx6uZvNwKAgQVBAELww8ueDDcCkIEFQQBBADYCmIEFC6ADAQh/QQAhAkEAQQAoApSBBSIDIAFBA3RqIgQ2ApSBBUEAQQAoApiBBSAEIANJaiABQR12ajYCmIEFAkAgA0EDdkE/cSIFIAFqQcAASQ0AQcAAIAVrIgJBA3EhBkEAIQQCQAJAIAVBP3NBA0kNACAFQYCBBWohByACQfwAcSEIQQAhBANAIAcgBGoiA0EcaiAAIARqIgktAAA6AAAgA0EdaiAJQQFqLQAAOgAAIANBHmogCUECai0AADoAACADQR9qIAlBA2otAAA6AAAgCCAEQQRqIgRHDQALIAZFDQELIAAgBGohAyAEIAVqQZyBBWohBANAIAQgAy0AADoAACADQQFqIQMgBEEBaiEEIAZBf2oiBg0ACwtBnIEFEAEgBUH/AHMhA0EAIQUgAyABTw0AA0AgACACIgNqEAEgA0HAAGohAiADQf8AaiABSQ0ACwsCQCABIAJGDQAgASACayEGIAVBnIEFaiEDIAAgAmohBEEAIQkDQCADIAQtAAA6AAAgBEEBaiEEIANBAWohAyAGIAlBAWoiCUH/AXFLDQALCwsKAEGAgQQgABADC+UCAQJ/IwBBEGsiACQAIABBgAE6AAcgAEEAKAKYgQUiAUH/gfwHcUEIeCABQRh4Qf+B/AdxcjYACCAAQQAoApSBBSIBQf+B/AdxQQh4IAFBGHhB/4H8B3FyNgAMIABBB2pBARADAkBBACgClIEFQfgDcUHAA0YNAANAIABBADoAByAAQQdqQQEQA0EAKAKUgQVB+ANxQcADRw0ACwsgAEEIakEIEANBAEEAKAKAgQUiAUH/gfwHcUEIeCABQRh4Qf+B/AdxcjYCgIEEQQBBACgChIEFIgFB/4H8B3FBCHggAUEYeEH/gfwHcXI2AoSBBEEAQQAoAoiBBSIBQf+B/AdxQQh4IAFBGHhB/4H8B3FyNgKIgQRBAEEAKAKMgQUiAUH/gfwHcUEIeCABQRh4Qf+B/AdxcjYCjIEEQQBBACgCkIEFIgFB/4H8B3FBCHggAUEYeEH/gfwHcXI2ApCBBCAAQRBqJAALBgBBgIEFC0QAQQBC/rnrxemOlZkQNwKIgQVBAEKBxpS6lvHq5m83AoCBBUEAQvDDy54MNwKQgQVBAEEANgKYgQVBgIEEIAAQAxAFCwsMAQBBgIAECwRcAAAA";
+      var hash$c = "a5f2c72b";
+      var wasmJson$c = {
+        name: name$c,
+        data: data$c,
+        hash: hash$c
+      };
+      const mutex$d = new Mutex();
+      let wasmCache$d = null;
+      function sha1(data2) {
+        if (wasmCache$d === null) {
+          return lockedCreate(mutex$d, wasmJson$c, 20).then((wasm) => {
+            wasmCache$d = wasm;
+            return wasmCache$d.calculate(data2);
+          });
+        }
+        try {
+          const hash2 = wasmCache$d.calculate(data2);
+          return Promise.resolve(hash2);
+        } catch (err) {
+          return Promise.reject(err);
+        }
+      }
+      function createSHA1() {
+        return WASMInterface(wasmJson$c, 20).then((wasm) => {
+          wasm.init();
+          const obj = {
+            init: () => {
+              wasm.init();
+              return obj;
+            },
+            update: (data2) => {
+              wasm.update(data2);
+              return obj;
+            },
+            // biome-ignore lint/suspicious/noExplicitAny: Conflict with IHasher type
+            digest: (outputType) => wasm.digest(outputType),
+            save: () => wasm.save(),
+            load: (data2) => {
+              wasm.load(data2);
+              return obj;
+            },
+            blockSize: 64,
+            digestSize: 20
+          };
+          return obj;
+        });
+      }
+      var name$b = "sha3";
+      var data$b = "AGFzbQEAAAABFARgAAF/YAF/AGACf38AYAN/f38AAwgHAAEBAgEAAwUEAQECAgYPAn8BQYCABAt/AEGAgAQLB4IBCQZtZW1vcnkCAA9fX3N0YWNrX3BvaW50ZXIDAA5IYXNoX0dldEJ1ZmZlcgAACUhhc2hfSW5pdAABC0hhc2hfVXBkYXRlAAIKSGFzaF9GaW5hbAAEDUhhc2hfR2V0U3RhdGUABQ5IYXNoX0NhbGN1bGF0ZQAGClNUQVRFX1NJWkUDAQqmHAcGAEGAggQL1wMAQQBCADcDgIUFQQBCADcD+IQFQQBCADcD8IQFQQBCADcD6IQFQQBCADcD4IQFQQBCADcD2IQFQQBCADcD0IQFQQBCADcDyIQFQQBCADcDwIQFQQBCADcDuIQFQQBCADcDsIQFQQBCADcDqIQFQQBCADcDoIQFQQBCADcDmIQFQQBCADcDkIQFQQBCADcDiIQFQQBCADcDgIQFQQBCADcD+IMFQQBCADcD8IMFQQBCADcD6IMFQQBCADcD4IMFQQBCADcD2IMFQQBCADcD0IMFQQBCADcDyIMFQQBCADcDwIMFQQBCADcDuIMFQQBCADcDsIMFQQBCADcDqIMFQQBCADcDoIMFQQBCADcDmIMFQQBCADcDkIMFQQBCADcDiIMFQQBCADcDgIMFQQBCADcD+IIFQQBCADcD8IIFQQBCADcD6IIFQQBCADcD4IIFQQBCADcD2IIFQQBCADcD0IIFQQBCADcDyIIFQQBCADcDwIIFQQBCADcDuIIFQQBCADcDsIIFQQBCADcDqIIFQQBCADcDoIIFQQBCADcDmIIFQQBCADcDkIIFQQBCADcDiIIFQQBCADcDgIIFQQBBwAwgAEEBdGtBA3Y2AoyFBUEAQQA2AoiFBQuSAwEJfwJAQQAoAoiFBSIBQQBIDQBBACABIABqQQAoAoyFBSICcDYCiIUFAkACQCABDQBBgIIEIQMMAQsCQCAAIAIgAWsiBCAAIARJIgUbIgNFDQAgA0EDcSEGQQAhBwJAIANBBEkNACABQYCCBWohCCADQXxxIQlBACEHA0AgCCAHaiIDQcgBaiAHQYCCBGotAAA6AAAgA0HJAWogB0GBggRqLQAAOgAAIANBygFqIAdBgoIEai0AADoAACADQcsBaiAHQYOCBGotAAA6AAAgCSAHQQRqIgdHDQALIAZFDQELIAFByIMFaiEDA0AgAyAHaiAHQYCCBGotAAA6AAAgB0EBaiEHIAZBf2oiBg0ACwsgBQ0BQciDBSACEAMgACAEayEAIARBgIIEaiEDCwJAIAAgAkkNAANAIAMgAhADIAMgAmohAyAAIAJrIgAgAk8NAAsLIABFDQBBACECQcgBIQcDQCAHQYCCBWogAyAHakG4fmotAAA6AAAgB0EBaiEHIAAgAkEBaiICQf8BcUsNAAsLC+ELAS1+IAApA0AhAkEAKQPAggUhAyAAKQM4IQRBACkDuIIFIQUgACkDMCEGQQApA7CCBSEHIAApAyghCEEAKQOoggUhCSAAKQMgIQpBACkDoIIFIQsgACkDGCEMQQApA5iCBSENIAApAxAhDkEAKQOQggUhDyAAKQMIIRBBACkDiIIFIREgACkDACESQQApA4CCBSETQQApA8iCBSEUAkACQCABQcgASw0AQQApA+iCBSEVQQApA/iCBSEWQQApA/CCBSEXQQApA4CDBSEYQQApA9CCBSEZQQApA+CCBSEaQQApA9iCBSEbDAELQQApA+CCBSAAKQNghSEaQQApA9iCBSAAKQNYhSEbQQApA9CCBSAAKQNQhSEZIBQgACkDSIUhFEEAKQPoggUhFUEAKQP4ggUhFkEAKQPwggUhF0EAKQOAgwUhGCABQekASQ0AIBggACkDgAGFIRggFiAAKQN4hSEWIBcgACkDcIUhFyAVIAApA2iFIRUgAUGJAUkNAEEAQQApA4iDBSAAKQOIAYU3A4iDBQsgAyAChSEcIAUgBIUhHSAHIAaFIQcgCSAIhSEIIAsgCoUhHiANIAyFIQkgDyAOhSEKIBEgEIUhCyATIBKFIQxBACkDuIMFIRBBACkDkIMFIRFBACkDoIMFIRJBACkDsIMFIRNBACkDiIMFIQ1BACkDwIMFIQ5BACkDmIMFIR9BACkDqIMFIQ9BwH4hAANAIB4gByALhSAbhSAYhSAPhUIBiYUgFIUgF4UgH4UgDoUhAiAMIB0gCoUgGoUgDYUgE4VCAYmFIAiFIBmFIBaFIBKFIgMgB4UhICAJIAggDIUgGYUgFoUgEoVCAYmFIByFIBWFIBGFIBCFIgQgDoUhISAcIAogFCAehSAXhSAfhSAOhUIBiYUgHYUgGoUgDYUgE4UiBYVCN4kiIiALIBwgCYUgFYUgEYUgEIVCAYmFIAeFIBuFIBiFIA+FIgYgCoVCPokiI0J/hYMgAyAPhUICiSIkhSEOIBYgAoVCKYkiJSAEIBeFQieJIiZCf4WDICKFIQ8gECAFhUI4iSIQIAYgDYVCD4kiJ0J/hYMgAyAbhUIKiSIohSENIAQgHoVCG4kiKSAoIAggAoVCJIkiKkJ/hYOFIRYgBiAdhUIGiSIrIAMgC4VCAYkiLEJ/hYMgEiAChUISiSIthSEXICsgBCAfhUIIiSIuIBUgBYVCGYkiFUJ/hYOFIRsgBiAThUI9iSIdIAQgFIVCFIkiBCAJIAWFQhyJIghCf4WDhSEUIAggHUJ/hYMgAyAYhUItiSIDhSEcIB0gA0J/hYMgGSAChUIDiSIJhSEdIAQgAyAJQn+Fg4UhByAJIARCf4WDIAiFIQggDCAChSICICFCDokiA0J/hYMgESAFhUIViSIEhSEJIAYgGoVCK4kiBSADIARCf4WDhSEKIAQgBUJ/hYMgIEIsiSIEhSELIABB0IEEaikDACAFIARCf4WDhSAChSEMICcgKEJ/hYMgKoUiBSEYIAMgBCACQn+Fg4UiAiEeICogKUJ/hYMgEIUiAyEfIC0gLkJ/hYMgFYUiBCEaICYgJCAlQn+Fg4UiBiETIBUgK0J/hYMgLIUiKCEZICMgJiAiQn+Fg4UiIiESIC4gLCAtQn+Fg4UiJiEVICcgKSAQQn+Fg4UiJyERICMgJEJ/hYMgJYUiIyEQIABBCGoiAA0AC0EAIA83A6iDBUEAIAU3A4CDBUEAIBs3A9iCBUEAIAc3A7CCBUEAIAs3A4iCBUEAIA43A8CDBUEAIAM3A5iDBUEAIBc3A/CCBUEAIBQ3A8iCBUEAIAI3A6CCBUEAIAY3A7CDBUEAIA03A4iDBUEAIAQ3A+CCBUEAIB03A7iCBUEAIAo3A5CCBUEAICI3A6CDBUEAIBY3A/iCBUEAICg3A9CCBUEAIAg3A6iCBUEAIAw3A4CCBUEAICM3A7iDBUEAICc3A5CDBUEAICY3A+iCBUEAIBw3A8CCBUEAIAk3A5iCBQv1AgEFf0HkAEEAKAKMhQUiAUEBdmshAgJAQQAoAoiFBSIDQQBIDQAgASEEAkAgASADRg0AIANByIMFaiEFQQAhAwNAIAUgA2pBADoAACADQQFqIgMgAUEAKAKIhQUiBGtJDQALCyAEIAQtAMiDBSAAcjoAyIMFIAFBx4MFaiIDIAMtAABBgAFyOgAAQciDBSABEANBAEGAgICAeDYCiIUFCwJAIAJBAnYiA0UNACADQQNxIQVBACEEAkAgAkEQSQ0AIANB/P///wNxIQFBACEDQQAhBANAIANBgIIEaiADQYCCBWooAgA2AgAgA0GEggRqIANBhIIFaigCADYCACADQYiCBGogA0GIggVqKAIANgIAIANBjIIEaiADQYyCBWooAgA2AgAgA0EQaiEDIAEgBEEEaiIERw0ACyAFRQ0BCyAFQQJ0IQEgBEECdCEDA0AgA0GAggRqIANBgIIFaigCADYCACADQQRqIQMgAUF8aiIBDQALCwsGAEGAggULzgYBA39BAEIANwOAhQVBAEIANwP4hAVBAEIANwPwhAVBAEIANwPohAVBAEIANwPghAVBAEIANwPYhAVBAEIANwPQhAVBAEIANwPIhAVBAEIANwPAhAVBAEIANwO4hAVBAEIANwOwhAVBAEIANwOohAVBAEIANwOghAVBAEIANwOYhAVBAEIANwOQhAVBAEIANwOIhAVBAEIANwOAhAVBAEIANwP4gwVBAEIANwPwgwVBAEIANwPogwVBAEIANwPggwVBAEIANwPYgwVBAEIANwPQgwVBAEIANwPIgwVBAEIANwPAgwVBAEIANwO4gwVBAEIANwOwgwVBAEIANwOogwVBAEIANwOggwVBAEIANwOYgwVBAEIANwOQgwVBAEIANwOIgwVBAEIANwOAgwVBAEIANwP4ggVBAEIANwPwggVBAEIANwPoggVBAEIANwPgggVBAEIANwPYggVBAEIANwPQggVBAEIANwPIggVBAEIANwPAggVBAEIANwO4ggVBAEIANwOwggVBAEIANwOoggVBAEIANwOgggVBAEIANwOYggVBAEIANwOQggVBAEIANwOIggVBAEIANwOAggVBAEHADCABQQF0a0EDdjYCjIUFQQBBADYCiIUFIAAQAkHkAEEAKAKMhQUiAEEBdmshAwJAQQAoAoiFBSIBQQBIDQAgACEEAkAgACABRg0AIAFByIMFaiEFQQAhAQNAIAUgAWpBADoAACABQQFqIgEgAEEAKAKIhQUiBGtJDQALCyAEIAQtAMiDBSACcjoAyIMFIABBx4MFaiIBIAEtAABBgAFyOgAAQciDBSAAEANBAEGAgICAeDYCiIUFCwJAIANBAnYiAUUNACABQQNxIQVBACEEAkAgA0EQSQ0AIAFB/P///wNxIQBBACEBQQAhBANAIAFBgIIEaiABQYCCBWooAgA2AgAgAUGEggRqIAFBhIIFaigCADYCACABQYiCBGogAUGIggVqKAIANgIAIAFBjIIEaiABQYyCBWooAgA2AgAgAUEQaiEBIAAgBEEEaiIERw0ACyAFRQ0BCyAFQQJ0IQAgBEECdCEBA0AgAUGAggRqIAFBgIIFaigCADYCACABQQRqIQEgAEF8aiIADQALCwsL2QEBAEGAgAQL0AGQAQAAAAAAAAAAAAAAAAAAAQAAAAAAAACCgAAAAAAAAIqAAAAAAACAAIAAgAAAAICLgAAAAAAAAAEAAIAAAAAAgYAAgAAAAIAJgAAAAAAAgIoAAAAAAAAAiAAAAAAAAAAJgACAAAAAAAoAAIAAAAAAi4AAgAAAAACLAAAAAAAAgImAAAAAAACAA4AAAAAAAIACgAAAAAAAgIAAAAAAAACACoAAAAAAAAAKAACAAAAAgIGAAIAAAACAgIAAAAAAAIABAACAAAAAAAiAAIAAAACA";
+      var hash$b = "961accfe";
+      var wasmJson$b = {
+        name: name$b,
+        data: data$b,
+        hash: hash$b
+      };
+      const mutex$c = new Mutex();
+      let wasmCache$c = null;
+      function validateBits$1(bits) {
+        if (![224, 256, 384, 512].includes(bits)) {
+          return new Error("Invalid variant! Valid values: 224, 256, 384, 512");
+        }
+        return null;
+      }
+      function sha3(data2, bits = 512) {
+        if (validateBits$1(bits)) {
+          return Promise.reject(validateBits$1(bits));
+        }
+        const hashLength = bits / 8;
+        if (wasmCache$c === null || wasmCache$c.hashLength !== hashLength) {
+          return lockedCreate(mutex$c, wasmJson$b, hashLength).then((wasm) => {
+            wasmCache$c = wasm;
+            return wasmCache$c.calculate(data2, bits, 6);
+          });
+        }
+        try {
+          const hash2 = wasmCache$c.calculate(data2, bits, 6);
+          return Promise.resolve(hash2);
+        } catch (err) {
+          return Promise.reject(err);
+        }
+      }
+      function createSHA3(bits = 512) {
+        if (validateBits$1(bits)) {
+          return Promise.reject(validateBits$1(bits));
+        }
+        const outputSize = bits / 8;
+        return WASMInterface(wasmJson$b, outputSize).then((wasm) => {
+          wasm.init(bits);
+          const obj = {
+            init: () => {
+              wasm.init(bits);
+              return obj;
+            },
+            update: (data2) => {
+              wasm.update(data2);
+              return obj;
+            },
+            // biome-ignore lint/suspicious/noExplicitAny: Conflict with IHasher type
+            digest: (outputType) => wasm.digest(outputType, 6),
+            save: () => wasm.save(),
+            load: (data2) => {
+              wasm.load(data2);
+              return obj;
+            },
+            blockSize: 200 - 2 * outputSize,
+            digestSize: outputSize
+          };
+          return obj;
+        });
+      }
+      const mutex$b = new Mutex();
+      let wasmCache$b = null;
+      function validateBits(bits) {
+        if (![224, 256, 384, 512].includes(bits)) {
+          return new Error("Invalid variant! Valid values: 224, 256, 384, 512");
+        }
+        return null;
+      }
+      function keccak(data2, bits = 512) {
+        if (validateBits(bits)) {
+          return Promise.reject(validateBits(bits));
+        }
+        const hashLength = bits / 8;
+        if (wasmCache$b === null || wasmCache$b.hashLength !== hashLength) {
+          return lockedCreate(mutex$b, wasmJson$b, hashLength).then((wasm) => {
+            wasmCache$b = wasm;
+            return wasmCache$b.calculate(data2, bits, 1);
+          });
+        }
+        try {
+          const hash2 = wasmCache$b.calculate(data2, bits, 1);
+          return Promise.resolve(hash2);
+        } catch (err) {
+          return Promise.reject(err);
+        }
+      }
+      function createKeccak(bits = 512) {
+        if (validateBits(bits)) {
+          return Promise.reject(validateBits(bits));
+        }
+        const outputSize = bits / 8;
+        return WASMInterface(wasmJson$b, outputSize).then((wasm) => {
+          wasm.init(bits);
+          const obj = {
+            init: () => {
+              wasm.init(bits);
+              return obj;
+            },
+            update: (data2) => {
+              wasm.update(data2);
+              return obj;
+            },
+            // biome-ignore lint/suspicious/noExplicitAny: Conflict with IHasher type
+            digest: (outputType) => wasm.digest(outputType, 1),
+            save: () => wasm.save(),
+            load: (data2) => {
+              wasm.load(data2);
+              return obj;
+            },
+            blockSize: 200 - 2 * outputSize,
+            digestSize: outputSize
+          };
+          return obj;
+        });
+      }
+      var name$a = "sha256";
+      var data$a = "AGFzbQEAAAABEQRgAAF/YAF/AGAAAGACf38AAwgHAAEBAQIAAwUEAQECAgYPAn8BQYCABAt/AEGAgAQLB4IBCQZtZW1vcnkCAA9fX3N0YWNrX3BvaW50ZXIDAA5IYXNoX0dldEJ1ZmZlcgAACUhhc2hfSW5pdAABC0hhc2hfVXBkYXRlAAIKSGFzaF9GaW5hbAAEDUhhc2hfR2V0U3RhdGUABQ5IYXNoX0NhbGN1bGF0ZQAGClNUQVRFX1NJWkUDAQqGSQcGAEGAgQQLnQEAQQBCADcDwIEFQQBBHEEgIABB4AFGIgAbNgLogQVBAEKnn+anxvST/b5/Qquzj/yRo7Pw2wAgABs3A+CBBUEAQrGWgP6fooWs6ABC/6S5iMWR2oKbfyAAGzcD2IEFQQBCl7rDg5Onlod3QvLmu+Ojp/2npX8gABs3A9CBBUEAQti9loj8oLW+NkLnzKfQ1tDrs7t/IAAbNwPIgQUL9wICAX4Hf0EAQQApA8CBBSIBIACtfDcDwIEFAkACQAJAIAGnQT9xIgINAEGAgQQhAwwBCyAAQcAAIAJrIgRJIQUCQCAARQ0AIAAgBCAFGyIDQQNxIQYgAkGAgQVqIQdBACECAkAgA0EESQ0AIANB/ABxIQhBACECA0AgByACaiIDIAJBgIEEai0AADoAACADQQFqIAJBgYEEai0AADoAACADQQJqIAJBgoEEai0AADoAACADQQNqIAJBg4EEai0AADoAACAIIAJBBGoiAkcNAAsgBkUNAQsDQCAHIAJqIAJBgIEEai0AADoAACACQQFqIQIgBkF/aiIGDQALCyAFDQFBgIEFEAMgACAEayEAIARBgIEEaiEDCwJAIABBwABJDQADQCADEAMgA0HAAGohAyAAQUBqIgBBP0sNAAsLIABFDQBBACEGQQAhAgNAIAJBgIEFaiADIAJqLQAAOgAAIAJBAWohAiAAIAZBAWoiBkH/AXFLDQALCwuDPQFFf0EAIAAoAjwiAUH/gfwHcUEIeCABQRh4Qf+B/AdxciIBQRl3IAFBDndzIAFBA3ZzIAAoAjgiAkH/gfwHcUEIeCACQRh4Qf+B/AdxciICaiAAKAIgIgNB/4H8B3FBCHggA0EYeEH/gfwHcXIiBEEZdyAEQQ53cyAEQQN2cyAAKAIcIgNB/4H8B3FBCHggA0EYeEH/gfwHcXIiBWogACgCBCIDQf+B/AdxQQh4IANBGHhB/4H8B3FyIgZBGXcgBkEOd3MgBkEDdnMgACgCACIDQf+B/AdxQQh4IANBGHhB/4H8B3FyIgdqIAAoAiQiA0H/gfwHcUEIeCADQRh4Qf+B/AdxciIIaiACQQ93IAJBDXdzIAJBCnZzaiIDaiAAKAIYIglB/4H8B3FBCHggCUEYeEH/gfwHcXIiCkEZdyAKQQ53cyAKQQN2cyAAKAIUIglB/4H8B3FBCHggCUEYeEH/gfwHcXIiC2ogAmogACgCECIJQf+B/AdxQQh4IAlBGHhB/4H8B3FyIgxBGXcgDEEOd3MgDEEDdnMgACgCDCIJQf+B/AdxQQh4IAlBGHhB/4H8B3FyIg1qIAAoAjAiCUH/gfwHcUEIeCAJQRh4Qf+B/AdxciIOaiAAKAIIIglB/4H8B3FBCHggCUEYeEH/gfwHcXIiD0EZdyAPQQ53cyAPQQN2cyAGaiAAKAIoIglB/4H8B3FBCHggCUEYeEH/gfwHcXIiEGogAUEPdyABQQ13cyABQQp2c2oiCUEPdyAJQQ13cyAJQQp2c2oiEUEPdyARQQ13cyARQQp2c2oiEkEPdyASQQ13cyASQQp2c2oiE2ogACgCNCIUQf+B/AdxQQh4IBRBGHhB/4H8B3FyIhVBGXcgFUEOd3MgFUEDdnMgDmogEmogACgCLCIAQf+B/AdxQQh4IABBGHhB/4H8B3FyIhZBGXcgFkEOd3MgFkEDdnMgEGogEWogCEEZdyAIQQ53cyAIQQN2cyAEaiAJaiAFQRl3IAVBDndzIAVBA3ZzIApqIAFqIAtBGXcgC0EOd3MgC0EDdnMgDGogFWogDUEZdyANQQ53cyANQQN2cyAPaiAWaiADQQ93IANBDXdzIANBCnZzaiIUQQ93IBRBDXdzIBRBCnZzaiIXQQ93IBdBDXdzIBdBCnZzaiIYQQ93IBhBDXdzIBhBCnZzaiIZQQ93IBlBDXdzIBlBCnZzaiIaQQ93IBpBDXdzIBpBCnZzaiIbQQ93IBtBDXdzIBtBCnZzaiIcQRl3IBxBDndzIBxBA3ZzIAJBGXcgAkEOd3MgAkEDdnMgFWogGGogDkEZdyAOQQ53cyAOQQN2cyAWaiAXaiAQQRl3IBBBDndzIBBBA3ZzIAhqIBRqIBNBD3cgE0ENd3MgE0EKdnNqIh1BD3cgHUENd3MgHUEKdnNqIh5BD3cgHkENd3MgHkEKdnNqIh9qIBNBGXcgE0EOd3MgE0EDdnMgGGogA0EZdyADQQ53cyADQQN2cyABaiAZaiAfQQ93IB9BDXdzIB9BCnZzaiIgaiASQRl3IBJBDndzIBJBA3ZzIBdqIB9qIBFBGXcgEUEOd3MgEUEDdnMgFGogHmogCUEZdyAJQQ53cyAJQQN2cyADaiAdaiAcQQ93IBxBDXdzIBxBCnZzaiIhQQ93ICFBDXdzICFBCnZzaiIiQQ93ICJBDXdzICJBCnZzaiIjQQ93ICNBDXdzICNBCnZzaiIkaiAbQRl3IBtBDndzIBtBA3ZzIB5qICNqIBpBGXcgGkEOd3MgGkEDdnMgHWogImogGUEZdyAZQQ53cyAZQQN2cyATaiAhaiAYQRl3IBhBDndzIBhBA3ZzIBJqIBxqIBdBGXcgF0EOd3MgF0EDdnMgEWogG2ogFEEZdyAUQQ53cyAUQQN2cyAJaiAaaiAgQQ93ICBBDXdzICBBCnZzaiIlQQ93ICVBDXdzICVBCnZzaiImQQ93ICZBDXdzICZBCnZzaiInQQ93ICdBDXdzICdBCnZzaiIoQQ93IChBDXdzIChBCnZzaiIpQQ93IClBDXdzIClBCnZzaiIqQQ93ICpBDXdzICpBCnZzaiIrQRl3ICtBDndzICtBA3ZzIB9BGXcgH0EOd3MgH0EDdnMgG2ogJ2ogHkEZdyAeQQ53cyAeQQN2cyAaaiAmaiAdQRl3IB1BDndzIB1BA3ZzIBlqICVqICRBD3cgJEENd3MgJEEKdnNqIixBD3cgLEENd3MgLEEKdnNqIi1BD3cgLUENd3MgLUEKdnNqIi5qICRBGXcgJEEOd3MgJEEDdnMgJ2ogIEEZdyAgQQ53cyAgQQN2cyAcaiAoaiAuQQ93IC5BDXdzIC5BCnZzaiIvaiAjQRl3ICNBDndzICNBA3ZzICZqIC5qICJBGXcgIkEOd3MgIkEDdnMgJWogLWogIUEZdyAhQQ53cyAhQQN2cyAgaiAsaiArQQ93ICtBDXdzICtBCnZzaiIwQQ93IDBBDXdzIDBBCnZzaiIxQQ93IDFBDXdzIDFBCnZzaiIyQQ93IDJBDXdzIDJBCnZzaiIzaiAqQRl3ICpBDndzICpBA3ZzIC1qIDJqIClBGXcgKUEOd3MgKUEDdnMgLGogMWogKEEZdyAoQQ53cyAoQQN2cyAkaiAwaiAnQRl3ICdBDndzICdBA3ZzICNqICtqICZBGXcgJkEOd3MgJkEDdnMgImogKmogJUEZdyAlQQ53cyAlQQN2cyAhaiApaiAvQQ93IC9BDXdzIC9BCnZzaiI0QQ93IDRBDXdzIDRBCnZzaiI1QQ93IDVBDXdzIDVBCnZzaiI2QQ93IDZBDXdzIDZBCnZzaiI3QQ93IDdBDXdzIDdBCnZzaiI4QQ93IDhBDXdzIDhBCnZzaiI5QQ93IDlBDXdzIDlBCnZzaiI6IDggNCAuICwgISAbIBkgAyAOIARBACgC2IEFIjtBGncgO0EVd3MgO0EHd3NBACgC5IEFIjxqQQAoAuCBBSI9QQAoAtyBBSI+cyA7cSA9c2ogB2pBmN+olARqIgdBACgC1IEFIj9qIgAgDGogOyANaiA+IA9qID0gBmogACA+IDtzcSA+c2ogAEEadyAAQRV3cyAAQQd3c2pBkYndiQdqIkBBACgC0IEFIkFqIgwgACA7c3EgO3NqIAxBGncgDEEVd3MgDEEHd3NqQc/3g657aiJCQQAoAsyBBSJDaiINIAwgAHNxIABzaiANQRp3IA1BFXdzIA1BB3dzakGlt9fNfmoiREEAKALIgQUiAGoiDyANIAxzcSAMc2ogD0EadyAPQRV3cyAPQQd3c2pB24TbygNqIkUgQSBDIABzcSBDIABxcyAAQR53IABBE3dzIABBCndzaiAHaiIGaiIHaiAFIA9qIAogDWogCyAMaiAHIA8gDXNxIA1zaiAHQRp3IAdBFXdzIAdBB3dzakHxo8TPBWoiCiAGIABzIENxIAYgAHFzIAZBHncgBkETd3MgBkEKd3NqIEBqIgxqIgQgByAPc3EgD3NqIARBGncgBEEVd3MgBEEHd3NqQaSF/pF5aiILIAwgBnMgAHEgDCAGcXMgDEEedyAMQRN3cyAMQQp3c2ogQmoiDWoiDyAEIAdzcSAHc2ogD0EadyAPQRV3cyAPQQd3c2pB1b3x2HpqIkAgDSAMcyAGcSANIAxxcyANQR53IA1BE3dzIA1BCndzaiBEaiIGaiIHIA8gBHNxIARzaiAHQRp3IAdBFXdzIAdBB3dzakGY1Z7AfWoiQiAGIA1zIAxxIAYgDXFzIAZBHncgBkETd3MgBkEKd3NqIEVqIgxqIgVqIBYgB2ogECAPaiAIIARqIAUgByAPc3EgD3NqIAVBGncgBUEVd3MgBUEHd3NqQYG2jZQBaiIIIAwgBnMgDXEgDCAGcXMgDEEedyAMQRN3cyAMQQp3c2ogCmoiDWoiDyAFIAdzcSAHc2ogD0EadyAPQRV3cyAPQQd3c2pBvovGoQJqIg4gDSAMcyAGcSANIAxxcyANQR53IA1BE3dzIA1BCndzaiALaiIGaiIHIA8gBXNxIAVzaiAHQRp3IAdBFXdzIAdBB3dzakHD+7GoBWoiECAGIA1zIAxxIAYgDXFzIAZBHncgBkETd3MgBkEKd3NqIEBqIgxqIgQgByAPc3EgD3NqIARBGncgBEEVd3MgBEEHd3NqQfS6+ZUHaiIWIAwgBnMgDXEgDCAGcXMgDEEedyAMQRN3cyAMQQp3c2ogQmoiDWoiBWogASAEaiACIAdqIBUgD2ogBSAEIAdzcSAHc2ogBUEadyAFQRV3cyAFQQd3c2pB/uP6hnhqIgcgDSAMcyAGcSANIAxxcyANQR53IA1BE3dzIA1BCndzaiAIaiIBaiIGIAUgBHNxIARzaiAGQRp3IAZBFXdzIAZBB3dzakGnjfDeeWoiBCABIA1zIAxxIAEgDXFzIAFBHncgAUETd3MgAUEKd3NqIA5qIgJqIgwgBiAFc3EgBXNqIAxBGncgDEEVd3MgDEEHd3NqQfTi74x8aiIFIAIgAXMgDXEgAiABcXMgAkEedyACQRN3cyACQQp3c2ogEGoiA2oiDSAMIAZzcSAGc2ogDUEadyANQRV3cyANQQd3c2pBwdPtpH5qIgggAyACcyABcSADIAJxcyADQR53IANBE3dzIANBCndzaiAWaiIBaiIPIBdqIBEgDWogFCAMaiAJIAZqIA8gDSAMc3EgDHNqIA9BGncgD0EVd3MgD0EHd3NqQYaP+f1+aiIGIAEgA3MgAnEgASADcXMgAUEedyABQRN3cyABQQp3c2ogB2oiAmoiCSAPIA1zcSANc2ogCUEadyAJQRV3cyAJQQd3c2pBxruG/gBqIgwgAiABcyADcSACIAFxcyACQR53IAJBE3dzIAJBCndzaiAEaiIDaiIRIAkgD3NxIA9zaiARQRp3IBFBFXdzIBFBB3dzakHMw7KgAmoiDSADIAJzIAFxIAMgAnFzIANBHncgA0ETd3MgA0EKd3NqIAVqIgFqIhQgESAJc3EgCXNqIBRBGncgFEEVd3MgFEEHd3NqQe/YpO8CaiIPIAEgA3MgAnEgASADcXMgAUEedyABQRN3cyABQQp3c2ogCGoiAmoiF2ogEyAUaiAYIBFqIBIgCWogFyAUIBFzcSARc2ogF0EadyAXQRV3cyAXQQd3c2pBqonS0wRqIhggAiABcyADcSACIAFxcyACQR53IAJBE3dzIAJBCndzaiAGaiIDaiIJIBcgFHNxIBRzaiAJQRp3IAlBFXdzIAlBB3dzakHc08LlBWoiFCADIAJzIAFxIAMgAnFzIANBHncgA0ETd3MgA0EKd3NqIAxqIgFqIhEgCSAXc3EgF3NqIBFBGncgEUEVd3MgEUEHd3NqQdqR5rcHaiIXIAEgA3MgAnEgASADcXMgAUEedyABQRN3cyABQQp3c2ogDWoiAmoiEiARIAlzcSAJc2ogEkEadyASQRV3cyASQQd3c2pB0qL5wXlqIhkgAiABcyADcSACIAFxcyACQR53IAJBE3dzIAJBCndzaiAPaiIDaiITaiAeIBJqIBogEWogHSAJaiATIBIgEXNxIBFzaiATQRp3IBNBFXdzIBNBB3dzakHtjMfBemoiGiADIAJzIAFxIAMgAnFzIANBHncgA0ETd3MgA0EKd3NqIBhqIgFqIgkgEyASc3EgEnNqIAlBGncgCUEVd3MgCUEHd3NqQcjPjIB7aiIYIAEgA3MgAnEgASADcXMgAUEedyABQRN3cyABQQp3c2ogFGoiAmoiESAJIBNzcSATc2ogEUEadyARQRV3cyARQQd3c2pBx//l+ntqIhQgAiABcyADcSACIAFxcyACQR53IAJBE3dzIAJBCndzaiAXaiIDaiISIBEgCXNxIAlzaiASQRp3IBJBFXdzIBJBB3dzakHzl4C3fGoiFyADIAJzIAFxIAMgAnFzIANBHncgA0ETd3MgA0EKd3NqIBlqIgFqIhNqICAgEmogHCARaiAfIAlqIBMgEiARc3EgEXNqIBNBGncgE0EVd3MgE0EHd3NqQceinq19aiIZIAEgA3MgAnEgASADcXMgAUEedyABQRN3cyABQQp3c2ogGmoiAmoiCSATIBJzcSASc2ogCUEadyAJQRV3cyAJQQd3c2pB0capNmoiGiACIAFzIANxIAIgAXFzIAJBHncgAkETd3MgAkEKd3NqIBhqIgNqIhEgCSATc3EgE3NqIBFBGncgEUEVd3MgEUEHd3NqQefSpKEBaiIYIAMgAnMgAXEgAyACcXMgA0EedyADQRN3cyADQQp3c2ogFGoiAWoiEiARIAlzcSAJc2ogEkEadyASQRV3cyASQQd3c2pBhZXcvQJqIhQgASADcyACcSABIANxcyABQR53IAFBE3dzIAFBCndzaiAXaiICaiITICNqICYgEmogIiARaiAlIAlqIBMgEiARc3EgEXNqIBNBGncgE0EVd3MgE0EHd3NqQbjC7PACaiIXIAIgAXMgA3EgAiABcXMgAkEedyACQRN3cyACQQp3c2ogGWoiA2oiCSATIBJzcSASc2ogCUEadyAJQRV3cyAJQQd3c2pB/Nux6QRqIhkgAyACcyABcSADIAJxcyADQR53IANBE3dzIANBCndzaiAaaiIBaiIRIAkgE3NxIBNzaiARQRp3IBFBFXdzIBFBB3dzakGTmuCZBWoiGiABIANzIAJxIAEgA3FzIAFBHncgAUETd3MgAUEKd3NqIBhqIgJqIhIgESAJc3EgCXNqIBJBGncgEkEVd3MgEkEHd3NqQdTmqagGaiIYIAIgAXMgA3EgAiABcXMgAkEedyACQRN3cyACQQp3c2ogFGoiA2oiE2ogKCASaiAkIBFqICcgCWogEyASIBFzcSARc2ogE0EadyATQRV3cyATQQd3c2pBu5WoswdqIhQgAyACcyABcSADIAJxcyADQR53IANBE3dzIANBCndzaiAXaiIBaiIJIBMgEnNxIBJzaiAJQRp3IAlBFXdzIAlBB3dzakGukouOeGoiFyABIANzIAJxIAEgA3FzIAFBHncgAUETd3MgAUEKd3NqIBlqIgJqIhEgCSATc3EgE3NqIBFBGncgEUEVd3MgEUEHd3NqQYXZyJN5aiIZIAIgAXMgA3EgAiABcXMgAkEedyACQRN3cyACQQp3c2ogGmoiA2oiEiARIAlzcSAJc2ogEkEadyASQRV3cyASQQd3c2pBodH/lXpqIhogAyACcyABcSADIAJxcyADQR53IANBE3dzIANBCndzaiAYaiIBaiITaiAqIBJqIC0gEWogKSAJaiATIBIgEXNxIBFzaiATQRp3IBNBFXdzIBNBB3dzakHLzOnAemoiGCABIANzIAJxIAEgA3FzIAFBHncgAUETd3MgAUEKd3NqIBRqIgJqIgkgEyASc3EgEnNqIAlBGncgCUEVd3MgCUEHd3NqQfCWrpJ8aiIUIAIgAXMgA3EgAiABcXMgAkEedyACQRN3cyACQQp3c2ogF2oiA2oiESAJIBNzcSATc2ogEUEadyARQRV3cyARQQd3c2pBo6Oxu3xqIhcgAyACcyABcSADIAJxcyADQR53IANBE3dzIANBCndzaiAZaiIBaiISIBEgCXNxIAlzaiASQRp3IBJBFXdzIBJBB3dzakGZ0MuMfWoiGSABIANzIAJxIAEgA3FzIAFBHncgAUETd3MgAUEKd3NqIBpqIgJqIhNqIDAgEmogLyARaiArIAlqIBMgEiARc3EgEXNqIBNBGncgE0EVd3MgE0EHd3NqQaSM5LR9aiIaIAIgAXMgA3EgAiABcXMgAkEedyACQRN3cyACQQp3c2ogGGoiA2oiCSATIBJzcSASc2ogCUEadyAJQRV3cyAJQQd3c2pBheu4oH9qIhggAyACcyABcSADIAJxcyADQR53IANBE3dzIANBCndzaiAUaiIBaiIRIAkgE3NxIBNzaiARQRp3IBFBFXdzIBFBB3dzakHwwKqDAWoiFCABIANzIAJxIAEgA3FzIAFBHncgAUETd3MgAUEKd3NqIBdqIgJqIhIgESAJc3EgCXNqIBJBGncgEkEVd3MgEkEHd3NqQZaCk80BaiIXIAIgAXMgA3EgAiABcXMgAkEedyACQRN3cyACQQp3c2ogGWoiA2oiEyA2aiAyIBJqIDUgEWogMSAJaiATIBIgEXNxIBFzaiATQRp3IBNBFXdzIBNBB3dzakGI2N3xAWoiGSADIAJzIAFxIAMgAnFzIANBHncgA0ETd3MgA0EKd3NqIBpqIgFqIgkgEyASc3EgEnNqIAlBGncgCUEVd3MgCUEHd3NqQczuoboCaiIaIAEgA3MgAnEgASADcXMgAUEedyABQRN3cyABQQp3c2ogGGoiAmoiESAJIBNzcSATc2ogEUEadyARQRV3cyARQQd3c2pBtfnCpQNqIhggAiABcyADcSACIAFxcyACQR53IAJBE3dzIAJBCndzaiAUaiIDaiISIBEgCXNxIAlzaiASQRp3IBJBFXdzIBJBB3dzakGzmfDIA2oiFCADIAJzIAFxIAMgAnFzIANBHncgA0ETd3MgA0EKd3NqIBdqIgFqIhNqICxBGXcgLEEOd3MgLEEDdnMgKGogNGogM0EPdyAzQQ13cyAzQQp2c2oiFyASaiA3IBFqIDMgCWogEyASIBFzcSARc2ogE0EadyATQRV3cyATQQd3c2pBytTi9gRqIhsgASADcyACcSABIANxcyABQR53IAFBE3dzIAFBCndzaiAZaiICaiIJIBMgEnNxIBJzaiAJQRp3IAlBFXdzIAlBB3dzakHPlPPcBWoiGSACIAFzIANxIAIgAXFzIAJBHncgAkETd3MgAkEKd3NqIBpqIgNqIhEgCSATc3EgE3NqIBFBGncgEUEVd3MgEUEHd3NqQfPfucEGaiIaIAMgAnMgAXEgAyACcXMgA0EedyADQRN3cyADQQp3c2ogGGoiAWoiEiARIAlzcSAJc2ogEkEadyASQRV3cyASQQd3c2pB7oW+pAdqIhwgASADcyACcSABIANxcyABQR53IAFBE3dzIAFBCndzaiAUaiICaiITaiAuQRl3IC5BDndzIC5BA3ZzICpqIDZqIC1BGXcgLUEOd3MgLUEDdnMgKWogNWogF0EPdyAXQQ13cyAXQQp2c2oiFEEPdyAUQQ13cyAUQQp2c2oiGCASaiA5IBFqIBQgCWogEyASIBFzcSARc2ogE0EadyATQRV3cyATQQd3c2pB78aVxQdqIgkgAiABcyADcSACIAFxcyACQR53IAJBE3dzIAJBCndzaiAbaiIDaiIRIBMgEnNxIBJzaiARQRp3IBFBFXdzIBFBB3dzakGU8KGmeGoiGyADIAJzIAFxIAMgAnFzIANBHncgA0ETd3MgA0EKd3NqIBlqIgFqIhIgESATc3EgE3NqIBJBGncgEkEVd3MgEkEHd3NqQYiEnOZ4aiIZIAEgA3MgAnEgASADcXMgAUEedyABQRN3cyABQQp3c2ogGmoiAmoiEyASIBFzcSARc2ogE0EadyATQRV3cyATQQd3c2pB+v/7hXlqIhogAiABcyADcSACIAFxcyACQR53IAJBE3dzIAJBCndzaiAcaiIDaiIUIDxqNgLkgQVBACA/IAMgAnMgAXEgAyACcXMgA0EedyADQRN3cyADQQp3c2ogCWoiASADcyACcSABIANxcyABQR53IAFBE3dzIAFBCndzaiAbaiICIAFzIANxIAIgAXFzIAJBHncgAkETd3MgAkEKd3NqIBlqIgMgAnMgAXEgAyACcXMgA0EedyADQRN3cyADQQp3c2ogGmoiCWo2AtSBBUEAID0gL0EZdyAvQQ53cyAvQQN2cyAraiA3aiAYQQ93IBhBDXdzIBhBCnZzaiIYIBFqIBQgEyASc3EgEnNqIBRBGncgFEEVd3MgFEEHd3NqQevZwaJ6aiIZIAFqIhFqNgLggQVBACBBIAkgA3MgAnEgCSADcXMgCUEedyAJQRN3cyAJQQp3c2ogGWoiAWo2AtCBBUEAID4gMEEZdyAwQQ53cyAwQQN2cyAvaiAXaiA6QQ93IDpBDXdzIDpBCnZzaiASaiARIBQgE3NxIBNzaiARQRp3IBFBFXdzIBFBB3dzakH3x+b3e2oiFyACaiISajYC3IEFQQAgQyABIAlzIANxIAEgCXFzIAFBHncgAUETd3MgAUEKd3NqIBdqIgJqNgLMgQVBACA7IDRBGXcgNEEOd3MgNEEDdnMgMGogOGogGEEPdyAYQQ13cyAYQQp2c2ogE2ogEiARIBRzcSAUc2ogEkEadyASQRV3cyASQQd3c2pB8vHFs3xqIhEgA2pqNgLYgQVBACAAIAIgAXMgCXEgAiABcXMgAkEedyACQRN3cyACQQp3c2ogEWpqNgLIgQULswYCBH8BfkEAKALAgQUiAEECdkEPcSIBQQJ0IgIgAigCgIEFQX8gAEEDdCIAdEF/c3FBgAEgAHRzNgKAgQUCQAJAAkAgAUEOSQ0AAkAgAUEORw0AQQBBADYCvIEFC0GAgQUQA0EAIQIMAQsgAUENRg0BIAFBAWohAgsgAiEDAkBBBiACa0EHcSIARQ0AIAIgAGohAyACQQJ0QYCBBWohAQNAIAFBADYCACABQQRqIQEgAEF/aiIADQALCyACQXlqQQdJDQACQEEGIANrIgBBCHENACADQQJ0IgFCADcCmIEFIAFCADcCkIEFIAFCADcCiIEFIAFCADcCgIEFIABBCEkNASADQQhqIQMLIANBAnRBgIEFaiEBA0AgAUIANwIAIAFBOGpCADcCACABQTBqQgA3AgAgAUEoakIANwIAIAFBIGpCADcCACABQRhqQgA3AgAgAUEQakIANwIAIAFBCGpCADcCACABQcAAaiEBDAALC0EAIQBBAEEAKQPAgQUiBKdBA3QiAUH4gfwHcUEIeCABQRh4Qf+B/AdxcjYCvIEFQQAgBEIdiKciAUH/gfwHcUEIeCABQRh4Qf+B/AdxcjYCuIEFQYCBBRADQQBBACgC5IEFIgFB/4H8B3FBCHggAUEYeEH/gfwHcXI2AuSBBUEAQQAoAuCBBSIBQf+B/AdxQQh4IAFBGHhB/4H8B3FyNgLggQVBAEEAKALcgQUiAUH/gfwHcUEIeCABQRh4Qf+B/AdxcjYC3IEFQQBBACgC2IEFIgFB/4H8B3FBCHggAUEYeEH/gfwHcXI2AtiBBUEAQQAoAtSBBSIBQf+B/AdxQQh4IAFBGHhB/4H8B3FyNgLUgQVBAEEAKALQgQUiAUH/gfwHcUEIeCABQRh4Qf+B/AdxcjYC0IEFQQBBACgCzIEFIgFB/4H8B3FBCHggAUEYeEH/gfwHcXI2AsyBBUEAQQAoAsiBBSIBQf+B/AdxQQh4IAFBGHhB/4H8B3FyNgLIgQUCQEEAKALogQUiAkUNAEEAIQEDQCABQYCBBGogAUHIgQVqLQAAOgAAIAFBAWohASACIABBAWoiAEH/AXFLDQALCwsGAEGAgQULowEAQQBCADcDwIEFQQBBHEEgIAFB4AFGIgEbNgLogQVBAEKnn+anxvST/b5/Qquzj/yRo7Pw2wAgARs3A+CBBUEAQrGWgP6fooWs6ABC/6S5iMWR2oKbfyABGzcD2IEFQQBCl7rDg5Onlod3QvLmu+Ojp/2npX8gARs3A9CBBUEAQti9loj8oLW+NkLnzKfQ1tDrs7t/IAEbNwPIgQUgABACEAQLCwwBAEGAgAQLBHAAAAA=";
+      var hash$a = "8ed695a3";
+      var wasmJson$a = {
+        name: name$a,
+        data: data$a,
+        hash: hash$a
+      };
+      const mutex$a = new Mutex();
+      let wasmCache$a = null;
+      function sha224(data2) {
+        if (wasmCache$a === null) {
+          return lockedCreate(mutex$a, wasmJson$a, 28).then((wasm) => {
+            wasmCache$a = wasm;
+            return wasmCache$a.calculate(data2, 224);
+          });
+        }
+        try {
+          const hash2 = wasmCache$a.calculate(data2, 224);
+          return Promise.resolve(hash2);
+        } catch (err) {
+          return Promise.reject(err);
+        }
+      }
+      function createSHA224() {
+        return WASMInterface(wasmJson$a, 28).then((wasm) => {
+          wasm.init(224);
+          const obj = {
+            init: () => {
+              wasm.init(224);
+              return obj;
+            },
+            update: (data2) => {
+              wasm.update(data2);
+              return obj;
+            },
+            // biome-ignore lint/suspicious/noExplicitAny: Conflict with IHasher type
+            digest: (outputType) => wasm.digest(outputType),
+            save: () => wasm.save(),
+            load: (data2) => {
+              wasm.load(data2);
+              return obj;
+            },
+            blockSize: 64,
+            digestSize: 28
+          };
+          return obj;
+        });
+      }
+      const mutex$9 = new Mutex();
+      let wasmCache$9 = null;
+      function sha256(data2) {
+        if (wasmCache$9 === null) {
+          return lockedCreate(mutex$9, wasmJson$a, 32).then((wasm) => {
+            wasmCache$9 = wasm;
+            return wasmCache$9.calculate(data2, 256);
+          });
+        }
+        try {
+          const hash2 = wasmCache$9.calculate(data2, 256);
+          return Promise.resolve(hash2);
+        } catch (err) {
+          return Promise.reject(err);
+        }
+      }
+      function createSHA256() {
+        return WASMInterface(wasmJson$a, 32).then((wasm) => {
+          wasm.init(256);
+          const obj = {
+            init: () => {
+              wasm.init(256);
+              return obj;
+            },
+            update: (data2) => {
+              wasm.update(data2);
+              return obj;
+            },
+            // biome-ignore lint/suspicious/noExplicitAny: Conflict with IHasher type
+            digest: (outputType) => wasm.digest(outputType),
+            save: () => wasm.save(),
+            load: (data2) => {
+              wasm.load(data2);
+              return obj;
+            },
+            blockSize: 64,
+            digestSize: 32
+          };
+          return obj;
+        });
+      }
+      var name$9 = "sha512";
+      var data$9 = "AGFzbQEAAAABEQRgAAF/YAF/AGAAAGACf38AAwgHAAEBAQIAAwUEAQECAgYPAn8BQYCABAt/AEGAgAQLB4IBCQZtZW1vcnkCAA9fX3N0YWNrX3BvaW50ZXIDAA5IYXNoX0dldEJ1ZmZlcgAACUhhc2hfSW5pdAABC0hhc2hfVXBkYXRlAAIKSGFzaF9GaW5hbAAEDUhhc2hfR2V0U3RhdGUABQ5IYXNoX0NhbGN1bGF0ZQAGClNUQVRFX1NJWkUDAQrgaQcGAEGAgQQLmwIAQQBCADcDgIIFQQBBMEHAACAAQYADRiIAGzYCyIIFQQBCpJ/p99uD0trHAEL5wvibkaOz8NsAIAAbNwPAggVBAEKnn+an1sGLhltC6/qG2r+19sEfIAAbNwO4ggVBAEKRquDC9tCS2o5/Qp/Y+dnCkdqCm38gABs3A7CCBUEAQrGWgP7/zMmZ5wBC0YWa7/rPlIfRACAAGzcDqIIFQQBCubK5uI+b+5cVQvHt9Pilp/2npX8gABs3A6CCBUEAQpe6w4Ojq8CskX9Cq/DT9K/uvLc8IAAbNwOYggVBAEKHqvOzo6WKzeIAQrvOqqbY0Ouzu38gABs3A5CCBUEAQti9lojcq+fdS0KIkvOd/8z5hOoAIAAbNwOIggUL+gICAX4Hf0EAQQApA4CCBSIBIACtfDcDgIIFAkACQAJAIAGnQf8AcSICDQBBgIEEIQMMAQsgAEGAASACayIESSEFAkAgAEUNACAAIAQgBRsiA0EDcSEGIAJBgIEFaiEHQQAhAgJAIANBBEkNACADQfwBcSEIQQAhAgNAIAcgAmoiAyACQYCBBGotAAA6AAAgA0EBaiACQYGBBGotAAA6AAAgA0ECaiACQYKBBGotAAA6AAAgA0EDaiACQYOBBGotAAA6AAAgCCACQQRqIgJHDQALIAZFDQELA0AgByACaiACQYCBBGotAAA6AAAgAkEBaiECIAZBf2oiBg0ACwsgBQ0BQYCBBRADIAAgBGshACAEQYCBBGohAwsCQCAAQYABSQ0AA0AgAxADIANBgAFqIQMgAEGAf2oiAEH/AEsNAAsLIABFDQBBACEGQQAhAgNAIAJBgIEFaiADIAJqLQAAOgAAIAJBAWohAiAAIAZBAWoiBkH/AXFLDQALCwvcVgFWfkEAIAApAwgiAUI4hiABQoD+A4NCKIaEIAFCgID8B4NCGIYgAUKAgID4D4NCCIaEhCABQgiIQoCAgPgPgyABQhiIQoCA/AeDhCABQiiIQoD+A4MgAUI4iISEhCICQj+JIAJCOImFIAJCB4iFIAApAwAiAUI4hiABQoD+A4NCKIaEIAFCgID8B4NCGIYgAUKAgID4D4NCCIaEhCABQgiIQoCAgPgPgyABQhiIQoCA/AeDhCABQiiIQoD+A4MgAUI4iISEhCIDfCAAKQNIIgFCOIYgAUKA/gODQiiGhCABQoCA/AeDQhiGIAFCgICA+A+DQgiGhIQgAUIIiEKAgID4D4MgAUIYiEKAgPwHg4QgAUIoiEKA/gODIAFCOIiEhIQiBHwgACkDcCIBQjiGIAFCgP4Dg0IohoQgAUKAgPwHg0IYhiABQoCAgPgPg0IIhoSEIAFCCIhCgICA+A+DIAFCGIhCgID8B4OEIAFCKIhCgP4DgyABQjiIhISEIgVCLYkgBUIDiYUgBUIGiIV8IgZCP4kgBkI4iYUgBkIHiIUgACkDeCIBQjiGIAFCgP4Dg0IohoQgAUKAgPwHg0IYhiABQoCAgPgPg0IIhoSEIAFCCIhCgICA+A+DIAFCGIhCgID8B4OEIAFCKIhCgP4DgyABQjiIhISEIgd8IARCP4kgBEI4iYUgBEIHiIUgACkDQCIBQjiGIAFCgP4Dg0IohoQgAUKAgPwHg0IYhiABQoCAgPgPg0IIhoSEIAFCCIhCgICA+A+DIAFCGIhCgID8B4OEIAFCKIhCgP4DgyABQjiIhISEIgh8IAApAxAiAUI4hiABQoD+A4NCKIaEIAFCgID8B4NCGIYgAUKAgID4D4NCCIaEhCABQgiIQoCAgPgPgyABQhiIQoCA/AeDhCABQiiIQoD+A4MgAUI4iISEhCIJQj+JIAlCOImFIAlCB4iFIAJ8IAApA1AiAUI4hiABQoD+A4NCKIaEIAFCgID8B4NCGIYgAUKAgID4D4NCCIaEhCABQgiIQoCAgPgPgyABQhiIQoCA/AeDhCABQiiIQoD+A4MgAUI4iISEhCIKfCAHQi2JIAdCA4mFIAdCBoiFfCILfCAAKQM4IgFCOIYgAUKA/gODQiiGhCABQoCA/AeDQhiGIAFCgICA+A+DQgiGhIQgAUIIiEKAgID4D4MgAUIYiEKAgPwHg4QgAUIoiEKA/gODIAFCOIiEhIQiDEI/iSAMQjiJhSAMQgeIhSAAKQMwIgFCOIYgAUKA/gODQiiGhCABQoCA/AeDQhiGIAFCgICA+A+DQgiGhIQgAUIIiEKAgID4D4MgAUIYiEKAgPwHg4QgAUIoiEKA/gODIAFCOIiEhIQiDXwgB3wgACkDKCIBQjiGIAFCgP4Dg0IohoQgAUKAgPwHg0IYhiABQoCAgPgPg0IIhoSEIAFCCIhCgICA+A+DIAFCGIhCgID8B4OEIAFCKIhCgP4DgyABQjiIhISEIg5CP4kgDkI4iYUgDkIHiIUgACkDICIBQjiGIAFCgP4Dg0IohoQgAUKAgPwHg0IYhiABQoCAgPgPg0IIhoSEIAFCCIhCgICA+A+DIAFCGIhCgID8B4OEIAFCKIhCgP4DgyABQjiIhISEIg98IAApA2giAUI4hiABQoD+A4NCKIaEIAFCgID8B4NCGIYgAUKAgID4D4NCCIaEhCABQgiIQoCAgPgPgyABQhiIQoCA/AeDhCABQiiIQoD+A4MgAUI4iISEhCIQfCAAKQMYIgFCOIYgAUKA/gODQiiGhCABQoCA/AeDQhiGIAFCgICA+A+DQgiGhIQgAUIIiEKAgID4D4MgAUIYiEKAgPwHg4QgAUIoiEKA/gODIAFCOIiEhIQiEUI/iSARQjiJhSARQgeIhSAJfCAAKQNYIgFCOIYgAUKA/gODQiiGhCABQoCA/AeDQhiGIAFCgICA+A+DQgiGhIQgAUIIiEKAgID4D4MgAUIYiEKAgPwHg4QgAUIoiEKA/gODIAFCOIiEhIQiEnwgBkItiSAGQgOJhSAGQgaIhXwiE0ItiSATQgOJhSATQgaIhXwiFEItiSAUQgOJhSAUQgaIhXwiFUItiSAVQgOJhSAVQgaIhXwiFnwgBUI/iSAFQjiJhSAFQgeIhSAQfCAVfCAAKQNgIgFCOIYgAUKA/gODQiiGhCABQoCA/AeDQhiGIAFCgICA+A+DQgiGhIQgAUIIiEKAgID4D4MgAUIYiEKAgPwHg4QgAUIoiEKA/gODIAFCOIiEhIQiF0I/iSAXQjiJhSAXQgeIhSASfCAUfCAKQj+JIApCOImFIApCB4iFIAR8IBN8IAhCP4kgCEI4iYUgCEIHiIUgDHwgBnwgDUI/iSANQjiJhSANQgeIhSAOfCAFfCAPQj+JIA9COImFIA9CB4iFIBF8IBd8IAtCLYkgC0IDiYUgC0IGiIV8IhhCLYkgGEIDiYUgGEIGiIV8IhlCLYkgGUIDiYUgGUIGiIV8IhpCLYkgGkIDiYUgGkIGiIV8IhtCLYkgG0IDiYUgG0IGiIV8IhxCLYkgHEIDiYUgHEIGiIV8Ih1CLYkgHUIDiYUgHUIGiIV8Ih5CP4kgHkI4iYUgHkIHiIUgB0I/iSAHQjiJhSAHQgeIhSAFfCAafCAQQj+JIBBCOImFIBBCB4iFIBd8IBl8IBJCP4kgEkI4iYUgEkIHiIUgCnwgGHwgFkItiSAWQgOJhSAWQgaIhXwiH0ItiSAfQgOJhSAfQgaIhXwiIEItiSAgQgOJhSAgQgaIhXwiIXwgFkI/iSAWQjiJhSAWQgeIhSAafCALQj+JIAtCOImFIAtCB4iFIAZ8IBt8ICFCLYkgIUIDiYUgIUIGiIV8IiJ8IBVCP4kgFUI4iYUgFUIHiIUgGXwgIXwgFEI/iSAUQjiJhSAUQgeIhSAYfCAgfCATQj+JIBNCOImFIBNCB4iFIAt8IB98IB5CLYkgHkIDiYUgHkIGiIV8IiNCLYkgI0IDiYUgI0IGiIV8IiRCLYkgJEIDiYUgJEIGiIV8IiVCLYkgJUIDiYUgJUIGiIV8IiZ8IB1CP4kgHUI4iYUgHUIHiIUgIHwgJXwgHEI/iSAcQjiJhSAcQgeIhSAffCAkfCAbQj+JIBtCOImFIBtCB4iFIBZ8ICN8IBpCP4kgGkI4iYUgGkIHiIUgFXwgHnwgGUI/iSAZQjiJhSAZQgeIhSAUfCAdfCAYQj+JIBhCOImFIBhCB4iFIBN8IBx8ICJCLYkgIkIDiYUgIkIGiIV8IidCLYkgJ0IDiYUgJ0IGiIV8IihCLYkgKEIDiYUgKEIGiIV8IilCLYkgKUIDiYUgKUIGiIV8IipCLYkgKkIDiYUgKkIGiIV8IitCLYkgK0IDiYUgK0IGiIV8IixCLYkgLEIDiYUgLEIGiIV8Ii1CP4kgLUI4iYUgLUIHiIUgIUI/iSAhQjiJhSAhQgeIhSAdfCApfCAgQj+JICBCOImFICBCB4iFIBx8ICh8IB9CP4kgH0I4iYUgH0IHiIUgG3wgJ3wgJkItiSAmQgOJhSAmQgaIhXwiLkItiSAuQgOJhSAuQgaIhXwiL0ItiSAvQgOJhSAvQgaIhXwiMHwgJkI/iSAmQjiJhSAmQgeIhSApfCAiQj+JICJCOImFICJCB4iFIB58ICp8IDBCLYkgMEIDiYUgMEIGiIV8IjF8ICVCP4kgJUI4iYUgJUIHiIUgKHwgMHwgJEI/iSAkQjiJhSAkQgeIhSAnfCAvfCAjQj+JICNCOImFICNCB4iFICJ8IC58IC1CLYkgLUIDiYUgLUIGiIV8IjJCLYkgMkIDiYUgMkIGiIV8IjNCLYkgM0IDiYUgM0IGiIV8IjRCLYkgNEIDiYUgNEIGiIV8IjV8ICxCP4kgLEI4iYUgLEIHiIUgL3wgNHwgK0I/iSArQjiJhSArQgeIhSAufCAzfCAqQj+JICpCOImFICpCB4iFICZ8IDJ8IClCP4kgKUI4iYUgKUIHiIUgJXwgLXwgKEI/iSAoQjiJhSAoQgeIhSAkfCAsfCAnQj+JICdCOImFICdCB4iFICN8ICt8IDFCLYkgMUIDiYUgMUIGiIV8IjZCLYkgNkIDiYUgNkIGiIV8IjdCLYkgN0IDiYUgN0IGiIV8IjhCLYkgOEIDiYUgOEIGiIV8IjlCLYkgOUIDiYUgOUIGiIV8IjpCLYkgOkIDiYUgOkIGiIV8IjtCLYkgO0IDiYUgO0IGiIV8IjxCP4kgPEI4iYUgPEIHiIUgMEI/iSAwQjiJhSAwQgeIhSAsfCA4fCAvQj+JIC9COImFIC9CB4iFICt8IDd8IC5CP4kgLkI4iYUgLkIHiIUgKnwgNnwgNUItiSA1QgOJhSA1QgaIhXwiPUItiSA9QgOJhSA9QgaIhXwiPkItiSA+QgOJhSA+QgaIhXwiP3wgNUI/iSA1QjiJhSA1QgeIhSA4fCAxQj+JIDFCOImFIDFCB4iFIC18IDl8ID9CLYkgP0IDiYUgP0IGiIV8IkB8IDRCP4kgNEI4iYUgNEIHiIUgN3wgP3wgM0I/iSAzQjiJhSAzQgeIhSA2fCA+fCAyQj+JIDJCOImFIDJCB4iFIDF8ID18IDxCLYkgPEIDiYUgPEIGiIV8IkFCLYkgQUIDiYUgQUIGiIV8IkJCLYkgQkIDiYUgQkIGiIV8IkNCLYkgQ0IDiYUgQ0IGiIV8IkR8IDtCP4kgO0I4iYUgO0IHiIUgPnwgQ3wgOkI/iSA6QjiJhSA6QgeIhSA9fCBCfCA5Qj+JIDlCOImFIDlCB4iFIDV8IEF8IDhCP4kgOEI4iYUgOEIHiIUgNHwgPHwgN0I/iSA3QjiJhSA3QgeIhSAzfCA7fCA2Qj+JIDZCOImFIDZCB4iFIDJ8IDp8IEBCLYkgQEIDiYUgQEIGiIV8IkVCLYkgRUIDiYUgRUIGiIV8IkZCLYkgRkIDiYUgRkIGiIV8IkdCLYkgR0IDiYUgR0IGiIV8IkhCLYkgSEIDiYUgSEIGiIV8IklCLYkgSUIDiYUgSUIGiIV8IkpCLYkgSkIDiYUgSkIGiIV8IksgSSBFID8gPSAyICwgKiAiICAgFiAGIBcgCEEAKQOoggUiTEIyiSBMQi6JhSBMQheJhUEAKQPAggUiTXxBACkDuIIFIk5BACkDsIIFIk+FIEyDIE6FfCADfEKi3KK5jfOLxcIAfCIDQQApA6CCBSJQfCIBIA98IEwgEXwgTyAJfCBOIAJ8IAEgTyBMhYMgT4V8IAFCMokgAUIuiYUgAUIXiYV8Qs3LvZ+SktGb8QB8IlFBACkDmIIFIlJ8IgkgASBMhYMgTIV8IAlCMokgCUIuiYUgCUIXiYV8Qq/2tOL++b7gtX98IlNBACkDkIIFIlR8Ig8gCSABhYMgAYV8IA9CMokgD0IuiYUgD0IXiYV8Qry3p4zY9PbaaXwiVUEAKQOIggUiAXwiESAPIAmFgyAJhXwgEUIyiSARQi6JhSARQheJhXxCuOqimr/LsKs5fCJWIFIgVCABhYMgVCABg4UgAUIkiSABQh6JhSABQhmJhXwgA3wiAnwiA3wgDCARfCANIA98IA4gCXwgAyARIA+FgyAPhXwgA0IyiSADQi6JhSADQheJhXxCmaCXsJu+xPjZAHwiDSACIAGFIFSDIAIgAYOFIAJCJIkgAkIeiYUgAkIZiYV8IFF8Igl8IgggAyARhYMgEYV8IAhCMokgCEIuiYUgCEIXiYV8Qpuf5fjK1OCfkn98Ig4gCSAChSABgyAJIAKDhSAJQiSJIAlCHomFIAlCGYmFfCBTfCIPfCIRIAggA4WDIAOFfCARQjKJIBFCLomFIBFCF4mFfEKYgrbT3dqXjqt/fCJRIA8gCYUgAoMgDyAJg4UgD0IkiSAPQh6JhSAPQhmJhXwgVXwiAnwiAyARIAiFgyAIhXwgA0IyiSADQi6JhSADQheJhXxCwoSMmIrT6oNYfCJTIAIgD4UgCYMgAiAPg4UgAkIkiSACQh6JhSACQhmJhXwgVnwiCXwiDHwgEiADfCAKIBF8IAQgCHwgDCADIBGFgyARhXwgDEIyiSAMQi6JhSAMQheJhXxCvt/Bq5Tg1sESfCIEIAkgAoUgD4MgCSACg4UgCUIkiSAJQh6JhSAJQhmJhXwgDXwiD3wiESAMIAOFgyADhXwgEUIyiSARQi6JhSARQheJhXxCjOWS9+S34ZgkfCIKIA8gCYUgAoMgDyAJg4UgD0IkiSAPQh6JhSAPQhmJhXwgDnwiAnwiAyARIAyFgyAMhXwgA0IyiSADQi6JhSADQheJhXxC4un+r724n4bVAHwiEiACIA+FIAmDIAIgD4OFIAJCJIkgAkIeiYUgAkIZiYV8IFF8Igl8IgggAyARhYMgEYV8IAhCMokgCEIuiYUgCEIXiYV8Qu+S7pPPrpff8gB8IhcgCSAChSAPgyAJIAKDhSAJQiSJIAlCHomFIAlCGYmFfCBTfCIPfCIMfCAHIAh8IAUgA3wgECARfCAMIAggA4WDIAOFfCAMQjKJIAxCLomFIAxCF4mFfEKxrdrY47+s74B/fCIDIA8gCYUgAoMgDyAJg4UgD0IkiSAPQh6JhSAPQhmJhXwgBHwiBXwiAiAMIAiFgyAIhXwgAkIyiSACQi6JhSACQheJhXxCtaScrvLUge6bf3wiCCAFIA+FIAmDIAUgD4OFIAVCJIkgBUIeiYUgBUIZiYV8IAp8IgZ8IgkgAiAMhYMgDIV8IAlCMokgCUIuiYUgCUIXiYV8QpTNpPvMrvzNQXwiDCAGIAWFIA+DIAYgBYOFIAZCJIkgBkIeiYUgBkIZiYV8IBJ8Igd8Ig8gCSAChYMgAoV8IA9CMokgD0IuiYUgD0IXiYV8QtKVxfeZuNrNZHwiBCAHIAaFIAWDIAcgBoOFIAdCJIkgB0IeiYUgB0IZiYV8IBd8IgV8IhEgFHwgGCAPfCATIAl8IAsgAnwgESAPIAmFgyAJhXwgEUIyiSARQi6JhSARQheJhXxC48u8wuPwkd9vfCICIAUgB4UgBoMgBSAHg4UgBUIkiSAFQh6JhSAFQhmJhXwgA3wiBnwiCyARIA+FgyAPhXwgC0IyiSALQi6JhSALQheJhXxCtauz3Oi45+APfCIJIAYgBYUgB4MgBiAFg4UgBkIkiSAGQh6JhSAGQhmJhXwgCHwiB3wiEyALIBGFgyARhXwgE0IyiSATQi6JhSATQheJhXxC5biyvce5qIYkfCIPIAcgBoUgBYMgByAGg4UgB0IkiSAHQh6JhSAHQhmJhXwgDHwiBXwiFCATIAuFgyALhXwgFEIyiSAUQi6JhSAUQheJhXxC9YSsyfWNy/QtfCIRIAUgB4UgBoMgBSAHg4UgBUIkiSAFQh6JhSAFQhmJhXwgBHwiBnwiGHwgGiAUfCAVIBN8IBkgC3wgGCAUIBOFgyAThXwgGEIyiSAYQi6JhSAYQheJhXxCg8mb9aaVobrKAHwiFiAGIAWFIAeDIAYgBYOFIAZCJIkgBkIeiYUgBkIZiYV8IAJ8Igd8IgsgGCAUhYMgFIV8IAtCMokgC0IuiYUgC0IXiYV8QtT3h+rLu6rY3AB8IhkgByAGhSAFgyAHIAaDhSAHQiSJIAdCHomFIAdCGYmFfCAJfCIFfCITIAsgGIWDIBiFfCATQjKJIBNCLomFIBNCF4mFfEK1p8WYqJvi/PYAfCIYIAUgB4UgBoMgBSAHg4UgBUIkiSAFQh6JhSAFQhmJhXwgD3wiBnwiFCATIAuFgyALhXwgFEIyiSAUQi6JhSAUQheJhXxCq7+b866qlJ+Yf3wiGiAGIAWFIAeDIAYgBYOFIAZCJIkgBkIeiYUgBkIZiYV8IBF8Igd8IhV8IBwgFHwgHyATfCAbIAt8IBUgFCAThYMgE4V8IBVCMokgFUIuiYUgFUIXiYV8QpDk0O3SzfGYqH98IhsgByAGhSAFgyAHIAaDhSAHQiSJIAdCHomFIAdCGYmFfCAWfCIFfCILIBUgFIWDIBSFfCALQjKJIAtCLomFIAtCF4mFfEK/wuzHifnJgbB/fCIWIAUgB4UgBoMgBSAHg4UgBUIkiSAFQh6JhSAFQhmJhXwgGXwiBnwiEyALIBWFgyAVhXwgE0IyiSATQi6JhSATQheJhXxC5J289/v436y/f3wiGSAGIAWFIAeDIAYgBYOFIAZCJIkgBkIeiYUgBkIZiYV8IBh8Igd8IhQgEyALhYMgC4V8IBRCMokgFEIuiYUgFEIXiYV8QsKfou2z/oLwRnwiGCAHIAaFIAWDIAcgBoOFIAdCJIkgB0IeiYUgB0IZiYV8IBp8IgV8IhV8IB4gFHwgISATfCAdIAt8IBUgFCAThYMgE4V8IBVCMokgFUIuiYUgFUIXiYV8QqXOqpj5qOTTVXwiGiAFIAeFIAaDIAUgB4OFIAVCJIkgBUIeiYUgBUIZiYV8IBt8IgZ8IgsgFSAUhYMgFIV8IAtCMokgC0IuiYUgC0IXiYV8Qu+EjoCe6pjlBnwiGyAGIAWFIAeDIAYgBYOFIAZCJIkgBkIeiYUgBkIZiYV8IBZ8Igd8IhMgCyAVhYMgFYV8IBNCMokgE0IuiYUgE0IXiYV8QvDcudDwrMqUFHwiFiAHIAaFIAWDIAcgBoOFIAdCJIkgB0IeiYUgB0IZiYV8IBl8IgV8IhQgEyALhYMgC4V8IBRCMokgFEIuiYUgFEIXiYV8QvzfyLbU0MLbJ3wiGSAFIAeFIAaDIAUgB4OFIAVCJIkgBUIeiYUgBUIZiYV8IBh8IgZ8IhUgKHwgJCAUfCAnIBN8ICMgC3wgFSAUIBOFgyAThXwgFUIyiSAVQi6JhSAVQheJhXxCppKb4YWnyI0ufCIYIAYgBYUgB4MgBiAFg4UgBkIkiSAGQh6JhSAGQhmJhXwgGnwiB3wiCyAVIBSFgyAUhXwgC0IyiSALQi6JhSALQheJhXxC7dWQ1sW/m5bNAHwiGiAHIAaFIAWDIAcgBoOFIAdCJIkgB0IeiYUgB0IZiYV8IBt8IgV8IhMgCyAVhYMgFYV8IBNCMokgE0IuiYUgE0IXiYV8Qt/n1uy5ooOc0wB8IhsgBSAHhSAGgyAFIAeDhSAFQiSJIAVCHomFIAVCGYmFfCAWfCIGfCIUIBMgC4WDIAuFfCAUQjKJIBRCLomFIBRCF4mFfELex73dyOqcheUAfCIWIAYgBYUgB4MgBiAFg4UgBkIkiSAGQh6JhSAGQhmJhXwgGXwiB3wiFXwgJiAUfCApIBN8ICUgC3wgFSAUIBOFgyAThXwgFUIyiSAVQi6JhSAVQheJhXxCqOXe47PXgrX2AHwiGSAHIAaFIAWDIAcgBoOFIAdCJIkgB0IeiYUgB0IZiYV8IBh8IgV8IgsgFSAUhYMgFIV8IAtCMokgC0IuiYUgC0IXiYV8Qubdtr/kpbLhgX98IhggBSAHhSAGgyAFIAeDhSAFQiSJIAVCHomFIAVCGYmFfCAafCIGfCITIAsgFYWDIBWFfCATQjKJIBNCLomFIBNCF4mFfEK76oik0ZCLuZJ/fCIaIAYgBYUgB4MgBiAFg4UgBkIkiSAGQh6JhSAGQhmJhXwgG3wiB3wiFCATIAuFgyALhXwgFEIyiSAUQi6JhSAUQheJhXxC5IbE55SU+t+if3wiGyAHIAaFIAWDIAcgBoOFIAdCJIkgB0IeiYUgB0IZiYV8IBZ8IgV8IhV8IC8gFHwgKyATfCAuIAt8IBUgFCAThYMgE4V8IBVCMokgFUIuiYUgFUIXiYV8QoHgiOK7yZmNqH98IhYgBSAHhSAGgyAFIAeDhSAFQiSJIAVCHomFIAVCGYmFfCAZfCIGfCILIBUgFIWDIBSFfCALQjKJIAtCLomFIAtCF4mFfEKRr+KHje7ipUJ8IhkgBiAFhSAHgyAGIAWDhSAGQiSJIAZCHomFIAZCGYmFfCAYfCIHfCITIAsgFYWDIBWFfCATQjKJIBNCLomFIBNCF4mFfEKw/NKysLSUtkd8IhggByAGhSAFgyAHIAaDhSAHQiSJIAdCHomFIAdCGYmFfCAafCIFfCIUIBMgC4WDIAuFfCAUQjKJIBRCLomFIBRCF4mFfEKYpL23nYO6yVF8IhogBSAHhSAGgyAFIAeDhSAFQiSJIAVCHomFIAVCGYmFfCAbfCIGfCIVfCAxIBR8IC0gE3wgMCALfCAVIBQgE4WDIBOFfCAVQjKJIBVCLomFIBVCF4mFfEKQ0parxcTBzFZ8IhsgBiAFhSAHgyAGIAWDhSAGQiSJIAZCHomFIAZCGYmFfCAWfCIHfCILIBUgFIWDIBSFfCALQjKJIAtCLomFIAtCF4mFfEKqwMS71bCNh3R8IhYgByAGhSAFgyAHIAaDhSAHQiSJIAdCHomFIAdCGYmFfCAZfCIFfCITIAsgFYWDIBWFfCATQjKJIBNCLomFIBNCF4mFfEK4o++Vg46otRB8IhkgBSAHhSAGgyAFIAeDhSAFQiSJIAVCHomFIAVCGYmFfCAYfCIGfCIUIBMgC4WDIAuFfCAUQjKJIBRCLomFIBRCF4mFfELIocvG66Kw0hl8IhggBiAFhSAHgyAGIAWDhSAGQiSJIAZCHomFIAZCGYmFfCAafCIHfCIVIDR8IDcgFHwgMyATfCA2IAt8IBUgFCAThYMgE4V8IBVCMokgFUIuiYUgFUIXiYV8QtPWhoqFgdubHnwiGiAHIAaFIAWDIAcgBoOFIAdCJIkgB0IeiYUgB0IZiYV8IBt8IgV8IgsgFSAUhYMgFIV8IAtCMokgC0IuiYUgC0IXiYV8QpnXu/zN6Z2kJ3wiGyAFIAeFIAaDIAUgB4OFIAVCJIkgBUIeiYUgBUIZiYV8IBZ8IgZ8IhMgCyAVhYMgFYV8IBNCMokgE0IuiYUgE0IXiYV8QqiR7Yzelq/YNHwiFiAGIAWFIAeDIAYgBYOFIAZCJIkgBkIeiYUgBkIZiYV8IBl8Igd8IhQgEyALhYMgC4V8IBRCMokgFEIuiYUgFEIXiYV8QuO0pa68loOOOXwiGSAHIAaFIAWDIAcgBoOFIAdCJIkgB0IeiYUgB0IZiYV8IBh8IgV8IhV8IDkgFHwgNSATfCA4IAt8IBUgFCAThYMgE4V8IBVCMokgFUIuiYUgFUIXiYV8QsuVhpquyarszgB8IhggBSAHhSAGgyAFIAeDhSAFQiSJIAVCHomFIAVCGYmFfCAafCIGfCILIBUgFIWDIBSFfCALQjKJIAtCLomFIAtCF4mFfELzxo+798myztsAfCIaIAYgBYUgB4MgBiAFg4UgBkIkiSAGQh6JhSAGQhmJhXwgG3wiB3wiEyALIBWFgyAVhXwgE0IyiSATQi6JhSATQheJhXxCo/HKtb3+m5foAHwiGyAHIAaFIAWDIAcgBoOFIAdCJIkgB0IeiYUgB0IZiYV8IBZ8IgV8IhQgEyALhYMgC4V8IBRCMokgFEIuiYUgFEIXiYV8Qvzlvu/l3eDH9AB8IhYgBSAHhSAGgyAFIAeDhSAFQiSJIAVCHomFIAVCGYmFfCAZfCIGfCIVfCA7IBR8ID4gE3wgOiALfCAVIBQgE4WDIBOFfCAVQjKJIBVCLomFIBVCF4mFfELg3tyY9O3Y0vgAfCIZIAYgBYUgB4MgBiAFg4UgBkIkiSAGQh6JhSAGQhmJhXwgGHwiB3wiCyAVIBSFgyAUhXwgC0IyiSALQi6JhSALQheJhXxC8tbCj8qCnuSEf3wiGCAHIAaFIAWDIAcgBoOFIAdCJIkgB0IeiYUgB0IZiYV8IBp8IgV8IhMgCyAVhYMgFYV8IBNCMokgE0IuiYUgE0IXiYV8QuzzkNOBwcDjjH98IhogBSAHhSAGgyAFIAeDhSAFQiSJIAVCHomFIAVCGYmFfCAbfCIGfCIUIBMgC4WDIAuFfCAUQjKJIBRCLomFIBRCF4mFfEKovIybov+/35B/fCIbIAYgBYUgB4MgBiAFg4UgBkIkiSAGQh6JhSAGQhmJhXwgFnwiB3wiFXwgQSAUfCBAIBN8IDwgC3wgFSAUIBOFgyAThXwgFUIyiSAVQi6JhSAVQheJhXxC6fuK9L2dm6ikf3wiFiAHIAaFIAWDIAcgBoOFIAdCJIkgB0IeiYUgB0IZiYV8IBl8IgV8IgsgFSAUhYMgFIV8IAtCMokgC0IuiYUgC0IXiYV8QpXymZb7/uj8vn98IhkgBSAHhSAGgyAFIAeDhSAFQiSJIAVCHomFIAVCGYmFfCAYfCIGfCITIAsgFYWDIBWFfCATQjKJIBNCLomFIBNCF4mFfEKrpsmbrp7euEZ8IhggBiAFhSAHgyAGIAWDhSAGQiSJIAZCHomFIAZCGYmFfCAafCIHfCIUIBMgC4WDIAuFfCAUQjKJIBRCLomFIBRCF4mFfEKcw5nR7tnPk0p8IhogByAGhSAFgyAHIAaDhSAHQiSJIAdCHomFIAdCGYmFfCAbfCIFfCIVIEd8IEMgFHwgRiATfCBCIAt8IBUgFCAThYMgE4V8IBVCMokgFUIuiYUgFUIXiYV8QoeEg47ymK7DUXwiGyAFIAeFIAaDIAUgB4OFIAVCJIkgBUIeiYUgBUIZiYV8IBZ8IgZ8IgsgFSAUhYMgFIV8IAtCMokgC0IuiYUgC0IXiYV8Qp7Wg+/sup/tanwiFiAGIAWFIAeDIAYgBYOFIAZCJIkgBkIeiYUgBkIZiYV8IBl8Igd8IhMgCyAVhYMgFYV8IBNCMokgE0IuiYUgE0IXiYV8Qviiu/P+79O+dXwiGSAHIAaFIAWDIAcgBoOFIAdCJIkgB0IeiYUgB0IZiYV8IBh8IgV8IhQgEyALhYMgC4V8IBRCMokgFEIuiYUgFEIXiYV8Qrrf3ZCn9Zn4BnwiHCAFIAeFIAaDIAUgB4OFIAVCJIkgBUIeiYUgBUIZiYV8IBp8IgZ8IhV8ID1CP4kgPUI4iYUgPUIHiIUgOXwgRXwgREItiSBEQgOJhSBEQgaIhXwiGCAUfCBIIBN8IEQgC3wgFSAUIBOFgyAThXwgFUIyiSAVQi6JhSAVQheJhXxCprGiltq437EKfCIaIAYgBYUgB4MgBiAFg4UgBkIkiSAGQh6JhSAGQhmJhXwgG3wiB3wiCyAVIBSFgyAUhXwgC0IyiSALQi6JhSALQheJhXxCrpvk98uA5p8RfCIbIAcgBoUgBYMgByAGg4UgB0IkiSAHQh6JhSAHQhmJhXwgFnwiBXwiEyALIBWFgyAVhXwgE0IyiSATQi6JhSATQheJhXxCm47xmNHmwrgbfCIdIAUgB4UgBoMgBSAHg4UgBUIkiSAFQh6JhSAFQhmJhXwgGXwiBnwiFCATIAuFgyALhXwgFEIyiSAUQi6JhSAUQheJhXxChPuRmNL+3e0ofCIeIAYgBYUgB4MgBiAFg4UgBkIkiSAGQh6JhSAGQhmJhXwgHHwiB3wiFXwgP0I/iSA/QjiJhSA/QgeIhSA7fCBHfCA+Qj+JID5COImFID5CB4iFIDp8IEZ8IBhCLYkgGEIDiYUgGEIGiIV8IhZCLYkgFkIDiYUgFkIGiIV8IhkgFHwgSiATfCAWIAt8IBUgFCAThYMgE4V8IBVCMokgFUIuiYUgFUIXiYV8QpPJnIa076rlMnwiCyAHIAaFIAWDIAcgBoOFIAdCJIkgB0IeiYUgB0IZiYV8IBp8IgV8IhMgFSAUhYMgFIV8IBNCMokgE0IuiYUgE0IXiYV8Qrz9pq6hwa/PPHwiGiAFIAeFIAaDIAUgB4OFIAVCJIkgBUIeiYUgBUIZiYV8IBt8IgZ8IhQgEyAVhYMgFYV8IBRCMokgFEIuiYUgFEIXiYV8QsyawODJ+NmOwwB8IhsgBiAFhSAHgyAGIAWDhSAGQiSJIAZCHomFIAZCGYmFfCAdfCIHfCIVIBQgE4WDIBOFfCAVQjKJIBVCLomFIBVCF4mFfEK2hfnZ7Jf14swAfCIcIAcgBoUgBYMgByAGg4UgB0IkiSAHQh6JhSAHQhmJhXwgHnwiBXwiFiBNfDcDwIIFQQAgUCAFIAeFIAaDIAUgB4OFIAVCJIkgBUIeiYUgBUIZiYV8IAt8IgYgBYUgB4MgBiAFg4UgBkIkiSAGQh6JhSAGQhmJhXwgGnwiByAGhSAFgyAHIAaDhSAHQiSJIAdCHomFIAdCGYmFfCAbfCIFIAeFIAaDIAUgB4OFIAVCJIkgBUIeiYUgBUIZiYV8IBx8Igt8NwOgggVBACBOIEBCP4kgQEI4iYUgQEIHiIUgPHwgSHwgGUItiSAZQgOJhSAZQgaIhXwiGSATfCAWIBUgFIWDIBSFfCAWQjKJIBZCLomFIBZCF4mFfEKq/JXjz7PKv9kAfCIaIAZ8IhN8NwO4ggVBACBSIAsgBYUgB4MgCyAFg4UgC0IkiSALQh6JhSALQhmJhXwgGnwiBnw3A5iCBUEAIE8gQUI/iSBBQjiJhSBBQgeIhSBAfCAYfCBLQi2JIEtCA4mFIEtCBoiFfCAUfCATIBYgFYWDIBWFfCATQjKJIBNCLomFIBNCF4mFfELs9dvWs/Xb5d8AfCIYIAd8IhR8NwOwggVBACBUIAYgC4UgBYMgBiALg4UgBkIkiSAGQh6JhSAGQhmJhXwgGHwiB3w3A5CCBUEAIEwgRUI/iSBFQjiJhSBFQgeIhSBBfCBJfCAZQi2JIBlCA4mFIBlCBoiFfCAVfCAUIBMgFoWDIBaFfCAUQjKJIBRCLomFIBRCF4mFfEKXsJ3SxLGGouwAfCITIAV8fDcDqIIFQQAgASAHIAaFIAuDIAcgBoOFIAdCJIkgB0IeiYUgB0IZiYV8IBN8fDcDiIIFC7ULAgF+BH9BACkDgIIFIgCnQQN2QQ9xIgFBA3QiAiACKQOAgQVCfyAAQgOGIgCGQn+Fg0KAASAAhoU3A4CBBSABQQFqIQMCQAJAAkAgAUEOSQ0AAkAgA0EPRw0AQQBCADcD+IEFC0GAgQUQA0EAIQRBACEDDAELIAMhASADQQdxIgRBB0YNAQsgA0EDdEGAgQVqIQFBACECA0AgAUIANwMAIAFBCGohASAEIAJBAWoiAnNBB0cNAAsgAyACaiEBCwJAIANBeGpBB0kNAAJAQQcgAWsiBEEIcQ0AIAFBA3QiAkIANwO4gQUgAkIANwOwgQUgAkIANwOogQUgAkIANwOggQUgAkIANwOYgQUgAkIANwOQgQUgAkIANwOIgQUgAkIANwOAgQUgBEEISQ0BIAFBCGohAQsgAUEDdEGAgQVqIQEDQCABQgA3AwAgAUH4AGpCADcDACABQfAAakIANwMAIAFB6ABqQgA3AwAgAUHgAGpCADcDACABQdgAakIANwMAIAFB0ABqQgA3AwAgAUHIAGpCADcDACABQcAAakIANwMAIAFBOGpCADcDACABQTBqQgA3AwAgAUEoakIANwMAIAFBIGpCADcDACABQRhqQgA3AwAgAUEQakIANwMAIAFBCGpCADcDACABQYABaiEBDAALC0EAIQJBAEEAKQOAggUiAEI7hiAAQiuGQoCAgICAgMD/AIOEIABCG4ZCgICAgIDgP4MgAEILhkKAgICA8B+DhIQgAEIFiEKAgID4D4MgAEIViEKAgPwHg4QgAEIliEKA/gODIABCA4ZCOIiEhIQ3A/iBBUGAgQUQA0EAQQApA8CCBSIAQjiGIABCgP4Dg0IohoQgAEKAgPwHg0IYhiAAQoCAgPgPg0IIhoSEIABCCIhCgICA+A+DIABCGIhCgID8B4OEIABCKIhCgP4DgyAAQjiIhISENwPAggVBAEEAKQO4ggUiAEI4hiAAQoD+A4NCKIaEIABCgID8B4NCGIYgAEKAgID4D4NCCIaEhCAAQgiIQoCAgPgPgyAAQhiIQoCA/AeDhCAAQiiIQoD+A4MgAEI4iISEhDcDuIIFQQBBACkDsIIFIgBCOIYgAEKA/gODQiiGhCAAQoCA/AeDQhiGIABCgICA+A+DQgiGhIQgAEIIiEKAgID4D4MgAEIYiEKAgPwHg4QgAEIoiEKA/gODIABCOIiEhIQ3A7CCBUEAQQApA6iCBSIAQjiGIABCgP4Dg0IohoQgAEKAgPwHg0IYhiAAQoCAgPgPg0IIhoSEIABCCIhCgICA+A+DIABCGIhCgID8B4OEIABCKIhCgP4DgyAAQjiIhISENwOoggVBAEEAKQOgggUiAEI4hiAAQoD+A4NCKIaEIABCgID8B4NCGIYgAEKAgID4D4NCCIaEhCAAQgiIQoCAgPgPgyAAQhiIQoCA/AeDhCAAQiiIQoD+A4MgAEI4iISEhDcDoIIFQQBBACkDmIIFIgBCOIYgAEKA/gODQiiGhCAAQoCA/AeDQhiGIABCgICA+A+DQgiGhIQgAEIIiEKAgID4D4MgAEIYiEKAgPwHg4QgAEIoiEKA/gODIABCOIiEhIQ3A5iCBUEAQQApA5CCBSIAQjiGIABCgP4Dg0IohoQgAEKAgPwHg0IYhiAAQoCAgPgPg0IIhoSEIABCCIhCgICA+A+DIABCGIhCgID8B4OEIABCKIhCgP4DgyAAQjiIhISENwOQggVBAEEAKQOIggUiAEI4hiAAQoD+A4NCKIaEIABCgID8B4NCGIYgAEKAgID4D4NCCIaEhCAAQgiIQoCAgPgPgyAAQhiIQoCA/AeDhCAAQiiIQoD+A4MgAEI4iISEhDcDiIIFAkBBACgCyIIFIgRFDQBBACEBA0AgAUGAgQRqIAFBiIIFai0AADoAACABQQFqIQEgBCACQQFqIgJB/wFxSw0ACwsLBgBBgIEFC6ECAEEAQgA3A4CCBUEAQTBBwAAgAUGAA0YiARs2AsiCBUEAQqSf6ffbg9LaxwBC+cL4m5Gjs/DbACABGzcDwIIFQQBCp5/mp9bBi4ZbQuv6htq/tfbBHyABGzcDuIIFQQBCkargwvbQktqOf0Kf2PnZwpHagpt/IAEbNwOwggVBAEKxloD+/8zJmecAQtGFmu/6z5SH0QAgARs3A6iCBUEAQrmyubiPm/uXFULx7fT4paf9p6V/IAEbNwOgggVBAEKXusODo6vArJF/Qqvw0/Sv7ry3PCABGzcDmIIFQQBCh6rzs6Olis3iAEK7zqqm2NDrs7t/IAEbNwOQggVBAELYvZaI3Kvn3UtCiJLznf/M+YTqACABGzcDiIIFIAAQAhAECwsMAQBBgIAECwTQAAAA";
+      var hash$9 = "922e1bd0";
+      var wasmJson$9 = {
+        name: name$9,
+        data: data$9,
+        hash: hash$9
+      };
+      const mutex$8 = new Mutex();
+      let wasmCache$8 = null;
+      function sha384(data2) {
+        if (wasmCache$8 === null) {
+          return lockedCreate(mutex$8, wasmJson$9, 48).then((wasm) => {
+            wasmCache$8 = wasm;
+            return wasmCache$8.calculate(data2, 384);
+          });
+        }
+        try {
+          const hash2 = wasmCache$8.calculate(data2, 384);
+          return Promise.resolve(hash2);
+        } catch (err) {
+          return Promise.reject(err);
+        }
+      }
+      function createSHA384() {
+        return WASMInterface(wasmJson$9, 48).then((wasm) => {
+          wasm.init(384);
+          const obj = {
+            init: () => {
+              wasm.init(384);
+              return obj;
+            },
+            update: (data2) => {
+              wasm.update(data2);
+              return obj;
+            },
+            // biome-ignore lint/suspicious/noExplicitAny: Conflict with IHasher type
+            digest: (outputType) => wasm.digest(outputType),
+            save: () => wasm.save(),
+            load: (data2) => {
+              wasm.load(data2);
+              return obj;
+            },
+            blockSize: 128,
+            digestSize: 48
+          };
+          return obj;
+        });
+      }
+      const mutex$7 = new Mutex();
+      let wasmCache$7 = null;
+      function sha512(data2) {
+        if (wasmCache$7 === null) {
+          return lockedCreate(mutex$7, wasmJson$9, 64).then((wasm) => {
+            wasmCache$7 = wasm;
+            return wasmCache$7.calculate(data2, 512);
+          });
+        }
+        try {
+          const hash2 = wasmCache$7.calculate(data2, 512);
+          return Promise.resolve(hash2);
+        } catch (err) {
+          return Promise.reject(err);
+        }
+      }
+      function createSHA512() {
+        return WASMInterface(wasmJson$9, 64).then((wasm) => {
+          wasm.init(512);
+          const obj = {
+            init: () => {
+              wasm.init(512);
+              return obj;
+            },
+            update: (data2) => {
+              wasm.update(data2);
+              return obj;
+            },
+            // biome-ignore lint/suspicious/noExplicitAny: Conflict with IHasher type
+            digest: (outputType) => wasm.digest(outputType),
+            save: () => wasm.save(),
+            load: (data2) => {
+              wasm.load(data2);
+              return obj;
+            },
+            blockSize: 128,
+            digestSize: 64
+          };
+          return obj;
+        });
+      }
+      var name$8 = "xxhash32";
+      var data$8 = "AGFzbQEAAAABEQRgAAF/YAF/AGAAAGACf38AAwcGAAEBAgADBQQBAQICBg8CfwFBgIAEC38AQYCABAsHggEJBm1lbW9yeQIAD19fc3RhY2tfcG9pbnRlcgMADkhhc2hfR2V0QnVmZmVyAAAJSGFzaF9Jbml0AAELSGFzaF9VcGRhdGUAAgpIYXNoX0ZpbmFsAAMNSGFzaF9HZXRTdGF0ZQAEDkhhc2hfQ2FsY3VsYXRlAAUKU1RBVEVfU0laRQMBCoUQBgYAQYCBBAtNAEEAQgA3A6iBBUEAIAA2AoiBBUEAIABBz4yijgZqNgKMgQVBACAAQfeUr694ajYChIEFQQAgAEGoiI2hAmo2AoCBBUEAQQA2AqCBBQulCAEHfwJAIABFDQBBAEEAKQOogQUgAK18NwOogQUCQEEAKAKggQUiASAAakEPSw0AQYCBBCECAkACQCAAQQNxIgMNACAAIQMMAQsDQEEAQQAoAqCBBSIEQQFqNgKggQUgBCACLQAAOgCQgQUgAkEBaiECIANBf2oiAw0ACyAAQXxxIQMLIABBBEkNAQNAQQBBACgCoIEFIgRBAWo2AqCBBSAEIAItAAA6AJCBBSACQQFqLQAAIQRBAEEAKAKggQUiBUEBajYCoIEFIAUgBDoAkIEFIAJBAmotAAAhBEEAQQAoAqCBBSIFQQFqNgKggQUgBSAEOgCQgQUgAkEDai0AACEEQQBBACgCoIEFIgVBAWo2AqCBBSAFIAQ6AJCBBSACQQRqIQIgA0F8aiIDDQAMAgsLIABB8IAEaiEGAkACQCABDQBBACgCjIEFIQNBACgCiIEFIQRBACgChIEFIQVBACgCgIEFIQFBgIEEIQIMAQtBgIEEIQICQCABQQ9LDQBBgIEEIQICQAJAQQAgAWtBA3EiAw0AIAEhBAwBCyABIQQDQEEAIAQiBUEBaiIENgKggQUgBUGQgQVqIAItAAA6AAAgAkEBaiECIANBf2oiAw0ACwsgAUEMSw0AQQAhBQNAIAIgBWoiAS0AACEHQQAgBCAFaiIDQQFqNgKggQUgA0GQgQVqIAc6AAAgAUEBai0AACEHQQAgA0ECajYCoIEFIANBkYEFaiAHOgAAIAFBAmotAAAhB0EAIANBA2o2AqCBBSADQZKBBWogBzoAACABQQNqLQAAIQFBACADQQRqNgKggQUgA0GTgQVqIAE6AAAgBCAFQQRqIgVqQRBHDQALIAIgBWohAgtBAEEAKAKQgQVB95Svr3hsQQAoAoCBBWpBDXdBsfPd8XlsIgE2AoCBBUEAQQAoApSBBUH3lK+veGxBACgChIEFakENd0Gx893xeWwiBTYChIEFQQBBACgCmIEFQfeUr694bEEAKAKIgQVqQQ13QbHz3fF5bCIENgKIgQVBAEEAKAKcgQVB95Svr3hsQQAoAoyBBWpBDXdBsfPd8XlsIgM2AoyBBQsgAEGAgQRqIQACQCACIAZLDQADQCACKAIAQfeUr694bCABakENd0Gx893xeWwhASACQQxqKAIAQfeUr694bCADakENd0Gx893xeWwhAyACQQhqKAIAQfeUr694bCAEakENd0Gx893xeWwhBCACQQRqKAIAQfeUr694bCAFakENd0Gx893xeWwhBSACQRBqIgIgBk0NAAsLQQAgAzYCjIEFQQAgBDYCiIEFQQAgBTYChIEFQQAgATYCgIEFQQAgACACazYCoIEFIAAgAkYNAEEAIQMDQCADQZCBBWogAiADai0AADoAACADQQFqIgNBACgCoIEFSQ0ACwsLlwMCAX4Gf0EAKQOogQUiAKchAQJAAkAgAEIQVA0AQQAoAoSBBUEHd0EAKAKAgQVBAXdqQQAoAoiBBUEMd2pBACgCjIEFQRJ3aiECDAELQQAoAoiBBUGxz9myAWohAgsgAiABaiEBQZCBBSEDQQAoAqCBBSIEQZCBBWohBQJAIARBBEkNAEGQgQUhAwNAIAMiAkEEaiEDIAIoAgBBvdzKlXxsIAFqQRF3Qa/W074CbCEBIAJBCGogBU0NAAsLAkAgAyAFRg0AIARBj4EFaiEGAkACQCAEIANrQQFxDQAgAyECDAELIANBAWohAiADLQAAQbHP2bIBbCABakELd0Gx893xeWwhAQsgBiADRg0AA0AgAkEBai0AAEGxz9myAWwgAi0AAEGxz9myAWwgAWpBC3dBsfPd8XlsakELd0Gx893xeWwhASACQQJqIgIgBUcNAAsLQQAgAUEPdiABc0H3lK+veGwiAUENdiABc0G93MqVfGwiAUEQdiABcyIBQf+B/AdxQQh4IAFBGHhB/4H8B3FyrTcDgIEECwYAQYCBBQvmAwIBfgR/QQBCADcDqIEFQQAgATYCiIEFQQAgAUHPjKKOBmo2AoyBBUEAIAFB95Svr3hqNgKEgQVBACABQaiIjaECajYCgIEFQQBBADYCoIEFIAAQAkEAKQOogQUiAqchAQJAAkAgAkIQVA0AQQAoAoSBBUEHd0EAKAKAgQVBAXdqQQAoAoiBBUEMd2pBACgCjIEFQRJ3aiEADAELQQAoAoiBBUGxz9myAWohAAsgACABaiEBQZCBBSEDQQAoAqCBBSIEQZCBBWohBQJAIARBBEkNAEGQgQUhAwNAIAMiAEEEaiEDIAAoAgBBvdzKlXxsIAFqQRF3Qa/W074CbCEBIABBCGogBU0NAAsLAkAgAyAFRg0AIARBj4EFaiEGAkACQCAEIANrQQFxDQAgAyEADAELIANBAWohACADLQAAQbHP2bIBbCABakELd0Gx893xeWwhAQsgBiADRg0AA0AgAEEBai0AAEGxz9myAWwgAC0AAEGxz9myAWwgAWpBC3dBsfPd8XlsakELd0Gx893xeWwhASAAQQJqIgAgBUcNAAsLQQAgAUEPdiABc0H3lK+veGwiAUENdiABc0G93MqVfGwiAUEQdiABcyIBQf+B/AdxQQh4IAFBGHhB/4H8B3FyrTcDgIEECwsMAQBBgIAECwQwAAAA";
+      var hash$8 = "b857aa2d";
+      var wasmJson$8 = {
+        name: name$8,
+        data: data$8,
+        hash: hash$8
+      };
+      const mutex$6 = new Mutex();
+      let wasmCache$6 = null;
+      function validateSeed$3(seed) {
+        if (!Number.isInteger(seed) || seed < 0 || seed > 4294967295) {
+          return new Error("Seed must be a valid 32-bit long unsigned integer.");
+        }
+        return null;
+      }
+      function xxhash32(data2, seed = 0) {
+        if (validateSeed$3(seed)) {
+          return Promise.reject(validateSeed$3(seed));
+        }
+        if (wasmCache$6 === null) {
+          return lockedCreate(mutex$6, wasmJson$8, 4).then((wasm) => {
+            wasmCache$6 = wasm;
+            return wasmCache$6.calculate(data2, seed);
+          });
+        }
+        try {
+          const hash2 = wasmCache$6.calculate(data2, seed);
+          return Promise.resolve(hash2);
+        } catch (err) {
+          return Promise.reject(err);
+        }
+      }
+      function createXXHash32(seed = 0) {
+        if (validateSeed$3(seed)) {
+          return Promise.reject(validateSeed$3(seed));
+        }
+        return WASMInterface(wasmJson$8, 4).then((wasm) => {
+          wasm.init(seed);
+          const obj = {
+            init: () => {
+              wasm.init(seed);
+              return obj;
+            },
+            update: (data2) => {
+              wasm.update(data2);
+              return obj;
+            },
+            // biome-ignore lint/suspicious/noExplicitAny: Conflict with IHasher type
+            digest: (outputType) => wasm.digest(outputType),
+            save: () => wasm.save(),
+            load: (data2) => {
+              wasm.load(data2);
+              return obj;
+            },
+            blockSize: 16,
+            digestSize: 4
+          };
+          return obj;
+        });
+      }
+      var name$7 = "xxhash64";
+      var data$7 = "AGFzbQEAAAABDANgAAF/YAAAYAF/AAMHBgABAgEAAQUEAQECAgYPAn8BQYCABAt/AEGAgAQLB4IBCQZtZW1vcnkCAA9fX3N0YWNrX3BvaW50ZXIDAA5IYXNoX0dldEJ1ZmZlcgAACUhhc2hfSW5pdAABC0hhc2hfVXBkYXRlAAIKSGFzaF9GaW5hbAADDUhhc2hfR2V0U3RhdGUABA5IYXNoX0NhbGN1bGF0ZQAFClNUQVRFX1NJWkUDAQqGEQYGAEGAgQQLZAEBfkEAQgA3A8iBBUEAQQApA4CBBCIANwOQgQVBACAAQvnq0NDnyaHk4QB8NwOYgQVBACAAQs/W077Sx6vZQnw3A4iBBUEAIABC1uuC7ur9ifXgAHw3A4CBBUEAQQA2AsCBBQvQCQMFfwR+AX8CQCAARQ0AQQBBACkDyIEFIACtfDcDyIEFAkBBACgCwIEFIgEgAGpBH0sNAEGAgQQhAgJAAkAgAEEDcSIDDQAgACEDDAELA0BBAEEAKALAgQUiAUEBajYCwIEFIAEgAi0AADoAoIEFIAJBAWohAiADQX9qIgMNAAsgAEF8cSEDCyAAQQRJDQEDQEEAQQAoAsCBBSIBQQFqNgLAgQUgASACLQAAOgCggQUgAkEBai0AACEBQQBBACgCwIEFIgRBAWo2AsCBBSAEIAE6AKCBBSACQQJqLQAAIQFBAEEAKALAgQUiBEEBajYCwIEFIAQgAToAoIEFIAJBA2otAAAhAUEAQQAoAsCBBSIEQQFqNgLAgQUgBCABOgCggQUgAkEEaiECIANBfGoiAw0ADAILCyAAQeCABGohBQJAAkAgAQ0AQQApA5iBBSEGQQApA5CBBSEHQQApA4iBBSEIQQApA4CBBSEJQYCBBCECDAELQYCBBCECAkAgAUEfSw0AQYCBBCECAkACQEEAIAFrQQNxIgMNACABIQQMAQsgASEEA0AgBEGggQVqIAItAAA6AAAgBEEBaiEEIAJBAWohAiADQX9qIgMNAAsLIAFBHEsNAAJAQRwgBGsiA0EEcQ0AIARBoIEFaiACLQAAOgAAIARBoYEFaiACLQABOgAAIARBooEFaiACLQACOgAAIARBo4EFaiACLQADOgAAIAJBBGohAiADQQRJDQEgBEEEaiEEC0EAIQoDQCAEIApqIgNBoIEFaiACIApqIgEtAAA6AAAgA0GhgQVqIAFBAWotAAA6AAAgA0GigQVqIAFBAmotAAA6AAAgA0GjgQVqIAFBA2otAAA6AAAgA0GkgQVqIAFBBGotAAA6AAAgA0GlgQVqIAFBBWotAAA6AAAgA0GmgQVqIAFBBmotAAA6AAAgA0GngQVqIAFBB2otAAA6AAAgBCAKQQhqIgpqQSBHDQALIAIgCmohAgtBAEEAKQOggQVCz9bTvtLHq9lCfkEAKQOAgQV8Qh+JQoeVr6+Ytt6bnn9+Igk3A4CBBUEAQQApA6iBBULP1tO+0ser2UJ+QQApA4iBBXxCH4lCh5Wvr5i23puef34iCDcDiIEFQQBBACkDsIEFQs/W077Sx6vZQn5BACkDkIEFfEIfiUKHla+vmLbem55/fiIHNwOQgQVBAEEAKQO4gQVCz9bTvtLHq9lCfkEAKQOYgQV8Qh+JQoeVr6+Ytt6bnn9+IgY3A5iBBQsgAEGAgQRqIQMCQCACIAVLDQADQCACKQMAQs/W077Sx6vZQn4gCXxCH4lCh5Wvr5i23puef34hCSACQRhqKQMAQs/W077Sx6vZQn4gBnxCH4lCh5Wvr5i23puef34hBiACQRBqKQMAQs/W077Sx6vZQn4gB3xCH4lCh5Wvr5i23puef34hByACQQhqKQMAQs/W077Sx6vZQn4gCHxCH4lCh5Wvr5i23puef34hCCACQSBqIgIgBU0NAAsLQQAgBjcDmIEFQQAgBzcDkIEFQQAgCDcDiIEFQQAgCTcDgIEFQQAgAyACazYCwIEFIAMgAkYNAEEAIQMDQCADQaCBBWogAiADai0AADoAACADQQFqIgNBACgCwIEFSQ0ACwsLuwYCBX4FfwJAAkBBACkDyIEFIgBCIFQNAEEAKQOIgQUiAUIHiUEAKQOAgQUiAkIBiXxBACkDkIEFIgNCDIl8QQApA5iBBSIEQhKJfCACQs/W077Sx6vZQn5CH4lCh5Wvr5i23puef36FQoeVr6+Ytt6bnn9+QuPcypX8zvL1hX98IAFCz9bTvtLHq9lCfkIfiUKHla+vmLbem55/foVCh5Wvr5i23puef35C49zKlfzO8vWFf3wgA0LP1tO+0ser2UJ+Qh+JQoeVr6+Ytt6bnn9+hUKHla+vmLbem55/fkLj3MqV/M7y9YV/fCAEQs/W077Sx6vZQn5CH4lCh5Wvr5i23puef36FQoeVr6+Ytt6bnn9+QuPcypX8zvL1hX98IQEMAQtBACkDkIEFQsXP2bLx5brqJ3whAQsgASAAfCEAQaCBBSEFQQAoAsCBBSIGQaCBBWohBwJAIAZBCEkNAEGggQUhBQNAIAUiCEEIaiEFIAgpAwBCz9bTvtLHq9lCfkIfiUKHla+vmLbem55/fiAAhUIbiUKHla+vmLbem55/fkLj3MqV/M7y9YV/fCEAIAhBEGogB00NAAsLAkACQCAFQQRqIgkgB00NACAFIQkMAQsgBTUCAEKHla+vmLbem55/fiAAhUIXiULP1tO+0ser2UJ+Qvnz3fGZ9pmrFnwhAAsCQCAJIAdGDQAgBkGfgQVqIQUCQAJAIAYgCWtBAXENACAJIQgMAQsgCUEBaiEIIAkxAABCxc/ZsvHluuonfiAAhUILiUKHla+vmLbem55/fiEACyAFIAlGDQADQCAIQQFqMQAAQsXP2bLx5brqJ34gCDEAAELFz9my8eW66id+IACFQguJQoeVr6+Ytt6bnn9+hUILiUKHla+vmLbem55/fiEAIAhBAmoiCCAHRw0ACwtBACAAQiGIIACFQs/W077Sx6vZQn4iAEIdiCAAhUL5893xmfaZqxZ+IgBCIIggAIUiAUI4hiABQoD+A4NCKIaEIAFCgID8B4NCGIYgAUKAgID4D4NCCIaEhCAAQgiIQoCAgPgPgyAAQhiIQoCA/AeDhCAAQiiIQoD+A4MgAEI4iISEhDcDgIEECwYAQYCBBQsCAAsLDAEAQYCABAsEUAAAAA==";
+      var hash$7 = "09c6be90";
+      var wasmJson$7 = {
+        name: name$7,
+        data: data$7,
+        hash: hash$7
+      };
+      const mutex$5 = new Mutex();
+      let wasmCache$5 = null;
+      const seedBuffer$2 = new Uint8Array(8);
+      function validateSeed$2(seed) {
+        if (!Number.isInteger(seed) || seed < 0 || seed > 4294967295) {
+          return new Error("Seed must be given as two valid 32-bit long unsigned integers (lo + high).");
+        }
+        return null;
+      }
+      function writeSeed$2(arr, low, high) {
+        const buffer = new DataView(arr);
+        buffer.setUint32(0, low, true);
+        buffer.setUint32(4, high, true);
+      }
+      function xxhash64(data2, seedLow = 0, seedHigh = 0) {
+        if (validateSeed$2(seedLow)) {
+          return Promise.reject(validateSeed$2(seedLow));
+        }
+        if (validateSeed$2(seedHigh)) {
+          return Promise.reject(validateSeed$2(seedHigh));
+        }
+        if (wasmCache$5 === null) {
+          return lockedCreate(mutex$5, wasmJson$7, 8).then((wasm) => {
+            wasmCache$5 = wasm;
+            writeSeed$2(seedBuffer$2.buffer, seedLow, seedHigh);
+            wasmCache$5.writeMemory(seedBuffer$2);
+            return wasmCache$5.calculate(data2);
+          });
+        }
+        try {
+          writeSeed$2(seedBuffer$2.buffer, seedLow, seedHigh);
+          wasmCache$5.writeMemory(seedBuffer$2);
+          const hash2 = wasmCache$5.calculate(data2);
+          return Promise.resolve(hash2);
+        } catch (err) {
+          return Promise.reject(err);
+        }
+      }
+      function createXXHash64(seedLow = 0, seedHigh = 0) {
+        if (validateSeed$2(seedLow)) {
+          return Promise.reject(validateSeed$2(seedLow));
+        }
+        if (validateSeed$2(seedHigh)) {
+          return Promise.reject(validateSeed$2(seedHigh));
+        }
+        return WASMInterface(wasmJson$7, 8).then((wasm) => {
+          const instanceBuffer = new Uint8Array(8);
+          writeSeed$2(instanceBuffer.buffer, seedLow, seedHigh);
+          wasm.writeMemory(instanceBuffer);
+          wasm.init();
+          const obj = {
+            init: () => {
+              wasm.writeMemory(instanceBuffer);
+              wasm.init();
+              return obj;
+            },
+            update: (data2) => {
+              wasm.update(data2);
+              return obj;
+            },
+            // biome-ignore lint/suspicious/noExplicitAny: Conflict with IHasher type
+            digest: (outputType) => wasm.digest(outputType),
+            save: () => wasm.save(),
+            load: (data2) => {
+              wasm.load(data2);
+              return obj;
+            },
+            blockSize: 32,
+            digestSize: 8
+          };
+          return obj;
+        });
+      }
+      var name$6 = "xxhash3";
+      var data$6 = "AGFzbQEAAAABNAhgAAF/YAR/f39/AGAHf39/f39/fwBgBH9+fn4BfmAEf39/fgF+YAN/f34BfmAAAGABfwADDg0AAQIDBAUFBQYHBgAGBQQBAQICBg8CfwFBgIAEC38AQcCBBAsHggEJBm1lbW9yeQIAD19fc3RhY2tfcG9pbnRlcgMADkhhc2hfR2V0QnVmZmVyAAAJSGFzaF9Jbml0AAgLSGFzaF9VcGRhdGUACQpIYXNoX0ZpbmFsAAoNSGFzaF9HZXRTdGF0ZQALDkhhc2hfQ2FsY3VsYXRlAAwKU1RBVEVfU0laRQMBCo9CDQYAQYCCBAvzAwQBfwh+AX8IfgJAIANFDQAgA0EDdCEEIAApAzAhBSAAKQM4IQYgACkDICEHIAApAyghCCAAKQMQIQkgACkDGCEKIAApAwAhCyAAKQMIIQxBACENA0AgBiABQTBqKQMAIg58IAIgDWoiA0E4aikDACABQThqKQMAIg+FIgZCIIggBkL/////D4N+fCEGIAggAUEgaikDACIQfCADQShqKQMAIAFBKGopAwAiEYUiCEIgiCAIQv////8Pg358IQggCiABQRBqKQMAIhJ8IANBGGopAwAgAUEYaikDACIThSIKQiCIIApC/////w+DfnwhCiAMIAEpAwAiFHwgA0EIaikDACABQQhqKQMAIhWFIgxCIIggDEL/////D4N+fCEMIANBMGopAwAgDoUiDkIgiCAOQv////8Pg34gBXwgD3whBSADQSBqKQMAIBCFIg5CIIggDkL/////D4N+IAd8IBF8IQcgA0EQaikDACAShSIOQiCIIA5C/////w+DfiAJfCATfCEJIAMpAwAgFIUiDkIgiCAOQv////8Pg34gC3wgFXwhCyABQcAAaiEBIAQgDUEIaiINRw0ACyAAIAo3AxggACALNwMAIAAgDDcDCCAAIAg3AyggACAJNwMQIAAgBjcDOCAAIAc3AyAgACAFNwMwCwveAgIBfwF+AkAgBCACIAEoAgAiB2siAkkNACAAIAMgBSAHQQN0aiACEAEgACAFIAZqIgcpAwAgACkDACIIQi+IhSAIhUKx893xCX43AwAgACAHKQMIIAApAwgiCEIviIUgCIVCsfPd8Ql+NwMIIAAgBykDECAAKQMQIghCL4iFIAiFQrHz3fEJfjcDECAAIAcpAxggACkDGCIIQi+IhSAIhUKx893xCX43AxggACAHKQMgIAApAyAiCEIviIUgCIVCsfPd8Ql+NwMgIAAgBykDKCAAKQMoIghCL4iFIAiFQrHz3fEJfjcDKCAAIAcpAzAgACkDMCIIQi+IhSAIhUKx893xCX43AzAgACAHKQM4IAApAzgiCEIviIUgCIVCsfPd8Ql+NwM4IAAgAyACQQZ0aiAFIAQgAmsiBxABIAEgBzYCAA8LIAAgAyAFIAdBA3RqIAQQASABIAcgBGo2AgALewEBfyACIAGFIAOnIgRB/4H8B3FBCHggBEEYeEH/gfwHcXKtQiCGIAOFfUEANQKAhAVCIIYgAEH8gwVqNQIAhIUiA0IxiSADQhiJhSADhUKlvuP00YyH2Z9/fiIDQiOIIACtfCADhUKlvuP00YyH2Z9/fiIDQhyIIAOFC2QAIAMgAiABc618IgNCIYhBAC0AgIQFQRB0IABBCHRyIABBAXYtAICEBUEYdHIgAEH/gwVqLQAAcq2FIAOFQs/W077Sx6vZQn4iA0IdiCADhUL5893xmfaZqxZ+IgNCIIggA4ULhwMBBX4CQCAAQQlJDQBBACkDgIQFIAEpAyAgASkDGIUgAnyFIgNCOIYgA0KA/gODQiiGhCADQoCA/AeDQhiGIANCgICA+A+DQgiGhIQgA0IIiEKAgID4D4MgA0IYiEKAgPwHg4QgA0IoiEKA/gODIANCOIiEhIQgAK18IABB+IMFaikDACABKQMwIAEpAyiFIAJ9hSICfCACQv////8PgyIEIANCIIgiBX4iBiACQiCIIgIgA0L/////D4MiB358IgNCIIggAiAFfnxCgICAgBBCACADIAZUG3wgA0IghiIDIAQgB358IgIgA1StfCAChXwiA0IliCADhUL5893xmfKZqxZ+IgNCIIggA4UPCwJAIABBBEkNACAAIAFBCGopAwAgAUEQaikDACACEAMPCwJAIABFDQAgACABKAIAIAFBBGooAgAgAhAEDwsgASkDOCABKQNAhSAChSIDQiGIIAOFQs/W077Sx6vZQn4iA0IdiCADhUL5893xmfaZqxZ+IgNCIIggA4ULzggBB34gAK1Ch5Wvr5i23puef34hAwJAIABBIUkNAAJAIABBwQBJDQACQCAAQeEASQ0AIAEpA2ggAn1BACkDuIQFhSIEQv////8PgyIFIAEpA2AgAnxBACkDsIQFhSIGQiCIIgd+IgggBEIgiCIJIAZC/////w+DIgZ+fCIEQiCIIAkgB358QoCAgIAQQgAgBCAIVBt8IARCIIYiBCAFIAZ+fCIFIARUrXwgBYUgA3wgASkDeCACfSAAQciDBWopAwCFIgNC/////w+DIgQgASkDcCACfCAAQcCDBWopAwCFIgVCIIgiBn4iByADQiCIIgggBUL/////D4MiBX58IgNCIIggCCAGfnxCgICAgBBCACADIAdUG3wgA0IghiIDIAQgBX58IgQgA1StfCAEhXwhAwsgASkDSCACfUEAKQOohAWFIgRC/////w+DIgUgASkDQCACfEEAKQOghAWFIgZCIIgiB34iCCAEQiCIIgkgBkL/////D4MiBn58IgRCIIggCSAHfnxCgICAgBBCACAEIAhUG3wgBEIghiIEIAUgBn58IgUgBFStfCAFhSADfCABKQNYIAJ9IABB2IMFaikDAIUiA0L/////D4MiBCABKQNQIAJ8IABB0IMFaikDAIUiBUIgiCIGfiIHIANCIIgiCCAFQv////8PgyIFfnwiA0IgiCAIIAZ+fEKAgICAEEIAIAMgB1QbfCADQiCGIgMgBCAFfnwiBCADVK18IASFfCEDCyABKQMoIAJ9QQApA5iEBYUiBEL/////D4MiBSABKQMgIAJ8QQApA5CEBYUiBkIgiCIHfiIIIARCIIgiCSAGQv////8PgyIGfnwiBEIgiCAJIAd+fEKAgICAEEIAIAQgCFQbfCAEQiCGIgQgBSAGfnwiBSAEVK18IAWFIAN8IAEpAzggAn0gAEHogwVqKQMAhSIDQv////8PgyIEIAEpAzAgAnwgAEHggwVqKQMAhSIFQiCIIgZ+IgcgA0IgiCIIIAVC/////w+DIgV+fCIDQiCIIAggBn58QoCAgIAQQgAgAyAHVBt8IANCIIYiAyAEIAV+fCIEIANUrXwgBIV8IQMLIAEpAwggAn1BACkDiIQFhSIEQv////8PgyIFIAEpAwAgAnxBACkDgIQFhSIGQiCIIgd+IgggBEIgiCIJIAZC/////w+DIgZ+fCIEQiCIIAkgB358QoCAgIAQQgAgBCAIVBt8IARCIIYiBCAFIAZ+fCIFIARUrXwgBYUgA3wgASkDGCACfSAAQfiDBWopAwCFIgNC/////w+DIgQgASkDECACfCAAQfCDBWopAwCFIgJCIIgiBX4iBiADQiCIIgMgAkL/////D4MiB358IgJCIIggAyAFfnxCgICAgBBCACACIAZUG3wgAkIghiICIAQgB358IgMgAlStfCADhXwiAkIliCAChUL5893xmfKZqxZ+IgJCIIggAoUL5QoEAX8GfgJ/AX5BACEDIAEpA3ggAn1BACkD+IQFhSIEQv////8PgyIFIAEpA3AgAnxBACkD8IQFhSIGQiCIIgd+IgggBEIgiCIJIAZC/////w+DIgZ+fCIEQiCIIAkgB358QoCAgIAQQgAgBCAIVBt8IARCIIYiBCAFIAZ+fCIFIARUrXwgBYUgASkDaCACfUEAKQPohAWFIgRC/////w+DIgUgASkDYCACfEEAKQPghAWFIgZCIIgiB34iCCAEQiCIIgkgBkL/////D4MiBn58IgRCIIggCSAHfnxCgICAgBBCACAEIAhUG3wgBEIghiIEIAUgBn58IgUgBFStfCAFhSABKQNYIAJ9QQApA9iEBYUiBEL/////D4MiBSABKQNQIAJ8QQApA9CEBYUiBkIgiCIHfiIIIARCIIgiCSAGQv////8PgyIGfnwiBEIgiCAJIAd+fEKAgICAEEIAIAQgCFQbfCAEQiCGIgQgBSAGfnwiBSAEVK18IAWFIAEpA0ggAn1BACkDyIQFhSIEQv////8PgyIFIAEpA0AgAnxBACkDwIQFhSIGQiCIIgd+IgggBEIgiCIJIAZC/////w+DIgZ+fCIEQiCIIAkgB358QoCAgIAQQgAgBCAIVBt8IARCIIYiBCAFIAZ+fCIFIARUrXwgBYUgASkDOCACfUEAKQO4hAWFIgRC/////w+DIgUgASkDMCACfEEAKQOwhAWFIgZCIIgiB34iCCAEQiCIIgkgBkL/////D4MiBn58IgRCIIggCSAHfnxCgICAgBBCACAEIAhUG3wgBEIghiIEIAUgBn58IgUgBFStfCAFhSABKQMoIAJ9QQApA6iEBYUiBEL/////D4MiBSABKQMgIAJ8QQApA6CEBYUiBkIgiCIHfiIIIARCIIgiCSAGQv////8PgyIGfnwiBEIgiCAJIAd+fEKAgICAEEIAIAQgCFQbfCAEQiCGIgQgBSAGfnwiBSAEVK18IAWFIAEpAxggAn1BACkDmIQFhSIEQv////8PgyIFIAEpAxAgAnxBACkDkIQFhSIGQiCIIgd+IgggBEIgiCIJIAZC/////w+DIgZ+fCIEQiCIIAkgB358QoCAgIAQQgAgBCAIVBt8IARCIIYiBCAFIAZ+fCIFIARUrXwgBYUgASkDCCACfUEAKQOIhAWFIgRC/////w+DIgUgASkDACACfEEAKQOAhAWFIgZCIIgiB34iCCAEQiCIIgkgBkL/////D4MiBn58IgRCIIggCSAHfnxCgICAgBBCACAEIAhUG3wgBEIghiIEIAUgBn58IgUgBFStfCAFhSAArUKHla+vmLbem55/fnx8fHx8fHx8IgRCJYggBIVC+fPd8ZnymasWfiIEQiCIIASFIQUCQCAAQZABSQ0AIABBcHFBgH9qIQoDQCABIANqIgtBC2opAwAgAn0gA0GIhQVqKQMAhSIEQv////8PgyIGIAtBA2opAwAgAnwgA0GAhQVqKQMAhSIHQiCIIgh+IgkgBEIgiCIMIAdC/////w+DIgd+fCIEQiCIIAwgCH58QoCAgIAQQgAgBCAJVBt8IARCIIYiBCAGIAd+fCIGIARUrXwgBoUgBXwhBSAKIANBEGoiA0cNAAsLIAEpA38gAn0gAEH4gwVqKQMAhSIEQv////8PgyIGIAEpA3cgAnwgAEHwgwVqKQMAhSICQiCIIgd+IgggBEIgiCIEIAJC/////w+DIgl+fCICQiCIIAQgB358QoCAgIAQQgAgAiAIVBt8IAJCIIYiAiAGIAl+fCIEIAJUrXwgBIUgBXwiAkIliCAChUL5893xmfKZqxZ+IgJCIIggAoUL4QUCAX4BfwJAAkBBACkDgIIEIgBQRQ0AQYCABCEBQgAhAAwBCwJAIABBACkDoIYFUg0AQQAhAQwBC0EAIQFBAEKvr+/XvPeSoP4AIAB9NwP4gwVBACAAQsWW6/nY0oWCKHw3A/CDBUEAQo/x442tj/SYTiAAfTcD6IMFQQAgAEKrrPjF1e/R0Hx8NwPggwVBAELTrdSykoW1tJ5/IAB9NwPYgwVBACAAQpea9I71lrztyQB8NwPQgwVBAELFg4L9r//EsWsgAH03A8iDBUEAIABC6ouzncjm9PVDfDcDwIMFQQBCyL/6y5yb3rnkACAAfTcDuIMFQQAgAEKKo4Hf1JntrDF8NwOwgwVBAEL5ue+9/PjCpx0gAH03A6iDBUEAIABCqPXb+7Ocp5o/fDcDoIMFQQBCuLK8t5TVt9ZYIAB9NwOYgwVBACAAQvHIobqptMP8zgB8NwOQgwVBAEKIoZfbuOOUl6N/IAB9NwOIgwVBACAAQrzQyNqb8rCAS3w3A4CDBUEAQuDrwLSe0I6TzAAgAH03A/iCBUEAIABCuJGYovf+kJKOf3w3A/CCBUEAQoK1we7H+b+5ISAAfTcD6IIFQQAgAELL85n3xJnw8vgAfDcD4IIFQQBC8oCRpfr27LMfIAB9NwPYggVBACAAQt6pt8u+kOTLW3w3A9CCBUEAQvyChOTyvsjWHCAAfTcDyIIFQQAgAEK4/bPLs4Tppb5/fDcDwIIFC0EAQgA3A5CGBUEAQgA3A4iGBUEAQgA3A4CGBUEAQr3cypUMNwOAggVBAEKHla+vmLbem55/NwOIggVBAELP1tO+0ser2UI3A5CCBUEAQvnz3fGZ9pmrFjcDmIIFQQBC49zKlfzO8vWFfzcDoIIFQQBC95Svrwg3A6iCBUEAQsXP2bLx5brqJzcDsIIFQQBCsfPd8Qk3A7iCBUEAIAA3A6CGBUEAIAE2ArCGBUEAQpCAgICAEDcDmIYFC9YKAQh/QQBBACkDkIYFIACtfDcDkIYFAkACQAJAQQAoAoCGBSIBIABqIgJBgAJLDQAgAUGAhAVqIQNBgIIEIQQCQCAAQQhPDQAgACEFDAILQYCCBCEEAkACQCAAQXhqIgFBOHFBOEcNACAAIQUMAQtBgIIEIQQgAUEDdkEBakEHcSIGIQUDQCADIAQpAwA3AwAgA0EIaiEDIARBCGohBCAFQX9qIgUNAAsgACAGQQN0ayEFIAFBOEkNAgsDQCADIAQpAwA3AwAgA0EIaiAEQQhqKQMANwMAIANBEGogBEEQaikDADcDACADQRhqIARBGGopAwA3AwAgA0EgaiAEQSBqKQMANwMAIANBKGogBEEoaikDADcDACADQTBqIARBMGopAwA3AwAgA0E4aiAEQThqKQMANwMAIANBwABqIQMgBEHAAGohBCAFQUBqIgVBB0sNAAwCCwtBgIIEIQQgAEGAggRqIQZBACgCsIYFIgNBwIIFIAMbIQUCQCABRQ0AIAFBgIQFaiEDQYCCBCEEAkACQEGAAiABayIHQQhPDQAgByECDAELQYCCBCEEAkACQEH4ASABayIAQThxQThHDQAgByECDAELQQAgAEEDdkEBakEHcSIIayECQYCCBCEEA0AgAyAEKQMANwMAIANBCGohAyAEQQhqIQQgAkEBaiICDQALQYACIAEgCEEDdGprIQIgAEE4SQ0BCwNAIAMgBCkDADcDACADQQhqIARBCGopAwA3AwAgA0EQaiAEQRBqKQMANwMAIANBGGogBEEYaikDADcDACADQSBqIARBIGopAwA3AwAgA0EoaiAEQShqKQMANwMAIANBMGogBEEwaikDADcDACADQThqIARBOGopAwA3AwAgA0HAAGohAyAEQcAAaiEEIAJBQGoiAkEHSw0ACwsCQCACRQ0AAkACQCACQQdxIgANACACIQAMAQsDQCADIAQtAAA6AAAgA0EBaiEDIARBAWohBCAAQX9qIgANAAsgAkF4cSEACyACQQhJDQADQCADIAQpAAA3AAAgA0EIaiEDIARBCGohBCAAQXhqIgANAAsLQYCCBUGIhgVBACgCmIYFQYCEBUEEIAVBACgCnIYFEAJBAEEANgKAhgUgB0GAggRqIQQLAkAgBEGAAmogBk8NACAGQYB+aiECA0BBgIIFQYiGBUEAKAKYhgUgBCIDQQQgBUEAKAKchgUQAiADQYACaiIEIAJJDQALQQAgAykDwAE3A8CFBUEAIAMpA8gBNwPIhQVBACADKQPQATcD0IUFQQAgAykD2AE3A9iFBUEAIAMpA+ABNwPghQVBACADKQPoATcD6IUFQQAgAykD8AE3A/CFBUEAIAMpA/gBNwP4hQULQYCEBSEDAkACQCAGIARrIgJBCE8NACACIQUMAQtBgIQFIQMgAiEFA0AgAyAEKQMANwMAIANBCGohAyAEQQhqIQQgBUF4aiIFQQdLDQALCyAFRQ0BIAMgBC0AADoAACAFQQFGDQEgAyAELQABOgABIAVBAkYNASADIAQtAAI6AAIgBUEDRg0BIAMgBC0AAzoAAyAFQQRGDQEgAyAELQAEOgAEIAVBBUYNASADIAQtAAU6AAUgBUEGRg0BIAMgBC0ABjoABgwBCyAFRQ0AAkACQCAFQQdxIgINACAFIQIMAQsDQCADIAQtAAA6AAAgA0EBaiEDIARBAWohBCACQX9qIgINAAsgBUF4cSECCwJAIAVBCEkNAANAIAMgBCkAADcAACADQQhqIQMgBEEIaiEEIAJBeGoiAg0ACwtBACgCgIYFIABqIQILQQAgAjYCgIYFC8oSBQR/CH4BfxB+BX8jACIAIQEgAEGAAWtBQHEiAiQAQQAoArCGBSIAQcCCBSAAGyEDAkACQAJAAkACQAJAQQApA5CGBSIEQvEBVA0AIAJBACkDgIIFNwMAIAJBACkDiIIFIgU3AwggAkEAKQOQggUiBjcDECACQQApA5iCBSIHNwMYIAJBACkDoIIFIgg3AyAgAkEAKQOoggUiCTcDKCACQQApA7CCBSIKNwMwIAJBACkDuIIFIgs3AzgCQEEAKAKAhgUiDEHAAEkNACACQQAoAoiGBTYCQCACIAJBwABqQQAoApiGBUGAhAUgDEF/akEGdiADQQAoApyGBSIAEAIgAyAAaiIAQXlqKQMAIQ0gACkDCSEOIAApAxkhDyAAKQMpIQUgDEHAgwVqKQMAIQogACkDASELIAxByIMFaikDACEQIAxB0IMFaikDACEGIAApAxEhByAMQdiDBWopAwAhESAMQeCDBWopAwAhCCAAKQMhIQkgDEHogwVqKQMAIRIgAikDACETIAIpAxAhFCACKQMgIRUgAikDMCEWIAIpAwghFyACKQMYIRggAikDKCEZIAIgAikDOCAMQfCDBWopAwAiGnwgACkDMSAMQfiDBWopAwAiG4UiHEIgiCAcQv////8Pg358NwM4IBkgCHwgCSAShSIJQiCIIAlC/////w+DfnwhCSAYIAZ8IAcgEYUiB0IgiCAHQv////8Pg358IQcgFyAKfCALIBCFIgtCIIggC0L/////D4N+fCELIBsgFiAFIBqFIgVCIIggBUL/////D4N+fHwhBSASIBUgDyAIhSIIQiCIIAhC/////w+Dfnx8IQggESAUIA4gBoUiBkIgiCAGQv////8Pg358fCEGIBAgEyANIAqFIgpCIIggCkL/////D4N+fHwhCgwFCyAMQcCFBWohHUHAACAMayEeIAJBwABqIQACQCAMQThNDQAgHiEfDAMLAkBBOCAMa0EDdiIAQQdGDQBBACAAQQFqQQdxIiBrIR8gAkHAAGohAANAIAAgHSkDADcDACAAQQhqIQAgHUEIaiEdIB9BAWoiHw0AC0HAACAMICBBA3RqayEfDAILIAJBwABqIQAgHiEfA0AgACAdKQMANwMAIABBCGogHUEIaikDADcDACAAQRBqIB1BEGopAwA3AwAgAEEYaiAdQRhqKQMANwMAIABBIGogHUEgaikDADcDACAAQShqIB1BKGopAwA3AwAgAEEwaiAdQTBqKQMANwMAIABBOGogHUE4aikDADcDACAAQcAAaiEAIB1BwABqIR0gH0FAaiIfQQdLDQAMAgsLIASnIQACQEEAKQOghgUiBVANAAJAIARCEFYNACAAQYCABCAFEAUhBAwGCwJAIARCgAFWDQAgAEGAgAQgBRAGIQQMBgsgAEGAgAQgBRAHIQQMBQsCQCAEQhBWDQAgACADQgAQBSEEDAULAkAgBEKAAVYNACAAIANCABAGIQQMBQsgACADQgAQByEEDAQLIB9FDQELIB9Bf2ohIQJAIB9BB3EiIEUNAANAIAAgHS0AADoAACAAQQFqIQAgHUEBaiEdICBBf2oiIA0ACyAfQXhxIR8LICFBB0kNAANAIAAgHSkAADcAACAAQQhqIQAgHUEIaiEdIB9BeGoiHw0ACwsgAkHAAGogHmohHUGAhAUhAAJAIAxBCEkNACAMQXhqIiBBA3ZBAWohH0GAhAUhAANAIB0gACkDADcDACAdQQhqIR0gAEEIaiEAIB9Bf2oiHw0ACyAMICBBeHFrQXhqIQwLAkAgDEUNAAJAAkAgDEEHcSIfDQAgDCEfDAELA0AgHSAALQAAOgAAIB1BAWohHSAAQQFqIQAgH0F/aiIfDQALIAxBeHEhHwsgDEEISQ0AA0AgHSAAKQAANwAAIB1BCGohHSAAQQhqIQAgH0F4aiIfDQALCyADQQAoApyGBWoiAEF5aikDACETIAApAwkhFCAAKQMZIRUgACkDKSEWIAApAwEhFyAAKQMRIRggACkDISEZIAIpAwAhGiACKQNAIRAgAikDSCERIAIpA1AhEiACKQNYIQ0gAikDYCEOIAIpA2ghDyACIAsgAikDcCIbfCAAKQMxIAIpA3giHIUiC0IgiCALQv////8Pg358NwM4IAkgDnwgGSAPhSIJQiCIIAlC/////w+DfnwhCSAHIBJ8IBggDYUiB0IgiCAHQv////8Pg358IQcgBSAQfCAXIBGFIgVCIIggBUL/////D4N+fCELIBwgFiAbhSIFQiCIIAVC/////w+DfiAKfHwhBSAPIBUgDoUiCkIgiCAKQv////8Pg34gCHx8IQggDSAUIBKFIgpCIIggCkL/////D4N+IAZ8fCEGIBEgGiATIBCFIgpCIIggCkL/////D4N+fHwhCgsgAykDQyACKQM4hSIQQv////8PgyIRIAMpAzsgBYUiBUIgiCISfiINIBBCIIgiECAFQv////8PgyIOfnwiBUIgiCAQIBJ+fEKAgICAEEIAIAUgDVQbfCAFQiCGIgUgESAOfnwiECAFVK18IBCFIAMpAzMgCYUiBUL/////D4MiCSADKQMrIAiFIghCIIgiEH4iESAFQiCIIhIgCEL/////D4MiCH58IgVCIIggEiAQfnxCgICAgBBCACAFIBFUG3wgBUIghiIFIAkgCH58IgkgBVStfCAJhSADKQMjIAeFIgVC/////w+DIgkgAykDGyAGhSIHQiCIIgh+IgYgBUIgiCIQIAdC/////w+DIgd+fCIFQiCIIBAgCH58QoCAgIAQQgAgBSAGVBt8IAVCIIYiBSAJIAd+fCIJIAVUrXwgCYUgAykDEyALhSIFQv////8PgyIJIAMpAwsgCoUiB0IgiCILfiIIIAVCIIgiBiAHQv////8PgyIHfnwiBUIgiCAGIAt+fEKAgICAEEIAIAUgCFQbfCAFQiCGIgUgCSAHfnwiCSAFVK18IAmFIARCh5Wvr5i23puef358fHx8IgRCJYggBIVC+fPd8ZnymasWfiIEQiCIIASFIQQLQQAgBEI4hiAEQoD+A4NCKIaEIARCgID8B4NCGIYgBEKAgID4D4NCCIaEhCAEQgiIQoCAgPgPgyAEQhiIQoCA/AeDhCAEQiiIQoD+A4MgBEI4iISEhDcDgIIEIAEkAAsGAEGAggULAgALC80BAQBBgIAEC8QBuP5sOSOkS758AYEs9yGtHN7UbemDkJfbckCkpLezZx/LeeZOzMDleIJa0H3M/3IhuAhGdPdDJI7gNZDmgTomTDwoUruRwwDLiNBlixtTLqNxZEiXog35TjgZ70ap3qzYqPp2P+OcND/53LvHxwtPHYpR4EvNtFkxyJ9+ydl4c2TqxayDNNPrw8WBoP/6E2PrFw3dUbfw2knTFlUmKdRonisWvlh9R6H8j/i40XrQMc5FyzqPlRYEKK/X+8q7S0B+QAIAAA==";
+      var hash$6 = "8d0b08d4";
+      var wasmJson$6 = {
+        name: name$6,
+        data: data$6,
+        hash: hash$6
+      };
+      const mutex$4 = new Mutex();
+      let wasmCache$4 = null;
+      const seedBuffer$1 = new Uint8Array(8);
+      function validateSeed$1(seed) {
+        if (!Number.isInteger(seed) || seed < 0 || seed > 4294967295) {
+          return new Error("Seed must be given as two valid 32-bit long unsigned integers (lo + high).");
+        }
+        return null;
+      }
+      function writeSeed$1(arr, low, high) {
+        const buffer = new DataView(arr);
+        buffer.setUint32(0, low, true);
+        buffer.setUint32(4, high, true);
+      }
+      function xxhash3(data2, seedLow = 0, seedHigh = 0) {
+        if (validateSeed$1(seedLow)) {
+          return Promise.reject(validateSeed$1(seedLow));
+        }
+        if (validateSeed$1(seedHigh)) {
+          return Promise.reject(validateSeed$1(seedHigh));
+        }
+        if (wasmCache$4 === null) {
+          return lockedCreate(mutex$4, wasmJson$6, 8).then((wasm) => {
+            wasmCache$4 = wasm;
+            writeSeed$1(seedBuffer$1.buffer, seedLow, seedHigh);
+            wasmCache$4.writeMemory(seedBuffer$1);
+            return wasmCache$4.calculate(data2);
+          });
+        }
+        try {
+          writeSeed$1(seedBuffer$1.buffer, seedLow, seedHigh);
+          wasmCache$4.writeMemory(seedBuffer$1);
+          const hash2 = wasmCache$4.calculate(data2);
+          return Promise.resolve(hash2);
+        } catch (err) {
+          return Promise.reject(err);
+        }
+      }
+      function createXXHash3(seedLow = 0, seedHigh = 0) {
+        if (validateSeed$1(seedLow)) {
+          return Promise.reject(validateSeed$1(seedLow));
+        }
+        if (validateSeed$1(seedHigh)) {
+          return Promise.reject(validateSeed$1(seedHigh));
+        }
+        return WASMInterface(wasmJson$6, 8).then((wasm) => {
+          const instanceBuffer = new Uint8Array(8);
+          writeSeed$1(instanceBuffer.buffer, seedLow, seedHigh);
+          wasm.writeMemory(instanceBuffer);
+          wasm.init();
+          const obj = {
+            init: () => {
+              wasm.writeMemory(instanceBuffer);
+              wasm.init();
+              return obj;
+            },
+            update: (data2) => {
+              wasm.update(data2);
+              return obj;
+            },
+            // biome-ignore lint/suspicious/noExplicitAny: Conflict with IHasher type
+            digest: (outputType) => wasm.digest(outputType),
+            save: () => wasm.save(),
+            load: (data2) => {
+              wasm.load(data2);
+              return obj;
+            },
+            blockSize: 512,
+            digestSize: 8
+          };
+          return obj;
+        });
+      }
+      var name$5 = "xxhash128";
+      var data$5 = "AGFzbQEAAAABKwdgAAF/YAR/f39/AGAHf39/f39/fwBgA39/fgF+YAR/f39+AGAAAGABfwADDQwAAQIDBAQEBQYFAAUFBAEBAgIGDwJ/AUGAgAQLfwBBwIEECweCAQkGbWVtb3J5AgAPX19zdGFja19wb2ludGVyAwAOSGFzaF9HZXRCdWZmZXIAAAlIYXNoX0luaXQABwtIYXNoX1VwZGF0ZQAICkhhc2hfRmluYWwACQ1IYXNoX0dldFN0YXRlAAoOSGFzaF9DYWxjdWxhdGUACwpTVEFURV9TSVpFAwEKn00MBgBBgIIEC/MDBAF/CH4Bfwh+AkAgA0UNACADQQN0IQQgACkDMCEFIAApAzghBiAAKQMgIQcgACkDKCEIIAApAxAhCSAAKQMYIQogACkDACELIAApAwghDEEAIQ0DQCAGIAFBMGopAwAiDnwgAiANaiIDQThqKQMAIAFBOGopAwAiD4UiBkIgiCAGQv////8Pg358IQYgCCABQSBqKQMAIhB8IANBKGopAwAgAUEoaikDACIRhSIIQiCIIAhC/////w+DfnwhCCAKIAFBEGopAwAiEnwgA0EYaikDACABQRhqKQMAIhOFIgpCIIggCkL/////D4N+fCEKIAwgASkDACIUfCADQQhqKQMAIAFBCGopAwAiFYUiDEIgiCAMQv////8Pg358IQwgA0EwaikDACAOhSIOQiCIIA5C/////w+DfiAFfCAPfCEFIANBIGopAwAgEIUiDkIgiCAOQv////8Pg34gB3wgEXwhByADQRBqKQMAIBKFIg5CIIggDkL/////D4N+IAl8IBN8IQkgAykDACAUhSIOQiCIIA5C/////w+DfiALfCAVfCELIAFBwABqIQEgBCANQQhqIg1HDQALIAAgCjcDGCAAIAs3AwAgACAMNwMIIAAgCDcDKCAAIAk3AxAgACAGNwM4IAAgBzcDICAAIAU3AzALC94CAgF/AX4CQCAEIAIgASgCACIHayICSQ0AIAAgAyAFIAdBA3RqIAIQASAAIAUgBmoiBykDACAAKQMAIghCL4iFIAiFQrHz3fEJfjcDACAAIAcpAwggACkDCCIIQi+IhSAIhUKx893xCX43AwggACAHKQMQIAApAxAiCEIviIUgCIVCsfPd8Ql+NwMQIAAgBykDGCAAKQMYIghCL4iFIAiFQrHz3fEJfjcDGCAAIAcpAyAgACkDICIIQi+IhSAIhUKx893xCX43AyAgACAHKQMoIAApAygiCEIviIUgCIVCsfPd8Ql+NwMoIAAgBykDMCAAKQMwIghCL4iFIAiFQrHz3fEJfjcDMCAAIAcpAzggACkDOCIIQi+IhSAIhUKx893xCX43AzggACADIAJBBnRqIAUgBCACayIHEAEgASAHNgIADwsgACADIAUgB0EDdGogBBABIAEgByAEajYCAAvlAwEGfiABKQM4IAApAziFIgNC/////w+DIgQgASkDMCAAKQMwhSIFQiCIIgZ+IgcgA0IgiCIIIAVC/////w+DIgV+fCIDQiCIIAggBn58QoCAgIAQQgAgAyAHVBt8IANCIIYiAyAEIAV+fCIEIANUrXwgBIUgASkDKCAAKQMohSIDQv////8PgyIEIAEpAyAgACkDIIUiBUIgiCIGfiIHIANCIIgiCCAFQv////8PgyIFfnwiA0IgiCAIIAZ+fEKAgICAEEIAIAMgB1QbfCADQiCGIgMgBCAFfnwiBCADVK18IASFIAEpAxggACkDGIUiA0L/////D4MiBCABKQMQIAApAxCFIgVCIIgiBn4iByADQiCIIgggBUL/////D4MiBX58IgNCIIggCCAGfnxCgICAgBBCACADIAdUG3wgA0IghiIDIAQgBX58IgQgA1StfCAEhSABKQMIIAApAwiFIgNC/////w+DIgQgASkDACAAKQMAhSIFQiCIIgZ+IgcgA0IgiCIIIAVC/////w+DIgV+fCIDQiCIIAggBn58QoCAgIAQQgAgAyAHVBt8IANCIIYiAyAEIAV+fCIEIANUrXwgBIUgAnx8fHwiA0IliCADhUL5893xmfKZqxZ+IgNCIIggA4ULgAgBBX4CQCABQQlJDQAgACABQfiDBWopAwAiBCACKQM4IAIpAzCFIAN8hSIFQv////8Pg0L3lK+vCH4gBUKAgICAcIN8QQApA4CEBSACKQMoIAIpAyCFIAN9hSAEhSIDQiCIIgRCsfPd8Ql+fCAEQoeVr68IfiIEIANC/////w+DIgVCsfPd8Ql+fCIDQiCIfEKAgICAEEIAIAMgBFQbfCADQiCGIgMgBUKHla+vCH58IgQgA1StfCIDQjiGIANCgP4Dg0IohoQgA0KAgPwHg0IYhiADQoCAgPgPg0IIhoSEIANCCIhCgICA+A+DIANCGIhCgID8B4OEIANCKIhCgP4DgyADQjiIhISEIAQgAUF/aq1CNoZ8hSIEQiCIIgVCz9bTvgJ+IARC/////w+DIgRCvdzKlQx+fCIGQiCGIgcgBELP1tO+An58IgRCJYggBIVC+fPd8ZnymasWfiIIQiCIIAiFNwMAIAAgBUK93MqVDH4gA0LP1tO+0ser2UJ+fCAGQiCIfCAEIAdUrXwiA0IliCADhUL5893xmfKZqxZ+IgNCIIggA4U3AwgPCwJAIAFBBEkNACAAIAIpAxggAikDEIUgA6ciAkH/gfwHcUEIeCACQRh4Qf+B/Adxcq1CIIYgA4V8IAFB/IMFajUCAEIghkEANQKAhAWEhSIDQiCIIgQgAUECdEGHla+veGqtIgV+IgYgA0L/////D4MiB0Kx893xCX58IgNCIIggBEKx893xCX58QoCAgIAQQgAgAyAGVBt8IANCIIYiBCAHIAV+fCIDQgGGfCADIARUrXwiBEIliCAEhUL5893xmfKZqxZ+IgVCIIggBYU3AwggACAEQgOIIAOFIgNCI4ggA4VCpb7j9NGMh9mff34iA0IciCADhTcDAA8LAkAgAUUNACAAIAMgAigCBCACKAIAc618IgRCIYhBAC0AgIQFQRB0IAFBCHRyIAFBAXYtAICEBUEYdHIgAUH/gwVqLQAAciIBrYUgBIVCz9bTvtLHq9lCfiIEQh2IIASFQvnz3fGZ9pmrFn4iBEIgiCAEhTcDACAAIAIoAgwgAigCCHOtIAN9IgNCIYggAUH/gfwHcUEIeCABQRh4Qf+B/AdxckENd62FIAOFQs/W077Sx6vZQn4iA0IdiCADhUL5893xmfaZqxZ+IgNCIIggA4U3AwgPCyAAIAIpA1AgAikDWIUgA4UiBEIhiCAEhULP1tO+0ser2UJ+IgRCHYggBIVC+fPd8Zn2masWfiIEQiCIIASFNwMIIAAgAikDQCACKQNIhSADhSIDQiGIIAOFQs/W077Sx6vZQn4iA0IdiCADhUL5893xmfaZqxZ+IgNCIIggA4U3AwALvQoBDH4gAa0iBEKHla+vmLbem55/fiEFAkACQCABQSFPDQBCACEGDAELAkACQCABQcEATw0AQgAhBgwBCwJAAkAgAUHhAE8NAEIAIQYMAQtBACkDuIQFIgdBACkDsIQFIgh8IAJB+ABqKQMAIAN9IAFByIMFaikDACIJhSIKQv////8PgyIGIAIpA3AgA3wgAUHAgwVqKQMAIguFIgxCIIgiDX4iDiAKQiCIIg8gDEL/////D4MiDH58IgpCIIggDyANfnxCgICAgBBCACAKIA5UG3wgCkIghiIKIAYgDH58IgYgClStfIUgBoUhBiACQegAaikDACADfSAHhSIKQv////8PgyIHIAIpA2AgA3wgCIUiCEIgiCIMfiINIApCIIgiDiAIQv////8PgyIIfnwiCkIgiCAOIAx+fEKAgICAEEIAIAogDVQbfCAKQiCGIgogByAIfnwiByAKVK18IAeFIAV8IAkgC3yFIQULIAJB2ABqKQMAIAN9IAFB2IMFaikDACIHhSIKQv////8PgyIIIAIpA1AgA3wgAUHQgwVqKQMAIgmFIgtCIIgiDH4iDSAKQiCIIg4gC0L/////D4MiC358IgpCIIggDiAMfnxCgICAgBBCACAKIA1UG3wgCkIghiIKIAggC358IgggClStfCAIhSAGfEEAKQOohAUiCkEAKQOghAUiCHyFIQYgAkHIAGopAwAgA30gCoUiCkL/////D4MiCyACKQNAIAN8IAiFIghCIIgiDH4iDSAKQiCIIg4gCEL/////D4MiCH58IgpCIIggDiAMfnxCgICAgBBCACAKIA1UG3wgCkIghiIKIAsgCH58IgggClStfCAIhSAFfCAHIAl8hSEFCyACQThqKQMAIAN9IAFB6IMFaikDACIHhSIKQv////8PgyIIIAIpAzAgA3wgAUHggwVqKQMAIgmFIgtCIIgiDH4iDSAKQiCIIg4gC0L/////D4MiC358IgpCIIggDiAMfnxCgICAgBBCACAKIA1UG3wgCkIghiIKIAggC358IgggClStfCAIhSAGfEEAKQOYhAUiCkEAKQOQhAUiCHyFIQYgAkEoaikDACADfSAKhSIKQv////8PgyILIAIpAyAgA3wgCIUiCEIgiCIMfiINIApCIIgiDiAIQv////8PgyIIfnwiCkIgiCAOIAx+fEKAgICAEEIAIAogDVQbfCAKQiCGIgogCyAIfnwiCCAKVK18IAiFIAV8IAcgCXyFIQULIAAgAkEYaikDACADfSABQfiDBWopAwAiB4UiCkL/////D4MiCCACKQMQIAN8IAFB8IMFaikDACIJhSILQiCIIgx+Ig0gCkIgiCIOIAtC/////w+DIgt+fCIKQiCIIA4gDH58QoCAgIAQQgAgCiANVBt8IApCIIYiCiAIIAt+fCIIIApUrXwgCIUgBnxBACkDiIQFIgpBACkDgIQFIgZ8hSIIIAJBCGopAwAgA30gCoUiCkL/////D4MiCyACKQMAIAN8IAaFIgZCIIgiDH4iDSAKQiCIIg4gBkL/////D4MiBn58IgpCIIggDiAMfnxCgICAgBBCACAKIA1UG3wgCkIghiIKIAsgBn58IgYgClStfCAGhSAFfCAHIAl8hSIFfCIKQiWIIAqFQvnz3fGZ8pmrFn4iCkIgiCAKhTcDACAAQgAgBUKHla+vmLbem55/fiAEIAN9Qs/W077Sx6vZQn58IAhC49zKlfzO8vWFf358IgNCJYggA4VC+fPd8ZnymasWfiIDQiCIIAOFfTcDCAuGDwMBfxV+An9BACEEIAJB+ABqKQMAIAN9QQApA/iEBSIFhSIGQv////8PgyIHIAIpA3AgA3xBACkD8IQFIgiFIglCIIgiCn4iCyAGQiCIIgwgCUL/////D4MiCX58IgZCIIggDCAKfnxCgICAgBBCACAGIAtUG3wgBkIghiIGIAcgCX58IgcgBlStfCAHhSACQdgAaikDACADfUEAKQPYhAUiCYUiBkL/////D4MiByACKQNQIAN8QQApA9CEBSIKhSILQiCIIgx+Ig0gBkIgiCIOIAtC/////w+DIgt+fCIGQiCIIA4gDH58QoCAgIAQQgAgBiANVBt8IAZCIIYiBiAHIAt+fCIHIAZUrXwgB4UgAkE4aikDACADfUEAKQO4hAUiC4UiBkL/////D4MiByACKQMwIAN8QQApA7CEBSIMhSINQiCIIg5+Ig8gBkIgiCIQIA1C/////w+DIg1+fCIGQiCIIBAgDn58QoCAgIAQQgAgBiAPVBt8IAZCIIYiBiAHIA1+fCIHIAZUrXwgB4UgAkEYaikDACADfUEAKQOYhAUiDYUiBkL/////D4MiByACKQMQIAN8QQApA5CEBSIOhSIPQiCIIhB+IhEgBkIgiCISIA9C/////w+DIg9+fCIGQiCIIBIgEH58QoCAgIAQQgAgBiARVBt8IAZCIIYiBiAHIA9+fCIHIAZUrXxBACkDiIQFIg9BACkDgIQFIhB8hSAHhXxBACkDqIQFIhFBACkDoIQFIhJ8hXxBACkDyIQFIhNBACkDwIQFIhR8hXxBACkD6IQFIgZBACkD4IQFIhV8hSIHQiWIIAeFQvnz3fGZ8pmrFn4iB0IgiCAHhSEHIAJB6ABqKQMAIAN9IAaFIgZC/////w+DIhYgAikDYCADfCAVhSIVQiCIIhd+IhggBkIgiCIZIBVC/////w+DIhV+fCIGQiCIIBkgF358QoCAgIAQQgAgBiAYVBt8IAZCIIYiBiAWIBV+fCIVIAZUrXwgFYUgAkHIAGopAwAgA30gE4UiBkL/////D4MiEyACKQNAIAN8IBSFIhRCIIgiFX4iFiAGQiCIIhcgFEL/////D4MiFH58IgZCIIggFyAVfnxCgICAgBBCACAGIBZUG3wgBkIghiIGIBMgFH58IhMgBlStfCAThSACQShqKQMAIAN9IBGFIgZC/////w+DIhEgAikDICADfCAShSISQiCIIhN+IhQgBkIgiCIVIBJC/////w+DIhJ+fCIGQiCIIBUgE358QoCAgIAQQgAgBiAUVBt8IAZCIIYiBiARIBJ+fCIRIAZUrXwgEYUgAkEIaikDACADfSAPhSIGQv////8PgyIPIAIpAwAgA3wgEIUiEEIgiCIRfiISIAZCIIgiEyAQQv////8PgyIQfnwiBkIgiCATIBF+fEKAgICAEEIAIAYgElQbfCAGQiCGIgYgDyAQfnwiDyAGVK18IA+FIAGtIg9Ch5Wvr5i23puef358IA0gDnyFfCALIAx8hXwgCSAKfIV8IAUgCHyFIgZCJYggBoVC+fPd8ZnymasWfiIGQiCIIAaFIQUCQCABQaABSQ0AIAFBYHFBgH9qIRoDQCACIARqIhtBG2opAwAgA30gBEGYhQVqKQMAIgiFIgZC/////w+DIgkgG0ETaikDACADfCAEQZCFBWopAwAiCoUiC0IgiCIMfiINIAZCIIgiDiALQv////8PgyILfnwiBkIgiCAOIAx+fEKAgICAEEIAIAYgDVQbfCAGQiCGIgYgCSALfnwiCSAGVK18IAmFIAd8IARBiIUFaikDACIGIARBgIUFaikDACIJfIUhByAbQQtqKQMAIAN9IAaFIgZC/////w+DIgsgG0EDaikDACADfCAJhSIJQiCIIgx+Ig0gBkIgiCIOIAlC/////w+DIgl+fCIGQiCIIA4gDH58QoCAgIAQQgAgBiANVBt8IAZCIIYiBiALIAl+fCIJIAZUrXwgCYUgBXwgCCAKfIUhBSAaIARBIGoiBEcNAAsLIAAgAkH/AGopAwAgA3wgAUHogwVqKQMAIgiFIgZC/////w+DIgkgAikDdyADfSABQeCDBWopAwAiCoUiC0IgiCIMfiINIAZCIIgiDiALQv////8PgyILfnwiBkIgiCAOIAx+fEKAgICAEEIAIAYgDVQbfCAGQiCGIgYgCSALfnwiCSAGVK18IAmFIAd8IAFB+IMFaikDACIGIAFB8IMFaikDACIHfIUiCSACQe8AaikDACADfCAGhSIGQv////8PgyILIAIpA2cgA30gB4UiB0IgiCIMfiINIAZCIIgiDiAHQv////8PgyIHfnwiBkIgiCAOIAx+fEKAgICAEEIAIAYgDVQbfCAGQiCGIgYgCyAHfnwiByAGVK18IAeFIAV8IAggCnyFIgZ8IgdCJYggB4VC+fPd8ZnymasWfiIHQiCIIAeFNwMAIABCACAGQoeVr6+Ytt6bnn9+IA8gA31Cz9bTvtLHq9lCfnwgCULj3MqV/M7y9YV/fnwiA0IliCADhUL5893xmfKZqxZ+IgNCIIggA4V9NwMIC+EFAgF+AX8CQAJAQQApA4CCBCIAUEUNAEGAgAQhAUIAIQAMAQsCQCAAQQApA6CGBVINAEEAIQEMAQtBACEBQQBCr6/v17z3kqD+ACAAfTcD+IMFQQAgAELFluv52NKFgih8NwPwgwVBAEKP8eONrY/0mE4gAH03A+iDBUEAIABCq6z4xdXv0dB8fDcD4IMFQQBC063UspKFtbSefyAAfTcD2IMFQQAgAEKXmvSO9Za87ckAfDcD0IMFQQBCxYOC/a//xLFrIAB9NwPIgwVBACAAQuqLs53I5vT1Q3w3A8CDBUEAQsi/+sucm9655AAgAH03A7iDBUEAIABCiqOB39SZ7awxfDcDsIMFQQBC+bnvvfz4wqcdIAB9NwOogwVBACAAQqj12/uznKeaP3w3A6CDBUEAQriyvLeU1bfWWCAAfTcDmIMFQQAgAELxyKG6qbTD/M4AfDcDkIMFQQBCiKGX27jjlJejfyAAfTcDiIMFQQAgAEK80Mjam/KwgEt8NwOAgwVBAELg68C0ntCOk8wAIAB9NwP4ggVBACAAQriRmKL3/pCSjn98NwPwggVBAEKCtcHux/m/uSEgAH03A+iCBUEAIABCy/OZ98SZ8PL4AHw3A+CCBUEAQvKAkaX69uyzHyAAfTcD2IIFQQAgAELeqbfLvpDky1t8NwPQggVBAEL8goTk8r7I1hwgAH03A8iCBUEAIABCuP2zy7OE6aW+f3w3A8CCBQtBAEIANwOQhgVBAEIANwOIhgVBAEIANwOAhgVBAEK93MqVDDcDgIIFQQBCh5Wvr5i23puefzcDiIIFQQBCz9bTvtLHq9lCNwOQggVBAEL5893xmfaZqxY3A5iCBUEAQuPcypX8zvL1hX83A6CCBUEAQveUr68INwOoggVBAELFz9my8eW66ic3A7CCBUEAQrHz3fEJNwO4ggVBACAANwOghgVBACABNgKwhgVBAEKQgICAgBA3A5iGBQvWCgEIf0EAQQApA5CGBSAArXw3A5CGBQJAAkACQEEAKAKAhgUiASAAaiICQYACSw0AIAFBgIQFaiEDQYCCBCEEAkAgAEEITw0AIAAhBQwCC0GAggQhBAJAAkAgAEF4aiIBQThxQThHDQAgACEFDAELQYCCBCEEIAFBA3ZBAWpBB3EiBiEFA0AgAyAEKQMANwMAIANBCGohAyAEQQhqIQQgBUF/aiIFDQALIAAgBkEDdGshBSABQThJDQILA0AgAyAEKQMANwMAIANBCGogBEEIaikDADcDACADQRBqIARBEGopAwA3AwAgA0EYaiAEQRhqKQMANwMAIANBIGogBEEgaikDADcDACADQShqIARBKGopAwA3AwAgA0EwaiAEQTBqKQMANwMAIANBOGogBEE4aikDADcDACADQcAAaiEDIARBwABqIQQgBUFAaiIFQQdLDQAMAgsLQYCCBCEEIABBgIIEaiEGQQAoArCGBSIDQcCCBSADGyEFAkAgAUUNACABQYCEBWohA0GAggQhBAJAAkBBgAIgAWsiB0EITw0AIAchAgwBC0GAggQhBAJAAkBB+AEgAWsiAEE4cUE4Rw0AIAchAgwBC0EAIABBA3ZBAWpBB3EiCGshAkGAggQhBANAIAMgBCkDADcDACADQQhqIQMgBEEIaiEEIAJBAWoiAg0AC0GAAiABIAhBA3RqayECIABBOEkNAQsDQCADIAQpAwA3AwAgA0EIaiAEQQhqKQMANwMAIANBEGogBEEQaikDADcDACADQRhqIARBGGopAwA3AwAgA0EgaiAEQSBqKQMANwMAIANBKGogBEEoaikDADcDACADQTBqIARBMGopAwA3AwAgA0E4aiAEQThqKQMANwMAIANBwABqIQMgBEHAAGohBCACQUBqIgJBB0sNAAsLAkAgAkUNAAJAAkAgAkEHcSIADQAgAiEADAELA0AgAyAELQAAOgAAIANBAWohAyAEQQFqIQQgAEF/aiIADQALIAJBeHEhAAsgAkEISQ0AA0AgAyAEKQAANwAAIANBCGohAyAEQQhqIQQgAEF4aiIADQALC0GAggVBiIYFQQAoApiGBUGAhAVBBCAFQQAoApyGBRACQQBBADYCgIYFIAdBgIIEaiEECwJAIARBgAJqIAZPDQAgBkGAfmohAgNAQYCCBUGIhgVBACgCmIYFIAQiA0EEIAVBACgCnIYFEAIgA0GAAmoiBCACSQ0AC0EAIAMpA8ABNwPAhQVBACADKQPIATcDyIUFQQAgAykD0AE3A9CFBUEAIAMpA9gBNwPYhQVBACADKQPgATcD4IUFQQAgAykD6AE3A+iFBUEAIAMpA/ABNwPwhQVBACADKQP4ATcD+IUFC0GAhAUhAwJAAkAgBiAEayICQQhPDQAgAiEFDAELQYCEBSEDIAIhBQNAIAMgBCkDADcDACADQQhqIQMgBEEIaiEEIAVBeGoiBUEHSw0ACwsgBUUNASADIAQtAAA6AAAgBUEBRg0BIAMgBC0AAToAASAFQQJGDQEgAyAELQACOgACIAVBA0YNASADIAQtAAM6AAMgBUEERg0BIAMgBC0ABDoABCAFQQVGDQEgAyAELQAFOgAFIAVBBkYNASADIAQtAAY6AAYMAQsgBUUNAAJAAkAgBUEHcSICDQAgBSECDAELA0AgAyAELQAAOgAAIANBAWohAyAEQQFqIQQgAkF/aiICDQALIAVBeHEhAgsCQCAFQQhJDQADQCADIAQpAAA3AAAgA0EIaiEDIARBCGohBCACQXhqIgINAAsLQQAoAoCGBSAAaiECC0EAIAI2AoCGBQvLEAQEfwh+Bn8DfiMAIgAhASAAQYABa0FAcSICJABBACgCsIYFIgBBwIIFIAAbIQMCQAJAAkACQAJAAkBBACkDkIYFIgRC8QFUDQAgAkEAKQOAggU3AwAgAkEAKQOIggUiBTcDCCACQQApA5CCBSIGNwMQIAJBACkDmIIFIgc3AxggAkEAKQOgggUiCDcDICACQQApA6iCBSIJNwMoIAJBACkDsIIFIgo3AzAgAkEAKQO4ggUiCzcDOAJAQQAoAoCGBSIMQcAASQ0AIAJBACgCiIYFNgJAIAIgAkHAAGpBACgCmIYFQYCEBSAMQX9qQQZ2IANBACgCnIYFIgAQAiACIAIpAwggDEHAgwVqKQMAIgV8IAMgAGoiACkDASAMQciDBWopAwAiBoUiB0IgiCAHQv////8Pg358NwMIIAIgAikDGCAMQdCDBWopAwAiB3wgACkDESAMQdiDBWopAwAiCIUiCUIgiCAJQv////8Pg358NwMYIAIgBiAFIABBeWopAwCFIgVCIIggBUL/////D4N+IAIpAwB8fDcDACACIAggByAAKQMJhSIFQiCIIAVC/////w+DfiACKQMQfHw3AxAgACkDGSEFIAIpAyAhBiACIAIpAyggDEHggwVqKQMAIgd8IAApAyEgDEHogwVqKQMAIgiFIglCIIggCUL/////D4N+fDcDKCACIAggBiAFIAeFIgVCIIggBUL/////D4N+fHw3AyAgAiACKQM4IAxB8IMFaikDACIFfCAAKQMxIAxB+IMFaikDACIGhSIHQiCIIAdC/////w+Dfnw3AzggAiAGIAUgACkDKYUiBUIgiCAFQv////8Pg34gAikDMHx8NwMwQQAoApyGBSENDAULIAxBwIUFaiENQcAAIAxrIQ4gAkHAAGohAAJAIAxBOE0NACAOIQ8MAwsCQEE4IAxrQQN2IgBBB0YNAEEAIABBAWpBB3EiEGshDyACQcAAaiEAA0AgACANKQMANwMAIABBCGohACANQQhqIQ0gD0EBaiIPDQALQcAAIAwgEEEDdGprIQ8MAgsgAkHAAGohACAOIQ8DQCAAIA0pAwA3AwAgAEEIaiANQQhqKQMANwMAIABBEGogDUEQaikDADcDACAAQRhqIA1BGGopAwA3AwAgAEEgaiANQSBqKQMANwMAIABBKGogDUEoaikDADcDACAAQTBqIA1BMGopAwA3AwAgAEE4aiANQThqKQMANwMAIABBwABqIQAgDUHAAGohDSAPQUBqIg9BB0sNAAwCCwsgBKchAAJAQQApA6CGBSIFUA0AAkAgBEIQVg0AIAJBwABqIABBgIAEIAUQBAwGCwJAIARCgAFWDQAgAkHAAGogAEGAgAQgBRAFDAYLIAJBwABqIABBgIAEIAUQBgwFCwJAIARCEFYNACACQcAAaiAAIANCABAEDAULAkAgBEKAAVYNACACQcAAaiAAIANCABAFDAULIAJBwABqIAAgA0IAEAYMBAsgD0UNAQsgD0F/aiERAkAgD0EHcSIQRQ0AA0AgACANLQAAOgAAIABBAWohACANQQFqIQ0gEEF/aiIQDQALIA9BeHEhDwsgEUEHSQ0AA0AgACANKQAANwAAIABBCGohACANQQhqIQ0gD0F4aiIPDQALCyACQcAAaiAOaiENQYCEBSEAAkAgDEEISQ0AIAxBeGoiEEEDdkEBaiEPQYCEBSEAA0AgDSAAKQMANwMAIA1BCGohDSAAQQhqIQAgD0F/aiIPDQALIAwgEEF4cWtBeGohDAsCQCAMRQ0AAkACQCAMQQdxIg8NACAMIQ8MAQsDQCANIAAtAAA6AAAgDUEBaiENIABBAWohACAPQX9qIg8NAAsgDEF4cSEPCyAMQQhJDQADQCANIAApAAA3AAAgDUEIaiENIABBCGohACAPQXhqIg8NAAsLIAIgBSACKQNAIhJ8IANBACgCnIYFIg1qIgApAwEgAikDSCIFhSITQiCIIBNC/////w+Dfnw3AwggAiAHIAIpA1AiE3wgACkDESACKQNYIgeFIhRCIIggFEL/////D4N+fDcDGCACIAcgEyAAKQMJhSITQiCIIBNC/////w+DfiAGfHw3AxAgAiAFIBIgAEF5aikDAIUiBkIgiCAGQv////8Pg34gAikDAHx8NwMAIAApAxkhBSACIAkgAikDYCIGfCAAKQMhIAIpA2giB4UiCUIgiCAJQv////8Pg358NwMoIAIgByAFIAaFIgVCIIggBUL/////D4N+IAh8fDcDICACIAsgAikDcCIFfCAAKQMxIAIpA3giBoUiB0IgiCAHQv////8Pg358NwM4IAIgBiAFIAApAymFIgVCIIggBUL/////D4N+IAp8fDcDMAsgAiACIANBC2ogBEKHla+vmLbem55/fhADNwNAIAIgAiADIA1qQXVqIARCz9bTvtLHq9lCfkJ/hRADNwNIC0EAIAIpA3g3A8CCBEEAIAIpA3A3A7iCBEEAIAIpA2g3A7CCBEEAIAIpA2A3A6iCBEEAIAIpA1g3A6CCBEEAIAIpA1A3A5iCBEEAIAIpA0giBEI4hiAEQoD+A4NCKIaEIARCgID8B4NCGIYgBEKAgID4D4NCCIaEhCAEQgiIQoCAgPgPgyAEQhiIQoCA/AeDhCAEQiiIQoD+A4MgBEI4iISEhCIENwOAggRBACAENwOQggRBACACKQNAIgRCOIYgBEKA/gODQiiGhCAEQoCA/AeDQhiGIARCgICA+A+DQgiGhIQgBEIIiEKAgID4D4MgBEIYiEKAgPwHg4QgBEIoiEKA/gODIARCOIiEhIQ3A4iCBCABJAALBgBBgIIFCwIACwvNAQEAQYCABAvEAbj+bDkjpEu+fAGBLPchrRze1G3pg5CX23JApKS3s2cfy3nmTszA5XiCWtB9zP9yIbgIRnT3QySO4DWQ5oE6Jkw8KFK7kcMAy4jQZYsbUy6jcWRIl6IN+U44Ge9Gqd6s2Kj6dj/jnDQ/+dy7x8cLTx2KUeBLzbRZMciffsnZeHNk6sWsgzTT68PFgaD/+hNj6xcN3VG38NpJ0xZVJinUaJ4rFr5YfUeh/I/4uNF60DHORcs6j5UWBCiv1/vKu0tAfkACAAA=";
+      var hash$5 = "6c7d9155";
+      var wasmJson$5 = {
+        name: name$5,
+        data: data$5,
+        hash: hash$5
+      };
+      const mutex$3 = new Mutex();
+      let wasmCache$3 = null;
+      const seedBuffer = new Uint8Array(8);
+      function validateSeed(seed) {
+        if (!Number.isInteger(seed) || seed < 0 || seed > 4294967295) {
+          return new Error("Seed must be given as two valid 32-bit long unsigned integers (lo + high).");
+        }
+        return null;
+      }
+      function writeSeed(arr, low, high) {
+        const buffer = new DataView(arr);
+        buffer.setUint32(0, low, true);
+        buffer.setUint32(4, high, true);
+      }
+      function xxhash128(data2, seedLow = 0, seedHigh = 0) {
+        if (validateSeed(seedLow)) {
+          return Promise.reject(validateSeed(seedLow));
+        }
+        if (validateSeed(seedHigh)) {
+          return Promise.reject(validateSeed(seedHigh));
+        }
+        if (wasmCache$3 === null) {
+          return lockedCreate(mutex$3, wasmJson$5, 16).then((wasm) => {
+            wasmCache$3 = wasm;
+            writeSeed(seedBuffer.buffer, seedLow, seedHigh);
+            wasmCache$3.writeMemory(seedBuffer);
+            return wasmCache$3.calculate(data2);
+          });
+        }
+        try {
+          writeSeed(seedBuffer.buffer, seedLow, seedHigh);
+          wasmCache$3.writeMemory(seedBuffer);
+          const hash2 = wasmCache$3.calculate(data2);
+          return Promise.resolve(hash2);
+        } catch (err) {
+          return Promise.reject(err);
+        }
+      }
+      function createXXHash128(seedLow = 0, seedHigh = 0) {
+        if (validateSeed(seedLow)) {
+          return Promise.reject(validateSeed(seedLow));
+        }
+        if (validateSeed(seedHigh)) {
+          return Promise.reject(validateSeed(seedHigh));
+        }
+        return WASMInterface(wasmJson$5, 16).then((wasm) => {
+          const instanceBuffer = new Uint8Array(8);
+          writeSeed(instanceBuffer.buffer, seedLow, seedHigh);
+          wasm.writeMemory(instanceBuffer);
+          wasm.init();
+          const obj = {
+            init: () => {
+              wasm.writeMemory(instanceBuffer);
+              wasm.init();
+              return obj;
+            },
+            update: (data2) => {
+              wasm.update(data2);
+              return obj;
+            },
+            // biome-ignore lint/suspicious/noExplicitAny: Conflict with IHasher type
+            digest: (outputType) => wasm.digest(outputType),
+            save: () => wasm.save(),
+            load: (data2) => {
+              wasm.load(data2);
+              return obj;
+            },
+            blockSize: 512,
+            digestSize: 16
+          };
+          return obj;
+        });
+      }
+      var name$4 = "ripemd160";
+      var data$4 = "AGFzbQEAAAABEQRgAAF/YAAAYAF/AGACf38AAwkIAAECAwIBAAIFBAEBAgIGDwJ/AUGAgAQLfwBBgIAECweVAQoGbWVtb3J5AgAPX19zdGFja19wb2ludGVyAwAOSGFzaF9HZXRCdWZmZXIAAAlIYXNoX0luaXQAARByaXBlbWQxNjBfdXBkYXRlAAMLSGFzaF9VcGRhdGUABApIYXNoX0ZpbmFsAAUNSGFzaF9HZXRTdGF0ZQAGDkhhc2hfQ2FsY3VsYXRlAAcKU1RBVEVfU0laRQMBCuw0CAYAQYCBBAs6AEEAQfDDy558NgKYgQVBAEL+uevF6Y6VmRA3ApCBBUEAQoHGlLqW8ermbzcCiIEFQQBCADcCgIEFC9IqASB/QQAgACgCJCIBIAAoAgAiAiAAKAIQIgMgAiAAKAIsIgQgACgCDCIFIAAoAgQiBiAAKAI8IgcgAiAAKAIwIgggByAAKAIIIglBACgCiIEFIgpBACgCkIEFIgtBACgClIEFIgxBf3NyQQAoAoyBBSINc2ogACgCFCIOakHml4qFBWpBCHdBACgCmIEFIg9qIhBBCnciEWogASANQQp3IhJqIAIgC0EKdyITaiAMIAAoAhwiFGogDyAAKAI4IhVqIBAgDSATQX9zcnNqQeaXioUFakEJdyAMaiIWIBAgEkF/c3JzakHml4qFBWpBCXcgE2oiECAWIBFBf3Nyc2pB5peKhQVqQQt3IBJqIhcgECAWQQp3IhZBf3Nyc2pB5peKhQVqQQ13IBFqIhggFyAQQQp3IhlBf3Nyc2pB5peKhQVqQQ93IBZqIhpBCnciG2ogACgCGCIQIBhBCnciHGogACgCNCIRIBdBCnciF2ogAyAZaiAEIBZqIBogGCAXQX9zcnNqQeaXioUFakEPdyAZaiIWIBogHEF/c3JzakHml4qFBWpBBXcgF2oiFyAWIBtBf3Nyc2pB5peKhQVqQQd3IBxqIhggFyAWQQp3IhlBf3Nyc2pB5peKhQVqQQd3IBtqIhogGCAXQQp3IhdBf3Nyc2pB5peKhQVqQQh3IBlqIhtBCnciHGogBSAaQQp3Ih1qIAAoAigiFiAYQQp3IhhqIAYgF2ogACgCICIAIBlqIBsgGiAYQX9zcnNqQeaXioUFakELdyAXaiIXIBsgHUF/c3JzakHml4qFBWpBDncgGGoiGCAXIBxBf3Nyc2pB5peKhQVqQQ53IB1qIhkgGCAXQQp3IhpBf3Nyc2pB5peKhQVqQQx3IBxqIhcgGSAYQQp3IhtBf3Nyc2pB5peKhQVqQQZ3IBpqIhhBCnciHGogFCAXQQp3Ih1qIAUgGUEKdyIZaiAEIBtqIBAgGmogGCAXcyAZcSAXc2pBpKK34gVqQQl3IBtqIhcgGHMgHXEgGHNqQaSit+IFakENdyAZaiIYIBdzIBxxIBdzakGkorfiBWpBD3cgHWoiGSAYcyAXQQp3IhpxIBhzakGkorfiBWpBB3cgHGoiFyAZcyAYQQp3IhtxIBlzakGkorfiBWpBDHcgGmoiGEEKdyIcaiAVIBdBCnciHWogFiAZQQp3IhlqIA4gG2ogESAaaiAYIBdzIBlxIBdzakGkorfiBWpBCHcgG2oiFyAYcyAdcSAYc2pBpKK34gVqQQl3IBlqIhggF3MgHHEgF3NqQaSit+IFakELdyAdaiIZIBhzIBdBCnciGnEgGHNqQaSit+IFakEHdyAcaiIXIBlzIBhBCnciG3EgGXNqQaSit+IFakEHdyAaaiIYQQp3IhxqIAEgF0EKdyIdaiADIBlBCnciGWogCCAbaiAAIBpqIBggF3MgGXEgF3NqQaSit+IFakEMdyAbaiIXIBhzIB1xIBhzakGkorfiBWpBB3cgGWoiGCAXcyAccSAXc2pBpKK34gVqQQZ3IB1qIhkgGHMgF0EKdyIacSAYc2pBpKK34gVqQQ93IBxqIhcgGXMgGEEKdyIYcSAZc2pBpKK34gVqQQ13IBpqIhtBCnciHGogBiAXQQp3Ih1qIA4gGUEKdyIZaiAHIBhqIAkgGmogGyAXcyAZcSAXc2pBpKK34gVqQQt3IBhqIhcgG0F/c3IgHXNqQfP9wOsGakEJdyAZaiIYIBdBf3NyIBxzakHz/cDrBmpBB3cgHWoiGSAYQX9zciAXQQp3IhdzakHz/cDrBmpBD3cgHGoiGiAZQX9zciAYQQp3IhhzakHz/cDrBmpBC3cgF2oiG0EKdyIcaiABIBpBCnciHWogECAZQQp3IhlqIBUgGGogFCAXaiAbIBpBf3NyIBlzakHz/cDrBmpBCHcgGGoiFyAbQX9zciAdc2pB8/3A6wZqQQZ3IBlqIhggF0F/c3IgHHNqQfP9wOsGakEGdyAdaiIZIBhBf3NyIBdBCnciF3NqQfP9wOsGakEOdyAcaiIaIBlBf3NyIBhBCnciGHNqQfP9wOsGakEMdyAXaiIbQQp3IhxqIBYgGkEKdyIdaiAJIBlBCnciGWogCCAYaiAAIBdqIBsgGkF/c3IgGXNqQfP9wOsGakENdyAYaiIXIBtBf3NyIB1zakHz/cDrBmpBBXcgGWoiGCAXQX9zciAcc2pB8/3A6wZqQQ53IB1qIhkgGEF/c3IgF0EKdyIac2pB8/3A6wZqQQ13IBxqIhsgGUF/c3IgGEEKdyIYc2pB8/3A6wZqQQ13IBpqIhxBCnciF2ogACAZQQp3IhlqIAMgGmogHCAbQX9zciAZc2pB8/3A6wZqQQd3IBhqIhogF3MgESAYaiAaIBxBf3NyIBtBCnciG3NqQfP9wOsGakEFdyAZaiIccSAXc2pB6e210wdqQQ93IBtqIh0gHEEKdyIYcyAQIBtqIBwgGkEKdyIZcyAdcSAZc2pB6e210wdqQQV3IBdqIhtxIBhzakHp7bXTB2pBCHcgGWoiHEEKdyIXaiAEIB1BCnciGmogBiAZaiAbIBpzIBxxIBpzakHp7bXTB2pBC3cgGGoiHSAXcyAFIBhqIBwgG0EKdyIYcyAdcSAYc2pB6e210wdqQQ53IBpqIhpxIBdzakHp7bXTB2pBDncgGGoiGyAaQQp3IhlzIAcgGGogGiAdQQp3IhhzIBtxIBhzakHp7bXTB2pBBncgF2oiHHEgGXNqQenttdMHakEOdyAYaiIdQQp3IhdqIAkgG0EKdyIaaiAOIBhqIBwgGnMgHXEgGnNqQenttdMHakEGdyAZaiIbIBdzIAggGWogHSAcQQp3IhhzIBtxIBhzakHp7bXTB2pBCXcgGmoiGnEgF3NqQenttdMHakEMdyAYaiIcIBpBCnciGXMgESAYaiAaIBtBCnciGHMgHHEgGHNqQenttdMHakEJdyAXaiIbcSAZc2pB6e210wdqQQx3IBhqIh1BCnciFyAHaiAVIBxBCnciGmogFCAYaiAbIBpzIB1xIBpzakHp7bXTB2pBBXcgGWoiHCAXcyAWIBlqIB0gG0EKdyIYcyAccSAYc2pB6e210wdqQQ93IBpqIhlxIBdzakHp7bXTB2pBCHcgGGoiGiAZQQp3IhtzIBggCGogGSAcQQp3IhhzIBpzakEIdyAXaiIXc2pBBXcgGGoiGUEKdyIcIABqIBpBCnciGiAGaiAYIBZqIBcgGnMgGXNqQQx3IBtqIhggHHMgGyADaiAZIBdBCnciF3MgGHNqQQl3IBpqIhlzakEMdyAXaiIaIBlBCnciG3MgFyAOaiAZIBhBCnciF3MgGnNqQQV3IBxqIhhzakEOdyAXaiIZQQp3IhwgFWogGkEKdyIaIAlqIBcgFGogGCAacyAZc2pBBncgG2oiFyAccyAbIBBqIBkgGEEKdyIYcyAXc2pBCHcgGmoiGXNqQQ13IBhqIhogGUEKdyIbcyAYIBFqIBkgF0EKdyIYcyAac2pBBncgHGoiGXNqQQV3IBhqIhxBCnciHSAMaiAEIBYgDiAOIBEgFiAOIBQgASAAIAEgECAUIAQgECAGIA9qIBMgDXMgCyANcyAMcyAKaiACakELdyAPaiIXc2pBDncgDGoiHkEKdyIfaiADIBJqIAkgDGogFyAScyAec2pBD3cgE2oiDCAfcyAFIBNqIB4gF0EKdyITcyAMc2pBDHcgEmoiEnNqQQV3IBNqIhcgEkEKdyIecyATIA5qIBIgDEEKdyIMcyAXc2pBCHcgH2oiEnNqQQd3IAxqIhNBCnciH2ogASAXQQp3IhdqIAwgFGogEiAXcyATc2pBCXcgHmoiDCAfcyAeIABqIBMgEkEKdyIScyAMc2pBC3cgF2oiE3NqQQ13IBJqIhcgE0EKdyIecyASIBZqIBMgDEEKdyIMcyAXc2pBDncgH2oiEnNqQQ93IAxqIhNBCnciH2ogF0EKdyIXIBVqIAwgCGogEiAXcyATc2pBBncgHmoiICAfcyAeIBFqIBMgEkEKdyIScyAgc2pBB3cgF2oiE3NqQQl3IBJqIhcgE0EKdyIMcyASIAdqIBMgIEEKdyIecyAXc2pBCHcgH2oiH3EgDHNqQZnzidQFakEHdyAeaiIgQQp3IhJqIAYgF0EKdyITaiADIB5qIB8gE3MgIHEgE3NqQZnzidQFakEGdyAMaiIXIBJzIBEgDGogICAfQQp3IgxzIBdxIAxzakGZ84nUBWpBCHcgE2oiHnEgEnNqQZnzidQFakENdyAMaiIfIB5BCnciE3MgFiAMaiAeIBdBCnciDHMgH3EgDHNqQZnzidQFakELdyASaiIecSATc2pBmfOJ1AVqQQl3IAxqIiBBCnciEmogCCAfQQp3IhdqIAcgDGogHiAXcyAgcSAXc2pBmfOJ1AVqQQd3IBNqIh8gEnMgBSATaiAgIB5BCnciDHMgH3EgDHNqQZnzidQFakEPdyAXaiIXcSASc2pBmfOJ1AVqQQd3IAxqIh4gF0EKdyITcyACIAxqIBcgH0EKdyIMcyAecSAMc2pBmfOJ1AVqQQx3IBJqIh9xIBNzakGZ84nUBWpBD3cgDGoiIEEKdyISaiAEIB9BCnciF2ogCSATaiAgIBdzIA4gDGogHyAeQQp3IgxzICBxIAxzakGZ84nUBWpBCXcgE2oiHnEgF3NqQZnzidQFakELdyAMaiIfIB5BCnciE3MgFSAMaiAeIBJzIB9xIBJzakGZ84nUBWpBB3cgF2oiDHEgE3NqQZnzidQFakENdyASaiISIAxxIB9BCnciFyASQX9zIiBxcmpBmfOJ1AVqQQx3IBNqIh5BCnciH2ogAyASQQp3IhJqIBUgDEEKdyIMaiAWIBdqIAUgE2ogHiAgciAMc2pBodfn9gZqQQt3IBdqIhMgHkF/c3IgEnNqQaHX5/YGakENdyAMaiIMIBNBf3NyIB9zakGh1+f2BmpBBncgEmoiEiAMQX9zciATQQp3IhNzakGh1+f2BmpBB3cgH2oiFyASQX9zciAMQQp3IgxzakGh1+f2BmpBDncgE2oiHkEKdyIfaiAJIBdBCnciIGogBiASQQp3IhJqIAAgDGogByATaiAeIBdBf3NyIBJzakGh1+f2BmpBCXcgDGoiDCAeQX9zciAgc2pBodfn9gZqQQ13IBJqIhIgDEF/c3IgH3NqQaHX5/YGakEPdyAgaiITIBJBf3NyIAxBCnciDHNqQaHX5/YGakEOdyAfaiIXIBNBf3NyIBJBCnciEnNqQaHX5/YGakEIdyAMaiIeQQp3Ih9qIAQgF0EKdyIgaiARIBNBCnciE2ogECASaiACIAxqIB4gF0F/c3IgE3NqQaHX5/YGakENdyASaiIMIB5Bf3NyICBzakGh1+f2BmpBBncgE2oiEiAMQX9zciAfc2pBodfn9gZqQQV3ICBqIhMgEkF/c3IgDEEKdyIXc2pBodfn9gZqQQx3IB9qIh4gE0F/c3IgEkEKdyISc2pBodfn9gZqQQd3IBdqIgxBCnciH2ogBCAeQQp3IiBqIAEgE0EKdyITaiAGIBJqIAggF2ogDCAeQX9zciATc2pBodfn9gZqQQV3IBJqIhIgDHMgIHEgDHNqQdz57vh4akELdyATaiIMIBJzIB9xIBJzakHc+e74eGpBDHcgIGoiEyAMcyASQQp3IhdxIAxzakHc+e74eGpBDncgH2oiEiATcyAMQQp3Ih5xIBNzakHc+e74eGpBD3cgF2oiDEEKdyIfaiADIBJBCnciIGogCCATQQp3IhNqIAAgHmogAiAXaiAMIBJzIBNxIBJzakHc+e74eGpBDncgHmoiEiAMcyAgcSAMc2pB3Pnu+HhqQQ93IBNqIgwgEnMgH3EgEnNqQdz57vh4akEJdyAgaiITIAxzIBJBCnciF3EgDHNqQdz57vh4akEIdyAfaiISIBNzIAxBCnciHnEgE3NqQdz57vh4akEJdyAXaiIMQQp3Ih9qIBUgEkEKdyIgaiAHIBNBCnciE2ogFCAeaiAFIBdqIAwgEnMgE3EgEnNqQdz57vh4akEOdyAeaiISIAxzICBxIAxzakHc+e74eGpBBXcgE2oiDCAScyAfcSASc2pB3Pnu+HhqQQZ3ICBqIhMgDHMgEkEKdyIXcSAMc2pB3Pnu+HhqQQh3IB9qIhIgE3MgDEEKdyIecSATc2pB3Pnu+HhqQQZ3IBdqIgxBCnciH2ogAiASQQp3Ig5qIAMgE0EKdyITaiAJIB5qIBAgF2ogDCAScyATcSASc2pB3Pnu+HhqQQV3IB5qIgMgDHMgDnEgDHNqQdz57vh4akEMdyATaiIMIAMgH0F/c3JzakHO+s/KempBCXcgDmoiDiAMIANBCnciA0F/c3JzakHO+s/KempBD3cgH2oiEiAOIAxBCnciDEF/c3JzakHO+s/KempBBXcgA2oiE0EKdyIXaiAJIBJBCnciFmogCCAOQQp3IglqIBQgDGogASADaiATIBIgCUF/c3JzakHO+s/KempBC3cgDGoiAyATIBZBf3Nyc2pBzvrPynpqQQZ3IAlqIgggAyAXQX9zcnNqQc76z8p6akEIdyAWaiIJIAggA0EKdyIDQX9zcnNqQc76z8p6akENdyAXaiIOIAkgCEEKdyIIQX9zcnNqQc76z8p6akEMdyADaiIUQQp3IhZqIAAgDkEKdyIMaiAFIAlBCnciAGogBiAIaiAVIANqIBQgDiAAQX9zcnNqQc76z8p6akEFdyAIaiIDIBQgDEF/c3JzakHO+s/KempBDHcgAGoiACADIBZBf3Nyc2pBzvrPynpqQQ13IAxqIgYgACADQQp3IgNBf3Nyc2pBzvrPynpqQQ53IBZqIgggBiAAQQp3IgBBf3Nyc2pBzvrPynpqQQt3IANqIglBCnciFWo2ApCBBUEAIAsgGCACaiAZIBpBCnciAnMgHHNqQQ93IBtqIg5BCnciFmogECADaiAJIAggBkEKdyIDQX9zcnNqQc76z8p6akEIdyAAaiIGQQp3ajYCjIEFQQAgDSAbIAVqIBwgGUEKdyIFcyAOc2pBDXcgAmoiFEEKd2ogByAAaiAGIAkgCEEKdyIAQX9zcnNqQc76z8p6akEFdyADaiIHajYCiIEFQQAgACAKaiACIAFqIA4gHXMgFHNqQQt3IAVqIgFqIBEgA2ogByAGIBVBf3Nyc2pBzvrPynpqQQZ3ajYCmIEFQQAgACAPaiAdaiAFIARqIBQgFnMgAXNqQQt3ajYClIEFC5sEAQh/AkAgAUUNAEEAQQAoAoCBBSICIAFqIgM2AoCBBSACQT9xIQQCQCADIAJPDQBBAEEAKAKEgQVBAWo2AoSBBQsCQAJAIARFDQAgAUHAACAEayIFSQ0BIAVBA3EhBkEAIQMCQAJAIARBP3NBA0kNACAEQYCBBWohByAFQfwAcSEIQQAhAwNAIAcgA2oiAkEcaiAAIANqIgktAAA6AAAgAkEdaiAJQQFqLQAAOgAAIAJBHmogCUECai0AADoAACACQR9qIAlBA2otAAA6AAAgCCADQQRqIgNHDQALIAZFDQELIAAgA2ohAiADIARqQZyBBWohAwNAIAMgAi0AADoAACACQQFqIQIgA0EBaiEDIAZBf2oiBg0ACwtBnIEFEAIgASAFayEBIAAgBWohAAsCQCABQcAASQ0AA0AgABACIABBwABqIQAgAUFAaiIBQT9LDQALC0EAIQQgAUUNAQsgAUEDcSEJQQAhAgJAIAFBBEkNACAEQYCBBWohBiABQXxxIQdBACECA0AgBiACaiIBQRxqIAAgAmoiAy0AADoAACABQR1qIANBAWotAAA6AAAgAUEeaiADQQJqLQAAOgAAIAFBH2ogA0EDai0AADoAACAHIAJBBGoiAkcNAAsgCUUNAQsgACACaiEAIAIgBGpBnIEFaiECA0AgAiAALQAAOgAAIABBAWohACACQQFqIQIgCUF/aiIJDQALCwsKAEGAgQQgABADC98EAQl/IwBBEGsiACQAQQAhASAAQQAoAoCBBSICQQN0IgM2AgggAEEAKAKEgQVBA3QiBCACQR12ciIFNgIMQZCABEE4QfgAIAJBP3EiAkE4SRsgAmsQA0EIIQZBAEEAKAKAgQUiAkEIajYCgIEFIAJBP3EhBwJAIAJBeEkNAEEAQQAoAoSBBUEBajYChIEFCyAAQQhqIQgCQAJAAkACQCAHDQBBACEHDAELIAdBOEkNACAHIAM6AJyBBQJAIAdBP0YNACAHIANBCHY6AJ2BBSAHQT5GDQAgB0GegQVqIANBEHY6AAAgB0E9Rg0AIAdBn4EFaiADQRh2OgAAIAdBPEYNACAHQaCBBWogBToAACAHQTtGDQAgB0GhgQVqIARBCHY6AAAgB0E6Rg0AIAdBooEFaiAEQRB2OgAAIAdBOUYNAEEAIARBGHY6ANuBBUGcgQUQAgwDC0GcgQUQAiACQQNxIQEgB0FIaiEGIABBCGpBwAAgB2tqIQhBACEHQQAhAiAGQQRJDQELIAZBfHEhBUEAIQIDQCAHIAJqIgZBnIEFaiAIIAJqIgMtAAA6AAAgBkGdgQVqIANBAWotAAA6AAAgBkGegQVqIANBAmotAAA6AAAgBkGfgQVqIANBA2otAAA6AAAgBSACQQRqIgJHDQALIAFFDQELIAggAmohBiAHIAJqQZyBBWohAgNAIAIgBi0AADoAACAGQQFqIQYgAkEBaiECIAFBf2oiAQ0ACwtBAEEAKAKIgQU2AoCBBEEAQQApAoyBBTcChIEEQQBBACkClIEFNwKMgQQgAEEQaiQACwYAQYCBBQtEAEEAQfDDy558NgKYgQVBAEL+uevF6Y6VmRA3ApCBBUEAQoHGlLqW8ermbzcCiIEFQQBCADcCgIEFQYCBBCAAEAMQBQsLWAEAQYCABAtQXAAAAAAAAAAAAAAAAAAAAIAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
+      var hash$4 = "4f7957e4";
+      var wasmJson$4 = {
+        name: name$4,
+        data: data$4,
+        hash: hash$4
+      };
+      const mutex$2 = new Mutex();
+      let wasmCache$2 = null;
+      function ripemd160(data2) {
+        if (wasmCache$2 === null) {
+          return lockedCreate(mutex$2, wasmJson$4, 20).then((wasm) => {
+            wasmCache$2 = wasm;
+            return wasmCache$2.calculate(data2);
+          });
+        }
+        try {
+          const hash2 = wasmCache$2.calculate(data2);
+          return Promise.resolve(hash2);
+        } catch (err) {
+          return Promise.reject(err);
+        }
+      }
+      function createRIPEMD160() {
+        return WASMInterface(wasmJson$4, 20).then((wasm) => {
+          wasm.init();
+          const obj = {
+            init: () => {
+              wasm.init();
+              return obj;
+            },
+            update: (data2) => {
+              wasm.update(data2);
+              return obj;
+            },
+            // biome-ignore lint/suspicious/noExplicitAny: Conflict with IHasher type
+            digest: (outputType) => wasm.digest(outputType),
+            save: () => wasm.save(),
+            load: (data2) => {
+              wasm.load(data2);
+              return obj;
+            },
+            blockSize: 64,
+            digestSize: 20
+          };
+          return obj;
+        });
+      }
+      function calculateKeyBuffer(hasher, key) {
+        const { blockSize } = hasher;
+        const buf = getUInt8Buffer(key);
+        if (buf.length > blockSize) {
+          hasher.update(buf);
+          const uintArr = hasher.digest("binary");
+          hasher.init();
+          return uintArr;
+        }
+        return new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
+      }
+      function calculateHmac(hasher, key) {
+        hasher.init();
+        const { blockSize } = hasher;
+        const keyBuf = calculateKeyBuffer(hasher, key);
+        const keyBuffer = new Uint8Array(blockSize);
+        keyBuffer.set(keyBuf);
+        const opad = new Uint8Array(blockSize);
+        for (let i = 0; i < blockSize; i++) {
+          const v = keyBuffer[i];
+          opad[i] = v ^ 92;
+          keyBuffer[i] = v ^ 54;
+        }
+        hasher.update(keyBuffer);
+        const obj = {
+          init: () => {
+            hasher.init();
+            hasher.update(keyBuffer);
+            return obj;
+          },
+          update: (data2) => {
+            hasher.update(data2);
+            return obj;
+          },
+          digest: ((outputType) => {
+            const uintArr = hasher.digest("binary");
+            hasher.init();
+            hasher.update(opad);
+            hasher.update(uintArr);
+            return hasher.digest(outputType);
+          }),
+          save: () => {
+            throw new Error("save() not supported");
+          },
+          load: () => {
+            throw new Error("load() not supported");
+          },
+          blockSize: hasher.blockSize,
+          digestSize: hasher.digestSize
+        };
+        return obj;
+      }
+      function createHMAC(hash2, key) {
+        if (!hash2 || !hash2.then) {
+          throw new Error('Invalid hash function is provided! Usage: createHMAC(createMD5(), "key").');
+        }
+        return hash2.then((hasher) => calculateHmac(hasher, key));
+      }
+      function calculatePBKDF2(digest, salt, iterations, hashLength, outputType) {
+        return __awaiter(this, void 0, void 0, function* () {
+          const DK = new Uint8Array(hashLength);
+          const block1 = new Uint8Array(salt.length + 4);
+          const block1View = new DataView(block1.buffer);
+          const saltBuffer = getUInt8Buffer(salt);
+          const saltUIntBuffer = new Uint8Array(saltBuffer.buffer, saltBuffer.byteOffset, saltBuffer.length);
+          block1.set(saltUIntBuffer);
+          let destPos = 0;
+          const hLen = digest.digestSize;
+          const l = Math.ceil(hashLength / hLen);
+          let T = null;
+          let U = null;
+          for (let i = 1; i <= l; i++) {
+            block1View.setUint32(salt.length, i);
+            digest.init();
+            digest.update(block1);
+            T = digest.digest("binary");
+            U = T.slice();
+            for (let j = 1; j < iterations; j++) {
+              digest.init();
+              digest.update(U);
+              U = digest.digest("binary");
+              for (let k = 0; k < hLen; k++) {
+                T[k] ^= U[k];
+              }
+            }
+            DK.set(T.subarray(0, hashLength - destPos), destPos);
+            destPos += hLen;
+          }
+          if (outputType === "binary") {
+            return DK;
+          }
+          const digestChars = new Uint8Array(hashLength * 2);
+          return getDigestHex(digestChars, DK, hashLength);
+        });
+      }
+      const validateOptions$2 = (options) => {
+        if (!options || typeof options !== "object") {
+          throw new Error("Invalid options parameter. It requires an object.");
+        }
+        if (!options.hashFunction || !options.hashFunction.then) {
+          throw new Error('Invalid hash function is provided! Usage: pbkdf2("password", "salt", 1000, 32, createSHA1()).');
+        }
+        if (!Number.isInteger(options.iterations) || options.iterations < 1) {
+          throw new Error("Iterations should be a positive number");
+        }
+        if (!Number.isInteger(options.hashLength) || options.hashLength < 1) {
+          throw new Error("Hash length should be a positive number");
+        }
+        if (options.outputType === void 0) {
+          options.outputType = "hex";
+        }
+        if (!["hex", "binary"].includes(options.outputType)) {
+          throw new Error(`Insupported output type ${options.outputType}. Valid values: ['hex', 'binary']`);
+        }
+      };
+      function pbkdf2(options) {
+        return __awaiter(this, void 0, void 0, function* () {
+          validateOptions$2(options);
+          const hmac = yield createHMAC(options.hashFunction, options.password);
+          return calculatePBKDF2(hmac, options.salt, options.iterations, options.hashLength, options.outputType);
+        });
+      }
+      var name$3 = "scrypt";
+      var data$3 = "AGFzbQEAAAABGwVgAX8Bf2AAAX9gBH9/f38AYAF/AGADf39/AAMGBQABAgMEBQYBAQKAgAIGCAF/AUGAgAQLB0sFBm1lbW9yeQIAD19fc3RhY2tfcG9pbnRlcgMAEkhhc2hfU2V0TWVtb3J5U2l6ZQAADkhhc2hfR2V0QnVmZmVyAAEGc2NyeXB0AAQKlScFXQMBfwF+AX9BACEBAkAgAEEAKQOIgAQiAqciA0YNAEEAIQECQCAAIANrIgBBEHYgAEH//wNxQQBHaiIAQABBf0cNAEH/AcAPC0EAIAIgAEEQdK18NwOIgAQLIAHAC3QDAn8BfgF/AkBBACgCgIAEIgANAEEAPwBBEHQiATYCgIAEAkBBACkDiIAEIgKnIgNBgIAgRg0AQQAhAEGAgCAgA2siA0EQdiADQf//A3FBAEdqIgNAAEF/Rg0BQQAgAiADQRB0rXw3A4iABAsgASEACyAAC70FAwF/AX4CfyACIAAgA0EHdGoiBEFAaikDADcDACACIARBSGopAwA3AwggAiAEQVBqKQMANwMQIAIgBEFYaikDADcDGCACIARBYGopAwA3AyAgAiAEQWhqKQMANwMoIAIgBEFwaikDADcDMCACIARBeGopAwAiBTcDOAJAIANFDQAgA0EBdCEGIANBBnQhB0EAIQMDQCACIAIpAwAgACkDAIU3AwAgAiACKQMIIABBCGopAwCFNwMIIAIgAikDECAAQRBqKQMAhTcDECACIAIpAxggAEEYaikDAIU3AxggAiACKQMgIABBIGopAwCFNwMgIAIgAikDKCAAQShqKQMAhTcDKCACIAIpAzAgAEEwaikDAIU3AzAgAiAFIABBOGopAwCFNwM4IAIQAyABIAIpAwA3AwAgAUEIaiACKQMINwMAIAFBEGogAikDEDcDACABQRhqIAIpAxg3AwAgAUEgaiACKQMgNwMAIAFBKGogAikDKDcDACABQTBqIAIpAzA3AwAgAUE4aiACKQM4IgU3AwAgAiACKQMAIABBwABqKQMAhTcDACACIAIpAwggAEHIAGopAwCFNwMIIAIgAikDECAAQdAAaikDAIU3AxAgAiACKQMYIABB2ABqKQMAhTcDGCACIAIpAyAgAEHgAGopAwCFNwMgIAIgAikDKCAAQegAaikDAIU3AyggAiACKQMwIABB8ABqKQMAhTcDMCACIAUgAEH4AGopAwCFNwM4IAIQAyABIAdqIgQgAikDADcDACAEQQhqIAIpAwg3AwAgBEEQaiACKQMQNwMAIARBGGogAikDGDcDACAEQSBqIAIpAyA3AwAgBEEoaiACKQMoNwMAIARBMGogAikDMDcDACAEQThqIAIpAzgiBTcDACAAQYABaiEAIAFBwABqIQEgA0ECaiIDIAZJDQALCwu6DQgBfgF/AX4BfwF+AX8BfhJ/IAAgACgCBCAAKQMoIgFCIIinIgIgACkDOCIDQiCIpyIEakEHdyAAKQMIIgVCIIincyIGIARqQQl3IAApAxgiB0IgiKdzIgggBmpBDXcgAnMiCSAHpyIKIAGnIgtqQQd3IAOncyICIAtqQQl3IAWncyIMIAJqQQ13IApzIg0gDGpBEncgC3MiDiAAKQMAIgFCIIinIg8gACkDECIDQiCIpyIQakEHdyAAKQMgIgVCIIincyILakEHd3MiCiAJIAhqQRJ3IARzIhEgAmpBB3cgACkDMCIHpyIJIAGnIhJqQQd3IAOncyIEIBJqQQl3IAWncyITIARqQQ13IAlzIhRzIgkgEWpBCXcgCyAQakEJdyAHQiCIp3MiFXMiFiAJakENdyACcyIXIBZqQRJ3IBFzIhFqQQd3IAYgFCATakESdyAScyISakEHdyAVIAtqQQ13IA9zIhRzIgIgEmpBCXcgDHMiDyACakENdyAGcyIYcyIGIBFqQQl3IAggDSAUIBVqQRJ3IBBzIhAgBGpBB3dzIgwgEGpBCXdzIghzIhUgBmpBDXcgCnMiFCAMIAogDmpBCXcgE3MiEyAKakENdyALcyIZIBNqQRJ3IA5zIgpqQQd3IBdzIgsgCmpBCXcgD3MiDiALakENdyAMcyIXIA5qQRJ3IApzIg0gAiAIIAxqQQ13IARzIgwgCGpBEncgEHMiCGpBB3cgGXMiCmpBB3dzIgQgFCAVakESdyARcyIQIAtqQQd3IAkgGCAPakESdyAScyIRakEHdyAMcyIMIBFqQQl3IBNzIhIgDGpBDXcgCXMiD3MiCSAQakEJdyAKIAhqQQl3IBZzIhNzIhYgCWpBDXcgC3MiFCAWakESdyAQcyIQakEHdyAGIA8gEmpBEncgEXMiEWpBB3cgEyAKakENdyACcyILcyICIBFqQQl3IA5zIg4gAmpBDXcgBnMiGHMiBiAQakEJdyAVIBcgCyATakESdyAIcyIIIAxqQQd3cyILIAhqQQl3cyITcyIVIAZqQQ13IARzIhcgCyAEIA1qQQl3IBJzIhIgBGpBDXcgCnMiGSASakESdyANcyIEakEHdyAUcyIKIARqQQl3IA5zIg8gCmpBDXcgC3MiFCAPakESdyAEcyINIAIgEyALakENdyAMcyIMIBNqQRJ3IAhzIghqQQd3IBlzIgtqQQd3cyIEIBcgFWpBEncgEHMiECAKakEHdyAJIBggDmpBEncgEXMiDmpBB3cgDHMiDCAOakEJdyAScyIRIAxqQQ13IAlzIhdzIgkgEGpBCXcgCyAIakEJdyAWcyIScyITIAlqQQ13IApzIhggE2pBEncgEHMiEGpBB3cgBiAXIBFqQRJ3IA5zIgpqQQd3IBIgC2pBDXcgAnMiF3MiAiAKakEJdyAPcyIOIAJqQQ13IAZzIhZzIgYgCSAWIA5qQRJ3IApzIhZqQQd3IBUgFCAXIBJqQRJ3IAhzIgggDGpBB3dzIgogCGpBCXdzIhIgCmpBDXcgDHMiD3MiDCAWakEJdyAEIA1qQQl3IBFzIhFzIhUgDGpBDXcgCXMiFCAVakESdyAWcyIJakEHdyACIA8gEmpBEncgCHMiCGpBB3cgESAEakENdyALcyIPcyILIAhqQQl3IBNzIhMgC2pBDXcgAnMiF3MiFmo2AgQgACAAKAIIIBYgCWpBCXcgCiAPIBFqQRJ3IA1zIhFqQQd3IBhzIgIgEWpBCXcgDnMiDnMiD2o2AgggACAAKAIMIA8gFmpBDXcgBnMiDWo2AgwgACAAKAIQIAYgEGpBCXcgEnMiEiAOIAJqQQ13IApzIhggFyATakESdyAIcyIKIAxqQQd3cyIIIApqQQl3cyIWIAhqQQ13IAxzIgxqNgIQIAAgACgCACANIA9qQRJ3IAlzajYCACAAIAAoAhQgDCAWakESdyAKc2o2AhQgACAAKAIYIAhqNgIYIAAgACgCHCAWajYCHCAAIAAoAiAgEiAGakENdyAEcyIJIBggDmpBEncgEXMiBiALakEHd3MiCiAGakEJdyAVcyIEajYCICAAIAAoAiQgBCAKakENdyALcyILajYCJCAAIAAoAiggCyAEakESdyAGc2o2AiggACAAKAIsIApqNgIsIAAgACgCMCAJIBJqQRJ3IBBzIgYgAmpBB3cgFHMiC2o2AjAgACAAKAI0IAsgBmpBCXcgE3MiCmo2AjQgACAAKAI4IAogC2pBDXcgAnMiAmo2AjggACAAKAI8IAIgCmpBEncgBnNqNgI8C8QSAw5/AX4VfwJAIAJFDQAgAEEHdCIDQUBqIgRBACgCgIAEIgUgAiADbCIGaiADIAFsaiIHIANqIghqIQkgACACQQd0IgogAUEHdGoiC2whDCAAIAtBgAFqbCENIABBBXQiDkEBIA5BAUsbIgtBYHEhDyALQQFxIRAgAa1Cf3whESAEIAdqIRIgCEF4aiETIAhBcGohFCAIQWhqIRUgCEFgaiEWIAhBWGohFyAIQVBqIRggCEFIaiEZIAhBQGohGiAHIABBCHQiG2ohHCAAIApBgAFqbCEdQQAhHkEAIR8DQEEAKAKAgAQiICADIB9saiEhAkAgAEUNAAJAAkAgDg0AQQAhIgwBCyAgIB5qISNBACEEQQAhIgNAIAcgBGoiCyAjIARqIiQoAgA2AgAgC0EEaiAkQQRqKAIANgIAIAtBCGogJEEIaigCADYCACALQQxqICRBDGooAgA2AgAgBEEQaiEEIA8gIkEEaiIiRw0ACyAQRQ0BCyAHICJBAnQiBGogISAEaigCADYCAAsCQCABRQ0AQQAhJSAdISMgBiEmA0AgBSEkIAAhIgJAAkAgAA0AIBwgGikDADcDACAcIBkpAwA3AwggHCAYKQMANwMQIBwgFykDADcDGCAcIBYpAwA3AyAgHCAVKQMANwMoIBwgFCkDADcDMCAcIBMpAwA3AzgMAQsDQCAkICZqIgQgJCAMaiILKQMANwMAIARBCGogC0EIaikDADcDACAEQRBqIAtBEGopAwA3AwAgBEEYaiALQRhqKQMANwMAIARBIGogC0EgaikDADcDACAEQShqIAtBKGopAwA3AwAgBEEwaiALQTBqKQMANwMAIARBOGogC0E4aikDADcDACAEQcAAaiALQcAAaikDADcDACAEQcgAaiALQcgAaikDADcDACAEQdAAaiALQdAAaikDADcDACAEQdgAaiALQdgAaikDADcDACAEQeAAaiALQeAAaikDADcDACAEQegAaiALQegAaikDADcDACAEQfAAaiALQfAAaikDADcDACAEQfgAaiALQfgAaikDADcDACAkQYABaiEkICJBf2oiIg0ACyAHIAggHCAAEAIgBSEkIAAhIgNAICQgI2oiBCAkIA1qIgspAwA3AwAgBEEIaiALQQhqKQMANwMAIARBEGogC0EQaikDADcDACAEQRhqIAtBGGopAwA3AwAgBEEgaiALQSBqKQMANwMAIARBKGogC0EoaikDADcDACAEQTBqIAtBMGopAwA3AwAgBEE4aiALQThqKQMANwMAIARBwABqIAtBwABqKQMANwMAIARByABqIAtByABqKQMANwMAIARB0ABqIAtB0ABqKQMANwMAIARB2ABqIAtB2ABqKQMANwMAIARB4ABqIAtB4ABqKQMANwMAIARB6ABqIAtB6ABqKQMANwMAIARB8ABqIAtB8ABqKQMANwMAIARB+ABqIAtB+ABqKQMANwMAICRBgAFqISQgIkF/aiIiDQALIAggByAcIAAQAgsgIyAbaiEjICYgG2ohJiABICVBAmoiJUsNAAtBACElA0ACQAJAIAANACAcIBopAwA3AwAgHCAZKQMANwMIIBwgGCkDADcDECAcIBcpAwA3AxggHCAWKQMANwMgIBwgFSkDADcDKCAcIBQpAwA3AzAgHCATKQMANwM4DAELIAAgCiASKQIAIBGDp0EHdGpsISYgBSEkIAAhIgNAICQgDGoiBCAEKQMAICQgJmoiCykDAIU3AwAgBEEIaiIjICMpAwAgC0EIaikDAIU3AwAgBEEQaiIjICMpAwAgC0EQaikDAIU3AwAgBEEYaiIjICMpAwAgC0EYaikDAIU3AwAgBEEgaiIjICMpAwAgC0EgaikDAIU3AwAgBEEoaiIjICMpAwAgC0EoaikDAIU3AwAgBEEwaiIjICMpAwAgC0EwaikDAIU3AwAgBEE4aiIjICMpAwAgC0E4aikDAIU3AwAgBEHAAGoiIyAjKQMAIAtBwABqKQMAhTcDACAEQcgAaiIjICMpAwAgC0HIAGopAwCFNwMAIARB0ABqIiMgIykDACALQdAAaikDAIU3AwAgBEHYAGoiIyAjKQMAIAtB2ABqKQMAhTcDACAEQeAAaiIjICMpAwAgC0HgAGopAwCFNwMAIARB6ABqIiMgIykDACALQegAaikDAIU3AwAgBEHwAGoiIyAjKQMAIAtB8ABqKQMAhTcDACAEQfgAaiIEIAQpAwAgC0H4AGopAwCFNwMAICRBgAFqISQgIkF/aiIiDQALIAcgCCAcIAAQAiAAIAogCSkCACARg6dBB3RqbCEmIAUhJCAAISIDQCAkIA1qIgQgBCkDACAkICZqIgspAwCFNwMAIARBCGoiIyAjKQMAIAtBCGopAwCFNwMAIARBEGoiIyAjKQMAIAtBEGopAwCFNwMAIARBGGoiIyAjKQMAIAtBGGopAwCFNwMAIARBIGoiIyAjKQMAIAtBIGopAwCFNwMAIARBKGoiIyAjKQMAIAtBKGopAwCFNwMAIARBMGoiIyAjKQMAIAtBMGopAwCFNwMAIARBOGoiIyAjKQMAIAtBOGopAwCFNwMAIARBwABqIiMgIykDACALQcAAaikDAIU3AwAgBEHIAGoiIyAjKQMAIAtByABqKQMAhTcDACAEQdAAaiIjICMpAwAgC0HQAGopAwCFNwMAIARB2ABqIiMgIykDACALQdgAaikDAIU3AwAgBEHgAGoiIyAjKQMAIAtB4ABqKQMAhTcDACAEQegAaiIjICMpAwAgC0HoAGopAwCFNwMAIARB8ABqIiMgIykDACALQfAAaikDAIU3AwAgBEH4AGoiBCAEKQMAIAtB+ABqKQMAhTcDACAkQYABaiEkICJBf2oiIg0ACyAIIAcgHCAAEAILIAEgJUECaiIlSw0ACwsCQCAARQ0AAkACQCAODQBBACEiDAELICAgHmohI0EAIQRBACEiA0AgIyAEaiILIAcgBGoiJCgCADYCACALQQRqICRBBGooAgA2AgAgC0EIaiAkQQhqKAIANgIAIAtBDGogJEEMaigCADYCACAEQRBqIQQgDyAiQQRqIiJHDQALIBBFDQELICEgIkECdCIEaiAHIARqKAIANgIACyAeIANqIR4gH0EBaiIfIAJHDQALCws=";
+      var hash$3 = "e914d656";
+      var wasmJson$3 = {
+        name: name$3,
+        data: data$3,
+        hash: hash$3
+      };
+      function scryptInternal(options) {
+        return __awaiter(this, void 0, void 0, function* () {
+          const { costFactor, blockSize, parallelism, hashLength } = options;
+          const SHA256Hasher = createSHA256();
+          const blockData = yield pbkdf2({
+            password: options.password,
+            salt: options.salt,
+            iterations: 1,
+            hashLength: 128 * blockSize * parallelism,
+            hashFunction: SHA256Hasher,
+            outputType: "binary"
+          });
+          const scryptInterface = yield WASMInterface(wasmJson$3, 0);
+          const VSize = 128 * blockSize * costFactor;
+          const XYSize = 256 * blockSize;
+          scryptInterface.setMemorySize(blockData.length + VSize + XYSize);
+          scryptInterface.writeMemory(blockData, 0);
+          scryptInterface.getExports().scrypt(blockSize, costFactor, parallelism);
+          const expensiveSalt = scryptInterface.getMemory().subarray(0, 128 * blockSize * parallelism);
+          const outputData = yield pbkdf2({
+            password: options.password,
+            salt: expensiveSalt,
+            iterations: 1,
+            hashLength,
+            hashFunction: SHA256Hasher,
+            outputType: "binary"
+          });
+          if (options.outputType === "hex") {
+            const digestChars = new Uint8Array(hashLength * 2);
+            return getDigestHex(digestChars, outputData, hashLength);
+          }
+          return outputData;
+        });
+      }
+      const isPowerOfTwo = (v) => v && !(v & v - 1);
+      const validateOptions$1 = (options) => {
+        if (!options || typeof options !== "object") {
+          throw new Error("Invalid options parameter. It requires an object.");
+        }
+        if (!Number.isInteger(options.blockSize) || options.blockSize < 1) {
+          throw new Error("Block size should be a positive number");
+        }
+        if (!Number.isInteger(options.costFactor) || options.costFactor < 2 || !isPowerOfTwo(options.costFactor)) {
+          throw new Error("Cost factor should be a power of 2, greater than 1");
+        }
+        if (!Number.isInteger(options.parallelism) || options.parallelism < 1) {
+          throw new Error("Parallelism should be a positive number");
+        }
+        if (!Number.isInteger(options.hashLength) || options.hashLength < 1) {
+          throw new Error("Hash length should be a positive number.");
+        }
+        if (options.outputType === void 0) {
+          options.outputType = "hex";
+        }
+        if (!["hex", "binary"].includes(options.outputType)) {
+          throw new Error(`Insupported output type ${options.outputType}. Valid values: ['hex', 'binary']`);
+        }
+      };
+      function scrypt(options) {
+        return __awaiter(this, void 0, void 0, function* () {
+          validateOptions$1(options);
+          return scryptInternal(options);
+        });
+      }
+      var name$2 = "bcrypt";
+      var data$2 = "AGFzbQEAAAABGARgAAF/YAV/f39/fwBgA39/fwBgAX8BfwMFBAABAgMFBAEBAgIGCAF/AUGAgAQLB0YFBm1lbW9yeQIAD19fc3RhY2tfcG9pbnRlcgMADkhhc2hfR2V0QnVmZmVyAAAGYmNyeXB0AAINYmNyeXB0X3ZlcmlmeQADCtVaBAYAQYCjBAvOUwQTfwF+CH8BfiMAQfAAayEFIANBADoAAiADQargADsAAAJAIAItAABBKkcNACACLQABQTBHDQAgA0ExOgABCwJAIAIsAAUgAiwABEEKbGpB8HtqIgZBBEkNACACLQAHQWBqIgdB3wBLDQAgBy0AkIEEIgdBP0sNACACLQAIQWBqIghB3wBLDQAgCC0AkIEEIghBP0sNACAFIAhBBHYgB0ECdHI6AAggAi0ACUFgaiIHQd8ASw0AIActAJCBBCIHQT9LDQAgBSAHQQJ2IAhBBHRyOgAJIAItAApBYGoiCEHfAEsNACAILQCQgQQiCEE/Sw0AIAUgCCAHQQZ0cjoACiACLQALQWBqIgdB3wBLDQAgBy0AkIEEIgdBP0sNACACLQAMQWBqIghB3wBLDQAgCC0AkIEEIghBP0sNACAFIAhBBHYgB0ECdHI6AAsgAi0ADUFgaiIHQd8ASw0AIActAJCBBCIHQT9LDQAgBSAHQQJ2IAhBBHRyOgAMIAItAA5BYGoiCEHfAEsNACAILQCQgQQiCEE/Sw0AIAUgCCAHQQZ0cjoADSACLQAPQWBqIgdB3wBLDQAgBy0AkIEEIgdBP0sNACACLQAQQWBqIghB3wBLDQAgCC0AkIEEIghBP0sNACAFIAhBBHYgB0ECdHI6AA4gAi0AEUFgaiIHQd8ASw0AIActAJCBBCIHQT9LDQAgBSAHQQJ2IAhBBHRyOgAPIAItABJBYGoiCEHfAEsNACAILQCQgQQiCEE/Sw0AIAUgCCAHQQZ0cjoAECACLQATQWBqIgdB3wBLDQAgBy0AkIEEIgdBP0sNACACLQAUQWBqIghB3wBLDQAgCC0AkIEEIghBP0sNACAFIAhBBHYgB0ECdHI6ABEgAi0AFUFgaiIHQd8ASw0AIActAJCBBCIHQT9LDQAgBSAHQQJ2IAhBBHRyOgASIAItABZBYGoiCEHfAEsNACAILQCQgQQiCEE/Sw0AIAUgCCAHQQZ0cjoAEyACLQAXQWBqIgdB3wBLDQAgBy0AkIEEIgdBP0sNACACLQAYQWBqIghB3wBLDQAgCC0AkIEEIghBP0sNACAFIAhBBHYgB0ECdHI6ABQgAi0AGUFgaiIHQd8ASw0AIActAJCBBCIHQT9LDQAgBSAHQQJ2IAhBBHRyOgAVIAItABpBYGoiCEHfAEsNACAILQCQgQQiCEE/Sw0AIAUgCCAHQQZ0cjoAFiACLQAbQWBqIgdB3wBLDQAgBy0AkIEEIgdBP0sNACACLQAcQWBqIghB3wBLDQAgCC0AkIEEIghBP0sNAEEBIAZ0IQkgBSAIQQR2IAdBAnRyOgAXIAUgBSgCCCIGQf+B/AdxQQh4IAZBGHhB/4H8B3FyIgo2AgggBSAFKAIMIgZB/4H8B3FBCHggBkEYeEH/gfwHcXIiCzYCDCAFIAUoAhAiBkH/gfwHcUEIeCAGQRh4Qf+B/AdxciIMNgIQIAUgBSgCFCIGQf+B/AdxQQh4IAZBGHhB/4H8B3FyIg02AhQgACABaiEGIAVB6ABqIAItAAJBn/8Dai0AACIOQQFxQQJ0aiEPQQAhB0EAIQhBACEQIAAhAQNAIAVCADcCaCAFIAEtAAAiETYCaCAFIAEsAAAiEjYCbCAFIBFBCHQiETYCaCAFIBEgACABQQFqIAEgBkYbIgEtAAByIhE2AmggBSASQQh0IhI2AmwgBSASIAEsAAAiE3IiEjYCbCAFIBFBCHQiETYCaCAFIBEgACABQQFqIAEgBkYbIgEtAAByIhE2AmggBSASQQh0IhI2AmwgBSASIAEsAAAiFHIiEjYCbCAFIBFBCHQiETYCaCAFIBEgACABQQFqIAEgBkYbIgEtAAByIhE2AmggBSASQQh0IhI2AmwgBSASIAEsAAAiFXIiEjYCbCAFQSBqIAdqIA8oAgAiFjYCACAHQfChBGoiFyAWIBcoAgBzNgIAIAAgAUEBaiABIAZGGyEBIBIgEXMgCHIhCCAVIBQgE3JyQYABcSAQciEQIAdBBGoiB0HIAEcNAAtBAEEAKALwoQQgEEEJdCAOQQ90cUGAgAQgCEH//wNxIAhBEHZya3FzNgLwoQRCACEYQX4hBkHwoQQhBwNAQQAoAqyiBEEAKAKoogRBACgCpKIEQQAoAqCiBEEAKAKcogRBACgCmKIEQQAoApSiBEEAKAKQogRBACgCjKIEQQAoAoiiBEEAKAKEogRBACgCgKIEQQAoAvyhBEEAKAL4oQRBACgC9KEEIAVBCGogBkECaiIGQQJxQQJ0aikDACAYhSIYQiCIp3NBACgC8KEEIBincyIBQRZ2QfwHcSgC8IEEIAFBDnZB/AdxKALwiQRqIAFBBnZB/AdxKALwkQRzIAFB/wFxQQJ0KALwmQRqcyIAQRZ2QfwHcSgC8IEEIABBDnZB/AdxKALwiQRqIABBBnZB/AdxKALwkQRzIABB/wFxQQJ0KALwmQRqcyABcyIBQRZ2QfwHcSgC8IEEIAFBDnZB/AdxKALwiQRqIAFBBnZB/AdxKALwkQRzIAFB/wFxQQJ0KALwmQRqcyAAcyIAQRZ2QfwHcSgC8IEEIABBDnZB/AdxKALwiQRqIABBBnZB/AdxKALwkQRzIABB/wFxQQJ0KALwmQRqcyABcyIBQRZ2QfwHcSgC8IEEIAFBDnZB/AdxKALwiQRqIAFBBnZB/AdxKALwkQRzIAFB/wFxQQJ0KALwmQRqcyAAcyIAQRZ2QfwHcSgC8IEEIABBDnZB/AdxKALwiQRqIABBBnZB/AdxKALwkQRzIABB/wFxQQJ0KALwmQRqcyABcyIBQRZ2QfwHcSgC8IEEIAFBDnZB/AdxKALwiQRqIAFBBnZB/AdxKALwkQRzIAFB/wFxQQJ0KALwmQRqcyAAcyIAQRZ2QfwHcSgC8IEEIABBDnZB/AdxKALwiQRqIABBBnZB/AdxKALwkQRzIABB/wFxQQJ0KALwmQRqcyABcyIBQRZ2QfwHcSgC8IEEIAFBDnZB/AdxKALwiQRqIAFBBnZB/AdxKALwkQRzIAFB/wFxQQJ0KALwmQRqcyAAcyIAQRZ2QfwHcSgC8IEEIABBDnZB/AdxKALwiQRqIABBBnZB/AdxKALwkQRzIABB/wFxQQJ0KALwmQRqcyABcyIBQRZ2QfwHcSgC8IEEIAFBDnZB/AdxKALwiQRqIAFBBnZB/AdxKALwkQRzIAFB/wFxQQJ0KALwmQRqcyAAcyIAQRZ2QfwHcSgC8IEEIABBDnZB/AdxKALwiQRqIABBBnZB/AdxKALwkQRzIABB/wFxQQJ0KALwmQRqcyABcyIBQRZ2QfwHcSgC8IEEIAFBDnZB/AdxKALwiQRqIAFBBnZB/AdxKALwkQRzIAFB/wFxQQJ0KALwmQRqcyAAcyIAQRZ2QfwHcSgC8IEEIABBDnZB/AdxKALwiQRqIABBBnZB/AdxKALwkQRzIABB/wFxQQJ0KALwmQRqcyABcyIBQRZ2QfwHcSgC8IEEIAFBDnZB/AdxKALwiQRqIAFBBnZB/AdxKALwkQRzIAFB/wFxQQJ0KALwmQRqcyAAcyIAQf8BcUECdCgC8JkEIQggAEEGdkH8B3EoAvCRBCEQIABBFnZB/AdxKALwgQQhESAAQQ52QfwHcSgC8IkEIRJBACgCsKIEIRNBAEEAKAK0ogQgAHM2AoCjBUEAIBMgCCAQIBEgEmpzanMgAXM2AoSjBSAHQQApA4CjBSIYNwIAIAdBCGohByAGQRBJDQALIBhCIIinIQAgGKchBkFwIQEDQEEAKAKsogRBACgCqKIEQQAoAqSiBEEAKAKgogRBACgCnKIEQQAoApiiBEEAKAKUogRBACgCkKIEQQAoAoyiBEEAKAKIogRBACgChKIEQQAoAoCiBEEAKAL8oQRBACgC+KEEIABBACgC9KEEcyAGQQAoAvChBHMgDHMiAEEWdkH8B3EoAvCBBCAAQQ52QfwHcSgC8IkEaiAAQQZ2QfwHcSgC8JEEcyAAQf8BcUECdCgC8JkEanMgDXMiBkEWdkH8B3EoAvCBBCAGQQ52QfwHcSgC8IkEaiAGQQZ2QfwHcSgC8JEEcyAGQf8BcUECdCgC8JkEanMgAHMiAEEWdkH8B3EoAvCBBCAAQQ52QfwHcSgC8IkEaiAAQQZ2QfwHcSgC8JEEcyAAQf8BcUECdCgC8JkEanMgBnMiBkEWdkH8B3EoAvCBBCAGQQ52QfwHcSgC8IkEaiAGQQZ2QfwHcSgC8JEEcyAGQf8BcUECdCgC8JkEanMgAHMiAEEWdkH8B3EoAvCBBCAAQQ52QfwHcSgC8IkEaiAAQQZ2QfwHcSgC8JEEcyAAQf8BcUECdCgC8JkEanMgBnMiBkEWdkH8B3EoAvCBBCAGQQ52QfwHcSgC8IkEaiAGQQZ2QfwHcSgC8JEEcyAGQf8BcUECdCgC8JkEanMgAHMiAEEWdkH8B3EoAvCBBCAAQQ52QfwHcSgC8IkEaiAAQQZ2QfwHcSgC8JEEcyAAQf8BcUECdCgC8JkEanMgBnMiBkEWdkH8B3EoAvCBBCAGQQ52QfwHcSgC8IkEaiAGQQZ2QfwHcSgC8JEEcyAGQf8BcUECdCgC8JkEanMgAHMiAEEWdkH8B3EoAvCBBCAAQQ52QfwHcSgC8IkEaiAAQQZ2QfwHcSgC8JEEcyAAQf8BcUECdCgC8JkEanMgBnMiBkEWdkH8B3EoAvCBBCAGQQ52QfwHcSgC8IkEaiAGQQZ2QfwHcSgC8JEEcyAGQf8BcUECdCgC8JkEanMgAHMiAEEWdkH8B3EoAvCBBCAAQQ52QfwHcSgC8IkEaiAAQQZ2QfwHcSgC8JEEcyAAQf8BcUECdCgC8JkEanMgBnMiBkEWdkH8B3EoAvCBBCAGQQ52QfwHcSgC8IkEaiAGQQZ2QfwHcSgC8JEEcyAGQf8BcUECdCgC8JkEanMgAHMiAEEWdkH8B3EoAvCBBCAAQQ52QfwHcSgC8IkEaiAAQQZ2QfwHcSgC8JEEcyAAQf8BcUECdCgC8JkEanMgBnMiBkEWdkH8B3EoAvCBBCAGQQ52QfwHcSgC8IkEaiAGQQZ2QfwHcSgC8JEEcyAGQf8BcUECdCgC8JkEanMgAHMiAEEWdkH8B3EoAvCBBCAAQQ52QfwHcSgC8IkEaiAAQQZ2QfwHcSgC8JEEcyAAQf8BcUECdCgC8JkEanMgBnMiBkH/AXFBAnQoAvCZBCEHIAZBBnZB/AdxKALwkQQhCCAGQRZ2QfwHcSgC8IEEIRAgBkEOdkH8B3EoAvCJBCERQQAoArCiBCESIAFBgIIEakEAKAK0ogQgBnMiBjYCACABQYSCBGogEiAHIAggECARanNqcyAAcyIHNgIAQQAoAqyiBEEAKAKoogRBACgCpKIEQQAoAqCiBEEAKAKcogRBACgCmKIEQQAoApSiBEEAKAKQogRBACgCjKIEQQAoAoiiBEEAKAKEogRBACgCgKIEQQAoAvyhBEEAKAL4oQRBACgC9KEEIApBACgC8KEEcyAGcyIAQRZ2QfwHcSgC8IEEIABBDnZB/AdxKALwiQRqIABBBnZB/AdxKALwkQRzIABB/wFxQQJ0KALwmQRqcyALcyAHcyIGQRZ2QfwHcSgC8IEEIAZBDnZB/AdxKALwiQRqIAZBBnZB/AdxKALwkQRzIAZB/wFxQQJ0KALwmQRqcyAAcyIAQRZ2QfwHcSgC8IEEIABBDnZB/AdxKALwiQRqIABBBnZB/AdxKALwkQRzIABB/wFxQQJ0KALwmQRqcyAGcyIGQRZ2QfwHcSgC8IEEIAZBDnZB/AdxKALwiQRqIAZBBnZB/AdxKALwkQRzIAZB/wFxQQJ0KALwmQRqcyAAcyIAQRZ2QfwHcSgC8IEEIABBDnZB/AdxKALwiQRqIABBBnZB/AdxKALwkQRzIABB/wFxQQJ0KALwmQRqcyAGcyIGQRZ2QfwHcSgC8IEEIAZBDnZB/AdxKALwiQRqIAZBBnZB/AdxKALwkQRzIAZB/wFxQQJ0KALwmQRqcyAAcyIAQRZ2QfwHcSgC8IEEIABBDnZB/AdxKALwiQRqIABBBnZB/AdxKALwkQRzIABB/wFxQQJ0KALwmQRqcyAGcyIGQRZ2QfwHcSgC8IEEIAZBDnZB/AdxKALwiQRqIAZBBnZB/AdxKALwkQRzIAZB/wFxQQJ0KALwmQRqcyAAcyIAQRZ2QfwHcSgC8IEEIABBDnZB/AdxKALwiQRqIABBBnZB/AdxKALwkQRzIABB/wFxQQJ0KALwmQRqcyAGcyIGQRZ2QfwHcSgC8IEEIAZBDnZB/AdxKALwiQRqIAZBBnZB/AdxKALwkQRzIAZB/wFxQQJ0KALwmQRqcyAAcyIAQRZ2QfwHcSgC8IEEIABBDnZB/AdxKALwiQRqIABBBnZB/AdxKALwkQRzIABB/wFxQQJ0KALwmQRqcyAGcyIGQRZ2QfwHcSgC8IEEIAZBDnZB/AdxKALwiQRqIAZBBnZB/AdxKALwkQRzIAZB/wFxQQJ0KALwmQRqcyAAcyIAQRZ2QfwHcSgC8IEEIABBDnZB/AdxKALwiQRqIABBBnZB/AdxKALwkQRzIABB/wFxQQJ0KALwmQRqcyAGcyIGQRZ2QfwHcSgC8IEEIAZBDnZB/AdxKALwiQRqIAZBBnZB/AdxKALwkQRzIAZB/wFxQQJ0KALwmQRqcyAAcyIAQRZ2QfwHcSgC8IEEIABBDnZB/AdxKALwiQRqIABBBnZB/AdxKALwkQRzIABB/wFxQQJ0KALwmQRqcyAGcyIGQf8BcUECdCgC8JkEIQcgBkEGdkH8B3EoAvCRBCEIIAZBFnZB/AdxKALwgQQhECAGQQ52QfwHcSgC8IkEIRFBACgCsKIEIRIgAUGIggRqQQAoArSiBCAGcyIGNgIAIAFBjIIEaiASIAcgCCAQIBFqc2pzIABzIgA2AgAgAUEQaiIBQewfSQ0AC0EAIAA2AoSjBUEAIAY2AoCjBSAFKAJkIRQgBSgCYCEVIAUoAlwhFiAFKAJYIRcgBSgCVCEKIAUoAlAhCyAFKAJMIQwgBSgCSCENIAUoAkQhDyAFKAJAIQ4gBSgCPCEZIAUoAjghGiAFKAI0IRsgBSgCMCEcIAUoAiwhHSAFKAIoIR4gBSgCJCEfIAUoAiAhICAFKQMQISEgBSkDCCEYA0BBAEEAKALwoQQgIHM2AvChBEEAQQAoAvShBCAfczYC9KEEQQBBACgC+KEEIB5zNgL4oQRBAEEAKAL8oQQgHXM2AvyhBEEAQQAoAoCiBCAcczYCgKIEQQBBACgChKIEIBtzNgKEogRBAEEAKAKIogQgGnM2AoiiBEEAQQAoAoyiBCAZczYCjKIEQQBBACgCkKIEIA5zNgKQogRBAEEAKAKUogQgD3M2ApSiBEEAQQAoApiiBCANczYCmKIEQQBBACgCnKIEIAxzNgKcogRBAEEAKAKgogQgC3M2AqCiBEEAQQAoAqSiBCAKczYCpKIEQQBBACgCqKIEIBdzNgKoogRBAEEAKAKsogQgFnM2AqyiBEEAQQAoArCiBCAVczYCsKIEQQBBACgCtKIEIBRzNgK0ogRBASETA0BBACEBQQBCADcDgKMFQfChBCEGQQAhAANAQQAoAqyiBEEAKAKoogRBACgCpKIEQQAoAqCiBEEAKAKcogRBACgCmKIEQQAoApSiBEEAKAKQogRBACgCjKIEQQAoAoiiBEEAKAKEogRBACgCgKIEQQAoAvyhBEEAKAL4oQRBACgC9KEEIAFzQQAoAvChBCAAcyIBQRZ2QfwHcSgC8IEEIAFBDnZB/AdxKALwiQRqIAFBBnZB/AdxKALwkQRzIAFB/wFxQQJ0KALwmQRqcyIAQRZ2QfwHcSgC8IEEIABBDnZB/AdxKALwiQRqIABBBnZB/AdxKALwkQRzIABB/wFxQQJ0KALwmQRqcyABcyIBQRZ2QfwHcSgC8IEEIAFBDnZB/AdxKALwiQRqIAFBBnZB/AdxKALwkQRzIAFB/wFxQQJ0KALwmQRqcyAAcyIAQRZ2QfwHcSgC8IEEIABBDnZB/AdxKALwiQRqIABBBnZB/AdxKALwkQRzIABB/wFxQQJ0KALwmQRqcyABcyIBQRZ2QfwHcSgC8IEEIAFBDnZB/AdxKALwiQRqIAFBBnZB/AdxKALwkQRzIAFB/wFxQQJ0KALwmQRqcyAAcyIAQRZ2QfwHcSgC8IEEIABBDnZB/AdxKALwiQRqIABBBnZB/AdxKALwkQRzIABB/wFxQQJ0KALwmQRqcyABcyIBQRZ2QfwHcSgC8IEEIAFBDnZB/AdxKALwiQRqIAFBBnZB/AdxKALwkQRzIAFB/wFxQQJ0KALwmQRqcyAAcyIAQRZ2QfwHcSgC8IEEIABBDnZB/AdxKALwiQRqIABBBnZB/AdxKALwkQRzIABB/wFxQQJ0KALwmQRqcyABcyIBQRZ2QfwHcSgC8IEEIAFBDnZB/AdxKALwiQRqIAFBBnZB/AdxKALwkQRzIAFB/wFxQQJ0KALwmQRqcyAAcyIAQRZ2QfwHcSgC8IEEIABBDnZB/AdxKALwiQRqIABBBnZB/AdxKALwkQRzIABB/wFxQQJ0KALwmQRqcyABcyIBQRZ2QfwHcSgC8IEEIAFBDnZB/AdxKALwiQRqIAFBBnZB/AdxKALwkQRzIAFB/wFxQQJ0KALwmQRqcyAAcyIAQRZ2QfwHcSgC8IEEIABBDnZB/AdxKALwiQRqIABBBnZB/AdxKALwkQRzIABB/wFxQQJ0KALwmQRqcyABcyIBQRZ2QfwHcSgC8IEEIAFBDnZB/AdxKALwiQRqIAFBBnZB/AdxKALwkQRzIAFB/wFxQQJ0KALwmQRqcyAAcyIAQRZ2QfwHcSgC8IEEIABBDnZB/AdxKALwiQRqIABBBnZB/AdxKALwkQRzIABB/wFxQQJ0KALwmQRqcyABcyIBQRZ2QfwHcSgC8IEEIAFBDnZB/AdxKALwiQRqIAFBBnZB/AdxKALwkQRzIAFB/wFxQQJ0KALwmQRqcyAAcyIAQf8BcUECdCgC8JkEIQcgAEEGdkH8B3EoAvCRBCEIIABBFnZB/AdxKALwgQQhECAAQQ52QfwHcSgC8IkEIRFBACgCsKIEIRIgBkEAKAK0ogQgAHMiADYCACAGQQRqIBIgByAIIBAgEWpzanMgAXMiATYCACAGQQhqIgZBuKIESQ0AC0F4IQYDQEEAKAKsogRBACgCqKIEQQAoAqSiBEEAKAKgogRBACgCnKIEQQAoApiiBEEAKAKUogRBACgCkKIEQQAoAoyiBEEAKAKIogRBACgChKIEQQAoAoCiBEEAKAL8oQRBACgC+KEEQQAoAvShBCABc0EAKALwoQQgAHMiAUEWdkH8B3EoAvCBBCABQQ52QfwHcSgC8IkEaiABQQZ2QfwHcSgC8JEEcyABQf8BcUECdCgC8JkEanMiAEEWdkH8B3EoAvCBBCAAQQ52QfwHcSgC8IkEaiAAQQZ2QfwHcSgC8JEEcyAAQf8BcUECdCgC8JkEanMgAXMiAUEWdkH8B3EoAvCBBCABQQ52QfwHcSgC8IkEaiABQQZ2QfwHcSgC8JEEcyABQf8BcUECdCgC8JkEanMgAHMiAEEWdkH8B3EoAvCBBCAAQQ52QfwHcSgC8IkEaiAAQQZ2QfwHcSgC8JEEcyAAQf8BcUECdCgC8JkEanMgAXMiAUEWdkH8B3EoAvCBBCABQQ52QfwHcSgC8IkEaiABQQZ2QfwHcSgC8JEEcyABQf8BcUECdCgC8JkEanMgAHMiAEEWdkH8B3EoAvCBBCAAQQ52QfwHcSgC8IkEaiAAQQZ2QfwHcSgC8JEEcyAAQf8BcUECdCgC8JkEanMgAXMiAUEWdkH8B3EoAvCBBCABQQ52QfwHcSgC8IkEaiABQQZ2QfwHcSgC8JEEcyABQf8BcUECdCgC8JkEanMgAHMiAEEWdkH8B3EoAvCBBCAAQQ52QfwHcSgC8IkEaiAAQQZ2QfwHcSgC8JEEcyAAQf8BcUECdCgC8JkEanMgAXMiAUEWdkH8B3EoAvCBBCABQQ52QfwHcSgC8IkEaiABQQZ2QfwHcSgC8JEEcyABQf8BcUECdCgC8JkEanMgAHMiAEEWdkH8B3EoAvCBBCAAQQ52QfwHcSgC8IkEaiAAQQZ2QfwHcSgC8JEEcyAAQf8BcUECdCgC8JkEanMgAXMiAUEWdkH8B3EoAvCBBCABQQ52QfwHcSgC8IkEaiABQQZ2QfwHcSgC8JEEcyABQf8BcUECdCgC8JkEanMgAHMiAEEWdkH8B3EoAvCBBCAAQQ52QfwHcSgC8IkEaiAAQQZ2QfwHcSgC8JEEcyAAQf8BcUECdCgC8JkEanMgAXMiAUEWdkH8B3EoAvCBBCABQQ52QfwHcSgC8IkEaiABQQZ2QfwHcSgC8JEEcyABQf8BcUECdCgC8JkEanMgAHMiAEEWdkH8B3EoAvCBBCAAQQ52QfwHcSgC8IkEaiAAQQZ2QfwHcSgC8JEEcyAAQf8BcUECdCgC8JkEanMgAXMiAUEWdkH8B3EoAvCBBCABQQ52QfwHcSgC8IkEaiABQQZ2QfwHcSgC8JEEcyABQf8BcUECdCgC8JkEanMgAHMiAEH/AXFBAnQoAvCZBCEHIABBBnZB/AdxKALwkQQhCCAAQRZ2QfwHcSgC8IEEIRAgAEEOdkH8B3EoAvCJBCERQQAoArCiBCESIAZB+IEEakEAKAK0ogQgAHMiADYCACAGQfyBBGogEiAHIAggECARanNqcyABcyIBNgIAIAZBCGoiBkH0H0kNAAtBACABNgKEowVBACAANgKAowUCQCATQQFxRQ0AQQAhE0EAQQApAvChBCAYhTcC8KEEQQBBACkC+KEEICGFNwL4oQRBAEEAKQKAogQgGIU3AoCiBEEAQQApAoiiBCAhhTcCiKIEQQBBACkCkKIEIBiFNwKQogRBAEEAKQKYogQgIYU3ApiiBEEAQQApAqCiBCAYhTcCoKIEQQBBACkCqKIEICGFNwKoogRBAEEAKQKwogQgGIU3ArCiBAwBCwsgCUF/aiIJDQALQQAoArSiBCEIQQAoArCiBCEQQQAoAqyiBCERQQAoAqiiBCESQQAoAqSiBCETQQAoAqCiBCEJQQAoApyiBCEUQQAoApiiBCEVQQAoApSiBCEWQQAoApCiBCEXQQAoAoyiBCEKQQAoAoiiBCELQQAoAoSiBCEMQQAoAoCiBCENQQAoAvyhBCEPQQAoAvihBCEOQQAoAvShBCEZQQAoAvChBCEaQQAhGwNAIBtBAnQiHCkDoIAEIhinIQEgGEIgiKchBkFAIQcDQCAQIBEgEiATIAkgFCAVIBYgFyAKIAsgDCANIA8gDiAGIBlzIAEgGnMiAUEWdkH8B3EoAvCBBCABQQ52QfwHcSgC8IkEaiABQQZ2QfwHcSgC8JEEcyABQf8BcUECdCgC8JkEanMiAEEWdkH8B3EoAvCBBCAAQQ52QfwHcSgC8IkEaiAAQQZ2QfwHcSgC8JEEcyAAQf8BcUECdCgC8JkEanMgAXMiAUEWdkH8B3EoAvCBBCABQQ52QfwHcSgC8IkEaiABQQZ2QfwHcSgC8JEEcyABQf8BcUECdCgC8JkEanMgAHMiAEEWdkH8B3EoAvCBBCAAQQ52QfwHcSgC8IkEaiAAQQZ2QfwHcSgC8JEEcyAAQf8BcUECdCgC8JkEanMgAXMiAUEWdkH8B3EoAvCBBCABQQ52QfwHcSgC8IkEaiABQQZ2QfwHcSgC8JEEcyABQf8BcUECdCgC8JkEanMgAHMiAEEWdkH8B3EoAvCBBCAAQQ52QfwHcSgC8IkEaiAAQQZ2QfwHcSgC8JEEcyAAQf8BcUECdCgC8JkEanMgAXMiAUEWdkH8B3EoAvCBBCABQQ52QfwHcSgC8IkEaiABQQZ2QfwHcSgC8JEEcyABQf8BcUECdCgC8JkEanMgAHMiAEEWdkH8B3EoAvCBBCAAQQ52QfwHcSgC8IkEaiAAQQZ2QfwHcSgC8JEEcyAAQf8BcUECdCgC8JkEanMgAXMiAUEWdkH8B3EoAvCBBCABQQ52QfwHcSgC8IkEaiABQQZ2QfwHcSgC8JEEcyABQf8BcUECdCgC8JkEanMgAHMiAEEWdkH8B3EoAvCBBCAAQQ52QfwHcSgC8IkEaiAAQQZ2QfwHcSgC8JEEcyAAQf8BcUECdCgC8JkEanMgAXMiAUEWdkH8B3EoAvCBBCABQQ52QfwHcSgC8IkEaiABQQZ2QfwHcSgC8JEEcyABQf8BcUECdCgC8JkEanMgAHMiAEEWdkH8B3EoAvCBBCAAQQ52QfwHcSgC8IkEaiAAQQZ2QfwHcSgC8JEEcyAAQf8BcUECdCgC8JkEanMgAXMiAUEWdkH8B3EoAvCBBCABQQ52QfwHcSgC8IkEaiABQQZ2QfwHcSgC8JEEcyABQf8BcUECdCgC8JkEanMgAHMiAEEWdkH8B3EoAvCBBCAAQQ52QfwHcSgC8IkEaiAAQQZ2QfwHcSgC8JEEcyAAQf8BcUECdCgC8JkEanMgAXMiAUEWdkH8B3EoAvCBBCABQQ52QfwHcSgC8IkEaiABQQZ2QfwHcSgC8JEEcyABQf8BcUECdCgC8JkEanMgAHMiAEEWdkH8B3EoAvCBBCAAQQ52QfwHcSgC8IkEaiAAQQZ2QfwHcSgC8JEEcyAAQf8BcUECdCgC8JkEanMgAXMhBiAAIAhzIQEgB0EBaiIHDQALQQAgBjYChKMFQQAgATYCgKMFIAVBCGogHGpBACkDgKMFNwMAIBtBBEkhASAbQQJqIRsgAQ0ACyADIAIoAgA2AgAgAyACKAIENgIEIAMgAigCCDYCCCADIAIoAgw2AgwgAyACKAIQNgIQIAMgAigCFDYCFCADIAIoAhg2AhggAyACLAAcQfCABGotAABBMHFBwIAEai0AADoAHCAFIAUoAggiAkH/gfwHcUEIeCACQRh4Qf+B/AdxciICNgIIIAUgBSgCDCIBQf+B/AdxQQh4IAFBGHhB/4H8B3FyIgE2AgwgBSAFKAIQIgBB/4H8B3FBCHggAEEYeEH/gfwHcXIiADYCECAFIAUoAhQiBkH/gfwHcUEIeCAGQRh4Qf+B/AdxciIGNgIUIAUgBSgCGCIHQf+B/AdxQQh4IAdBGHhB/4H8B3FyIgc2AhggBSAFKAIcIghB/4H8B3FBCHggCEEYeEH/gfwHcXIiCDYCHAJAAkAgBA0AIAMgBSkDCDcDACADIAUpAxA3AwggAyAFKQMYNwMQDAELIAMgCEE/cS0AwIAEOgA4IAMgBkEadi0AwIAEOgAxIAMgAEE/cS0AwIAEOgAoIAMgAkEadi0AwIAEOgAhIAMgCEEOdkE8cS0AwIAEOgA7IAMgCEEKdkE/cS0AwIAEOgA5IAMgB0ESdkE/cS0AwIAEOgA1IAMgB0EIdkE/cS0AwIAEOgA0IAMgBkEQdkE/cS0AwIAEOgAwIAMgAEEYdkE/cS0AwIAEOgAsIAMgAEEKdkE/cS0AwIAEOgApIAMgAUESdkE/cS0AwIAEOgAlIAMgAUEIdkE/cS0AwIAEOgAkIAMgAkEQdkE/cS0AwIAEOgAgIAMgCEEEdkEwcSAIQRR2QQ9xci0AwIAEOgA6IAMgB0EWdkE8cSAIQQZ2QQNxci0AwIAEOgA3IAMgB0EMdkEwcSAHQRx2ci0AwIAEOgA2IAMgBkEGdkE8cSAGQRZ2QQNxci0AwIAEOgAvIAMgBkH8AXFBAnZBwIAEai0AADoALSADIABBDnZBPHEgAEEednItAMCABDoAKyADIABBBHZBMHEgAEEUdkEPcXItAMCABDoAKiADIAFBFnZBPHEgAEEGdkEDcXItAMCABDoAJyADIAFBDHZBMHEgAUEcdnItAMCABDoAJiADIAJBBnZBPHEgAkEWdkEDcXItAMCABDoAHyADIAJB/AFxQQJ2QcCABGotAAA6AB0gAyAHQQJ0QTxxIAdBDnZBA3FyQcCABGotAAA6ADMgAyAGQRR2QTBxIAdB8AFxQQR2ckHAgARqLQAAOgAyIAMgBkEEdEEwcSAGQQx2QQ9xckHAgARqLQAAOgAuIAMgAUECdEE8cSABQQ52QQNxckHAgARqLQAAOgAjIAMgAkEUdkEwcSABQfABcUEEdnJBwIAEai0AADoAIiADIAJBBHRBMHEgAkEMdkEPcXJBwIAEai0AADoAHgsgA0EAOgA8CwvwBQEHfyMAQeAAayIDJABBACEEIABBADoAkKMEIANBJDoARiADIAFBCm4iBUEwajoARCADQaTkhKMCNgJAIANBAC0AgKMEIgZBAnYtAMCABDoARyADQQAtAIKjBCIHQT9xLQDAgAQ6AEogA0EALQCDowQiCEECdi0AwIAEOgBLIANBAC0AhaMEIglBP3EtAMCABDoATiADIAVB9gFsIAFqQTByOgBFIAMgBkEEdEEwcUEALQCBowQiAUEEdnItAMCABDoASCADIAFBAnRBPHEgB0EGdnItAMCABDoASSADIAhBBHRBMHFBAC0AhKMEIgFBBHZyLQDAgAQ6AEwgAyABQQJ0QTxxIAlBBnZyLQDAgAQ6AE0gA0EALQCGowQiAUECdi0AwIAEOgBPIANBAC0AiKMEIgVBP3EtAMCABDoAUiADQQAtAImjBCIGQQJ2LQDAgAQ6AFMgA0EALQCLowQiB0E/cS0AwIAEOgBWIANBAC0AjKMEIghBAnYtAMCABDoAVyADIAFBBHRBMHFBAC0Ah6MEIgFBBHZyLQDAgAQ6AFAgAyABQQJ0QTxxIAVBBnZyLQDAgAQ6AFEgAyAGQQR0QTBxQQAtAIqjBCIBQQR2ci0AwIAEOgBUIAMgAUECdEE8cSAHQQZ2ci0AwIAEOgBVIAMgCEEEdEEwcUEALQCNowQiAUEEdnItAMCABDoAWCADQQA6AF0gA0EALQCOowQiBUE/cS0AwIAEOgBaIANBAC0Aj6MEIgZBAnYtAMCABDoAWyADIAFBAnRBPHEgBUEGdnItAMCABDoAWSADIAZBBHRBMHEtAMCABDoAXEGQowQgACADQcAAaiADIAIQAQNAIARBgKMEaiADIARqIgAtAAA6AAAgBEGBowRqIABBAWotAAA6AAAgBEGCowRqIABBAmotAAA6AAAgBEGDowRqIABBA2otAAA6AAAgBEGEowRqIABBBGotAAA6AAAgBEEFaiIEQTxHDQALIANB4ABqJAALiQECAX8IfiMAQcAAayIBJAAgAEEAOgC8owRBvKMEIABBgKMEIAFBARABQQApA6SjBCECIAEpAyQhA0EAKQOcowQhBCABKQMcIQVBACkDrKMEIQYgASkDLCEHQQApA7SjBCEIIAEpAzQhCSABQcAAaiQAIAUgBFIgAyACUmogByAGUmogCSAIUnJFCwvJIgIAQYCABAvwAQIEAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQAAAAAAAAAaHByT0JuYWVsb2hlU3JlZER5cmN0YnVvAAAAAAAAAAAuL0FCQ0RFRkdISUpLTE1OT1BRUlNUVVZXWFlaYWJjZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXowMTIzNDU2Nzg5AAAAAAAAAAAAAAAAAAAAAEBAQEBAQEBAQEBAQEBAAAE2Nzg5Ojs8PT4/QEBAQEBAQAIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobQEBAQEBAHB0eHyAhIiMkJSYnKCkqKywtLi8wMTIzNDVAQEBAQABB8IEEC8ggpgsx0ay135jbcv0vt98a0O2v4biWfiZqRZB8upl/LPFHmaEk92yRs+LyAQgW/I6F2CBpY2lOV3Gj/likfj2T9I90lQ1Yto5yWM2Lce5KFYIdpFR7tVlawjnVMJwTYPIqI7DRxfCFYCgYeUHK7zjbuLDceY4OGDpgiw6ebD6KHrDBdxXXJ0sxvdovr3hgXGBV8yVV5pSrVapimEhXQBToY2o5ylW2EKsqNFzMtM7oQRGvhlShk+lyfBEU7rMqvG9jXcWpK/YxGHQWPlzOHpOHmzO61q9czyRsgVMyeneGlSiYSI87r7lLaxvov8STIShmzAnYYZGpIftgrHxIMoDsXV1dhO+xdYXpAiMm3IgbZeuBPokjxayW0/NvbQ85QvSDgkQLLgQghKRK8MhpXpsfnkJoxiGabOn2YZwMZ/CI06vSoFFqaC9U2CinD5ajM1GrbAvvbuQ7ehNQ8Du6mCr7fh1l8aF2Aa85PlnKZogOQ4IZhu6MtJ9vRcOlhH2+Xos72HVv4HMgwYWfRBpApmrBVmKq004Gdz82ct/+Gz0Cm0Ik19A3SBIK0NPqD9ubwPFJyXJTB3sbmYDYedQl997o9hpQ/uM7THm2veBsl7oGwAS2T6nBxGCfQMKeXF5jJGoZr2/7aLVTbD7rsjkTb+xSOx9R/G0slTCbREWBzAm9Xq8E0OO+/Uoz3gcoD2azSy4ZV6jLwA90yEU5XwvS2/vTub3AeVUKMmAaxgCh1nlyLED+JZ9nzKMf+/jppY74IjLb3xZ1PBVrYf3IHlAvq1IFrfq1PTJghyP9SHsxU4LfAD67V1yeoIxvyi5WhxrbaRff9qhC1cP/fijGMmesc1VPjLAnW2nIWMq7XaP/4aAR8LiYPfoQuIMh/Wy1/Epb09EteeRTmmVF+La8SY7SkJf7S9ry3eEzfsukQRP7YujG5M7ayiDvAUx3Nv6eftC0H/ErTdrblZiRkK5xjq3qoNWTa9DRjtDgJcevL1s8jreUdY774vaPZCsS8hK4iIgc8A2QoF6tTxzDj2iR8c/RrcGosxgiLy93Fw6+/i116qEfAosPzKDl6HRvtdbzrBiZ4onO4E+otLfgE/2BO8R82ait0maiXxYFd5WAFHPMk3cUGiFlIK3mhvq1d/VCVMfPNZ37DK/N66CJPnvTG0HWSX4eri0OJQBes3EguwBoIq/guFebNmQkHrkJ8B2RY1Wqpt9ZiUPBeH9TWtmiW30gxbnlAnYDJoOpz5ViaBnIEUFKc07KLUezSqkUe1IAURsVKVOaP1cP1uTGm7x2pGArAHTmgbVvuggf6RtXa+yW8hXZDSohZWO2tvm55y4FNP9kVoXFXS2wU6GPn6mZR7oIageFbulwektEKbO1Lgl12yMmGcSwpm6tfd+nSbhg7pxmsu2PcYyq7P8XmmlsUmRW4Z6xwqUCNhkpTAl1QBNZoD46GOSamFQ/ZZ1CW9bkj2vWP/eZB5zSofUw6O/mOC1NwV0l8IYg3Uwm63CExumCY17MHgI/a2gJye+6PhQYlzyhcGprhDV/aIbioFIFU5y3NwdQqhyEBz5crt5/7ER9jrjyFlc32jqwDQxQ8AQfHPD/swACGvUMrrJ0tTxYeoMlvSEJ3PkTkdH2L6l8c0cylAFH9SKB5eU63NrCNzR2tcin3fOaRmFEqQ4D0A8+x8jsQR51pJnNOOIvDuo7obuAMjGzPhg4i1ROCLltTwMNQm+/BAr2kBK4LHl8lyRysHlWr4mvvB93mt4QCJPZEq6Lsy4/z9wfchJVJHFrLubdGlCHzYSfGEdYehfaCHS8mp+8jH1L6Trseuz6HYXbZkMJY9LDZMRHGBzvCNkVMjc7Q90WusIkQ02hElHEZSoCAJRQ3eQ6E57433FVTjEQ1nesgZsZEV/xVjUEa8ej1zsYETwJpSRZ7eaP8vr78Zcsv7qebjwVHnBF44axb+nqCl4OhrMqPloc5x93+gY9TrncZSkPHeeZ1ok+gCXIZlJ4yUwuarMQnLoOFcZ46uKUUzz8pfQtCh6nTvfyPSsdNg8mORlgecIZCKcjUrYSE/du/q3rZh/D6pVFvOODyHum0Td/sSj/jAHv3TLDpVpsvoUhWGUCmKtoD6XO7juVL9utfe8qhC9uWyi2IRVwYQcpdUfd7BAVn2EwqMwTlr1h6x7+NAPPYwOqkFxztTmicEwLnp7VFN6qy7yGzO6nLGJgq1yrnG6E87KvHotkyvC9GblpI6BQu1plMlpoQLO0KjzV6Z4x97ghwBkLVJuZoF+Hfpn3lah9PWKaiDf4dy3jl1+T7RGBEmgWKYg1DtYf5seh396WmbpYeKWE9VdjciIb/8ODm5ZGwhrrCrPNVDAuU+RI2Y8oMbxt7/LrWOr/xjRh7Sj+czx87tkUSl3jt2ToFF0QQuATPiC24u5F6quqoxVPbNvQT8v6QvRCx7W7au8dO09lBSHNQZ55HtjHTYWGakdL5FBigT3yoWLPRiaNW6CDiPyjtsfBwyQVf5J0y2kLioRHhbKSVgC/WwmdSBmtdLFiFAAOgiMqjUJY6vVVDD70rR1hcD8jkvByM0F+k43x7F/W2zsibFk33nxgdO7Lp/KFQG4yd86EgAemnlD4GVXY7+g1l9lhqqdpqcIGDMX8qwRa3MoLgC56RJ6ENEXDBWfV/cmeHg7T23PbzYhVEHnaX2dAQ2fjZTTExdg4PnGe+Cg9IP9t8echPhVKPbCPK5/j5vetg9toWj3p90CBlBwmTPY0KWmU9yAVQffUAnYua/S8aACi1HEkCNRq9CAzt9S3Q69hAFAu9jkeRkUkl3RPIRRAiIu/HfyVTa+RtZbT3fRwRS+gZuwJvL+Fl70D0G2sfwSFyzGzJ+uWQTn9VeZHJdqaCsqrJXhQKPQpBFPahiwK+2226WIU3GgAaUjXpMAOaO6NoSei/j9PjK2H6AbgjLW21vR6fB7OquxfN9OZo3jOQiprQDWe/iC5hfPZq9c57otOEjv3+skdVhhtSzFmoyayl+PqdPpuOjJDW93350Fo+yB4yk71CvuXs/7YrFZARSeVSLo6OlNVh42DILepa/5LlZbQvGeoVViaFaFjKanMM9vhmVZKKqb5JTE/HH70XnwxKZAC6Pj9cC8nBFwVu4DjLCgFSBXBlSJtxuQ/E8FI3IYPx+7J+QcPHwRBpHlHQBduiF3rUV8y0cCb1Y/BvPJkNRFBNHh7JWCcKmCj6PjfG2xjH8K0Eg6eMuEC0U9mrxWB0crglSNr4ZI+M2ILJDsiub7uDqKyhZkNuuaMDHLeKPeiLUV4EtD9lLeVYgh9ZPD1zOdvo0lU+kh9hyf9ncMejT7zQWNHCnT/Lpmrbm86N/349GDcEqj43euhTOEbmQ1rbtsQVXvGNyxnbTvUZScE6NDcxw0p8aP/AMySDzm1C+0Pafufe2acfdvOC8+RoKNeFdmILxO7JK1bUb95lHvr1jt2sy45N3lZEcyX4iaALTEu9KetQmg7K2rGzEx1EhzxLng3QhJq51GSt+a7oQZQY/tLGBBrGvrtyhHYvSU9ycPh4lkWQkSGExIKbuwM2Srqq9VOZ69kX6iG2ojpv77+w+RkV4C8nYbA9/D4e3hgTWADYEaD/dGwHzj2BK5Fd8z8Ntcza0KDcase8IdBgLBfXgA8vlegdySu6L2ZQkZVYS5Yv4/0WE6i/d3yOO909MK9iYfD+WZTdI6zyFXydbS52fxGYSbreoTfHYt5DmqE4pVfkY5ZbkZwV7QgkVXVjEzeAsnhrAu50AWCu0hiqBGeqXR1thl/twncqeChCS1mM0YyxAIfWuiMvvAJJaCZShD+bh0dPbka36SlCw/yhqFp8Wgog9q33P4GOVebzuKhUn/NTwFeEVD6gwanxLUCoCfQ5g0njPiaQYY/dwZMYMO1BqhhKHoX8OCG9cCqWGAAYn3cMNee5hFj6jgjlN3CUzQWwsJW7su73ra8kKF9/Ot2HVnOCeQFb4gBfEs9CnI5JHySfF9y44a5nU1ytFvBGvy4ntN4VVTttaX8CNN8PdjED61NXu9QHvjmYbHZFIWiPBNRbOfH1W/ETuFWzr8qNjfIxt00MprXEoJjko76DmfgAGBAN845Os/1+tM3d8KrGy3FWp5nsFxCN6NPQCeC076bvJmdjhHVFXMPv34cLdZ7xADHaxuMt0WQoSG+sW6ytG42ai+rSFd5bpS80najxsjCSWXu+A9Tfd6NRh0Kc9XGTdBM27s5KVBGuqnoJpWsBONevvDV+qGaUS1q4ozvYyLuhpq4wonA9i4kQ6oDHqWk0PKcumHAg01q6ZtQFeWP1ltkuvmiJijhOjqnhpWpS+liVe/T7y/H2vdS92lvBD9ZCvp3FankgAGGsIet5gmbk+U+O1r9kOmX1zSe2bfwLFGLKwI6rNWWfaZ9AdY+z9EoLX18zyWfH5u48q1ytNZaTPWIWnGsKeDmpRng/aywR5v6k+2NxNPozFc7KClm1fgoLhN5kQFfeFVgde1EDpb3jF7T49RtBRW6bfSIJWGhA73wZAUVnuvDoleQPOwaJ5cqBzqpm20/G/UhYx77Zpz1GfPcJijZM3X1/VWxgjRWA7s8uooRd1Eo+NkKwmdRzKtfkq3MURfoTY7cMDhiWJ03kfkgk8KQeurOez77ZM4hUTK+T3d+47aoRj0pw2lT3kiA5hNkEAiuoiSybd39LYVpZiEHCQpGmrPdwEVkz95sWK7IIBzd975bQI1YG38B0sy747Rrfmqi3UX/WTpECjU+1c20vKjO6nK7hGT6rhJmjUdvPL9j5JvSnl0vVBt3wq5wY072jQ0OdFcTW+dxFnL4XX1TrwjLQEDM4rROakbSNISvFQEoBLDhHTqYlbSfuAZIoG7Ogjs/b4KrIDVLHRoB+CdyJ7FgFWHcP5PnK3k6u70lRTThOYigS3nOUbfJMi/Juh+gfsgc4PbRx7zDEQHPx6rooUmHkBqavU/Uy97a0DjaCtUqwzkDZzaRxnwx+Y1PK7Hgt1me9zq79UP/GdXynEXZJywil78q/OYVcfyRDyUVlJthk+X665y2zllkqMLRqLoSXgfBtgxqBeNlUNIQQqQDyw5u7OA725gWvqCYTGTpeDIylR+f35LT4Cs0oNMe8nGJQXQKG4w0o0sgcb7F2DJ2w42fNd8uL5mbR28L5h3x4w9U2kzlkdjaHs95Ys5vfj7NZrEYFgUdLP3F0o+EmSL79lfzI/UjdjKmMTWokwLNzFZigfCstet1Wpc2Fm7Mc9KIkmKW3tBJuYEbkFBMFFbGcb3HxuYKFHoyBtDhRZp78sP9U6rJAA+oYuK/Jbv20r01BWkScSICBLJ8z8u2K5x2zcA+EVPT40AWYL2rOPCtRyWcIDi6ds5G98Whr3dgYHUgTv7LhdiN6Iqw+ap6fqr5TFzCSBmMivsC5GrDAfnh69Zp+NSQoN5cpi0lCT+f5gjCMmFOt1vid87j349X5nLDOohqPyTTCKOFLooZE0RzcAMiOAmk0DGfKZj6LgiJbE7s5iEoRXcT0DjPZlS+bAzpNLcprMDdUHzJtdWEPxcJR7XZ1RaSG/t5iQ==";
+      var hash$2 = "ec6063c3";
+      var wasmJson$2 = {
+        name: name$2,
+        data: data$2,
+        hash: hash$2
+      };
+      function bcryptInternal(options) {
+        return __awaiter(this, void 0, void 0, function* () {
+          const { costFactor, password, salt } = options;
+          const bcryptInterface = yield WASMInterface(wasmJson$2, 0);
+          bcryptInterface.writeMemory(getUInt8Buffer(salt), 0);
+          const passwordBuffer = getUInt8Buffer(password);
+          bcryptInterface.writeMemory(passwordBuffer, 16);
+          const shouldEncode = options.outputType === "encoded" ? 1 : 0;
+          bcryptInterface.getExports().bcrypt(passwordBuffer.length, costFactor, shouldEncode);
+          const memory = bcryptInterface.getMemory();
+          if (options.outputType === "encoded") {
+            return intArrayToString(memory, 60);
+          }
+          if (options.outputType === "hex") {
+            const digestChars = new Uint8Array(24 * 2);
+            return getDigestHex(digestChars, memory, 24);
+          }
+          return memory.slice(0, 24);
+        });
+      }
+      const validateOptions = (options) => {
+        if (!options || typeof options !== "object") {
+          throw new Error("Invalid options parameter. It requires an object.");
+        }
+        if (!Number.isInteger(options.costFactor) || options.costFactor < 4 || options.costFactor > 31) {
+          throw new Error("Cost factor should be a number between 4 and 31");
+        }
+        options.password = getUInt8Buffer(options.password);
+        if (options.password.length < 1) {
+          throw new Error("Password should be at least 1 byte long");
+        }
+        if (options.password.length > 72) {
+          throw new Error("Password should be at most 72 bytes long");
+        }
+        options.salt = getUInt8Buffer(options.salt);
+        if (options.salt.length !== 16) {
+          throw new Error("Salt should be 16 bytes long");
+        }
+        if (options.outputType === void 0) {
+          options.outputType = "encoded";
+        }
+        if (!["hex", "binary", "encoded"].includes(options.outputType)) {
+          throw new Error(`Insupported output type ${options.outputType}. Valid values: ['hex', 'binary', 'encoded']`);
+        }
+      };
+      function bcrypt(options) {
+        return __awaiter(this, void 0, void 0, function* () {
+          validateOptions(options);
+          return bcryptInternal(options);
+        });
+      }
+      const validateHashCharacters = (hash2) => {
+        if (!/^\$2[axyb]\$[0-3][0-9]\$[./A-Za-z0-9]{53}$/.test(hash2)) {
+          return false;
+        }
+        if (hash2[4] === "0" && Number(hash2[5]) < 4) {
+          return false;
+        }
+        if (hash2[4] === "3" && Number(hash2[5]) > 1) {
+          return false;
+        }
+        return true;
+      };
+      const validateVerifyOptions = (options) => {
+        if (!options || typeof options !== "object") {
+          throw new Error("Invalid options parameter. It requires an object.");
+        }
+        if (options.hash === void 0 || typeof options.hash !== "string") {
+          throw new Error("Hash should be specified");
+        }
+        if (options.hash.length !== 60) {
+          throw new Error("Hash should be 60 bytes long");
+        }
+        if (!validateHashCharacters(options.hash)) {
+          throw new Error("Invalid hash");
+        }
+        options.password = getUInt8Buffer(options.password);
+        if (options.password.length < 1) {
+          throw new Error("Password should be at least 1 byte long");
+        }
+        if (options.password.length > 72) {
+          throw new Error("Password should be at most 72 bytes long");
+        }
+      };
+      function bcryptVerify(options) {
+        return __awaiter(this, void 0, void 0, function* () {
+          validateVerifyOptions(options);
+          const { hash: hash2, password } = options;
+          const bcryptInterface = yield WASMInterface(wasmJson$2, 0);
+          bcryptInterface.writeMemory(getUInt8Buffer(hash2), 0);
+          const passwordBuffer = getUInt8Buffer(password);
+          bcryptInterface.writeMemory(passwordBuffer, 60);
+          return !!bcryptInterface.getExports().bcrypt_verify(passwordBuffer.length);
+        });
+      }
+      var name$1 = "whirlpool";
+      var data$1 = "AGFzbQEAAAABEQRgAAF/YAF/AGACf38AYAAAAwkIAAECAwEDAAEFBAEBAgIGDwJ/AUGAgAQLfwBBgIAECweCAQkGbWVtb3J5AgAPX19zdGFja19wb2ludGVyAwAOSGFzaF9HZXRCdWZmZXIAAAlIYXNoX0luaXQAAwtIYXNoX1VwZGF0ZQAECkhhc2hfRmluYWwABQ1IYXNoX0dldFN0YXRlAAYOSGFzaF9DYWxjdWxhdGUABwpTVEFURV9TSVpFAwEK3hoIBgBBgJEEC8wGAQl+IAApAwAhAUEAQQApA4CTBSICNwPAkQUgACkDGCEDIAApAxAhBCAAKQMIIQVBAEEAKQOYkwUiBjcD2JEFQQBBACkDkJMFIgc3A9CRBUEAQQApA4iTBSIINwPIkQVBACABIAKFNwOAkgVBACAFIAiFNwOIkgVBACAEIAeFNwOQkgVBACADIAaFNwOYkgUgACkDICEDQQBBACkDoJMFIgE3A+CRBUEAIAMgAYU3A6CSBSAAKQMoIQRBAEEAKQOokwUiAzcD6JEFQQAgBCADhTcDqJIFIAApAzAhBUEAQQApA7CTBSIENwPwkQVBACAFIASFNwOwkgUgACkDOCEJQQBBACkDuJMFIgU3A/iRBUEAIAkgBYU3A7iSBUEAQpjGmMb+kO6AzwA3A4CRBUHAkQVBgJEFEAJBgJIFQcCRBRACQQBCtszKrp/v28jSADcDgJEFQcCRBUGAkQUQAkGAkgVBwJEFEAJBAELg+O70uJTDvTU3A4CRBUHAkQVBgJEFEAJBgJIFQcCRBRACQQBCncDfluzlkv/XADcDgJEFQcCRBUGAkQUQAkGAkgVBwJEFEAJBAEKV7t2p/pO8pVo3A4CRBUHAkQVBgJEFEAJBgJIFQcCRBRACQQBC2JKn0ZCW6LWFfzcDgJEFQcCRBUGAkQUQAkGAkgVBwJEFEAJBAEK9u8Ggv9nPgucANwOAkQVBwJEFQYCRBRACQYCSBUHAkQUQAkEAQuTPhNr4tN/KWDcDgJEFQcCRBUGAkQUQAkGAkgVBwJEFEAJBAEL73fOz1vvFo55/NwOAkQVBwJEFQYCRBRACQYCSBUHAkQUQAkEAQsrb/L3Q1dbBMzcDgJEFQcCRBUGAkQUQAkGAkgVBwJEFEAJBACACQQApA4CSBSAAKQMAhYU3A4CTBUEAIAhBACkDiJIFIAApAwiFhTcDiJMFQQAgB0EAKQOQkgUgACkDEIWFNwOQkwVBACAGQQApA5iSBSAAKQMYhYU3A5iTBUEAIAFBACkDoJIFIAApAyCFhTcDoJMFQQAgA0EAKQOokgUgACkDKIWFNwOokwVBACAEQQApA7CSBSAAKQMwhYU3A7CTBUEAIAVBACkDuJIFIAApAziFhTcDuJMFC4YLCgF+AX8BfgF/AX4BfwF+AX8EfgN/IAAgACkDACICpyIDQf8BcUEDdCkDkIAEQjiJIAApAzgiBKciBUEFdkH4D3EpA5CABIVCOIkgACkDMCIGpyIHQQ12QfgPcSkDkIAEhUI4iSAAKQMoIginIglBFXZB+A9xKQOQgASFQjiJIAApAyAiCkIgiKdB/wFxQQN0KQOQgASFQjiJIAApAxgiC0IoiKdB/wFxQQN0KQOQgASFQjiJIAApAxAiDEIwiKdB/wFxQQN0KQOQgASFQjiJIAApAwgiDUI4iKdBA3QpA5CABIVCOIkgASkDAIU3AwAgACANpyIOQf8BcUEDdCkDkIAEQjiJIANBBXZB+A9xKQOQgASFQjiJIAVBDXZB+A9xKQOQgASFQjiJIAdBFXZB+A9xKQOQgASFQjiJIAhCIIinQf8BcUEDdCkDkIAEhUI4iSAKQiiIp0H/AXFBA3QpA5CABIVCOIkgC0IwiKdB/wFxQQN0KQOQgASFQjiJIAxCOIinQQN0KQOQgASFQjiJIAEpAwiFNwMIIAAgDKciD0H/AXFBA3QpA5CABEI4iSAOQQV2QfgPcSkDkIAEhUI4iSADQQ12QfgPcSkDkIAEhUI4iSAFQRV2QfgPcSkDkIAEhUI4iSAGQiCIp0H/AXFBA3QpA5CABIVCOIkgCEIoiKdB/wFxQQN0KQOQgASFQjiJIApCMIinQf8BcUEDdCkDkIAEhUI4iSALQjiIp0EDdCkDkIAEhUI4iSABKQMQhTcDECAAIAunIhBB/wFxQQN0KQOQgARCOIkgD0EFdkH4D3EpA5CABIVCOIkgDkENdkH4D3EpA5CABIVCOIkgA0EVdkH4D3EpA5CABIVCOIkgBEIgiKdB/wFxQQN0KQOQgASFQjiJIAZCKIinQf8BcUEDdCkDkIAEhUI4iSAIQjCIp0H/AXFBA3QpA5CABIVCOIkgCkI4iKdBA3QpA5CABIVCOIkgASkDGIU3AxggACAKpyIDQf8BcUEDdCkDkIAEQjiJIBBBBXZB+A9xKQOQgASFQjiJIA9BDXZB+A9xKQOQgASFQjiJIA5BFXZB+A9xKQOQgASFQjiJIAJCIIinQf8BcUEDdCkDkIAEhUI4iSAEQiiIp0H/AXFBA3QpA5CABIVCOIkgBkIwiKdB/wFxQQN0KQOQgASFQjiJIAhCOIinQQN0KQOQgASFQjiJIAEpAyCFNwMgIAAgCUH/AXFBA3QpA5CABEI4iSADQQV2QfgPcSkDkIAEhUI4iSAQQQ12QfgPcSkDkIAEhUI4iSAPQRV2QfgPcSkDkIAEhUI4iSANQiCIp0H/AXFBA3QpA5CABIVCOIkgAkIoiKdB/wFxQQN0KQOQgASFQjiJIARCMIinQf8BcUEDdCkDkIAEhUI4iSAGQjiIp0EDdCkDkIAEhUI4iSABKQMohTcDKCAAIAdB/wFxQQN0KQOQgARCOIkgCUEFdkH4D3EpA5CABIVCOIkgA0ENdkH4D3EpA5CABIVCOIkgEEEVdkH4D3EpA5CABIVCOIkgDEIgiKdB/wFxQQN0KQOQgASFQjiJIA1CKIinQf8BcUEDdCkDkIAEhUI4iSACQjCIp0H/AXFBA3QpA5CABIVCOIkgBEI4iKdBA3QpA5CABIVCOIkgASkDMIU3AzAgACAFQf8BcUEDdCkDkIAEQjiJIAdBBXZB+A9xKQOQgASFQjiJIAlBDXZB+A9xKQOQgASFQjiJIANBFXZB+A9xKQOQgASFQjiJIAtCIIinQf8BcUEDdCkDkIAEhUI4iSAMQiiIp0H/AXFBA3QpA5CABIVCOIkgDUIwiKdB/wFxQQN0KQOQgASFQjiJIAJCOIinQQN0KQOQgASFQjiJIAEpAziFNwM4C1wAQQBCADcDyJMFQQBCADcDuJMFQQBCADcDsJMFQQBCADcDqJMFQQBCADcDoJMFQQBCADcDmJMFQQBCADcDkJMFQQBCADcDiJMFQQBCADcDgJMFQQBBADYCwJMFC8ADAQd/QQAhAUEAQQApA8iTBSAArXw3A8iTBQJAQQAoAsCTBSICRQ0AQQAhAQJAIAIgAGoiA0HAACADQcAASRsiBCACQf8BcSIFTQ0AIAQgBWsiBkEDcSEHQQAhAQJAIAUgBGtBfEsNACAGQfwAcSEGQQAhAQNAIAUgAWoiAkHAkgVqIAFBgJEEai0AADoAACACQcGSBWogAUGBkQRqLQAAOgAAIAJBwpIFaiABQYKRBGotAAA6AAAgAkHDkgVqIAFBg5EEai0AADoAACAGIAFBBGoiAUcNAAsgB0UNASAFIAFqIgUhAgsgAkH/AXFBAWohAgNAIAUgAUGAkQRqLQAAOgDAkgUgAiIFQQFqIQIgAUEBaiEBIAdBf2oiBw0ACwsCQCADQT9NDQBBwJIFEAFBACEEC0EAIAQ2AsCTBQsCQCAAIAFrIgVBwABJDQADQCABQYCRBGoQASABQcAAaiEBIAVBQGoiBUE/Sw0ACwsCQCAAIAFGDQBBACAFNgLAkwUgBUUNACABQYCRBGohAkEAIQFBACEFA0AgASACIAFqLQAAOgDAkgVBACgCwJMFIAVBAWoiBUH/AXEiAUsNAAsLC/UDAgR/AX4jAEHAAGsiACQAIABCADcDOCAAQgA3AzAgAEIANwMoIABCADcDICAAQgA3AxggAEIANwMQIABCADcDCCAAQgA3AwBBACEBAkACQEEAKALAkwUiAkUNAEEAIQMDQCAAIANqIANBwJIFai0AADoAACADQQFqIQMgAiABQQFqIgFB/wFxSw0AC0EAIAJBAWo2AsCTBSAAIAJqQYABOgAAIAJBYHFBIEcNASAAEAEgAEIANwMYIABCADcDECAAQgA3AwggAEIANwMADAELQQBBATYCwJMFIABBgAE6AAALQQApA8iTBSEEQQBCADcDyJMFIABBADoANiAAQQA2ATIgAEIANwEqIABBADoAKSAAQgA3ACEgAEEAOgAgIAAgBEIFiDwAPiAAIARCDYg8AD0gACAEQhWIPAA8IAAgBEIdiDwAOyAAIARCJYg8ADogACAEQi2IPAA5IAAgBEI1iDwAOCAAIARCPYg8ADcgACAEp0EDdDoAPyAAEAFBAEEAKQOAkwU3A4CRBEEAQQApA4iTBTcDiJEEQQBBACkDkJMFNwOQkQRBAEEAKQOYkwU3A5iRBEEAQQApA6CTBTcDoJEEQQBBACkDqJMFNwOokQRBAEEAKQOwkwU3A7CRBEEAQQApA7iTBTcDuJEEIABBwABqJAALBgBBwJIFC2IAQQBCADcDyJMFQQBCADcDuJMFQQBCADcDsJMFQQBCADcDqJMFQQBCADcDoJMFQQBCADcDmJMFQQBCADcDkJMFQQBCADcDiJMFQQBCADcDgJMFQQBBADYCwJMFIAAQBBAFCwuZEAEAQYCABAuQEJAAAAAAAAAAAAAAAAAAAAAYGGAYwHgw2CMjjCMFr0YmxsY/xn75kbjo6IfoE2/N+4eHJodMoRPLuLjauKlibREBAQQBCAUCCU9PIU9Cbp4NNjbYNq3ubJumpqKmWQRR/9LSb9LevbkM9fXz9fsG9w55efl574Dylm9voW9fzt4wkZF+kfzvP21SUlVSqgek+GBgnWAn/cBHvLzKvIl2ZTWbm1abrM0rN46OAo4EjAGKo6O2o3EVW9IMDDAMYDwYbHt78Xv/ivaENTXUNbXhaoAdHXQd6Gk69eDgp+BTR92z19d71/assyHCwi/CXu2ZnC4uuC5tllxDS0sxS2J6lin+/t/+oyHhXVdXQVeCFq7VFRVUFahBKr13d8F3n7bu6Dc33Del626S5eWz5XtW156fn0afjNkjE/Dw5/DTF/0jSko1Smp/lCDa2k/anpWpRFhYfVj6JbCiyckDyQbKj88pKaQpVY1SfAoKKApQIhRasbH+seFPf1CgoLqgaRpdyWtrsWt/2tYUhYUuhVyrF9m9vc69gXNnPF1daV3SNLqPEBBAEIBQIJD09Pf08wP1B8vLC8sWwIvdPj74Pu3GfNMFBRQFKBEKLWdngWcf5s545OS35HNT1ZcnJ5wnJbtOAkFBGUEyWIJzi4sWiyydC6enp6anUQFT9n196X3PlPqylZVuldz7N0nY2EfYjp+tVvv7y/uLMOtw7u6f7iNxwc18fO18x5H4u2ZmhWYX48xx3d1T3aaOp3sXF1wXuEsur0dHAUcCRo5Fnp5CnoTcIRrKyg/KHsWJ1C0ttC11mVpYv7/Gv5F5Yy4HBxwHOBsOP62tjq0BI0esWlp1WuovtLCDgzaDbLUb7zMzzDOF/2a2Y2ORYz/yxlwCAggCEAoEEqqqkqo5OEmTcXHZca+o4t7IyAfIDs+NxhkZZBnIfTLRSUk5SXJwkjvZ2UPZhpqvX/Ly7/LDHfkx4+Or40tI26hbW3Fb4iq2uYiIGog0kg28mppSmqTIKT4mJpgmLb5MCzIyyDKN+mS/sLD6sOlKfVnp6YPpG2rP8g8PPA94Mx531dVz1eamtzOAgDqAdLod9L6+wr6ZfGEnzc0TzSbeh+s0NNA0veRoiUhIPUh6dZAy///b/6sk41R6evV694/0jZCQepD06j1kX19hX8I+vp0gIIAgHaBAPWhovWhn1dAPGhpoGtByNMquroKuGSxBt7S06rTJXnV9VFRNVJoZqM6Tk3aT7OU7fyIiiCINqkQvZGSNZAfpyGPx8ePx2xL/KnNz0XO/oubMEhJIEpBaJIJAQB1AOl2AeggIIAhAKBBIw8Mrw1bom5Xs7JfsM3vF39vbS9uWkKtNoaG+oWEfX8CNjQ6NHIMHkT099D31yXrIl5dml8zxM1sAAAAAAAAAAM/PG8821IP5KyusK0WHVm52dsV2l7Ps4YKCMoJksBnm1tZ/1v6psSgbG2wb2Hc2w7W17rXBW3d0r6+GrxEpQ75qarVqd9/UHVBQXVC6DaDqRUUJRRJMilfz8+vzyxj7ODAwwDCd8GCt7++b7yt0w8Q/P/w/5cN+2lVVSVWSHKrHoqKyonkQWdvq6o/qA2XJ6WVliWUP7MpqurrSurloaQMvL7wvZZNeSsDAJ8BO552O3t5f3r6BoWAcHHAc4Gw4/P390/27LudGTU0pTVJkmh+SknKS5OA5dnV1yXWPvOr6BgYYBjAeDDaKihKKJJgJrrKy8rL5QHlL5ua/5mNZ0YUODjgOcDYcfh8ffB/4Yz7nYmKVYjf3xFXU1HfU7qO1OqiomqgpMk2BlpZilsT0MVL5+cP5mzrvYsXFM8Vm9pejJSWUJTWxShBZWXlZ8iCyq4SEKoRUrhXQcnLVcren5MU5OeQ51d1y7ExMLUxaYZgWXl5lXso7vJR4eP1454Xwnzg44Djd2HDljIwKjBSGBZjR0WPRxrK/F6WlrqVBC1fk4uKv4kNN2aFhYZlhL/jCTrOz9rPxRXtCISGEIRWlQjScnEqclNYlCB4eeB7wZjzuQ0MRQyJShmHHxzvHdvyTsfz81/yzK+VPBAQQBCAUCCRRUVlRsgii45mZXpm8xy8lbW2pbU/E2iINDTQNaDkaZfr6z/qDNel5399b37aEo2l+fuV+15v8qSQkkCQ9tEgZOzvsO8XXdv6rq5arMT1Lms7OH84+0YHwERFEEYhVIpmPjwaPDIkDg05OJU5Ka5wEt7fmt9FRc2br64vrC2DL4Dw88Dz9zHjBgYE+gXy/H/2UlGqU1P41QPf3+/frDPMcubneuaFnbxgTE0wTmF8miywssCx9nFhR09Nr09a4uwXn57vna1zTjG5upW5Xy9w5xMQ3xG7zlaoDAwwDGA8GG1ZWRVaKE6zcREQNRBpJiF5/f+F/357+oKmpnqkhN0+IKiqoKk2CVGe7u9a7sW1rCsHBI8FG4p+HU1NRU6ICpvHc3FfcroulcgsLLAtYJxZTnZ1OnZzTJwFsbK1sR8HYKzExxDGV9WKkdHTNdIe56PP29v/24wnxFUZGBUYKQ4xMrKyKrAkmRaWJiR6JPJcPtRQUUBSgRCi04eGj4VtC37oWFlgWsE4spjo66DrN0nT3aWm5aW/Q0gYJCSQJSC0SQXBw3XCnreDXtrbittlUcW/Q0GfQzre9Hu3tk+07fsfWzMwXzC7bheJCQhVCKleEaJiYWpi0wi0spKSqpEkOVe0oKKAoXYhQdVxcbVzaMbiG+PjH+JM/7WuGhiKGRKQRwg==";
+      var hash$1 = "b272bf04";
+      var wasmJson$1 = {
+        name: name$1,
+        data: data$1,
+        hash: hash$1
+      };
+      const mutex$1 = new Mutex();
+      let wasmCache$1 = null;
+      function whirlpool(data2) {
+        if (wasmCache$1 === null) {
+          return lockedCreate(mutex$1, wasmJson$1, 64).then((wasm) => {
+            wasmCache$1 = wasm;
+            return wasmCache$1.calculate(data2);
+          });
+        }
+        try {
+          const hash2 = wasmCache$1.calculate(data2);
+          return Promise.resolve(hash2);
+        } catch (err) {
+          return Promise.reject(err);
+        }
+      }
+      function createWhirlpool() {
+        return WASMInterface(wasmJson$1, 64).then((wasm) => {
+          wasm.init();
+          const obj = {
+            init: () => {
+              wasm.init();
+              return obj;
+            },
+            update: (data2) => {
+              wasm.update(data2);
+              return obj;
+            },
+            // biome-ignore lint/suspicious/noExplicitAny: Conflict with IHasher type
+            digest: (outputType) => wasm.digest(outputType),
+            save: () => wasm.save(),
+            load: (data2) => {
+              wasm.load(data2);
+              return obj;
+            },
+            blockSize: 64,
+            digestSize: 64
+          };
+          return obj;
+        });
+      }
+      var name = "sm3";
+      var data = "AGFzbQEAAAABDANgAAF/YAAAYAF/AAMIBwABAgIBAAIFBAEBAgIGDwJ/AUGAgAQLfwBBgIAECweCAQkGbWVtb3J5AgAPX19zdGFja19wb2ludGVyAwAOSGFzaF9HZXRCdWZmZXIAAAlIYXNoX0luaXQAAQtIYXNoX1VwZGF0ZQACCkhhc2hfRmluYWwABA1IYXNoX0dldFN0YXRlAAUOSGFzaF9DYWxjdWxhdGUABgpTVEFURV9TSVpFAwEKnxwHBgBBgIEEC1EAQQBCzdy3nO7Jw/2wfzcCoIEFQQBCvOG8y6qVzpgWNwKYgQVBAELXhZG5gcCBxVo3ApCBBUEAQu+sgJyX16yKyQA3AoiBBUEAQgA3AoCBBQulBAEHfwJAIABFDQBBAEEAKAKAgQUiASAAaiICNgKAgQUgAUE/cSEDAkAgAiABTw0AQQBBACgChIEFQQFqNgKEgQULAkACQAJAIAMNAEGAgQQhAQwBCwJAIABBwAAgA2siBE8NAEGAgQQhAQwCCyADQT9zIQUgA0GogQVqIQFBgIEEIQICQAJAIARBB3EiBg0AIAQhBwwBCyAGIQcDQCABIAItAAA6AAAgAUEBaiEBIAJBAWohAiAHQX9qIgcNAAtBwAAgBiADamshBwsCQCAFQQdJDQADQCABIAIpAAA3AAAgAUEIaiEBIAJBCGohAiAHQXhqIgcNAAsLQaiBBRADIARBgIEEaiEBIAAgBGshAAsCQCAAQcAASQ0AA0AgARADIAFBwABqIQEgAEFAaiIAQT9LDQALCyAARQ0BQQAhAwsgA0GogQVqIQICQAJAIABBB3EiBw0AIAAhBwwBCwNAIAIgAS0AADoAACACQQFqIQIgAUEBaiEBIAdBf2oiBw0ACyAAQXhxIQcLIABBCEkNAANAIAIgAS0AADoAACACQQFqIAFBAWotAAA6AAAgAkECaiABQQJqLQAAOgAAIAJBA2ogAUEDai0AADoAACACQQRqIAFBBGotAAA6AAAgAkEFaiABQQVqLQAAOgAAIAJBBmogAUEGai0AADoAACACQQdqIAFBB2otAAA6AAAgAkEIaiECIAFBCGohASAHQXhqIgcNAAsLC7cKARd/IwBBkAJrIgEkACABIAAoAhgiAkH/gfwHcUEIeCACQRh4Qf+B/AdxciIDNgIYIAEgACgCDCICQf+B/AdxQQh4IAJBGHhB/4H8B3FyIgI2AgwgASAAKAIcIgRB/4H8B3FBCHggBEEYeEH/gfwHcXIiBTYCHCABIAAoAgAiBEH/gfwHcUEIeCAEQRh4Qf+B/AdxciIGNgIAIAEgACgCFCIEQf+B/AdxQQh4IARBGHhB/4H8B3FyIgc2AhQgASAAKAIIIgRB/4H8B3FBCHggBEEYeEH/gfwHcXIiCDYCCCABIAAoAhAiBEH/gfwHcUEIeCAEQRh4Qf+B/AdxciIJNgIQIAEgACgCICIEQf+B/AdxQQh4IARBGHhB/4H8B3FyIgo2AiAgASAAKAIEIgRB/4H8B3FBCHggBEEYeEH/gfwHcXIiCzYCBCAAKAIkIQQgASAAKAI4IgxB/4H8B3FBCHggDEEYeEH/gfwHcXIiDDYCOCABIAAoAiwiDUH/gfwHcUEIeCANQRh4Qf+B/AdxciINNgIsIAEgCyAMQQ93cyAKcyIKQRd3IApBD3dzIAlBB3dzIA1zIApzNgJEIAEgACgCPCIKQf+B/AdxQQh4IApBGHhB/4H8B3FyIgo2AjwgASAEQf+B/AdxQQh4IARBGHhB/4H8B3FyIgQ2AiQgASAAKAIwIglB/4H8B3FBCHggCUEYeEH/gfwHcXIiCTYCMCABIAggCkEPd3MgBHMiBEEXdyAEQQ93cyAHQQd3cyAJcyAEczYCSCABIAAoAjQiBEH/gfwHcUEIeCAEQRh4Qf+B/AdxciIENgI0IAEgACgCKCIAQf+B/AdxQQh4IABBGHhB/4H8B3FyIgA2AiggASAGIARBD3dzIAVzIgpBF3cgCkEPd3MgAkEHd3MgAHMgCnMiCjYCQCABIAAgCkEPd3MgAnMiAEEXdyAAQQ93cyADQQd3cyAEcyAAczYCTEEAIQkgASEAQQAoAoiBBSIOIQpBACgCpIEFIg8hDUEAKAKggQUiECEDQQAoApyBBSIRIQtBACgCmIEFIhIhBUEAKAKUgQUiEyEUQQAoApCBBSIVIQZBACgCjIEFIhYhAgNAIAIhDCALIAUiBHMgAyIHcyANaiAKIgJBDHciAyAEakGZirHOByAJd2pBB3ciDWogACgCACIXaiIKQRF3IApBCXdzIApzIQUgDCAGIghzIAJzIBRqIA0gA3NqIABBEGooAgAgF3NqIQogAEEEaiEAIAtBE3chAyAMQQl3IQYgByENIAQhCyAIIRQgCUEBaiIJQRBHDQALQQAhC0EQIQwDQCACIQkgASALaiIAQdAAaiAAQThqKAIAIABBLGooAgAgAEEQaigCAHMgAEHEAGooAgBBD3dzIgJBF3dzIAJBD3dzIABBHGooAgBBB3dzIAJzIhc2AgAgCiICIAkgBiINcnEgDSAJcXIgCGogAkEMdyIKIAUiFGpBirue1AcgDHdqQQd3IgUgCnNqIBcgAEHAAGooAgAiBnNqIQogBCADIgBzIBRxIABzIAdqIAVqIAZqIgNBEXcgA0EJd3MgA3MhBSAMQQFqIQwgBEETdyEDIAlBCXchBiAAIQcgFCEEIA0hCCALQQRqIgtBwAFHDQALQQAgACAPczYCpIEFQQAgAyAQczYCoIEFQQAgFCARczYCnIEFQQAgBSASczYCmIEFQQAgDSATczYClIEFQQAgBiAVczYCkIEFQQAgAiAWczYCjIEFQQAgCiAOczYCiIEFIAFBkAJqJAALzAoBCX8jAEEQayIAJAAgAEEAKAKAgQUiAUEDdCICQfiB/AdxQQh4IAJBGHhB/4H8B3FyNgIMIABBACgChIEFIgNBA3QgAUEddnIiAkH/gfwHcUEIeCACQRh4Qf+B/AdxcjYCCAJAQThB+AAgAUE/cSIEQThJGyAEayIFRQ0AQQAgBSABaiIBNgKAgQUCQCABIAVPDQBBACADQQFqNgKEgQULAkACQAJAIAQNAEGQgAQhAQwBCwJAIAVBwAAgBGsiBk8NAEGQgAQhAQwCCyAEQT9zIQcgBEGogQVqIQFBkIAEIQICQAJAIAZBB3EiCA0AIAYhAwwBCyAIIQMDQCABIAItAAA6AAAgAUEBaiEBIAJBAWohAiADQX9qIgMNAAtBwAAgCCAEamshAwsCQCAHQQdJDQADQCABIAIpAAA3AAAgAUEIaiEBIAJBCGohAiADQXhqIgMNAAsLQaiBBRADIAZBkIAEaiEBIAUgBmshBQsCQCAFQcAASQ0AA0AgARADIAFBwABqIQEgBUFAaiIFQT9LDQALCyAFRQ0BQQAhBAsgBEGogQVqIQICQAJAIAVBB3EiAw0AIAUhAwwBCwNAIAIgAS0AADoAACACQQFqIQIgAUEBaiEBIANBf2oiAw0ACyAFQXhxIQMLIAVBCEkNAANAIAIgAS0AADoAACACQQFqIAFBAWotAAA6AAAgAkECaiABQQJqLQAAOgAAIAJBA2ogAUEDai0AADoAACACQQRqIAFBBGotAAA6AAAgAkEFaiABQQVqLQAAOgAAIAJBBmogAUEGai0AADoAACACQQdqIAFBB2otAAA6AAAgAkEIaiECIAFBCGohASADQXhqIgMNAAsLQQBBACgCgIEFIgJBCGo2AoCBBSACQT9xIQECQCACQXhJDQBBAEEAKAKEgQVBAWo2AoSBBQsCQAJAAkAgAQ0AQQAhAQwBCyABQThJDQAgASAALQAIOgCogQUCQCABQT9GDQAgAUGpgQVqIAAtAAk6AAAgAUE+Rg0AIAFBqoEFaiAALQAKOgAAIAFBPUYNACABQauBBWogAC0ACzoAACABQTxGDQAgAUGsgQVqIAAtAAw6AAAgAUE7Rg0AIAFBrYEFaiAALQANOgAAIAFBOkYNACABQa6BBWogAC0ADjoAACABQTlGDQAgAUGvgQVqIAAtAA86AABBqIEFEAMMAgtBqIEFEAMgAkEHcSICRQ0BIABBCGpBwAAgAWtqIQVBACEBA0AgAUGogQVqIAUgAWotAAA6AAAgAiABQQFqIgFHDQAMAgsLIAEgAC8BCDsAqIEFIAEgAC0ACjoAqoEFIAEgAC0ACzoAq4EFIAEgAC0ADDoArIEFIAEgAC0ADToArYEFIAEgAC0ADjoAroEFIAEgAC0ADzoAr4EFC0EAQQAoAoiBBSIBQf+B/AdxQQh4IAFBGHhB/4H8B3FyNgKAgQRBAEEAKAKMgQUiAUH/gfwHcUEIeCABQRh4Qf+B/AdxcjYChIEEQQBBACgCkIEFIgFB/4H8B3FBCHggAUEYeEH/gfwHcXI2AoiBBEEAQQAoApSBBSIBQf+B/AdxQQh4IAFBGHhB/4H8B3FyNgKMgQRBAEEAKAKYgQUiAUH/gfwHcUEIeCABQRh4Qf+B/AdxcjYCkIEEQQBBACgCnIEFIgFB/4H8B3FBCHggAUEYeEH/gfwHcXI2ApSBBEEAQQAoAqCBBSIBQf+B/AdxQQh4IAFBGHhB/4H8B3FyNgKYgQRBAEEAKAKkgQUiAUH/gfwHcUEIeCABQRh4Qf+B/AdxcjYCnIEEIABBEGokAAsGAEGAgQULjgIBA39BAELN3Lec7snD/bB/NwKggQVBAEK84bzLqpXOmBY3ApiBBUEAQteFkbmBwIHFWjcCkIEFQQBC76yAnJfXrIrJADcCiIEFQQBCADcCgIEFAkAgAEUNAEEAIAA2AoCBBUGAgQQhAQJAIABBwABJDQBBgIEEIQEDQCABEAMgAUHAAGohASAAQUBqIgBBP0sNAAsgAEUNAQtBqIEFIQICQAJAIABBB3EiAw0AIAAhAwwBCwNAIAIgAS0AADoAACACQQFqIQIgAUEBaiEBIANBf2oiAw0ACyAAQThxIQMLIABBCEkNAANAIAIgASkAADcAACACQQhqIQIgAUEIaiEBIANBeGoiAw0ACwsQBAsLUwIAQYCABAsEaAAAAABBkIAEC0CAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+      var hash = "3ceec540";
+      var wasmJson = {
+        name,
+        data,
+        hash
+      };
+      const mutex = new Mutex();
+      let wasmCache = null;
+      function sm3(data2) {
+        if (wasmCache === null) {
+          return lockedCreate(mutex, wasmJson, 32).then((wasm) => {
+            wasmCache = wasm;
+            return wasmCache.calculate(data2);
+          });
+        }
+        try {
+          const hash2 = wasmCache.calculate(data2);
+          return Promise.resolve(hash2);
+        } catch (err) {
+          return Promise.reject(err);
+        }
+      }
+      function createSM3() {
+        return WASMInterface(wasmJson, 32).then((wasm) => {
+          wasm.init();
+          const obj = {
+            init: () => {
+              wasm.init();
+              return obj;
+            },
+            update: (data2) => {
+              wasm.update(data2);
+              return obj;
+            },
+            // biome-ignore lint/suspicious/noExplicitAny: Conflict with IHasher type
+            digest: (outputType) => wasm.digest(outputType),
+            save: () => wasm.save(),
+            load: (data2) => {
+              wasm.load(data2);
+              return obj;
+            },
+            blockSize: 64,
+            digestSize: 32
+          };
+          return obj;
+        });
+      }
+      exports2.adler32 = adler32;
+      exports2.argon2Verify = argon2Verify;
+      exports2.argon2d = argon2d;
+      exports2.argon2i = argon2i;
+      exports2.argon2id = argon2id;
+      exports2.bcrypt = bcrypt;
+      exports2.bcryptVerify = bcryptVerify;
+      exports2.blake2b = blake2b;
+      exports2.blake2s = blake2s;
+      exports2.blake3 = blake3;
+      exports2.crc32 = crc322;
+      exports2.crc64 = crc64;
+      exports2.createAdler32 = createAdler32;
+      exports2.createBLAKE2b = createBLAKE2b;
+      exports2.createBLAKE2s = createBLAKE2s;
+      exports2.createBLAKE3 = createBLAKE3;
+      exports2.createCRC32 = createCRC322;
+      exports2.createCRC64 = createCRC64;
+      exports2.createHMAC = createHMAC;
+      exports2.createKeccak = createKeccak;
+      exports2.createMD4 = createMD4;
+      exports2.createMD5 = createMD5;
+      exports2.createRIPEMD160 = createRIPEMD160;
+      exports2.createSHA1 = createSHA1;
+      exports2.createSHA224 = createSHA224;
+      exports2.createSHA256 = createSHA256;
+      exports2.createSHA3 = createSHA3;
+      exports2.createSHA384 = createSHA384;
+      exports2.createSHA512 = createSHA512;
+      exports2.createSM3 = createSM3;
+      exports2.createWhirlpool = createWhirlpool;
+      exports2.createXXHash128 = createXXHash128;
+      exports2.createXXHash3 = createXXHash3;
+      exports2.createXXHash32 = createXXHash32;
+      exports2.createXXHash64 = createXXHash64;
+      exports2.keccak = keccak;
+      exports2.md4 = md4;
+      exports2.md5 = md5;
+      exports2.pbkdf2 = pbkdf2;
+      exports2.ripemd160 = ripemd160;
+      exports2.scrypt = scrypt;
+      exports2.sha1 = sha1;
+      exports2.sha224 = sha224;
+      exports2.sha256 = sha256;
+      exports2.sha3 = sha3;
+      exports2.sha384 = sha384;
+      exports2.sha512 = sha512;
+      exports2.sm3 = sm3;
+      exports2.whirlpool = whirlpool;
+      exports2.xxhash128 = xxhash128;
+      exports2.xxhash3 = xxhash3;
+      exports2.xxhash32 = xxhash32;
+      exports2.xxhash64 = xxhash64;
+    }));
+  }
+});
+
+// src/deploy/outcome.ts
+var outcomeWithoutBatch = (plan, state, stateMessage2, note) => ({ plan, state, stateMessage: stateMessage2, driverOutput: [], note });
+function succeeded(outcome) {
+  if (["SUCCEEDED", "PREPARED", "PLANNED", "SKIPPED"].includes(outcome.state)) return true;
+  return !outcome.plan.behaviour.wait && outcome.state !== "ERROR" && !outcome.stateMessage;
+}
+function toSeconds(time) {
+  if (!time?.seconds) return void 0;
+  return Number(String(time.seconds)) + (time.nanos ?? 0) / 1e9;
+}
+function batchDuration(batch) {
+  const start = toSeconds(batch.createTime);
+  const end = toSeconds(batch.stateTime);
+  return start !== void 0 && end !== void 0 ? Math.max(0, Math.round(end - start)) : void 0;
+}
+
+// src/dataproc/rules.ts
+var SERVICE_LABELS = [
+  "goog-dataproc-batch-id",
+  "goog-dataproc-batch-uuid",
+  "goog-dataproc-location"
+];
+var MAX_LABELS = 32;
+function labelKeyProblem(key) {
+  return key.startsWith("goog-") ? `labels: '${key}' starts with goog-, which Google reserves for its own labels; choose another key` : void 0;
+}
+var ARTIFACT_REGISTRY = /^[a-z0-9-]+-docker\.pkg\.dev$/;
+var CONTAINER_REGISTRY = /^((us|eu|asia)\.)?gcr\.io$/;
+var LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])(:\d+)?$/;
+function registryProblem(input, host) {
+  if (ARTIFACT_REGISTRY.test(host) || CONTAINER_REGISTRY.test(host) || LOOPBACK.test(host)) {
+    return void 0;
+  }
+  return `${input}: '${host}' is neither Artifact Registry (REGION-docker.pkg.dev) nor Container Registry (gcr.io): Dataproc Serverless pulls custom images only from those; push the image to Artifact Registry`;
+}
+var CORES = ["4", "8", "16"];
+var MEMORY_PER_CORE = { min: 1024, standard: 7424, premium: 24576 };
+var MIN_EXECUTORS = 2;
+var CLUSTER_ONLY = [
+  /^spark\.master$/,
+  /^spark\.submit\.deployMode$/,
+  /^spark\.yarn\./,
+  /^spark\.shuffle\.service\./
+];
+function mebibytes(value2) {
+  const match = /^(\d+)([kmgt]?)b?$/i.exec(value2.trim());
+  if (!match) return void 0;
+  const factor = { "": 1 / (1024 * 1024), k: 1 / 1024, m: 1, g: 1024, t: 1024 * 1024 };
+  return Number(match[1]) * factor[(match[2] ?? "").toLowerCase()];
+}
+function propertyProblems(properties) {
+  const problems = [];
+  for (const key of Object.keys(properties)) {
+    if (CLUSTER_ONLY.some((pattern) => pattern.test(key))) {
+      problems.push(
+        `spark-properties: '${key}' is for a YARN or external-shuffle cluster; Dataproc Serverless manages the master, deploy mode and shuffle itself and fails the batch with it: remove it`
+      );
+    }
+  }
+  for (const role of ["driver", "executor"]) {
+    const cores = properties[`spark.${role}.cores`];
+    if (cores !== void 0 && !CORES.includes(cores.trim())) {
+      problems.push(
+        `spark-properties: spark.${role}.cores=${cores}: Dataproc Serverless allows 4, 8 or 16`
+      );
+    }
+    const memory = properties[`spark.${role}.memory`];
+    if (memory === void 0) continue;
+    const mib = mebibytes(memory);
+    if (mib === void 0) {
+      problems.push(
+        `spark-properties: spark.${role}.memory=${memory} is not a size; use e.g. 9g or 9600m`
+      );
+      continue;
+    }
+    const overhead = mebibytes(properties[`spark.${role}.memoryOverhead`] ?? "") ?? Math.max(384, mib * 0.1);
+    const perCore = (mib + overhead) / Number(cores ?? "4");
+    const premium = properties[`spark.dataproc.${role}.compute.tier`] === "premium";
+    const max = premium ? MEMORY_PER_CORE.premium : MEMORY_PER_CORE.standard;
+    if (perCore < MEMORY_PER_CORE.min || perCore > max) {
+      problems.push(
+        `spark-properties: spark.${role}.memory=${memory} with its overhead gives ${Math.round(perCore)}m per core; Dataproc Serverless allows ${MEMORY_PER_CORE.min}m to ${max}m per core${premium ? "" : " (more with the premium compute tier)"}`
+      );
+    }
+  }
+  const instances = properties["spark.executor.instances"];
+  if (instances !== void 0 && !/^\d+$/.test(instances.trim())) {
+    problems.push(
+      `spark-properties: spark.executor.instances=${instances} is not a whole number of executors`
+    );
+  } else if (instances !== void 0 && Number(instances) < MIN_EXECUTORS) {
+    problems.push(
+      `spark-properties: spark.executor.instances=${instances}: Dataproc Serverless needs at least ${MIN_EXECUTORS}`
+    );
+  }
+  return problems;
+}
+var DEFAULT_TTL_SECONDS = 4 * 60 * 60;
+function effectiveTtl(runtimeVersion, ttlSeconds) {
+  if (ttlSeconds !== void 0) return { seconds: ttlSeconds, source: "ttl" };
+  const [major = 0, minor = 0] = runtimeVersion.split(".").map(Number);
+  return major > 2 || major === 2 && minor >= 1 ? { seconds: DEFAULT_TTL_SECONDS, source: "service default" } : { source: "none" };
+}
+function formatSeconds(seconds) {
+  if (seconds % 86400 === 0) return `${seconds / 86400}d`;
+  if (seconds % 3600 === 0) return `${seconds / 3600}h`;
+  if (seconds % 60 === 0) return `${seconds / 60}m`;
+  return `${seconds}s`;
+}
+function timeoutWarning(timeoutSeconds, ttl) {
+  if (timeoutSeconds === void 0 || ttl.seconds === void 0 || timeoutSeconds <= ttl.seconds) {
+    return void 0;
+  }
+  const why = ttl.source === "ttl" ? "ttl" : "Dataproc's default ttl (runtime 2.1 and later)";
+  return `timeout: ${formatSeconds(timeoutSeconds)} is longer than ${why} of ${formatSeconds(ttl.seconds)}, which ends the batch first; set ttl to at least the timeout`;
+}
+
+// src/inputs/table.ts
+var shapes = (value2 = "") => ({ role: "shapes", default: value2 });
+var behaviour = (value2 = "") => ({ role: "behaviour", default: value2 });
+var INPUTS = {
+  env: shapes("dev"),
+  release: shapes(),
+  "run-id": shapes(),
+  "kedro-run-args": shapes(),
+  "project-id": shapes(),
+  region: shapes(),
+  "run-submit-bucket": shapes(),
+  "run-output-bucket": shapes(),
+  "service-account": shapes(),
+  "workload-authentication": shapes(),
+  "runtime-version": shapes("2.3"),
+  "artifact-registry": shapes(),
+  "artifact-repository": shapes(),
+  "image-name": shapes("dataproc-serverless"),
+  "image-tag": shapes(),
+  image: shapes(),
+  dockerfile: shapes("deployment/dataproc/serverless/Dockerfile"),
+  "build-context": shapes("."),
+  "build-args": shapes(),
+  target: shapes(),
+  entrypoint: shapes(),
+  prepare: behaviour("true"),
+  submit: behaviour("true"),
+  force: behaviour("false"),
+  "main-python-file": shapes(),
+  "spark-properties": shapes(),
+  labels: shapes(),
+  subnetwork: shapes(),
+  "network-tags": shapes(),
+  "kms-key": shapes(),
+  ttl: shapes(),
+  "staging-bucket": shapes(),
+  "metastore-service": shapes(),
+  "history-server-cluster": shapes(),
+  "working-directory": shapes("."),
+  wait: behaviour("true"),
+  timeout: behaviour(),
+  "cancel-on-abort": behaviour("true"),
+  "on-missing-credentials": behaviour("fail"),
+  "allow-fork-code": behaviour("false"),
+  "allow-secret-files": behaviour(),
+  "github-token": { role: "report", default: "${{ github.token }}", secret: true },
+  "pr-comment": { role: "report", default: "auto" },
+  "upload-artifacts": { role: "report", default: "true" },
+  "dataproc-endpoint": behaviour(),
+  "storage-endpoint": behaviour(),
+  "logging-endpoint": behaviour(),
+  "dry-run": behaviour("false")
+};
+var INPUT_NAMES = Object.keys(INPUTS);
+function readValues(get) {
+  return Object.fromEntries(INPUT_NAMES.map((name) => [name, get(name).trim()]));
+}
+var valueOf = (values, name) => values[name] || INPUTS[name].default;
+function givenInputs(values) {
+  return INPUT_NAMES.filter(
+    (name) => !("secret" in INPUTS[name]) && values[name] !== "" && values[name] !== INPUTS[name].default
+  ).map((name) => [name, values[name]]);
+}
+
+// src/kedro/options.ts
+var KNOWN_VERSIONS = [
+  [0, 19],
+  [1, 0],
+  [1, 1],
+  [1, 2],
+  [1, 3],
+  [1, 4],
+  [1, 5],
+  [1, 6],
+  [1, 7]
+];
+var NEWEST = KNOWN_VERSIONS[KNOWN_VERSIONS.length - 1];
+var v0_19 = [0, 19];
+var value = (names, since = v0_19) => ({ names, takesValue: true, since });
+var flag = (names, since = v0_19) => ({ names, takesValue: false, since });
+var removed = (name, removedIn, replacement) => ({
+  names: [name],
+  takesValue: true,
+  since: [0, 0],
+  removedIn,
+  replacement
+});
+var RUN_OPTIONS = [
+  value(["--from-inputs"]),
+  value(["--to-outputs"]),
+  value(["--from-nodes"]),
+  value(["--to-nodes"]),
+  value(["--nodes", "-n"]),
+  value(["--runner", "-r"]),
+  flag(["--async"]),
+  value(["--runner-params"], [1, 6]),
+  value(["--env", "-e"]),
+  value(["--tags", "-t"]),
+  value(["--load-versions", "-lv"]),
+  { ...value(["--pipeline", "-p"]), deprecatedIn: [1, 4], replacement: "--pipelines" },
+  value(["--pipelines"], [1, 2]),
+  { ...value(["--namespace", "-ns"]), removedIn: [1, 0], replacement: "--namespaces" },
+  value(["--namespaces", "-ns"], [1, 0]),
+  value(["--config", "-c"]),
+  value(["--conf-source"]),
+  value(["--params"]),
+  flag(["--only-missing-outputs"], [1, 0]),
+  flag(["--help", "-h"]),
+  // Gone before the table starts, and still in older guides.
+  removed("--node", [0, 19], "--nodes"),
+  removed("--tag", [0, 19], "--tags"),
+  removed("--load-version", [0, 19], "--load-versions")
+];
+var compareVersions = (a, b) => a[0] - b[0] || a[1] - b[1];
+var formatVersion = (version) => `${version[0]}.${version[1]}`;
+function optionsOf(version) {
+  const options = /* @__PURE__ */ new Map();
+  for (const option of RUN_OPTIONS) {
+    if (compareVersions(version, option.since) < 0) continue;
+    if (option.removedIn && compareVersions(version, option.removedIn) >= 0) continue;
+    for (const name of option.names) options.set(name, option);
+  }
+  return options;
+}
+
+// src/steps/image/registry-client.ts
+import { createHash } from "node:crypto";
+var MANIFEST_ACCEPT = [
+  "application/vnd.oci.image.index.v1+json",
+  "application/vnd.oci.image.manifest.v1+json",
+  "application/vnd.docker.distribution.manifest.list.v2+json",
+  "application/vnd.docker.distribution.manifest.v2+json"
+].join(", ");
+var RegistryError = class extends Error {
+  constructor(message, status, options) {
+    super(message, options);
+    this.status = status;
+    this.name = "RegistryError";
+  }
+  status;
+};
+function isLocalRegistry(hostOrRepository) {
+  const host = hostOrRepository.split("/")[0] ?? "";
+  const hostname = host.startsWith("[") ? host.slice(0, host.indexOf("]") + 1) : host.split(":")[0];
+  return hostname === "localhost" || hostname === "[::1]" || /^127(\.\d{1,3}){3}$/.test(hostname ?? "");
+}
+function parseRepository(repository) {
+  const slash = repository.indexOf("/");
+  const host = slash < 0 ? "" : repository.slice(0, slash);
+  if (!host || !(host.includes(".") || host.includes(":") || host === "localhost")) {
+    throw new Error(
+      `image repository '${repository}' does not start with a registry host (e.g. europe-west1-docker.pkg.dev/PROJECT/REPOSITORY/IMAGE)`
+    );
+  }
+  const name = repository.slice(slash + 1);
+  if (!/^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/.test(
+    name
+  )) {
+    throw new Error(
+      `image repository path '${name}' is not a valid repository name (lowercase, digits, . _ - /)`
+    );
+  }
+  const local = isLocalRegistry(host);
+  return { host, name, baseUrl: `${local ? "http" : "https"}://${host}`, local };
+}
+var ATTEMPTS = 3;
+var RegistryClient = class {
+  constructor(options) {
+    this.options = options;
+  }
+  options;
+  bearer = /* @__PURE__ */ new Map();
+  /** The manifest's digest and type, or null when the tag (or the repository) does not exist. */
+  async head(reference) {
+    const response = await this.request("HEAD", reference, "pull");
+    if (response.status === 404) return null;
+    await this.expectOk(response, "HEAD", reference);
+    const digest = response.headers.get("docker-content-digest");
+    if (!digest) throw new RegistryError(`HEAD ${this.url(reference)}: no Docker-Content-Digest`, 0);
+    return { digest, mediaType: mediaTypeOf(response) };
+  }
+  async get(reference) {
+    const response = await this.request("GET", reference, "pull");
+    await this.expectOk(response, "GET", reference);
+    const body = Buffer.from(await response.arrayBuffer());
+    const digest = `sha256:${createHash("sha256").update(body).digest("hex")}`;
+    const announced = response.headers.get("docker-content-digest");
+    if (announced && announced !== digest) {
+      throw new RegistryError(
+        `GET ${this.url(reference)}: body digest ${digest} differs from ${announced}`,
+        0
+      );
+    }
+    return { digest, mediaType: mediaTypeOf(response), body };
+  }
+  /** Stores the manifest bytes under `reference`; returns the digest the registry reports. */
+  async put(reference, manifest) {
+    const response = await this.request("PUT", reference, "pull,push", manifest);
+    await this.expectOk(response, "PUT", reference);
+    return response.headers.get("docker-content-digest") ?? manifest.digest;
+  }
+  url(reference) {
+    return `${this.options.baseUrl}/v2/${this.options.name}/manifests/${reference}`;
+  }
+  async request(method, reference, access, manifest) {
+    const send = async (authorization) => {
+      const headers = { accept: MANIFEST_ACCEPT };
+      if (authorization) headers.authorization = authorization;
+      if (manifest) headers["content-type"] = manifest.mediaType;
+      return this.fetchRetrying(
+        `${method} ${this.url(reference)}`,
+        () => fetch(this.url(reference), { method, headers, body: manifest?.body })
+      );
+    };
+    const cached = this.bearer.get(access);
+    let response = await send(cached ? `Bearer ${cached}` : this.basic());
+    if (response.status !== 401) return response;
+    const challenge = parseChallenge(response.headers.get("www-authenticate") ?? "");
+    await response.arrayBuffer();
+    if (challenge.scheme !== "bearer" || !challenge.params.realm) return response;
+    const token = await this.fetchToken(challenge.params, access);
+    this.bearer.set(access, token);
+    response = await send(`Bearer ${token}`);
+    return response;
+  }
+  basic() {
+    const credentials = this.options.credentials;
+    if (!credentials) return void 0;
+    const encoded = Buffer.from(`${credentials.username}:${credentials.password}`).toString(
+      "base64"
+    );
+    return `Basic ${encoded}`;
+  }
+  /** The token endpoint named by the challenge, asked for this repository with the credentials. */
+  async fetchToken(params, access) {
+    const url = new URL(params.realm);
+    if (params.service) url.searchParams.set("service", params.service);
+    url.searchParams.set("scope", `repository:${this.options.name}:${access}`);
+    const headers = {};
+    const basic = this.basic();
+    if (basic) headers.authorization = basic;
+    const response = await this.fetchRetrying(
+      `GET ${url.origin}${url.pathname}`,
+      () => fetch(url, { headers })
+    );
+    if (!response.ok) {
+      throw new RegistryError(
+        `token endpoint ${url.origin}${url.pathname} answered ${response.status}${await errorDetail(response)}`,
+        response.status
+      );
+    }
+    const body = await response.json();
+    const token = body.token ?? body.access_token;
+    if (!token) throw new RegistryError(`token endpoint ${url.origin}${url.pathname}: no token`, 0);
+    return token;
+  }
+  /** Sends the request, again while the registry or the network fails transiently. */
+  fetchRetrying(what, call) {
+    const attempt = async () => {
+      let response;
+      try {
+        response = await call();
+      } catch (error) {
+        throw new RegistryError(`${what} failed: ${errorMessage(errorCause(error) ?? error)}`, 0, {
+          cause: error
+        });
+      }
+      if (response.status === 429 || response.status >= 500) {
+        throw new RegistryError(
+          `${what} answered ${response.status}${await errorDetail(response)}`,
+          response.status
+        );
+      }
+      return response;
+    };
+    return withRetries(attempt, { what, attempts: ATTEMPTS });
+  }
+  async expectOk(response, method, reference) {
+    if (response.ok) return;
+    throw new RegistryError(
+      `${method} ${this.url(reference)} answered ${response.status}${await errorDetail(response)}`,
+      response.status
+    );
+  }
+};
+function registryClient(repository, accessToken2) {
+  const location = parseRepository(repository);
+  return new RegistryClient({
+    baseUrl: location.baseUrl,
+    name: location.name,
+    credentials: accessToken2 && !location.local ? { username: "oauth2accesstoken", password: accessToken2 } : void 0
+  });
+}
+function mediaTypeOf(response) {
+  return (response.headers.get("content-type") ?? "").split(";")[0]?.trim() ?? "";
+}
+function parseChallenge(header) {
+  const scheme = (/^\s*(\S+)/.exec(header)?.[1] ?? "").toLowerCase();
+  const params = {};
+  for (const match of header.matchAll(/(\w+)="([^"]*)"/g)) {
+    params[match[1].toLowerCase()] = match[2];
+  }
+  return { scheme, params };
+}
+async function errorDetail(response) {
+  const text = await response.text().catch(() => "");
+  try {
+    const body = JSON.parse(text);
+    const errors = (body.errors ?? []).map((e) => [e.code, e.message].filter(Boolean).join(": "));
+    if (errors.length > 0) return `: ${errors.join("; ")}`;
+  } catch {
+  }
+  const snippet = text.trim().slice(0, 200);
+  return snippet ? `: ${snippet}` : "";
+}
+
+// src/plan/naming.ts
+import { createHash as createHash2 } from "node:crypto";
+function shortHash(value2, length = 8) {
+  return createHash2("sha256").update(value2).digest("hex").slice(0, length);
+}
+function fit(name, max, separator = "-") {
+  if (name.length <= max) return name;
+  const suffix = separator + shortHash(name);
+  return trimSeparators(name.slice(0, max - suffix.length), separator) + suffix;
+}
+function trimSeparators(value2, separator) {
+  let start = 0;
+  let end = value2.length;
+  while (start < end && value2[start] === separator) start++;
+  while (end > start && value2[end - 1] === separator) end--;
+  return value2.slice(start, end);
+}
+function branchSlug(branch) {
+  return branch.replace(/[^A-Za-z0-9]+/g, "-");
+}
+function imageTag(value2) {
+  const cleaned = value2.replace(/[^A-Za-z0-9_.-]+/g, "-").replace(/^[.-]+/, "");
+  return fit(cleaned || "untagged", 128);
+}
+var IMAGE_TAG_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+function batchId(readableParts, uniqueKey) {
+  const hash = shortHash(uniqueKey);
+  const head = trimSeparators(
+    readableParts.join("-").toLowerCase().replace(/[^a-z0-9]+/g, "-"),
+    "-"
+  );
+  const room = 63 - hash.length - 1;
+  const cutHead = trimSeparators(head.slice(0, room), "-");
+  return cutHead ? `${cutHead}-${hash}` : `batch-${hash}`;
+}
+function requestId(batch) {
+  return shortHash(`request:${batch}`, 32);
+}
+function labelValue(value2) {
+  return fit(trimSeparators(value2.toLowerCase().replace(/[^a-z0-9_-]+/g, "-"), "-"), 63);
+}
+var LABEL_KEY_PATTERN = /^[a-z][a-z0-9_-]{0,62}$/;
+var LABEL_VALUE_PATTERN = /^[a-z0-9_-]{0,63}$/;
+var RUN_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+var RELEASE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+// src/plan/request.ts
+function definedEntries(value2) {
+  return Object.fromEntries(Object.entries(value2).filter(([, v]) => v !== void 0));
+}
+function batchRequest(config, parts) {
+  const properties = { ...config.sparkProperties };
+  for (const [name, value2] of Object.entries(parts.environment)) {
+    properties[`spark.dataproc.driverEnv.${name}`] = value2;
+    properties[`spark.executorEnv.${name}`] = value2;
+  }
+  const peripherals = definedEntries({
+    metastoreService: config.metastoreService,
+    sparkHistoryServerConfig: config.historyServerCluster ? { dataprocCluster: config.historyServerCluster } : void 0
+  });
+  const auth = config.workloadAuthentication;
+  return {
+    parent: parts.parent,
+    batchId: parts.batchId,
+    requestId: parts.requestId,
+    batch: {
+      pysparkBatch: {
+        mainPythonFileUri: parts.mainPythonFileUri,
+        // The words go after `--` one by one, so their quoting reaches Kedro unchanged.
+        args: ["--", ...config.kedroRunArgs],
+        archiveUris: [`${parts.codeUri}#code`]
+      },
+      runtimeConfig: {
+        version: config.runtimeVersion,
+        containerImage: parts.containerImage,
+        properties
+      },
+      environmentConfig: definedEntries({
+        executionConfig: definedEntries({
+          serviceAccount: config.serviceAccount,
+          subnetworkUri: config.subnetwork,
+          networkTags: config.networkTags.length > 0 ? config.networkTags : void 0,
+          kmsKey: config.kmsKey,
+          ttl: config.ttlSeconds !== void 0 ? { seconds: config.ttlSeconds } : void 0,
+          stagingBucket: config.stagingBucket,
+          // Unset, runtime 3.0 runs the job with the submitter's own credentials.
+          authenticationConfig: auth ? {
+            userWorkloadAuthenticationType: auth === "end-user" ? "END_USER_CREDENTIALS" : "SERVICE_ACCOUNT"
+          } : void 0
+        }),
+        peripheralsConfig: Object.keys(peripherals).length > 0 ? peripherals : void 0
+      }),
+      labels: parts.labels
+    }
+  };
+}
+
+// src/plan/plan.ts
+var PlanError = class extends Error {
+};
+function runEnvironment(plan) {
+  const vars = {
+    KEDRO_DATAPROC_ENV: plan.env,
+    KEDRO_DATAPROC_RUN_ID: plan.runId,
+    KEDRO_DATAPROC_RUN_OUTPUT_URI: plan.storage.runOutputUri,
+    KEDRO_DATAPROC_BRANCH: plan.branch,
+    KEDRO_DATAPROC_COMMIT: plan.commit
+  };
+  if (plan.release) vars.KEDRO_DATAPROC_RELEASE = plan.release;
+  return vars;
+}
+function configurationKey(config, step) {
+  const shaping = INPUT_NAMES.filter((name) => INPUTS[name].role === "shapes").map((name) => [
+    name,
+    name === "release" ? config.release ?? "" : valueOf(config.values, name)
+  ]);
+  return shortHash(JSON.stringify([step, shaping]), 6);
+}
+function defaultRunId(config, context, slug, key) {
+  const attempt = context.runNumber ? `r${context.runNumber}-a${context.runAttempt || "1"}-${key}` : `local-${context.localNonce}`;
+  const head = config.env === "prod" ? config.release : slug;
+  return fit(`${head.replace(/[^A-Za-z0-9._-]+/g, "-")}-${attempt}`, 100);
+}
+function storageOf(config, slug, runId) {
+  const prod = config.env === "prod";
+  const folder = prod ? `release/${config.release}` : slug;
+  const submitPrefix = `gs://${config.runSubmitBucket}/${prod ? folder : `${slug}/${runId}`}/`;
+  return {
+    submitPrefix,
+    entrypointUri: `${submitPrefix}entrypoint.py`,
+    codeUri: `${submitPrefix}code.zip`,
+    // No trailing slash: catalogs append `/path` to it.
+    runOutputUri: `gs://${config.runOutputBucket}/${folder}/${runId}`,
+    manifestUri: prod ? `${submitPrefix}release.json` : void 0
+  };
+}
+function imageOf(config, slug) {
+  if (config.image) return { reference: config.image, prebuilt: true };
+  const repository = `${config.artifactRegistry}/${config.projectId}/${config.artifactRepository}/${config.imageName}`;
+  const tag = config.imageTag ?? imageTag(config.env === "prod" ? config.release : slug);
+  return { reference: `${repository}:${tag}`, prebuilt: false, repository, tag };
+}
+function labelsOf(config, context, runId, request) {
+  const labels2 = {
+    ...config.labels,
+    "managed-by": "kedro-dataproc-action",
+    env: config.env,
+    "run-id": labelValue(runId),
+    "request-id": request
+  };
+  if (context.branch) labels2.branch = labelValue(context.branch);
+  if (context.commit) labels2.commit = labelValue(context.commit);
+  if (config.release) labels2.release = labelValue(config.release);
+  return labels2;
+}
+function buildPlan(config, context) {
+  const branch = context.branch;
+  if (config.env === "dev" && !branch)
+    throw new PlanError(
+      "could not tell the branch: the checkout is detached and the event names none; run on a pull_request or push event, or check out a branch"
+    );
+  const slug = branchSlug(branch);
+  const key = configurationKey(config, context.step);
+  const runId = config.runId ?? defaultRunId(config, context, slug, key);
+  const storage = storageOf(config, slug, runId);
+  const image2 = imageOf(config, slug);
+  const attemptKey = context.runId ? [context.repository, context.runId, context.runAttempt, context.job, key, runId] : ["local", context.localNonce, key, runId];
+  const id = batchId(
+    ["kedro", config.env, runId],
+    [config.projectId, config.region, ...attemptKey].join("\n")
+  );
+  const parent = `projects/${config.projectId}/locations/${config.region}`;
+  const request = batchRequest(config, {
+    parent,
+    batchId: id,
+    requestId: requestId(id),
+    mainPythonFileUri: config.mainPythonFile ?? storage.entrypointUri,
+    codeUri: storage.codeUri,
+    containerImage: image2.reference,
+    environment: runEnvironment({ ...config, runId, branch, commit: context.commit, storage }),
+    labels: labelsOf(config, context, runId, requestId(id))
+  });
+  const building = !config.image && config.prepare;
+  const { endpoints } = config;
+  return {
+    env: config.env,
+    projectId: config.projectId,
+    region: config.region,
+    branch,
+    branchSlug: slug,
+    commit: context.commit,
+    runId,
+    release: config.release,
+    image: image2,
+    build: building ? {
+      dockerfile: config.dockerfile,
+      context: config.buildContext,
+      target: config.target,
+      buildArgs: config.buildArgs,
+      platform: "linux/amd64"
+    } : void 0,
+    code: {
+      directory: config.workingDirectory,
+      entrypoint: config.entrypoint ?? context.shippedEntrypoint,
+      allowSecretFiles: config.allowSecretFiles
+    },
+    storage,
+    batch: {
+      id,
+      name: `${parent}/batches/${id}`,
+      consoleUrl: `https://console.cloud.google.com/dataproc/batches/${config.region}/${id}/summary?project=${config.projectId}`,
+      request
+    },
+    kedroRunArgs: config.kedroRunArgs,
+    kedro: { version: formatVersion(config.kedro.version), reason: config.kedro.reason },
+    ttl: effectiveTtl(config.runtimeVersion, config.ttlSeconds),
+    endpoints,
+    behaviour: {
+      dryRun: config.dryRun,
+      wait: config.wait,
+      timeoutSeconds: config.timeoutSeconds,
+      cancelOnAbort: config.cancelOnAbort,
+      prepare: config.prepare,
+      submit: config.submit,
+      force: config.force
+    },
+    credentials: {
+      // A local stack (plaintext endpoints, a local registry) needs none.
+      needed: !endpoints.dataproc?.plaintext || !endpoints.storage?.plaintext || building && !isLocalRegistry(config.artifactRegistry),
+      onMissing: config.onMissingCredentials
+    }
+  };
+}
+function pinImage(plan, reference, digest) {
+  const next = structuredClone(plan);
+  next.image = { ...plan.image, reference, digest };
+  next.batch.request.batch.runtimeConfig.containerImage = reference;
+  return next;
+}
+
+// package.json
+var package_default = {
+  name: "kedro-dataproc-action",
+  version: "0.1.0",
+  private: true,
+  description: "Run a Kedro project on Google Cloud Dataproc Serverless from a pull request or a release",
+  type: "module",
+  license: "MIT",
+  bin: {
+    "kedro-dataproc": "dist/cli.js"
+  },
+  engines: {
+    node: ">=24"
+  },
+  scripts: {
+    build: "node scripts/build.mjs",
+    lint: "eslint . && prettier --check .",
+    format: "prettier --write .",
+    stack: "tsx emulators/cli.ts",
+    test: "bash scripts/test.sh",
+    demo: "bash scripts/demo.sh",
+    docs: "tsx scripts/docs.ts && prettier --write README.md",
+    bench: "bash scripts/bench.sh",
+    release: "tsx scripts/release/release.ts"
+  },
+  dependencies: {
+    "@actions/artifact": "^6.2.1",
+    "@actions/core": "^3.0.1",
+    "@actions/github": "^9.1.1",
+    "@google-cloud/dataproc": "^6.0.1",
+    "@google-cloud/storage": "^8.4.0",
+    "google-auth-library": "^11.3.4",
+    "google-gax": "^5.0.8",
+    "hash-wasm": "^4.13.0",
+    "smol-toml": "^1.9.1",
+    "tar-stream": "^3.3.0"
+  },
+  devDependencies: {
+    "@eslint/js": "^9.39.5",
+    "@grpc/grpc-js": "^1.14.7",
+    "@grpc/proto-loader": "^0.8.1",
+    "@types/jest": "^29.5.14",
+    "@types/node": "^24.19.2",
+    "@types/tar-stream": "^3.1.5",
+    "@types/yauzl": "^3.4.0",
+    "@types/yazl": "^3.3.1",
+    esbuild: "^0.28.2",
+    eslint: "^9.39.5",
+    jest: "^29.7.0",
+    node: "^24.21.0",
+    prettier: "^3.10.1",
+    "proto3-json-serializer": "^3.0.6",
+    protobufjs: "^7.6.6",
+    "ts-jest": "^29.4.15",
+    tsx: "^4.23.15",
+    typescript: "^5.9.3",
+    "typescript-eslint": "^8.73.0",
+    yaml: "^2.9.1",
+    yauzl: "^3.4.0",
+    yazl: "^3.3.1"
+  },
+  allowScripts: {
+    node: true,
+    esbuild: true,
+    protobufjs: false,
+    "@parcel/watcher": false
+  }
+};
+
+// src/version.ts
+var ACTION_VERSION = package_default.version;
+
+// src/dataproc/failures.ts
+var JOB_FAILED = /^Job failed with message \[([\s\S]*?)\]\.?(?:\s+Additional details|\s*$)/;
+var QUOTA = /Insufficient '([A-Z0-9_]+)' quota\. Requested (\d+(?:\.\d+)?), available (\d+(?:\.\d+)?)/;
+var AGENT = /^Google Cloud Dataproc Agent reports job failure\.?/;
+var NOT_READY = /The resource .* is not ready/;
+var number = (text) => String(Number(text));
+var EXCEPTION = /^[A-Za-z_][\w.]*(Error|Exception)(: |$)/;
+var WRAPPER = /^(subprocess\.CalledProcessError|org\.apache\.spark\.SparkUserAppException)\b/;
+function failureReason(stateMessage2, driverOutput = []) {
+  const reason = serviceReason(stateMessage2);
+  if (EXCEPTION.test(reason) && !WRAPPER.test(reason)) return reason;
+  const exception = [...driverOutput].reverse().map((line2) => line2.trim()).find((line2) => EXCEPTION.test(line2) && !WRAPPER.test(line2));
+  return exception ? `${exception} (from the driver output; the service says: ${reason})` : reason;
+}
+function serviceReason(stateMessage2) {
+  const message = stateMessage2.trim();
+  const quota = QUOTA.exec(message);
+  if (quota) {
+    const [, metric, requested, available] = quota;
+    return `not enough ${metric} quota: the batch asked for ${number(requested)} and ${number(available)} were available. Request more quota (IAM & Admin \u2192 Quotas), lower spark.executor.instances, or run in another region`;
+  }
+  const job = JOB_FAILED.exec(message);
+  if (job) return job[1].trim();
+  if (NOT_READY.test(message)) {
+    return `${firstLine2(message)} (a known transient failure of the service: run it again)`;
+  }
+  if (AGENT.test(message)) {
+    const detail = message.replace(AGENT, "").split("\n").map((line2) => line2.trim()).find(Boolean);
+    return detail ? `Dataproc's agent reports a job failure: ${detail}` : firstLine2(message);
+  }
+  return firstLine2(message);
+}
+var firstLine2 = (text) => text.split("\n")[0]?.trim() ?? "";
+function cancelReason(batch, ttl) {
+  const said = (batch.stateHistory ?? []).map((entry) => entry.stateMessage ?? "").join("\n");
+  if (/ttl exceeded/i.test(said)) {
+    return `Dataproc cancelled the batch when its ttl${ttl ? ` of ${ttl}` : ""} ran out; set ttl to allow a longer run`;
+  }
+  return "the batch was cancelled outside this run (by someone, or another tool); see the batch in the console";
+}
+
+// src/steps/batch/submit.ts
+var NOT_FOUND = 5;
+var ALREADY_EXISTS = 6;
+function reattach(batch, request) {
+  if (batch.labels?.["request-id"] !== request.requestId) {
+    throw new Error(
+      `batch ${request.batchId} already exists and belongs to another run (its request-id label differs); set a different run-id`
+    );
+  }
+  return { batch, operation: batch.operation ?? "", reattached: true };
+}
+async function submitBatch(client, request) {
+  const name = `${request.parent}/batches/${request.batchId}`;
+  const existing = await getBatchPatiently(client, name).catch((error) => {
+    if (errorCode(error) === NOT_FOUND) return void 0;
+    throw error;
+  });
+  if (existing) return reattach(existing, request);
+  try {
+    const [operation] = await withRetries(() => client.createBatch(request), {
+      what: "CreateBatch"
+    });
+    const batch = await getBatchPatiently(client, name);
+    return { batch, operation: operation.name ?? batch.operation ?? "", reattached: false };
+  } catch (error) {
+    if (errorCode(error) !== ALREADY_EXISTS) throw error;
+    return reattach(await getBatchPatiently(client, name), request);
+  }
+}
+async function getBatch(client, name) {
+  const [batch] = await client.getBatch({ name });
+  return batch;
+}
+var getBatchPatiently = (client, name) => withRetries(() => getBatch(client, name), { what: "GetBatch" });
+
+// src/dataproc/runtimes.ts
+var RUNTIMES = {
+  "3.0": { supportedUntil: "2027-01-31", availableUntil: "2029-01-31" },
+  "2.3": { supportedUntil: "2027-11-26" },
+  "2.2": { supportedUntil: "2026-09-30", availableUntil: "2028-09-30", successor: "2.3" },
+  "1.2": { supportedUntil: "2026-09-30", availableUntil: "2028-09-30", successor: "2.3" }
+};
+var DEFAULT_RUNTIME = "2.3";
+var line = (version) => version.split(".").slice(0, 2).join(".");
+var majorOf = (version) => Number(version.split(".")[0]);
+function checkRuntime(version, today) {
+  const runtime = RUNTIMES[line(version)];
+  if (!runtime) return {};
+  const day = today.toISOString().slice(0, 10);
+  const instead = runtime.successor ? `; use ${runtime.successor}` : "";
+  if (runtime.availableUntil && day > runtime.availableUntil) {
+    return {
+      problem: `runtime-version: ${version} is no longer available (since ${runtime.availableUntil})${instead}`
+    };
+  }
+  if (day > runtime.supportedUntil) {
+    return {
+      warning: `runtime-version: support for ${version} ended on ${runtime.supportedUntil}${runtime.availableUntil ? ` (it stays available until ${runtime.availableUntil})` : ""}${instead}`
+    };
+  }
+  return {};
+}
+function runtime3Problems(version, inputs) {
+  if (majorOf(version) < 3) return [];
+  const problems = [];
+  if (inputs.stagingBucket) {
+    problems.push(
+      `staging-bucket: runtime ${version} has no staging bucket (it keeps its files itself); remove staging-bucket`
+    );
+  }
+  if (inputs.historyServerCluster) {
+    problems.push(
+      `history-server-cluster: runtime ${version} has no Persistent History Server; remove it (the Spark UI is in the console)`
+    );
+  }
+  return problems;
+}
+
+// src/lib/gcs-uri.ts
+function parseGcsUri(uri) {
+  const match = /^gs:\/\/([^/]+)\/(.*)$/.exec(uri);
+  if (!match) throw new Error(`'${uri}' is not a gs://BUCKET/OBJECT URI`);
+  return { bucket: match[1], name: match[2] };
+}
+
+// src/steps/batch/driver-output.ts
+var DriverOutput = class {
+  constructor(storage, uri, emitLine) {
+    this.storage = storage;
+    this.uri = uri;
+    this.emitLine = emitLine;
+  }
+  storage;
+  uri;
+  emitLine;
+  index = 0;
+  offset = 0;
+  decoder = new TextDecoder();
+  partial = "";
+  /** Reads what is new; returns true when the series is complete (a zero-byte object ends it). */
+  async poll(batchEnded) {
+    const { bucket, name } = parseGcsUri(this.uri);
+    const [files] = await this.storage.bucket(bucket).getFiles({ prefix: `${name}.` });
+    const sizes = /* @__PURE__ */ new Map();
+    for (const file2 of files) {
+      const index = Number(file2.name.slice(name.length + 1));
+      if (Number.isInteger(index)) sizes.set(index, Number(file2.metadata.size ?? 0));
+    }
+    for (; ; ) {
+      const size = sizes.get(this.index);
+      if (size === void 0) return false;
+      if (size > this.offset) {
+        const [bytes] = await this.storage.bucket(bucket).file(`${name}.${String(this.index).padStart(9, "0")}`).download({ start: this.offset, end: size - 1, validation: false });
+        this.offset += bytes.length;
+        this.write(this.decoder.decode(bytes, { stream: true }));
+      }
+      if (size === 0 && this.index > 0 && !sizes.has(this.index + 1) && batchEnded) {
+        this.flush();
+        return true;
+      }
+      if (!sizes.has(this.index + 1)) return false;
+      this.index += 1;
+      this.offset = 0;
+    }
+  }
+  /** Emits a last line that had no newline yet. */
+  flush() {
+    this.write(this.decoder.decode());
+    if (this.partial) this.emitLine(this.partial);
+    this.partial = "";
+  }
+  write(text) {
+    const lines = (this.partial + text).split("\n");
+    this.partial = lines.pop() ?? "";
+    for (const line2 of lines) this.emitLine(line2.replace(/\r$/, ""));
+  }
+};
+
+// src/steps/batch/watch.ts
+var STATES = [
+  "STATE_UNSPECIFIED",
+  "PENDING",
+  "RUNNING",
+  "CANCELLING",
+  "CANCELLED",
+  "SUCCEEDED",
+  "FAILED"
+];
+function stateOf(batch) {
+  const state = batch.state;
+  if (typeof state === "number") return STATES[state] ?? "STATE_UNSPECIFIED";
+  return STATES.includes(state ?? "") ? state : "STATE_UNSPECIFIED";
+}
+var isTerminal = (state) => ["CANCELLED", "SUCCEEDED", "FAILED"].includes(state);
+function pollInterval(elapsedMs) {
+  return elapsedMs < 3e4 ? 500 : 1e3;
+}
+var OUTPUT_DRAIN_MS = 1e4;
+var MAX_OUTAGE_MS = 15 * 6e4;
+var OUTAGE_BACKOFF = { firstMs: 1e3, maxMs: 15e3, minMs: 500 };
+function writesToCloudLogging(batch, state) {
+  if (batch.runtimeInfo?.outputUri) return false;
+  return majorOf(batch.runtimeConfig?.version ?? "") >= 3 ? state !== "PENDING" : state === "RUNNING";
+}
+async function watchBatch(options) {
+  const { client, storage, name } = options;
+  const started = Date.now();
+  let state;
+  let output;
+  let seriesUri;
+  let outputDone = false;
+  let cancelRequested;
+  let batch = {};
+  let endedAt;
+  const cancel = async (reason) => {
+    if (cancelRequested) return;
+    cancelRequested = reason;
+    log.warning(
+      `${reason === "timeout" ? "timeout reached" : "run aborted"}: cancelling batch ${name}`
+    );
+    try {
+      await cancelBatch(client, options.operation);
+    } catch (error) {
+      throw new Error(
+        `could not cancel batch ${name} after the ${reason === "timeout" ? "timeout" : "abort"} (${firstLine(error)}); it is still running`
+      );
+    }
+  };
+  let cancelFailure;
+  const onAbort = () => {
+    cancel("aborted").catch((error) => cancelFailure = error);
+  };
+  if (options.abort.aborted) await cancel("aborted");
+  else options.abort.addEventListener("abort", onAbort, { once: true });
+  try {
+    for (; ; ) {
+      if (cancelFailure) throw cancelFailure;
+      batch = await withRetries(() => getBatch(client, name), {
+        what: "GetBatch",
+        maxElapsedMs: MAX_OUTAGE_MS,
+        backoff: OUTAGE_BACKOFF
+      });
+      const next = stateOf(batch);
+      if (next !== state) {
+        const elapsed = ((Date.now() - started) / 1e3).toFixed(1);
+        log.info(
+          `${(/* @__PURE__ */ new Date()).toISOString()}  ${state ? `${state} \u2192 ` : ""}${next}  (+${elapsed}s)`
+        );
+        state = next;
+      }
+      const outputUri = batch.runtimeInfo?.outputUri;
+      if (outputUri && outputUri !== seriesUri) {
+        output = new DriverOutput(storage, outputUri, options.onLine);
+        seriesUri = outputUri;
+        outputDone = false;
+      } else if (!output && writesToCloudLogging(batch, next)) {
+        output = options.cloudLogging(batch);
+      }
+      const ended = isTerminal(next);
+      if (ended) endedAt ??= Date.now();
+      if (output && !outputDone) {
+        try {
+          outputDone = await output.poll(ended);
+        } catch (error) {
+          if (!isTransient(error)) {
+            log.warning(
+              `driver output cannot be read (${firstLine(error)}); follow it in the Cloud console`
+            );
+            outputDone = true;
+          }
+        }
+      }
+      const drained = seriesUri !== void 0 && Date.now() - (endedAt ?? 0) > OUTPUT_DRAIN_MS;
+      if (ended && (outputDone || !output || drained)) {
+        output?.flush();
+        return {
+          batch,
+          state: next,
+          timedOut: cancelRequested === "timeout",
+          aborted: cancelRequested === "aborted"
+        };
+      }
+      if (options.timeoutSeconds !== void 0 && !ended && Date.now() - started > options.timeoutSeconds * 1e3) {
+        await cancel("timeout");
+      }
+      await sleep(ended ? 250 : pollInterval(Date.now() - started));
+    }
+  } finally {
+    options.abort.removeEventListener("abort", onAbort);
+  }
+}
+
+// src/deploy/batch.ts
+function stateMessage(plan, result, output) {
+  const cancelled = result.state === "CANCELLED";
+  if (result.timedOut && cancelled) return "the batch ran longer than timeout and was cancelled";
+  if (result.aborted && cancelled) return "the run was aborted and the batch cancelled";
+  if (cancelled)
+    return cancelReason(
+      result.batch,
+      plan.ttl.seconds === void 0 ? void 0 : formatSeconds(plan.ttl.seconds)
+    );
+  if (result.state === "FAILED") return failureReason(result.batch.stateMessage ?? "", output);
+  return result.batch.stateMessage ?? "";
+}
+var cloudLoggingOf = (where, endpoint2, onLine) => (batch) => new CloudLoggingOutput(
+  loggingClient(endpoint2),
+  { ...where, since: Number(batch.createTime?.seconds ?? 0) * 1e3 || Date.now() },
+  onLine
+);
+async function runBatch(plan, clients, hooks) {
+  const { behaviour: behaviour2 } = plan;
+  if (behaviour2.cancelOnAbort && hooks.abort.aborted)
+    throw new Error("the run was aborted before submission; no batch was submitted");
+  const submission = await submitBatch(clients.dataproc, plan.batch.request);
+  hooks.onSubmitted(submission.operation);
+  log.info(
+    `${submission.reattached ? "reattached to" : "submitted"} batch ${plan.batch.id}: ${plan.batch.consoleUrl}`
+  );
+  if (!behaviour2.wait) {
+    hooks.onSettled();
+    return {
+      plan,
+      batch: submission.batch,
+      state: stateOf(submission.batch),
+      stateMessage: "",
+      driverOutput: [],
+      note: "wait: false \u2014 the step did not wait for the batch to end."
+    };
+  }
+  const output = [];
+  const onLine = (line2) => {
+    hooks.onLine(line2);
+    output.push(line2);
+  };
+  let result;
+  try {
+    result = await watchBatch({
+      client: clients.dataproc,
+      storage: clients.storage,
+      name: plan.batch.name,
+      operation: submission.operation,
+      abort: behaviour2.cancelOnAbort ? hooks.abort : new AbortController().signal,
+      timeoutSeconds: behaviour2.timeoutSeconds,
+      onLine,
+      cloudLogging: cloudLoggingOf(
+        { project: plan.projectId, location: plan.region, batchId: plan.batch.id },
+        plan.endpoints.logging,
+        onLine
+      )
+    });
+  } finally {
+    hooks.onSettled();
+  }
+  return {
+    plan,
+    batch: result.batch,
+    state: result.state,
+    stateMessage: stateMessage(plan, result, output),
+    durationSeconds: batchDuration(result.batch),
+    driverOutput: output
+  };
+}
+
+// src/steps/code/code.ts
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+// src/lib/checksum.ts
+var import_hash_wasm = __toESM(require_index_umd(), 1);
+import { createReadStream } from "node:fs";
+import { Transform } from "node:stream";
+var CASTAGNOLI = 2197175160;
+var Checksummer = class _Checksummer {
+  constructor(crc) {
+    this.crc = crc;
+  }
+  crc;
+  bytes = 0;
+  static async create() {
+    const crc = await (0, import_hash_wasm.createCRC32)(CASTAGNOLI);
+    crc.init();
+    return new _Checksummer(crc);
+  }
+  update(chunk) {
+    this.crc.update(chunk);
+    this.bytes += chunk.length;
+  }
+  result() {
+    return {
+      bytes: this.bytes,
+      crc32c: Buffer.from(this.crc.digest("hex"), "hex").toString("base64")
+    };
+  }
+};
+var HashingStream = class _HashingStream extends Transform {
+  constructor(sums) {
+    super();
+    this.sums = sums;
+  }
+  sums;
+  static async create() {
+    return new _HashingStream(await Checksummer.create());
+  }
+  _transform(chunk, _encoding, callback) {
+    this.sums.update(chunk);
+    callback(null, chunk);
+  }
+  result() {
+    return this.sums.result();
+  }
+};
+async function fileChecksums(path13) {
+  const sums = await Checksummer.create();
+  for await (const chunk of createReadStream(path13)) sums.update(chunk);
+  return sums.result();
+}
+
+// src/steps/code/snapshot.ts
+import path7 from "node:path";
+
+// src/steps/secrets.ts
+import { closeSync, openSync, readSync, realpathSync } from "node:fs";
+import path from "node:path";
+var CREDENTIAL_VARIABLES = [
+  "GOOGLE_APPLICATION_CREDENTIALS",
+  "GOOGLE_GHA_CREDS_PATH",
+  "CLOUDSDK_AUTH_CREDENTIAL_FILE_OVERRIDE"
+];
+function secretRules(allowSecretFiles, env = process.env) {
+  return { credentials: credentialFiles(env), allowed: allowedFiles(allowSecretFiles) };
+}
+var AUTH_STEP_FILE = /^gha-creds-[^/]*\.json$/;
+function credentialFiles(env = process.env) {
+  const files = /* @__PURE__ */ new Map();
+  for (const name of CREDENTIAL_VARIABLES) {
+    const value2 = env[name];
+    const file2 = value2 ? realOrResolved(value2) : void 0;
+    if (file2 && !files.has(file2)) files.set(file2, name);
+  }
+  return files;
+}
+function realOrResolved(file2) {
+  try {
+    return realpathSync(file2);
+  } catch {
+    return path.resolve(file2);
+  }
+}
+function credentialReason(name, source, files) {
+  const base = path.basename(source);
+  const candidate = [...files.keys()].some((file2) => path.basename(file2) === base);
+  const variable = candidate ? files.get(realOrResolved(source)) : void 0;
+  if (variable) return `credentials file named by ${variable}, never shipped`;
+  if (AUTH_STEP_FILE.test(path.posix.basename(name))) {
+    return "credentials file written by an auth step (gha-creds-*.json), never shipped";
+  }
+  return void 0;
+}
+var SCAN_MAX_BYTES = 1024 * 1024;
+var PEM_PRIVATE_KEY = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/;
+var SERVICE_ACCOUNT_KEY = /"private_key"\s*:\s*"-----BEGIN/;
+function privateKeyIn(bytes) {
+  if (bytes.indexOf("PRIVATE KEY") === -1) return void 0;
+  const text = bytes.toString("latin1");
+  if (SERVICE_ACCOUNT_KEY.test(text)) return "a service-account key (private_key)";
+  const pem = PEM_PRIVATE_KEY.exec(text);
+  return pem ? `a private key: ${pem[0]}` : void 0;
+}
+function allowedFiles(files) {
+  return new Set(files.map(realOrResolved));
+}
+function findPrivateKeys(files, allowed) {
+  const found = [];
+  const buffer = Buffer.allocUnsafe(SCAN_MAX_BYTES);
+  for (const file2 of files) {
+    if (file2.size > SCAN_MAX_BYTES) continue;
+    const what = privateKeyIn(readStart(file2.source, buffer));
+    if (what && !allowed.has(realOrResolved(file2.source))) found.push(`${file2.name} (${what})`);
+  }
+  return found;
+}
+function readStart(file2, buffer) {
+  let fd;
+  try {
+    fd = openSync(file2, "r");
+  } catch {
+    return Buffer.alloc(0);
+  }
+  try {
+    return buffer.subarray(0, readSync(fd, buffer, 0, buffer.length, 0));
+  } finally {
+    closeSync(fd);
+  }
+}
+function privateKeyError(where, found) {
+  return new Error(
+    `${where} holds private keys, which would leave the runner: ${found.join(", ")}. Move them out of the project, or exclude them (.gitignore for code.zip, .dockerignore for the image); a file that must ship on purpose can be named in allow-secret-files.`
+  );
+}
+
+// src/steps/code/entries.ts
+import { lstatSync, realpathSync as realpathSync2, statSync } from "node:fs";
+import { realpath, stat } from "node:fs/promises";
+import path2 from "node:path";
+async function realProjectDir(root) {
+  let stats;
+  try {
+    stats = await stat(root);
+  } catch (error) {
+    throw new Error(
+      `The project directory ${root} does not exist or cannot be read (${errorCode2(error)}): check the working-directory input and that the repository is checked out.`
+    );
+  }
+  if (!stats.isDirectory()) {
+    throw new Error(`The project directory ${root} is not a directory: check working-directory.`);
+  }
+  return realpath(root);
+}
+function inspect(root, rootReal, name) {
+  const diskPath = path2.join(root, ...name.split("/"));
+  let stats;
+  try {
+    stats = lstatSync(diskPath);
+  } catch (error) {
+    if (errorCode2(error) === "ENOENT" || errorCode2(error) === "ENOTDIR") return { kind: "gone" };
+    throw fileError(name, error);
+  }
+  if (stats.isFile()) return file(name, diskPath, stats);
+  if (stats.isSymbolicLink()) return followLink(rootReal, name, diskPath);
+  if (stats.isDirectory()) {
+    return { kind: "gone" };
+  }
+  return { kind: "skip", reason: "not a regular file (socket, device or fifo)" };
+}
+function followLink(rootReal, name, diskPath) {
+  let target;
+  try {
+    target = realpathSync2(diskPath);
+  } catch {
+    return { kind: "skip", reason: "broken symlink" };
+  }
+  const relative = path2.relative(rootReal, target);
+  if (relative === ".." || relative.startsWith(`..${path2.sep}`) || path2.isAbsolute(relative)) {
+    return { kind: "skip", reason: `symlink to ${target}, outside the project directory` };
+  }
+  let stats;
+  try {
+    stats = statSync(target);
+  } catch (error) {
+    throw fileError(name, error);
+  }
+  if (stats.isDirectory()) return { kind: "skip", reason: "symlink to a directory" };
+  if (!stats.isFile()) return { kind: "skip", reason: "symlink to something not a regular file" };
+  return file(name, target, stats);
+}
+function file(name, source, stats) {
+  return {
+    kind: "file",
+    entry: {
+      name,
+      source,
+      size: stats.size,
+      executable: (stats.mode & 73) !== 0,
+      identity: identityOf(stats)
+    }
+  };
+}
+async function identity(file2) {
+  try {
+    return identityOf(await stat(file2));
+  } catch {
+    return void 0;
+  }
+}
+function identityOf(stats) {
+  return `${stats.dev}:${stats.ino}`;
+}
+function fileError(name, error) {
+  const code = errorCode2(error);
+  const message = error instanceof Error ? error.message : String(error);
+  if (code === "ENOENT") {
+    return new Error(
+      `${name} vanished while the code snapshot was being written: something is changing the working tree during the run. Let earlier steps finish before this one, then retry.`
+    );
+  }
+  if (/unexpected number of bytes/.test(message)) {
+    return new Error(
+      `${name} changed size while the code snapshot was being written: something is writing to the working tree during the run. Let earlier steps finish before this one, then retry.`
+    );
+  }
+  if (code === "EACCES" || code === "EPERM") {
+    return new Error(`${name} cannot be read (${code}): fix its permissions or .gitignore it.`);
+  }
+  return new Error(`Could not add ${name} to the code snapshot: ${message}`);
+}
+function errorCode2(error) {
+  if (typeof error === "object" && error !== null && "code" in error) {
+    const code = error.code;
+    return typeof code === "string" ? code : void 0;
+  }
+  return void 0;
+}
+
+// src/steps/code/key.ts
+import { createHash as createHash3 } from "node:crypto";
+import { createReadStream as createReadStream2 } from "node:fs";
+import path3 from "node:path";
+var KEY_FORMAT = "kedro-dataproc-snapshot/3 records-1 whole-1MiB dos-1980 0644/0755 deflate-1 store-if-4KiB-middle-sample-deflates-above-90%";
+var HASH_CONCURRENCY = 32;
+async function snapshotKey(entries, cleanBlobs, root) {
+  const algorithm = [...cleanBlobs.values()][0]?.length === 64 ? "sha256" : "sha1";
+  const ids = await mapLimited(entries, HASH_CONCURRENCY, async (entry) => {
+    const blob = cleanBlobs.get(entry.name);
+    if (blob && entry.source === path3.join(root, ...entry.name.split("/"))) return blob;
+    return gitBlobId(entry.source, entry.size, algorithm);
+  });
+  const key = createHash3("sha256").update(`${KEY_FORMAT}
+`);
+  entries.forEach((entry, i) => {
+    key.update(`${entry.name}\0${entry.executable ? "755" : "644"}\0${ids[i]}
+`);
+  });
+  return key.digest("hex");
+}
+async function gitBlobId(file2, size, algorithm) {
+  const hash = createHash3(algorithm).update(`blob ${size}\0`);
+  for await (const chunk of createReadStream2(file2)) hash.update(chunk);
+  return hash.digest("hex");
+}
+async function mapLimited(items, limit, task) {
+  const results = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await task(items[index]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+// src/steps/code/list.ts
+import { readdir } from "node:fs/promises";
+import path4 from "node:path";
+
+// src/lib/git.ts
+import { spawn } from "node:child_process";
+function git(cwd, args) {
+  return new Promise((resolve3, reject) => {
+    const child = spawn("git", args, {
+      cwd,
+      // Keeps even read-only commands from refreshing and rewriting .git/index behind the user.
+      env: { ...process.env, GIT_OPTIONAL_LOCKS: "0" },
+      stdio: ["ignore", "pipe", "pipe"]
+    });
+    const stdout = [];
+    const stderr = [];
+    child.stdout.on("data", (chunk) => stdout.push(chunk));
+    child.stderr.on("data", (chunk) => stderr.push(chunk));
+    child.on("error", (error) => {
+      reject(
+        errorCode(error) === "ENOENT" ? new Error(
+          "git is not installed or not on PATH: the action reads the branch and snapshots the code (honouring .gitignore) with it. Install git on the runner (GitHub-hosted runners have it)."
+        ) : error
+      );
+    });
+    child.on("close", (code) => {
+      resolve3({
+        code: code ?? 1,
+        stdout: Buffer.concat(stdout),
+        stderr: Buffer.concat(stderr).toString()
+      });
+    });
+  });
+}
+
+// src/steps/code/list.ts
+async function listProjectFiles(root) {
+  const results = await Promise.all([
+    git(root, ["ls-files", "-z", "--cached", "--stage"]),
+    git(root, ["ls-files", "-z", "--others", "--exclude-standard"]),
+    // Read-only: compares the index's stat data with the disk (and the content where racy).
+    git(root, ["diff-files", "-z", "--name-only", "--relative"])
+  ]);
+  const failed = results.find((result) => result.code !== 0);
+  if (failed) {
+    if (/not a git repository/i.test(failed.stderr)) return walk(root);
+    throw notAWorkTree(root, failed.stderr);
+  }
+  const [cached, others, dirty] = results.map((result) => result.stdout);
+  return gitListing(cached, others, dirty);
+}
+function notAWorkTree(root, stderr) {
+  if (/must be run in a work tree/i.test(stderr)) {
+    return new Error(
+      `${root} is inside a git directory or a bare repository, not a working tree: point working-directory at the checked-out project.`
+    );
+  }
+  return new Error(
+    `git could not read the repository at ${root}: ${stderr.trim()}. If git reports dubious ownership, run \`git config --global --add safe.directory <path>\` in an earlier step (actions/checkout does this for its own checkout).`
+  );
+}
+function gitListing(cached, others, dirty) {
+  const dirtyNames = new Set(splitNul(dirty).map((raw) => raw.toString("utf8")));
+  const cleanBlobs = /* @__PURE__ */ new Map();
+  const names = /* @__PURE__ */ new Set();
+  const skipped = [];
+  const accept = (raw, gitlink) => {
+    const decoded = decodeName(raw);
+    if (decoded.kind === "skip") {
+      skipped.push({ name: decoded.name, reason: decoded.reason });
+    } else if (gitlink) {
+      skipped.push({ name: decoded.name, reason: "git submodule, its files are not included" });
+    } else if (decoded.name.endsWith("/")) {
+      skipped.push({
+        name: decoded.name.slice(0, -1),
+        reason: "nested git repository, its files are not included"
+      });
+    } else {
+      names.add(decoded.name);
+    }
+  };
+  for (const record of splitNul(cached)) {
+    const tab = record.indexOf(9);
+    const [mode, blob, stage] = record.subarray(0, tab).toString().split(" ");
+    const name = record.subarray(tab + 1);
+    accept(name, mode === "160000");
+    const decoded = name.toString("utf8");
+    const regular = mode === "100644" || mode === "100755";
+    if (regular && stage === "0" && blob && !dirtyNames.has(decoded)) cleanBlobs.set(decoded, blob);
+  }
+  for (const record of splitNul(others)) accept(record, false);
+  return { names: [...names], skipped: dedupeSkipped(skipped), cleanBlobs };
+}
+function dedupeSkipped(skipped) {
+  const seen = /* @__PURE__ */ new Set();
+  return skipped.filter((s) => !seen.has(s.name) && seen.add(s.name));
+}
+async function walk(root) {
+  const names = [];
+  const skipped = [];
+  const visit = async (relative) => {
+    const dirents = await readdir(path4.join(root, relative), { withFileTypes: true });
+    for (const dirent of dirents) {
+      if (dirent.name === ".git") continue;
+      const name = relative === "" ? dirent.name : `${relative}/${dirent.name}`;
+      if (dirent.isDirectory()) {
+        await visit(name);
+      } else if (dirent.name.includes("\\")) {
+        skipped.push({ name, reason: backslashReason });
+      } else {
+        names.push(name);
+      }
+    }
+  };
+  await visit("");
+  return { names, skipped, cleanBlobs: /* @__PURE__ */ new Map() };
+}
+var backslashReason = "the name contains a backslash, which zip readers take as a separator";
+var utf8 = new TextDecoder("utf-8", { fatal: true });
+function decodeName(raw) {
+  let name;
+  try {
+    name = utf8.decode(raw);
+  } catch {
+    return { kind: "skip", name: raw.toString("latin1"), reason: "the name is not valid UTF-8" };
+  }
+  if (name.includes("\\")) return { kind: "skip", name, reason: backslashReason };
+  return { kind: "name", name };
+}
+function splitNul(output) {
+  const records = [];
+  let start = 0;
+  for (let end = output.indexOf(0); end !== -1; end = output.indexOf(0, start)) {
+    records.push(output.subarray(start, end));
+    start = end + 1;
+  }
+  return records;
+}
+
+// src/steps/code/zip.ts
+import { createReadStream as createReadStream3, createWriteStream, readFileSync } from "node:fs";
+import { mkdir, rm } from "node:fs/promises";
+import path6 from "node:path";
+import {
+  PassThrough,
+  Readable,
+  Transform as Transform3
+} from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { crc32, createDeflateRaw } from "node:zlib";
+
+// src/lib/tee.ts
+import { Transform as Transform2 } from "node:stream";
+var Tee = class extends Transform2 {
+  constructor(copy) {
+    super();
+    this.copy = copy;
+    copy.once("error", () => this.copying = false);
+  }
+  copy;
+  copying = true;
+  _transform(chunk, _encoding, callback) {
+    if (!this.copying || this.copy.write(chunk)) {
+      callback(null, chunk);
+      return;
+    }
+    const resume = () => {
+      this.copy.off("drain", resume);
+      this.copy.off("error", resume);
+      callback(null, chunk);
+    };
+    this.copy.once("drain", resume);
+    this.copy.once("error", resume);
+  }
+  _flush(callback) {
+    if (this.copying) this.copy.end();
+    callback();
+  }
+  _destroy(error, callback) {
+    if (error && this.copying) this.copy.destroy(error);
+    callback(error);
+  }
+};
+
+// src/steps/code/compress.ts
+import { closeSync as closeSync2, openSync as openSync2, readSync as readSync2 } from "node:fs";
+import path5 from "node:path";
+import { deflateRawSync } from "node:zlib";
+var DEFLATE_LEVEL = 1;
+var STORE = 0;
+var SAMPLE_FROM_BYTES = 16 * 1024;
+var SAMPLE_BYTES = 4 * 1024;
+var STORE_ABOVE = 0.9;
+var COMPRESSED_EXTENSIONS = new Set(
+  ".zip .gz .tgz .bz2 .tbz2 .xz .txz .zst .lz4 .lzo .br .7z .rar .jar .whl .egg .npz .parquet .orc .snappy .png .jpg .jpeg .gif .webp .avif .heic .mp3 .mp4 .m4a .mov .mkv .webm .ogg .flac .woff .woff2 .docx .xlsx .pptx".split(" ")
+);
+function levelForBuffer(name, bytes) {
+  if (COMPRESSED_EXTENSIONS.has(path5.extname(name).toLowerCase())) return STORE;
+  if (bytes.length < SAMPLE_FROM_BYTES) return DEFLATE_LEVEL;
+  const start = sampleStart(bytes.length);
+  return levelForSample(bytes.subarray(start, start + SAMPLE_BYTES));
+}
+function levelForFile(name, file2, size) {
+  if (COMPRESSED_EXTENSIONS.has(path5.extname(name).toLowerCase())) return STORE;
+  if (size < SAMPLE_FROM_BYTES) return DEFLATE_LEVEL;
+  const sample = Buffer.alloc(SAMPLE_BYTES);
+  const fd = openSync2(file2, "r");
+  try {
+    const read = readSync2(fd, sample, 0, SAMPLE_BYTES, sampleStart(size));
+    return levelForSample(sample.subarray(0, read));
+  } finally {
+    closeSync2(fd);
+  }
+}
+function sampleStart(size) {
+  return Math.floor((size - SAMPLE_BYTES) / 2);
+}
+function levelForSample(sample) {
+  const deflated = deflateRawSync(sample, { level: DEFLATE_LEVEL });
+  return deflated.length > sample.length * STORE_ABOVE ? STORE : DEFLATE_LEVEL;
+}
+
+// src/steps/code/deflate.ts
+import { Worker } from "node:worker_threads";
+var BATCH_BYTES = 512 * 1024;
+var WORKER_SOURCE = `
+const { parentPort } = require('node:worker_threads')
+const { deflateRawSync } = require('node:zlib')
+parentPort.on('message', ({ id, level, buffers }) => {
+  const results = buffers.map(buffer => {
+    const deflated = deflateRawSync(buffer, { level })
+    // A fresh copy, so that transferring it does not move zlib's bigger working buffer.
+    return new Uint8Array(deflated)
+  })
+  parentPort.postMessage({ id, results }, results.map(result => result.buffer))
+})
+`;
+var Deflater = class {
+  constructor(level) {
+    this.level = level;
+  }
+  level;
+  worker;
+  pending = [];
+  pendingBytes = 0;
+  batches = /* @__PURE__ */ new Map();
+  nextId = 0;
+  failure;
+  rejects = /* @__PURE__ */ new Set();
+  /** The deflated bytes; the buffer is moved to the worker and must not be used again. */
+  deflate(buffer) {
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise((resolve3, reject) => {
+      this.rejects.add(reject);
+      this.pending.push({
+        buffer,
+        resolve: (deflated) => {
+          this.rejects.delete(reject);
+          resolve3(deflated);
+        }
+      });
+      this.pendingBytes += buffer.length;
+      if (this.pendingBytes >= BATCH_BYTES) this.flush();
+    });
+  }
+  /** Sends what is gathered: called when the writer is about to wait for a result. */
+  flush() {
+    if (this.pending.length === 0) return;
+    const id = this.nextId++;
+    const jobs = this.pending;
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.batches.set(id, jobs);
+    const buffers = jobs.map((job) => job.buffer);
+    this.start().postMessage({ id, level: this.level, buffers }, transferable(buffers));
+  }
+  async close() {
+    await this.worker?.terminate();
+  }
+  start() {
+    if (this.worker) return this.worker;
+    const worker = new Worker(WORKER_SOURCE, { eval: true });
+    worker.on("message", ({ id, results }) => {
+      const jobs = this.batches.get(id) ?? [];
+      this.batches.delete(id);
+      jobs.forEach((job, i) => {
+        const result = results[i];
+        job.resolve(Buffer.from(result.buffer, result.byteOffset, result.byteLength));
+      });
+    });
+    worker.on("error", (error) => this.fail(error));
+    this.worker = worker;
+    return worker;
+  }
+  fail(error) {
+    this.failure = new Error(`Deflating the code snapshot failed: ${error.message}`);
+    for (const reject of this.rejects) reject(this.failure);
+    this.rejects.clear();
+  }
+};
+function transferable(buffers) {
+  const moved = /* @__PURE__ */ new Set();
+  for (const buffer of buffers) {
+    const whole = buffer.byteOffset === 0 && buffer.byteLength === buffer.buffer.byteLength;
+    if (whole && buffer.buffer instanceof ArrayBuffer) moved.add(buffer.buffer);
+  }
+  return [...moved];
+}
+
+// src/steps/code/records.ts
+var MAX32 = 4294967295;
+var MAX16 = 65535;
+var DOS_TIME = 0;
+var DOS_DATE = 1 << 5 | 1;
+var UTF8_NAMES = 2048;
+var DESCRIPTOR_FOLLOWS = 8;
+var MADE_BY = 3 << 8 | 45;
+var needed = (zip64) => zip64 ? 45 : 20;
+var ZIP64_FROM_BYTES = MAX32 - 64 * 1024 * 1024;
+function localHeader(entry) {
+  const extra = entry.zip64 ? zip64Extra([entry.descriptor ? 0 : entry.size, entry.descriptor ? 0 : entry.compressedSize]) : Buffer.alloc(0);
+  const header = Buffer.alloc(30);
+  header.writeUInt32LE(67324752, 0);
+  header.writeUInt16LE(needed(entry.zip64), 4);
+  header.writeUInt16LE(UTF8_NAMES | (entry.descriptor ? DESCRIPTOR_FOLLOWS : 0), 6);
+  header.writeUInt16LE(entry.method, 8);
+  header.writeUInt16LE(DOS_TIME, 10);
+  header.writeUInt16LE(DOS_DATE, 12);
+  if (!entry.descriptor) header.writeUInt32LE(entry.crc, 14);
+  if (entry.zip64) {
+    header.writeUInt32LE(MAX32, 18);
+    header.writeUInt32LE(MAX32, 22);
+  } else if (!entry.descriptor) {
+    header.writeUInt32LE(entry.compressedSize, 18);
+    header.writeUInt32LE(entry.size, 22);
+  }
+  header.writeUInt16LE(entry.name.length, 26);
+  header.writeUInt16LE(extra.length, 28);
+  return Buffer.concat([header, entry.name, extra]);
+}
+function dataDescriptor(entry) {
+  const record = Buffer.alloc(entry.zip64 ? 24 : 16);
+  record.writeUInt32LE(134695760, 0);
+  record.writeUInt32LE(entry.crc, 4);
+  if (entry.zip64) {
+    record.writeBigUInt64LE(BigInt(entry.compressedSize), 8);
+    record.writeBigUInt64LE(BigInt(entry.size), 16);
+  } else {
+    record.writeUInt32LE(entry.compressedSize, 8);
+    record.writeUInt32LE(entry.size, 12);
+  }
+  return record;
+}
+function centralRecord(entry) {
+  const big = [entry.size, entry.compressedSize, entry.offset].filter((value2) => value2 >= MAX32);
+  const extra = big.length > 0 ? zip64Extra(big) : Buffer.alloc(0);
+  const record = Buffer.alloc(46);
+  record.writeUInt32LE(33639248, 0);
+  record.writeUInt16LE(MADE_BY, 4);
+  record.writeUInt16LE(needed(entry.zip64 || big.length > 0), 6);
+  record.writeUInt16LE(UTF8_NAMES | (entry.descriptor ? DESCRIPTOR_FOLLOWS : 0), 8);
+  record.writeUInt16LE(entry.method, 10);
+  record.writeUInt16LE(DOS_TIME, 12);
+  record.writeUInt16LE(DOS_DATE, 14);
+  record.writeUInt32LE(entry.crc, 16);
+  record.writeUInt32LE(Math.min(entry.compressedSize, MAX32), 20);
+  record.writeUInt32LE(Math.min(entry.size, MAX32), 24);
+  record.writeUInt16LE(entry.name.length, 28);
+  record.writeUInt16LE(extra.length, 30);
+  record.writeUInt32LE(entry.mode << 16 >>> 0, 38);
+  record.writeUInt32LE(Math.min(entry.offset, MAX32), 42);
+  return Buffer.concat([record, entry.name, extra]);
+}
+function endOfCentralDirectory(count, start, size) {
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(101010256, 0);
+  end.writeUInt16LE(Math.min(count, MAX16), 8);
+  end.writeUInt16LE(Math.min(count, MAX16), 10);
+  end.writeUInt32LE(Math.min(size, MAX32), 12);
+  end.writeUInt32LE(Math.min(start, MAX32), 16);
+  if (count < MAX16 && start < MAX32 && size < MAX32) return end;
+  const record = Buffer.alloc(56);
+  record.writeUInt32LE(101075792, 0);
+  record.writeBigUInt64LE(44n, 4);
+  record.writeUInt16LE(MADE_BY, 12);
+  record.writeUInt16LE(45, 14);
+  record.writeBigUInt64LE(BigInt(count), 24);
+  record.writeBigUInt64LE(BigInt(count), 32);
+  record.writeBigUInt64LE(BigInt(size), 40);
+  record.writeBigUInt64LE(BigInt(start), 48);
+  const locator = Buffer.alloc(20);
+  locator.writeUInt32LE(117853008, 0);
+  locator.writeBigUInt64LE(BigInt(start + size), 8);
+  locator.writeUInt32LE(1, 16);
+  return Buffer.concat([record, locator, end]);
+}
+function zip64Extra(values) {
+  const extra = Buffer.alloc(4 + 8 * values.length);
+  extra.writeUInt16LE(1, 0);
+  extra.writeUInt16LE(8 * values.length, 2);
+  values.forEach((value2, i) => extra.writeBigUInt64LE(BigInt(value2), 4 + 8 * i));
+  return extra;
+}
+
+// src/steps/code/zip.ts
+var READ_WHOLE_MAX_BYTES = 1024 * 1024;
+var READ_AHEAD_BYTES = 8 * 1024 * 1024;
+var BLOCK_BYTES = 256 * 1024;
+var STREAM_CHUNK_BYTES = 512 * 1024;
+var DEFLATED = 8;
+async function writeZip(entries, outFile, alsoTo) {
+  await mkdir(path6.dirname(outFile), { recursive: true });
+  const hasher = await HashingStream.create();
+  const deflater = new Deflater(DEFLATE_LEVEL);
+  const source = Readable.from(zipBytes(entries, deflater), { highWaterMark: 4 });
+  const file2 = createWriteStream(outFile);
+  try {
+    await (alsoTo ? pipeline(source, hasher, new Tee(alsoTo), file2) : pipeline(source, hasher, file2));
+  } catch (error) {
+    await rm(outFile, { force: true });
+    throw error;
+  } finally {
+    await deflater.close();
+  }
+  return hasher.result();
+}
+async function* zipBytes(entries, deflater) {
+  const written = [];
+  const ahead = new ReadAhead(entries, deflater);
+  const block = new Block();
+  for (const [index, entry] of entries.entries()) {
+    const base = {
+      name: Buffer.from(entry.name),
+      mode: entry.executable ? 33261 : 33188,
+      offset: block.offset
+    };
+    try {
+      if (entry.size <= READ_WHOLE_MAX_BYTES) {
+        const small = await ahead.take(index);
+        const record = {
+          ...base,
+          ...small.sums,
+          compressedSize: small.data.length,
+          size: entry.size,
+          descriptor: false,
+          zip64: false
+        };
+        written.push(record);
+        block.add(localHeader(record), small.data);
+      } else {
+        const level = levelForFile(entry.name, entry.source, entry.size);
+        const zip64 = entry.size >= ZIP64_FROM_BYTES;
+        const method = level === STORE ? STORE : DEFLATED;
+        const opening = { ...base, method, crc: 0, compressedSize: 0, size: 0 };
+        block.add(localHeader({ ...opening, descriptor: true, zip64 }));
+        yield* block.take();
+        const sums = { crc: 0, size: 0, compressedSize: 0 };
+        for await (const chunk of fileData(entry, level, sums)) {
+          sums.compressedSize += chunk.length;
+          block.add(chunk);
+          yield* block.take();
+        }
+        if (sums.size !== entry.size) throw CHANGED_SIZE;
+        const record = { ...opening, ...sums, descriptor: true, zip64 };
+        written.push(record);
+        block.add(dataDescriptor(record));
+      }
+    } catch (error) {
+      throw fileError(entry.name, error);
+    }
+    if (block.full()) yield* block.take();
+  }
+  const start = block.offset;
+  for (const record of written) {
+    block.add(centralRecord(record));
+    if (block.full()) yield* block.take();
+  }
+  block.add(endOfCentralDirectory(written.length, start, block.offset - start));
+  yield* block.take();
+}
+var Block = class {
+  offset = 0;
+  parts = [];
+  bytes = 0;
+  add(...parts) {
+    for (const part of parts) {
+      this.parts.push(part);
+      this.bytes += part.length;
+      this.offset += part.length;
+    }
+  }
+  full() {
+    return this.bytes >= BLOCK_BYTES;
+  }
+  *take() {
+    let small = [];
+    let smallBytes = 0;
+    for (const part of this.parts) {
+      if (part.length < BLOCK_BYTES / 4) {
+        small.push(part);
+        smallBytes += part.length;
+        continue;
+      }
+      if (smallBytes > 0) yield Buffer.concat(small, smallBytes);
+      small = [];
+      smallBytes = 0;
+      yield part;
+    }
+    if (smallBytes > 0)
+      yield small.length === 1 ? small[0] : Buffer.concat(small, smallBytes);
+    this.parts = [];
+    this.bytes = 0;
+  }
+};
+var CHANGED_SIZE = new Error("unexpected number of bytes");
+var ReadAhead = class {
+  constructor(entries, deflater) {
+    this.entries = entries;
+    this.deflater = deflater;
+  }
+  entries;
+  deflater;
+  ready = /* @__PURE__ */ new Map();
+  next = 0;
+  bytes = 0;
+  take(index) {
+    if (!this.ready.has(index) || this.bytes < READ_AHEAD_BYTES / 2) this.fill(index);
+    const small = this.ready.get(index);
+    this.ready.delete(index);
+    this.bytes -= this.entries[index].size;
+    return small;
+  }
+  fill(index) {
+    this.next = Math.max(this.next, index);
+    while (this.next < this.entries.length && (this.next <= index || this.bytes < READ_AHEAD_BYTES)) {
+      const entry = this.entries[this.next];
+      if (entry.size <= READ_WHOLE_MAX_BYTES) {
+        const small = this.read(entry);
+        small.catch(() => void 0);
+        this.ready.set(this.next, small);
+        this.bytes += entry.size;
+      }
+      this.next++;
+    }
+    this.deflater.flush();
+  }
+  read(entry) {
+    let buffer;
+    try {
+      buffer = readFileSync(entry.source);
+      if (buffer.length !== entry.size) throw CHANGED_SIZE;
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const level = levelForBuffer(entry.name, buffer);
+    const crc = crc32(buffer);
+    if (level === STORE) return Promise.resolve({ data: buffer, sums: { method: STORE, crc } });
+    return this.deflater.deflate(buffer).then((data) => ({ data, sums: { method: DEFLATED, crc } }));
+  }
+};
+async function* fileData(entry, level, sums) {
+  const input = createReadStream3(entry.source, { highWaterMark: STREAM_CHUNK_BYTES });
+  const count = new Transform3({
+    transform(chunk, _encoding, callback) {
+      sums.crc = crc32(chunk, sums.crc);
+      sums.size += chunk.length;
+      callback(null, chunk);
+    }
+  });
+  const output = level === STORE ? new PassThrough() : createDeflateRaw({ level });
+  const feeding = pipeline(input, count, output);
+  feeding.catch(() => void 0);
+  for await (const chunk of output) yield chunk;
+  await feeding;
+}
+
+// src/steps/code/snapshot.ts
+async function planSnapshot(options) {
+  const root = path7.resolve(options.projectDir);
+  const outFile = path7.resolve(options.outFile);
+  const secrets = options.secrets ?? secretRules([]);
+  const listed = listProjectFiles(root);
+  listed.catch(() => void 0);
+  const rootReal = await realProjectDir(root);
+  const listing = await listed;
+  const skipped = listing.skipped.map((s) => `${s.name}: ${s.reason}`);
+  const outIdentity = await identity(outFile);
+  const entries = [];
+  for (const name of listing.names) {
+    const candidate = inspect(root, rootReal, name);
+    if (candidate.kind === "skip") skipped.push(`${name}: ${candidate.reason}`);
+    if (candidate.kind !== "file") continue;
+    const credentials = credentialReason(name, candidate.entry.source, secrets.credentials);
+    if (credentials) {
+      skipped.push(`${name}: ${credentials}`);
+      continue;
+    }
+    if (candidate.entry.identity === outIdentity) {
+      skipped.push(`${name}: the snapshot's own output file`);
+      continue;
+    }
+    entries.push(candidate.entry);
+  }
+  const keys = findPrivateKeys(entries, secrets.allowed);
+  if (keys.length > 0) throw privateKeyError("The code snapshot (working-directory)", keys);
+  const sortKeys = new Map(entries.map((entry) => [entry, Buffer.from(entry.name)]));
+  entries.sort((a, b) => Buffer.compare(sortKeys.get(a), sortKeys.get(b)));
+  const key = await snapshotKey(entries, listing.cleanBlobs, root);
+  const sortedSkipped = skipped.sort();
+  return {
+    key,
+    files: entries.length,
+    bytes: entries.reduce((sum, entry) => sum + entry.size, 0),
+    skipped: sortedSkipped,
+    write: async (alsoTo) => ({
+      path: outFile,
+      files: entries.length,
+      ...await writeZip(entries, outFile, alsoTo),
+      skipped: sortedSkipped
+    })
+  };
+}
+
+// src/steps/code/upload.ts
+import { finished } from "node:stream/promises";
+var resultOf = (item, uploaded) => ({
+  uri: item.uri,
+  bytes: item.checksums.bytes,
+  uploaded
+});
+var ImmutableObjectError = class extends Error {
+};
+var RESUMABLE_FROM_BYTES = 8 * 1024 * 1024;
+var PRECONDITION_FAILED = 412;
+async function remoteObject(storage, uri) {
+  const { bucket, name } = parseGcsUri(uri);
+  try {
+    const [metadata] = await storage.bucket(bucket).file(name).getMetadata();
+    return {
+      crc32c: metadata.crc32c,
+      generation: String(metadata.generation),
+      size: Number(metadata.size ?? 0),
+      metadata: Object.fromEntries(
+        Object.entries(metadata.metadata ?? {}).map(([k, v]) => [k, String(v)])
+      )
+    };
+  } catch (error) {
+    if (error.code === 404) return void 0;
+    throw error;
+  }
+}
+function conflict(uri) {
+  return new ImmutableObjectError(
+    `${uri} already exists with different content, and a release is immutable: cut a new version, or set force: true to replace it`
+  );
+}
+function writeOptions(item, remote) {
+  return {
+    // The checks below compare the server's CRC32C with the one computed when the file was
+    // written, which also covers the bytes the client sent; the client's own validation would
+    // hash every byte a second time in JavaScript, on the thread that also writes the zip.
+    validation: false,
+    metadata: { contentType: item.contentType, metadata: item.metadata },
+    // Replace exactly the object we looked at (or create it): a concurrent writer makes this
+    // fail instead of being silently overwritten, and retries stay safe.
+    preconditionOpts: { ifGenerationMatch: remote?.generation ?? 0 }
+  };
+}
+async function verify(file2, item) {
+  if (file2.metadata.crc32c === item.checksums.crc32c) return;
+  await file2.delete({ ifGenerationMatch: file2.metadata.generation }).catch(() => void 0);
+  throw new Error(
+    `${item.uri} arrived with CRC32C ${file2.metadata.crc32c}, expected ${item.checksums.crc32c}: the bytes were corrupted on the way or the file changed during the upload; the object was deleted, run again`
+  );
+}
+async function uploadFile(storage, item, force = false) {
+  const remote = await remoteObject(storage, item.uri);
+  if (remote?.crc32c === item.checksums.crc32c) {
+    return resultOf(item, false);
+  }
+  if (remote && item.immutable && !force) throw conflict(item.uri);
+  const { bucket, name } = parseGcsUri(item.uri);
+  try {
+    const [file2] = await storage.bucket(bucket).upload(item.localPath, {
+      destination: name,
+      resumable: item.checksums.bytes >= RESUMABLE_FROM_BYTES,
+      ...writeOptions(item, remote)
+    });
+    await verify(file2, item);
+  } catch (error) {
+    if (error.code !== PRECONDITION_FAILED) throw error;
+    if ((await remoteObject(storage, item.uri))?.crc32c === item.checksums.crc32c) {
+      return resultOf(item, false);
+    }
+    throw item.immutable ? conflict(item.uri) : new Error(`${item.uri} was changed by another run during the upload; run again`);
+  }
+  return resultOf(item, true);
+}
+function startStreamedUpload(storage, target, remote) {
+  const { bucket, name } = parseGcsUri(target.uri);
+  const file2 = storage.bucket(bucket).file(name);
+  const stream = file2.createWriteStream({ resumable: true, ...writeOptions(target, remote) });
+  const done = finished(stream);
+  done.catch(() => void 0);
+  return {
+    stream,
+    async finish(item) {
+      try {
+        await done;
+        await verify(file2, item);
+        return resultOf(item, true);
+      } catch {
+        return uploadFile(storage, item, false);
+      }
+    }
+  };
+}
+async function uploadFiles(storage, items, force = false) {
+  return Promise.all(items.map((item) => uploadFile(storage, item, force)));
+}
+
+// src/steps/code/code.ts
+var TREE_KEY = "kedro-dataproc-tree";
+var scratchZip = () => join(mkdtempSync(join(process.env.RUNNER_TEMP || tmpdir(), "kedro-code-")), "code.zip");
+async function writeArtifacts(planned, entrypoint, alsoTo) {
+  const snapshot = await planned.write(alsoTo);
+  return {
+    code: {
+      path: snapshot.path,
+      checksums: snapshot,
+      files: snapshot.files,
+      skipped: snapshot.skipped,
+      key: planned.key
+    },
+    entrypoint
+  };
+}
+async function snapshotCode(projectDir, entrypointPath, secrets) {
+  const [planned, checksums] = await Promise.all([
+    planSnapshot({ projectDir, outFile: scratchZip(), secrets }),
+    fileChecksums(entrypointPath)
+  ]);
+  return writeArtifacts(planned, { path: entrypointPath, checksums });
+}
+async function planDevCode(storage, plan, projectDir, entrypointPath, secrets) {
+  const [planned, checksums, remote] = await Promise.all([
+    planSnapshot({ projectDir, outFile: scratchZip(), secrets }),
+    fileChecksums(entrypointPath),
+    remoteObject(storage, plan.storage.codeUri)
+  ]);
+  const entrypoint = { path: entrypointPath, checksums };
+  return { upload: () => uploadDevCode(storage, plan, planned, entrypoint, remote) };
+}
+async function uploadDevCode(storage, plan, planned, entrypoint, remote) {
+  const entrypointUpload = uploadFiles(storage, codeUploads(plan, { entrypoint }));
+  let code;
+  if (remote && remote.metadata[TREE_KEY] === planned.key) {
+    code = Promise.resolve({ uri: plan.storage.codeUri, bytes: remote.size, uploaded: false });
+  } else if (planned.bytes >= RESUMABLE_FROM_BYTES) {
+    const streamed = startStreamedUpload(storage, codeTarget(plan, planned.key), remote);
+    code = writeArtifacts(planned, entrypoint, streamed.stream).then(
+      (artifacts) => streamed.finish(codeUpload(plan, artifacts.code))
+    );
+  } else {
+    code = writeArtifacts(planned, entrypoint).then(
+      (artifacts) => uploadFile(storage, codeUpload(plan, artifacts.code))
+    );
+  }
+  const [entrypointResults, codeResult] = await Promise.all([entrypointUpload, code]);
+  return { uploads: [...entrypointResults, codeResult], skipped: planned.skipped };
+}
+function codeTarget(plan, key) {
+  return {
+    uri: plan.storage.codeUri,
+    contentType: "application/zip",
+    immutable: plan.env === "prod",
+    metadata: { [TREE_KEY]: key }
+  };
+}
+function codeUpload(plan, code) {
+  return { ...codeTarget(plan, code.key), localPath: code.path, checksums: code.checksums };
+}
+function codeUploads(plan, artifacts) {
+  const entrypoint = {
+    localPath: artifacts.entrypoint.path,
+    uri: plan.storage.entrypointUri,
+    contentType: "text/x-python",
+    checksums: artifacts.entrypoint.checksums,
+    immutable: plan.env === "prod"
+  };
+  return artifacts.code ? [entrypoint, codeUpload(plan, artifacts.code)] : [entrypoint];
+}
+
+// src/steps/image/build-context.ts
+var import_tar_stream = __toESM(require_tar_stream(), 1);
+import { createReadStream as createReadStream4, readFileSync as readFileSync2 } from "node:fs";
+import { lstat, readdir as readdir2, readFile, readlink } from "node:fs/promises";
+import path8 from "node:path";
+import { Readable as Readable2 } from "node:stream";
+var ADDED_DOCKERFILE = ".kedro-dataproc-action.Dockerfile";
+async function readBuildContext(dir, dockerfile, secrets) {
+  const root = path8.resolve(dir);
+  const rules = parseDockerignore(
+    await readFile(path8.join(root, ".dockerignore"), "utf8").catch(() => "")
+  );
+  const leftOut = [];
+  const entries = await walkContext(root, rules, (relative, absolute) => {
+    const reason = credentialReason(relative, absolute, secrets.credentials);
+    if (reason) leftOut.push(`${relative}: ${reason}`);
+    else if (relative === ".git/config" && /extraheader/i.test(readFileSync2(absolute, "latin1"))) {
+      leftOut.push(`${relative}: holds the token actions/checkout persists, never shipped`);
+    } else return true;
+    return false;
+  });
+  const files = [...entries].filter(([, entry]) => entry.kind === "file").map(([name, entry]) => ({ name, source: path8.join(root, name), size: entry.size }));
+  const keys = findPrivateKeys(files, secrets.allowed);
+  if (keys.length > 0) throw privateKeyError("The image build context (build-context)", keys);
+  const inside = path8.relative(root, path8.resolve(dockerfile)).split(path8.sep).join("/");
+  const sent = !inside.startsWith("../") && entries.get(inside)?.kind === "file";
+  return sent ? { dir: root, entries, dockerfile: inside, leftOut } : {
+    dir: root,
+    entries,
+    dockerfile: ADDED_DOCKERFILE,
+    addedDockerfile: path8.resolve(dockerfile),
+    leftOut
+  };
+}
+function contextTar(context) {
+  const pack = import_tar_stream.default.pack();
+  const add = async (name, source, entry) => {
+    const header = { name, mode: entry.mode & 4095, mtime: entry.mtime, uid: 0, gid: 0 };
+    if (entry.kind === "dir") {
+      pack.entry({ ...header, type: "directory" });
+    } else if (entry.kind === "symlink") {
+      pack.entry({ ...header, type: "symlink", linkname: await readlink(source) });
+    } else {
+      await new Promise((resolve3, reject) => {
+        const sink = pack.entry(
+          { ...header, size: entry.size },
+          (error) => error ? reject(error) : resolve3()
+        );
+        createReadStream4(source).on("error", reject).pipe(sink);
+      });
+    }
+  };
+  const write = async () => {
+    for (const [name, entry] of context.entries) {
+      await add(name, path8.join(context.dir, name), entry);
+    }
+    if (context.addedDockerfile) {
+      const stats = await lstat(context.addedDockerfile);
+      await add(ADDED_DOCKERFILE, context.addedDockerfile, {
+        kind: "file",
+        mode: stats.mode,
+        size: stats.size,
+        mtime: stats.mtime
+      });
+    }
+    pack.finalize();
+  };
+  write().catch((error) => pack.destroy(error));
+  return Readable2.from(pack);
+}
+function parseDockerignore(text) {
+  const rules = [];
+  for (const raw of text.split(/\r?\n/)) {
+    let line2 = raw.trim();
+    if (line2 === "" || line2.startsWith("#")) continue;
+    const exclude = !line2.startsWith("!");
+    if (!exclude) line2 = line2.slice(1).trim();
+    const cleaned = path8.posix.normalize(line2).replace(/^\/+/, "").replace(/\/+$/, "");
+    if (cleaned === "" || cleaned === ".") continue;
+    rules.push({ exclude, pattern: globRegExp(cleaned, true) });
+  }
+  return rules;
+}
+function isIgnored(relative, rules) {
+  let ignored = false;
+  const parts = relative.split("/");
+  for (const rule of rules) {
+    let matched = rule.pattern.test(relative);
+    for (let depth = 1; !matched && depth < parts.length; depth++) {
+      matched = rule.pattern.test(parts.slice(0, depth).join("/"));
+    }
+    if (matched) ignored = rule.exclude;
+  }
+  return ignored;
+}
+function globRegExp(glob, doubleStar) {
+  let out = "";
+  for (let i = 0; i < glob.length; i++) {
+    const ch = glob[i];
+    if (ch === "*") {
+      if (doubleStar && glob[i + 1] === "*") {
+        i++;
+        if (glob[i + 1] === "/") {
+          i++;
+          out += "(?:.*/)?";
+        } else {
+          out += ".*";
+        }
+      } else {
+        out += "[^/]*";
+      }
+    } else if (ch === "?") {
+      out += "[^/]";
+    } else if (ch === "[") {
+      const end = glob.indexOf("]", i + 2);
+      if (end < 0) {
+        out += "\\[";
+        continue;
+      }
+      let body = glob.slice(i + 1, end);
+      if (body.startsWith("!")) body = `^${body.slice(1)}`;
+      out += `[${body.replace(/[\\\]]/g, "\\$&")}]`;
+      i = end;
+    } else if (ch === "\\" && i + 1 < glob.length) {
+      out += glob[++i].replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+    } else {
+      out += ch.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+    }
+  }
+  return new RegExp(`^${out}$`);
+}
+async function walkContext(context, rules, keep) {
+  const entries = /* @__PURE__ */ new Map();
+  const canReinclude = rules.some((rule) => !rule.exclude);
+  const walk2 = async (relativeDir) => {
+    const names = (await readdir2(path8.join(context, relativeDir))).sort();
+    for (const name of names) {
+      const relative = relativeDir === "" ? name : `${relativeDir}/${name}`;
+      const absolute = path8.join(context, relative);
+      const info = await lstat(absolute);
+      const ignored = isIgnored(relative, rules);
+      const entry = { mode: info.mode, size: info.size, mtime: info.mtime };
+      if (info.isDirectory()) {
+        if (!ignored) entries.set(relative, { kind: "dir", ...entry });
+        if (!ignored || canReinclude) await walk2(relative);
+      } else if (info.isSymbolicLink()) {
+        if (!ignored) entries.set(relative, { kind: "symlink", ...entry });
+      } else if (!ignored && info.isFile() && keep(relative, absolute)) {
+        entries.set(relative, { kind: "file", ...entry });
+      }
+    }
+  };
+  await walk2("");
+  return entries;
+}
+
+// src/steps/image/image.ts
+import { mkdtemp, readFile as readFile4, rm as rm2 } from "node:fs/promises";
+import { tmpdir as tmpdir2 } from "node:os";
+import path12 from "node:path";
+
+// src/steps/image/docker-args.ts
+function buildArgv(options) {
+  const argv = options.builder === "buildx" ? ["buildx", "build"] : ["build"];
+  argv.push("--platform", options.platform, "--file", options.dockerfile);
+  if (options.target) argv.push("--target", options.target);
+  for (const name of Object.keys(options.buildArgs).sort()) {
+    argv.push("--build-arg", `${name}=${options.buildArgs[name]}`);
+  }
+  for (const tag of options.tags) argv.push("--tag", tag);
+  if (options.builder === "buildx") {
+    if (options.cacheRef) {
+      argv.push("--cache-from", `type=registry,ref=${options.cacheRef}`);
+      if (options.cacheExport) {
+        argv.push("--cache-to", `type=registry,ref=${options.cacheRef},mode=max`);
+      }
+    }
+    argv.push("--provenance=false");
+    if (options.metadataFile) argv.push("--metadata-file", options.metadataFile);
+    argv.push("--push");
+  }
+  argv.push(options.context);
+  return argv;
+}
+function pushArgv(reference) {
+  return ["push", reference];
+}
+function loginArgv(host) {
+  return ["login", "--username", "oauth2accesstoken", "--password-stdin", host];
+}
+function buildxVersionArgv() {
+  return ["buildx", "version"];
+}
+function buildxInspectArgv() {
+  return ["buildx", "inspect"];
+}
+function parseBuildxDriver(output) {
+  return /^Driver:\s*(\S+)/m.exec(output)?.[1] ?? null;
+}
+
+// src/steps/image/docker.ts
+import { spawn as spawn2 } from "node:child_process";
+import { mkdir as mkdir2, readFile as readFile2, stat as stat2, symlink, writeFile } from "node:fs/promises";
+import { homedir } from "node:os";
+import path9 from "node:path";
+var ImageError = class extends Error {
+  name = "ImageError";
+};
+var KEEP_OUTPUT_BYTES = 256 * 1024;
+var TAIL_LINES = 30;
+var execRunner = (file2, args, options) => new Promise((resolve3, reject) => {
+  let kept = [];
+  let keptBytes = 0;
+  const keep = (data) => {
+    kept.push(data);
+    keptBytes += data.length;
+    if (keptBytes > 2 * KEEP_OUTPUT_BYTES) {
+      const joined = Buffer.concat(kept);
+      kept = [joined.subarray(joined.length - KEEP_OUTPUT_BYTES)];
+      keptBytes = KEEP_OUTPUT_BYTES;
+    }
+    if (options.stream) process.stdout.write(data);
+  };
+  if (options.stream) log.info(`[command]${file2} ${args.join(" ")}`);
+  const child = spawn2(file2, args, { env: options.env, stdio: ["pipe", "pipe", "pipe"] });
+  child.stdout.on("data", keep);
+  child.stderr.on("data", keep);
+  child.on("error", reject);
+  child.on(
+    "close",
+    (code) => resolve3({ exitCode: code ?? 1, output: Buffer.concat(kept).toString("utf8") })
+  );
+  child.stdin.on("error", () => void 0);
+  const input = options.input;
+  if (input === void 0) child.stdin.end();
+  else if (Buffer.isBuffer(input)) child.stdin.end(input);
+  else input.pipe(child.stdin);
+});
+async function runDocker(runner, args, options) {
+  try {
+    return await runner("docker", args, options);
+  } catch (error) {
+    throw new ImageError(
+      `docker ${args[0]}: ${errorMessage(error)}
+Hint: the Docker CLI is needed to build the image: install Docker or use a runner that has it`
+    );
+  }
+}
+async function dockerLogin(runner, env, host, token, workDir) {
+  const config = await privateDockerConfig(workDir, env);
+  const result = await runDocker(runner, loginArgv(host), {
+    env: { ...env, DOCKER_CONFIG: config },
+    input: Buffer.from(token),
+    stream: false
+  });
+  if (result.exitCode !== 0) throw commandFailure(`docker login ${host}`, result, env.DOCKER_HOST);
+  return config;
+}
+async function privateDockerConfig(workDir, env) {
+  const own = env.DOCKER_CONFIG || path9.join(homedir(), ".docker");
+  const dir = path9.join(workDir, "docker-config");
+  await mkdir2(dir, { mode: 448 });
+  for (const name of ["cli-plugins", "buildx", "contexts"]) {
+    const source = path9.join(own, name);
+    if (await stat2(source).catch(() => null)) await symlink(source, path9.join(dir, name));
+  }
+  const config = {};
+  const existing = await readFile2(path9.join(own, "config.json"), "utf8").catch(() => "{}");
+  try {
+    const currentContext = JSON.parse(existing).currentContext;
+    if (typeof currentContext === "string") config.currentContext = currentContext;
+  } catch {
+  }
+  await writeFile(path9.join(dir, "config.json"), JSON.stringify(config), { mode: 384 });
+  return dir;
+}
+function commandFailure(what, result, dockerHost) {
+  const lines = result.output.replace(/\s+$/, "").split(/\r?\n/);
+  const tail = lines.slice(-TAIL_LINES).join("\n");
+  const hint = outputHint(
+    result.output,
+    what.startsWith("docker build") || what.startsWith("docker buildx"),
+    dockerHost
+  );
+  return new ImageError(
+    `${what} failed (exit code ${result.exitCode}). Last ${Math.min(lines.length, TAIL_LINES)} lines of its output:
+${tail}${hint ? `
+Hint: ${hint}` : ""}`
+  );
+}
+var UNAUTHORIZED_HINT = "unauthorized: run google-github-actions/auth first and grant the service account roles/artifactregistry.writer on the repository";
+function outputHint(output, building, dockerHost) {
+  const rules = [
+    [
+      /Cannot connect to the Docker daemon|Is the docker daemon running|error during connect/i,
+      `is the Docker daemon running? (DOCKER_HOST=${dockerHost || "unix:///var/run/docker.sock"})`
+    ],
+    [
+      building ? /pull access denied|failed to resolve source metadata|error pulling image|manifest for \S+ not found|failed to do request|no such host|i\/o timeout|TLS handshake timeout/i : null,
+      "a base image cannot be pulled: check the FROM lines and the BASE_IMAGE build arg, and that the runner can reach (and is logged in to) the base image registry"
+    ],
+    [/unauthorized|authentication required|denied|forbidden|\b403\b/i, UNAUTHORIZED_HINT],
+    [
+      /name unknown|repository .* not found|NAME_UNKNOWN/i,
+      "the Artifact Registry repository does not exist: create it (gcloud artifacts repositories create REPOSITORY --repository-format=docker) or fix the input"
+    ],
+    [
+      /COPY failed|failed to compute cache key|no source files were specified/i,
+      "a COPY or ADD source is missing from the build context or excluded by .dockerignore"
+    ],
+    [
+      /returned a non-zero code|did not complete successfully|exit code: \d+/i,
+      "a RUN step of the Dockerfile failed: see its output above"
+    ]
+  ];
+  return rules.find(([pattern]) => pattern?.test(output))?.[1];
+}
+
+// src/steps/image/fingerprint.ts
+import { createHash as createHash4 } from "node:crypto";
+import { createReadStream as createReadStream5 } from "node:fs";
+import { readFile as readFile3, readlink as readlink2 } from "node:fs/promises";
+import path11 from "node:path";
+import { pipeline as pipeline2 } from "node:stream/promises";
+
+// src/steps/image/dockerfile-parse.ts
+import path10 from "node:path";
+function parseDockerfile(text) {
+  const lines = text.split(/\r?\n/);
+  let escape = "\\";
+  let i = 0;
+  for (; i < lines.length; i++) {
+    const directive = /^\s*#\s*([a-zA-Z]+)\s*=\s*(\S+)\s*$/.exec(lines[i]);
+    if (!directive) break;
+    if (directive[1].toLowerCase() === "escape") escape = directive[2];
+  }
+  const instructions = [];
+  while (i < lines.length) {
+    let line2 = lines[i++];
+    if (/^\s*(#|$)/.test(line2)) continue;
+    let joined = "";
+    for (; ; ) {
+      const trimmed = line2.replace(/\s+$/, "");
+      if (!trimmed.endsWith(escape) || i >= lines.length) {
+        joined += trimmed;
+        break;
+      }
+      joined += trimmed.slice(0, -escape.length);
+      do
+        line2 = lines[i++];
+      while (i < lines.length && /^\s*(#|$)/.test(line2));
+    }
+    const match = /^\s*(\S+)\s*(.*)$/.exec(joined);
+    if (!match) continue;
+    const keyword = match[1].toUpperCase();
+    const args = match[2];
+    instructions.push({ keyword, args });
+    if (["RUN", "COPY", "ADD"].includes(keyword)) {
+      for (const heredoc of args.matchAll(/<<(-?)(["']?)([A-Za-z_][A-Za-z0-9_]*)\2/g)) {
+        const stripTabs = heredoc[1] === "-";
+        const word = heredoc[3];
+        while (i < lines.length) {
+          const body = lines[i++];
+          if ((stripTabs ? body.replace(/^\t+/, "") : body) === word) break;
+        }
+      }
+    }
+  }
+  return instructions;
+}
+function splitWords(args) {
+  return (args.match(/"[^"]*"|'[^']*'|\S+/g) ?? []).map(unquote);
+}
+function unquote(word) {
+  return /^(["']).*\1$/.test(word) ? word.slice(1, -1) : word;
+}
+function copyWords(args) {
+  const flags = [];
+  let rest = args.trim();
+  for (let match = /^(--\S+)\s*/.exec(rest); match; match = /^(--\S+)\s*/.exec(rest)) {
+    flags.push(match[1]);
+    rest = rest.slice(match[0].length);
+  }
+  if (rest.startsWith("[")) {
+    try {
+      const parsed = JSON.parse(rest);
+      if (Array.isArray(parsed) && parsed.every((item) => typeof item === "string")) {
+        return [...flags, ...parsed];
+      }
+    } catch {
+    }
+  }
+  return [...flags, ...splitWords(rest)];
+}
+function splitFlags(words) {
+  const flags = /* @__PURE__ */ new Map();
+  const mounts = [];
+  let i = 0;
+  for (; i < words.length && words[i].startsWith("--"); i++) {
+    const [name, value2] = splitAssignment(words[i].slice(2));
+    if (name === "mount") mounts.push(value2 ?? "");
+    else flags.set(name.toLowerCase(), value2 ?? "");
+  }
+  return { flags, mounts, words: words.slice(i) };
+}
+function splitAssignment(word) {
+  const at = word.indexOf("=");
+  return at < 0 ? [word, void 0] : [word.slice(0, at), unquote(word.slice(at + 1))];
+}
+function envPairs(args) {
+  const words = splitWords(args);
+  if (words.length > 0 && !words[0].includes("=")) {
+    const [name, ...value2] = args.trim().split(/\s+/);
+    return [[name, unquote(value2.join(" "))]];
+  }
+  return words.map((word) => splitAssignment(word)).map(([k, v]) => [k, v ?? ""]);
+}
+function expand(word, vars) {
+  return word.replace(
+    /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::([-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g,
+    (_, braced, op, operand, bare) => {
+      const value2 = vars[braced ?? bare];
+      if (op === "-") return value2 ? value2 : operand ?? "";
+      if (op === "+") return value2 ? operand ?? "" : "";
+      return value2 ?? "";
+    }
+  );
+}
+function cleanSource(source) {
+  const cleaned = path10.posix.normalize(`/${source}`).replace(/\/+$/, "").slice(1);
+  return cleaned === "" ? "." : cleaned;
+}
+
+// src/steps/image/dockerfile-deps.ts
+function dependenciesOf(instructions, target, buildArgs) {
+  const globalArgs = {};
+  const stages = [];
+  let scope = {};
+  const stageIndex = (reference) => {
+    if (/^\d+$/.test(reference)) {
+      const index = Number(reference);
+      return index < stages.length ? index : void 0;
+    }
+    const found = stages.find((stage) => stage.name === reference.toLowerCase());
+    return found?.index;
+  };
+  for (const { keyword, args } of instructions) {
+    if (keyword === "ARG") {
+      for (const word of splitWords(args)) {
+        const [name, value2] = splitAssignment(word);
+        const into = stages.length === 0 ? globalArgs : scope;
+        const inherited = stages.length === 0 ? void 0 : globalArgs[name];
+        const resolved = buildArgs[name] ?? (value2 !== void 0 ? expand(value2, into) : inherited);
+        if (resolved !== void 0) into[name] = resolved;
+      }
+      continue;
+    }
+    if (keyword === "FROM") {
+      const { words } = splitFlags(splitWords(args));
+      const image2 = expand(words[0] ?? "", globalArgs);
+      const name = words[1]?.toLowerCase() === "as" ? (words[2] ?? "").toLowerCase() : "";
+      const parent = stageIndex(image2);
+      stages.push({
+        name: name || String(stages.length),
+        index: stages.length,
+        needs: parent === void 0 ? [] : [parent],
+        sources: []
+      });
+      scope = {};
+      continue;
+    }
+    const stage = stages[stages.length - 1];
+    if (!stage) continue;
+    if (keyword === "ENV") {
+      for (const [name, value2] of envPairs(args)) scope[name] = expand(value2, scope);
+    } else if (keyword === "COPY" || keyword === "ADD") {
+      const { flags, words } = splitFlags(copyWords(args));
+      const from = flags.get("from");
+      if (from !== void 0) {
+        const index = stageIndex(expand(from, scope));
+        if (index !== void 0) stage.needs.push(index);
+        continue;
+      }
+      for (const source of words.slice(0, -1)) {
+        if (source.startsWith("<<")) continue;
+        if (keyword === "ADD" && /^[a-z][a-z0-9+.-]*:\/\//i.test(source)) continue;
+        stage.sources.push(cleanSource(expand(source, scope)));
+      }
+    } else if (keyword === "RUN") {
+      for (const mount of splitFlags(splitWords(args)).mounts) {
+        const options = new Map(
+          mount.split(",").map((part) => {
+            const [key, value2] = splitAssignment(part);
+            return [key.toLowerCase(), value2 ?? ""];
+          })
+        );
+        const type = options.get("type") ?? "bind";
+        if (type !== "bind") continue;
+        const from = options.get("from");
+        if (from !== void 0) {
+          const index = stageIndex(expand(from, scope));
+          if (index !== void 0) stage.needs.push(index);
+        } else {
+          stage.sources.push(
+            cleanSource(expand(options.get("source") ?? options.get("src") ?? ".", scope))
+          );
+        }
+      }
+    }
+  }
+  if (stages.length === 0) throw new Error("the Dockerfile has no FROM instruction");
+  const wanted = target === void 0 ? stages.length - 1 : stages.find((s) => s.name === target.toLowerCase())?.index;
+  if (wanted === void 0) {
+    const names = stages.map((s) => s.name).join(", ");
+    throw new Error(`the Dockerfile has no stage named '${target}' (stages: ${names})`);
+  }
+  const needed2 = /* @__PURE__ */ new Set();
+  const visit = (index) => {
+    if (needed2.has(index)) return;
+    needed2.add(index);
+    for (const next of stages[index].needs) visit(next);
+  };
+  visit(wanted);
+  const chosen = stages.filter((stage) => needed2.has(stage.index));
+  const sources = [...new Set(chosen.flatMap((stage) => stage.sources))].sort();
+  return { stages: chosen.map((stage) => stage.name), sources };
+}
+function dockerfileDependencies(text, target, buildArgs) {
+  return dependenciesOf(parseDockerfile(text), target, buildArgs);
+}
+
+// src/steps/image/fingerprint.ts
+var SCHEME = "kedro-dataproc-action/image-fingerprint/v1";
+async function fingerprint(input) {
+  const { dir: context, entries } = input.context;
+  const dockerfileBytes = await readFile3(input.dockerfile);
+  const deps = dockerfileDependencies(
+    dockerfileBytes.toString("utf8"),
+    input.target,
+    input.buildArgs
+  );
+  const selected = selectSources(entries, deps.sources);
+  const hash = createHash4("sha256");
+  const field = (name, value2) => {
+    hash.update(`${name} ${Buffer.byteLength(value2)}
+${value2}
+`);
+  };
+  field("scheme", SCHEME);
+  field("platform", input.platform);
+  field("target", input.target ?? "");
+  field("build-args", JSON.stringify(Object.entries(input.buildArgs).sort(byKey)));
+  field("dockerfile", createHash4("sha256").update(dockerfileBytes).digest("hex"));
+  for (const relative of selected) {
+    const entry = entries.get(relative);
+    field("path", relative);
+    field("kind", `${entry.kind} ${(entry.mode & 4095).toString(8)}`);
+    if (entry.kind === "file") field("sha256", await fileSha256(path11.join(context, relative)));
+    if (entry.kind === "symlink") field("link", await readlink2(path11.join(context, relative)));
+  }
+  const hex = hash.digest("hex");
+  return { tag: `fp-${hex.slice(0, 32)}`, stages: deps.stages, files: selected };
+}
+var byKey = (a, b) => a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
+async function fileSha256(file2) {
+  const hash = createHash4("sha256");
+  await pipeline2(createReadStream5(file2), hash);
+  return hash.digest("hex");
+}
+function selectSources(entries, sources) {
+  const selected = /* @__PURE__ */ new Set();
+  const all = [...entries.keys()];
+  for (const source of sources) {
+    if (source === ".") {
+      for (const relative of all) selected.add(relative);
+      continue;
+    }
+    let roots = [source];
+    if (/[*?[\\]/.test(source)) {
+      const glob = globRegExp(source, false);
+      roots = all.filter((relative) => glob.test(relative));
+    }
+    for (const root of roots) {
+      for (const relative of all) {
+        if (relative === root || relative.startsWith(`${root}/`)) selected.add(relative);
+      }
+    }
+  }
+  return [...selected].sort();
+}
+
+// src/steps/image/image.ts
+async function prepareImage(request, deps = {}) {
+  const started = Date.now();
+  const token = request.accessToken;
+  if (token) log.secret(token);
+  const scrub = (text) => token ? text.split(token).join("***") : text;
+  try {
+    const location = parseRepository(request.repository);
+    const fp = await fingerprint(request);
+    const registry = registryClient(request.repository, token);
+    const reference = `${request.repository}:${request.tag}`;
+    const reused = await reuse(registry, fp, request.tag);
+    let digest = reused;
+    if (digest === null) {
+      digest = await build(request, fp, location, registry, deps.runner ?? execRunner);
+    }
+    const result = {
+      reference,
+      digest,
+      pinned: `${request.repository}@${digest}`,
+      fingerprint: fp.tag,
+      built: reused === null,
+      seconds: Math.round((Date.now() - started) / 10) / 100
+    };
+    const how = result.built ? "built and pushed" : `reused from ${fp.tag}`;
+    log.info(`Image ${how}: ${reference} ${digest} (${result.seconds} s)`);
+    return result;
+  } catch (error) {
+    if (error instanceof ImageError) throw new ImageError(scrub(error.message));
+    if (error instanceof RegistryError) {
+      const hint = registryHint(error.status);
+      throw new ImageError(scrub(`${error.message}${hint ? `
+Hint: ${hint}` : ""}`));
+    }
+    throw error;
+  }
+}
+async function reuse(registry, fp, tag) {
+  if (await registry.head(fp.tag) === null) return null;
+  const manifest = await registry.get(fp.tag);
+  if (tag === fp.tag) return manifest.digest;
+  const stored = await registry.put(tag, manifest);
+  if (stored !== manifest.digest) {
+    throw new ImageError(`the registry stored ${tag} as ${stored}, expected ${manifest.digest}`);
+  }
+  return manifest.digest;
+}
+async function build(request, fp, location, registry, runner) {
+  const workDir = await mkdtemp(path12.join(process.env.RUNNER_TEMP || tmpdir2(), "kda-image-"));
+  try {
+    const env = {};
+    for (const [name, value2] of Object.entries(process.env)) {
+      if (value2 !== void 0) env[name] = value2;
+    }
+    if (request.dockerHost) env.DOCKER_HOST = request.dockerHost;
+    if (request.accessToken && !location.local) {
+      env.DOCKER_CONFIG = await dockerLogin(
+        runner,
+        env,
+        location.host,
+        request.accessToken,
+        workDir
+      );
+    }
+    const docker = (args, options) => runDocker(runner, args, { env, ...options });
+    const check = (what, result) => {
+      if (result.exitCode !== 0) throw commandFailure(what, result, env.DOCKER_HOST);
+    };
+    const reference = `${request.repository}:${request.tag}`;
+    const fpReference = `${request.repository}:${fp.tag}`;
+    const common = {
+      dockerfile: request.context.dockerfile,
+      context: "-",
+      target: request.target,
+      buildArgs: request.buildArgs,
+      platform: request.platform
+    };
+    const buildx = (await docker(buildxVersionArgv(), { stream: false })).exitCode === 0;
+    if (buildx) {
+      const inspect2 = await docker(buildxInspectArgv(), { stream: false });
+      const driver = inspect2.exitCode === 0 ? parseBuildxDriver(inspect2.output) : null;
+      const metadataFile = path12.join(workDir, "metadata.json");
+      const argv = buildArgv({
+        ...common,
+        builder: "buildx",
+        tags: [reference, fpReference],
+        cacheRef: `${request.repository}:buildcache`,
+        cacheExport: driver !== null && driver !== "docker",
+        metadataFile
+      });
+      await log.group(`Build image ${reference} (${fp.tag})`, async () => {
+        check(
+          "docker buildx build",
+          await docker(argv, { stream: true, input: contextTar(request.context) })
+        );
+      });
+      const metadata = JSON.parse(await readFile4(metadataFile, "utf8").catch(() => "{}"));
+      const digest = metadata["containerimage.digest"];
+      if (typeof digest === "string" && digest.startsWith("sha256:")) return digest;
+    } else {
+      env.DOCKER_BUILDKIT = "0";
+      const argv = buildArgv({
+        ...common,
+        builder: "classic",
+        tags: [reference, fpReference]
+      });
+      await log.group(`Build image ${reference} (${fp.tag})`, async () => {
+        check(
+          "docker build",
+          await docker(argv, { stream: true, input: contextTar(request.context) })
+        );
+        check(`docker push ${reference}`, await docker(pushArgv(reference), { stream: true }));
+        check(`docker push ${fpReference}`, await docker(pushArgv(fpReference), { stream: true }));
+      });
+    }
+    const pushed = await registry.head(request.tag);
+    if (!pushed) throw new ImageError(`${reference} is not in the registry after the push`);
+    return pushed.digest;
+  } finally {
+    await rm2(workDir, { recursive: true, force: true });
+  }
+}
+function registryHint(status) {
+  if (status === 401 || status === 403) return UNAUTHORIZED_HINT;
+  if (status === 404)
+    return "the repository does not exist in the registry, or the name is misspelt";
+  if (status === 0) return "the registry cannot be reached: check the host name and the network";
+  return void 0;
+}
+
+// src/steps/release/manifest.ts
+async function readManifest(storage, uri) {
+  const remote = await remoteObject(storage, uri);
+  if (!remote) return void 0;
+  const { bucket, name } = parseGcsUri(uri);
+  const [bytes] = await storage.bucket(bucket).file(name, { generation: remote.generation }).download();
+  return {
+    manifest: JSON.parse(bytes.toString("utf8")),
+    generation: remote.generation
+  };
+}
+function sameContent(manifest, code, entrypoint) {
+  return manifest.code.crc32c === code.crc32c && manifest.entrypoint.crc32c === entrypoint.crc32c;
+}
+function releaseConflict(manifest) {
+  return new ImmutableObjectError(
+    `release ${manifest.version} was already prepared from other code (commit ${manifest.commit || "unknown"}, ${manifest.createdAt}), and a release is immutable: cut a new version, or set force: true to replace it`
+  );
+}
+async function writeManifest(storage, uri, manifest, replacesGeneration) {
+  const { bucket, name } = parseGcsUri(uri);
+  try {
+    await storage.bucket(bucket).file(name).save(`${JSON.stringify(manifest, null, 2)}
+`, {
+      resumable: false,
+      validation: "crc32c",
+      contentType: "application/json",
+      preconditionOpts: { ifGenerationMatch: replacesGeneration ?? 0 }
+    });
+  } catch (error) {
+    if (errorCode(error) !== 412) throw error;
+    const now = await readManifest(storage, uri);
+    if (now && sameContent(now.manifest, manifest.code, manifest.entrypoint)) return;
+    throw new ImmutableObjectError(
+      `${uri} was written by another run of release ${manifest.version} at the same time, with other content; run again to compare with it`
+    );
+  }
+}
+
+// src/deploy/prepare.ts
+var secretsOf = (plan) => secretRules(plan.code.allowSecretFiles);
+async function buildContext({ plan }) {
+  if (!plan.build) return void 0;
+  const context = await readBuildContext(plan.build.context, plan.build.dockerfile, secretsOf(plan));
+  for (const left of context.leftOut) log.info(`not in the image build context: ${left}`);
+  return context;
+}
+async function image(p, context) {
+  const { plan } = p;
+  if (!context || !plan.build) return plan;
+  const result = await prepareImage({
+    repository: plan.image.repository,
+    tag: plan.image.tag,
+    dockerfile: plan.build.dockerfile,
+    context,
+    target: plan.build.target,
+    buildArgs: plan.build.buildArgs,
+    platform: plan.build.platform,
+    accessToken: p.accessToken
+  });
+  return pinImage(plan, result.pinned, result.digest);
+}
+function logUploads(uploads, skipped) {
+  for (const upload of uploads)
+    log.info(
+      `${upload.uploaded ? "uploaded" : "unchanged, not uploaded"}: ${upload.uri} (${upload.bytes} bytes)`
+    );
+  for (const name of skipped) log.info(`not in code.zip: ${name}`);
+}
+async function prepareDev(p) {
+  const { plan, storage } = p;
+  const [context, code] = await Promise.all([
+    buildContext(p),
+    planDevCode(storage, plan, plan.code.directory, plan.code.entrypoint, secretsOf(plan))
+  ]);
+  const [built, uploaded] = await Promise.all([image(p, context), code.upload()]);
+  logUploads(uploaded.uploads, uploaded.skipped);
+  return built;
+}
+function manifestOf(plan, artifacts) {
+  return {
+    version: plan.release,
+    commit: plan.commit,
+    image: plan.image.reference,
+    imageDigest: plan.image.digest,
+    createdAt: (/* @__PURE__ */ new Date()).toISOString(),
+    actionVersion: ACTION_VERSION,
+    code: {
+      uri: plan.storage.codeUri,
+      crc32c: artifacts.code.checksums.crc32c,
+      bytes: artifacts.code.checksums.bytes
+    },
+    entrypoint: { uri: plan.storage.entrypointUri, crc32c: artifacts.entrypoint.checksums.crc32c }
+  };
+}
+async function prepareRelease(p) {
+  const { plan, storage } = p;
+  const manifestUri = plan.storage.manifestUri;
+  const force = plan.behaviour.force;
+  const [artifacts, context, existing] = await Promise.all([
+    snapshotCode(plan.code.directory, plan.code.entrypoint, secretsOf(plan)),
+    buildContext(p),
+    readManifest(storage, manifestUri)
+  ]);
+  const { code, entrypoint } = artifacts;
+  if (existing && sameContent(existing.manifest, code.checksums, entrypoint.checksums)) {
+    log.info(
+      `release ${plan.release} is already prepared with identical content: nothing built or uploaded`
+    );
+    return pinnedByManifest(plan, existing.manifest);
+  }
+  if (existing && !force) throw releaseConflict(existing.manifest);
+  if (existing)
+    log.warning(
+      `force: true: replacing release ${plan.release} (prepared ${existing.manifest.createdAt})`
+    );
+  const uploads = uploadFiles(storage, codeUploads(plan, artifacts), force);
+  const [built, uploaded] = await Promise.all([image(p, context), uploads]);
+  logUploads(uploaded, code.skipped);
+  await writeManifest(storage, manifestUri, manifestOf(built, artifacts), existing?.generation);
+  log.info(`release ${plan.release} prepared: ${manifestUri}`);
+  return built;
+}
+var pinnedByManifest = (plan, manifest) => pinImage(plan, manifest.image, manifest.imageDigest);
+async function releaseToRun({ plan, storage }) {
+  const stored = await readManifest(storage, plan.storage.manifestUri);
+  if (!stored)
+    throw new Error(
+      `release ${plan.release} was never prepared (no ${plan.storage.manifestUri}): run this action with prepare: true for it first, e.g. on the tag push`
+    );
+  return pinnedByManifest(plan, stored.manifest);
+}
+
+// src/deploy/deploy.ts
+function loadDataproc(plan) {
+  const client = makeDataprocClient(plan.region, plan.endpoints.dataproc);
+  client.catch(() => void 0);
+  return client;
+}
+async function accessToken(plan) {
+  if (!plan.credentials.needed) return {};
+  try {
+    const token = await loadAccessToken();
+    log.secret(token);
+    return { token };
+  } catch (error) {
+    if (plan.credentials.onMissing === "fail") throw error;
+    log.notice(`skipped: ${errorMessage(error)}`);
+    return void 0;
+  }
+}
+async function deploy(plan, hooks) {
+  const credentials = await accessToken(plan);
+  if (!credentials)
+    return outcomeWithoutBatch(
+      plan,
+      "SKIPPED",
+      "no Google Cloud credentials: nothing was built, uploaded or submitted"
+    );
+  const p = {
+    plan,
+    storage: makeStorage(plan.projectId, plan.endpoints.storage),
+    accessToken: credentials.token
+  };
+  if (plan.env === "dev") {
+    const prepared2 = prepareDev(p);
+    const dataproc2 = loadDataproc(plan);
+    return runBatch(await prepared2, { dataproc: await dataproc2, storage: p.storage }, hooks);
+  }
+  const prepared = plan.behaviour.prepare ? prepareRelease(p) : releaseToRun(p);
+  const dataproc = plan.behaviour.submit ? loadDataproc(plan) : void 0;
+  const submitted = await prepared;
+  if (dataproc) return runBatch(submitted, { dataproc: await dataproc, storage: p.storage }, hooks);
+  return outcomeWithoutBatch(
+    submitted,
+    "PREPARED",
+    "",
+    `release ${plan.release} is prepared; no batch was submitted (submit: false).`
+  );
+}
+
+// src/inputs/syntax.ts
+var DURATION_UNITS = { s: 1, m: 60, h: 3600, d: 86400 };
+function parseDuration(value2) {
+  if (!/^([0-9]+[smhd])+$/.test(value2)) return void 0;
+  let seconds = 0;
+  for (const [, amount, unit] of value2.matchAll(/([0-9]+)([smhd])/g)) {
+    seconds += Number(amount) * DURATION_UNITS[unit];
+  }
+  return seconds;
+}
+function parseBoolean(value2) {
+  if (["true", "True", "TRUE"].includes(value2)) return true;
+  if (["false", "False", "FALSE"].includes(value2)) return false;
+  return void 0;
+}
+function parsePairs(text) {
+  const pairs = [];
+  const bad = [];
+  for (const raw of text.split(/\r?\n/)) {
+    const line2 = raw.trim();
+    if (!line2 || line2.startsWith("#")) continue;
+    const eq = line2.indexOf("=");
+    if (eq <= 0) bad.push(line2);
+    else pairs.push([line2.slice(0, eq).trim(), line2.slice(eq + 1).trim()]);
+  }
+  return { pairs, bad };
+}
+function parseList(text) {
+  return text.split(/[\n,]/).map((item) => item.trim()).filter(Boolean);
+}
+function parseEndpoint(value2, defaultPlaintext) {
+  const withScheme = /^[a-z]+:\/\//.test(value2) ? value2 : `${defaultPlaintext ? "http" : "https"}://${value2}`;
+  let url;
+  try {
+    url = new URL(withScheme);
+  } catch {
+    return void 0;
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") return void 0;
+  if (url.search || url.hash || url.username) return void 0;
+  const plaintext = url.protocol === "http:";
+  const port = url.port ? Number(url.port) : plaintext ? 80 : 443;
+  const path13 = url.pathname.replace(/\/+$/, "");
+  return { host: url.hostname, port, plaintext, url: `${url.protocol}//${url.host}${path13}` };
+}
+
+// src/inputs/reader.ts
+var InputError = class extends Error {
+  constructor(problems) {
+    super(
+      problems.length === 1 ? `invalid input: ${problems[0]}` : `${problems.length} invalid inputs:
+${problems.map((p) => `  - ${p}`).join("\n")}`
+    );
+    this.problems = problems;
+  }
+  problems;
+};
+var BUCKET_PATTERN = /^[a-z0-9][a-z0-9_.-]{1,220}[a-z0-9]$/;
+var InputReader = class {
+  constructor(values, env) {
+    this.values = values;
+    this.env = env;
+  }
+  values;
+  env;
+  problems = [];
+  /** The value in effect: given, else the default. */
+  text(name) {
+    return valueOf(this.values, name);
+  }
+  /** Whether the user gave a value other than the default. */
+  given(name) {
+    return this.text(name) !== INPUTS[name].default;
+  }
+  optional(name) {
+    return this.text(name) || void 0;
+  }
+  required(name, fix) {
+    const value2 = this.text(name);
+    if (!value2) this.problem(name, `required; ${fix}`);
+    return value2;
+  }
+  problem(name, text) {
+    this.problems.push(`${name}: ${text}`);
+  }
+  check(name, value2, pattern, fix) {
+    if (value2 !== void 0 && !pattern.test(value2)) this.problem(name, `'${value2}' ${fix}`);
+  }
+  bool(name) {
+    const value2 = this.text(name);
+    const parsed = parseBoolean(value2);
+    if (parsed === void 0) this.problem(name, `'${value2}' is not a boolean; use true or false`);
+    return parsed ?? parseBoolean(INPUTS[name].default) ?? false;
+  }
+  choice(name, choices) {
+    const value2 = this.text(name);
+    if (choices.includes(value2)) return value2;
+    const list = `${choices.slice(0, -1).join(", ")} or ${choices[choices.length - 1]}`;
+    this.problem(name, `'${value2}' is not a choice; use ${list}`);
+    return choices[0];
+  }
+  /** A positive duration, or undefined when the input is empty. */
+  duration(name, fix) {
+    const value2 = this.text(name);
+    if (!value2) return void 0;
+    const seconds = parseDuration(value2);
+    if (!seconds) this.problem(name, `'${value2}' is not a duration; ${fix}`);
+    return seconds || void 0;
+  }
+  /** A bucket name: never a gs:// URI or a path, since the action chooses the folders. */
+  bucket(name, value2) {
+    if (value2 === void 0 || value2 === "") return value2;
+    if (value2.startsWith("gs://")) {
+      this.problem(
+        name,
+        `write the bucket name without gs:// (e.g. '${value2.slice(5).split("/")[0]}')`
+      );
+    } else if (value2.includes("/")) {
+      this.problem(
+        name,
+        `'${value2}' is a path; give only the bucket name (the action chooses the folders)`
+      );
+    } else {
+      this.check(
+        name,
+        value2,
+        BUCKET_PATTERN,
+        "is not a valid bucket name (3\u2013222 lowercase letters, digits, -, _ and .)"
+      );
+    }
+    return value2;
+  }
+};
+
+// src/kedro/check.ts
+function checkRunArgs(args, version) {
+  const known = optionsOf(version);
+  const problems = [];
+  const warnings = [];
+  const seen = /* @__PURE__ */ new Map();
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (!arg.startsWith("-") || arg === "-") {
+      problems.push(`'${arg}' is not an option: kedro run takes no arguments, only options`);
+      continue;
+    }
+    const eq = arg.indexOf("=");
+    const name = eq > 0 ? arg.slice(0, eq) : arg;
+    const option = known.get(name);
+    if (!option) {
+      problems.push(unknownOption(name, version, known));
+      continue;
+    }
+    let optionValue = eq > 0 ? arg.slice(eq + 1) : void 0;
+    if (!option.takesValue && optionValue !== void 0) {
+      problems.push(`${name} takes no value; write ${name} alone`);
+    }
+    if (option.takesValue && optionValue === void 0) {
+      optionValue = args[i + 1];
+      if (optionValue === void 0) problems.push(`${name} needs a value, e.g. ${name}=VALUE`);
+      else if (optionValue.startsWith("--")) {
+        problems.push(`${name} has no value before ${optionValue}; write ${name}=VALUE`);
+      }
+      i++;
+    }
+    seen.set(option, [...seen.get(option) ?? [], optionValue ?? ""]);
+    if (option.deprecatedIn && compareVersions(version, option.deprecatedIn) >= 0) {
+      warnings.push(
+        `${name} is deprecated since Kedro ${formatVersion(option.deprecatedIn)}; write ${option.replacement} instead`
+      );
+    }
+  }
+  for (const [option, values] of seen) {
+    const name = option.names[0];
+    if (values.length > 1 && option.takesValue) {
+      warnings.push(`${name} is given ${values.length} times; Kedro uses only the last one`);
+    }
+    if (name === "--params") problems.push(...values.flatMap(paramsProblems));
+  }
+  const pipeline3 = RUN_OPTIONS.find((option) => option.names[0] === "--pipeline");
+  const pipelines = RUN_OPTIONS.find((option) => option.names[0] === "--pipelines");
+  if (pipeline3 && pipelines && seen.has(pipeline3) && seen.has(pipelines)) {
+    problems.push("--pipeline and --pipelines cannot be used together; keep --pipelines");
+  }
+  return { problems, warnings };
+}
+function unknownOption(name, version, known) {
+  const here = `Kedro ${formatVersion(version)}`;
+  const other = RUN_OPTIONS.find((option) => option.names.includes(name));
+  if (other && compareVersions(version, other.since) < 0) {
+    return `${name} needs Kedro ${formatVersion(other.since)} or newer, and the project's is ${here}; upgrade Kedro or leave it out`;
+  }
+  if (other?.removedIn) {
+    return `${name} was removed in Kedro ${formatVersion(other.removedIn)} (the project's is ${here}); write ${other.replacement}`;
+  }
+  const guesses = close(
+    name,
+    [...known.keys()].filter((candidate) => candidate.startsWith("--"))
+  );
+  const guess = guesses.length === 0 ? "" : guesses.length === 1 ? `; did you mean ${guesses[0]}?` : `; did you mean one of ${guesses.join(", ")}?`;
+  return `${name} is not an option of kedro run in ${here}${guess}`;
+}
+function close(name, candidates) {
+  const limit = Math.max(2, Math.floor(name.length / 3));
+  return candidates.map((candidate) => ({ candidate, distance: editDistance(name, candidate) })).filter(({ distance }) => distance <= limit).sort((a, b) => a.distance - b.distance || a.candidate.localeCompare(b.candidate)).map(({ candidate }) => candidate);
+}
+function editDistance(a, b) {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      current[j] = Math.min(
+        previous[j] + 1,
+        current[j - 1] + 1,
+        previous[j - 1] + cost
+      );
+    }
+    previous = current;
+  }
+  return previous[b.length];
+}
+function paramsProblems(value2) {
+  const items = value2.split(",").map((item) => item.trim()).filter(Boolean);
+  const bad = items.filter(
+    (item) => !item.includes("=") || item.slice(0, item.indexOf("=")).trim() === ""
+  );
+  if (bad.length === 0) return [];
+  const oldForm = bad.every((item) => !item.includes("=") && item.includes(":"));
+  const corrected = items.map((item) => item.includes("=") ? item : item.replace(":", "=")).join(",");
+  return [
+    oldForm ? `--params item ${bad.map((b) => `"${b}"`).join(", ")} uses the key:value form, which Kedro \u2265 0.19 rejects; write --params=${corrected}` : `--params item ${bad.map((b) => `"${b}"`).join(", ")} is not key=value; write --params=key1=value1,key2=value2 (values cannot contain commas)`
+  ];
+}
+
+// src/kedro/project.ts
+import { existsSync, readdirSync, readFileSync as readFileSync3 } from "node:fs";
+import { join as join2 } from "node:path";
+
+// node_modules/smol-toml/dist/error.js
+function getLineColFromPtr(string, ptr) {
+  let lines = string.slice(0, ptr).split(/\r?\n/);
+  return [lines.length, lines.pop().length + 1];
+}
+function makeCodeBlock(string, line2, column) {
+  let lines = string.split(/\r?\n/);
+  let codeblock = "";
+  let numberLen = (Math.log10(line2 + 1) | 0) + 1;
+  for (let i = line2 - 1; i <= line2 + 1; i++) {
+    let l = lines[i - 1];
+    if (!l)
+      continue;
+    codeblock += i.toString().padEnd(numberLen, " ");
+    codeblock += ":  ";
+    codeblock += l;
+    codeblock += "\n";
+    if (i === line2) {
+      codeblock += " ".repeat(numberLen + column + 2);
+      codeblock += "^\n";
+    }
+  }
+  return codeblock;
+}
+var TomlError = class _TomlError extends Error {
+  line;
+  column;
+  codeblock;
+  constructor(message, options) {
+    const [line2, column] = getLineColFromPtr(options.toml, options.ptr);
+    const codeblock = makeCodeBlock(options.toml, line2, column);
+    super(`Invalid TOML document: ${message}
+
+${codeblock}`, options);
+    this.line = line2;
+    this.column = column;
+    this.codeblock = codeblock;
+  }
+  /** @internal */
+  static x(message, ctx, ptr) {
+    throw new _TomlError(message, { toml: ctx.s, ptr: ptr ?? ctx.p });
+  }
+};
+
+// node_modules/smol-toml/dist/primitive.js
+function parseString(ctx) {
+  let startPtr = ctx.p;
+  let c = ctx.s.charCodeAt(ctx.p++);
+  let first = c;
+  let isLiteral = c === 39;
+  let isMultiline = c === ctx.s.charCodeAt(ctx.p) && c === ctx.s.charCodeAt(ctx.p + 1);
+  if (isMultiline) {
+    if ((c = ctx.s.charCodeAt(ctx.p += 2)) === 10)
+      ctx.p++;
+    else if (c === 13 && ctx.s.charCodeAt(ctx.p + 1) === 10)
+      ctx.p += 2;
+  }
+  let parsed = "";
+  let sliceStart = ctx.p;
+  let state = 0;
+  for (; ctx.p < ctx.s.length; ctx.p++) {
+    c = ctx.s.charCodeAt(ctx.p);
+    if (isMultiline && (c === 10 || c === 13 && ctx.s.charCodeAt(ctx.p + 1) === 10)) {
+      state = state && 3;
+    } else if (c < 32 && c !== 9 || c === 127) {
+      TomlError.x("control characters are not allowed in strings", ctx);
+    } else if ((!state || state === 3) && c === first && (!isMultiline || ctx.s.charCodeAt(ctx.p + 1) === first && ctx.s.charCodeAt(ctx.p + 2) === first)) {
+      if (isMultiline) {
+        if (ctx.s.charCodeAt(ctx.p + 3) === first)
+          ctx.p++;
+        if (ctx.s.charCodeAt(ctx.p + 3) === first)
+          ctx.p++;
+      }
+      if (!state) {
+        let s = ctx.s.slice(sliceStart, ctx.p);
+        parsed = parsed ? parsed + s : s;
+      }
+      ctx.p += isMultiline ? 3 : 1;
+      return parsed;
+    } else if (!state) {
+      if (!isLiteral && c === 92) {
+        parsed += ctx.s.slice(sliceStart, sliceStart = ctx.p);
+        state = 1;
+      }
+    } else if (state === 1) {
+      if (c === 120 || c === 117 || c === 85) {
+        let errPtr = ctx.p++ - 1;
+        let value2 = 0;
+        let len = c === 120 ? 2 : c === 117 ? 4 : 8;
+        for (let j = 0; j < len; j++, ctx.p++) {
+          let hex = ctx.s.charCodeAt(ctx.p);
+          let digit = (
+            /* 0-9 */
+            hex >= 48 && hex <= 57 ? hex - 48 : (
+              /* A-F */
+              hex >= 65 && hex <= 70 ? hex - 65 + 10 : (
+                /* a-f */
+                hex >= 97 && hex <= 102 ? hex - 97 + 10 : -1
+              )
+            )
+          );
+          if (digit < 0)
+            TomlError.x("invalid non-hex character in unicode escape", ctx);
+          value2 = value2 << 4 | digit;
+        }
+        if (value2 < 0 || value2 > 1114111 || value2 >= 55296 && value2 <= 57343) {
+          TomlError.x("invalid unicode escape", ctx, errPtr);
+        }
+        parsed += String.fromCodePoint(value2);
+        sliceStart = ctx.p--;
+        state = 0;
+      } else if (isMultiline && (c === 32 || c === 9)) {
+        state = 2;
+      } else {
+        if (c === 98)
+          parsed += "\b";
+        else if (c === 116)
+          parsed += "	";
+        else if (c === 110)
+          parsed += "\n";
+        else if (c === 102)
+          parsed += "\f";
+        else if (c === 114)
+          parsed += "\r";
+        else if (c === 101)
+          parsed += "\x1B";
+        else if (c === 34)
+          parsed += '"';
+        else if (c === 92)
+          parsed += "\\";
+        else
+          TomlError.x("unrecognised escape sequence", ctx);
+        sliceStart = ctx.p + 1;
+        state = 0;
+      }
+    } else if (c !== 32 && c !== 9) {
+      if (state === 2)
+        TomlError.x("invalid escape: only line-ending whitespace may be escaped", ctx, sliceStart);
+      state = !isLiteral && c === 92 ? 1 : 0;
+      sliceStart = ctx.p;
+    }
+  }
+  TomlError.x("unfinished string", ctx, startPtr);
+}
+
+// node_modules/smol-toml/dist/date.js
+var DATE_TIME_RE = /^(\d{4}-\d{2}-\d{2})?[Tt ]?(?:(\d{2}):\d{2}(?::\d{2}(?:\.\d+)?)?)?(Z|z|[-+]\d{2}:\d{2})?$/i;
+var TomlDate = class _TomlDate extends Date {
+  #hasDate = false;
+  #hasTime = false;
+  #offset = null;
+  constructor(date, fasttype, unsafeDelim) {
+    let hasDate = true;
+    let hasTime = true;
+    let offset = "Z";
+    let c;
+    if (typeof date === "string") {
+      if (fasttype)
+        prep: {
+          if (fasttype < 3) {
+            if (+date.slice(11, 13) > 23) {
+              date = "";
+              break prep;
+            }
+            if (fasttype === 2) {
+              offset = null;
+              date += "Z";
+            } else if ((c = date.charCodeAt(date.length - 1)) !== 90 && c !== 122) {
+              offset = date.slice(date.length - 6);
+            }
+            if (unsafeDelim)
+              date = date.slice(0, 10) + "T" + date.slice(11);
+          } else if (fasttype === 4) {
+            date = +date.slice(0, 2) > 23 ? "" : `0000-01-01T${date}Z`;
+          }
+          hasDate = fasttype !== 4;
+          hasTime = fasttype !== 3;
+        }
+      else {
+        let match = date.match(DATE_TIME_RE);
+        if (match) {
+          if (!match[1]) {
+            hasDate = false;
+            date = `0000-01-01T${date}`;
+          }
+          hasTime = !!match[2];
+          hasTime && date[10] === " " && (date = date.replace(" ", "T"));
+          if (match[2] && +match[2] > 23) {
+            date = "";
+          } else {
+            offset = match[3] || null;
+            if (!offset && hasTime)
+              date += "Z";
+          }
+        } else {
+          date = "";
+        }
+      }
+    }
+    super(date);
+    if (!isNaN(this.getTime())) {
+      this.#hasDate = hasDate;
+      this.#hasTime = hasTime;
+      this.#offset = offset;
+    }
+  }
+  isDateTime() {
+    return this.#hasDate && this.#hasTime;
+  }
+  isLocal() {
+    return !this.#hasDate || !this.#hasTime || !this.#offset;
+  }
+  isDate() {
+    return this.#hasDate && !this.#hasTime;
+  }
+  isTime() {
+    return this.#hasTime && !this.#hasDate;
+  }
+  isValid() {
+    return this.#hasDate || this.#hasTime;
+  }
+  toISOString() {
+    let iso = super.toISOString();
+    if (this.isDate())
+      return iso.slice(0, 10);
+    if (this.isTime())
+      return iso.slice(11, 23);
+    if (this.#offset === null)
+      return iso.slice(0, -1);
+    if (this.#offset === "Z" || this.#offset === "z")
+      return iso;
+    let offset = +this.#offset.slice(1, 3) * 60 + +this.#offset.slice(4, 6);
+    offset = this.#offset[0] === "-" ? offset : -offset;
+    let offsetDate = new Date(this.getTime() - offset * 6e4);
+    return offsetDate.toISOString().slice(0, -1) + this.#offset;
+  }
+  static wrapAsOffsetDateTime(jsDate, offset = "Z") {
+    let date = new _TomlDate(jsDate);
+    date.#offset = offset;
+    return date;
+  }
+  static wrapAsLocalDateTime(jsDate) {
+    let date = new _TomlDate(jsDate);
+    date.#offset = null;
+    return date;
+  }
+  static wrapAsLocalDate(jsDate) {
+    let date = new _TomlDate(jsDate);
+    date.#hasTime = false;
+    date.#offset = null;
+    return date;
+  }
+  static wrapAsLocalTime(jsDate) {
+    let date = new _TomlDate(jsDate);
+    date.#hasDate = false;
+    date.#offset = null;
+    return date;
+  }
+};
+
+// node_modules/smol-toml/dist/extract.js
+function isDigit(char, base = 10) {
+  return base === 16 ? char > 47 && char < 58 || char > 64 && char < 71 || char > 96 && char < 103 : char > 47 && char < 48 + base;
+}
+function isEndOfValue(char, delim) {
+  return char === 32 || char === 9 || char === 10 || char === 13 || // Structure end or next value delimiter
+  delim && (char === delim || char === 44) || // Comment
+  char === 35;
+}
+function extractValue(ctx, end) {
+  let errPtr = ctx.p;
+  let c = ctx.s.charCodeAt(ctx.p);
+  if (c === 91 || c === 123) {
+    ctx.d-- || TomlError.x("document contains excessively nested structures. aborting.", ctx);
+    let value2 = c === 91 ? parseArray(ctx) : parseInlineTable(ctx);
+    ctx.d++;
+    return value2;
+  }
+  if (c === 34 || c === 39) {
+    return parseString(ctx);
+  }
+  if (c === 116) {
+    if (ctx.s.charCodeAt(++ctx.p) !== 114 || ctx.s.charCodeAt(++ctx.p) !== 117 || ctx.s.charCodeAt(++ctx.p) !== 101)
+      TomlError.x("invalid value", ctx, errPtr);
+    return ctx.p++, true;
+  }
+  if (c === 102) {
+    if (ctx.s.charCodeAt(++ctx.p) !== 97 || ctx.s.charCodeAt(++ctx.p) !== 108 || ctx.s.charCodeAt(++ctx.p) !== 115 || ctx.s.charCodeAt(++ctx.p) !== 101)
+      TomlError.x("invalid value", ctx, errPtr);
+    return ctx.p++, false;
+  }
+  if (c === 43 || c === 45) {
+    return parseNumber(ctx, ctx.p, ctx.s.charCodeAt(++ctx.p), 44 - c, end);
+  }
+  if (ctx.s.charCodeAt(ctx.p + 4) === 45 && ctx.s.charCodeAt(ctx.p + 7) === 45) {
+    return parseDate(ctx, c, end);
+  }
+  if (ctx.s.charCodeAt(ctx.p + 2) === 58) {
+    return parseTime(ctx, c, end);
+  }
+  return parseNumber(ctx, ctx.p, c, 0, end);
+}
+function parseNumber(ctx, startPtr, startChr, sign, endChr) {
+  let c = startChr;
+  let state = 0;
+  let hasUnderscores = false;
+  if (c === 105) {
+    if (ctx.s.charCodeAt(++ctx.p) !== 110 || ctx.s.charCodeAt(++ctx.p) !== 102)
+      TomlError.x("invalid value", ctx, startPtr);
+    return ctx.p++, (sign || 1) / 0;
+  }
+  if (c === 110) {
+    if (ctx.s.charCodeAt(++ctx.p) !== 97 || ctx.s.charCodeAt(++ctx.p) !== 110)
+      TomlError.x("invalid value", ctx, startPtr);
+    return ctx.p++, NaN;
+  }
+  if (c === 48) {
+    if (++ctx.p >= ctx.s.length || isEndOfValue(c = ctx.s.charCodeAt(ctx.p), endChr))
+      return ctx.bi === true ? 0n : 0;
+    if (!sign) {
+      if (c === 120)
+        return parseIntegerBaseN(ctx, startPtr, 16, endChr);
+      else if (c === 98)
+        return parseIntegerBaseN(ctx, startPtr, 2, endChr);
+      else if (c === 111)
+        return parseIntegerBaseN(ctx, startPtr, 8, endChr);
+    }
+    if (c === 46)
+      state = 2;
+    else if (c === 101 || c === 69)
+      state = 4;
+    else
+      TomlError.x("illegal leading zero", ctx, startPtr);
+  } else if (!isDigit(c))
+    TomlError.x("invalid value", ctx, startPtr);
+  while (++ctx.p < ctx.s.length && (c = ctx.s.charCodeAt(ctx.p), !isEndOfValue(c, endChr))) {
+    if (!state)
+      state = 1;
+    if (c === 95) {
+      if (!(state & 1))
+        TomlError.x("illegal underscore", ctx);
+      state += 11;
+      hasUnderscores = true;
+    } else if (state === 1 && c === 46)
+      state = 2;
+    else if ((state === 1 || state === 3) && (c === 101 || c === 69))
+      state = 4;
+    else if (state === 4 && (c === 43 || c === 45)) {
+      state = 6;
+    } else if (!isDigit(c))
+      TomlError.x(`illegal character in numeric literal`, ctx);
+    else if (state > 9)
+      state -= 11;
+    else if (!(state & 1))
+      state++;
+  }
+  if (!state) {
+    let val = (startChr - 48) * (sign || 1);
+    return ctx.bi === true ? BigInt(val) : val;
+  }
+  if (!(state & 1))
+    TomlError.x("unfinished numeric value", ctx, startPtr);
+  let str = ctx.s.slice(startPtr, ctx.p);
+  if (hasUnderscores)
+    str = str.replaceAll("_", "");
+  return state > 1 ? parseFloat(str) : parseInteger(ctx, str, 10, startPtr);
+}
+function parseIntegerBaseN(ctx, startPtr, base, endChr) {
+  let c, underscore = 1;
+  while (++ctx.p < ctx.s.length && (c = ctx.s.charCodeAt(ctx.p), !isEndOfValue(c, endChr))) {
+    if (c === 95) {
+      if (underscore & 1)
+        TomlError.x("illegal underscore", ctx);
+      underscore = 3;
+    } else if (!isDigit(c, base))
+      TomlError.x(`illegal character in numeric literal`, ctx);
+    else if (underscore & 1)
+      underscore--;
+  }
+  if (underscore & 1)
+    TomlError.x("unfinished numeric value", ctx);
+  let str = ctx.s.slice(startPtr + 2, ctx.p);
+  if (underscore)
+    str = str.replaceAll("_", "");
+  return parseInteger(ctx, str, base, startPtr);
+}
+function parseInteger(ctx, str, base, startPtr) {
+  if (ctx.bi !== true)
+    int: {
+      let val = parseInt(str, base);
+      if (!Number.isSafeInteger(val)) {
+        if (ctx.bi)
+          break int;
+        TomlError.x("integer value cannot be represented losslessly", ctx, startPtr);
+      }
+      return val;
+    }
+  return base === 10 ? BigInt(str) : BigInt((base === 2 ? "0b" : base === 8 ? "0o" : "0x") + str);
+}
+function parseDate(ctx, c, endChr) {
+  let startPtr = ctx.p++, unsafeSeparator;
+  if (!isDigit(c) || !isDigit(ctx.s.charCodeAt(ctx.p++)) || !isDigit(ctx.s.charCodeAt(ctx.p++)) || !isDigit(ctx.s.charCodeAt(ctx.p++))) {
+    return parseNumber(ctx, ctx.p = startPtr, c, 0, endChr);
+  }
+  ctx.p += 5;
+  if (!isDigit(ctx.s.charCodeAt(ctx.p++)))
+    TomlError.x("invalid date-time: date part is malformed", ctx, startPtr);
+  if (ctx.p >= ctx.s.length || ((c = ctx.s.charCodeAt(ctx.p)) !== 32 || (unsafeSeparator = true, !isDigit(ctx.s.charCodeAt(ctx.p + 1)))) && c !== 84 && c !== 116) {
+    let t2 = ctx.s.slice(startPtr, ctx.p);
+    return readDate(ctx, t2, 3, false, startPtr);
+  }
+  if (ctx.s.charCodeAt(ctx.p += 3) !== 58)
+    TomlError.x("invalid date-time: time part is malformed", ctx, startPtr);
+  if (ctx.s.charCodeAt(ctx.p += 3) === 58)
+    ctx.p += 3;
+  if (ctx.s.charCodeAt(ctx.p) === 46)
+    while (isDigit(ctx.s.charCodeAt(++ctx.p)))
+      ;
+  if (c = ctx.s.charCodeAt(ctx.p)) {
+    if (c === 90 || c === 122) {
+      let t2 = ctx.s.slice(startPtr, ++ctx.p);
+      return readDate(ctx, t2, 1, unsafeSeparator, startPtr, "[+00:00]");
+    }
+    if (c === 43 || c === 45) {
+      let t2 = ctx.s.slice(startPtr, ctx.p += 6);
+      return readDate(ctx, t2, 1, unsafeSeparator, startPtr, !ctx.ld && "[" + ctx.s.slice(ctx.p - 6, ctx.p) + "]");
+    }
+  }
+  let t = ctx.s.slice(startPtr, ctx.p);
+  return readDate(ctx, t, 2, unsafeSeparator, startPtr);
+}
+function parseTime(ctx, c, endChr) {
+  let start = ctx.p;
+  if (!isDigit(c) || !isDigit(ctx.s.charCodeAt(++ctx.p))) {
+    return parseNumber(ctx, --ctx.p, c, 0, endChr);
+  }
+  if (ctx.s.charCodeAt(ctx.p += 4) === 58)
+    ctx.p += 3;
+  if (ctx.s.charCodeAt(ctx.p) === 46)
+    while (isDigit(ctx.s.charCodeAt(++ctx.p)))
+      ;
+  let t = ctx.s.slice(start, ctx.p);
+  return readDate(ctx, t, 4, false, start);
+}
+function readDate(ctx, str, type, unsafeDelim, errPtr, temporalSuffix) {
+  if (ctx.ld) {
+    let date = new TomlDate(str, type, unsafeDelim);
+    if (!date.isValid())
+      TomlError.x("invalid date", ctx, errPtr);
+    return date;
+  }
+  try {
+    if (temporalSuffix)
+      str += temporalSuffix;
+    switch (type) {
+      case 1:
+        return Temporal.ZonedDateTime.from(str);
+      case 2:
+        return Temporal.PlainDateTime.from(str);
+      case 3:
+        return Temporal.PlainDate.from(str);
+      case 4:
+        return Temporal.PlainTime.from(str);
+    }
+  } catch (e) {
+    TomlError.x(e instanceof Error ? e.message : "" + e, ctx, errPtr);
+  }
+}
+
+// node_modules/smol-toml/dist/util.js
+function skipComment(ctx) {
+  for (; ctx.p < ctx.s.length; ctx.p++) {
+    let c = ctx.s.charCodeAt(ctx.p);
+    if (c === 10)
+      break;
+    if (c === 13 && ctx.s.charCodeAt(ctx.p + 1) === 10) {
+      ctx.p++;
+      break;
+    }
+    if (c < 32 && c !== 9 || c === 127) {
+      TomlError.x("control characters are not allowed in comments", ctx);
+    }
+  }
+}
+function skipVoid(ctx, banNewLines, banComments) {
+  let c;
+  while (ctx.p < ctx.s.length) {
+    while (ctx.p < ctx.s.length && ((c = ctx.s.charCodeAt(ctx.p)) === 32 || c === 9 || !banNewLines && (c === 10 || c === 13 && ctx.s.charCodeAt(ctx.p + 1) === 10)))
+      ctx.p++;
+    if (banComments || c !== 35)
+      break;
+    skipComment(ctx);
+  }
+}
+
+// node_modules/smol-toml/dist/struct.js
+function parseKey(ctx, end = 61) {
+  let startPtr;
+  let state = 0;
+  let parsed = [];
+  let sliceStart;
+  let c = ctx.s.charCodeAt(startPtr = ctx.p);
+  do {
+    if (c === end) {
+      if (!state)
+        TomlError.x("unexpected end of key", ctx);
+      if (state === 1)
+        parsed.push(ctx.s.slice(sliceStart, ctx.p));
+      return ctx.p++, parsed;
+    } else if (c === 46) {
+      if (!state)
+        TomlError.x("illegal empty bare key", ctx);
+      if (state === 1)
+        parsed.push(ctx.s.slice(sliceStart, ctx.p));
+      state = 0;
+    } else if (!state && (c === 34 || c === 39)) {
+      if (c === ctx.s.charCodeAt(ctx.p + 1) && c === ctx.s.charCodeAt(ctx.p + 2))
+        TomlError.x("illegal quoted key: multiline strings are not allowed", ctx);
+      parsed.push(parseString(ctx));
+      state = 2;
+      ctx.p--;
+    } else if (c === 32 || c === 9) {
+      if (state === 1) {
+        parsed.push(ctx.s.slice(sliceStart, ctx.p));
+        state = 2;
+      }
+    } else if (state === 2 || c < 48 && c !== 45 || c > 57 && c < 65 || c > 90 && c < 97 && c !== 95 || c > 122) {
+      TomlError.x("illegal character in key", ctx);
+    } else if (!state) {
+      state = 1;
+      sliceStart = ctx.p;
+    }
+  } while (c = ctx.s.charCodeAt(++ctx.p));
+  TomlError.x("incomplete key-value: cannot find end of key", ctx, startPtr);
+}
+function parseInlineTable(ctx) {
+  let startPtr = ctx.p++;
+  let res = /* @__PURE__ */ Object.create(null);
+  let seen = /* @__PURE__ */ new Set();
+  let c;
+  while (ctx.p < ctx.s.length) {
+    skipVoid(ctx);
+    if ((c = ctx.s.charCodeAt(ctx.p)) === 125) {
+      ctx.p++;
+      return res;
+    }
+    let k;
+    let t = res;
+    let hasOwn = false;
+    let errPtr = ctx.p;
+    let key = parseKey(ctx);
+    for (let i = 0; i < key.length; i++) {
+      if (i)
+        t = hasOwn ? t[k] : t[k] = /* @__PURE__ */ Object.create(null);
+      k = key[i];
+      if ((hasOwn = Object.hasOwn(t, k)) && (typeof t[k] !== "object" || seen.has(t[k]))) {
+        TomlError.x("trying to redefine an already defined value", ctx, errPtr);
+      }
+      let unsafe = k === "__proto__";
+      if (ctx.uk && (unsafe || k === "constructor")) {
+        t = ctx.uk !== 1 && TomlError.x("document contains an unsafe property", ctx, errPtr);
+        break;
+      }
+      if (!hasOwn && unsafe) {
+        Object.defineProperty(t, k, { enumerable: true, configurable: true, writable: true });
+      }
+    }
+    if (hasOwn) {
+      TomlError.x("trying to redefine an already defined value", ctx, errPtr);
+    }
+    skipVoid(ctx, true, true);
+    let value2 = extractValue(
+      ctx,
+      125
+      /* } */
+    );
+    if (t && typeof (t[k] = value2) === "object")
+      seen.add(value2);
+    skipVoid(ctx);
+    if ((c = ctx.s.charCodeAt(ctx.p++)) === 125) {
+      return res;
+    }
+    if (c !== 44)
+      TomlError.x("expected comma or end of structure", ctx, ctx.p - 1);
+  }
+  TomlError.x("unfinished table", ctx, startPtr);
+}
+function parseArray(ctx) {
+  let startPtr = ctx.p++;
+  let res = [];
+  let c;
+  while (ctx.p < ctx.s.length) {
+    skipVoid(ctx);
+    if ((c = ctx.s.charCodeAt(ctx.p)) === 93) {
+      ctx.p++;
+      return res;
+    }
+    res.push(extractValue(
+      ctx,
+      93
+      /* ] */
+    ));
+    skipVoid(ctx);
+    if ((c = ctx.s.charCodeAt(ctx.p++)) === 93) {
+      return res;
+    }
+    if (c !== 44)
+      TomlError.x("expected comma or end of structure", ctx, ctx.p - 1);
+  }
+  TomlError.x("unfinished array", ctx, startPtr);
+}
+
+// node_modules/smol-toml/dist/parse.js
+function peekTable(ctx, key, table, meta, type) {
+  let t = table;
+  let m = meta;
+  let k;
+  let hasOwn = false;
+  let state;
+  for (let i = 0; i < key.length; i++) {
+    if (i) {
+      t = hasOwn ? t[k] : t[k] = /* @__PURE__ */ Object.create(null);
+      m = (state = m[k]).c;
+      if (type === 0 && (state.t === 1 || state.t === 2)) {
+        return null;
+      }
+      if (state.t === 2) {
+        let l = t.length - 1;
+        t = t[l];
+        m = m[l].c;
+      }
+    }
+    k = key[i];
+    if ((hasOwn = Object.hasOwn(t, k)) && m[k]?.t === 0 && m[k]?.d) {
+      return null;
+    }
+    if (!hasOwn) {
+      let unsafe = k === "__proto__";
+      if (ctx.uk && (unsafe || k === "constructor"))
+        return false;
+      if (unsafe) {
+        Object.defineProperty(t, k, { enumerable: true, configurable: true, writable: true });
+        Object.defineProperty(m, k, { enumerable: true, configurable: true, writable: true });
+      }
+      m[k] = {
+        t: i < key.length - 1 && type === 2 ? 3 : type,
+        d: false,
+        i: 0,
+        c: /* @__PURE__ */ Object.create(null)
+      };
+    }
+  }
+  state = m[k];
+  if (state.t !== type && !(type === 1 && state.t === 3)) {
+    return null;
+  }
+  if (type === 2) {
+    if (!state.d) {
+      state.d = true;
+      t[k] = [];
+    }
+    t[k].push(t = /* @__PURE__ */ Object.create(null));
+    state.c[state.i++] = state = { t: 1, d: false, i: 0, c: /* @__PURE__ */ Object.create(null) };
+  }
+  if (state.d) {
+    return null;
+  }
+  state.d = true;
+  if (type === 1) {
+    t = hasOwn ? t[k] : t[k] = /* @__PURE__ */ Object.create(null);
+  } else if (type === 0 && hasOwn) {
+    return null;
+  }
+  return [k, t, state.c];
+}
+function validateTablePeek(ctx, peek, ptr) {
+  if (peek === null || ctx.uk === 2)
+    TomlError.x(peek === null ? "trying to redefine an already defined table or value" : "document contains an unsafe property", ctx, ptr);
+}
+function parse(toml, options = {}) {
+  let ctx = {
+    s: toml,
+    p: 0,
+    d: options.maxDepth ?? 1e3,
+    bi: options.integersAsBigInt ?? false,
+    ld: options.useLegacyDate ?? true,
+    uk: options.unsafeKeyBehaviour === "throw" ? 2 : options.unsafeKeyBehaviour === "drop" ? 1 : 0
+  };
+  let res = /* @__PURE__ */ Object.create(null);
+  let meta = /* @__PURE__ */ Object.create(null);
+  let tmp;
+  let skipping = false;
+  let tbl = res;
+  let m = meta;
+  if (toml.charCodeAt(0) === 65279)
+    ctx.p++;
+  skipVoid(ctx);
+  while (ctx.p < toml.length) {
+    if (toml.charCodeAt(ctx.p) === 91) {
+      let isTableArray = toml.charCodeAt(++ctx.p) === 91;
+      tmp = ctx.p += +isTableArray;
+      skipping = false;
+      let k = parseKey(
+        ctx,
+        93
+        /* ] */
+      );
+      if (isTableArray) {
+        if (toml.charCodeAt(ctx.p) !== 93) {
+          TomlError.x("expected end of table array declaration", ctx);
+        }
+        ctx.p++;
+      }
+      let p = peekTable(
+        ctx,
+        k,
+        res,
+        meta,
+        isTableArray ? 2 : 1
+        /* Type.EXPLICIT */
+      );
+      if (!p) {
+        validateTablePeek(ctx, p, tmp);
+        skipping = true;
+      } else {
+        m = p[2];
+        tbl = p[1];
+      }
+    } else {
+      tmp = ctx.p;
+      let k = parseKey(ctx);
+      let p = peekTable(
+        ctx,
+        k,
+        tbl,
+        m,
+        0
+        /* Type.DOTTED */
+      );
+      if (!p && !skipping)
+        validateTablePeek(ctx, p, tmp);
+      skipVoid(ctx, true, true);
+      let v = extractValue(ctx, void 0);
+      if (p && !skipping)
+        p[1][p[0]] = v;
+    }
+    skipVoid(ctx, true);
+    if (ctx.p < toml.length && (tmp = toml.charCodeAt(ctx.p)) !== 10 && (tmp !== 13 || toml.charCodeAt(ctx.p + 1) !== 10)) {
+      TomlError.x("each key-value declaration must be followed by an end-of-line", ctx);
+    }
+    skipVoid(ctx);
+  }
+  return res;
+}
+
+// node_modules/smol-toml/dist/stringify.js
+var HAS_WELLFORMED = !!"".isWellFormed;
+
+// src/kedro/project.ts
+function projectKedro(dir) {
+  const pyproject = readToml(join2(dir, "pyproject.toml"));
+  const initVersion = stringAt(pyproject, ["tool", "kedro", "kedro_init_version"]);
+  const requirement2 = fromLocks(dir) ?? fromRequirements(dir) ?? fromPyproject(pyproject);
+  if (!requirement2) {
+    return {
+      version: NEWEST,
+      known: false,
+      reason: `no Kedro requirement found in a lock file, requirements*.txt or pyproject.toml: checked against the newest Kedro, ${formatVersion(NEWEST)}`,
+      initVersion
+    };
+  }
+  const allowed = KNOWN_VERSIONS.filter((version) => satisfies(version, requirement2.spec));
+  const newest = allowed[allowed.length - 1];
+  if (!newest) {
+    return {
+      version: NEWEST,
+      known: false,
+      reason: `${requirement2.file} asks for kedro${requirement2.spec}, which no Kedro this action knows satisfies: checked against the newest, ${formatVersion(NEWEST)}`,
+      initVersion
+    };
+  }
+  const why = requirement2.exact ? "" : allowed.length > 1 ? ", the newest it allows" : "";
+  return {
+    version: newest,
+    known: true,
+    reason: `${requirement2.file} ${requirement2.exact ? "pins" : "asks for"} kedro${requirement2.spec}: Kedro ${formatVersion(newest)}${why}`,
+    initVersion
+  };
+}
+function readToml(file2) {
+  if (!existsSync(file2)) return void 0;
+  try {
+    return parse(readFileSync3(file2, "utf8"));
+  } catch {
+    return void 0;
+  }
+}
+function stringAt(value2, path13) {
+  let node = value2;
+  for (const key of path13) {
+    if (typeof node !== "object" || node === null) return void 0;
+    node = node[key];
+  }
+  return typeof node === "string" ? node : void 0;
+}
+var REQUIREMENT = /^kedro(?:\[[^\]]*\])?\s*((?:[<>=!~]=?|===)\s*[^;#\s][^;#]*)?\s*(?:;.*)?(?:#.*)?$/i;
+function fromLocks(dir) {
+  for (const file2 of ["uv.lock", "poetry.lock", "pdm.lock"]) {
+    const lock = readToml(join2(dir, file2));
+    const kedro = lock?.package?.find((entry) => entry.name?.toLowerCase() === "kedro");
+    if (kedro?.version) return { file: file2, spec: `==${kedro.version}`, exact: true };
+  }
+  return void 0;
+}
+function fromRequirements(dir) {
+  if (!existsSync(dir)) return void 0;
+  const files = [
+    ...readdirSync(dir).filter((name) => /^requirements.*\.(txt|lock|in)$/.test(name)).sort(),
+    ...existsSync(join2(dir, "src", "requirements.txt")) ? ["src/requirements.txt"] : []
+  ];
+  for (const file2 of files) {
+    for (const line2 of readFileSync3(join2(dir, file2), "utf8").split(/\r?\n/)) {
+      const match = REQUIREMENT.exec(line2.trim());
+      if (match) return requirement(file2, match[1] ?? "");
+    }
+  }
+  return void 0;
+}
+function fromPyproject(pyproject) {
+  const dependencies = pyproject?.project?.dependencies;
+  if (!Array.isArray(dependencies)) return void 0;
+  for (const dependency of dependencies) {
+    const match = typeof dependency === "string" ? REQUIREMENT.exec(dependency.trim()) : null;
+    if (match) return requirement("pyproject.toml", match[1] ?? "");
+  }
+  return void 0;
+}
+function requirement(file2, raw) {
+  const spec = raw.replace(/\s+/g, "");
+  if (spec === "") return void 0;
+  return { file: file2, spec, exact: /^===?[^,*]+$/.test(spec) };
+}
+function satisfies(version, spec) {
+  const clauses = spec.split(",").filter(Boolean);
+  for (let patch = 0; patch <= 30; patch++) {
+    const candidate = [version[0], version[1], patch];
+    if (clauses.every((clause) => clauseHolds(candidate, clause))) return true;
+  }
+  return false;
+}
+function clauseHolds(candidate, clause) {
+  const match = /^(===|==|!=|~=|>=|<=|>|<)(.+)$/.exec(clause);
+  if (!match) return false;
+  const [, operator, raw] = match;
+  const wildcard = raw.endsWith(".*");
+  const target = raw.replace(/\.\*$/, "").split(".").map((part) => Number.parseInt(part, 10) || 0);
+  const cmp = compareParts(candidate, target);
+  const prefixEqual = target.every((part, i) => candidate[i] === part);
+  switch (operator) {
+    case "==":
+    case "===":
+      return wildcard ? prefixEqual : cmp === 0;
+    case "!=":
+      return wildcard ? !prefixEqual : cmp !== 0;
+    case ">=":
+      return cmp >= 0;
+    case "<=":
+      return cmp <= 0;
+    case ">":
+      return cmp > 0;
+    case "<":
+      return cmp < 0;
+    default: {
+      const prefix = target.slice(0, -1);
+      return cmp >= 0 && prefix.every((part, i) => candidate[i] === part);
+    }
+  }
+}
+function compareParts(a, b) {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const d = (a[i] ?? 0) - (b[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+function initVersionProblem(kedro) {
+  if (!kedro.known || !kedro.initVersion) return void 0;
+  const [major, minor] = kedro.initVersion.split(".").map((part) => Number.parseInt(part, 10));
+  const [kMajor, kMinor] = kedro.version;
+  const strict = compareVersions(kedro.version, [1, 2]) < 0;
+  if (major === kMajor && (!strict || minor === kMinor)) return void 0;
+  return `pyproject.toml's kedro_init_version ${kedro.initVersion} does not match Kedro ${formatVersion(kedro.version)} (${kedro.reason}): Kedro ${formatVersion(kedro.version)} refuses to start such a project. Migrate the project to Kedro ${kMajor}.x and set kedro_init_version = "${kMajor}.${kMinor}.0", or pin the Kedro it was made with`;
+}
+
+// src/kedro/words.ts
+function splitWords2(input) {
+  const words = [];
+  let word = "";
+  let inWord = false;
+  let quote = null;
+  for (let i = 0; i < input.length; i++) {
+    const ch = input[i];
+    if (quote === "'") {
+      if (ch === "'") quote = null;
+      else word += ch;
+    } else if (quote === '"') {
+      if (ch === '"') quote = null;
+      else if (ch === "\\" && i + 1 < input.length && '"\\$`\n'.includes(input[i + 1])) {
+        const next = input[++i];
+        if (next !== "\n") word += next;
+      } else word += ch;
+    } else if (ch === "'" || ch === '"') {
+      quote = ch;
+      inWord = true;
+    } else if (ch === "\\") {
+      if (i + 1 >= input.length) throw new Error("it ends with a lone backslash; remove it");
+      const next = input[++i];
+      if (next !== "\n") {
+        word += next;
+        inWord = true;
+      }
+    } else if (/\s/.test(ch)) {
+      if (inWord) words.push(word);
+      word = "";
+      inWord = false;
+    } else {
+      word += ch;
+      inWord = true;
+    }
+  }
+  if (quote) throw new Error(`it has an unclosed ${quote} quote; close it`);
+  if (inWord) words.push(word);
+  return words;
+}
+
+// src/kedro/run.ts
+function checkKedroRun(text, projectDir) {
+  const problems = [];
+  let args = [];
+  try {
+    args = splitWords2(text);
+  } catch (error) {
+    problems.push(`kedro-run-args: ${errorMessage(error)}`);
+  }
+  const kedro = projectKedro(projectDir);
+  const checked = checkRunArgs(args, kedro.version);
+  const against = `(checked against Kedro ${formatVersion(kedro.version)}: ${kedro.reason})`;
+  problems.push(...checked.problems.map((problem) => `kedro-run-args: ${problem} ${against}`));
+  const mismatch = initVersionProblem(kedro);
+  if (mismatch) problems.push(`working-directory: ${mismatch}`);
+  return {
+    args,
+    kedro,
+    problems,
+    warnings: checked.warnings.map((warning) => `kedro-run-args: ${warning}`)
+  };
+}
+
+// src/inputs/config.ts
+var RESERVED_LABELS = [
+  "managed-by",
+  "env",
+  "branch",
+  "run-id",
+  "commit",
+  "release",
+  "request-id"
+];
+var RESERVED_PROPERTY_PREFIXES = [
+  "spark.dataproc.driverEnv.KEDRO_DATAPROC_",
+  "spark.executorEnv.KEDRO_DATAPROC_"
+];
+var buildsImage = (config) => !config.image && !config.dryRun && config.prepare;
+var PROJECT_ENTRYPOINT = "deployment/dataproc/entrypoint.py";
+
+// src/inputs/batch.ts
+var SPARK_PROPERTY_KEY_PATTERN = /^[A-Za-z][A-Za-z0-9_.:-]*$/;
+var NETWORK_TAG_PATTERN = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
+var SUBNETWORK_PATTERN = /^([a-z]([-a-z0-9]{0,61}[a-z0-9])?|(https:\/\/www\.googleapis\.com\/compute\/v1\/)?projects\/[^/\s]+\/regions\/[^/\s]+\/subnetworks\/[^/\s]+)$/;
+var KMS_KEY_PATTERN = /^projects\/[^/\s]+\/locations\/[^/\s]+\/keyRings\/[^/\s]+\/cryptoKeys\/[^/\s]+$/;
+var METASTORE_PATTERN = /^projects\/[^/\s]+\/locations\/[^/\s]+\/services\/[^/\s]+$/;
+var HISTORY_CLUSTER_PATTERN = /^projects\/[^/\s]+\/regions\/[^/\s]+\/clusters\/[^/\s]+$/;
+var TTL_MIN_SECONDS = 10 * 60;
+var TTL_MAX_SECONDS = 14 * 24 * 60 * 60;
+function sparkProperties(r) {
+  const properties = {};
+  const { pairs, bad } = parsePairs(r.text("spark-properties"));
+  for (const line2 of bad)
+    r.problem(
+      "spark-properties",
+      `'${line2}' is not key=value; write one property a line, e.g. spark.executor.instances=10`
+    );
+  for (const [key, value2] of pairs) {
+    if (!SPARK_PROPERTY_KEY_PATTERN.test(key))
+      r.problem(
+        "spark-properties",
+        `'${key}' is not a property name; use e.g. spark.executor.memory`
+      );
+    else if (key in properties)
+      r.problem("spark-properties", `'${key}' is set twice; keep one line`);
+    else if (RESERVED_PROPERTY_PREFIXES.some((prefix) => key.startsWith(prefix)))
+      r.problem("spark-properties", `'${key}' is set by the action; remove it`);
+    properties[key] = value2;
+  }
+  r.problems.push(...propertyProblems(properties));
+  return properties;
+}
+function labels(r) {
+  const result = {};
+  const { pairs, bad } = parsePairs(r.text("labels"));
+  for (const line2 of bad)
+    r.problem("labels", `'${line2}' is not key=value; write one label a line, e.g. team=data`);
+  for (const [key, value2] of pairs) {
+    if (!LABEL_KEY_PATTERN.test(key))
+      r.problem(
+        "labels",
+        `key '${key}' must start with a lowercase letter and use only a-z 0-9 _ - (at most 63)`
+      );
+    else if (!LABEL_VALUE_PATTERN.test(value2))
+      r.problem("labels", `value '${value2}' of '${key}' must use only a-z 0-9 _ - (at most 63)`);
+    else if (labelKeyProblem(key)) r.problems.push(labelKeyProblem(key));
+    else if (RESERVED_LABELS.includes(key))
+      r.problem("labels", `'${key}' is set by the action; choose another key`);
+    else if (key in result) r.problem("labels", `'${key}' is set twice; keep one line`);
+    result[key] = value2;
+  }
+  const room = MAX_LABELS - RESERVED_LABELS.length - SERVICE_LABELS.length;
+  const count = Object.keys(result).length;
+  if (count > room)
+    r.problem(
+      "labels",
+      `${count} labels given; a batch carries at most ${MAX_LABELS}, the action sets ${RESERVED_LABELS.length} and Dataproc adds ${SERVICE_LABELS.length}, so keep at most ${room}`
+    );
+  return result;
+}
+function readBatchSettings(r) {
+  const subnetwork = r.optional("subnetwork");
+  r.check(
+    "subnetwork",
+    subnetwork,
+    SUBNETWORK_PATTERN,
+    "is not a subnetwork; use its name or projects/P/regions/R/subnetworks/NAME"
+  );
+  const networkTags = parseList(r.text("network-tags"));
+  for (const tag of networkTags)
+    r.check(
+      "network-tags",
+      tag,
+      NETWORK_TAG_PATTERN,
+      "is not a network tag; use lowercase letters, digits and - (at most 63)"
+    );
+  const kmsKey = r.optional("kms-key");
+  r.check(
+    "kms-key",
+    kmsKey,
+    KMS_KEY_PATTERN,
+    "is not a key name; use projects/P/locations/L/keyRings/R/cryptoKeys/K"
+  );
+  const ttlSeconds = r.duration("ttl", "use e.g. 45m, 4h or 1d");
+  if (ttlSeconds !== void 0 && (ttlSeconds < TTL_MIN_SECONDS || ttlSeconds > TTL_MAX_SECONDS))
+    r.problem("ttl", `'${r.text("ttl")}' is outside what Dataproc allows; use between 10m and 14d`);
+  const metastoreService = r.optional("metastore-service");
+  r.check(
+    "metastore-service",
+    metastoreService,
+    METASTORE_PATTERN,
+    "is not a metastore service; use projects/P/locations/L/services/NAME"
+  );
+  const historyServerCluster = r.optional("history-server-cluster");
+  r.check(
+    "history-server-cluster",
+    historyServerCluster,
+    HISTORY_CLUSTER_PATTERN,
+    "is not a cluster; use projects/P/regions/R/clusters/NAME"
+  );
+  return {
+    sparkProperties: sparkProperties(r),
+    labels: labels(r),
+    subnetwork,
+    networkTags,
+    kmsKey,
+    ttlSeconds,
+    metastoreService,
+    historyServerCluster
+  };
+}
+
+// src/inputs/behaviour.ts
+import { existsSync as existsSync2, statSync as statSync2 } from "node:fs";
+import { isAbsolute, resolve } from "node:path";
+function readWorkingDirectory(r, workspace) {
+  const given = r.text("working-directory");
+  const directory = isAbsolute(given) ? given : resolve(workspace, given);
+  if (!existsSync2(directory) || !statSync2(directory).isDirectory())
+    r.problem(
+      "working-directory",
+      `'${given}' is not a directory; check out the repository first (actions/checkout) or fix the path`
+    );
+  return directory;
+}
+function endpoint(r, name, variable) {
+  const given = r.text(name);
+  const value2 = given || r.env[variable] || "";
+  if (!value2) return void 0;
+  const parsed = parseEndpoint(value2, !given);
+  if (!parsed)
+    r.problem(
+      name,
+      `'${value2}' is not an endpoint; use https://HOST[:PORT], or http://HOST:PORT for a local emulator`
+    );
+  return parsed;
+}
+function readEndpoints(r) {
+  return {
+    dataproc: endpoint(r, "dataproc-endpoint", "DATAPROC_EMULATOR_HOST"),
+    storage: endpoint(r, "storage-endpoint", "STORAGE_EMULATOR_HOST"),
+    logging: endpoint(r, "logging-endpoint", "LOGGING_EMULATOR_HOST")
+  };
+}
+function readBehaviour(r, env, workingDirectory) {
+  const endpoints = readEndpoints(r);
+  const dryRun = r.bool("dry-run");
+  const wait = r.bool("wait");
+  const cancelOnAbort = r.bool("cancel-on-abort");
+  const onMissingCredentials = r.choice("on-missing-credentials", ["fail", "skip"]);
+  const prepare = r.bool("prepare");
+  const submit = r.bool("submit");
+  const force = r.bool("force");
+  if (env === "dev") {
+    if (!prepare)
+      r.problem(
+        "prepare",
+        "only prod runs can skip preparing; a dev run always uploads its code. Remove prepare, or set env: prod"
+      );
+    if (!submit)
+      r.problem(
+        "submit",
+        "only prod runs can prepare without submitting; remove submit, or set env: prod"
+      );
+    if (force) r.problem("force", "only replaces prod releases; remove force, or set env: prod");
+  } else if (!prepare && !submit) {
+    r.problem(
+      "submit",
+      "with prepare: false there is nothing left to do; set prepare or submit to true"
+    );
+  }
+  const report = {
+    // The runner resolves the default `${{ github.token }}`; elsewhere there is none.
+    githubToken: r.values["github-token"],
+    prComment: r.choice("pr-comment", ["auto", "always", "never"]),
+    uploadArtifacts: r.bool("upload-artifacts")
+  };
+  return {
+    workingDirectory,
+    endpoints,
+    dryRun,
+    wait,
+    timeoutSeconds: r.duration("timeout", "use e.g. 45m or 2h"),
+    cancelOnAbort,
+    onMissingCredentials,
+    prepare,
+    submit,
+    force,
+    allowForkCode: r.bool("allow-fork-code"),
+    report
+  };
+}
+
+// src/inputs/build.ts
+import { existsSync as existsSync3 } from "node:fs";
+import { resolve as resolve2 } from "node:path";
+var REPOSITORY_PATTERN = /^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
+var IMAGE_NAME_PATTERN = /^[a-z0-9]+([._-]+[a-z0-9]+)*(\/[a-z0-9]+([._-]+[a-z0-9]+)*)*$/;
+var IMAGE_REF_PATTERN = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]+)?(\/[a-z0-9]+([._-]+[a-z0-9]+)*)+(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
+var MAIN_FILE_PATTERN = /^(gs:\/\/[^/\s]+\/\S+|file:\/\/\/\S+)\.py$/;
+var TARGET_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+var BUILD_ARG_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
+function inProject(r, directory, name, value2, mustExist = true) {
+  const path13 = resolve2(directory, value2);
+  if (mustExist && !existsSync3(path13))
+    r.problem(name, `'${value2}' does not exist under working-directory; fix the path`);
+  return path13;
+}
+function readBuild(r, env, directory, building) {
+  const image2 = r.optional("image");
+  r.check(
+    "image",
+    image2,
+    IMAGE_REF_PATTERN,
+    "is not an image reference; use HOST/PATH/NAME:TAG or HOST/PATH/NAME@sha256:DIGEST"
+  );
+  if (image2 && IMAGE_REF_PATTERN.test(image2)) {
+    const rule = registryProblem("image", image2.split("/")[0]);
+    if (rule) r.problems.push(rule);
+  }
+  const artifactRepository = r.optional("artifact-repository");
+  if (!image2 && !artifactRepository)
+    r.problem(
+      "artifact-repository",
+      "required to name the image; set it to your Artifact Registry repository, or give a prebuilt image in image"
+    );
+  r.check(
+    "artifact-repository",
+    artifactRepository,
+    REPOSITORY_PATTERN,
+    "is not a repository id; use lowercase letters, digits and -"
+  );
+  const imageName = r.text("image-name");
+  r.check(
+    "image-name",
+    imageName,
+    IMAGE_NAME_PATTERN,
+    "is not an image name; use lowercase letters, digits, separators . _ - and /"
+  );
+  const imageTag2 = r.optional("image-tag");
+  r.check(
+    "image-tag",
+    imageTag2,
+    IMAGE_TAG_PATTERN,
+    "is not a valid tag; use up to 128 letters, digits, _ . - not starting with . or -"
+  );
+  if (image2 && imageTag2)
+    r.problem(
+      "image-tag",
+      "has no effect with a prebuilt image; remove image-tag, or tag inside image"
+    );
+  const dockerfile = inProject(r, directory, "dockerfile", r.text("dockerfile"), building);
+  const buildContext2 = inProject(r, directory, "build-context", r.text("build-context"), building);
+  const target = r.text("target") || env;
+  r.check(
+    "target",
+    target,
+    TARGET_PATTERN,
+    "is not a stage name; use the name after AS in the Dockerfile"
+  );
+  const buildInputsGiven = ["dockerfile", "build-context", "build-args", "target"].some(
+    (name) => r.given(name)
+  );
+  if (image2 && buildInputsGiven)
+    r.problem(
+      "image",
+      "a prebuilt image is not built; remove dockerfile, build-context, build-args and target, or remove image"
+    );
+  const buildArgs = {};
+  const pairs = parsePairs(r.text("build-args"));
+  for (const line2 of pairs.bad)
+    r.problem("build-args", `'${line2}' is not NAME=value; write one build argument a line`);
+  for (const [key, value2] of pairs.pairs) {
+    if (!BUILD_ARG_PATTERN.test(key))
+      r.problem("build-args", `'${key}' is not a build argument name; use letters, digits and _`);
+    buildArgs[key] = value2;
+  }
+  const entrypointInput = r.optional("entrypoint");
+  let entrypoint;
+  if (entrypointInput) {
+    entrypoint = inProject(r, directory, "entrypoint", entrypointInput);
+    if (!entrypointInput.endsWith(".py"))
+      r.problem(
+        "entrypoint",
+        `'${entrypointInput}' is not a Python file; give the path of a .py file`
+      );
+  } else if (existsSync3(resolve2(directory, PROJECT_ENTRYPOINT))) {
+    entrypoint = resolve2(directory, PROJECT_ENTRYPOINT);
+  }
+  const mainPythonFile = r.optional("main-python-file");
+  r.check(
+    "main-python-file",
+    mainPythonFile,
+    MAIN_FILE_PATTERN,
+    "is not a main file URI; use gs://BUCKET/path.py or file:///path/in/image.py (three slashes)"
+  );
+  return {
+    image: image2,
+    artifactRepository,
+    imageName,
+    imageTag: imageTag2,
+    dockerfile,
+    buildContext: buildContext2,
+    buildArgs,
+    target,
+    entrypoint,
+    mainPythonFile
+  };
+}
+
+// src/inputs/warnings.ts
+function warningsOf(config, runtimeWarning) {
+  const warnings = [];
+  const { image: image2, runtimeVersion, serviceAccount, workloadAuthentication } = config;
+  if (image2 && !image2.includes("@sha256:"))
+    warnings.push(
+      `image: '${image2}' is a tag, which can move while batches use it; pin it by digest (NAME@sha256:\u2026)`
+    );
+  if (runtimeWarning) warnings.push(runtimeWarning);
+  if (majorOf(runtimeVersion) >= 3 && !serviceAccount && workloadAuthentication !== "end-user")
+    warnings.push(
+      `service-account: not set, so on runtime ${runtimeVersion} the batch runs with the credentials of whoever submits it (this workflow's identity); set service-account, or workload-authentication: end-user to say this is intended`
+    );
+  const ttlRule = timeoutWarning(
+    config.timeoutSeconds,
+    effectiveTtl(runtimeVersion, config.ttlSeconds)
+  );
+  if (ttlRule) warnings.push(ttlRule);
+  if (!config.wait && config.timeoutSeconds !== void 0)
+    warnings.push("timeout: has no effect with wait: false; the step does not follow the batch");
+  if (!config.cancelOnAbort)
+    warnings.push("cancel-on-abort: false lets a batch run on after its workflow run is cancelled");
+  if (config.allowForkCode)
+    warnings.push(
+      "allow-fork-code: true runs code from forks with this workflow's credentials on pull_request_target and workflow_run"
+    );
+  for (const file2 of config.allowSecretFiles)
+    warnings.push(`allow-secret-files: ${file2} ships even if it holds a private key`);
+  if (config.force)
+    warnings.push(
+      `force: true replaces release ${config.release} if it was prepared from other content`
+    );
+  return warnings;
+}
+
+// src/inputs/where.ts
+var PROJECT_PATTERN = /^([a-z][a-z0-9.-]*:)?[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
+var REGION_PATTERN = /^[a-z]+-[a-z]+[0-9]+$/;
+var ZONE_PATTERN = /^([a-z]+-[a-z]+[0-9]+)-[a-z]$/;
+var SERVICE_ACCOUNT_PATTERN = /^[a-z0-9][a-z0-9.-]*@[a-z0-9][a-z0-9.-]*\.gserviceaccount\.com$/;
+var RUNTIME_PATTERN = /^[0-9]+\.[0-9]+(\.[0-9]+)?$/;
+var REGISTRY_HOST_PATTERN = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?$/;
+function readWhere(r, tag, now) {
+  const envValue = r.text("env");
+  if (envValue !== "dev" && envValue !== "prod")
+    r.problem("env", `'${envValue}' is not an environment; use dev or prod`);
+  const env = envValue === "prod" ? "prod" : "dev";
+  let release = r.optional("release");
+  if (env === "dev" && release)
+    r.problem("release", "only prod runs take a release; remove it, or set env: prod");
+  if (env === "prod" && !release) release = tag;
+  if (env === "prod" && !release)
+    r.problem(
+      "release",
+      "a prod run needs the release it runs; set release: v1.2.3 (or run on a tag push)"
+    );
+  r.check(
+    "release",
+    release,
+    RELEASE_PATTERN,
+    "is not a valid release; use letters, digits, . _ - (e.g. v1.2.3)"
+  );
+  const runId = r.optional("run-id");
+  r.check(
+    "run-id",
+    runId,
+    RUN_ID_PATTERN,
+    "is not a valid run id; use up to 100 letters, digits, . _ - starting with a letter or digit"
+  );
+  const projectId = r.required("project-id", "set project-id to your Google Cloud project id");
+  if (projectId)
+    r.check(
+      "project-id",
+      projectId,
+      PROJECT_PATTERN,
+      "is not a project id; use the id (e.g. my-project-123), not the name or number"
+    );
+  const region = r.required("region", "set region, e.g. europe-west1");
+  const zone = ZONE_PATTERN.exec(region);
+  if (zone)
+    r.problem(
+      "region",
+      `'${region}' is a zone; Dataproc Serverless runs in a region, e.g. '${zone[1]}'`
+    );
+  else if (region === "global")
+    r.problem(
+      "region",
+      "Dataproc Serverless has no 'global' region; use a region such as europe-west1"
+    );
+  else if (region)
+    r.check("region", region, REGION_PATTERN, "is not a region; use e.g. europe-west1");
+  const runSubmitBucket = r.bucket(
+    "run-submit-bucket",
+    r.required("run-submit-bucket", "name the bucket that receives the code and entrypoint")
+  ) ?? "";
+  const runOutputBucket = r.bucket(
+    "run-output-bucket",
+    r.required("run-output-bucket", "name the bucket that receives run outputs")
+  ) ?? "";
+  const stagingBucket = r.bucket("staging-bucket", r.optional("staging-bucket"));
+  const serviceAccount = r.optional("service-account");
+  r.check(
+    "service-account",
+    serviceAccount,
+    SERVICE_ACCOUNT_PATTERN,
+    "is not a service account email; use NAME@PROJECT.iam.gserviceaccount.com"
+  );
+  const runtimeVersion = r.text("runtime-version") || DEFAULT_RUNTIME;
+  r.check(
+    "runtime-version",
+    runtimeVersion,
+    RUNTIME_PATTERN,
+    `is not a Dataproc Serverless runtime version; use e.g. '${DEFAULT_RUNTIME}'`
+  );
+  const runtime = RUNTIME_PATTERN.test(runtimeVersion) ? checkRuntime(runtimeVersion, now) : {};
+  if (runtime.problem) r.problems.push(runtime.problem);
+  r.problems.push(
+    ...runtime3Problems(runtimeVersion, {
+      stagingBucket,
+      historyServerCluster: r.optional("history-server-cluster")
+    })
+  );
+  const workload = r.optional("workload-authentication");
+  if (workload !== void 0 && workload !== "service-account" && workload !== "end-user")
+    r.problem(
+      "workload-authentication",
+      `'${workload}' is not a choice; use service-account or end-user`
+    );
+  if (workload === "service-account" && !serviceAccount)
+    r.problem(
+      "workload-authentication",
+      "service-account needs the service-account input; set it, or remove workload-authentication"
+    );
+  const artifactRegistry = r.text("artifact-registry") || `${region}-docker.pkg.dev`;
+  r.check(
+    "artifact-registry",
+    artifactRegistry,
+    REGISTRY_HOST_PATTERN,
+    "is not a registry host; use e.g. europe-west1-docker.pkg.dev (no https://, no path)"
+  );
+  if (!r.optional("image") && REGISTRY_HOST_PATTERN.test(artifactRegistry)) {
+    const rule = registryProblem("artifact-registry", artifactRegistry);
+    if (rule) r.problems.push(rule);
+  }
+  return {
+    env,
+    release,
+    runId,
+    projectId,
+    region,
+    runSubmitBucket,
+    runOutputBucket,
+    stagingBucket,
+    serviceAccount,
+    workloadAuthentication: workload === "end-user" ? "end-user" : serviceAccount ? "service-account" : void 0,
+    runtimeVersion,
+    runtimeWarning: runtime.warning,
+    artifactRegistry
+  };
+}
+
+// src/inputs/parse.ts
+function parseInputs(values, facts) {
+  const r = new InputReader(values, facts.env ?? process.env);
+  const where = readWhere(r, facts.tag, facts.now ?? /* @__PURE__ */ new Date());
+  const workingDirectory = readWorkingDirectory(r, facts.workspace);
+  const behaviour2 = readBehaviour(r, where.env, workingDirectory);
+  const building = buildsImage({
+    image: r.optional("image"),
+    dryRun: behaviour2.dryRun,
+    prepare: behaviour2.prepare
+  });
+  const build2 = readBuild(r, where.env, workingDirectory, building);
+  const batch = readBatchSettings(r);
+  const kedroRunArgsText = r.text("kedro-run-args");
+  const kedroRun = checkKedroRun(kedroRunArgsText, workingDirectory);
+  r.problems.push(...kedroRun.problems);
+  const allowSecretFiles = parseList(r.text("allow-secret-files")).map(
+    (name) => inProject(r, workingDirectory, "allow-secret-files", name)
+  );
+  if (r.problems.length > 0) throw new InputError(r.problems);
+  const { runtimeWarning, ...place } = where;
+  const config = {
+    values,
+    ...place,
+    ...behaviour2,
+    ...build2,
+    ...batch,
+    kedroRunArgs: kedroRun.args,
+    kedroRunArgsText,
+    kedro: kedroRun.kedro,
+    allowSecretFiles
+  };
+  return { ...config, warnings: [...kedroRun.warnings, ...warningsOf(config, runtimeWarning)] };
+}
+
+// src/report/rows.ts
+function quoteForDisplay(args) {
+  return args.map((arg) => /^[A-Za-z0-9_@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`).join(" ");
+}
+var kedroCommand = (plan) => quoteForDisplay(["kedro", "run", ...plan.kedroRunArgs]);
+function ttlRow(ttl) {
+  if (ttl.seconds === void 0) return "none (runtimes before 2.1 run until they end)";
+  const length = formatSeconds(ttl.seconds);
+  return ttl.source === "ttl" ? length : `${length}: Dataproc's default from runtime 2.1; the batch ends after ${length} unless ttl is set`;
+}
+function imageRow(image2) {
+  if (image2.prebuilt) return `${image2.reference} (prebuilt)`;
+  return image2.digest ? image2.reference : `${image2.reference} (pinned by digest once built)`;
+}
+function planRows(plan) {
+  return [
+    ["environment", plan.release ? `${plan.env} (release ${plan.release})` : plan.env],
+    ["branch", plan.branch ? `${plan.branch} \u2192 ${plan.branchSlug}` : "(none)"],
+    ["commit", plan.commit || "(unknown)"],
+    ["run id", plan.runId],
+    ["image", imageRow(plan.image)],
+    ["entrypoint", plan.storage.entrypointUri],
+    ["code", plan.storage.codeUri],
+    ["run output", plan.storage.runOutputUri],
+    ["batch id", plan.batch.id],
+    ["request id", plan.batch.request.requestId],
+    ["kedro command", kedroCommand(plan)],
+    ["checked for", `Kedro ${plan.kedro.version} (${plan.kedro.reason})`],
+    ["ttl", ttlRow(plan.ttl)],
+    ["console", plan.batch.consoleUrl]
+  ];
+}
+function formatRows(rows) {
+  const width = Math.max(...rows.map(([label]) => label.length));
+  return rows.map(([label, value2]) => `${label.padEnd(width)}  ${value2}`);
+}
+function logsUrl(plan) {
+  const query = encodeURIComponent(
+    `resource.type="cloud_dataproc_batch"
+resource.labels.batch_id="${plan.batch.id}"`
+  );
+  return `https://console.cloud.google.com/logs/query;query=${query}?project=${plan.projectId}`;
+}
+function usageText(batch) {
+  const usage = batch?.runtimeInfo?.approximateUsage;
+  if (!usage) return void 0;
+  const dcuHours = Number(String(usage.milliDcuSeconds ?? 0)) / 1e3 / 3600;
+  const shuffleGbHours = Number(String(usage.shuffleStorageGbSeconds ?? 0)) / 3600;
+  return `${dcuHours.toFixed(3)} DCU-hours, ${shuffleGbHours.toFixed(3)} GB-hours shuffle storage`;
+}
+function outcomeRows(outcome) {
+  const { plan, batch } = outcome;
+  const rows = [
+    ["batch id", plan.batch.id],
+    ["state", outcome.state],
+    ["duration", outcome.durationSeconds !== void 0 ? `${outcome.durationSeconds}s` : "\u2014"],
+    [
+      "runtime version",
+      batch?.runtimeConfig?.version ?? plan.batch.request.batch.runtimeConfig.version
+    ],
+    ["image", plan.image.reference],
+    ["code", plan.storage.codeUri],
+    ["run output", plan.storage.runOutputUri]
+  ];
+  const usage = usageText(batch);
+  if (usage) rows.push(["approximate usage", usage]);
+  return rows;
+}
+
+// src/plan/facts.ts
+var localNonce = (now = /* @__PURE__ */ new Date()) => `${now.getTime().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+
+export {
+  getBatch,
+  stateOf,
+  watchBatch,
+  outcomeWithoutBatch,
+  succeeded,
+  batchDuration,
+  cloudLoggingOf,
+  INPUTS,
+  INPUT_NAMES,
+  readValues,
+  givenInputs,
+  PlanError,
+  buildPlan,
+  git,
+  ACTION_VERSION,
+  deploy,
+  close,
+  parse,
+  parseBoolean,
+  readEndpoints,
+  InputError,
+  InputReader,
+  parseInputs,
+  kedroCommand,
+  planRows,
+  formatRows,
+  logsUrl,
+  outcomeRows,
+  localNonce
+};
+/*! For license information please see chunk-C4U5I72P.js.LEGAL.txt */

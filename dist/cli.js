@@ -1,0 +1,728 @@
+#!/usr/bin/env node
+import { createRequire as __createRequire } from 'node:module';
+import { fileURLToPath as __fileURLToPath } from 'node:url';
+import { dirname as __pathDirname } from 'node:path';
+const require = __createRequire(import.meta.url);
+const __bundleFilename = __fileURLToPath(import.meta.url);
+const __bundleDirname = __pathDirname(__bundleFilename);
+import {
+  ACTION_VERSION,
+  INPUTS,
+  INPUT_NAMES,
+  InputError,
+  InputReader,
+  PlanError,
+  buildPlan,
+  close,
+  cloudLoggingOf,
+  deploy,
+  formatRows,
+  getBatch,
+  git,
+  localNonce,
+  outcomeRows,
+  outcomeWithoutBatch,
+  parse,
+  parseBoolean,
+  parseInputs,
+  planRows,
+  readEndpoints,
+  readValues,
+  stateOf,
+  succeeded,
+  watchBatch
+} from "./chunks/chunk-C4U5I72P.js";
+import "./chunks/chunk-RGANAITH.js";
+import {
+  cancelBatch,
+  errorMessage,
+  explainError,
+  firstLine,
+  log,
+  makeDataprocClient,
+  makeStorage,
+  require_src,
+  setLogSink,
+  sleep
+} from "./chunks/chunk-BEWATZ7N.js";
+import "./chunks/chunk-YU4TNTCD.js";
+import "./chunks/chunk-TXJMAUJD.js";
+import "./chunks/chunk-ELYQ5VLN.js";
+import "./chunks/chunk-NNA2HC4I.js";
+import {
+  __toESM
+} from "./chunks/chunk-CSCBOJKS.js";
+
+// src/cli/index.ts
+import { fileURLToPath } from "node:url";
+
+// src/cli/args.ts
+import { parseArgs } from "node:util";
+var UsageError = class extends Error {
+};
+var COMMANDS = ["run", "logs", "cancel"];
+var FLAG_INPUTS = INPUT_NAMES.filter(
+  (name) => INPUTS[name].role !== "report"
+);
+var LOCATING_INPUTS = [
+  "env",
+  "project-id",
+  "region",
+  "dataproc-endpoint",
+  "storage-endpoint",
+  "logging-endpoint",
+  "working-directory"
+];
+var isBooleanInput = (name) => parseBoolean(INPUTS[name].default) !== void 0;
+var isFlagInput = (name) => FLAG_INPUTS.includes(name);
+function normaliseBooleans(argv) {
+  const end = argv.indexOf("--");
+  const options = end === -1 ? argv : argv.slice(0, end);
+  const rest = end === -1 ? [] : argv.slice(end);
+  const normalised = options.map((arg) => {
+    const negated = /^--no-([a-z0-9-]+)$/.exec(arg)?.[1];
+    if (negated && isFlagInput(negated) && isBooleanInput(negated)) return `--${negated}=false`;
+    const bare = /^--([a-z0-9-]+)$/.exec(arg)?.[1];
+    if (bare && isFlagInput(bare) && isBooleanInput(bare)) return `--${bare}=true`;
+    return arg;
+  });
+  return [...normalised, ...rest];
+}
+function explainParseError(error, allowed) {
+  const message = error instanceof Error ? error.message : String(error);
+  const unknown = /Unknown option '--([^']+)'/.exec(message)?.[1];
+  if (unknown === void 0) return new UsageError(message);
+  const guesses = close(unknown, [...allowed]);
+  const hint = guesses.length > 0 ? `; did you mean --${guesses[0]}?` : "";
+  return new UsageError(`unknown option --${unknown}${hint} (see kedro-dataproc --help)`);
+}
+function parseArgv(argv) {
+  const inputOptions = Object.fromEntries(
+    FLAG_INPUTS.map((name) => [name, { type: "string" }])
+  );
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: normaliseBooleans(argv),
+      options: {
+        ...inputOptions,
+        json: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+        version: { type: "boolean" }
+      },
+      allowPositionals: true,
+      strict: true
+    });
+  } catch (error) {
+    throw explainParseError(error, [...FLAG_INPUTS, "json", "help", "version"]);
+  }
+  const { positionals } = parsed;
+  const values = parsed.values;
+  const json = values.json === true;
+  if (values.help) return { command: "help", flags: {}, json };
+  if (values.version) return { command: "version", flags: {}, json };
+  const [command, ...rest] = positionals;
+  if (command === void 0) throw new UsageError("no command given; use run, logs or cancel");
+  if (!COMMANDS.includes(command)) {
+    const guess = close(command, [...COMMANDS])[0];
+    throw new UsageError(
+      `unknown command '${command}'${guess ? `; did you mean ${guess}?` : ""} (use run, logs or cancel)`
+    );
+  }
+  const flags = {};
+  for (const name of FLAG_INPUTS) {
+    const value = values[name];
+    if (typeof value === "string") flags[name] = value;
+  }
+  return { ...checkShape(command, rest, flags), json };
+}
+function checkShape(command, rest, flags) {
+  if (command === "run") {
+    if (rest.length > 0) throw new UsageError(`run takes no arguments, only flags: '${rest[0]}'`);
+    return { command, flags };
+  }
+  const [batch, extra] = rest;
+  if (batch === void 0) throw new UsageError(`${command} needs the batch: ${command} BATCH`);
+  if (extra !== void 0) throw new UsageError(`${command} takes one batch, not '${extra}' too`);
+  const stray = Object.keys(flags).find(
+    (name) => !LOCATING_INPUTS.includes(name)
+  );
+  if (stray)
+    throw new UsageError(
+      `--${stray} does not apply to ${command}; it takes ${LOCATING_INPUTS.map((name) => `--${name}`).join(", ")}`
+    );
+  return { command, batch, flags };
+}
+
+// src/cli/session.ts
+var import_google_auth_library = __toESM(require_src(), 1);
+import { resolve } from "node:path";
+
+// src/cli/settings.ts
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+var TABLE = "tool.kedro-dataproc";
+var SECTIONS = ["dev", "prod"];
+var envVariable = (name) => `KEDRO_DATAPROC_${name.toUpperCase().replace(/-/g, "_")}`;
+var isTable = (value) => typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Date);
+function scalar(value) {
+  if (typeof value === "string") return value;
+  if (typeof value === "boolean" || typeof value === "number" || typeof value === "bigint")
+    return String(value);
+  return void 0;
+}
+function asInputText(value, where) {
+  const single = scalar(value);
+  if (single !== void 0) return single;
+  const items = Array.isArray(value) ? value.map((item) => scalar(item)) : isTable(value) ? Object.entries(value).map(([key, item]) => {
+    const text = scalar(item);
+    return text === void 0 ? void 0 : `${key}=${text}`;
+  }) : [void 0];
+  if (items.some((item) => item === void 0))
+    throw new UsageError(
+      `${where}: use a string, number, boolean, a list of them, or a table of key = value`
+    );
+  return items.join("\n");
+}
+function unknownKey(key, where, valid) {
+  const guess = close(key, [...valid])[0];
+  const report = key in INPUTS ? ` (${key} is read only by the GitHub action)` : "";
+  return new UsageError(
+    `${where}: unknown key '${key}'${report}; ${guess ? `did you mean '${guess}'?` : "the keys are the action\u2019s input names (see kedro-dataproc --help)"}`
+  );
+}
+function readTable(table, header, allowSections) {
+  const read = /* @__PURE__ */ new Map();
+  const valid = allowSections ? [...FLAG_INPUTS, ...SECTIONS] : FLAG_INPUTS.filter((n) => n !== "env");
+  for (const [key, value] of Object.entries(table)) {
+    if (allowSections && SECTIONS.includes(key)) {
+      if (!isTable(value))
+        throw new UsageError(`[${header}] ${key}: must be a table [${header}.${key}]`);
+      continue;
+    }
+    if (!allowSections && key === "env")
+      throw new UsageError(
+        `[${header}]: env cannot be set here, since env chooses the section; set it in [${TABLE}], KEDRO_DATAPROC_ENV or --env`
+      );
+    if (!FLAG_INPUTS.includes(key))
+      throw unknownKey(key, `[${header}]`, valid);
+    read.set(key, asInputText(value, `[${header}] ${key}`));
+  }
+  return read;
+}
+function resolveSettings(layers) {
+  const shared = readTable(layers.pyproject?.table ?? {}, TABLE, true);
+  const fromEnv = (name) => layers.env[envVariable(name)] || void 0;
+  const env = layers.flags.env ?? fromEnv("env") ?? shared.get("env") ?? INPUTS.env.default;
+  const sectionValue = layers.pyproject?.table[env];
+  const sectionHeader = `${TABLE}.${env}`;
+  const section = SECTIONS.includes(env) && isTable(sectionValue) ? readTable(sectionValue, sectionHeader, false) : /* @__PURE__ */ new Map();
+  const values = {};
+  for (const name of FLAG_INPUTS) {
+    const flag = layers.flags[name];
+    const variable = fromEnv(name);
+    values[name] = flag !== void 0 ? { value: flag, source: `--${name}` } : variable !== void 0 ? { value: variable, source: `env ${envVariable(name)}` } : section.has(name) ? { value: section.get(name), source: `pyproject [${sectionHeader}]` } : shared.has(name) ? { value: shared.get(name), source: `pyproject [${TABLE}]` } : { value: "", source: "default" };
+  }
+  return { values, warnings: strayVariables(layers.env) };
+}
+function strayVariables(env) {
+  const known = new Map(FLAG_INPUTS.map((name) => [envVariable(name), name]));
+  return Object.keys(env).filter((variable) => variable.startsWith("KEDRO_DATAPROC_") && !known.has(variable)).map((variable) => {
+    const guess = close(variable, [...known.keys()])[0];
+    return `${variable} is not a setting and is ignored${guess ? `; did you mean ${guess}?` : ""}`;
+  });
+}
+function readPyproject(directory) {
+  const path = join(directory, "pyproject.toml");
+  if (!existsSync(path)) return void 0;
+  let document;
+  try {
+    document = parse(readFileSync(path, "utf8"));
+  } catch (error) {
+    throw new UsageError(
+      `${path} is not valid TOML: ${error instanceof Error ? error.message : String(error)}`
+    );
+  }
+  const tool = document.tool;
+  const table = isTable(tool) ? tool["kedro-dataproc"] : void 0;
+  if (table === void 0) return void 0;
+  if (!isTable(table)) throw new UsageError(`${path}: tool.kedro-dataproc must be a table`);
+  return { path, table };
+}
+
+// src/cli/session.ts
+function loadSettings(invocation, env, cwd) {
+  const directory = invocation.flags["working-directory"] || env[envVariable("working-directory")] || ".";
+  return resolveSettings({
+    pyproject: readPyproject(resolve(cwd, directory)),
+    env,
+    flags: invocation.flags
+  });
+}
+var valuesOf = (settings) => readValues((name) => name in settings.values ? settings.values[name].value : "");
+async function checkCredentials() {
+  try {
+    const token = await new import_google_auth_library.GoogleAuth({
+      scopes: ["https://www.googleapis.com/auth/cloud-platform"]
+    }).getAccessToken();
+    if (!token) throw new Error("no access token was returned");
+  } catch (error) {
+    throw new Error(
+      `no Google Cloud credentials (${firstLine(error)}): run \`gcloud auth application-default login\`, or set GOOGLE_APPLICATION_CREDENTIALS to a service account key file`
+    );
+  }
+}
+
+// src/cli/batch.ts
+var BATCH_NAME = /^projects\/([^/]+)\/locations\/([^/]+)\/batches\/([^/]+)$/;
+var BATCH_ID = /^[a-z0-9][a-z0-9-]{2,61}[a-z0-9]$/;
+function locateBatch(batch, values, env) {
+  const r = new InputReader(values, env);
+  const endpoints = readEndpoints(r);
+  const full = BATCH_NAME.exec(batch);
+  const id = full ? full[3] : batch;
+  if (!BATCH_ID.test(id))
+    throw new UsageError(
+      `'${batch}' is not a batch: give its id (4\u201363 lowercase letters, digits and -) or its name projects/P/locations/R/batches/ID`
+    );
+  const fix = "or give the batch as projects/P/locations/R/batches/ID";
+  const projectId = full ? full[1] : r.required("project-id", `set project-id, ${fix}`);
+  const region = full ? full[2] : r.required("region", `set region, ${fix}`);
+  if (r.problems.length > 0) throw new InputError(r.problems);
+  return {
+    name: `projects/${projectId}/locations/${region}/batches/${id}`,
+    id,
+    projectId,
+    region,
+    endpoints
+  };
+}
+var ENDED = ["SUCCEEDED", "FAILED", "CANCELLED"];
+async function withClient(located, use) {
+  const { dataproc, storage } = located.endpoints;
+  if (!dataproc?.plaintext || !storage?.plaintext) await checkCredentials();
+  const client = await makeDataprocClient(located.region, dataproc);
+  try {
+    return await use(client, await getBatch(client, located.name));
+  } finally {
+    await client.close();
+  }
+}
+var resultOf = (located, batch, exitCode) => ({
+  exitCode,
+  json: {
+    batchId: located.id,
+    batchName: located.name,
+    state: stateOf(batch),
+    stateMessage: batch.stateMessage ?? ""
+  }
+});
+function logsCommand(located, onLine) {
+  return withClient(located, async (client, batch) => {
+    const result = await watchBatch({
+      client,
+      storage: makeStorage(located.projectId, located.endpoints.storage),
+      name: located.name,
+      operation: batch.operation ?? "",
+      abort: new AbortController().signal,
+      onLine,
+      cloudLogging: cloudLoggingOf(
+        { project: located.projectId, location: located.region, batchId: located.id },
+        located.endpoints.logging,
+        onLine
+      )
+    });
+    return resultOf(located, result.batch, result.state === "SUCCEEDED" ? 0 : 1);
+  });
+}
+var CANCEL_WAIT_MS = 10 * 6e4;
+function cancelCommand(located) {
+  return withClient(located, async (client, first) => {
+    let batch = first;
+    if (ENDED.includes(stateOf(batch))) {
+      log.info(`batch ${located.id} already ended ${stateOf(batch)}: nothing to cancel`);
+      return resultOf(located, batch, 0);
+    }
+    await cancelBatch(client, batch.operation ?? "");
+    log.info(`cancelling batch ${located.id}`);
+    const deadline = Date.now() + CANCEL_WAIT_MS;
+    while (!ENDED.includes(stateOf(batch)) && Date.now() < deadline) {
+      await sleep(1e3);
+      batch = await getBatch(client, located.name);
+    }
+    log.info(`batch ${located.id} ${stateOf(batch)}`);
+    return resultOf(located, batch, stateOf(batch) === "CANCELLED" ? 0 : 1);
+  });
+}
+
+// src/cli/help.ts
+function flagLine(name) {
+  const flag = isBooleanInput(name) ? `--[no-]${name}` : `--${name} VALUE`;
+  const fallback = INPUTS[name].default;
+  return `  ${flag.padEnd(34)}${fallback ? ` (default ${fallback})` : ""}`.trimEnd();
+}
+function helpText() {
+  return [
+    "Usage: kedro-dataproc <command> [flags]",
+    "",
+    "Runs a Kedro project on Google Cloud Dataproc Serverless, as the kedro-dataproc-action does.",
+    "",
+    "Commands:",
+    "  run              build/upload what the run needs, submit the batch and stream its driver output",
+    "  logs BATCH       follow a batch to its end, printing its whole driver output",
+    "  cancel BATCH     cancel a batch and wait until it is CANCELLED",
+    "  BATCH is a batch id (with --project-id and --region) or projects/P/locations/R/batches/ID.",
+    "",
+    "Settings, each overriding the one before:",
+    "  pyproject.toml [tool.kedro-dataproc], then [tool.kedro-dataproc.dev] or [tool.kedro-dataproc.prod]",
+    `  environment variables ${envVariable("run-submit-bucket")} and the like`,
+    "  flags, spelled as the action\u2019s inputs:",
+    ...FLAG_INPUTS.map(flagLine),
+    `  logs and cancel take only ${LOCATING_INPUTS.map((name) => `--${name}`).join(", ")}.`,
+    "",
+    "Other flags:",
+    "  --json           print one JSON result on standard output; everything else goes to standard error",
+    "  --help, -h       this text",
+    "  --version        the version",
+    "",
+    "Exit status: 0 the batch succeeded; 1 it failed or was cancelled, or something went wrong;",
+    "2 bad usage or settings (nothing was done); 130 left on a second Ctrl-C (the batch runs on).",
+    "Ctrl-C during run cancels the batch; press it again to leave it running."
+  ].join("\n");
+}
+
+// src/cli/facts.ts
+async function ask(cwd, args) {
+  const result = await git(cwd, args).catch(() => void 0);
+  return result?.code === 0 ? result.stdout.toString().trim() || void 0 : void 0;
+}
+var ciBranch = (env) => env.CI_MERGE_REQUEST_SOURCE_BRANCH_NAME || env.CI_COMMIT_BRANCH || env.BRANCH_NAME || void 0;
+async function localRunFacts(workingDirectory, shippedEntrypoint, env = process.env, now = /* @__PURE__ */ new Date()) {
+  const [branch, commit] = await Promise.all([
+    ask(workingDirectory, ["symbolic-ref", "--short", "-q", "HEAD"]),
+    ask(workingDirectory, ["rev-parse", "HEAD"])
+  ]);
+  return {
+    eventName: "",
+    branch: branch ?? ciBranch(env) ?? "",
+    commit: commit ?? "",
+    repository: "",
+    runId: "",
+    runNumber: "",
+    runAttempt: "",
+    job: "",
+    step: "",
+    serverUrl: "",
+    localNonce: localNonce(now),
+    shippedEntrypoint
+  };
+}
+
+// src/cli/interrupt.ts
+var INTERRUPTED = 130;
+function endpointFlags(endpoints) {
+  return ["dataproc", "storage", "logging"].map((kind) => endpoints[kind] ? ` --${kind}-endpoint ${endpoints[kind].url}` : "").join("");
+}
+function reattachHint(plan) {
+  const target = `${plan.batch.name}${endpointFlags(plan.endpoints)}`;
+  return [
+    `batch ${plan.batch.id} is still running: ${plan.batch.consoleUrl}`,
+    `  follow it:  kedro-dataproc logs ${target}`,
+    `  cancel it:  kedro-dataproc cancel ${target}`
+  ].join("\n");
+}
+function interruptions(plan, terminal, exit = (code) => process.exit(code)) {
+  const abort = new AbortController();
+  let running = false;
+  let signals = 0;
+  const leave = () => {
+    terminal.warning(running ? reattachHint(plan) : "stopped; no batch was submitted");
+    exit(INTERRUPTED);
+  };
+  const onSignal = () => {
+    signals += 1;
+    if (signals > 1 || !plan.behaviour.cancelOnAbort) return leave();
+    terminal.warning(
+      running ? `cancelling batch ${plan.batch.id}; press Ctrl-C again to leave it running` : "stopping before the batch is submitted; press Ctrl-C again to quit at once"
+    );
+    abort.abort();
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  return {
+    signal: abort.signal,
+    submitted: () => {
+      running = true;
+    },
+    settled: () => {
+      running = false;
+    },
+    stop: () => {
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+    }
+  };
+}
+
+// src/cli/run.ts
+function settingRows(settings) {
+  return Object.entries(settings.values).filter(([, setting]) => setting.source !== "default").map(([name, setting]) => [
+    name,
+    `${setting.value.replace(/\n/g, ", ") || "''"}  (${setting.source})`
+  ]);
+}
+function showPlan(terminal, settings, plan) {
+  const { bold } = terminal.out;
+  const rows = settingRows(settings);
+  terminal.info(bold("settings"));
+  for (const line of rows.length ? formatRows(rows) : ["(all defaults)"]) terminal.info(`  ${line}`);
+  terminal.info(bold(`plan: ${plan.env} run ${plan.runId} \u2192 batch ${plan.batch.id}`));
+  for (const line of formatRows(planRows(plan))) terminal.info(`  ${line}`);
+}
+function outcomeJson(outcome) {
+  const { plan } = outcome;
+  return {
+    state: outcome.state,
+    stateMessage: outcome.stateMessage,
+    succeeded: succeeded(outcome),
+    batchId: plan.batch.id,
+    batchName: plan.batch.name,
+    consoleUrl: plan.batch.consoleUrl,
+    runId: plan.runId,
+    env: plan.env,
+    release: plan.release,
+    image: plan.image.reference,
+    entrypointUri: plan.storage.entrypointUri,
+    codeUri: plan.storage.codeUri,
+    runOutputUri: plan.storage.runOutputUri,
+    runtimeVersion: outcome.batch?.runtimeConfig?.version ?? plan.batch.request.batch.runtimeConfig.version,
+    durationSeconds: outcome.durationSeconds,
+    note: outcome.note
+  };
+}
+function preparing(plan) {
+  if (plan.env === "prod" && !plan.behaviour.prepare) return `reading release ${plan.release}`;
+  return plan.build ? "building the image and uploading the code" : "uploading the code";
+}
+async function execute(plan, options) {
+  const { terminal } = options;
+  if (plan.behaviour.dryRun) {
+    terminal.info(terminal.out.bold("CreateBatch request"));
+    terminal.info(JSON.stringify(plan.batch.request, null, 2));
+    terminal.info("dry-run: nothing was built, uploaded or submitted.");
+    return outcomeWithoutBatch(plan, "PLANNED", "dry run: nothing was built, uploaded or submitted");
+  }
+  if (plan.credentials.needed && plan.credentials.onMissing === "fail") await checkCredentials();
+  const interrupt = interruptions(plan, terminal);
+  terminal.setStatus(preparing(plan));
+  let seenOutput = false;
+  try {
+    return await deploy(plan, {
+      abort: interrupt.signal,
+      onSubmitted: () => {
+        interrupt.submitted();
+        terminal.setStatus("waiting for the driver");
+      },
+      onSettled: () => interrupt.settled(),
+      onLine: (line) => {
+        if (!seenOutput) terminal.setStatus(void 0);
+        seenOutput = true;
+        terminal.info(line);
+      }
+    });
+  } finally {
+    terminal.setStatus(void 0);
+    interrupt.stop();
+  }
+}
+async function runCommand(options) {
+  const { settings, terminal } = options;
+  const config = parseInputs(valuesOf(settings), { workspace: options.cwd, env: options.env });
+  for (const warning of [...settings.warnings, ...config.warnings]) terminal.warning(warning);
+  const context = await localRunFacts(
+    config.workingDirectory,
+    options.shippedEntrypoint,
+    options.env
+  );
+  const plan = buildPlan(config, context);
+  showPlan(terminal, settings, plan);
+  let outcome;
+  try {
+    outcome = await execute(plan, options);
+  } catch (error) {
+    outcome = outcomeWithoutBatch(plan, "ERROR", explainError(error));
+  }
+  const ok = succeeded(outcome);
+  const { bold, green, red } = terminal.out;
+  terminal.info(bold("outcome"));
+  const rows = outcomeRows(outcome).map(([label, value]) => [
+    label,
+    label === "state" ? (ok ? green : red)(value) : value
+  ]);
+  for (const line of formatRows(rows)) terminal.info(`  ${line}`);
+  if (outcome.note) terminal.info(outcome.note);
+  if (!ok) {
+    const message = outcome.stateMessage ? `: ${outcome.stateMessage}` : "";
+    terminal.error(
+      outcome.state === "ERROR" ? outcome.stateMessage : `batch ${plan.batch.id} ${outcome.state.toLowerCase()}${message}`
+    );
+  }
+  return { exitCode: ok ? 0 : 1, json: outcomeJson(outcome) };
+}
+
+// src/cli/terminal.ts
+function useColour(stream, env) {
+  if (!stream.isTTY) return false;
+  if (env.NO_COLOR !== void 0 && env.NO_COLOR !== "") return false;
+  return env.TERM !== "dumb";
+}
+var sgr = (on, off) => (text) => `\x1B[${on}m${text}\x1B[${off}m`;
+var plain = (text) => text;
+var palette = (colour) => colour ? {
+  bold: sgr(1, 22),
+  dim: sgr(2, 22),
+  red: sgr(31, 39),
+  green: sgr(32, 39),
+  yellow: sgr(33, 39)
+} : { bold: plain, dim: plain, red: plain, green: plain, yellow: plain };
+var FRAMES = "\u280B\u2819\u2839\u2838\u283C\u2834\u2826\u2827\u2807\u280F";
+var Terminal = class {
+  constructor(stdout, stderr, env) {
+    this.stdout = stdout;
+    this.stderr = stderr;
+    this.out = palette(useColour(stdout, env));
+    this.err = palette(useColour(stderr, env));
+  }
+  stdout;
+  stderr;
+  out;
+  err;
+  secrets = /* @__PURE__ */ new Set();
+  status;
+  frame = 0;
+  info(message) {
+    this.write(this.stdout, message);
+  }
+  notice(message) {
+    this.write(this.stdout, this.out.bold(message));
+  }
+  warning(message) {
+    this.write(this.stderr, this.err.yellow(`warning: ${message}`));
+  }
+  error(message) {
+    this.write(this.stderr, this.err.red(`error: ${message}`));
+  }
+  secret(value) {
+    if (value) this.secrets.add(value);
+  }
+  async group(title, body) {
+    this.write(this.stdout, this.out.bold(title));
+    return body();
+  }
+  /**
+   * Shows what the command is waiting on: a spinner with the time elapsed on a terminal, one
+   * plain line elsewhere. `undefined` removes it.
+   */
+  setStatus(text) {
+    if (this.status?.timer) clearInterval(this.status.timer);
+    this.clearStatus();
+    this.status = text === void 0 ? void 0 : { text, since: Date.now() };
+    if (!this.status) return;
+    if (!this.stderr.isTTY) {
+      this.stderr.write(`${text}\u2026
+`);
+      return;
+    }
+    this.status.timer = setInterval(() => this.drawStatus(), 100);
+    this.status.timer.unref();
+    this.drawStatus();
+  }
+  drawStatus() {
+    if (!this.status || !this.stderr.isTTY) return;
+    this.frame = (this.frame + 1) % FRAMES.length;
+    const seconds = ((Date.now() - this.status.since) / 1e3).toFixed(0);
+    this.stderr.write(
+      `\r\x1B[2K${this.err.dim(`${FRAMES[this.frame]} ${this.status.text} ${seconds}s`)}`
+    );
+  }
+  clearStatus() {
+    if (this.status && this.stderr.isTTY) this.stderr.write("\r\x1B[2K");
+  }
+  /** A line, with the status line taken down under it and put back after. */
+  write(stream, message) {
+    this.clearStatus();
+    let text = message;
+    for (const secret of this.secrets) text = text.split(secret).join("***");
+    stream.write(`${text}
+`);
+    this.drawStatus();
+  }
+};
+
+// src/cli/main.ts
+function problemLines(error, settings) {
+  return error.problems.map((problem) => {
+    const name = /^([a-z0-9-]+):/.exec(problem)?.[1];
+    const setting = name && settings ? settings.values[name] : void 0;
+    return setting && setting.source !== "default" ? `${problem} [${setting.source}]` : problem;
+  });
+}
+async function dispatch(invocation, settings, options) {
+  const { env, cwd } = options;
+  const { json } = invocation;
+  if (invocation.command === "run") {
+    const terminal = new Terminal(json ? process.stderr : process.stdout, process.stderr, env);
+    setLogSink(terminal);
+    return runCommand({
+      settings,
+      terminal,
+      env,
+      cwd,
+      shippedEntrypoint: options.shippedEntrypoint
+    });
+  }
+  setLogSink(new Terminal(process.stderr, process.stderr, env));
+  const located = locateBatch(invocation.batch, valuesOf(settings), env);
+  if (invocation.command === "cancel") return cancelCommand(located);
+  const out = json ? process.stderr : process.stdout;
+  return logsCommand(located, (line) => out.write(`${line}
+`));
+}
+async function main(argv, given) {
+  const options = { env: process.env, cwd: process.cwd(), ...given };
+  const errors = new Terminal(process.stderr, process.stderr, options.env);
+  let json = argv.includes("--json");
+  let settings;
+  let result;
+  try {
+    const invocation = parseArgv(argv);
+    json = invocation.json;
+    if (invocation.command === "help" || invocation.command === "version") {
+      process.stdout.write(`${invocation.command === "help" ? helpText() : ACTION_VERSION}
+`);
+      return 0;
+    }
+    settings = loadSettings(invocation, options.env, options.cwd);
+    result = await dispatch(invocation, settings, options);
+  } catch (error) {
+    const usage = error instanceof UsageError || error instanceof InputError || error instanceof PlanError;
+    const lines = error instanceof InputError ? problemLines(error, settings) : [errorMessage(error)];
+    for (const line of lines) errors.error(line);
+    if (usage) errors.info("nothing was done; see kedro-dataproc --help");
+    result = {
+      exitCode: usage ? 2 : 1,
+      json: { state: usage ? "INVALID" : "ERROR", error: lines.join("\n") }
+    };
+  }
+  if (json)
+    process.stdout.write(`${JSON.stringify({ exitCode: result.exitCode, ...result.json })}
+`);
+  return result.exitCode;
+}
+
+// src/cli/index.ts
+var SHIPPED_ENTRYPOINT = fileURLToPath(new URL("../entrypoint/entrypoint.py", import.meta.url));
+process.stdout.on("error", (error) => {
+  if (error.code !== "EPIPE") throw error;
+});
+process.exitCode = await main(process.argv.slice(2), { shippedEntrypoint: SHIPPED_ENTRYPOINT });
