@@ -1,4 +1,5 @@
-import { appendFileSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { randomBytes } from 'node:crypto'
+import { appendFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Stack } from '../../emulators/stack.js'
@@ -204,4 +205,25 @@ test('logs on a finished batch prints its whole driver output, and nothing else 
   const expected = Array.from({ length: 40 }, (_, i) => `working ${i}`)
   expect(logs.stdout.split('\n').filter(line => line.startsWith('working '))).toEqual(expected)
   expect(logs.stderr).toContain('SUCCEEDED')
+}, 60_000)
+
+test('not on a terminal, a code.zip of several MB shows its upload progress as a line per quarter', async () => {
+  const dir = scriptProject(1, 0)
+  // Random bytes are stored, not deflated: the zip is as big as the model, and streamed.
+  mkdirSync(join(dir, 'data'))
+  writeFileSync(join(dir, 'data', 'model.pkl'), randomBytes(12 * 1024 * 1024))
+  const run = await runCli(['run', '--image', PREBUILT, ...endpointFlags()], { cwd: dir })
+  expect(run.code).toBe(0)
+  const progress = run.stderr.split('\n').filter(line => line.startsWith('uploading code.zip:'))
+  // One line per quarter, at the first event past it (events come a chunk at a time).
+  const percents = progress.map(line => Number(/: (\d+)%/.exec(line)?.[1]))
+  expect(percents).toHaveLength(4)
+  percents.forEach((percent, i) => {
+    expect(percent).toBeGreaterThanOrEqual(25 * (i + 1))
+    expect(percent).toBeLessThan(25 * (i + 2))
+  })
+  expect(progress[3]).toMatch(/^uploading code\.zip: 100% \((\d+\.\d)\/\1 MB\)$/)
+  // No terminal: no bar, no cursor movement.
+  expect(run.stderr).not.toContain('█')
+  expect(run.stderr).not.toContain('\x1b[')
 }, 60_000)

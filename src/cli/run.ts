@@ -7,6 +7,7 @@ import { buildPlan, type Plan } from '../plan/plan.js'
 import { formatRows, outcomeRows, planRows } from '../report/rows.js'
 import { localRunFacts } from './facts.js'
 import { interruptions } from './interrupt.js'
+import { ProgressDisplay } from './progress.js'
 import type { Result } from './result.js'
 import { checkCredentials, valuesOf } from './session.js'
 import type { Settings } from './settings.js'
@@ -81,6 +82,7 @@ async function execute(plan: Plan, options: RunOptions): Promise<Outcome> {
   if (plan.credentials.needed && plan.credentials.onMissing === 'fail') await checkCredentials()
   const interrupt = interruptions(plan, terminal)
   terminal.setStatus(preparing(plan))
+  const progress = new ProgressDisplay(terminal.progressSink(), terminal.err)
   let seenOutput = false
   try {
     return await deploy(plan, {
@@ -90,6 +92,7 @@ async function execute(plan: Plan, options: RunOptions): Promise<Outcome> {
         terminal.setStatus('waiting for the driver')
       },
       onSettled: () => interrupt.settled(),
+      onUploadProgress: update => progress.update(update),
       onLine: line => {
         if (!seenOutput) terminal.setStatus(undefined)
         seenOutput = true

@@ -3,6 +3,7 @@
  * terminal, and a status line with a spinner while nothing else shows progress.
  */
 import type { LogSink } from '../lib/log.js'
+import type { ProgressSink } from './progress.js'
 
 /** The https://no-color.org convention: colour only on a terminal, never with NO_COLOR set. */
 export function useColour(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): boolean {
@@ -51,6 +52,8 @@ export class Terminal implements LogSink {
   readonly err: Palette
   private readonly secrets = new Set<string>()
   private status?: { text: string; since: number; timer?: NodeJS.Timeout }
+  /** A progress bar, shown in the status line's place while it is there. */
+  private bar?: string
   private frame = 0
 
   constructor(
@@ -94,6 +97,7 @@ export class Terminal implements LogSink {
   setStatus(text: string | undefined): void {
     if (this.status?.timer) clearInterval(this.status.timer)
     this.clearStatus()
+    this.bar = undefined
     this.status = text === undefined ? undefined : { text, since: Date.now() }
     if (!this.status) return
     if (!this.stderr.isTTY) {
@@ -106,8 +110,26 @@ export class Terminal implements LogSink {
     this.drawStatus()
   }
 
+  /** Where the upload progress goes: in the status line's place, or as lines on standard error. */
+  progressSink(): ProgressSink {
+    return {
+      tty: this.stderr.isTTY === true,
+      draw: line => {
+        this.clearStatus()
+        this.bar = line
+        this.drawStatus()
+      },
+      print: line => this.write(this.stderr, line)
+    }
+  }
+
   private drawStatus(): void {
-    if (!this.status || !this.stderr.isTTY) return
+    if (!this.stderr.isTTY) return
+    if (this.bar !== undefined) {
+      this.stderr.write(`\r\x1b[2K${this.bar}`)
+      return
+    }
+    if (!this.status) return
     this.frame = (this.frame + 1) % FRAMES.length
     const seconds = ((Date.now() - this.status.since) / 1000).toFixed(0)
     this.stderr.write(
@@ -116,7 +138,7 @@ export class Terminal implements LogSink {
   }
 
   private clearStatus(): void {
-    if (this.status && this.stderr.isTTY) this.stderr.write('\r\x1b[2K')
+    if ((this.status || this.bar !== undefined) && this.stderr.isTTY) this.stderr.write('\r\x1b[2K')
   }
 
   /** A line, with the status line taken down under it and put back after. */

@@ -7,6 +7,7 @@ import type { Plan } from '../plan/plan.js'
 import type { Endpoint } from '../inputs/syntax.js'
 import { CloudLoggingOutput, type BatchLog } from '../steps/batch/cloud-logging.js'
 import { submitBatch } from '../steps/batch/submit.js'
+import type { UploadProgress } from '../steps/code/upload.js'
 import { stateOf, watchBatch, type WatchOptions, type WatchResult } from '../steps/batch/watch.js'
 import { batchDuration, type Outcome } from './outcome.js'
 
@@ -20,6 +21,8 @@ export interface DeployHooks {
   onSettled(): void
   /** A line of driver output, as it arrives. */
   onLine(line: string): void
+  /** How far an upload has got, as its bytes go out; often, so a display must throttle. */
+  onUploadProgress?(progress: UploadProgress): void
 }
 
 function stateMessage(plan: Plan, result: WatchResult, output: string[]): string {

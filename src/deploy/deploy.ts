@@ -49,7 +49,8 @@ export async function deploy(plan: Plan, hooks: DeployHooks): Promise<Outcome> {
   const p: Preparation = {
     plan,
     storage: makeStorage(plan.projectId, plan.endpoints.storage),
-    accessToken: credentials.token
+    accessToken: credentials.token,
+    onUploadProgress: hooks.onUploadProgress?.bind(hooks)
   }
   // Preparing starts first and the Dataproc client loads after: loading it holds the thread
   // while the git listing and GCS lookups that preparing has started go on in other processes.

@@ -2,7 +2,7 @@ import type { Storage } from '@google-cloud/storage'
 import { log } from '../lib/log.js'
 import { pinImage, type Plan } from '../plan/plan.js'
 import { codeUploads, planDevCode, snapshotCode, type CodeArtifacts } from '../steps/code/code.js'
-import { uploadFiles, type UploadResult } from '../steps/code/upload.js'
+import { uploadFiles, type OnUploadProgress, type UploadResult } from '../steps/code/upload.js'
 import { readBuildContext, type BuildContext } from '../steps/image/build-context.js'
 import { prepareImage } from '../steps/image/image.js'
 import {
@@ -21,6 +21,8 @@ export interface Preparation {
   storage: Storage
   /** For a registry that needs Google credentials. */
   accessToken?: string
+  /** Hears how far each upload has got (the command's progress bar). */
+  onUploadProgress?: OnUploadProgress
 }
 
 const secretsOf = (plan: Plan) => secretRules(plan.code.allowSecretFiles)
@@ -71,7 +73,7 @@ export async function prepareDev(p: Preparation): Promise<Plan> {
     buildContext(p),
     planDevCode(storage, plan, plan.code.directory, plan.code.entrypoint, secretsOf(plan))
   ])
-  const [built, uploaded] = await Promise.all([image(p, context), code.upload()])
+  const [built, uploaded] = await Promise.all([image(p, context), code.upload(p.onUploadProgress)])
   logUploads(uploaded.uploads, uploaded.skipped)
   return built
 }
@@ -118,7 +120,7 @@ export async function prepareRelease(p: Preparation): Promise<Plan> {
     log.warning(
       `force: true: replacing release ${plan.release} (prepared ${existing.manifest.createdAt})`
     )
-  const uploads = uploadFiles(storage, codeUploads(plan, artifacts), force)
+  const uploads = uploadFiles(storage, codeUploads(plan, artifacts), force, p.onUploadProgress)
   const [built, uploaded] = await Promise.all([image(p, context), uploads])
   logUploads(uploaded, code.skipped)
   await writeManifest(storage, manifestUri, manifestOf(built, artifacts), existing?.generation)

@@ -13,6 +13,7 @@ import {
   startStreamedUpload,
   uploadFile,
   uploadFiles,
+  type OnUploadProgress,
   type Remote,
   type UploadItem,
   type UploadResult
@@ -73,7 +74,7 @@ export interface DevCode {
 
 /** A dev run's code, checked and keyed; nothing is written or uploaded until `upload`. */
 export interface PlannedDevCode {
-  upload(): Promise<DevCode>
+  upload(onProgress?: OnUploadProgress): Promise<DevCode>
 }
 
 /**
@@ -94,28 +95,39 @@ export async function planDevCode(
     remoteObject(storage, plan.storage.codeUri)
   ])
   const entrypoint = { path: entrypointPath, checksums }
-  return { upload: () => uploadDevCode(storage, plan, planned, entrypoint, remote) }
+  return {
+    upload: onProgress => uploadDevCode(storage, plan, planned, { entrypoint, remote, onProgress })
+  }
 }
 
 async function uploadDevCode(
   storage: Storage,
   plan: Plan,
   planned: SnapshotPlan,
-  entrypoint: LocalFile,
-  remote: Remote | undefined
+  {
+    entrypoint,
+    remote,
+    onProgress
+  }: { entrypoint: LocalFile; remote: Remote | undefined; onProgress?: OnUploadProgress }
 ): Promise<DevCode> {
-  const entrypointUpload = uploadFiles(storage, codeUploads(plan, { entrypoint }))
+  const entrypointUpload = uploadFiles(
+    storage,
+    codeUploads(plan, { entrypoint }),
+    false,
+    onProgress
+  )
   let code: Promise<UploadResult>
   if (remote && remote.metadata[TREE_KEY] === planned.key) {
     code = Promise.resolve({ uri: plan.storage.codeUri, bytes: remote.size, uploaded: false })
   } else if (planned.bytes >= RESUMABLE_FROM_BYTES) {
-    const streamed = startStreamedUpload(storage, codeTarget(plan, planned.key), remote)
+    const progress = onProgress && { onProgress, expectedBytes: planned.bytes }
+    const streamed = startStreamedUpload(storage, codeTarget(plan, planned.key), remote, progress)
     code = writeArtifacts(planned, entrypoint, streamed.stream).then(artifacts =>
       streamed.finish(codeUpload(plan, artifacts.code))
     )
   } else {
     code = writeArtifacts(planned, entrypoint).then(artifacts =>
-      uploadFile(storage, codeUpload(plan, artifacts.code))
+      uploadFile(storage, codeUpload(plan, artifacts.code), false, onProgress)
     )
   }
   const [entrypointResults, codeResult] = await Promise.all([entrypointUpload, code])

@@ -22,6 +22,24 @@ export interface UploadResult {
   uploaded: boolean
 }
 
+/** How far an upload has got: `total` is unknown while its file is still being written. */
+export interface UploadProgress {
+  uri: string
+  bytes: number
+  total?: number
+}
+
+export type OnUploadProgress = (progress: UploadProgress) => void
+
+/** The client's progress events, as UploadProgress; nothing at all when nobody listens. */
+function progressOption(uri: string, total: number | undefined, onProgress?: OnUploadProgress) {
+  if (!onProgress) return {}
+  return {
+    onUploadProgress: (event: { bytesWritten: number }) =>
+      onProgress({ uri, bytes: event.bytesWritten, total })
+  }
+}
+
 const resultOf = (item: UploadItem, uploaded: boolean): UploadResult => ({
   uri: item.uri,
   bytes: item.checksums.bytes,
@@ -94,7 +112,8 @@ async function verify(file: File, item: UploadItem): Promise<void> {
 export async function uploadFile(
   storage: Storage,
   item: UploadItem,
-  force = false
+  force = false,
+  onProgress?: OnUploadProgress
 ): Promise<UploadResult> {
   const remote = await remoteObject(storage, item.uri)
   if (remote?.crc32c === item.checksums.crc32c) {
@@ -106,7 +125,8 @@ export async function uploadFile(
     const [file] = await storage.bucket(bucket).upload(item.localPath, {
       destination: name,
       resumable: item.checksums.bytes >= RESUMABLE_FROM_BYTES,
-      ...writeOptions(item, remote)
+      ...writeOptions(item, remote),
+      ...progressOption(item.uri, item.checksums.bytes, onProgress)
     })
     await verify(file, item)
   } catch (error) {
@@ -139,11 +159,21 @@ export interface StreamedUpload {
 export function startStreamedUpload(
   storage: Storage,
   target: Pick<UploadItem, 'uri' | 'contentType' | 'metadata'>,
-  remote: Remote | undefined
+  remote: Remote | undefined,
+  progress?: { onProgress: OnUploadProgress; expectedBytes: number }
 ): StreamedUpload {
   const { bucket, name } = parseGcsUri(target.uri)
   const file = storage.bucket(bucket).file(name)
   const stream = file.createWriteStream({ resumable: true, ...writeOptions(target, remote) })
+  // The zip's size is known only once it ends: until then the files' total size stands in for it.
+  if (progress)
+    stream.on('progress', (event: { bytesWritten: number }) =>
+      progress.onProgress({
+        uri: target.uri,
+        bytes: event.bytesWritten,
+        total: Math.max(progress.expectedBytes, event.bytesWritten)
+      })
+    )
   const done = finished(stream)
   // Until finish() is called nobody else listens: a failure is handled there, not unhandled.
   done.catch(() => undefined)
@@ -153,9 +183,11 @@ export function startStreamedUpload(
       try {
         await done
         await verify(file, item)
+        const bytes = item.checksums.bytes
+        progress?.onProgress({ uri: item.uri, bytes, total: bytes })
         return resultOf(item, true)
       } catch {
-        return uploadFile(storage, item, false)
+        return uploadFile(storage, item, false, progress?.onProgress)
       }
     }
   }
@@ -165,7 +197,8 @@ export function startStreamedUpload(
 export async function uploadFiles(
   storage: Storage,
   items: UploadItem[],
-  force = false
+  force = false,
+  onProgress?: OnUploadProgress
 ): Promise<UploadResult[]> {
-  return Promise.all(items.map(item => uploadFile(storage, item, force)))
+  return Promise.all(items.map(item => uploadFile(storage, item, force, onProgress)))
 }
