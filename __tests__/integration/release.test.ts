@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { cutChangelog, nextVersion, releaseNotes } from '../../scripts/release/changelog.js'
@@ -91,7 +91,11 @@ describe('npm run release on a clean checkout', () => {
       /## \[Unreleased\]\n\n## \[2\.0\.0\] - \d{4}-\d{2}-\d{2}\n\n### Added/
     )
     // The bundle carries the new version: it comes from package.json.
-    expect(readFileSync(join(clone, 'dist/index.js'), 'utf8')).toContain('version: "2.0.0"')
+    // The version sits in whichever chunk the entry points share.
+    const bundle = readdirSync(join(clone, 'dist'), { recursive: true, encoding: 'utf8' })
+      .filter(name => name.endsWith('.js'))
+      .map(name => readFileSync(join(clone, 'dist', name), 'utf8'))
+    expect(bundle.filter(text => text.includes('version: "2.0.0"'))).toHaveLength(1)
     const head = git(clone, 'rev-parse', 'HEAD')
     expect(git(clone, 'log', '-1', '--format=%s')).toBe('Release v2.0.0')
     expect(git(clone, 'rev-parse', 'v2.0.0^{commit}')).toBe(head)
