@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseOutputFile } from '../../scripts/runner-files.js'
+import { runNode, type ChildRun } from './child.js'
 
 export { parseOutputFile }
 
@@ -15,11 +16,7 @@ export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 export const BUNDLE = process.env.KEDRO_DATAPROC_TEST_BUNDLE ?? join(ROOT, 'dist')
 export const DIST = join(BUNDLE, 'index.js')
 
-export interface ActionRun {
-  code: number | null
-  signal: NodeJS.Signals | null
-  stdout: string
-  stderr: string
+export interface ActionRun extends ChildRun {
   outputs: Record<string, string>
   /** What the step saved for its post step (the runner hands it over as STATE_* variables). */
   state: Record<string, string>
@@ -60,23 +57,9 @@ export async function runAction(options: ActionOptions): Promise<ActionRun> {
   }
   for (const [name, value] of Object.entries(options.inputs))
     env[`INPUT_${name.toUpperCase()}`] = value
-  const child = spawn(process.execPath, [options.script ?? DIST], {
-    env,
-    stdio: ['ignore', 'pipe', 'pipe']
-  })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-  options.onStart?.(child)
-  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>(resolve =>
-    child.on('close', (c, s) => resolve([c, s]))
-  )
+  const run = await runNode(options.script ?? DIST, [], { env, onStart: options.onStart })
   return {
-    code,
-    signal,
-    stdout,
-    stderr,
+    ...run,
     outputs: parseOutputFile(readFileSync(outputFile, 'utf8')),
     state: parseOutputFile(readFileSync(stateFile, 'utf8')),
     summary: readFileSync(summaryFile, 'utf8')

@@ -1,15 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { join } from 'node:path'
 import { BUNDLE } from './action.js'
+import { runNode, type ChildRun } from './child.js'
 
 export const CLI = join(BUNDLE, 'cli.js')
 
-export interface CliRun {
-  code: number | null
-  signal: NodeJS.Signals | null
-  stdout: string
-  stderr: string
-}
+export type CliRun = ChildRun
 
 export interface CliOptions {
   cwd: string
@@ -21,20 +17,11 @@ export interface CliOptions {
 
 /** Runs the bundled command as a user would: `node dist/cli.js ARGS` in their project. */
 export async function runCli(args: string[], options: CliOptions): Promise<CliRun> {
-  const child = spawn(process.execPath, [CLI, ...args], {
+  return runNode(CLI, args, {
     cwd: options.cwd,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe']
+    onStart: options.onStart
   })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-  options.onStart?.(child)
-  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>(resolve =>
-    child.on('close', (c, s) => resolve([c, s]))
-  )
-  return { code, signal, stdout, stderr }
 }
 
 /** Resolves once the process has written text matching `pattern` to either stream. */
