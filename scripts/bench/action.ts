@@ -10,7 +10,12 @@ import { lineTime, runTimed, tail, type TimedLine } from './process.js'
 import type { Names } from './reference.js'
 import { parseOutputFile } from '../runner-files.js'
 
-export const DIST = fileURLToPath(new URL('../../dist/index.js', import.meta.url))
+/**
+ * The bundle measured: the committed one, or (BENCH_DIST) one built elsewhere from changed
+ * sources, e.g. `node scripts/build.mjs /tmp/dist`, so that measuring leaves dist/ as it is.
+ */
+export const DIST =
+  process.env.BENCH_DIST ?? fileURLToPath(new URL('../../dist/index.js', import.meta.url))
 /** GNU time (Debian's `time` package), for the peak memory of the action's process. */
 export const TIME = '/usr/bin/time'
 
