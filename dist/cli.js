@@ -31,7 +31,7 @@ import {
   stateOf,
   succeeded,
   watchBatch
-} from "./chunks/chunk-C4U5I72P.js";
+} from "./chunks/chunk-MTUINRA5.js";
 import "./chunks/chunk-RGANAITH.js";
 import {
   cancelBatch,
@@ -464,6 +464,65 @@ function interruptions(plan, terminal, exit = (code) => process.exit(code)) {
   };
 }
 
+// src/cli/progress.ts
+var MIN_BYTES = 1024 * 1024;
+var REDRAW_MS = 100;
+var BAR_WIDTH = 24;
+var QUARTERS = [25, 50, 75, 100];
+var megabytes = (bytes) => (bytes / 1e6).toFixed(1);
+var nameOf = (uri) => uri.slice(uri.lastIndexOf("/") + 1);
+function percentOf(bytes, total) {
+  if (total <= 0 || bytes >= total) return 100;
+  return Math.min(99, Math.floor(bytes / total * 100));
+}
+function barLine(progress, paint) {
+  const name = `uploading ${nameOf(progress.uri)}`;
+  if (progress.total === void 0) return `${name}  ${megabytes(progress.bytes)} MB`;
+  const percent = percentOf(progress.bytes, progress.total);
+  const filled = Math.round(percent / 100 * BAR_WIDTH);
+  const bar = paint.green("\u2588".repeat(filled)) + paint.dim("\u2591".repeat(BAR_WIDTH - filled));
+  const amounts = `${megabytes(progress.bytes)}/${megabytes(progress.total)} MB`;
+  return `${name}  ${bar} ${String(percent).padStart(3)}% ${amounts}`;
+}
+function plainLine(progress) {
+  const percent = percentOf(progress.bytes, progress.total);
+  const amounts = `${megabytes(progress.bytes)}/${megabytes(progress.total)} MB`;
+  return `uploading ${nameOf(progress.uri)}: ${percent}% (${amounts})`;
+}
+var ProgressDisplay = class {
+  constructor(sink, paint, now = Date.now) {
+    this.sink = sink;
+    this.paint = paint;
+    this.now = now;
+  }
+  sink;
+  paint;
+  now;
+  lastDraw = Number.NEGATIVE_INFINITY;
+  reported = /* @__PURE__ */ new Map();
+  update(progress) {
+    const size = progress.total ?? progress.bytes;
+    if (progress.total !== void 0 && size < MIN_BYTES) return;
+    const done = progress.total !== void 0 && progress.bytes >= progress.total;
+    if (this.sink.tty) this.redraw(progress, done);
+    else if (progress.total !== void 0) this.report({ ...progress, total: progress.total });
+  }
+  redraw(progress, done) {
+    const now = this.now();
+    if (!done && now - this.lastDraw < REDRAW_MS) return;
+    this.lastDraw = now;
+    this.sink.draw(done ? void 0 : barLine(progress, this.paint));
+  }
+  report(progress) {
+    const percent = percentOf(progress.bytes, progress.total);
+    const last = this.reported.get(progress.uri) ?? 0;
+    const passed = QUARTERS.filter((quarter) => quarter > last && quarter <= percent).pop();
+    if (passed === void 0) return;
+    this.reported.set(progress.uri, passed);
+    this.sink.print(plainLine(progress));
+  }
+};
+
 // src/cli/run.ts
 function settingRows(settings) {
   return Object.entries(settings.values).filter(([, setting]) => setting.source !== "default").map(([name, setting]) => [
@@ -515,6 +574,7 @@ async function execute(plan, options) {
   if (plan.credentials.needed && plan.credentials.onMissing === "fail") await checkCredentials();
   const interrupt = interruptions(plan, terminal);
   terminal.setStatus(preparing(plan));
+  const progress = new ProgressDisplay(terminal.progressSink(), terminal.err);
   let seenOutput = false;
   try {
     return await deploy(plan, {
@@ -524,6 +584,7 @@ async function execute(plan, options) {
         terminal.setStatus("waiting for the driver");
       },
       onSettled: () => interrupt.settled(),
+      onUploadProgress: (update) => progress.update(update),
       onLine: (line) => {
         if (!seenOutput) terminal.setStatus(void 0);
         seenOutput = true;
@@ -599,6 +660,8 @@ var Terminal = class {
   err;
   secrets = /* @__PURE__ */ new Set();
   status;
+  /** A progress bar, shown in the status line's place while it is there. */
+  bar;
   frame = 0;
   info(message) {
     this.write(this.stdout, message);
@@ -626,6 +689,7 @@ var Terminal = class {
   setStatus(text) {
     if (this.status?.timer) clearInterval(this.status.timer);
     this.clearStatus();
+    this.bar = void 0;
     this.status = text === void 0 ? void 0 : { text, since: Date.now() };
     if (!this.status) return;
     if (!this.stderr.isTTY) {
@@ -637,8 +701,25 @@ var Terminal = class {
     this.status.timer.unref();
     this.drawStatus();
   }
+  /** Where the upload progress goes: in the status line's place, or as lines on standard error. */
+  progressSink() {
+    return {
+      tty: this.stderr.isTTY === true,
+      draw: (line) => {
+        this.clearStatus();
+        this.bar = line;
+        this.drawStatus();
+      },
+      print: (line) => this.write(this.stderr, line)
+    };
+  }
   drawStatus() {
-    if (!this.status || !this.stderr.isTTY) return;
+    if (!this.stderr.isTTY) return;
+    if (this.bar !== void 0) {
+      this.stderr.write(`\r\x1B[2K${this.bar}`);
+      return;
+    }
+    if (!this.status) return;
     this.frame = (this.frame + 1) % FRAMES.length;
     const seconds = ((Date.now() - this.status.since) / 1e3).toFixed(0);
     this.stderr.write(
@@ -646,7 +727,7 @@ var Terminal = class {
     );
   }
   clearStatus() {
-    if (this.status && this.stderr.isTTY) this.stderr.write("\r\x1B[2K");
+    if ((this.status || this.bar !== void 0) && this.stderr.isTTY) this.stderr.write("\r\x1B[2K");
   }
   /** A line, with the status line taken down under it and put back after. */
   write(stream, message) {

@@ -38,7 +38,7 @@ import {
   planRows,
   readValues,
   succeeded
-} from "./chunks/chunk-C4U5I72P.js";
+} from "./chunks/chunk-MTUINRA5.js";
 import "./chunks/chunk-RGANAITH.js";
 import {
   deployingIdentity,

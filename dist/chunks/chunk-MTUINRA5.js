@@ -3987,6 +3987,7 @@ function levelForSample(sample) {
 // src/steps/code/deflate.ts
 import { Worker } from "node:worker_threads";
 var BATCH_BYTES = 512 * 1024;
+var WORKER_LIMITS = { maxYoungGenerationSizeMb: 2 };
 var WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads')
 const { deflateRawSync } = require('node:zlib')
@@ -4043,7 +4044,7 @@ var Deflater = class {
   }
   start() {
     if (this.worker) return this.worker;
-    const worker = new Worker(WORKER_SOURCE, { eval: true });
+    const worker = new Worker(WORKER_SOURCE, { eval: true, resourceLimits: WORKER_LIMITS });
     worker.on("message", ({ id, results }) => {
       const jobs = this.batches.get(id) ?? [];
       this.batches.delete(id);
@@ -4387,6 +4388,12 @@ async function planSnapshot(options) {
 
 // src/steps/code/upload.ts
 import { finished } from "node:stream/promises";
+function progressOption(uri, total, onProgress) {
+  if (!onProgress) return {};
+  return {
+    onUploadProgress: (event) => onProgress({ uri, bytes: event.bytesWritten, total })
+  };
+}
 var resultOf = (item, uploaded) => ({
   uri: item.uri,
   bytes: item.checksums.bytes,
@@ -4437,7 +4444,7 @@ async function verify(file2, item) {
     `${item.uri} arrived with CRC32C ${file2.metadata.crc32c}, expected ${item.checksums.crc32c}: the bytes were corrupted on the way or the file changed during the upload; the object was deleted, run again`
   );
 }
-async function uploadFile(storage, item, force = false) {
+async function uploadFile(storage, item, force = false, onProgress) {
   const remote = await remoteObject(storage, item.uri);
   if (remote?.crc32c === item.checksums.crc32c) {
     return resultOf(item, false);
@@ -4448,7 +4455,8 @@ async function uploadFile(storage, item, force = false) {
     const [file2] = await storage.bucket(bucket).upload(item.localPath, {
       destination: name,
       resumable: item.checksums.bytes >= RESUMABLE_FROM_BYTES,
-      ...writeOptions(item, remote)
+      ...writeOptions(item, remote),
+      ...progressOption(item.uri, item.checksums.bytes, onProgress)
     });
     await verify(file2, item);
   } catch (error) {
@@ -4460,10 +4468,19 @@ async function uploadFile(storage, item, force = false) {
   }
   return resultOf(item, true);
 }
-function startStreamedUpload(storage, target, remote) {
+function startStreamedUpload(storage, target, remote, progress) {
   const { bucket, name } = parseGcsUri(target.uri);
   const file2 = storage.bucket(bucket).file(name);
   const stream = file2.createWriteStream({ resumable: true, ...writeOptions(target, remote) });
+  if (progress)
+    stream.on(
+      "progress",
+      (event) => progress.onProgress({
+        uri: target.uri,
+        bytes: event.bytesWritten,
+        total: Math.max(progress.expectedBytes, event.bytesWritten)
+      })
+    );
   const done = finished(stream);
   done.catch(() => void 0);
   return {
@@ -4472,15 +4489,17 @@ function startStreamedUpload(storage, target, remote) {
       try {
         await done;
         await verify(file2, item);
+        const bytes = item.checksums.bytes;
+        progress?.onProgress({ uri: item.uri, bytes, total: bytes });
         return resultOf(item, true);
       } catch {
-        return uploadFile(storage, item, false);
+        return uploadFile(storage, item, false, progress?.onProgress);
       }
     }
   };
 }
-async function uploadFiles(storage, items, force = false) {
-  return Promise.all(items.map((item) => uploadFile(storage, item, force)));
+async function uploadFiles(storage, items, force = false, onProgress) {
+  return Promise.all(items.map((item) => uploadFile(storage, item, force, onProgress)));
 }
 
 // src/steps/code/code.ts
@@ -4513,21 +4532,33 @@ async function planDevCode(storage, plan, projectDir, entrypointPath, secrets) {
     remoteObject(storage, plan.storage.codeUri)
   ]);
   const entrypoint = { path: entrypointPath, checksums };
-  return { upload: () => uploadDevCode(storage, plan, planned, entrypoint, remote) };
+  return {
+    upload: (onProgress) => uploadDevCode(storage, plan, planned, { entrypoint, remote, onProgress })
+  };
 }
-async function uploadDevCode(storage, plan, planned, entrypoint, remote) {
-  const entrypointUpload = uploadFiles(storage, codeUploads(plan, { entrypoint }));
+async function uploadDevCode(storage, plan, planned, {
+  entrypoint,
+  remote,
+  onProgress
+}) {
+  const entrypointUpload = uploadFiles(
+    storage,
+    codeUploads(plan, { entrypoint }),
+    false,
+    onProgress
+  );
   let code;
   if (remote && remote.metadata[TREE_KEY] === planned.key) {
     code = Promise.resolve({ uri: plan.storage.codeUri, bytes: remote.size, uploaded: false });
   } else if (planned.bytes >= RESUMABLE_FROM_BYTES) {
-    const streamed = startStreamedUpload(storage, codeTarget(plan, planned.key), remote);
+    const progress = onProgress && { onProgress, expectedBytes: planned.bytes };
+    const streamed = startStreamedUpload(storage, codeTarget(plan, planned.key), remote, progress);
     code = writeArtifacts(planned, entrypoint, streamed.stream).then(
       (artifacts) => streamed.finish(codeUpload(plan, artifacts.code))
     );
   } else {
     code = writeArtifacts(planned, entrypoint).then(
-      (artifacts) => uploadFile(storage, codeUpload(plan, artifacts.code))
+      (artifacts) => uploadFile(storage, codeUpload(plan, artifacts.code), false, onProgress)
     );
   }
   const [entrypointResults, codeResult] = await Promise.all([entrypointUpload, code]);
@@ -5351,7 +5382,7 @@ async function prepareDev(p) {
     buildContext(p),
     planDevCode(storage, plan, plan.code.directory, plan.code.entrypoint, secretsOf(plan))
   ]);
-  const [built, uploaded] = await Promise.all([image(p, context), code.upload()]);
+  const [built, uploaded] = await Promise.all([image(p, context), code.upload(p.onUploadProgress)]);
   logUploads(uploaded.uploads, uploaded.skipped);
   return built;
 }
@@ -5392,7 +5423,7 @@ async function prepareRelease(p) {
     log.warning(
       `force: true: replacing release ${plan.release} (prepared ${existing.manifest.createdAt})`
     );
-  const uploads = uploadFiles(storage, codeUploads(plan, artifacts), force);
+  const uploads = uploadFiles(storage, codeUploads(plan, artifacts), force, p.onUploadProgress);
   const [built, uploaded] = await Promise.all([image(p, context), uploads]);
   logUploads(uploaded, code.skipped);
   await writeManifest(storage, manifestUri, manifestOf(built, artifacts), existing?.generation);
@@ -5438,7 +5469,8 @@ async function deploy(plan, hooks) {
   const p = {
     plan,
     storage: makeStorage(plan.projectId, plan.endpoints.storage),
-    accessToken: credentials.token
+    accessToken: credentials.token,
+    onUploadProgress: hooks.onUploadProgress?.bind(hooks)
   };
   if (plan.env === "dev") {
     const prepared2 = prepareDev(p);
@@ -7280,4 +7312,4 @@ export {
   outcomeRows,
   localNonce
 };
-/*! For license information please see chunk-C4U5I72P.js.LEGAL.txt */
+/*! For license information please see chunk-MTUINRA5.js.LEGAL.txt */
