@@ -8,15 +8,17 @@
 import { Worker } from 'node:worker_threads'
 
 const BATCH_BYTES = 512 * 1024
+/** Also bounds a batch of tiny files, so what the worker holds at once stays small. */
+const BATCH_FILES = 1024
 
 /**
  * The worker keeps nothing between batches, yet V8 grows its young generation for the rate at
  * which it allocates (every file's input, output and message), and the grown space stays
  * resident until the worker ends. A small one makes it collect more often instead, at no cost in
- * speed, since each collection finds almost everything dead. The old generation is not limited:
- * a batch of thousands of tiny files needs room there, and a limit would fail the snapshot.
+ * speed, since each collection finds almost everything dead. Its old generation is limited too:
+ * a batch holds at most BATCH_BYTES of input in at most BATCH_FILES buffers, far below the limit.
  */
-const WORKER_LIMITS = { maxYoungGenerationSizeMb: 2 }
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 32 }
 
 /** Runs in the worker: deflates each buffer of a batch and sends the results back, moved. */
 const WORKER_SOURCE = `
@@ -66,7 +68,7 @@ export class Deflater {
         }
       })
       this.pendingBytes += buffer.length
-      if (this.pendingBytes >= BATCH_BYTES) this.flush()
+      if (this.pendingBytes >= BATCH_BYTES || this.pending.length >= BATCH_FILES) this.flush()
     })
   }
 
