@@ -31,7 +31,7 @@ import {
   stateOf,
   succeeded,
   watchBatch
-} from "./chunks/chunk-MTUINRA5.js";
+} from "./chunks/chunk-K3VD4ZV7.js";
 import "./chunks/chunk-RGANAITH.js";
 import {
   cancelBatch,

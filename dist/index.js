@@ -38,7 +38,7 @@ import {
   planRows,
   readValues,
   succeeded
-} from "./chunks/chunk-MTUINRA5.js";
+} from "./chunks/chunk-K3VD4ZV7.js";
 import "./chunks/chunk-RGANAITH.js";
 import {
   deployingIdentity,

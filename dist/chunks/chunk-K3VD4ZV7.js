@@ -3987,7 +3987,8 @@ function levelForSample(sample) {
 // src/steps/code/deflate.ts
 import { Worker } from "node:worker_threads";
 var BATCH_BYTES = 512 * 1024;
-var WORKER_LIMITS = { maxYoungGenerationSizeMb: 2 };
+var BATCH_FILES = 1024;
+var WORKER_LIMITS = { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 32 };
 var WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads')
 const { deflateRawSync } = require('node:zlib')
@@ -4025,7 +4026,7 @@ var Deflater = class {
         }
       });
       this.pendingBytes += buffer.length;
-      if (this.pendingBytes >= BATCH_BYTES) this.flush();
+      if (this.pendingBytes >= BATCH_BYTES || this.pending.length >= BATCH_FILES) this.flush();
     });
   }
   /** Sends what is gathered: called when the writer is about to wait for a result. */
@@ -7312,4 +7313,4 @@ export {
   outcomeRows,
   localNonce
 };
-/*! For license information please see chunk-MTUINRA5.js.LEGAL.txt */
+/*! For license information please see chunk-K3VD4ZV7.js.LEGAL.txt */
