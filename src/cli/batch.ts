@@ -9,7 +9,7 @@ import { log } from '../lib/log.js'
 import { sleep } from '../lib/retry.js'
 import { cancelBatch } from '../steps/batch/cancel.js'
 import { getBatch, type Batch } from '../steps/batch/submit.js'
-import { stateOf, watchBatch } from '../steps/batch/watch.js'
+import { isTerminal, stateOf, watchBatch } from '../steps/batch/watch.js'
 import { UsageError } from './args.js'
 import type { Result } from './result.js'
 import { checkCredentials } from './session.js'
@@ -50,8 +50,6 @@ export function locateBatch(batch: string, values: InputValues, env: NodeJS.Proc
     endpoints
   }
 }
-
-const ENDED = ['SUCCEEDED', 'FAILED', 'CANCELLED']
 
 async function withClient<T>(
   located: Located,
@@ -107,14 +105,14 @@ const CANCEL_WAIT_MS = 10 * 60_000
 export function cancelCommand(located: Located): Promise<Result> {
   return withClient(located, async (client, first) => {
     let batch = first
-    if (ENDED.includes(stateOf(batch))) {
+    if (isTerminal(stateOf(batch))) {
       log.info(`batch ${located.id} already ended ${stateOf(batch)}: nothing to cancel`)
       return resultOf(located, batch, 0)
     }
     await cancelBatch(client, batch.operation ?? '')
     log.info(`cancelling batch ${located.id}`)
     const deadline = Date.now() + CANCEL_WAIT_MS
-    while (!ENDED.includes(stateOf(batch)) && Date.now() < deadline) {
+    while (!isTerminal(stateOf(batch)) && Date.now() < deadline) {
       await sleep(1000)
       batch = await getBatch(client, located.name)
     }

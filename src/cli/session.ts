@@ -1,7 +1,6 @@
 /** What every command shares: its settings, and the credentials it calls Google with. */
 import { resolve } from 'node:path'
-import { GoogleAuth } from 'google-auth-library'
-import { firstLine } from '../lib/errors.js'
+import { loadAccessToken } from '../clients/clients.js'
 import { readValues, type InputValues } from '../inputs/table.js'
 import type { Invocation } from './args.js'
 import { envVariable, readPyproject, resolveSettings, type Settings } from './settings.js'
@@ -33,15 +32,8 @@ export const valuesOf = (settings: Settings): InputValues =>
  * Cloud. Checked once before anything happens, so a missing login fails at once and says how.
  */
 export async function checkCredentials(): Promise<void> {
-  try {
-    const token = await new GoogleAuth({
-      scopes: ['https://www.googleapis.com/auth/cloud-platform']
-    }).getAccessToken()
-    if (!token) throw new Error('no access token was returned')
-  } catch (error) {
-    throw new Error(
-      `no Google Cloud credentials (${firstLine(error)}): run \`gcloud auth application-default login\`, ` +
-        'or set GOOGLE_APPLICATION_CREDENTIALS to a service account key file'
-    )
-  }
+  await loadAccessToken(
+    ': run `gcloud auth application-default login`, ' +
+      'or set GOOGLE_APPLICATION_CREDENTIALS to a service account key file'
+  )
 }

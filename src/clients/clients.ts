@@ -47,22 +47,23 @@ export function makeStorage(projectId: string, endpoint?: Endpoint): Storage {
   })
 }
 
+/** How a workflow gets credentials; the command passes its own way. */
+const WORKFLOW_CREDENTIALS_HINT =
+  '. Add a google-github-actions/auth step before this one (with permissions: id-token: write for Workload Identity Federation); ' +
+  'on pull requests from forks secrets and OIDC tokens are not available.'
+
 /**
- * Checked once before any side effect, so a missing auth step fails in a second with one clear
- * message instead of after the image build.
+ * Application Default Credentials, checked once before any side effect, so missing ones fail in a
+ * second with one clear message (ending in `hint`) instead of after the image build.
  */
-export async function loadAccessToken(): Promise<string> {
+export async function loadAccessToken(hint = WORKFLOW_CREDENTIALS_HINT): Promise<string> {
   const auth = new GoogleAuth({ scopes: SCOPES })
   try {
     const accessToken = await auth.getAccessToken()
     if (!accessToken) throw new Error('no access token was returned')
     return accessToken
   } catch (error) {
-    throw new Error(
-      `no Google Cloud credentials (${firstLine(error)}). ` +
-        'Add a google-github-actions/auth step before this one (with permissions: id-token: write for Workload Identity Federation); ' +
-        'on pull requests from forks secrets and OIDC tokens are not available.'
-    )
+    throw new Error(`no Google Cloud credentials (${firstLine(error)})${hint}`)
   }
 }
 

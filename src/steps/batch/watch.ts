@@ -28,7 +28,8 @@ export function stateOf(batch: Batch): BatchState {
     : 'STATE_UNSPECIFIED'
 }
 
-const isTerminal = (state: BatchState): boolean =>
+/** A batch in one of these states will not change again. */
+export const isTerminal = (state: BatchState): boolean =>
   ['CANCELLED', 'SUCCEEDED', 'FAILED'].includes(state)
 
 /** Where a batch's driver output is read from: the GCS series, or Cloud Logging. */
