@@ -5,6 +5,7 @@ import {
   type DataprocClient
 } from '../clients/clients.js'
 import { log } from '../lib/log.js'
+import { secretRules } from '../steps/secrets.js'
 import type { Plan } from '../plan/plan.js'
 import { runBatch, type DeployHooks } from './batch.js'
 import { outcomeWithoutBatch, type Outcome } from './outcome.js'
@@ -50,7 +51,8 @@ export async function deploy(plan: Plan, hooks: DeployHooks): Promise<Outcome> {
     plan,
     storage: makeStorage(plan.projectId, plan.endpoints.storage),
     accessToken: credentials.token,
-    onUploadProgress: hooks.onUploadProgress?.bind(hooks)
+    onUploadProgress: hooks.onUploadProgress?.bind(hooks),
+    secrets: secretRules(plan.code.allowSecretFiles)
   }
   // Preparing starts first and the Dataproc client loads after: loading it holds the thread
   // while the git listing and GCS lookups that preparing has started go on in other processes.

@@ -12,7 +12,7 @@ import {
   writeManifest,
   type ReleaseManifest
 } from '../steps/release/manifest.js'
-import { secretRules } from '../steps/secrets.js'
+import type { SecretRules } from '../steps/secrets.js'
 import { ACTION_VERSION } from '../version.js'
 
 /** What preparing needs: the plan and the clients, nothing else. */
@@ -23,17 +23,17 @@ export interface Preparation {
   accessToken?: string
   /** Hears how far each upload has got (the command's progress bar). */
   onUploadProgress?: OnUploadProgress
+  /** Which credentials and private keys may not ship: the same for the code and the image. */
+  secrets: SecretRules
 }
-
-const secretsOf = (plan: Plan) => secretRules(plan.code.allowSecretFiles)
 
 /**
  * The build context, read and checked for private keys before anything is built or uploaded;
  * undefined when this run builds no image.
  */
-async function buildContext({ plan }: Preparation): Promise<BuildContext | undefined> {
+async function buildContext({ plan, secrets }: Preparation): Promise<BuildContext | undefined> {
   if (!plan.build) return undefined
-  const context = await readBuildContext(plan.build.context, plan.build.dockerfile, secretsOf(plan))
+  const context = await readBuildContext(plan.build.context, plan.build.dockerfile, secrets)
   for (const left of context.leftOut) log.info(`not in the image build context: ${left}`)
   return context
 }
@@ -71,7 +71,7 @@ export async function prepareDev(p: Preparation): Promise<Plan> {
   const { plan, storage } = p
   const [context, code] = await Promise.all([
     buildContext(p),
-    planDevCode(storage, plan, plan.code.directory, plan.code.entrypoint, secretsOf(plan))
+    planDevCode(storage, plan, plan.code.directory, plan.code.entrypoint, p.secrets)
   ])
   const [built, uploaded] = await Promise.all([image(p, context), code.upload(p.onUploadProgress)])
   logUploads(uploaded.uploads, uploaded.skipped)
@@ -104,7 +104,7 @@ export async function prepareRelease(p: Preparation): Promise<Plan> {
   const manifestUri = plan.storage.manifestUri as string
   const force = plan.behaviour.force
   const [artifacts, context, existing] = await Promise.all([
-    snapshotCode(plan.code.directory, plan.code.entrypoint, secretsOf(plan)),
+    snapshotCode(plan.code.directory, plan.code.entrypoint, p.secrets),
     buildContext(p),
     readManifest(storage, manifestUri)
   ])
