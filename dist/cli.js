@@ -19,6 +19,7 @@ import {
   formatRows,
   getBatch,
   git,
+  isTerminal,
   localNonce,
   outcomeRows,
   outcomeWithoutBatch,
@@ -31,27 +32,24 @@ import {
   stateOf,
   succeeded,
   watchBatch
-} from "./chunks/chunk-K3VD4ZV7.js";
+} from "./chunks/chunk-4SGDDNMU.js";
 import "./chunks/chunk-RGANAITH.js";
 import {
   cancelBatch,
   errorMessage,
   explainError,
-  firstLine,
+  loadAccessToken,
   log,
   makeDataprocClient,
   makeStorage,
-  require_src,
   setLogSink,
   sleep
-} from "./chunks/chunk-BEWATZ7N.js";
+} from "./chunks/chunk-QAJ45WXY.js";
 import "./chunks/chunk-YU4TNTCD.js";
 import "./chunks/chunk-TXJMAUJD.js";
 import "./chunks/chunk-ELYQ5VLN.js";
 import "./chunks/chunk-NNA2HC4I.js";
-import {
-  __toESM
-} from "./chunks/chunk-CSCBOJKS.js";
+import "./chunks/chunk-CSCBOJKS.js";
 
 // src/cli/index.ts
 import { fileURLToPath } from "node:url";
@@ -155,7 +153,6 @@ function checkShape(command, rest, flags) {
 }
 
 // src/cli/session.ts
-var import_google_auth_library = __toESM(require_src(), 1);
 import { resolve } from "node:path";
 
 // src/cli/settings.ts
@@ -261,16 +258,9 @@ function loadSettings(invocation, env, cwd) {
 }
 var valuesOf = (settings) => readValues((name) => name in settings.values ? settings.values[name].value : "");
 async function checkCredentials() {
-  try {
-    const token = await new import_google_auth_library.GoogleAuth({
-      scopes: ["https://www.googleapis.com/auth/cloud-platform"]
-    }).getAccessToken();
-    if (!token) throw new Error("no access token was returned");
-  } catch (error) {
-    throw new Error(
-      `no Google Cloud credentials (${firstLine(error)}): run \`gcloud auth application-default login\`, or set GOOGLE_APPLICATION_CREDENTIALS to a service account key file`
-    );
-  }
+  await loadAccessToken(
+    ": run `gcloud auth application-default login`, or set GOOGLE_APPLICATION_CREDENTIALS to a service account key file"
+  );
 }
 
 // src/cli/batch.ts
@@ -297,7 +287,6 @@ function locateBatch(batch, values, env) {
     endpoints
   };
 }
-var ENDED = ["SUCCEEDED", "FAILED", "CANCELLED"];
 async function withClient(located, use) {
   const { dataproc, storage } = located.endpoints;
   if (!dataproc?.plaintext || !storage?.plaintext) await checkCredentials();
@@ -339,14 +328,14 @@ var CANCEL_WAIT_MS = 10 * 6e4;
 function cancelCommand(located) {
   return withClient(located, async (client, first) => {
     let batch = first;
-    if (ENDED.includes(stateOf(batch))) {
+    if (isTerminal(stateOf(batch))) {
       log.info(`batch ${located.id} already ended ${stateOf(batch)}: nothing to cancel`);
       return resultOf(located, batch, 0);
     }
     await cancelBatch(client, batch.operation ?? "");
     log.info(`cancelling batch ${located.id}`);
     const deadline = Date.now() + CANCEL_WAIT_MS;
-    while (!ENDED.includes(stateOf(batch)) && Date.now() < deadline) {
+    while (!isTerminal(stateOf(batch)) && Date.now() < deadline) {
       await sleep(1e3);
       batch = await getBatch(client, located.name);
     }

@@ -38,7 +38,7 @@ import {
   planRows,
   readValues,
   succeeded
-} from "./chunks/chunk-K3VD4ZV7.js";
+} from "./chunks/chunk-4SGDDNMU.js";
 import "./chunks/chunk-RGANAITH.js";
 import {
   deployingIdentity,
@@ -46,7 +46,7 @@ import {
   explainError,
   httpStatus,
   setLogSink
-} from "./chunks/chunk-BEWATZ7N.js";
+} from "./chunks/chunk-QAJ45WXY.js";
 import "./chunks/chunk-YU4TNTCD.js";
 import "./chunks/chunk-TXJMAUJD.js";
 import "./chunks/chunk-ELYQ5VLN.js";

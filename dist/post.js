@@ -19,7 +19,7 @@ import {
   errorMessage,
   makeDataprocClient,
   setLogSink
-} from "./chunks/chunk-BEWATZ7N.js";
+} from "./chunks/chunk-QAJ45WXY.js";
 import "./chunks/chunk-YU4TNTCD.js";
 import "./chunks/chunk-TXJMAUJD.js";
 import "./chunks/chunk-ELYQ5VLN.js";

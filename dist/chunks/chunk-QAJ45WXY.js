@@ -24287,16 +24287,15 @@ function makeStorage(projectId, endpoint) {
     retryOptions
   });
 }
-async function loadAccessToken() {
+var WORKFLOW_CREDENTIALS_HINT = ". Add a google-github-actions/auth step before this one (with permissions: id-token: write for Workload Identity Federation); on pull requests from forks secrets and OIDC tokens are not available.";
+async function loadAccessToken(hint = WORKFLOW_CREDENTIALS_HINT) {
   const auth = new import_google_auth_library6.GoogleAuth({ scopes: SCOPES });
   try {
     const accessToken = await auth.getAccessToken();
     if (!accessToken) throw new Error("no access token was returned");
     return accessToken;
   } catch (error) {
-    throw new Error(
-      `no Google Cloud credentials (${firstLine(error)}). Add a google-github-actions/auth step before this one (with permissions: id-token: write for Workload Identity Federation); on pull requests from forks secrets and OIDC tokens are not available.`
-    );
+    throw new Error(`no Google Cloud credentials (${firstLine(error)})${hint}`);
   }
 }
 function loggingClient(endpoint) {
@@ -24334,7 +24333,6 @@ async function cancelBatch(client, operation) {
 }
 
 export {
-  require_src5 as require_src,
   errorCode,
   httpStatus,
   errorCause,
@@ -24354,4 +24352,4 @@ export {
   deployingIdentity,
   cancelBatch
 };
-/*! For license information please see chunk-BEWATZ7N.js.LEGAL.txt */
+/*! For license information please see chunk-QAJ45WXY.js.LEGAL.txt */

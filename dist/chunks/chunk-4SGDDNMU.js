@@ -22,7 +22,7 @@ import {
   makeStorage,
   sleep,
   withRetries
-} from "./chunk-BEWATZ7N.js";
+} from "./chunk-QAJ45WXY.js";
 import {
   __commonJS,
   __toESM
@@ -3117,6 +3117,86 @@ var package_default = {
 // src/version.ts
 var ACTION_VERSION = package_default.version;
 
+// src/steps/secrets.ts
+import { closeSync, openSync, readSync, realpathSync } from "node:fs";
+import path from "node:path";
+var CREDENTIAL_VARIABLES = [
+  "GOOGLE_APPLICATION_CREDENTIALS",
+  "GOOGLE_GHA_CREDS_PATH",
+  "CLOUDSDK_AUTH_CREDENTIAL_FILE_OVERRIDE"
+];
+function secretRules(allowSecretFiles, env = process.env) {
+  return { credentials: credentialFiles(env), allowed: allowedFiles(allowSecretFiles) };
+}
+var AUTH_STEP_FILE = /^gha-creds-[^/]*\.json$/;
+function credentialFiles(env = process.env) {
+  const files = /* @__PURE__ */ new Map();
+  for (const name of CREDENTIAL_VARIABLES) {
+    const value2 = env[name];
+    const file2 = value2 ? realOrResolved(value2) : void 0;
+    if (file2 && !files.has(file2)) files.set(file2, name);
+  }
+  return files;
+}
+function realOrResolved(file2) {
+  try {
+    return realpathSync(file2);
+  } catch {
+    return path.resolve(file2);
+  }
+}
+function credentialReason(name, source, files) {
+  const base = path.basename(source);
+  const candidate = [...files.keys()].some((file2) => path.basename(file2) === base);
+  const variable = candidate ? files.get(realOrResolved(source)) : void 0;
+  if (variable) return `credentials file named by ${variable}, never shipped`;
+  if (AUTH_STEP_FILE.test(path.posix.basename(name))) {
+    return "credentials file written by an auth step (gha-creds-*.json), never shipped";
+  }
+  return void 0;
+}
+var SCAN_MAX_BYTES = 1024 * 1024;
+var PEM_PRIVATE_KEY = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/;
+var SERVICE_ACCOUNT_KEY = /"private_key"\s*:\s*"-----BEGIN/;
+function privateKeyIn(bytes) {
+  if (bytes.indexOf("PRIVATE KEY") === -1) return void 0;
+  const text = bytes.toString("latin1");
+  if (SERVICE_ACCOUNT_KEY.test(text)) return "a service-account key (private_key)";
+  const pem = PEM_PRIVATE_KEY.exec(text);
+  return pem ? `a private key: ${pem[0]}` : void 0;
+}
+function allowedFiles(files) {
+  return new Set(files.map(realOrResolved));
+}
+function findPrivateKeys(files, allowed) {
+  const found = [];
+  const buffer = Buffer.allocUnsafe(SCAN_MAX_BYTES);
+  for (const file2 of files) {
+    if (file2.size > SCAN_MAX_BYTES) continue;
+    const what = privateKeyIn(readStart(file2.source, buffer));
+    if (what && !allowed.has(realOrResolved(file2.source))) found.push(`${file2.name} (${what})`);
+  }
+  return found;
+}
+function readStart(file2, buffer) {
+  let fd;
+  try {
+    fd = openSync(file2, "r");
+  } catch {
+    return Buffer.alloc(0);
+  }
+  try {
+    return buffer.subarray(0, readSync(fd, buffer, 0, buffer.length, 0));
+  } finally {
+    closeSync(fd);
+  }
+}
+function privateKeyError(where, found) {
+  return new Error(
+    `${where} holds private keys, which would leave the runner: ${found.join(", ")}. Move them out of the project, or exclude them (.gitignore for code.zip, .dockerignore for the image); a file that must ship on purpose can be named in allow-secret-files.`
+  );
+}
+
 // src/dataproc/failures.ts
 var JOB_FAILED = /^Job failed with message \[([\s\S]*?)\]\.?(?:\s+Additional details|\s*$)/;
 var QUOTA = /Insufficient '([A-Z0-9_]+)' quota\. Requested (\d+(?:\.\d+)?), available (\d+(?:\.\d+)?)/;
@@ -3539,86 +3619,6 @@ async function fileChecksums(path13) {
 
 // src/steps/code/snapshot.ts
 import path7 from "node:path";
-
-// src/steps/secrets.ts
-import { closeSync, openSync, readSync, realpathSync } from "node:fs";
-import path from "node:path";
-var CREDENTIAL_VARIABLES = [
-  "GOOGLE_APPLICATION_CREDENTIALS",
-  "GOOGLE_GHA_CREDS_PATH",
-  "CLOUDSDK_AUTH_CREDENTIAL_FILE_OVERRIDE"
-];
-function secretRules(allowSecretFiles, env = process.env) {
-  return { credentials: credentialFiles(env), allowed: allowedFiles(allowSecretFiles) };
-}
-var AUTH_STEP_FILE = /^gha-creds-[^/]*\.json$/;
-function credentialFiles(env = process.env) {
-  const files = /* @__PURE__ */ new Map();
-  for (const name of CREDENTIAL_VARIABLES) {
-    const value2 = env[name];
-    const file2 = value2 ? realOrResolved(value2) : void 0;
-    if (file2 && !files.has(file2)) files.set(file2, name);
-  }
-  return files;
-}
-function realOrResolved(file2) {
-  try {
-    return realpathSync(file2);
-  } catch {
-    return path.resolve(file2);
-  }
-}
-function credentialReason(name, source, files) {
-  const base = path.basename(source);
-  const candidate = [...files.keys()].some((file2) => path.basename(file2) === base);
-  const variable = candidate ? files.get(realOrResolved(source)) : void 0;
-  if (variable) return `credentials file named by ${variable}, never shipped`;
-  if (AUTH_STEP_FILE.test(path.posix.basename(name))) {
-    return "credentials file written by an auth step (gha-creds-*.json), never shipped";
-  }
-  return void 0;
-}
-var SCAN_MAX_BYTES = 1024 * 1024;
-var PEM_PRIVATE_KEY = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/;
-var SERVICE_ACCOUNT_KEY = /"private_key"\s*:\s*"-----BEGIN/;
-function privateKeyIn(bytes) {
-  if (bytes.indexOf("PRIVATE KEY") === -1) return void 0;
-  const text = bytes.toString("latin1");
-  if (SERVICE_ACCOUNT_KEY.test(text)) return "a service-account key (private_key)";
-  const pem = PEM_PRIVATE_KEY.exec(text);
-  return pem ? `a private key: ${pem[0]}` : void 0;
-}
-function allowedFiles(files) {
-  return new Set(files.map(realOrResolved));
-}
-function findPrivateKeys(files, allowed) {
-  const found = [];
-  const buffer = Buffer.allocUnsafe(SCAN_MAX_BYTES);
-  for (const file2 of files) {
-    if (file2.size > SCAN_MAX_BYTES) continue;
-    const what = privateKeyIn(readStart(file2.source, buffer));
-    if (what && !allowed.has(realOrResolved(file2.source))) found.push(`${file2.name} (${what})`);
-  }
-  return found;
-}
-function readStart(file2, buffer) {
-  let fd;
-  try {
-    fd = openSync(file2, "r");
-  } catch {
-    return Buffer.alloc(0);
-  }
-  try {
-    return buffer.subarray(0, readSync(fd, buffer, 0, buffer.length, 0));
-  } finally {
-    closeSync(fd);
-  }
-}
-function privateKeyError(where, found) {
-  return new Error(
-    `${where} holds private keys, which would leave the runner: ${found.join(", ")}. Move them out of the project, or exclude them (.gitignore for code.zip, .dockerignore for the image); a file that must ship on purpose can be named in allow-secret-files.`
-  );
-}
 
 // src/steps/code/entries.ts
 import { lstatSync, realpathSync as realpathSync2, statSync } from "node:fs";
@@ -5348,10 +5348,9 @@ async function writeManifest(storage, uri, manifest, replacesGeneration) {
 }
 
 // src/deploy/prepare.ts
-var secretsOf = (plan) => secretRules(plan.code.allowSecretFiles);
-async function buildContext({ plan }) {
+async function buildContext({ plan, secrets }) {
   if (!plan.build) return void 0;
-  const context = await readBuildContext(plan.build.context, plan.build.dockerfile, secretsOf(plan));
+  const context = await readBuildContext(plan.build.context, plan.build.dockerfile, secrets);
   for (const left of context.leftOut) log.info(`not in the image build context: ${left}`);
   return context;
 }
@@ -5381,7 +5380,7 @@ async function prepareDev(p) {
   const { plan, storage } = p;
   const [context, code] = await Promise.all([
     buildContext(p),
-    planDevCode(storage, plan, plan.code.directory, plan.code.entrypoint, secretsOf(plan))
+    planDevCode(storage, plan, plan.code.directory, plan.code.entrypoint, p.secrets)
   ]);
   const [built, uploaded] = await Promise.all([image(p, context), code.upload(p.onUploadProgress)]);
   logUploads(uploaded.uploads, uploaded.skipped);
@@ -5408,7 +5407,7 @@ async function prepareRelease(p) {
   const manifestUri = plan.storage.manifestUri;
   const force = plan.behaviour.force;
   const [artifacts, context, existing] = await Promise.all([
-    snapshotCode(plan.code.directory, plan.code.entrypoint, secretsOf(plan)),
+    snapshotCode(plan.code.directory, plan.code.entrypoint, p.secrets),
     buildContext(p),
     readManifest(storage, manifestUri)
   ]);
@@ -5471,7 +5470,8 @@ async function deploy(plan, hooks) {
     plan,
     storage: makeStorage(plan.projectId, plan.endpoints.storage),
     accessToken: credentials.token,
-    onUploadProgress: hooks.onUploadProgress?.bind(hooks)
+    onUploadProgress: hooks.onUploadProgress?.bind(hooks),
+    secrets: secretRules(plan.code.allowSecretFiles)
   };
   if (plan.env === "dev") {
     const prepared2 = prepareDev(p);
@@ -7285,6 +7285,7 @@ var localNonce = (now = /* @__PURE__ */ new Date()) => `${now.getTime().toString
 export {
   getBatch,
   stateOf,
+  isTerminal,
   watchBatch,
   outcomeWithoutBatch,
   succeeded,
@@ -7313,4 +7314,4 @@ export {
   outcomeRows,
   localNonce
 };
-/*! For license information please see chunk-K3VD4ZV7.js.LEGAL.txt */
+/*! For license information please see chunk-4SGDDNMU.js.LEGAL.txt */
