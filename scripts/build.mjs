@@ -1,6 +1,7 @@
 // Bundles the action with esbuild into ESM (see README, Development: why not ncc).
 import { chmodSync, rmSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
+import { dirname, resolve } from 'node:path'
 import { build } from 'esbuild'
 import { trimProtos } from './trim-protos.mjs'
 
@@ -33,10 +34,20 @@ const dataprocBatchProtos = {
   }
 }
 
-await build({
+const THREAD = 'src/steps/code/thread.ts'
+const WORKER = 'chunks/snapshot-worker'
+
+const { metafile } = await build({
   // cli: the `kedro-dataproc` command (package.json "bin"); its source's `#!/usr/bin/env node`
-  // line is kept by esbuild at the top of dist/cli.js, and only there.
-  entryPoints: { index: 'src/index.ts', post: 'src/post-index.ts', cli: 'src/cli/index.ts' },
+  // line is kept by esbuild at the top of dist/cli.js, and only there. The snapshot's thread
+  // runs chunks/snapshot-worker.js, which thread.ts finds beside its own chunk.
+  entryPoints: {
+    index: 'src/index.ts',
+    post: 'src/post-index.ts',
+    cli: 'src/cli/index.ts',
+    [WORKER]: 'src/steps/code/snapshot-worker.ts'
+  },
+  metafile: true,
   outdir,
   bundle: true,
   // Paths in the bundle stay relative to the checkout even where node_modules is a link (a
@@ -71,6 +82,15 @@ await build({
     ].join('\n')
   }
 })
+
+// thread.ts starts the worker from `new URL('./snapshot-worker.js', import.meta.url)`: the two
+// must share a directory, which esbuild's placement of shared code decides; a change fails here.
+const threadChunk = Object.entries(metafile.outputs).find(
+  ([, output]) => THREAD in output.inputs
+)?.[0]
+if (!threadChunk || dirname(resolve(threadChunk)) !== dirname(resolve(`${outdir}/${WORKER}.js`))) {
+  throw new Error(`${THREAD} was bundled into ${threadChunk}, not beside ${outdir}/${WORKER}.js`)
+}
 
 // npm links a bin as it is: the command must be executable when run from a checkout (git keeps the mode).
 chmodSync(`${outdir}/cli.js`, 0o755)

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
@@ -7,8 +7,12 @@ import { pipeline } from 'node:stream/promises'
 import type { Storage } from '@google-cloud/storage'
 import type { Stack } from '../../emulators/stack.js'
 import { fileChecksums } from '../../src/lib/checksum.js'
-import { startStreamedUpload, uploadFiles, type UploadItem } from '../../src/steps/code/upload.js'
-import { Tee } from '../../src/lib/tee.js'
+import {
+  startStreamedUpload,
+  uploadFile,
+  uploadFiles,
+  type UploadItem
+} from '../../src/steps/code/upload.js'
 import { stackStorage, startTestStack } from '../helpers/stack.js'
 
 const BUCKET = 'upload-bucket'
@@ -73,26 +77,35 @@ describe('uploadFiles', () => {
 describe('startStreamedUpload', () => {
   const uploads = (): number => stack.gcs.faults.requestCounts()['gcs.upload'] ?? 0
 
-  /** Writes 12 MiB to a file in 1 MiB pieces, copying them to a streamed upload, as the snapshot does. */
-  async function writeWhileUploading(name: string) {
+  /**
+   * Streams 12 MiB in 1 MiB pieces into an upload, as the snapshot does; the fallback uploads a
+   * file of the same bytes, as the snapshot's does.
+   */
+  async function streamWithFallback(name: string) {
     const target = {
       uri: `gs://${BUCKET}/${name}`,
       contentType: 'application/zip',
       metadata: { 'kedro-dataproc-tree': 'key-1' }
     }
-    const streamed = startStreamedUpload(storage, target, undefined)
-    const localPath = join(scratch, name)
     const pieces = Array.from({ length: 12 }, () => randomBytes(1024 * 1024))
-    await pipeline(Readable.from(pieces), new Tee(streamed.stream), createWriteStream(localPath))
+    const localPath = join(scratch, name)
+    writeFileSync(localPath, Buffer.concat(pieces))
     const checksums = await fileChecksums(localPath)
-    const result = await streamed.finish({ ...target, localPath, checksums })
+    let fellBack = false
+    const streamed = startStreamedUpload(storage, target, undefined)
+    await pipeline(Readable.from(pieces), streamed.stream).catch(() => undefined)
+    const result = await streamed.finish(checksums, () => {
+      fellBack = true
+      return uploadFile(storage, { ...target, localPath, checksums })
+    })
     const [metadata] = await storage.bucket(BUCKET).file(name).getMetadata()
-    return { result, checksums, metadata }
+    return { result, checksums, metadata, fellBack }
   }
 
   it('uploads the bytes as they are written, with the metadata', async () => {
     const before = uploads()
-    const { result, checksums, metadata } = await writeWhileUploading('streamed.zip')
+    const { result, checksums, metadata, fellBack } = await streamWithFallback('streamed.zip')
+    expect(fellBack).toBe(false)
     expect(result).toEqual({
       uri: `gs://${BUCKET}/streamed.zip`,
       bytes: 12 * 1024 * 1024,
@@ -111,7 +124,7 @@ describe('startStreamedUpload', () => {
     const [, fault] = row
     stack.gcs.faults.arm({ route: 'gcs.upload', times: 1, ...fault })
     const before = uploads()
-    const { result, checksums, metadata } = await writeWhileUploading(`fault-${before}.zip`)
+    const { result, checksums, metadata } = await streamWithFallback(`fault-${before}.zip`)
     expect(result.uploaded).toBe(true)
     expect(metadata.crc32c).toBe(checksums.crc32c)
     expect(metadata.metadata).toEqual({ 'kedro-dataproc-tree': 'key-1' })

@@ -100,6 +100,7 @@ describe('code.zip', () => {
       secrets
     })
     const zip = await zipEntries(readFileSync((await planned.write()).path))
+    await planned.close()
     expect([...zip.keys()]).toEqual(['src/main.py'])
     expect(planned.skipped).toEqual([
       'creds/wif.json: credentials file named by GOOGLE_APPLICATION_CREDENTIALS, never shipped',
@@ -133,6 +134,7 @@ describe('code.zip', () => {
       secrets
     })
     const zip = await zipEntries(readFileSync((await planned.write()).path))
+    await planned.close()
     expect([...zip.keys()].sort()).toEqual(['.gitignore', 'tests/fixture.pem'])
   })
 })

@@ -3,6 +3,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import {
   appendFileSync,
   chmodSync,
+  createWriteStream,
   existsSync,
   lstatSync,
   mkdirSync,
@@ -18,12 +19,14 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { buffer } from 'node:stream/consumers'
 import { fileURLToPath } from 'node:url'
+import { Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
 import { promisify } from 'node:util'
 import { deflateRawSync, gzipSync } from 'node:zlib'
 import { CRC32C } from '@google-cloud/storage'
 import yauzl from 'yauzl'
 import { planSnapshot, snapshotWorkingTree } from '../../src/steps/code/snapshot.js'
-import { writeZip } from '../../src/steps/code/zip.js'
+import { zipBytes } from '../../src/steps/code/zip-bytes.js'
 
 const execFileAsync = promisify(execFile)
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url))
@@ -468,7 +471,9 @@ describe('deflate or store: decided by content, not by name', () => {
     }
     const snap = async (dir: string): Promise<{ key: string; zip: Buffer }> => {
       const plan = await planSnapshot({ projectDir: dir, outFile: join(newDir('out-'), 'c.zip') })
-      return { key: plan.key, zip: readFileSync((await plan.write()).path) }
+      const zip = readFileSync((await plan.write()).path)
+      await plan.close()
+      return { key: plan.key, zip }
     }
     const first = await snap(tree(true))
     for (const other of [await snap(tree(true)), await snap(tree(false))]) {
@@ -564,8 +569,11 @@ async function runChild(
 }
 
 describe('the snapshot key names the zip without writing it', () => {
-  const keyOf = async (dir: string): Promise<string> =>
-    (await planSnapshot({ projectDir: dir, outFile: join(newDir('key-'), 'code.zip') })).key
+  const keyOf = async (dir: string): Promise<string> => {
+    const plan = await planSnapshot({ projectDir: dir, outFile: join(newDir('key-'), 'code.zip') })
+    await plan.close()
+    return plan.key
+  }
 
   it('is the same for the same tree, also when only modification times change', async () => {
     const dir = newDir('keyrepo-')
@@ -600,6 +608,7 @@ describe('the snapshot key names the zip without writing it', () => {
     expect(readFileSync((await again.write()).path)).toEqual(
       readFileSync((await plan.write()).path)
     )
+    await Promise.all([plan.close(), again.close()])
     writeFileSync(join(dir, 'a.py'), 'two\n')
     expect(await keyOf(dir)).not.toBe(plan.key)
   })
@@ -628,6 +637,7 @@ describe('snapshot write', () => {
     if (change === 'delete') rmSync(join(dir, name))
     else appendFileSync(join(dir, name), 'more')
     await expect(plan.write()).rejects.toThrow(message)
+    await plan.close()
     expect(existsSync(outFile)).toBe(false)
   })
 
@@ -670,7 +680,7 @@ describe('zip format limits', () => {
       identity: ''
     }))
     const outFile = join(newDir('out-'), 'code.zip')
-    await writeZip(entries, outFile, undefined)
+    await pipeline(Readable.from(zipBytes(entries)), createWriteStream(outFile))
     const { stdout } = await execFileAsync('python3', [
       '-c',
       'import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); print(len(z.infolist()), z.testzip(), z.read("pkg/m69999.py"))',

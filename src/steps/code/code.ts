@@ -2,7 +2,6 @@ import type { Storage } from '@google-cloud/storage'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Writable } from 'node:stream'
 import { fileChecksums, type Checksums } from '../../lib/checksum.js'
 import type { Plan } from '../../plan/plan.js'
 import type { SecretRules } from '../secrets.js'
@@ -38,10 +37,9 @@ const scratchZip = (): string =>
 
 async function writeArtifacts(
   planned: SnapshotPlan,
-  entrypoint: LocalFile,
-  alsoTo?: Writable
+  entrypoint: LocalFile
 ): Promise<CodeArtifacts> {
-  const snapshot = await planned.write(alsoTo)
+  const snapshot = await planned.write()
   return {
     code: {
       path: snapshot.path,
@@ -64,7 +62,11 @@ export async function snapshotCode(
     planSnapshot({ projectDir, outFile: scratchZip(), secrets }),
     fileChecksums(entrypointPath)
   ])
-  return writeArtifacts(planned, { path: entrypointPath, checksums })
+  try {
+    return await writeArtifacts(planned, { path: entrypointPath, checksums })
+  } finally {
+    await planned.close()
+  }
 }
 
 export interface DevCode {
@@ -100,15 +102,19 @@ export async function planDevCode(
   }
 }
 
+/** What uploading a dev run's code needs besides the plan and the snapshot. */
+interface CodeUpload {
+  entrypoint: LocalFile
+  /** The object there now, if any. */
+  remote: Remote | undefined
+  onProgress?: OnUploadProgress
+}
+
 async function uploadDevCode(
   storage: Storage,
   plan: Plan,
   planned: SnapshotPlan,
-  {
-    entrypoint,
-    remote,
-    onProgress
-  }: { entrypoint: LocalFile; remote: Remote | undefined; onProgress?: OnUploadProgress }
+  { entrypoint, remote, onProgress }: CodeUpload
 ): Promise<DevCode> {
   const entrypointUpload = uploadFiles(
     storage,
@@ -120,18 +126,43 @@ async function uploadDevCode(
   if (remote && remote.metadata[TREE_KEY] === planned.key) {
     code = Promise.resolve({ uri: plan.storage.codeUri, bytes: remote.size, uploaded: false })
   } else if (planned.bytes >= RESUMABLE_FROM_BYTES) {
-    const progress = onProgress && { onProgress, expectedBytes: planned.bytes }
-    const streamed = startStreamedUpload(storage, codeTarget(plan, planned.key), remote, progress)
-    code = writeArtifacts(planned, entrypoint, streamed.stream).then(artifacts =>
-      streamed.finish(codeUpload(plan, artifacts.code))
-    )
+    code = streamCode(storage, plan, planned, { entrypoint, remote, onProgress })
   } else {
     code = writeArtifacts(planned, entrypoint).then(artifacts =>
       uploadFile(storage, codeUpload(plan, artifacts.code), false, onProgress)
     )
   }
-  const [entrypointResults, codeResult] = await Promise.all([entrypointUpload, code])
+  const [entrypointResults, codeResult] = await Promise.all([
+    entrypointUpload,
+    code.finally(() => planned.close())
+  ])
   return { uploads: [...entrypointResults, codeResult], skipped: planned.skipped }
+}
+
+/**
+ * A big code.zip goes straight from the snapshot into the upload; only when that fails is it
+ * written to a file and uploaded from there, with retries.
+ */
+async function streamCode(
+  storage: Storage,
+  plan: Plan,
+  planned: SnapshotPlan,
+  { entrypoint, remote, onProgress }: CodeUpload
+): Promise<UploadResult> {
+  const progress = onProgress && { onProgress, expectedBytes: planned.bytes }
+  const streamed = startStreamedUpload(storage, codeTarget(plan, planned.key), remote, progress)
+  const fromFile = async (): Promise<UploadResult> => {
+    const artifacts = await writeArtifacts(planned, entrypoint)
+    return uploadFile(storage, codeUpload(plan, artifacts.code), false, onProgress)
+  }
+  let checksums: Checksums
+  try {
+    checksums = await planned.stream(streamed.stream)
+  } catch {
+    // The upload failed, or the snapshot did: writing the file says which, again if need be.
+    return fromFile()
+  }
+  return streamed.finish(checksums, fromFile)
 }
 
 /** Where code.zip goes and what it carries, known before its bytes exist. */

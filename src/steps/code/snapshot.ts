@@ -17,23 +17,19 @@
  * Outside a git repository the directory is walked instead (everything but `.git`), same rules for
  * symlinks.
  *
- * The rooms: list.ts (the names), entries.ts (what each is on disk), key.ts (the key that names
- * the zip), compress.ts (deflate or store), zip.ts (the bytes).
+ * The rooms: list.ts (the names, here), then in the snapshot's own thread (thread.ts,
+ * snapshot-worker.ts): plan-entries.ts (what goes in), entries.ts (what each is on disk), key.ts
+ * (the key that names the zip), compress.ts (deflate or store), zip-bytes.ts (the bytes).
  */
+import { createWriteStream } from 'node:fs'
+import { mkdir, rm } from 'node:fs/promises'
 import path from 'node:path'
 import type { Writable } from 'node:stream'
 import type { Checksums } from '../../lib/checksum.js'
-import {
-  credentialReason,
-  findPrivateKeys,
-  privateKeyError,
-  secretRules,
-  type SecretRules
-} from '../secrets.js'
-import { identity, inspect, realProjectDir, type Entry } from './entries.js'
-import { snapshotKey } from './key.js'
+import { secretRules, type SecretRules } from '../secrets.js'
+import { realProjectDir } from './entries.js'
 import { listProjectFiles } from './list.js'
-import { writeZip } from './zip.js'
+import { SnapshotThread, type Planned } from './thread.js'
 
 export interface Snapshot extends Checksums {
   /** The written zip file. */
@@ -65,63 +61,61 @@ export interface SnapshotPlan {
   /** The files' total size: the zip's size, give or take compression and headers. */
   bytes: number
   skipped: string[]
-  /** Writes the zip; `alsoTo` receives the same bytes as they are written (see Tee). */
-  write(alsoTo?: Writable): Promise<Snapshot>
+  /** Writes the zip to the plan's file. */
+  write(): Promise<Snapshot>
+  /** Writes the zip into `to` (an upload), without a file, and ends it. */
+  stream(to: Writable): Promise<Checksums>
+  /** Ends the snapshot's thread, once the zip is written or not wanted. */
+  close(): Promise<void>
 }
 
 export async function planSnapshot(options: SnapshotOptions): Promise<SnapshotPlan> {
   const root = path.resolve(options.projectDir)
   const outFile = path.resolve(options.outFile)
   const secrets = options.secrets ?? secretRules([])
-  // git starts before anything is awaited, so it works while the caller goes on (see deploy); a
-  // missing directory fails it too, but realProjectDir says so better.
+  // git starts before anything is awaited, so it works while the caller goes on (see deploy),
+  // and the snapshot's thread boots meanwhile. A missing directory fails git too, but
+  // realProjectDir says so better.
   const listed = listProjectFiles(root)
   listed.catch(() => undefined)
-  const rootReal = await realProjectDir(root)
-  const listing = await listed
-  const skipped = listing.skipped.map(s => `${s.name}: ${s.reason}`)
-  const outIdentity = await identity(outFile)
-
-  const entries: Entry[] = []
-  for (const name of listing.names) {
-    const candidate = inspect(root, rootReal, name)
-    if (candidate.kind === 'skip') skipped.push(`${name}: ${candidate.reason}`)
-    if (candidate.kind !== 'file') continue
-    const credentials = credentialReason(name, candidate.entry.source, secrets.credentials)
-    if (credentials) {
-      skipped.push(`${name}: ${credentials}`)
-      continue
-    }
-    // A previous code.zip written inside the project must not end up inside the new one.
-    if (candidate.entry.identity === outIdentity) {
-      skipped.push(`${name}: the snapshot's own output file`)
-      continue
-    }
-    entries.push(candidate.entry)
+  const thread = new SnapshotThread()
+  let planned: Planned
+  try {
+    const rootReal = await realProjectDir(root)
+    planned = await thread.plan({ root, rootReal, outFile, listing: await listed, secrets })
+  } catch (error) {
+    await thread.close()
+    throw error
   }
-  const keys = findPrivateKeys(entries, secrets.allowed)
-  if (keys.length > 0) throw privateKeyError('The code snapshot (working-directory)', keys)
-  // Sorted by UTF-8 bytes, the order zip readers and other tools agree on whatever the locale.
-  const sortKeys = new Map(entries.map(entry => [entry, Buffer.from(entry.name)]))
-  entries.sort((a, b) => Buffer.compare(sortKeys.get(a) as Buffer, sortKeys.get(b) as Buffer))
-
-  const key = await snapshotKey(entries, listing.cleanBlobs, root)
-  const sortedSkipped = skipped.sort()
   return {
-    key,
-    files: entries.length,
-    bytes: entries.reduce((sum, entry) => sum + entry.size, 0),
-    skipped: sortedSkipped,
-    write: async alsoTo => ({
+    ...planned,
+    write: async () => ({
       path: outFile,
-      files: entries.length,
-      ...(await writeZip(entries, outFile, alsoTo)),
-      skipped: sortedSkipped
-    })
+      files: planned.files,
+      ...(await writeFile(thread, outFile)),
+      skipped: planned.skipped
+    }),
+    stream: to => thread.write(to),
+    close: () => thread.close()
+  }
+}
+
+async function writeFile(thread: SnapshotThread, outFile: string): Promise<Checksums> {
+  await mkdir(path.dirname(outFile), { recursive: true })
+  try {
+    return await thread.write(createWriteStream(outFile))
+  } catch (error) {
+    await rm(outFile, { force: true })
+    throw error
   }
 }
 
 /** Writes the snapshot of `projectDir` to `outFile` (overwritten) and describes it. */
 export async function snapshotWorkingTree(options: SnapshotOptions): Promise<Snapshot> {
-  return (await planSnapshot(options)).write()
+  const planned = await planSnapshot(options)
+  try {
+    return await planned.write()
+  } finally {
+    await planned.close()
+  }
 }

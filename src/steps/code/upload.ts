@@ -99,7 +99,7 @@ function writeOptions(item: Pick<UploadItem, 'contentType' | 'metadata'>, remote
 }
 
 /** Fails, and deletes the object, when it does not hold the bytes that were checksummed. */
-async function verify(file: File, item: UploadItem): Promise<void> {
+async function verify(file: File, item: Pick<UploadItem, 'uri' | 'checksums'>): Promise<void> {
   if (file.metadata.crc32c === item.checksums.crc32c) return
   // A corrupt object must not stay: a release's would block every later upload as immutable.
   await file.delete({ ifGenerationMatch: file.metadata.generation }).catch(() => undefined)
@@ -142,19 +142,22 @@ export async function uploadFile(
   return resultOf(item, true)
 }
 
-/** An upload fed while its file is being written; see startStreamedUpload. */
+/** An upload fed while its bytes are being made; see startStreamedUpload. */
 export interface StreamedUpload {
-  /** Write the bytes here (through a Tee); end it when the file is complete. */
+  /** Write the bytes here, and end it. */
   stream: Writable
-  /** Once the file is written and checksummed: the upload's result, retried from the file if needed. */
-  finish(item: UploadItem): Promise<UploadResult>
+  /**
+   * Once every byte is written and checksummed: the upload's result, or when the object does not
+   * hold those bytes, `fallback`'s.
+   */
+  finish(checksums: Checksums, fallback: () => Promise<UploadResult>): Promise<UploadResult>
 }
 
 /**
- * Uploads a (mutable) object while its file is still being written, so that writing and
- * uploading overlap. A streamed upload cannot be replayed, so any failure — of the transfer, or
- * bytes that do not match the finished file's checksum — falls back to a normal upload of the
- * file, with its retries and preconditions.
+ * Uploads a (mutable) object while its bytes are still being made, without a file in between. A
+ * streamed upload cannot be replayed, so any failure (of the transfer, or bytes that do not match
+ * the checksum) is left to the caller's fallback: typically a file of the same bytes, uploaded
+ * with retries and preconditions.
  */
 export function startStreamedUpload(
   storage: Storage,
@@ -179,16 +182,15 @@ export function startStreamedUpload(
   done.catch(() => undefined)
   return {
     stream,
-    async finish(item) {
+    async finish(checksums, fallback) {
       try {
         await done
-        await verify(file, item)
-        const bytes = item.checksums.bytes
-        progress?.onProgress({ uri: item.uri, bytes, total: bytes })
-        return resultOf(item, true)
+        await verify(file, { uri: target.uri, checksums })
       } catch {
-        return uploadFile(storage, item, false, progress?.onProgress)
+        return fallback()
       }
+      progress?.onProgress({ uri: target.uri, bytes: checksums.bytes, total: checksums.bytes })
+      return { uri: target.uri, bytes: checksums.bytes, uploaded: true }
     }
   }
 }

@@ -1,0 +1,120 @@
+/**
+ * The snapshot's thread, from the main thread's side. Looking at thousands of files, then
+ * reading, checksumming and deflating them, allocates at a rate that grows a thread's young
+ * generation to a hundred megabytes or more; a worker's can be capped. It also leaves the main
+ * thread free for the upload, so the two run on two cores. The main thread computes the CRC32C
+ * that GCS will report while the zip's bytes go by, so the upload can be verified without reading
+ * them again.
+ */
+import { Readable, type Writable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import { Worker } from 'node:worker_threads'
+import { HashingStream, type Checksums } from '../../lib/checksum.js'
+import type { PlanRequest } from './plan-entries.js'
+import type { FromSnapshotWorker, ToSnapshotWorker } from './snapshot-worker.js'
+
+/** The worker's young generation: it collects more often instead, at no cost in speed. */
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: 4 }
+/** Blocks made ahead of the upload: enough to keep it busy, few enough to hold little memory. */
+const BLOCKS_AHEAD = 4
+
+export interface Planned {
+  key: string
+  files: number
+  bytes: number
+  skipped: string[]
+}
+
+export class SnapshotThread {
+  private readonly worker: Worker
+  private handle: ((message: FromSnapshotWorker) => void) | undefined
+  private stopped: Error | undefined
+
+  /** Starts the thread: it boots on another core while the caller lists the files. */
+  constructor() {
+    this.worker = startWorker()
+    this.worker.on('message', (message: FromSnapshotWorker) => this.handle?.(message))
+    this.worker.on('error', error => this.stop(error.message))
+    this.worker.on('exit', code => this.stop(`the thread stopped (exit code ${code})`))
+    // Idle, the thread never holds the process open (see during).
+    this.worker.unref()
+  }
+
+  /** The entries and the key, worked out in the thread. */
+  plan(request: PlanRequest): Promise<Planned> {
+    return this.during(
+      new Promise<Planned>((resolve, reject) => {
+        this.handle = message => {
+          if (message.type === 'planned') resolve(message)
+          if (message.type === 'error') reject(new Error(message.message))
+        }
+        this.post({ type: 'plan', request })
+      })
+    )
+  }
+
+  /** Writes the planned zip into `to`, and ends it; as often as needed. */
+  async write(to: Writable): Promise<Checksums> {
+    const hasher = await HashingStream.create()
+    // Blocks granted to the thread and not yet received: one more is granted as one is wanted.
+    let outstanding = BLOCKS_AHEAD
+    const blocks = new Readable({
+      highWaterMark: 0,
+      read: () => {
+        if (outstanding >= BLOCKS_AHEAD) return
+        this.post({ type: 'grant', blocks: BLOCKS_AHEAD - outstanding })
+        outstanding = BLOCKS_AHEAD
+      }
+    })
+    this.handle = message => {
+      if (message.type === 'block') {
+        outstanding--
+        const { buffer, byteOffset, byteLength } = message.block
+        blocks.push(Buffer.from(buffer, byteOffset, byteLength))
+      }
+      if (message.type === 'end') blocks.push(null)
+      if (message.type === 'error') blocks.destroy(new Error(message.message))
+    }
+    this.post({ type: 'zip', blocks: BLOCKS_AHEAD })
+    await this.during(pipeline(blocks, hasher, to))
+    return hasher.result()
+  }
+
+  async close(): Promise<void> {
+    await this.worker.terminate()
+  }
+
+  /** Holds the process open while `work` lasts. */
+  private async during<T>(work: Promise<T>): Promise<T> {
+    this.worker.ref()
+    try {
+      return await work
+    } finally {
+      this.handle = undefined
+      this.worker.unref()
+    }
+  }
+
+  private post(message: ToSnapshotWorker): void {
+    if (this.stopped) throw this.stopped
+    this.worker.postMessage(message)
+  }
+
+  private stop(reason: string): void {
+    this.stopped ??= new Error(`The code snapshot failed: ${reason}`)
+    this.handle?.({ type: 'error', message: this.stopped.message })
+  }
+}
+
+/**
+ * The worker's module: beside this one in the bundle (scripts/build.mjs puts it there), or the
+ * TypeScript source, through tsx, when this runs from the sources (the tests, the scripts).
+ */
+function startWorker(): Worker {
+  const fromSources = import.meta.url.endsWith('.ts')
+  const module = fromSources ? './snapshot-worker.ts' : './snapshot-worker.js'
+  return new Worker(new URL(module, import.meta.url), {
+    resourceLimits: WORKER_LIMITS,
+    ...(fromSources ? { execArgv: ['--import', 'tsx'] } : {})
+  })
+}
