@@ -32,7 +32,7 @@ import {
   stateOf,
   succeeded,
   watchBatch
-} from "./chunks/chunk-4SGDDNMU.js";
+} from "./chunks/chunk-MHWQXDPC.js";
 import "./chunks/chunk-RGANAITH.js";
 import {
   cancelBatch,
@@ -44,10 +44,11 @@ import {
   makeStorage,
   setLogSink,
   sleep
-} from "./chunks/chunk-QAJ45WXY.js";
+} from "./chunks/chunk-ODXXKO2C.js";
 import "./chunks/chunk-YU4TNTCD.js";
 import "./chunks/chunk-TXJMAUJD.js";
 import "./chunks/chunk-ELYQ5VLN.js";
+import "./chunks/chunk-OEZXQAC5.js";
 import "./chunks/chunk-NNA2HC4I.js";
 import "./chunks/chunk-CSCBOJKS.js";
 

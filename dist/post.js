@@ -19,7 +19,7 @@ import {
   errorMessage,
   makeDataprocClient,
   setLogSink
-} from "./chunks/chunk-QAJ45WXY.js";
+} from "./chunks/chunk-ODXXKO2C.js";
 import "./chunks/chunk-YU4TNTCD.js";
 import "./chunks/chunk-TXJMAUJD.js";
 import "./chunks/chunk-ELYQ5VLN.js";

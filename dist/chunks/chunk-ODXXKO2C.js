@@ -24352,4 +24352,4 @@ export {
   deployingIdentity,
   cancelBatch
 };
-/*! For license information please see chunk-QAJ45WXY.js.LEGAL.txt */
+/*! For license information please see chunk-ODXXKO2C.js.LEGAL.txt */

@@ -22,7 +22,14 @@ import {
   makeStorage,
   sleep,
   withRetries
-} from "./chunk-QAJ45WXY.js";
+} from "./chunk-ODXXKO2C.js";
+import {
+  credentialReason,
+  findPrivateKeys,
+  privateKeyError,
+  realProjectDir,
+  secretRules
+} from "./chunk-OEZXQAC5.js";
 import {
   __commonJS,
   __toESM
@@ -994,7 +1001,7 @@ var require_index_umd = __commonJS({
         }
         return null;
       }
-      function crc322(data2, polynomial = 3988292384) {
+      function crc32(data2, polynomial = 3988292384) {
         if (validatePoly(polynomial)) {
           return Promise.reject(validatePoly(polynomial));
         }
@@ -2325,7 +2332,7 @@ var require_index_umd = __commonJS({
       exports2.blake2b = blake2b;
       exports2.blake2s = blake2s;
       exports2.blake3 = blake3;
-      exports2.crc32 = crc322;
+      exports2.crc32 = crc32;
       exports2.crc64 = crc64;
       exports2.createAdler32 = createAdler32;
       exports2.createBLAKE2b = createBLAKE2b;
@@ -3117,86 +3124,6 @@ var package_default = {
 // src/version.ts
 var ACTION_VERSION = package_default.version;
 
-// src/steps/secrets.ts
-import { closeSync, openSync, readSync, realpathSync } from "node:fs";
-import path from "node:path";
-var CREDENTIAL_VARIABLES = [
-  "GOOGLE_APPLICATION_CREDENTIALS",
-  "GOOGLE_GHA_CREDS_PATH",
-  "CLOUDSDK_AUTH_CREDENTIAL_FILE_OVERRIDE"
-];
-function secretRules(allowSecretFiles, env = process.env) {
-  return { credentials: credentialFiles(env), allowed: allowedFiles(allowSecretFiles) };
-}
-var AUTH_STEP_FILE = /^gha-creds-[^/]*\.json$/;
-function credentialFiles(env = process.env) {
-  const files = /* @__PURE__ */ new Map();
-  for (const name of CREDENTIAL_VARIABLES) {
-    const value2 = env[name];
-    const file2 = value2 ? realOrResolved(value2) : void 0;
-    if (file2 && !files.has(file2)) files.set(file2, name);
-  }
-  return files;
-}
-function realOrResolved(file2) {
-  try {
-    return realpathSync(file2);
-  } catch {
-    return path.resolve(file2);
-  }
-}
-function credentialReason(name, source, files) {
-  const base = path.basename(source);
-  const candidate = [...files.keys()].some((file2) => path.basename(file2) === base);
-  const variable = candidate ? files.get(realOrResolved(source)) : void 0;
-  if (variable) return `credentials file named by ${variable}, never shipped`;
-  if (AUTH_STEP_FILE.test(path.posix.basename(name))) {
-    return "credentials file written by an auth step (gha-creds-*.json), never shipped";
-  }
-  return void 0;
-}
-var SCAN_MAX_BYTES = 1024 * 1024;
-var PEM_PRIVATE_KEY = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/;
-var SERVICE_ACCOUNT_KEY = /"private_key"\s*:\s*"-----BEGIN/;
-function privateKeyIn(bytes) {
-  if (bytes.indexOf("PRIVATE KEY") === -1) return void 0;
-  const text = bytes.toString("latin1");
-  if (SERVICE_ACCOUNT_KEY.test(text)) return "a service-account key (private_key)";
-  const pem = PEM_PRIVATE_KEY.exec(text);
-  return pem ? `a private key: ${pem[0]}` : void 0;
-}
-function allowedFiles(files) {
-  return new Set(files.map(realOrResolved));
-}
-function findPrivateKeys(files, allowed) {
-  const found = [];
-  const buffer = Buffer.allocUnsafe(SCAN_MAX_BYTES);
-  for (const file2 of files) {
-    if (file2.size > SCAN_MAX_BYTES) continue;
-    const what = privateKeyIn(readStart(file2.source, buffer));
-    if (what && !allowed.has(realOrResolved(file2.source))) found.push(`${file2.name} (${what})`);
-  }
-  return found;
-}
-function readStart(file2, buffer) {
-  let fd;
-  try {
-    fd = openSync(file2, "r");
-  } catch {
-    return Buffer.alloc(0);
-  }
-  try {
-    return buffer.subarray(0, readSync(fd, buffer, 0, buffer.length, 0));
-  } finally {
-    closeSync(fd);
-  }
-}
-function privateKeyError(where, found) {
-  return new Error(
-    `${where} holds private keys, which would leave the runner: ${found.join(", ")}. Move them out of the project, or exclude them (.gitignore for code.zip, .dockerignore for the image); a file that must ship on purpose can be named in allow-secret-files.`
-  );
-}
-
 // src/dataproc/failures.ts
 var JOB_FAILED = /^Job failed with message \[([\s\S]*?)\]\.?(?:\s+Additional details|\s*$)/;
 var QUOTA = /Insufficient '([A-Z0-9_]+)' quota\. Requested (\d+(?:\.\d+)?), available (\d+(?:\.\d+)?)/;
@@ -3342,9 +3269,9 @@ var DriverOutput = class {
     const { bucket, name } = parseGcsUri(this.uri);
     const [files] = await this.storage.bucket(bucket).getFiles({ prefix: `${name}.` });
     const sizes = /* @__PURE__ */ new Map();
-    for (const file2 of files) {
-      const index = Number(file2.name.slice(name.length + 1));
-      if (Number.isInteger(index)) sizes.set(index, Number(file2.metadata.size ?? 0));
+    for (const file of files) {
+      const index = Number(file.name.slice(name.length + 1));
+      if (Number.isInteger(index)) sizes.set(index, Number(file.metadata.size ?? 0));
     }
     for (; ; ) {
       const size = sizes.get(this.index);
@@ -3611,160 +3538,20 @@ var HashingStream = class _HashingStream extends Transform {
     return this.sums.result();
   }
 };
-async function fileChecksums(path13) {
+async function fileChecksums(path8) {
   const sums = await Checksummer.create();
-  for await (const chunk of createReadStream(path13)) sums.update(chunk);
+  for await (const chunk of createReadStream(path8)) sums.update(chunk);
   return sums.result();
 }
 
 // src/steps/code/snapshot.ts
-import path7 from "node:path";
-
-// src/steps/code/entries.ts
-import { lstatSync, realpathSync as realpathSync2, statSync } from "node:fs";
-import { realpath, stat } from "node:fs/promises";
+import { createWriteStream } from "node:fs";
+import { mkdir, rm } from "node:fs/promises";
 import path2 from "node:path";
-async function realProjectDir(root) {
-  let stats;
-  try {
-    stats = await stat(root);
-  } catch (error) {
-    throw new Error(
-      `The project directory ${root} does not exist or cannot be read (${errorCode2(error)}): check the working-directory input and that the repository is checked out.`
-    );
-  }
-  if (!stats.isDirectory()) {
-    throw new Error(`The project directory ${root} is not a directory: check working-directory.`);
-  }
-  return realpath(root);
-}
-function inspect(root, rootReal, name) {
-  const diskPath = path2.join(root, ...name.split("/"));
-  let stats;
-  try {
-    stats = lstatSync(diskPath);
-  } catch (error) {
-    if (errorCode2(error) === "ENOENT" || errorCode2(error) === "ENOTDIR") return { kind: "gone" };
-    throw fileError(name, error);
-  }
-  if (stats.isFile()) return file(name, diskPath, stats);
-  if (stats.isSymbolicLink()) return followLink(rootReal, name, diskPath);
-  if (stats.isDirectory()) {
-    return { kind: "gone" };
-  }
-  return { kind: "skip", reason: "not a regular file (socket, device or fifo)" };
-}
-function followLink(rootReal, name, diskPath) {
-  let target;
-  try {
-    target = realpathSync2(diskPath);
-  } catch {
-    return { kind: "skip", reason: "broken symlink" };
-  }
-  const relative = path2.relative(rootReal, target);
-  if (relative === ".." || relative.startsWith(`..${path2.sep}`) || path2.isAbsolute(relative)) {
-    return { kind: "skip", reason: `symlink to ${target}, outside the project directory` };
-  }
-  let stats;
-  try {
-    stats = statSync(target);
-  } catch (error) {
-    throw fileError(name, error);
-  }
-  if (stats.isDirectory()) return { kind: "skip", reason: "symlink to a directory" };
-  if (!stats.isFile()) return { kind: "skip", reason: "symlink to something not a regular file" };
-  return file(name, target, stats);
-}
-function file(name, source, stats) {
-  return {
-    kind: "file",
-    entry: {
-      name,
-      source,
-      size: stats.size,
-      executable: (stats.mode & 73) !== 0,
-      identity: identityOf(stats)
-    }
-  };
-}
-async function identity(file2) {
-  try {
-    return identityOf(await stat(file2));
-  } catch {
-    return void 0;
-  }
-}
-function identityOf(stats) {
-  return `${stats.dev}:${stats.ino}`;
-}
-function fileError(name, error) {
-  const code = errorCode2(error);
-  const message = error instanceof Error ? error.message : String(error);
-  if (code === "ENOENT") {
-    return new Error(
-      `${name} vanished while the code snapshot was being written: something is changing the working tree during the run. Let earlier steps finish before this one, then retry.`
-    );
-  }
-  if (/unexpected number of bytes/.test(message)) {
-    return new Error(
-      `${name} changed size while the code snapshot was being written: something is writing to the working tree during the run. Let earlier steps finish before this one, then retry.`
-    );
-  }
-  if (code === "EACCES" || code === "EPERM") {
-    return new Error(`${name} cannot be read (${code}): fix its permissions or .gitignore it.`);
-  }
-  return new Error(`Could not add ${name} to the code snapshot: ${message}`);
-}
-function errorCode2(error) {
-  if (typeof error === "object" && error !== null && "code" in error) {
-    const code = error.code;
-    return typeof code === "string" ? code : void 0;
-  }
-  return void 0;
-}
-
-// src/steps/code/key.ts
-import { createHash as createHash3 } from "node:crypto";
-import { createReadStream as createReadStream2 } from "node:fs";
-import path3 from "node:path";
-var KEY_FORMAT = "kedro-dataproc-snapshot/3 records-1 whole-1MiB dos-1980 0644/0755 deflate-1 store-if-4KiB-middle-sample-deflates-above-90%";
-var HASH_CONCURRENCY = 32;
-async function snapshotKey(entries, cleanBlobs, root) {
-  const algorithm = [...cleanBlobs.values()][0]?.length === 64 ? "sha256" : "sha1";
-  const ids = await mapLimited(entries, HASH_CONCURRENCY, async (entry) => {
-    const blob = cleanBlobs.get(entry.name);
-    if (blob && entry.source === path3.join(root, ...entry.name.split("/"))) return blob;
-    return gitBlobId(entry.source, entry.size, algorithm);
-  });
-  const key = createHash3("sha256").update(`${KEY_FORMAT}
-`);
-  entries.forEach((entry, i) => {
-    key.update(`${entry.name}\0${entry.executable ? "755" : "644"}\0${ids[i]}
-`);
-  });
-  return key.digest("hex");
-}
-async function gitBlobId(file2, size, algorithm) {
-  const hash = createHash3(algorithm).update(`blob ${size}\0`);
-  for await (const chunk of createReadStream2(file2)) hash.update(chunk);
-  return hash.digest("hex");
-}
-async function mapLimited(items, limit, task) {
-  const results = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await task(items[index]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
 
 // src/steps/code/list.ts
 import { readdir } from "node:fs/promises";
-import path4 from "node:path";
+import path from "node:path";
 
 // src/lib/git.ts
 import { spawn } from "node:child_process";
@@ -3863,7 +3650,7 @@ async function walk(root) {
   const names = [];
   const skipped = [];
   const visit = async (relative) => {
-    const dirents = await readdir(path4.join(root, relative), { withFileTypes: true });
+    const dirents = await readdir(path.join(root, relative), { withFileTypes: true });
     for (const dirent of dirents) {
       if (dirent.name === ".git") continue;
       const name = relative === "" ? dirent.name : `${relative}/${dirent.name}`;
@@ -3901,490 +3688,128 @@ function splitNul(output) {
   return records;
 }
 
-// src/steps/code/zip.ts
-import { createReadStream as createReadStream3, createWriteStream, readFileSync } from "node:fs";
-import { mkdir, rm } from "node:fs/promises";
-import path6 from "node:path";
-import {
-  PassThrough,
-  Readable,
-  Transform as Transform3
-} from "node:stream";
+// src/steps/code/thread.ts
+import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { crc32, createDeflateRaw } from "node:zlib";
-
-// src/lib/tee.ts
-import { Transform as Transform2 } from "node:stream";
-var Tee = class extends Transform2 {
-  constructor(copy) {
-    super();
-    this.copy = copy;
-    copy.once("error", () => this.copying = false);
-  }
-  copy;
-  copying = true;
-  _transform(chunk, _encoding, callback) {
-    if (!this.copying || this.copy.write(chunk)) {
-      callback(null, chunk);
-      return;
-    }
-    const resume = () => {
-      this.copy.off("drain", resume);
-      this.copy.off("error", resume);
-      callback(null, chunk);
-    };
-    this.copy.once("drain", resume);
-    this.copy.once("error", resume);
-  }
-  _flush(callback) {
-    if (this.copying) this.copy.end();
-    callback();
-  }
-  _destroy(error, callback) {
-    if (error && this.copying) this.copy.destroy(error);
-    callback(error);
-  }
-};
-
-// src/steps/code/compress.ts
-import { closeSync as closeSync2, openSync as openSync2, readSync as readSync2 } from "node:fs";
-import path5 from "node:path";
-import { deflateRawSync } from "node:zlib";
-var DEFLATE_LEVEL = 1;
-var STORE = 0;
-var SAMPLE_FROM_BYTES = 16 * 1024;
-var SAMPLE_BYTES = 4 * 1024;
-var STORE_ABOVE = 0.9;
-var COMPRESSED_EXTENSIONS = new Set(
-  ".zip .gz .tgz .bz2 .tbz2 .xz .txz .zst .lz4 .lzo .br .7z .rar .jar .whl .egg .npz .parquet .orc .snappy .png .jpg .jpeg .gif .webp .avif .heic .mp3 .mp4 .m4a .mov .mkv .webm .ogg .flac .woff .woff2 .docx .xlsx .pptx".split(" ")
-);
-function levelForBuffer(name, bytes) {
-  if (COMPRESSED_EXTENSIONS.has(path5.extname(name).toLowerCase())) return STORE;
-  if (bytes.length < SAMPLE_FROM_BYTES) return DEFLATE_LEVEL;
-  const start = sampleStart(bytes.length);
-  return levelForSample(bytes.subarray(start, start + SAMPLE_BYTES));
-}
-function levelForFile(name, file2, size) {
-  if (COMPRESSED_EXTENSIONS.has(path5.extname(name).toLowerCase())) return STORE;
-  if (size < SAMPLE_FROM_BYTES) return DEFLATE_LEVEL;
-  const sample = Buffer.alloc(SAMPLE_BYTES);
-  const fd = openSync2(file2, "r");
-  try {
-    const read = readSync2(fd, sample, 0, SAMPLE_BYTES, sampleStart(size));
-    return levelForSample(sample.subarray(0, read));
-  } finally {
-    closeSync2(fd);
-  }
-}
-function sampleStart(size) {
-  return Math.floor((size - SAMPLE_BYTES) / 2);
-}
-function levelForSample(sample) {
-  const deflated = deflateRawSync(sample, { level: DEFLATE_LEVEL });
-  return deflated.length > sample.length * STORE_ABOVE ? STORE : DEFLATE_LEVEL;
-}
-
-// src/steps/code/deflate.ts
 import { Worker } from "node:worker_threads";
-var BATCH_BYTES = 512 * 1024;
-var BATCH_FILES = 1024;
-var WORKER_LIMITS = { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 32 };
-var WORKER_SOURCE = `
-const { parentPort } = require('node:worker_threads')
-const { deflateRawSync } = require('node:zlib')
-parentPort.on('message', ({ id, level, buffers }) => {
-  const results = buffers.map(buffer => {
-    const deflated = deflateRawSync(buffer, { level })
-    // A fresh copy, so that transferring it does not move zlib's bigger working buffer.
-    return new Uint8Array(deflated)
-  })
-  parentPort.postMessage({ id, results }, results.map(result => result.buffer))
-})
-`;
-var Deflater = class {
-  constructor(level) {
-    this.level = level;
-  }
-  level;
+var WORKER_LIMITS = { maxYoungGenerationSizeMb: 4 };
+var BLOCKS_AHEAD = 4;
+var SnapshotThread = class {
   worker;
-  pending = [];
-  pendingBytes = 0;
-  batches = /* @__PURE__ */ new Map();
-  nextId = 0;
-  failure;
-  rejects = /* @__PURE__ */ new Set();
-  /** The deflated bytes; the buffer is moved to the worker and must not be used again. */
-  deflate(buffer) {
-    if (this.failure) return Promise.reject(this.failure);
-    return new Promise((resolve3, reject) => {
-      this.rejects.add(reject);
-      this.pending.push({
-        buffer,
-        resolve: (deflated) => {
-          this.rejects.delete(reject);
-          resolve3(deflated);
-        }
-      });
-      this.pendingBytes += buffer.length;
-      if (this.pendingBytes >= BATCH_BYTES || this.pending.length >= BATCH_FILES) this.flush();
-    });
+  handle;
+  stopped;
+  /** Starts the thread: it boots on another core while the caller lists the files. */
+  constructor() {
+    this.worker = startWorker();
+    this.worker.on("message", (message) => this.handle?.(message));
+    this.worker.on("error", (error) => this.stop(error.message));
+    this.worker.on("exit", (code) => this.stop(`the thread stopped (exit code ${code})`));
+    this.worker.unref();
   }
-  /** Sends what is gathered: called when the writer is about to wait for a result. */
-  flush() {
-    if (this.pending.length === 0) return;
-    const id = this.nextId++;
-    const jobs = this.pending;
-    this.pending = [];
-    this.pendingBytes = 0;
-    this.batches.set(id, jobs);
-    const buffers = jobs.map((job) => job.buffer);
-    this.start().postMessage({ id, level: this.level, buffers }, transferable(buffers));
+  /** The entries and the key, worked out in the thread. */
+  plan(request) {
+    return this.during(
+      new Promise((resolve3, reject) => {
+        this.handle = (message) => {
+          if (message.type === "planned") resolve3(message);
+          if (message.type === "error") reject(new Error(message.message));
+        };
+        this.post({ type: "plan", request });
+      })
+    );
+  }
+  /** Writes the planned zip into `to`, and ends it; as often as needed. */
+  async write(to) {
+    const hasher = await HashingStream.create();
+    let outstanding = BLOCKS_AHEAD;
+    const blocks = new Readable({
+      highWaterMark: 0,
+      read: () => {
+        if (outstanding >= BLOCKS_AHEAD) return;
+        this.post({ type: "grant", blocks: BLOCKS_AHEAD - outstanding });
+        outstanding = BLOCKS_AHEAD;
+      }
+    });
+    this.handle = (message) => {
+      if (message.type === "block") {
+        outstanding--;
+        const { buffer, byteOffset, byteLength } = message.block;
+        blocks.push(Buffer.from(buffer, byteOffset, byteLength));
+      }
+      if (message.type === "end") blocks.push(null);
+      if (message.type === "error") blocks.destroy(new Error(message.message));
+    };
+    this.post({ type: "zip", blocks: BLOCKS_AHEAD });
+    await this.during(pipeline(blocks, hasher, to));
+    return hasher.result();
   }
   async close() {
-    await this.worker?.terminate();
+    await this.worker.terminate();
   }
-  start() {
-    if (this.worker) return this.worker;
-    const worker = new Worker(WORKER_SOURCE, { eval: true, resourceLimits: WORKER_LIMITS });
-    worker.on("message", ({ id, results }) => {
-      const jobs = this.batches.get(id) ?? [];
-      this.batches.delete(id);
-      jobs.forEach((job, i) => {
-        const result = results[i];
-        job.resolve(Buffer.from(result.buffer, result.byteOffset, result.byteLength));
-      });
-    });
-    worker.on("error", (error) => this.fail(error));
-    this.worker = worker;
-    return worker;
-  }
-  fail(error) {
-    this.failure = new Error(`Deflating the code snapshot failed: ${error.message}`);
-    for (const reject of this.rejects) reject(this.failure);
-    this.rejects.clear();
-  }
-};
-function transferable(buffers) {
-  const moved = /* @__PURE__ */ new Set();
-  for (const buffer of buffers) {
-    const whole = buffer.byteOffset === 0 && buffer.byteLength === buffer.buffer.byteLength;
-    if (whole && buffer.buffer instanceof ArrayBuffer) moved.add(buffer.buffer);
-  }
-  return [...moved];
-}
-
-// src/steps/code/records.ts
-var MAX32 = 4294967295;
-var MAX16 = 65535;
-var DOS_TIME = 0;
-var DOS_DATE = 1 << 5 | 1;
-var UTF8_NAMES = 2048;
-var DESCRIPTOR_FOLLOWS = 8;
-var MADE_BY = 3 << 8 | 45;
-var needed = (zip64) => zip64 ? 45 : 20;
-var ZIP64_FROM_BYTES = MAX32 - 64 * 1024 * 1024;
-function localHeader(entry) {
-  const extra = entry.zip64 ? zip64Extra([entry.descriptor ? 0 : entry.size, entry.descriptor ? 0 : entry.compressedSize]) : Buffer.alloc(0);
-  const header = Buffer.alloc(30);
-  header.writeUInt32LE(67324752, 0);
-  header.writeUInt16LE(needed(entry.zip64), 4);
-  header.writeUInt16LE(UTF8_NAMES | (entry.descriptor ? DESCRIPTOR_FOLLOWS : 0), 6);
-  header.writeUInt16LE(entry.method, 8);
-  header.writeUInt16LE(DOS_TIME, 10);
-  header.writeUInt16LE(DOS_DATE, 12);
-  if (!entry.descriptor) header.writeUInt32LE(entry.crc, 14);
-  if (entry.zip64) {
-    header.writeUInt32LE(MAX32, 18);
-    header.writeUInt32LE(MAX32, 22);
-  } else if (!entry.descriptor) {
-    header.writeUInt32LE(entry.compressedSize, 18);
-    header.writeUInt32LE(entry.size, 22);
-  }
-  header.writeUInt16LE(entry.name.length, 26);
-  header.writeUInt16LE(extra.length, 28);
-  return Buffer.concat([header, entry.name, extra]);
-}
-function dataDescriptor(entry) {
-  const record = Buffer.alloc(entry.zip64 ? 24 : 16);
-  record.writeUInt32LE(134695760, 0);
-  record.writeUInt32LE(entry.crc, 4);
-  if (entry.zip64) {
-    record.writeBigUInt64LE(BigInt(entry.compressedSize), 8);
-    record.writeBigUInt64LE(BigInt(entry.size), 16);
-  } else {
-    record.writeUInt32LE(entry.compressedSize, 8);
-    record.writeUInt32LE(entry.size, 12);
-  }
-  return record;
-}
-function centralRecord(entry) {
-  const big = [entry.size, entry.compressedSize, entry.offset].filter((value2) => value2 >= MAX32);
-  const extra = big.length > 0 ? zip64Extra(big) : Buffer.alloc(0);
-  const record = Buffer.alloc(46);
-  record.writeUInt32LE(33639248, 0);
-  record.writeUInt16LE(MADE_BY, 4);
-  record.writeUInt16LE(needed(entry.zip64 || big.length > 0), 6);
-  record.writeUInt16LE(UTF8_NAMES | (entry.descriptor ? DESCRIPTOR_FOLLOWS : 0), 8);
-  record.writeUInt16LE(entry.method, 10);
-  record.writeUInt16LE(DOS_TIME, 12);
-  record.writeUInt16LE(DOS_DATE, 14);
-  record.writeUInt32LE(entry.crc, 16);
-  record.writeUInt32LE(Math.min(entry.compressedSize, MAX32), 20);
-  record.writeUInt32LE(Math.min(entry.size, MAX32), 24);
-  record.writeUInt16LE(entry.name.length, 28);
-  record.writeUInt16LE(extra.length, 30);
-  record.writeUInt32LE(entry.mode << 16 >>> 0, 38);
-  record.writeUInt32LE(Math.min(entry.offset, MAX32), 42);
-  return Buffer.concat([record, entry.name, extra]);
-}
-function endOfCentralDirectory(count, start, size) {
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(101010256, 0);
-  end.writeUInt16LE(Math.min(count, MAX16), 8);
-  end.writeUInt16LE(Math.min(count, MAX16), 10);
-  end.writeUInt32LE(Math.min(size, MAX32), 12);
-  end.writeUInt32LE(Math.min(start, MAX32), 16);
-  if (count < MAX16 && start < MAX32 && size < MAX32) return end;
-  const record = Buffer.alloc(56);
-  record.writeUInt32LE(101075792, 0);
-  record.writeBigUInt64LE(44n, 4);
-  record.writeUInt16LE(MADE_BY, 12);
-  record.writeUInt16LE(45, 14);
-  record.writeBigUInt64LE(BigInt(count), 24);
-  record.writeBigUInt64LE(BigInt(count), 32);
-  record.writeBigUInt64LE(BigInt(size), 40);
-  record.writeBigUInt64LE(BigInt(start), 48);
-  const locator = Buffer.alloc(20);
-  locator.writeUInt32LE(117853008, 0);
-  locator.writeBigUInt64LE(BigInt(start + size), 8);
-  locator.writeUInt32LE(1, 16);
-  return Buffer.concat([record, locator, end]);
-}
-function zip64Extra(values) {
-  const extra = Buffer.alloc(4 + 8 * values.length);
-  extra.writeUInt16LE(1, 0);
-  extra.writeUInt16LE(8 * values.length, 2);
-  values.forEach((value2, i) => extra.writeBigUInt64LE(BigInt(value2), 4 + 8 * i));
-  return extra;
-}
-
-// src/steps/code/zip.ts
-var READ_WHOLE_MAX_BYTES = 1024 * 1024;
-var READ_AHEAD_BYTES = 8 * 1024 * 1024;
-var BLOCK_BYTES = 256 * 1024;
-var STREAM_CHUNK_BYTES = 512 * 1024;
-var DEFLATED = 8;
-async function writeZip(entries, outFile, alsoTo) {
-  await mkdir(path6.dirname(outFile), { recursive: true });
-  const hasher = await HashingStream.create();
-  const deflater = new Deflater(DEFLATE_LEVEL);
-  const source = Readable.from(zipBytes(entries, deflater), { highWaterMark: 4 });
-  const file2 = createWriteStream(outFile);
-  try {
-    await (alsoTo ? pipeline(source, hasher, new Tee(alsoTo), file2) : pipeline(source, hasher, file2));
-  } catch (error) {
-    await rm(outFile, { force: true });
-    throw error;
-  } finally {
-    await deflater.close();
-  }
-  return hasher.result();
-}
-async function* zipBytes(entries, deflater) {
-  const written = [];
-  const ahead = new ReadAhead(entries, deflater);
-  const block = new Block();
-  for (const [index, entry] of entries.entries()) {
-    const base = {
-      name: Buffer.from(entry.name),
-      mode: entry.executable ? 33261 : 33188,
-      offset: block.offset
-    };
+  /** Holds the process open while `work` lasts. */
+  async during(work) {
+    this.worker.ref();
     try {
-      if (entry.size <= READ_WHOLE_MAX_BYTES) {
-        const small = await ahead.take(index);
-        const record = {
-          ...base,
-          ...small.sums,
-          compressedSize: small.data.length,
-          size: entry.size,
-          descriptor: false,
-          zip64: false
-        };
-        written.push(record);
-        block.add(localHeader(record), small.data);
-      } else {
-        const level = levelForFile(entry.name, entry.source, entry.size);
-        const zip64 = entry.size >= ZIP64_FROM_BYTES;
-        const method = level === STORE ? STORE : DEFLATED;
-        const opening = { ...base, method, crc: 0, compressedSize: 0, size: 0 };
-        block.add(localHeader({ ...opening, descriptor: true, zip64 }));
-        yield* block.take();
-        const sums = { crc: 0, size: 0, compressedSize: 0 };
-        for await (const chunk of fileData(entry, level, sums)) {
-          sums.compressedSize += chunk.length;
-          block.add(chunk);
-          yield* block.take();
-        }
-        if (sums.size !== entry.size) throw CHANGED_SIZE;
-        const record = { ...opening, ...sums, descriptor: true, zip64 };
-        written.push(record);
-        block.add(dataDescriptor(record));
-      }
-    } catch (error) {
-      throw fileError(entry.name, error);
-    }
-    if (block.full()) yield* block.take();
-  }
-  const start = block.offset;
-  for (const record of written) {
-    block.add(centralRecord(record));
-    if (block.full()) yield* block.take();
-  }
-  block.add(endOfCentralDirectory(written.length, start, block.offset - start));
-  yield* block.take();
-}
-var Block = class {
-  offset = 0;
-  parts = [];
-  bytes = 0;
-  add(...parts) {
-    for (const part of parts) {
-      this.parts.push(part);
-      this.bytes += part.length;
-      this.offset += part.length;
+      return await work;
+    } finally {
+      this.handle = void 0;
+      this.worker.unref();
     }
   }
-  full() {
-    return this.bytes >= BLOCK_BYTES;
+  post(message) {
+    if (this.stopped) throw this.stopped;
+    this.worker.postMessage(message);
   }
-  *take() {
-    let small = [];
-    let smallBytes = 0;
-    for (const part of this.parts) {
-      if (part.length < BLOCK_BYTES / 4) {
-        small.push(part);
-        smallBytes += part.length;
-        continue;
-      }
-      if (smallBytes > 0) yield Buffer.concat(small, smallBytes);
-      small = [];
-      smallBytes = 0;
-      yield part;
-    }
-    if (smallBytes > 0)
-      yield small.length === 1 ? small[0] : Buffer.concat(small, smallBytes);
-    this.parts = [];
-    this.bytes = 0;
+  stop(reason) {
+    this.stopped ??= new Error(`The code snapshot failed: ${reason}`);
+    this.handle?.({ type: "error", message: this.stopped.message });
   }
 };
-var CHANGED_SIZE = new Error("unexpected number of bytes");
-var ReadAhead = class {
-  constructor(entries, deflater) {
-    this.entries = entries;
-    this.deflater = deflater;
-  }
-  entries;
-  deflater;
-  ready = /* @__PURE__ */ new Map();
-  next = 0;
-  bytes = 0;
-  take(index) {
-    if (!this.ready.has(index) || this.bytes < READ_AHEAD_BYTES / 2) this.fill(index);
-    const small = this.ready.get(index);
-    this.ready.delete(index);
-    this.bytes -= this.entries[index].size;
-    return small;
-  }
-  fill(index) {
-    this.next = Math.max(this.next, index);
-    while (this.next < this.entries.length && (this.next <= index || this.bytes < READ_AHEAD_BYTES)) {
-      const entry = this.entries[this.next];
-      if (entry.size <= READ_WHOLE_MAX_BYTES) {
-        const small = this.read(entry);
-        small.catch(() => void 0);
-        this.ready.set(this.next, small);
-        this.bytes += entry.size;
-      }
-      this.next++;
-    }
-    this.deflater.flush();
-  }
-  read(entry) {
-    let buffer;
-    try {
-      buffer = readFileSync(entry.source);
-      if (buffer.length !== entry.size) throw CHANGED_SIZE;
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    const level = levelForBuffer(entry.name, buffer);
-    const crc = crc32(buffer);
-    if (level === STORE) return Promise.resolve({ data: buffer, sums: { method: STORE, crc } });
-    return this.deflater.deflate(buffer).then((data) => ({ data, sums: { method: DEFLATED, crc } }));
-  }
-};
-async function* fileData(entry, level, sums) {
-  const input = createReadStream3(entry.source, { highWaterMark: STREAM_CHUNK_BYTES });
-  const count = new Transform3({
-    transform(chunk, _encoding, callback) {
-      sums.crc = crc32(chunk, sums.crc);
-      sums.size += chunk.length;
-      callback(null, chunk);
-    }
+function startWorker() {
+  const fromSources = import.meta.url.endsWith(".ts");
+  const module = fromSources ? "./snapshot-worker.ts" : "./snapshot-worker.js";
+  return new Worker(new URL(module, import.meta.url), {
+    resourceLimits: WORKER_LIMITS,
+    ...fromSources ? { execArgv: ["--import", "tsx"] } : {}
   });
-  const output = level === STORE ? new PassThrough() : createDeflateRaw({ level });
-  const feeding = pipeline(input, count, output);
-  feeding.catch(() => void 0);
-  for await (const chunk of output) yield chunk;
-  await feeding;
 }
 
 // src/steps/code/snapshot.ts
 async function planSnapshot(options) {
-  const root = path7.resolve(options.projectDir);
-  const outFile = path7.resolve(options.outFile);
+  const root = path2.resolve(options.projectDir);
+  const outFile = path2.resolve(options.outFile);
   const secrets = options.secrets ?? secretRules([]);
   const listed = listProjectFiles(root);
   listed.catch(() => void 0);
-  const rootReal = await realProjectDir(root);
-  const listing = await listed;
-  const skipped = listing.skipped.map((s) => `${s.name}: ${s.reason}`);
-  const outIdentity = await identity(outFile);
-  const entries = [];
-  for (const name of listing.names) {
-    const candidate = inspect(root, rootReal, name);
-    if (candidate.kind === "skip") skipped.push(`${name}: ${candidate.reason}`);
-    if (candidate.kind !== "file") continue;
-    const credentials = credentialReason(name, candidate.entry.source, secrets.credentials);
-    if (credentials) {
-      skipped.push(`${name}: ${credentials}`);
-      continue;
-    }
-    if (candidate.entry.identity === outIdentity) {
-      skipped.push(`${name}: the snapshot's own output file`);
-      continue;
-    }
-    entries.push(candidate.entry);
+  const thread = new SnapshotThread();
+  let planned;
+  try {
+    const rootReal = await realProjectDir(root);
+    planned = await thread.plan({ root, rootReal, outFile, listing: await listed, secrets });
+  } catch (error) {
+    await thread.close();
+    throw error;
   }
-  const keys = findPrivateKeys(entries, secrets.allowed);
-  if (keys.length > 0) throw privateKeyError("The code snapshot (working-directory)", keys);
-  const sortKeys = new Map(entries.map((entry) => [entry, Buffer.from(entry.name)]));
-  entries.sort((a, b) => Buffer.compare(sortKeys.get(a), sortKeys.get(b)));
-  const key = await snapshotKey(entries, listing.cleanBlobs, root);
-  const sortedSkipped = skipped.sort();
   return {
-    key,
-    files: entries.length,
-    bytes: entries.reduce((sum, entry) => sum + entry.size, 0),
-    skipped: sortedSkipped,
-    write: async (alsoTo) => ({
+    ...planned,
+    write: async () => ({
       path: outFile,
-      files: entries.length,
-      ...await writeZip(entries, outFile, alsoTo),
-      skipped: sortedSkipped
-    })
+      files: planned.files,
+      ...await writeFile(thread, outFile),
+      skipped: planned.skipped
+    }),
+    stream: (to) => thread.write(to),
+    close: () => thread.close()
   };
+}
+async function writeFile(thread, outFile) {
+  await mkdir(path2.dirname(outFile), { recursive: true });
+  try {
+    return await thread.write(createWriteStream(outFile));
+  } catch (error) {
+    await rm(outFile, { force: true });
+    throw error;
+  }
 }
 
 // src/steps/code/upload.ts
@@ -4438,11 +3863,11 @@ function writeOptions(item, remote) {
     preconditionOpts: { ifGenerationMatch: remote?.generation ?? 0 }
   };
 }
-async function verify(file2, item) {
-  if (file2.metadata.crc32c === item.checksums.crc32c) return;
-  await file2.delete({ ifGenerationMatch: file2.metadata.generation }).catch(() => void 0);
+async function verify(file, item) {
+  if (file.metadata.crc32c === item.checksums.crc32c) return;
+  await file.delete({ ifGenerationMatch: file.metadata.generation }).catch(() => void 0);
   throw new Error(
-    `${item.uri} arrived with CRC32C ${file2.metadata.crc32c}, expected ${item.checksums.crc32c}: the bytes were corrupted on the way or the file changed during the upload; the object was deleted, run again`
+    `${item.uri} arrived with CRC32C ${file.metadata.crc32c}, expected ${item.checksums.crc32c}: the bytes were corrupted on the way or the file changed during the upload; the object was deleted, run again`
   );
 }
 async function uploadFile(storage, item, force = false, onProgress) {
@@ -4453,13 +3878,13 @@ async function uploadFile(storage, item, force = false, onProgress) {
   if (remote && item.immutable && !force) throw conflict(item.uri);
   const { bucket, name } = parseGcsUri(item.uri);
   try {
-    const [file2] = await storage.bucket(bucket).upload(item.localPath, {
+    const [file] = await storage.bucket(bucket).upload(item.localPath, {
       destination: name,
       resumable: item.checksums.bytes >= RESUMABLE_FROM_BYTES,
       ...writeOptions(item, remote),
       ...progressOption(item.uri, item.checksums.bytes, onProgress)
     });
-    await verify(file2, item);
+    await verify(file, item);
   } catch (error) {
     if (error.code !== PRECONDITION_FAILED) throw error;
     if ((await remoteObject(storage, item.uri))?.crc32c === item.checksums.crc32c) {
@@ -4471,8 +3896,8 @@ async function uploadFile(storage, item, force = false, onProgress) {
 }
 function startStreamedUpload(storage, target, remote, progress) {
   const { bucket, name } = parseGcsUri(target.uri);
-  const file2 = storage.bucket(bucket).file(name);
-  const stream = file2.createWriteStream({ resumable: true, ...writeOptions(target, remote) });
+  const file = storage.bucket(bucket).file(name);
+  const stream = file.createWriteStream({ resumable: true, ...writeOptions(target, remote) });
   if (progress)
     stream.on(
       "progress",
@@ -4486,16 +3911,15 @@ function startStreamedUpload(storage, target, remote, progress) {
   done.catch(() => void 0);
   return {
     stream,
-    async finish(item) {
+    async finish(checksums, fallback) {
       try {
         await done;
-        await verify(file2, item);
-        const bytes = item.checksums.bytes;
-        progress?.onProgress({ uri: item.uri, bytes, total: bytes });
-        return resultOf(item, true);
+        await verify(file, { uri: target.uri, checksums });
       } catch {
-        return uploadFile(storage, item, false, progress?.onProgress);
+        return fallback();
       }
+      progress?.onProgress({ uri: target.uri, bytes: checksums.bytes, total: checksums.bytes });
+      return { uri: target.uri, bytes: checksums.bytes, uploaded: true };
     }
   };
 }
@@ -4506,8 +3930,8 @@ async function uploadFiles(storage, items, force = false, onProgress) {
 // src/steps/code/code.ts
 var TREE_KEY = "kedro-dataproc-tree";
 var scratchZip = () => join(mkdtempSync(join(process.env.RUNNER_TEMP || tmpdir(), "kedro-code-")), "code.zip");
-async function writeArtifacts(planned, entrypoint, alsoTo) {
-  const snapshot = await planned.write(alsoTo);
+async function writeArtifacts(planned, entrypoint) {
+  const snapshot = await planned.write();
   return {
     code: {
       path: snapshot.path,
@@ -4524,7 +3948,11 @@ async function snapshotCode(projectDir, entrypointPath, secrets) {
     planSnapshot({ projectDir, outFile: scratchZip(), secrets }),
     fileChecksums(entrypointPath)
   ]);
-  return writeArtifacts(planned, { path: entrypointPath, checksums });
+  try {
+    return await writeArtifacts(planned, { path: entrypointPath, checksums });
+  } finally {
+    await planned.close();
+  }
 }
 async function planDevCode(storage, plan, projectDir, entrypointPath, secrets) {
   const [planned, checksums, remote] = await Promise.all([
@@ -4537,11 +3965,7 @@ async function planDevCode(storage, plan, projectDir, entrypointPath, secrets) {
     upload: (onProgress) => uploadDevCode(storage, plan, planned, { entrypoint, remote, onProgress })
   };
 }
-async function uploadDevCode(storage, plan, planned, {
-  entrypoint,
-  remote,
-  onProgress
-}) {
+async function uploadDevCode(storage, plan, planned, { entrypoint, remote, onProgress }) {
   const entrypointUpload = uploadFiles(
     storage,
     codeUploads(plan, { entrypoint }),
@@ -4552,18 +3976,32 @@ async function uploadDevCode(storage, plan, planned, {
   if (remote && remote.metadata[TREE_KEY] === planned.key) {
     code = Promise.resolve({ uri: plan.storage.codeUri, bytes: remote.size, uploaded: false });
   } else if (planned.bytes >= RESUMABLE_FROM_BYTES) {
-    const progress = onProgress && { onProgress, expectedBytes: planned.bytes };
-    const streamed = startStreamedUpload(storage, codeTarget(plan, planned.key), remote, progress);
-    code = writeArtifacts(planned, entrypoint, streamed.stream).then(
-      (artifacts) => streamed.finish(codeUpload(plan, artifacts.code))
-    );
+    code = streamCode(storage, plan, planned, { entrypoint, remote, onProgress });
   } else {
     code = writeArtifacts(planned, entrypoint).then(
       (artifacts) => uploadFile(storage, codeUpload(plan, artifacts.code), false, onProgress)
     );
   }
-  const [entrypointResults, codeResult] = await Promise.all([entrypointUpload, code]);
+  const [entrypointResults, codeResult] = await Promise.all([
+    entrypointUpload,
+    code.finally(() => planned.close())
+  ]);
   return { uploads: [...entrypointResults, codeResult], skipped: planned.skipped };
+}
+async function streamCode(storage, plan, planned, { entrypoint, remote, onProgress }) {
+  const progress = onProgress && { onProgress, expectedBytes: planned.bytes };
+  const streamed = startStreamedUpload(storage, codeTarget(plan, planned.key), remote, progress);
+  const fromFile = async () => {
+    const artifacts = await writeArtifacts(planned, entrypoint);
+    return uploadFile(storage, codeUpload(plan, artifacts.code), false, onProgress);
+  };
+  let checksums;
+  try {
+    checksums = await planned.stream(streamed.stream);
+  } catch {
+    return fromFile();
+  }
+  return streamed.finish(checksums, fromFile);
 }
 function codeTarget(plan, key) {
   return {
@@ -4589,35 +4027,35 @@ function codeUploads(plan, artifacts) {
 
 // src/steps/image/build-context.ts
 var import_tar_stream = __toESM(require_tar_stream(), 1);
-import { createReadStream as createReadStream4, readFileSync as readFileSync2 } from "node:fs";
+import { createReadStream as createReadStream2, readFileSync } from "node:fs";
 import { lstat, readdir as readdir2, readFile, readlink } from "node:fs/promises";
-import path8 from "node:path";
+import path3 from "node:path";
 import { Readable as Readable2 } from "node:stream";
 var ADDED_DOCKERFILE = ".kedro-dataproc-action.Dockerfile";
 async function readBuildContext(dir, dockerfile, secrets) {
-  const root = path8.resolve(dir);
+  const root = path3.resolve(dir);
   const rules = parseDockerignore(
-    await readFile(path8.join(root, ".dockerignore"), "utf8").catch(() => "")
+    await readFile(path3.join(root, ".dockerignore"), "utf8").catch(() => "")
   );
   const leftOut = [];
   const entries = await walkContext(root, rules, (relative, absolute) => {
     const reason = credentialReason(relative, absolute, secrets.credentials);
     if (reason) leftOut.push(`${relative}: ${reason}`);
-    else if (relative === ".git/config" && /extraheader/i.test(readFileSync2(absolute, "latin1"))) {
+    else if (relative === ".git/config" && /extraheader/i.test(readFileSync(absolute, "latin1"))) {
       leftOut.push(`${relative}: holds the token actions/checkout persists, never shipped`);
     } else return true;
     return false;
   });
-  const files = [...entries].filter(([, entry]) => entry.kind === "file").map(([name, entry]) => ({ name, source: path8.join(root, name), size: entry.size }));
+  const files = [...entries].filter(([, entry]) => entry.kind === "file").map(([name, entry]) => ({ name, source: path3.join(root, name), size: entry.size }));
   const keys = findPrivateKeys(files, secrets.allowed);
   if (keys.length > 0) throw privateKeyError("The image build context (build-context)", keys);
-  const inside = path8.relative(root, path8.resolve(dockerfile)).split(path8.sep).join("/");
+  const inside = path3.relative(root, path3.resolve(dockerfile)).split(path3.sep).join("/");
   const sent = !inside.startsWith("../") && entries.get(inside)?.kind === "file";
   return sent ? { dir: root, entries, dockerfile: inside, leftOut } : {
     dir: root,
     entries,
     dockerfile: ADDED_DOCKERFILE,
-    addedDockerfile: path8.resolve(dockerfile),
+    addedDockerfile: path3.resolve(dockerfile),
     leftOut
   };
 }
@@ -4635,13 +4073,13 @@ function contextTar(context) {
           { ...header, size: entry.size },
           (error) => error ? reject(error) : resolve3()
         );
-        createReadStream4(source).on("error", reject).pipe(sink);
+        createReadStream2(source).on("error", reject).pipe(sink);
       });
     }
   };
   const write = async () => {
     for (const [name, entry] of context.entries) {
-      await add(name, path8.join(context.dir, name), entry);
+      await add(name, path3.join(context.dir, name), entry);
     }
     if (context.addedDockerfile) {
       const stats = await lstat(context.addedDockerfile);
@@ -4664,7 +4102,7 @@ function parseDockerignore(text) {
     if (line2 === "" || line2.startsWith("#")) continue;
     const exclude = !line2.startsWith("!");
     if (!exclude) line2 = line2.slice(1).trim();
-    const cleaned = path8.posix.normalize(line2).replace(/^\/+/, "").replace(/\/+$/, "");
+    const cleaned = path3.posix.normalize(line2).replace(/^\/+/, "").replace(/\/+$/, "");
     if (cleaned === "" || cleaned === ".") continue;
     rules.push({ exclude, pattern: globRegExp(cleaned, true) });
   }
@@ -4722,10 +4160,10 @@ async function walkContext(context, rules, keep) {
   const entries = /* @__PURE__ */ new Map();
   const canReinclude = rules.some((rule) => !rule.exclude);
   const walk2 = async (relativeDir) => {
-    const names = (await readdir2(path8.join(context, relativeDir))).sort();
+    const names = (await readdir2(path3.join(context, relativeDir))).sort();
     for (const name of names) {
       const relative = relativeDir === "" ? name : `${relativeDir}/${name}`;
-      const absolute = path8.join(context, relative);
+      const absolute = path3.join(context, relative);
       const info = await lstat(absolute);
       const ignored = isIgnored(relative, rules);
       const entry = { mode: info.mode, size: info.size, mtime: info.mtime };
@@ -4746,7 +4184,7 @@ async function walkContext(context, rules, keep) {
 // src/steps/image/image.ts
 import { mkdtemp, readFile as readFile4, rm as rm2 } from "node:fs/promises";
 import { tmpdir as tmpdir2 } from "node:os";
-import path12 from "node:path";
+import path7 from "node:path";
 
 // src/steps/image/docker-args.ts
 function buildArgv(options) {
@@ -4789,15 +4227,15 @@ function parseBuildxDriver(output) {
 
 // src/steps/image/docker.ts
 import { spawn as spawn2 } from "node:child_process";
-import { mkdir as mkdir2, readFile as readFile2, stat as stat2, symlink, writeFile } from "node:fs/promises";
+import { mkdir as mkdir2, readFile as readFile2, stat, symlink, writeFile as writeFile2 } from "node:fs/promises";
 import { homedir } from "node:os";
-import path9 from "node:path";
+import path4 from "node:path";
 var ImageError = class extends Error {
   name = "ImageError";
 };
 var KEEP_OUTPUT_BYTES = 256 * 1024;
 var TAIL_LINES = 30;
-var execRunner = (file2, args, options) => new Promise((resolve3, reject) => {
+var execRunner = (file, args, options) => new Promise((resolve3, reject) => {
   let kept = [];
   let keptBytes = 0;
   const keep = (data) => {
@@ -4810,8 +4248,8 @@ var execRunner = (file2, args, options) => new Promise((resolve3, reject) => {
     }
     if (options.stream) process.stdout.write(data);
   };
-  if (options.stream) log.info(`[command]${file2} ${args.join(" ")}`);
-  const child = spawn2(file2, args, { env: options.env, stdio: ["pipe", "pipe", "pipe"] });
+  if (options.stream) log.info(`[command]${file} ${args.join(" ")}`);
+  const child = spawn2(file, args, { env: options.env, stdio: ["pipe", "pipe", "pipe"] });
   child.stdout.on("data", keep);
   child.stderr.on("data", keep);
   child.on("error", reject);
@@ -4846,21 +4284,21 @@ async function dockerLogin(runner, env, host, token, workDir) {
   return config;
 }
 async function privateDockerConfig(workDir, env) {
-  const own = env.DOCKER_CONFIG || path9.join(homedir(), ".docker");
-  const dir = path9.join(workDir, "docker-config");
+  const own = env.DOCKER_CONFIG || path4.join(homedir(), ".docker");
+  const dir = path4.join(workDir, "docker-config");
   await mkdir2(dir, { mode: 448 });
   for (const name of ["cli-plugins", "buildx", "contexts"]) {
-    const source = path9.join(own, name);
-    if (await stat2(source).catch(() => null)) await symlink(source, path9.join(dir, name));
+    const source = path4.join(own, name);
+    if (await stat(source).catch(() => null)) await symlink(source, path4.join(dir, name));
   }
   const config = {};
-  const existing = await readFile2(path9.join(own, "config.json"), "utf8").catch(() => "{}");
+  const existing = await readFile2(path4.join(own, "config.json"), "utf8").catch(() => "{}");
   try {
     const currentContext = JSON.parse(existing).currentContext;
     if (typeof currentContext === "string") config.currentContext = currentContext;
   } catch {
   }
-  await writeFile(path9.join(dir, "config.json"), JSON.stringify(config), { mode: 384 });
+  await writeFile2(path4.join(dir, "config.json"), JSON.stringify(config), { mode: 384 });
   return dir;
 }
 function commandFailure(what, result, dockerHost) {
@@ -4906,14 +4344,14 @@ function outputHint(output, building, dockerHost) {
 }
 
 // src/steps/image/fingerprint.ts
-import { createHash as createHash4 } from "node:crypto";
-import { createReadStream as createReadStream5 } from "node:fs";
+import { createHash as createHash3 } from "node:crypto";
+import { createReadStream as createReadStream3 } from "node:fs";
 import { readFile as readFile3, readlink as readlink2 } from "node:fs/promises";
-import path11 from "node:path";
+import path6 from "node:path";
 import { pipeline as pipeline2 } from "node:stream/promises";
 
 // src/steps/image/dockerfile-parse.ts
-import path10 from "node:path";
+import path5 from "node:path";
 function parseDockerfile(text) {
   const lines = text.split(/\r?\n/);
   let escape = "\\";
@@ -5016,7 +4454,7 @@ function expand(word, vars) {
   );
 }
 function cleanSource(source) {
-  const cleaned = path10.posix.normalize(`/${source}`).replace(/\/+$/, "").slice(1);
+  const cleaned = path5.posix.normalize(`/${source}`).replace(/\/+$/, "").slice(1);
   return cleaned === "" ? "." : cleaned;
 }
 
@@ -5103,14 +4541,14 @@ function dependenciesOf(instructions, target, buildArgs) {
     const names = stages.map((s) => s.name).join(", ");
     throw new Error(`the Dockerfile has no stage named '${target}' (stages: ${names})`);
   }
-  const needed2 = /* @__PURE__ */ new Set();
+  const needed = /* @__PURE__ */ new Set();
   const visit = (index) => {
-    if (needed2.has(index)) return;
-    needed2.add(index);
+    if (needed.has(index)) return;
+    needed.add(index);
     for (const next of stages[index].needs) visit(next);
   };
   visit(wanted);
-  const chosen = stages.filter((stage) => needed2.has(stage.index));
+  const chosen = stages.filter((stage) => needed.has(stage.index));
   const sources = [...new Set(chosen.flatMap((stage) => stage.sources))].sort();
   return { stages: chosen.map((stage) => stage.name), sources };
 }
@@ -5129,7 +4567,7 @@ async function fingerprint(input) {
     input.buildArgs
   );
   const selected = selectSources(entries, deps.sources);
-  const hash = createHash4("sha256");
+  const hash = createHash3("sha256");
   const field = (name, value2) => {
     hash.update(`${name} ${Buffer.byteLength(value2)}
 ${value2}
@@ -5139,21 +4577,21 @@ ${value2}
   field("platform", input.platform);
   field("target", input.target ?? "");
   field("build-args", JSON.stringify(Object.entries(input.buildArgs).sort(byKey)));
-  field("dockerfile", createHash4("sha256").update(dockerfileBytes).digest("hex"));
+  field("dockerfile", createHash3("sha256").update(dockerfileBytes).digest("hex"));
   for (const relative of selected) {
     const entry = entries.get(relative);
     field("path", relative);
     field("kind", `${entry.kind} ${(entry.mode & 4095).toString(8)}`);
-    if (entry.kind === "file") field("sha256", await fileSha256(path11.join(context, relative)));
-    if (entry.kind === "symlink") field("link", await readlink2(path11.join(context, relative)));
+    if (entry.kind === "file") field("sha256", await fileSha256(path6.join(context, relative)));
+    if (entry.kind === "symlink") field("link", await readlink2(path6.join(context, relative)));
   }
   const hex = hash.digest("hex");
   return { tag: `fp-${hex.slice(0, 32)}`, stages: deps.stages, files: selected };
 }
 var byKey = (a, b) => a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
-async function fileSha256(file2) {
-  const hash = createHash4("sha256");
-  await pipeline2(createReadStream5(file2), hash);
+async function fileSha256(file) {
+  const hash = createHash3("sha256");
+  await pipeline2(createReadStream3(file), hash);
   return hash.digest("hex");
 }
 function selectSources(entries, sources) {
@@ -5226,7 +4664,7 @@ async function reuse(registry, fp, tag) {
   return manifest.digest;
 }
 async function build(request, fp, location, registry, runner) {
-  const workDir = await mkdtemp(path12.join(process.env.RUNNER_TEMP || tmpdir2(), "kda-image-"));
+  const workDir = await mkdtemp(path7.join(process.env.RUNNER_TEMP || tmpdir2(), "kda-image-"));
   try {
     const env = {};
     for (const [name, value2] of Object.entries(process.env)) {
@@ -5257,9 +4695,9 @@ async function build(request, fp, location, registry, runner) {
     };
     const buildx = (await docker(buildxVersionArgv(), { stream: false })).exitCode === 0;
     if (buildx) {
-      const inspect2 = await docker(buildxInspectArgv(), { stream: false });
-      const driver = inspect2.exitCode === 0 ? parseBuildxDriver(inspect2.output) : null;
-      const metadataFile = path12.join(workDir, "metadata.json");
+      const inspect = await docker(buildxInspectArgv(), { stream: false });
+      const driver = inspect.exitCode === 0 ? parseBuildxDriver(inspect.output) : null;
+      const metadataFile = path7.join(workDir, "metadata.json");
       const argv = buildArgv({
         ...common,
         builder: "buildx",
@@ -5442,9 +4880,7 @@ async function releaseToRun({ plan, storage }) {
 
 // src/deploy/deploy.ts
 function loadDataproc(plan) {
-  const client = makeDataprocClient(plan.region, plan.endpoints.dataproc);
-  client.catch(() => void 0);
-  return client;
+  return makeDataprocClient(plan.region, plan.endpoints.dataproc);
 }
 async function accessToken(plan) {
   if (!plan.credentials.needed) return {};
@@ -5474,14 +4910,12 @@ async function deploy(plan, hooks) {
     secrets: secretRules(plan.code.allowSecretFiles)
   };
   if (plan.env === "dev") {
-    const prepared2 = prepareDev(p);
-    const dataproc2 = loadDataproc(plan);
-    return runBatch(await prepared2, { dataproc: await dataproc2, storage: p.storage }, hooks);
+    const prepared = await prepareDev(p);
+    return runBatch(prepared, { dataproc: await loadDataproc(plan), storage: p.storage }, hooks);
   }
-  const prepared = plan.behaviour.prepare ? prepareRelease(p) : releaseToRun(p);
-  const dataproc = plan.behaviour.submit ? loadDataproc(plan) : void 0;
-  const submitted = await prepared;
-  if (dataproc) return runBatch(submitted, { dataproc: await dataproc, storage: p.storage }, hooks);
+  const submitted = await (plan.behaviour.prepare ? prepareRelease(p) : releaseToRun(p));
+  if (plan.behaviour.submit)
+    return runBatch(submitted, { dataproc: await loadDataproc(plan), storage: p.storage }, hooks);
   return outcomeWithoutBatch(
     submitted,
     "PREPARED",
@@ -5532,8 +4966,8 @@ function parseEndpoint(value2, defaultPlaintext) {
   if (url.search || url.hash || url.username) return void 0;
   const plaintext = url.protocol === "http:";
   const port = url.port ? Number(url.port) : plaintext ? 80 : 443;
-  const path13 = url.pathname.replace(/\/+$/, "");
-  return { host: url.hostname, port, plaintext, url: `${url.protocol}//${url.host}${path13}` };
+  const path8 = url.pathname.replace(/\/+$/, "");
+  return { host: url.hostname, port, plaintext, url: `${url.protocol}//${url.host}${path8}` };
 }
 
 // src/inputs/reader.ts
@@ -5726,7 +5160,7 @@ function paramsProblems(value2) {
 }
 
 // src/kedro/project.ts
-import { existsSync, readdirSync, readFileSync as readFileSync3 } from "node:fs";
+import { existsSync, readdirSync, readFileSync as readFileSync2 } from "node:fs";
 import { join as join2 } from "node:path";
 
 // node_modules/smol-toml/dist/error.js
@@ -6518,17 +5952,17 @@ function projectKedro(dir) {
     initVersion
   };
 }
-function readToml(file2) {
-  if (!existsSync(file2)) return void 0;
+function readToml(file) {
+  if (!existsSync(file)) return void 0;
   try {
-    return parse(readFileSync3(file2, "utf8"));
+    return parse(readFileSync2(file, "utf8"));
   } catch {
     return void 0;
   }
 }
-function stringAt(value2, path13) {
+function stringAt(value2, path8) {
   let node = value2;
-  for (const key of path13) {
+  for (const key of path8) {
     if (typeof node !== "object" || node === null) return void 0;
     node = node[key];
   }
@@ -6536,10 +5970,10 @@ function stringAt(value2, path13) {
 }
 var REQUIREMENT = /^kedro(?:\[[^\]]*\])?\s*((?:[<>=!~]=?|===)\s*[^;#\s][^;#]*)?\s*(?:;.*)?(?:#.*)?$/i;
 function fromLocks(dir) {
-  for (const file2 of ["uv.lock", "poetry.lock", "pdm.lock"]) {
-    const lock = readToml(join2(dir, file2));
+  for (const file of ["uv.lock", "poetry.lock", "pdm.lock"]) {
+    const lock = readToml(join2(dir, file));
     const kedro = lock?.package?.find((entry) => entry.name?.toLowerCase() === "kedro");
-    if (kedro?.version) return { file: file2, spec: `==${kedro.version}`, exact: true };
+    if (kedro?.version) return { file, spec: `==${kedro.version}`, exact: true };
   }
   return void 0;
 }
@@ -6549,10 +5983,10 @@ function fromRequirements(dir) {
     ...readdirSync(dir).filter((name) => /^requirements.*\.(txt|lock|in)$/.test(name)).sort(),
     ...existsSync(join2(dir, "src", "requirements.txt")) ? ["src/requirements.txt"] : []
   ];
-  for (const file2 of files) {
-    for (const line2 of readFileSync3(join2(dir, file2), "utf8").split(/\r?\n/)) {
+  for (const file of files) {
+    for (const line2 of readFileSync2(join2(dir, file), "utf8").split(/\r?\n/)) {
       const match = REQUIREMENT.exec(line2.trim());
-      if (match) return requirement(file2, match[1] ?? "");
+      if (match) return requirement(file, match[1] ?? "");
     }
   }
   return void 0;
@@ -6566,10 +6000,10 @@ function fromPyproject(pyproject) {
   }
   return void 0;
 }
-function requirement(file2, raw) {
+function requirement(file, raw) {
   const spec = raw.replace(/\s+/g, "");
   if (spec === "") return void 0;
-  return { file: file2, spec, exact: /^===?[^,*]+$/.test(spec) };
+  return { file, spec, exact: /^===?[^,*]+$/.test(spec) };
 }
 function satisfies(version, spec) {
   const clauses = spec.split(",").filter(Boolean);
@@ -6817,12 +6251,12 @@ function readBatchSettings(r) {
 }
 
 // src/inputs/behaviour.ts
-import { existsSync as existsSync2, statSync as statSync2 } from "node:fs";
+import { existsSync as existsSync2, statSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 function readWorkingDirectory(r, workspace) {
   const given = r.text("working-directory");
   const directory = isAbsolute(given) ? given : resolve(workspace, given);
-  if (!existsSync2(directory) || !statSync2(directory).isDirectory())
+  if (!existsSync2(directory) || !statSync(directory).isDirectory())
     r.problem(
       "working-directory",
       `'${given}' is not a directory; check out the repository first (actions/checkout) or fix the path`
@@ -6907,10 +6341,10 @@ var MAIN_FILE_PATTERN = /^(gs:\/\/[^/\s]+\/\S+|file:\/\/\/\S+)\.py$/;
 var TARGET_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 var BUILD_ARG_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 function inProject(r, directory, name, value2, mustExist = true) {
-  const path13 = resolve2(directory, value2);
-  if (mustExist && !existsSync3(path13))
+  const path8 = resolve2(directory, value2);
+  if (mustExist && !existsSync3(path8))
     r.problem(name, `'${value2}' does not exist under working-directory; fix the path`);
-  return path13;
+  return path8;
 }
 function readBuild(r, env, directory, building) {
   const image2 = r.optional("image");
@@ -7040,8 +6474,8 @@ function warningsOf(config, runtimeWarning) {
     warnings.push(
       "allow-fork-code: true runs code from forks with this workflow's credentials on pull_request_target and workflow_run"
     );
-  for (const file2 of config.allowSecretFiles)
-    warnings.push(`allow-secret-files: ${file2} ships even if it holds a private key`);
+  for (const file of config.allowSecretFiles)
+    warnings.push(`allow-secret-files: ${file} ships even if it holds a private key`);
   if (config.force)
     warnings.push(
       `force: true replaces release ${config.release} if it was prepared from other content`
@@ -7314,4 +6748,4 @@ export {
   outcomeRows,
   localNonce
 };
-/*! For license information please see chunk-4SGDDNMU.js.LEGAL.txt */
+/*! For license information please see chunk-MHWQXDPC.js.LEGAL.txt */
