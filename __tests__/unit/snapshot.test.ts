@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { buffer } from 'node:stream/consumers'
 import { fileURLToPath } from 'node:url'
-import { Readable } from 'node:stream'
+import { Readable, Writable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { promisify } from 'node:util'
 import { deflateRawSync, gzipSync } from 'node:zlib'
@@ -623,6 +623,28 @@ describe('snapshot write', () => {
     write(dir, 'z-last.py', 'print(1)\n')
     return dir
   }
+
+  it('writes the same zip again after an upload failed halfway, none of the first one mixed in', async () => {
+    const dir = project()
+    for (let i = 0; i < 6; i++) write(dir, `data/part-${i}.bin`, randomBytes(900 * 1024))
+    const plan = await planSnapshot({ projectDir: dir, outFile: join(newDir('out-'), 'code.zip') })
+    // An upload that takes one block, then fails with the rest of the zip still coming.
+    let taken = 0
+    const failing = new Writable({
+      write(_chunk, _encoding, callback) {
+        callback(++taken > 1 ? new Error('connection reset') : null)
+      }
+    })
+    await expect(plan.stream(failing)).rejects.toThrow('connection reset')
+    const again = await plan.write()
+    await plan.close()
+    const fresh = await snapshotWorkingTree({
+      projectDir: dir,
+      outFile: join(newDir('out-'), 'code.zip')
+    })
+    expect(readFileSync(again.path).equals(readFileSync(fresh.path))).toBe(true)
+    expect(again.crc32c).toBe(fresh.crc32c)
+  })
 
   it.each([
     ['a small file deleted', 'small.txt', 'delete', /^small\.txt vanished while the code snapshot/],

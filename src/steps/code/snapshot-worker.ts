@@ -9,18 +9,21 @@ import type { Entry } from './entries.js'
 import { planEntries, type PlanRequest } from './plan-entries.js'
 import { zipBytes } from './zip-bytes.js'
 
-/** What the main thread sends: the plan to work out, then zips to make and blocks granted. */
+/**
+ * What the main thread sends: the plan to work out, then zips to make and blocks granted. A zip
+ * has an id: a new one (the file written after a failed upload) abandons the one before.
+ */
 export type ToSnapshotWorker =
   | { type: 'plan'; request: PlanRequest }
-  | { type: 'zip'; blocks: number }
-  | { type: 'grant'; blocks: number }
+  | { type: 'zip'; id: number; blocks: number }
+  | { type: 'grant'; id: number; blocks: number }
 
-/** What the worker sends back. */
+/** What the worker sends back; a zip's messages carry its id. */
 export type FromSnapshotWorker =
   | { type: 'planned'; key: string; files: number; bytes: number; skipped: string[] }
-  | { type: 'block'; block: Uint8Array<ArrayBuffer> }
-  | { type: 'end' }
-  | { type: 'error'; message: string }
+  | { type: 'block'; id: number; block: Uint8Array<ArrayBuffer> }
+  | { type: 'end'; id: number }
+  | { type: 'error'; id?: number; message: string }
 
 function connected(): MessagePort {
   if (!parentPort) throw new Error('snapshot-worker runs as a worker thread, started by thread.ts')
@@ -30,21 +33,30 @@ function connected(): MessagePort {
 const port = connected()
 const send = (message: FromSnapshotWorker, transfer: ArrayBuffer[] = []): void =>
   port.postMessage(message, transfer)
-const failed = (error: unknown): void =>
-  send({ type: 'error', message: error instanceof Error ? error.message : String(error) })
+const failed =
+  (id?: number) =>
+  (error: unknown): void =>
+    send({ type: 'error', id, message: error instanceof Error ? error.message : String(error) })
 
 let entries: Entry[] = []
+/** The zip being made, and the blocks it may still send. */
+let current = 0
 let granted = 0
 let wake: (() => void) | undefined
 
 port.on('message', (message: ToSnapshotWorker) => {
   if (message.type === 'plan') {
-    plan(message.request).catch(failed)
+    plan(message.request).catch(failed())
     return
   }
+  if (message.type === 'zip') {
+    current = message.id
+    granted = 0
+    zip(message.id).catch(failed(message.id))
+  }
+  if (message.id !== current) return
   granted += message.blocks
   wake?.()
-  if (message.type === 'zip') zip().catch(failed)
 })
 
 async function plan(request: PlanRequest): Promise<void> {
@@ -59,11 +71,12 @@ async function plan(request: PlanRequest): Promise<void> {
   })
 }
 
-async function zip(): Promise<void> {
+async function zip(id: number): Promise<void> {
   for await (const block of zipBytes(entries)) {
-    while (granted === 0) await new Promise<void>(resolve => (wake = resolve))
+    while (granted === 0 && id === current) await new Promise<void>(resolve => (wake = resolve))
+    if (id !== current) return
     granted--
-    send({ type: 'block', block }, [block.buffer])
+    send({ type: 'block', id, block }, [block.buffer])
   }
-  send({ type: 'end' })
+  send({ type: 'end', id })
 }

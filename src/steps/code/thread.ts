@@ -29,6 +29,7 @@ export class SnapshotThread {
   private readonly worker: Worker
   private handle: ((message: FromSnapshotWorker) => void) | undefined
   private stopped: Error | undefined
+  private zips = 0
 
   /** Starts the thread: it boots on another core while the caller lists the files. */
   constructor() {
@@ -56,17 +57,20 @@ export class SnapshotThread {
   /** Writes the planned zip into `to`, and ends it; as often as needed. */
   async write(to: Writable): Promise<Checksums> {
     const hasher = await HashingStream.create()
+    const id = ++this.zips
     // Blocks granted to the thread and not yet received: one more is granted as one is wanted.
     let outstanding = BLOCKS_AHEAD
     const blocks = new Readable({
       highWaterMark: 0,
       read: () => {
         if (outstanding >= BLOCKS_AHEAD) return
-        this.post({ type: 'grant', blocks: BLOCKS_AHEAD - outstanding })
+        this.post({ type: 'grant', id, blocks: BLOCKS_AHEAD - outstanding })
         outstanding = BLOCKS_AHEAD
       }
     })
     this.handle = message => {
+      // Blocks of an abandoned zip may still be on their way.
+      if ('id' in message && message.id !== undefined && message.id !== id) return
       if (message.type === 'block') {
         outstanding--
         const { buffer, byteOffset, byteLength } = message.block
@@ -75,7 +79,7 @@ export class SnapshotThread {
       if (message.type === 'end') blocks.push(null)
       if (message.type === 'error') blocks.destroy(new Error(message.message))
     }
-    this.post({ type: 'zip', blocks: BLOCKS_AHEAD })
+    this.post({ type: 'zip', id, blocks: BLOCKS_AHEAD })
     await this.during(pipeline(blocks, hasher, to))
     return hasher.result()
   }
