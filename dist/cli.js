@@ -32,7 +32,7 @@ import {
   stateOf,
   succeeded,
   watchBatch
-} from "./chunks/chunk-MHWQXDPC.js";
+} from "./chunks/chunk-W2TEU6U3.js";
 import "./chunks/chunk-RGANAITH.js";
 import {
   cancelBatch,

@@ -38,7 +38,7 @@ import {
   planRows,
   readValues,
   succeeded
-} from "./chunks/chunk-MHWQXDPC.js";
+} from "./chunks/chunk-W2TEU6U3.js";
 import "./chunks/chunk-RGANAITH.js";
 import {
   deployingIdentity,

@@ -393,18 +393,24 @@ function connected() {
 }
 var port = connected();
 var send = (message, transfer = []) => port.postMessage(message, transfer);
-var failed = (error) => send({ type: "error", message: error instanceof Error ? error.message : String(error) });
+var failed = (id) => (error) => send({ type: "error", id, message: error instanceof Error ? error.message : String(error) });
 var entries = [];
+var current = 0;
 var granted = 0;
 var wake;
 port.on("message", (message) => {
   if (message.type === "plan") {
-    plan(message.request).catch(failed);
+    plan(message.request).catch(failed());
     return;
   }
+  if (message.type === "zip") {
+    current = message.id;
+    granted = 0;
+    zip(message.id).catch(failed(message.id));
+  }
+  if (message.id !== current) return;
   granted += message.blocks;
   wake?.();
-  if (message.type === "zip") zip().catch(failed);
 });
 async function plan(request) {
   const planned = await planEntries(request);
@@ -417,11 +423,12 @@ async function plan(request) {
     skipped: planned.skipped
   });
 }
-async function zip() {
+async function zip(id) {
   for await (const block of zipBytes(entries)) {
-    while (granted === 0) await new Promise((resolve) => wake = resolve);
+    while (granted === 0 && id === current) await new Promise((resolve) => wake = resolve);
+    if (id !== current) return;
     granted--;
-    send({ type: "block", block }, [block.buffer]);
+    send({ type: "block", id, block }, [block.buffer]);
   }
-  send({ type: "end" });
+  send({ type: "end", id });
 }

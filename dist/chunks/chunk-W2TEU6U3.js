@@ -3698,6 +3698,7 @@ var SnapshotThread = class {
   worker;
   handle;
   stopped;
+  zips = 0;
   /** Starts the thread: it boots on another core while the caller lists the files. */
   constructor() {
     this.worker = startWorker();
@@ -3721,16 +3722,18 @@ var SnapshotThread = class {
   /** Writes the planned zip into `to`, and ends it; as often as needed. */
   async write(to) {
     const hasher = await HashingStream.create();
+    const id = ++this.zips;
     let outstanding = BLOCKS_AHEAD;
     const blocks = new Readable({
       highWaterMark: 0,
       read: () => {
         if (outstanding >= BLOCKS_AHEAD) return;
-        this.post({ type: "grant", blocks: BLOCKS_AHEAD - outstanding });
+        this.post({ type: "grant", id, blocks: BLOCKS_AHEAD - outstanding });
         outstanding = BLOCKS_AHEAD;
       }
     });
     this.handle = (message) => {
+      if ("id" in message && message.id !== void 0 && message.id !== id) return;
       if (message.type === "block") {
         outstanding--;
         const { buffer, byteOffset, byteLength } = message.block;
@@ -3739,7 +3742,7 @@ var SnapshotThread = class {
       if (message.type === "end") blocks.push(null);
       if (message.type === "error") blocks.destroy(new Error(message.message));
     };
-    this.post({ type: "zip", blocks: BLOCKS_AHEAD });
+    this.post({ type: "zip", id, blocks: BLOCKS_AHEAD });
     await this.during(pipeline(blocks, hasher, to));
     return hasher.result();
   }
@@ -6748,4 +6751,4 @@ export {
   outcomeRows,
   localNonce
 };
-/*! For license information please see chunk-MHWQXDPC.js.LEGAL.txt */
+/*! For license information please see chunk-W2TEU6U3.js.LEGAL.txt */
