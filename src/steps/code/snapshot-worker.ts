@@ -5,6 +5,7 @@
  * grants more as the upload takes them, so what waits between the two stays bounded.
  */
 import { parentPort, type MessagePort } from 'node:worker_threads'
+import { errorMessage } from '../../lib/errors.js'
 import type { Entry } from './entries.js'
 import { planEntries, type PlanRequest } from './plan-entries.js'
 import { zipBytes } from './zip-bytes.js'
@@ -18,9 +19,18 @@ export type ToSnapshotWorker =
   | { type: 'zip'; id: number; blocks: number }
   | { type: 'grant'; id: number; blocks: number }
 
+/** What the plan tells the main thread; the entries stay in the worker. */
+export interface Planned {
+  key: string
+  files: number
+  bytes: number
+  /** Sorted, each as `path: reason`. */
+  skipped: string[]
+}
+
 /** What the worker sends back; a zip's messages carry its id. */
 export type FromSnapshotWorker =
-  | { type: 'planned'; key: string; files: number; bytes: number; skipped: string[] }
+  | ({ type: 'planned' } & Planned)
   | { type: 'block'; id: number; block: Uint8Array<ArrayBuffer> }
   | { type: 'end'; id: number }
   | { type: 'error'; id?: number; message: string }
@@ -36,7 +46,7 @@ const send = (message: FromSnapshotWorker, transfer: ArrayBuffer[] = []): void =
 const failed =
   (id?: number) =>
   (error: unknown): void =>
-    send({ type: 'error', id, message: error instanceof Error ? error.message : String(error) })
+    send({ type: 'error', id, message: errorMessage(error) })
 
 let entries: Entry[] = []
 /** The zip being made, and the blocks it may still send. */

@@ -29,7 +29,8 @@ import type { Checksums } from '../../lib/checksum.js'
 import { secretRules, type SecretRules } from '../secrets.js'
 import { realProjectDir } from './entries.js'
 import { listProjectFiles } from './list.js'
-import { SnapshotThread, type Planned } from './thread.js'
+import type { Planned } from './snapshot-worker.js'
+import { SnapshotThread } from './thread.js'
 
 export interface Snapshot extends Checksums {
   /** The written zip file. */

@@ -11,19 +11,12 @@ import { pipeline } from 'node:stream/promises'
 import { Worker } from 'node:worker_threads'
 import { HashingStream, type Checksums } from '../../lib/checksum.js'
 import type { PlanRequest } from './plan-entries.js'
-import type { FromSnapshotWorker, ToSnapshotWorker } from './snapshot-worker.js'
+import type { FromSnapshotWorker, Planned, ToSnapshotWorker } from './snapshot-worker.js'
 
 /** The worker's young generation: it collects more often instead, at no cost in speed. */
 const WORKER_LIMITS = { maxYoungGenerationSizeMb: 4 }
 /** Blocks made ahead of the upload: enough to keep it busy, few enough to hold little memory. */
 const BLOCKS_AHEAD = 4
-
-export interface Planned {
-  key: string
-  files: number
-  bytes: number
-  skipped: string[]
-}
 
 export class SnapshotThread {
   private readonly worker: Worker
@@ -46,7 +39,10 @@ export class SnapshotThread {
     return this.during(
       new Promise<Planned>((resolve, reject) => {
         this.handle = message => {
-          if (message.type === 'planned') resolve(message)
+          if (message.type === 'planned') {
+            const { key, files, bytes, skipped } = message
+            resolve({ key, files, bytes, skipped })
+          }
           if (message.type === 'error') reject(new Error(message.message))
         }
         this.post({ type: 'plan', request })

@@ -40,7 +40,10 @@ function progressOption(uri: string, total: number | undefined, onProgress?: OnU
   }
 }
 
-const resultOf = (item: UploadItem, uploaded: boolean): UploadResult => ({
+const resultOf = (
+  item: Pick<UploadItem, 'uri' | 'checksums'>,
+  uploaded: boolean
+): UploadResult => ({
   uri: item.uri,
   bytes: item.checksums.bytes,
   uploaded
@@ -87,9 +90,9 @@ function conflict(uri: string): ImmutableObjectError {
 /** The options every upload of an item shares: type, metadata and the generation it replaces. */
 function writeOptions(item: Pick<UploadItem, 'contentType' | 'metadata'>, remote?: Remote) {
   return {
-    // The checks below compare the server's CRC32C with the one computed when the file was
-    // written, which also covers the bytes the client sent; the client's own validation would
-    // hash every byte a second time in JavaScript, on the thread that also writes the zip.
+    // The checks below compare the server's CRC32C with the one computed when the zip was
+    // made, which also covers the bytes the client sent; the client's own validation would hash
+    // every byte a second time in JavaScript, on the main thread that already computes that one.
     validation: false as const,
     metadata: { contentType: item.contentType, metadata: item.metadata },
     // Replace exactly the object we looked at (or create it): a concurrent writer makes this
@@ -183,14 +186,15 @@ export function startStreamedUpload(
   return {
     stream,
     async finish(checksums, fallback) {
+      const item = { uri: target.uri, checksums }
       try {
         await done
-        await verify(file, { uri: target.uri, checksums })
+        await verify(file, item)
       } catch {
         return fallback()
       }
       progress?.onProgress({ uri: target.uri, bytes: checksums.bytes, total: checksums.bytes })
-      return { uri: target.uri, bytes: checksums.bytes, uploaded: true }
+      return resultOf(item, true)
     }
   }
 }

@@ -47,7 +47,10 @@ export async function* zipBytes(
   // Small files are read into one buffer, again and again: an allocation per file would leave
   // garbage at the rate files are read, which the thread's collector frees far behind.
   const scratch = Buffer.allocUnsafeSlow(READ_WHOLE_MAX_BYTES + 1)
-  const directory = new Directory()
+  // The central directory's records (46 bytes and a name each), made as each entry is written and
+  // copied into chunks of their own: kept as small Buffers, each would keep alive the 8 KiB pool
+  // slab it was cut from, and with it whatever else was allocated there.
+  const directory = new Blocks(DIRECTORY_CHUNK_BYTES)
   const blocks = new Blocks()
   for (const entry of entries) {
     const base = {
@@ -67,7 +70,7 @@ export async function* zipBytes(
           descriptor: false,
           zip64: false
         }
-        directory.add(centralRecord(record))
+        directory.write(centralRecord(record))
         blocks.write(localHeader(record))
         blocks.write(small.data)
       } else {
@@ -84,7 +87,7 @@ export async function* zipBytes(
         }
         if (sums.size !== entry.size) throw CHANGED_SIZE
         const record: Written = { ...opening, ...sums, descriptor: true, zip64 }
-        directory.add(centralRecord(record))
+        directory.write(centralRecord(record))
         blocks.write(dataDescriptor(record))
       }
     } catch (error) {
@@ -93,8 +96,9 @@ export async function* zipBytes(
     yield* blocks.take()
   }
   const start = blocks.offset
-  for (const records of directory.chunks()) blocks.write(records)
-  blocks.write(endOfCentralDirectory(directory.count, start, blocks.offset - start))
+  directory.end()
+  for (const records of directory.take()) blocks.write(records)
+  blocks.write(endOfCentralDirectory(entries.length, start, blocks.offset - start))
   blocks.end()
   yield* blocks.take()
 }
@@ -139,49 +143,28 @@ function readWhole(file: string, into: Buffer): Buffer {
 }
 
 /**
- * The central directory's records (46 bytes and a name each), made as each entry is written and
- * copied into chunks of their own: kept as small Buffers, each would keep alive the 8 KiB pool
- * slab it was cut from, and with it whatever else was allocated there.
- */
-class Directory {
-  count = 0
-  private readonly filled: Buffer[] = []
-  private current = Buffer.allocUnsafeSlow(DIRECTORY_CHUNK_BYTES)
-  private used = 0
-
-  add(record: Buffer): void {
-    if (this.used + record.length > this.current.length) {
-      this.filled.push(this.current.subarray(0, this.used))
-      this.current = Buffer.allocUnsafeSlow(Math.max(DIRECTORY_CHUNK_BYTES, record.length))
-      this.used = 0
-    }
-    this.used += record.copy(this.current, this.used)
-    this.count++
-  }
-
-  chunks(): Buffer[] {
-    return [...this.filled, this.current.subarray(0, this.used)]
-  }
-}
-
-/**
- * Cuts the zip into blocks, and counts the offset. Headers and small files are copied into the
- * block being filled; a big file's chunks, each in memory of its own, go on as they are.
+ * Cuts bytes into blocks of `size`, and counts the offset. Headers and small files are copied
+ * into the block being filled; a big file's chunks, each in memory of its own, go on as they are.
+ * Every block owns its memory.
  */
 class Blocks {
   offset = 0
   private ready: Uint8Array<ArrayBuffer>[] = []
-  private current = Buffer.allocUnsafeSlow(BLOCK_BYTES)
+  private current: Buffer<ArrayBuffer>
   private used = 0
+
+  constructor(private readonly size = BLOCK_BYTES) {
+    this.current = Buffer.allocUnsafeSlow(size)
+  }
 
   /** Copies `bytes` in: they may be reused as soon as this returns. */
   write(bytes: Uint8Array): void {
     for (let from = 0; from < bytes.length;) {
-      const copied = Math.min(bytes.length - from, BLOCK_BYTES - this.used)
+      const copied = Math.min(bytes.length - from, this.size - this.used)
       this.current.set(bytes.subarray(from, from + copied), this.used)
       this.used += copied
       from += copied
-      if (this.used === BLOCK_BYTES) this.end()
+      if (this.used === this.size) this.end()
     }
     this.offset += bytes.length
   }
@@ -190,7 +173,7 @@ class Blocks {
   pass(chunk: Buffer): void {
     const memory = chunk.buffer
     const whole = chunk.byteOffset === 0 && chunk.byteLength === memory.byteLength
-    if (!whole || !(memory instanceof ArrayBuffer) || chunk.length < BLOCK_BYTES / 2)
+    if (!whole || !(memory instanceof ArrayBuffer) || chunk.length < this.size / 2)
       return this.write(chunk)
     this.end()
     this.ready.push(new Uint8Array(memory))
@@ -201,7 +184,7 @@ class Blocks {
   end(): void {
     if (this.used === 0) return
     this.ready.push(this.current.subarray(0, this.used))
-    this.current = Buffer.allocUnsafeSlow(BLOCK_BYTES)
+    this.current = Buffer.allocUnsafeSlow(this.size)
     this.used = 0
   }
 
