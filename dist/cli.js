@@ -32,23 +32,25 @@ import {
   stateOf,
   succeeded,
   watchBatch
-} from "./chunks/chunk-W2TEU6U3.js";
+} from "./chunks/chunk-7TXKNTC6.js";
 import "./chunks/chunk-RGANAITH.js";
 import {
   cancelBatch,
-  errorMessage,
-  explainError,
   loadAccessToken,
   log,
   makeDataprocClient,
   makeStorage,
   setLogSink,
   sleep
-} from "./chunks/chunk-ODXXKO2C.js";
+} from "./chunks/chunk-LIP7FLSN.js";
 import "./chunks/chunk-YU4TNTCD.js";
 import "./chunks/chunk-TXJMAUJD.js";
 import "./chunks/chunk-ELYQ5VLN.js";
 import "./chunks/chunk-OEZXQAC5.js";
+import {
+  errorMessage,
+  explainError
+} from "./chunks/chunk-3O2FMUUN.js";
 import "./chunks/chunk-NNA2HC4I.js";
 import "./chunks/chunk-CSCBOJKS.js";
 

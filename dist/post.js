@@ -16,13 +16,15 @@ import {
 import "./chunks/chunk-EZPIEO5R.js";
 import {
   cancelBatch,
-  errorMessage,
   makeDataprocClient,
   setLogSink
-} from "./chunks/chunk-ODXXKO2C.js";
+} from "./chunks/chunk-LIP7FLSN.js";
 import "./chunks/chunk-YU4TNTCD.js";
 import "./chunks/chunk-TXJMAUJD.js";
 import "./chunks/chunk-ELYQ5VLN.js";
+import {
+  errorMessage
+} from "./chunks/chunk-3O2FMUUN.js";
 import "./chunks/chunk-NNA2HC4I.js";
 import "./chunks/chunk-CSCBOJKS.js";
 

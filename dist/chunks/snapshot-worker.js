@@ -12,6 +12,9 @@ import {
   inspect,
   privateKeyError
 } from "./chunk-OEZXQAC5.js";
+import {
+  errorMessage
+} from "./chunk-3O2FMUUN.js";
 import "./chunk-CSCBOJKS.js";
 
 // src/steps/code/snapshot-worker.ts
@@ -238,7 +241,7 @@ var DIRECTORY_CHUNK_BYTES = 256 * 1024;
 var CHANGED_SIZE = new Error("unexpected number of bytes");
 async function* zipBytes(entries2) {
   const scratch = Buffer.allocUnsafeSlow(READ_WHOLE_MAX_BYTES + 1);
-  const directory = new Directory();
+  const directory = new Blocks(DIRECTORY_CHUNK_BYTES);
   const blocks = new Blocks();
   for (const entry of entries2) {
     const base = {
@@ -258,7 +261,7 @@ async function* zipBytes(entries2) {
           descriptor: false,
           zip64: false
         };
-        directory.add(centralRecord(record));
+        directory.write(centralRecord(record));
         blocks.write(localHeader(record));
         blocks.write(small.data);
       } else {
@@ -275,7 +278,7 @@ async function* zipBytes(entries2) {
         }
         if (sums.size !== entry.size) throw CHANGED_SIZE;
         const record = { ...opening, ...sums, descriptor: true, zip64 };
-        directory.add(centralRecord(record));
+        directory.write(centralRecord(record));
         blocks.write(dataDescriptor(record));
       }
     } catch (error) {
@@ -284,8 +287,9 @@ async function* zipBytes(entries2) {
     yield* blocks.take();
   }
   const start = blocks.offset;
-  for (const records of directory.chunks()) blocks.write(records);
-  blocks.write(endOfCentralDirectory(directory.count, start, blocks.offset - start));
+  directory.end();
+  for (const records of directory.take()) blocks.write(records);
+  blocks.write(endOfCentralDirectory(entries2.length, start, blocks.offset - start));
   blocks.end();
   yield* blocks.take();
 }
@@ -313,37 +317,24 @@ function readWhole(file, into) {
     closeSync2(fd);
   }
 }
-var Directory = class {
-  count = 0;
-  filled = [];
-  current = Buffer.allocUnsafeSlow(DIRECTORY_CHUNK_BYTES);
-  used = 0;
-  add(record) {
-    if (this.used + record.length > this.current.length) {
-      this.filled.push(this.current.subarray(0, this.used));
-      this.current = Buffer.allocUnsafeSlow(Math.max(DIRECTORY_CHUNK_BYTES, record.length));
-      this.used = 0;
-    }
-    this.used += record.copy(this.current, this.used);
-    this.count++;
-  }
-  chunks() {
-    return [...this.filled, this.current.subarray(0, this.used)];
-  }
-};
 var Blocks = class {
+  constructor(size = BLOCK_BYTES) {
+    this.size = size;
+    this.current = Buffer.allocUnsafeSlow(size);
+  }
+  size;
   offset = 0;
   ready = [];
-  current = Buffer.allocUnsafeSlow(BLOCK_BYTES);
+  current;
   used = 0;
   /** Copies `bytes` in: they may be reused as soon as this returns. */
   write(bytes) {
     for (let from = 0; from < bytes.length; ) {
-      const copied = Math.min(bytes.length - from, BLOCK_BYTES - this.used);
+      const copied = Math.min(bytes.length - from, this.size - this.used);
       this.current.set(bytes.subarray(from, from + copied), this.used);
       this.used += copied;
       from += copied;
-      if (this.used === BLOCK_BYTES) this.end();
+      if (this.used === this.size) this.end();
     }
     this.offset += bytes.length;
   }
@@ -351,7 +342,7 @@ var Blocks = class {
   pass(chunk) {
     const memory = chunk.buffer;
     const whole = chunk.byteOffset === 0 && chunk.byteLength === memory.byteLength;
-    if (!whole || !(memory instanceof ArrayBuffer) || chunk.length < BLOCK_BYTES / 2)
+    if (!whole || !(memory instanceof ArrayBuffer) || chunk.length < this.size / 2)
       return this.write(chunk);
     this.end();
     this.ready.push(new Uint8Array(memory));
@@ -361,7 +352,7 @@ var Blocks = class {
   end() {
     if (this.used === 0) return;
     this.ready.push(this.current.subarray(0, this.used));
-    this.current = Buffer.allocUnsafeSlow(BLOCK_BYTES);
+    this.current = Buffer.allocUnsafeSlow(this.size);
     this.used = 0;
   }
   take() {
@@ -393,7 +384,7 @@ function connected() {
 }
 var port = connected();
 var send = (message, transfer = []) => port.postMessage(message, transfer);
-var failed = (id) => (error) => send({ type: "error", id, message: error instanceof Error ? error.message : String(error) });
+var failed = (id) => (error) => send({ type: "error", id, message: errorMessage(error) });
 var entries = [];
 var current = 0;
 var granted = 0;

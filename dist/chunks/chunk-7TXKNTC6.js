@@ -10,10 +10,6 @@ import {
 import {
   CloudLoggingOutput,
   cancelBatch,
-  errorCause,
-  errorCode,
-  errorMessage,
-  firstLine,
   isTransient,
   loadAccessToken,
   log,
@@ -22,7 +18,7 @@ import {
   makeStorage,
   sleep,
   withRetries
-} from "./chunk-ODXXKO2C.js";
+} from "./chunk-LIP7FLSN.js";
 import {
   credentialReason,
   findPrivateKeys,
@@ -30,6 +26,12 @@ import {
   realProjectDir,
   secretRules
 } from "./chunk-OEZXQAC5.js";
+import {
+  errorCause,
+  errorCode,
+  errorMessage,
+  firstLine
+} from "./chunk-3O2FMUUN.js";
 import {
   __commonJS,
   __toESM
@@ -3712,7 +3714,10 @@ var SnapshotThread = class {
     return this.during(
       new Promise((resolve3, reject) => {
         this.handle = (message) => {
-          if (message.type === "planned") resolve3(message);
+          if (message.type === "planned") {
+            const { key, files, bytes, skipped } = message;
+            resolve3({ key, files, bytes, skipped });
+          }
           if (message.type === "error") reject(new Error(message.message));
         };
         this.post({ type: "plan", request });
@@ -3856,9 +3861,9 @@ function conflict(uri) {
 }
 function writeOptions(item, remote) {
   return {
-    // The checks below compare the server's CRC32C with the one computed when the file was
-    // written, which also covers the bytes the client sent; the client's own validation would
-    // hash every byte a second time in JavaScript, on the thread that also writes the zip.
+    // The checks below compare the server's CRC32C with the one computed when the zip was
+    // made, which also covers the bytes the client sent; the client's own validation would hash
+    // every byte a second time in JavaScript, on the main thread that already computes that one.
     validation: false,
     metadata: { contentType: item.contentType, metadata: item.metadata },
     // Replace exactly the object we looked at (or create it): a concurrent writer makes this
@@ -3915,14 +3920,15 @@ function startStreamedUpload(storage, target, remote, progress) {
   return {
     stream,
     async finish(checksums, fallback) {
+      const item = { uri: target.uri, checksums };
       try {
         await done;
-        await verify(file, { uri: target.uri, checksums });
+        await verify(file, item);
       } catch {
         return fallback();
       }
       progress?.onProgress({ uri: target.uri, bytes: checksums.bytes, total: checksums.bytes });
-      return { uri: target.uri, bytes: checksums.bytes, uploaded: true };
+      return resultOf(item, true);
     }
   };
 }
@@ -6751,4 +6757,4 @@ export {
   outcomeRows,
   localNonce
 };
-/*! For license information please see chunk-W2TEU6U3.js.LEGAL.txt */
+/*! For license information please see chunk-7TXKNTC6.js.LEGAL.txt */
