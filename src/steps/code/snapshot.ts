@@ -74,12 +74,12 @@ export async function planSnapshot(options: SnapshotOptions): Promise<SnapshotPl
   const root = path.resolve(options.projectDir)
   const outFile = path.resolve(options.outFile)
   const secrets = options.secrets ?? secretRules([])
-  // git starts before anything is awaited, so it works while the caller goes on (see deploy),
-  // and the snapshot's thread boots meanwhile. A missing directory fails git too, but
-  // realProjectDir says so better.
+  // The thread first, so that it boots on another core while git is started and runs; both
+  // before anything is awaited, so they work while the caller goes on (see deploy). A missing
+  // directory fails git too, but realProjectDir says so better.
+  const thread = new SnapshotThread()
   const listed = listProjectFiles(root)
   listed.catch(() => undefined)
-  const thread = new SnapshotThread()
   let planned: Planned
   try {
     const rootReal = await realProjectDir(root)
