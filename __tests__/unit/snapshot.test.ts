@@ -685,6 +685,10 @@ describe('snapshot write', () => {
       ['data/zz-big.csv', 8]
     ])
     expect(await firstBadCrc(outFile)).toBe('None')
+    // The CRC32C the snapshot's thread computed over its 40-odd blocks, as GCS would.
+    const crc = new CRC32C()
+    crc.update(readFileSync(outFile))
+    expect(snapshot.crc32c).toBe(crc.toString())
   })
 })
 

@@ -1,6 +1,4 @@
 import { createReadStream } from 'node:fs'
-import { Transform } from 'node:stream'
-import type { TransformCallback } from 'node:stream'
 import { createCRC32, type IHasher } from 'hash-wasm'
 
 /** What is compared with a GCS object: its size and its base64 big-endian CRC32C. */
@@ -27,7 +25,7 @@ export class Checksummer {
     return new Checksummer(crc)
   }
 
-  update(chunk: Buffer): void {
+  update(chunk: Uint8Array): void {
     this.crc.update(chunk)
     this.bytes += chunk.length
   }
@@ -37,26 +35,6 @@ export class Checksummer {
       bytes: this.bytes,
       crc32c: Buffer.from(this.crc.digest('hex'), 'hex').toString('base64')
     }
-  }
-}
-
-/** Passes bytes through while computing what GCS will report for them once uploaded. */
-export class HashingStream extends Transform {
-  private constructor(private readonly sums: Checksummer) {
-    super()
-  }
-
-  static async create(): Promise<HashingStream> {
-    return new HashingStream(await Checksummer.create())
-  }
-
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.sums.update(chunk)
-    callback(null, chunk)
-  }
-
-  result(): Checksums {
-    return this.sums.result()
   }
 }
 

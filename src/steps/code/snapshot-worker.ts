@@ -1,10 +1,12 @@
 /**
  * The snapshot's thread (started by thread.ts): works out the entries and the key
- * (plan-entries.ts), then makes the zip's blocks (zip-bytes.ts) as often as asked, and sends them
- * to the main thread, moved rather than copied, as many as it has been granted. The main thread
- * grants more as the upload takes them, so what waits between the two stays bounded.
+ * (plan-entries.ts), then makes the zip's blocks (zip-bytes.ts) and their checksums as often as
+ * asked, and sends the blocks to the main thread, moved rather than copied, as many as it has
+ * been granted. The main thread grants more as the upload takes them, so what waits between the
+ * two stays bounded.
  */
 import { parentPort, type MessagePort } from 'node:worker_threads'
+import { Checksummer, type Checksums } from '../../lib/checksum.js'
 import { errorMessage } from '../../lib/errors.js'
 import type { Entry } from './entries.js'
 import { planEntries, type PlanRequest } from './plan-entries.js'
@@ -32,7 +34,7 @@ export interface Planned {
 export type FromSnapshotWorker =
   | ({ type: 'planned' } & Planned)
   | { type: 'block'; id: number; block: Uint8Array<ArrayBuffer> }
-  | { type: 'end'; id: number }
+  | { type: 'end'; id: number; checksums: Checksums }
   | { type: 'error'; id?: number; message: string }
 
 function connected(): MessagePort {
@@ -82,11 +84,14 @@ async function plan(request: PlanRequest): Promise<void> {
 }
 
 async function zip(id: number): Promise<void> {
+  const sums = await Checksummer.create()
   for await (const block of zipBytes(entries)) {
+    // Before the block is moved away, and while it may wait for a grant.
+    sums.update(block)
     while (granted === 0 && id === current) await new Promise<void>(resolve => (wake = resolve))
     if (id !== current) return
     granted--
     send({ type: 'block', id, block }, [block.buffer])
   }
-  send({ type: 'end', id })
+  send({ type: 'end', id, checksums: sums.result() })
 }

@@ -2,14 +2,13 @@
  * The snapshot's thread, from the main thread's side. Looking at thousands of files, then
  * reading, checksumming and deflating them, allocates at a rate that grows a thread's young
  * generation to a hundred megabytes or more; a worker's can be capped. It also leaves the main
- * thread free for the upload, so the two run on two cores. The main thread computes the CRC32C
- * that GCS will report while the zip's bytes go by, so the upload can be verified without reading
- * them again.
+ * thread free for the upload, so the two run on two cores. The thread also computes the CRC32C
+ * that GCS will report for the zip, so the upload can be verified without reading it again.
  */
 import { Readable, type Writable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { Worker } from 'node:worker_threads'
-import { HashingStream, type Checksums } from '../../lib/checksum.js'
+import type { Checksums } from '../../lib/checksum.js'
 import type { PlanRequest } from './plan-entries.js'
 import type { FromSnapshotWorker, Planned, ToSnapshotWorker } from './snapshot-worker.js'
 
@@ -52,32 +51,33 @@ export class SnapshotThread {
 
   /** Writes the planned zip into `to`, and ends it; as often as needed. */
   async write(to: Writable): Promise<Checksums> {
-    const hasher = await HashingStream.create()
     const id = ++this.zips
-    // Blocks granted to the thread and not yet received: one more is granted as one is wanted.
-    let outstanding = BLOCKS_AHEAD
-    const blocks = new Readable({
-      highWaterMark: 0,
-      read: () => {
-        if (outstanding >= BLOCKS_AHEAD) return
-        this.post({ type: 'grant', id, blocks: BLOCKS_AHEAD - outstanding })
-        outstanding = BLOCKS_AHEAD
+    // Pushed as they arrive; the thread makes them only as fast as they are granted (below).
+    const blocks = new Readable({ objectMode: true, read: () => undefined })
+    const checksums = new Promise<Checksums>(resolve => {
+      this.handle = message => {
+        // Blocks of an abandoned zip may still be on their way.
+        if ('id' in message && message.id !== undefined && message.id !== id) return
+        if (message.type === 'block') {
+          const { buffer, byteOffset, byteLength } = message.block
+          blocks.push(Buffer.from(buffer, byteOffset, byteLength))
+        }
+        if (message.type === 'end') {
+          resolve(message.checksums)
+          blocks.push(null)
+        }
+        if (message.type === 'error') blocks.destroy(new Error(message.message))
       }
     })
-    this.handle = message => {
-      // Blocks of an abandoned zip may still be on their way.
-      if ('id' in message && message.id !== undefined && message.id !== id) return
-      if (message.type === 'block') {
-        outstanding--
-        const { buffer, byteOffset, byteLength } = message.block
-        blocks.push(Buffer.from(buffer, byteOffset, byteLength))
-      }
-      if (message.type === 'end') blocks.push(null)
-      if (message.type === 'error') blocks.destroy(new Error(message.message))
-    }
     this.post({ type: 'zip', id, blocks: BLOCKS_AHEAD })
-    await this.during(pipeline(blocks, hasher, to))
-    return hasher.result()
+    const uploaded = pipeline(blocks, to)
+    // One more block is granted each time the upload takes one, so blocks on their way and blocks
+    // waiting here never exceed BLOCKS_AHEAD. Once the thread has stopped, the zip has failed.
+    blocks.on('data', () => {
+      if (!this.stopped) this.post({ type: 'grant', id, blocks: 1 })
+    })
+    const [, sums] = await this.during(Promise.all([uploaded, checksums]))
+    return sums
   }
 
   async close(): Promise<void> {
