@@ -11,6 +11,9 @@
  * (c) the action re-run with nothing changed (same run id, next attempt);
  * (i) the emulator's own ingest of as many bytes as the action uploaded (curl, one request): the
  *     physical limit of any upload here, against which the action's prepare phase is measured.
+ * (u) the action's upload client alone: the same bytes from memory through its streamed upload,
+ *     no zip to make. (c)'s prepare phase (the checks a first run must finish before its first
+ *     byte leaves) plus (u) is the least a first run's prepare phase can take here.
  * On the first repository only:
  * (d) the image step: fingerprint hit against a rebuild (needs the stack's Docker daemon);
  * (e) how long after the batch's terminal stateTime its end is noticed: the action's watcher
@@ -27,6 +30,7 @@ import {
   mkdirSync,
   mkdtempSync,
   openSync,
+  readFileSync,
   rmSync,
   statSync,
   writeFileSync,
@@ -47,6 +51,7 @@ import {
   type ReferenceIteration,
   type RepoResult
 } from './bench/figures.js'
+import { clientUpload } from './bench/client.js'
 import { benchImage } from './bench/image.js'
 import { REFERENCE_BIN, referenceEnvironment, runReference, type Names } from './bench/reference.js'
 import { BRANCH, materialize, planStats, type RepoPlan } from './bench/repo.js'
@@ -291,6 +296,13 @@ async function measureRepo(
   for (let i = 1; i <= runs; i++) {
     ingested.push(await ingest(stack, NAMES.submitBucket, `ingest/${shape.name}-${i}`, file))
   }
+  log(`${shape.name}: (u) the action's upload client alone, the same bytes from memory`)
+  const content = readFileSync(file)
+  const client: number[] = []
+  for (let i = 1; i <= runs; i++) {
+    const name = `client/${shape.name}-${i}`
+    client.push(await clientUpload(stack, NAMES.project, NAMES.submitBucket, name, content))
+  }
   const large = shape.name === 'large'
   return {
     result: {
@@ -299,6 +311,7 @@ async function measureRepo(
       untracked: plan.untracked.length,
       iterations,
       ingest: ingested,
+      clientUpload: client,
       ...(large ? { memoryLimit: LARGE_MEMORY_LIMIT, rerunLimit: LARGE_RERUN_LIMIT } : {})
     },
     iterations,
