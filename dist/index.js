@@ -38,7 +38,7 @@ import {
   planRows,
   readValues,
   succeeded
-} from "./chunks/chunk-7TXKNTC6.js";
+} from "./chunks/chunk-3AJXOWS6.js";
 import "./chunks/chunk-RGANAITH.js";
 import {
   deployingIdentity,
@@ -47,7 +47,7 @@ import {
 import "./chunks/chunk-YU4TNTCD.js";
 import "./chunks/chunk-TXJMAUJD.js";
 import "./chunks/chunk-ELYQ5VLN.js";
-import "./chunks/chunk-OEZXQAC5.js";
+import "./chunks/chunk-YJL6TFIH.js";
 import {
   errorMessage,
   explainError,

@@ -5,13 +5,14 @@ const require = __createRequire(import.meta.url);
 const __bundleFilename = __fileURLToPath(import.meta.url);
 const __bundleDirname = __pathDirname(__bundleFilename);
 import {
+  Checksummer,
   credentialReason,
   fileError,
   findPrivateKeys,
   identity,
   inspect,
   privateKeyError
-} from "./chunk-OEZXQAC5.js";
+} from "./chunk-YJL6TFIH.js";
 import {
   errorMessage
 } from "./chunk-3O2FMUUN.js";
@@ -415,11 +416,13 @@ async function plan(request) {
   });
 }
 async function zip(id) {
+  const sums = await Checksummer.create();
   for await (const block of zipBytes(entries)) {
+    sums.update(block);
     while (granted === 0 && id === current) await new Promise((resolve) => wake = resolve);
     if (id !== current) return;
     granted--;
     send({ type: "block", id, block }, [block.buffer]);
   }
-  send({ type: "end", id });
+  send({ type: "end", id, checksums: sums.result() });
 }
