@@ -14,6 +14,9 @@
  * (u) the action's upload client alone: the same bytes from memory through its streamed upload,
  *     no zip to make. (c)'s prepare phase (the checks a first run must finish before its first
  *     byte leaves) plus (u) is the least a first run's prepare phase can take here.
+ * With (b) and (c), the CPU time zipping and uploading take (first run over re-run: the action's
+ * process, and this one, which hosts the emulators) against what the machine's CPUs give between
+ * the checks' end and 1.5 × (i).
  * On the first repository only:
  * (d) the image step: fingerprint hit against a rebuild (needs the stack's Docker daemon);
  * (e) how long after the batch's terminal stateTime its end is noticed: the action's watcher
@@ -312,6 +315,7 @@ async function measureRepo(
       iterations,
       ingest: ingested,
       clientUpload: client,
+      cpus: cpus().length,
       ...(large ? { memoryLimit: LARGE_MEMORY_LIMIT, rerunLimit: LARGE_RERUN_LIMIT } : {})
     },
     iterations,

@@ -55,6 +55,10 @@ export interface ActionSample {
   state: string
   /** Peak resident memory of the action's process (bytes), as GNU time reports it. */
   peakRss: number
+  /** CPU time of the action's process, user and system (ms), as GNU time reports it. */
+  cpu: number
+  /** CPU time of this process, which hosts the emulators, while the action ran (ms). */
+  stackCpu: number
 }
 
 const UPLOAD_LINE = /^(uploaded|unchanged, not uploaded): gs:\/\//
@@ -112,9 +116,11 @@ export async function runActionTimed(options: ActionRunOptions): Promise<ActionS
   const uploadsAtStart = uploads()
   let uploadsAtSubmission: number | undefined
   // GNU time waits for the action and reports its maximum resident set size (the kernel's
-  // ru_maxrss: of the Node process, or of a git it ran if one ever grew bigger).
-  const rssFile = join(dir, 'max-rss')
-  const run = await runTimed(TIME, ['-f', '%M', '-o', rssFile, process.execPath, DIST], {
+  // ru_maxrss: of the Node process, or of a git it ran if one ever grew bigger) and its CPU time
+  // (with the children it waited for: git).
+  const timeFile = join(dir, 'time')
+  const stackStart = process.cpuUsage()
+  const run = await runTimed(TIME, ['-f', '%M %U %S', '-o', timeFile, process.execPath, DIST], {
     env,
     onLine: (line: TimedLine) => {
       if (uploadsAtSubmission === undefined && UPLOAD_LINE.test(line.text)) {
@@ -122,6 +128,7 @@ export async function runActionTimed(options: ActionRunOptions): Promise<ActionS
       }
     }
   })
+  const stackUsage = process.cpuUsage(stackStart)
   const outputs = parseOutputFile(readFileSync(files.output, 'utf8'))
   if (run.code !== 0 || outputs.state !== 'SUCCEEDED') {
     throw new Error(`the action exited ${run.code} (${outputs.state}):\n${tail(run.output)}`)
@@ -132,6 +139,9 @@ export async function runActionTimed(options: ActionRunOptions): Promise<ActionS
   const prepareStart = run.lines.filter(l => l.at <= submissionStart && l.text === '::endgroup::')
   const lastGroupEnd = prepareStart[prepareStart.length - 1]
   if (!lastGroupEnd) throw new Error(`the action printed no plan:\n${tail(run.output)}`)
+  // The last line: a failed action's exit status comes on a line before it.
+  const timeLine = readFileSync(timeFile, 'utf8').trim().split('\n').pop() ?? ''
+  const [rss = NaN, user = NaN, system = NaN] = timeLine.split(' ').map(Number)
   const terminal = run.lines.map(l => TERMINAL_LINE.exec(l.text)).find(m => m !== null)
   if (!terminal) throw new Error(`the action logged no terminal state:\n${tail(run.output)}`)
   const required = (name: string): string => {
@@ -151,6 +161,8 @@ export async function runActionTimed(options: ActionRunOptions): Promise<ActionS
     noticedAt: Date.parse(terminal[1] as string),
     exitedAt: run.endedAt,
     state: terminal[2] as string,
-    peakRss: Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop()) * 1024
+    peakRss: rss * 1024,
+    cpu: (user + system) * 1000,
+    stackCpu: (stackUsage.user + stackUsage.system) / 1000
   }
 }

@@ -38,6 +38,8 @@ export interface RepoResult {
   ingest: number[]
   /** (u) The action's upload client sending the same bytes from memory, no zip (ms). */
   clientUpload: number[]
+  /** CPUs of this machine: the action and the emulators share them. */
+  cpus: number
   /** Peak memory the action must stay under on this repository, if any (bytes). */
   memoryLimit?: number
   /** The re-run's target to submission on this repository, if any (ms). */
@@ -101,6 +103,13 @@ export function repoFigures(result: RepoResult): Figures {
   const ingest = median(result.ingest)
   const client = median(result.clientUpload)
   const floor = c.prepare + client
+  // What zipping and uploading cost in CPU, the action's and the emulators', against what the
+  // machine's cores can give between the checks' end and 1.5 × the ingest.
+  const cpu = {
+    action: med(it => it.action.cpu - it.rerun.cpu),
+    stack: med(it => it.action.stackCpu - it.rerun.stackCpu),
+    budget: result.cpus * (1.5 * ingest - c.prepare)
+  }
   const perFile = (c.prepare * 1000) / result.stats.files
   const rows: Row[] = [
     {
@@ -124,6 +133,14 @@ export function repoFigures(result: RepoResult): Figures {
       figure: `floor ${seconds(floor)}`,
       against: `(c) ${seconds(c.prepare)} + (u) ${seconds(client)}`,
       ratio: ratio(floor, ingest),
+      target: '',
+      met: null
+    },
+    {
+      measure: '    CPU of zip and upload: action + emulators',
+      figure: `${seconds(cpu.action)} + ${seconds(cpu.stack)}`,
+      against: `${result.cpus} CPUs in 1.5 × ingest − (c): ${seconds(cpu.budget)}`,
+      ratio: ratio(cpu.action + cpu.stack, cpu.budget),
       target: '',
       met: null
     },
@@ -200,7 +217,11 @@ export function repoFigures(result: RepoResult): Figures {
     `code.zip: the guide's git archive ${bytes(median(iterations.map(it => it.reference.codeZipBytes)))}, the action's snapshot ${bytes(b.bytesUploaded)} (with entrypoint.py)`,
     `(a) side effect: ${lost} of ${result.untracked} untracked files were gone from the working tree after the guide's flow`
   ]
-  return { rows, notes, summary: { a, b, c, ingest, client, floor, perFileMicroseconds: perFile } }
+  return {
+    rows,
+    notes,
+    summary: { a, b, c, ingest, client, floor, cpu, perFileMicroseconds: perFile }
+  }
 }
 
 /** The image step and the end of a batch, measured on the first repository. */
