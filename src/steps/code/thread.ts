@@ -52,6 +52,9 @@ export class SnapshotThread {
   /** Writes the planned zip into `to`, and ends it; as often as needed. */
   async write(to: Writable): Promise<Checksums> {
     const id = ++this.zips
+    // First, so that a stopped thread fails the zip before anything is set up; its blocks
+    // arrive no sooner than the next turn, when the handler below is in place.
+    this.post({ type: 'zip', id, blocks: BLOCKS_AHEAD })
     // Pushed as they arrive; the thread makes them only as fast as they are granted (below).
     const blocks = new Readable({ objectMode: true, read: () => undefined })
     const checksums = new Promise<Checksums>(resolve => {
@@ -69,7 +72,6 @@ export class SnapshotThread {
         if (message.type === 'error') blocks.destroy(new Error(message.message))
       }
     })
-    this.post({ type: 'zip', id, blocks: BLOCKS_AHEAD })
     const uploaded = pipeline(blocks, to)
     // One more block is granted each time the upload takes one, so blocks on their way and blocks
     // waiting here never exceed BLOCKS_AHEAD. Once the thread has stopped, the zip has failed.
