@@ -39,7 +39,7 @@ import {
   writeFileSync,
   writeSync
 } from 'node:fs'
-import { cpus, tmpdir } from 'node:os'
+import { availableParallelism, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { fileURLToPath } from 'node:url'
@@ -315,7 +315,7 @@ async function measureRepo(
       iterations,
       ingest: ingested,
       clientUpload: client,
-      cpus: cpus().length,
+      cpus: availableParallelism(),
       ...(large ? { memoryLimit: LARGE_MEMORY_LIMIT, rerunLimit: LARGE_RERUN_LIMIT } : {})
     },
     iterations,
@@ -375,7 +375,7 @@ async function main(): Promise<void> {
     }
     const totalSeconds = (performance.now() - started) / 1000
     console.log(
-      `\nkedro-dataproc-action benchmark: median of ${runs} run${runs === 1 ? '' : 's'} each, one invocation, local stack (${cpus().length} CPUs)`
+      `\nkedro-dataproc-action benchmark: median of ${runs} run${runs === 1 ? '' : 's'} each, one invocation, local stack (${availableParallelism()} CPUs)`
     )
     for (const table of tables) {
       console.log(`\n${table.title}\n\n${renderTable(table.rows)}\n`)
@@ -391,7 +391,7 @@ async function main(): Promise<void> {
           generatedAt: new Date().toISOString(),
           settings: { runs, pendingMs: PENDING_MS, teardownMs: TEARDOWN_MS },
           machine: {
-            cpus: cpus().length,
+            cpus: availableParallelism(),
             node: process.version,
             gcloud: version('gcloud', ['--version']),
             git: version('git', ['--version']),

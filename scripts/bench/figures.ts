@@ -140,7 +140,7 @@ export function repoFigures(result: RepoResult): Figures {
       measure: '    CPU of zip and upload: action + emulators',
       figure: `${seconds(cpu.action)} + ${seconds(cpu.stack)}`,
       against: `${result.cpus} CPUs in 1.5 × ingest − (c): ${seconds(cpu.budget)}`,
-      ratio: ratio(cpu.action + cpu.stack, cpu.budget),
+      ratio: cpu.budget > 0 ? ratio(cpu.action + cpu.stack, cpu.budget) : 'n/a',
       target: '',
       met: null
     },
