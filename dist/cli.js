@@ -32,7 +32,7 @@ import {
   stateOf,
   succeeded,
   watchBatch
-} from "./chunks/chunk-3AJXOWS6.js";
+} from "./chunks/chunk-DPWRI3WN.js";
 import "./chunks/chunk-RGANAITH.js";
 import {
   cancelBatch,

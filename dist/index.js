@@ -38,7 +38,7 @@ import {
   planRows,
   readValues,
   succeeded
-} from "./chunks/chunk-3AJXOWS6.js";
+} from "./chunks/chunk-DPWRI3WN.js";
 import "./chunks/chunk-RGANAITH.js";
 import {
   deployingIdentity,

@@ -1333,6 +1333,7 @@ var SnapshotThread = class {
   /** Writes the planned zip into `to`, and ends it; as often as needed. */
   async write(to) {
     const id = ++this.zips;
+    this.post({ type: "zip", id, blocks: BLOCKS_AHEAD });
     const blocks = new Readable({ objectMode: true, read: () => void 0 });
     const checksums = new Promise((resolve3) => {
       this.handle = (message) => {
@@ -1348,7 +1349,6 @@ var SnapshotThread = class {
         if (message.type === "error") blocks.destroy(new Error(message.message));
       };
     });
-    this.post({ type: "zip", id, blocks: BLOCKS_AHEAD });
     const uploaded = pipeline(blocks, to);
     blocks.on("data", () => {
       if (!this.stopped) this.post({ type: "grant", id, blocks: 1 });
@@ -4362,4 +4362,4 @@ export {
   outcomeRows,
   localNonce
 };
-/*! For license information please see chunk-3AJXOWS6.js.LEGAL.txt */
+/*! For license information please see chunk-DPWRI3WN.js.LEGAL.txt */
