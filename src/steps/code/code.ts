@@ -128,9 +128,7 @@ async function uploadDevCode(
   } else if (planned.bytes >= RESUMABLE_FROM_BYTES) {
     code = streamCode(storage, plan, planned, { entrypoint, remote, onProgress })
   } else {
-    code = writeArtifacts(planned, entrypoint).then(artifacts =>
-      uploadFile(storage, codeUpload(plan, artifacts.code), false, onProgress)
-    )
+    code = uploadFromFile(storage, plan, planned, { entrypoint, remote, onProgress })
   }
   const [entrypointResults, codeResult] = await Promise.all([
     entrypointUpload,
@@ -151,10 +149,8 @@ async function streamCode(
 ): Promise<UploadResult> {
   const progress = onProgress && { onProgress, expectedBytes: planned.bytes }
   const streamed = startStreamedUpload(storage, codeTarget(plan, planned.key), remote, progress)
-  const fromFile = async (): Promise<UploadResult> => {
-    const artifacts = await writeArtifacts(planned, entrypoint)
-    return uploadFile(storage, codeUpload(plan, artifacts.code), false, onProgress)
-  }
+  const fromFile = (): Promise<UploadResult> =>
+    uploadFromFile(storage, plan, planned, { entrypoint, remote, onProgress })
   let checksums: Checksums
   try {
     checksums = await planned.stream(streamed.stream)
@@ -163,6 +159,17 @@ async function streamCode(
     return fromFile()
   }
   return streamed.finish(checksums, fromFile)
+}
+
+/** code.zip written to a file, then uploaded from it with retries and preconditions. */
+async function uploadFromFile(
+  storage: Storage,
+  plan: Plan,
+  planned: SnapshotPlan,
+  { entrypoint, onProgress }: CodeUpload
+): Promise<UploadResult> {
+  const artifacts = await writeArtifacts(planned, entrypoint)
+  return uploadFile(storage, codeUpload(plan, artifacts.code), false, onProgress)
 }
 
 /** Where code.zip goes and what it carries, known before its bytes exist. */

@@ -92,7 +92,7 @@ function writeOptions(item: Pick<UploadItem, 'contentType' | 'metadata'>, remote
   return {
     // The checks below compare the server's CRC32C with the one computed when the zip was
     // made, which also covers the bytes the client sent; the client's own validation would hash
-    // every byte a second time in JavaScript, on the main thread that already computes that one.
+    // every byte a second time in JavaScript, on the main thread that feeds the upload.
     validation: false as const,
     metadata: { contentType: item.contentType, metadata: item.metadata },
     // Replace exactly the object we looked at (or create it): a concurrent writer makes this
