@@ -32,7 +32,7 @@ import {
   stateOf,
   succeeded,
   watchBatch
-} from "./chunks/chunk-DPWRI3WN.js";
+} from "./chunks/chunk-KCLIDV7S.js";
 import "./chunks/chunk-RGANAITH.js";
 import {
   cancelBatch,

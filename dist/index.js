@@ -38,7 +38,7 @@ import {
   planRows,
   readValues,
   succeeded
-} from "./chunks/chunk-DPWRI3WN.js";
+} from "./chunks/chunk-KCLIDV7S.js";
 import "./chunks/chunk-RGANAITH.js";
 import {
   deployingIdentity,

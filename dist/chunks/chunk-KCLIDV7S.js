@@ -1468,7 +1468,7 @@ function writeOptions(item, remote) {
   return {
     // The checks below compare the server's CRC32C with the one computed when the zip was
     // made, which also covers the bytes the client sent; the client's own validation would hash
-    // every byte a second time in JavaScript, on the main thread that already computes that one.
+    // every byte a second time in JavaScript, on the main thread that feeds the upload.
     validation: false,
     metadata: { contentType: item.contentType, metadata: item.metadata },
     // Replace exactly the object we looked at (or create it): a concurrent writer makes this
@@ -1592,9 +1592,7 @@ async function uploadDevCode(storage, plan, planned, { entrypoint, remote, onPro
   } else if (planned.bytes >= RESUMABLE_FROM_BYTES) {
     code = streamCode(storage, plan, planned, { entrypoint, remote, onProgress });
   } else {
-    code = writeArtifacts(planned, entrypoint).then(
-      (artifacts) => uploadFile(storage, codeUpload(plan, artifacts.code), false, onProgress)
-    );
+    code = uploadFromFile(storage, plan, planned, { entrypoint, remote, onProgress });
   }
   const [entrypointResults, codeResult] = await Promise.all([
     entrypointUpload,
@@ -1605,10 +1603,7 @@ async function uploadDevCode(storage, plan, planned, { entrypoint, remote, onPro
 async function streamCode(storage, plan, planned, { entrypoint, remote, onProgress }) {
   const progress = onProgress && { onProgress, expectedBytes: planned.bytes };
   const streamed = startStreamedUpload(storage, codeTarget(plan, planned.key), remote, progress);
-  const fromFile = async () => {
-    const artifacts = await writeArtifacts(planned, entrypoint);
-    return uploadFile(storage, codeUpload(plan, artifacts.code), false, onProgress);
-  };
+  const fromFile = () => uploadFromFile(storage, plan, planned, { entrypoint, remote, onProgress });
   let checksums;
   try {
     checksums = await planned.stream(streamed.stream);
@@ -1616,6 +1611,10 @@ async function streamCode(storage, plan, planned, { entrypoint, remote, onProgre
     return fromFile();
   }
   return streamed.finish(checksums, fromFile);
+}
+async function uploadFromFile(storage, plan, planned, { entrypoint, onProgress }) {
+  const artifacts = await writeArtifacts(planned, entrypoint);
+  return uploadFile(storage, codeUpload(plan, artifacts.code), false, onProgress);
 }
 function codeTarget(plan, key) {
   return {
@@ -4362,4 +4361,4 @@ export {
   outcomeRows,
   localNonce
 };
-/*! For license information please see chunk-DPWRI3WN.js.LEGAL.txt */
+/*! For license information please see chunk-KCLIDV7S.js.LEGAL.txt */
