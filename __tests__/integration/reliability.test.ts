@@ -115,6 +115,53 @@ describe('abort and timeout cancel the batch', () => {
     expect(state).toBe('CANCELLED')
   }, 60_000)
 
+  test('kill -9 while CreateBatch is in flight, then the post step: the batch ends CANCELLED', async () => {
+    // Dataproc takes the create, but its answer is held: the main step dies without it.
+    stack.dataprocEmulator.faults.arm({
+      route: 'dataproc.CreateBatch',
+      times: 1,
+      afterApply: true,
+      delayMs: 20_000
+    })
+    const runEnv = env(slowProject())
+    const creates = (): number =>
+      stack.dataprocEmulator.faults.requestCounts()['dataproc.CreateBatch'] ?? 0
+    const main = await runAction({
+      inputs: { ...stackInputs(stack), image: PREBUILT, entrypoint: 'slow_main.py' },
+      env: runEnv,
+      onStart: child =>
+        void (async () => {
+          while (creates() === 0) await new Promise(resolve => setTimeout(resolve, 20))
+          child.kill('SIGKILL')
+        })()
+    })
+    expect(main.signal).toBe('SIGKILL')
+    const saved = JSON.parse(main.state['kedro-dataproc'] as string) as {
+      batchName: string
+      requestId: string
+      operation?: string
+    }
+    // Saved before the create was sent; the operation never came back.
+    expect(saved.operation).toBeUndefined()
+    const name = saved.batchName
+    expect((await batchNamed(name)).labels?.['request-id']).toBe(saved.requestId)
+    const post = await runAction({
+      inputs: {},
+      env: { ...runEnv, ...postStepEnv(main) },
+      script: join(DIST, '..', 'post.js')
+    })
+    expect(post.code).toBe(0)
+    expect(post.stdout).toContain(
+      `::warning::the main step ended before its batch did: cancelled ${name}`
+    )
+    let state = (await batchNamed(name)).state
+    for (let i = 0; i < 100 && state !== 'CANCELLED'; i++) {
+      await new Promise(resolve => setTimeout(resolve, 100))
+      state = (await batchNamed(name)).state
+    }
+    expect(state).toBe('CANCELLED')
+  }, 60_000)
+
   test('the post step leaves a finished batch alone', async () => {
     const repo = quickProject()
     const inputs = { ...stackInputs(stack), image: PREBUILT, entrypoint: 'quick_main.py' }

@@ -15,10 +15,17 @@ import { batchDuration, type Outcome } from './outcome.js'
 export interface DeployHooks {
   /** Aborting cancels the batch (when `cancel-on-abort`), or stops the run before it submits. */
   abort: AbortSignal
+  /**
+   * CreateBatch is about to be sent: from here until onSubmitted a batch may exist that this
+   * process has not heard of yet (what to find it by is in the plan).
+   */
+  onSubmitting(): void
   /** A batch was submitted or reattached to: what to cancel it by if this process dies. */
   onSubmitted(operation: string): void
   /** The run no longer holds a batch it could lose: it saw its end, or does not wait for it. */
   onSettled(): void
+  /** Dataproc accepted the cancel of the batch (after an abort or the timeout). */
+  onCancelSent?(): void
   /** A line of driver output, as it arrives. */
   onLine(line: string): void
   /** How far an upload has got, as its bytes go out; often, so a display must throttle. */
@@ -65,6 +72,7 @@ export async function runBatch(
   // Cancelled while building or uploading: nothing has been submitted, and nothing will be.
   if (behaviour.cancelOnAbort && hooks.abort.aborted)
     throw new Error('the run was aborted before submission; no batch was submitted')
+  hooks.onSubmitting()
   const submission = await submitBatch(clients.dataproc, plan.batch.request)
   hooks.onSubmitted(submission.operation)
   log.info(
@@ -96,6 +104,7 @@ export async function runBatch(
       abort: behaviour.cancelOnAbort ? hooks.abort : new AbortController().signal,
       timeoutSeconds: behaviour.timeoutSeconds,
       onLine,
+      onCancelSent: hooks.onCancelSent?.bind(hooks),
       cloudLogging: cloudLoggingOf(
         { project: plan.projectId, location: plan.region, batchId: plan.batch.id },
         plan.endpoints.logging,
