@@ -291,6 +291,25 @@ test('refused runs create no object and no batch', async () => {
     expect(run.code).toBe(1)
     expect(run.stdout).toContain('::error::kedro-dataproc-action: invalid input:')
   }
+  // Names Cloud Storage refuses, for the output bucket: the submit bucket would get the code.
+  for (const bucket of ['a..b', 'b'.repeat(100), 'goog-out', '192.168.5.4']) {
+    const run = await runAction({
+      inputs: { ...base, 'run-output-bucket': bucket },
+      env: env(quickProject())
+    })
+    expect(run.code).toBe(1)
+    expect(run.stdout).toMatch(/::error::kedro-dataproc-action: invalid input: run-output-bucket: /)
+  }
+  // A 965-character branch: its objects' names would pass 1,024 bytes.
+  const longBranch = await runAction({
+    inputs: base,
+    env: {
+      ...env(quickProject()),
+      GITHUB_REF_NAME: `feature/${'x'.repeat(957)}`
+    }
+  })
+  expect(longBranch.code).toBe(1)
+  expect(longBranch.stdout).toMatch(/::error::.*Cloud Storage allows 1024.*shorter branch name/)
   const storage = stackStorage(stack)
   expect((await storage.bucket('refused-submit').getFiles())[0]).toHaveLength(0)
   expect((await storage.bucket('refused-output').getFiles())[0]).toHaveLength(0)
