@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import type { Stack } from '../../emulators/stack.js'
 import { DIST, postStepEnv, runAction, waitForOutput, workflowEnv } from '../helpers/action.js'
 import { cancelBatch } from '../../src/steps/batch/cancel.js'
+import { cancelOrphan } from '../../src/steps/batch/orphan.js'
 import { makeRepo } from '../helpers/git.js'
 import { zipEntries } from '../helpers/project.js'
 import {
@@ -160,6 +161,28 @@ describe('abort and timeout cancel the batch', () => {
       state = (await batchNamed(name)).state
     }
     expect(state).toBe('CANCELLED')
+  }, 60_000)
+
+  test('what the post step finds by name: nothing, a batch of another request, an ended batch', async () => {
+    const client = stackDataproc(stack)
+    const absent = await cancelOrphan(
+      client,
+      { name: `${PARENT}/batches/never-created-1234`, requestId: 'r' },
+      0
+    )
+    expect(absent).toEqual({ kind: 'absent' })
+    const run = await runAction({
+      inputs: { ...stackInputs(stack), image: PREBUILT, entrypoint: 'quick_main.py' },
+      env: env(quickProject())
+    })
+    const plan = JSON.parse(run.outputs.plan as string)
+    const name = plan.batch.name as string
+    expect(await cancelOrphan(client, { name, requestId: 'another-request' }, 0)).toEqual({
+      kind: 'foreign'
+    })
+    expect(
+      await cancelOrphan(client, { name, requestId: plan.batch.request.requestId as string }, 0)
+    ).toEqual({ kind: 'ended', state: 'SUCCEEDED' })
   }, 60_000)
 
   test('the post step leaves a finished batch alone', async () => {
