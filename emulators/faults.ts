@@ -8,7 +8,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
  * - `delayMs`: hold the request this long before handling (or before failing).
  * - `drop`: destroy the connection; for uploads, after half of the body has been received.
  * - `afterApply`: handle the request for real, then answer with the failure (a create that
- *   reached the server but whose answer was lost).
+ *   reached the server but whose answer was lost). On Dataproc routes with `delayMs`, the
+ *   answer (success or failure) is held that long after the request took effect: a create
+ *   still in flight.
  * - `message`: the error's message instead of a generic one; on the route `dataproc.batch.fail`
  *   the next batch to start fails with this state message (default: the service's quota
  *   failure) instead of running.

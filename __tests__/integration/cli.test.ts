@@ -194,6 +194,63 @@ test('leaving a batch running prints the commands to follow and cancel it, and t
   expect((await batchNamed(name)).state).toBe('CANCELLED')
 }, 60_000)
 
+test('a second Ctrl-C while CreateBatch is in flight says so and prints the batch it left, which can then be cancelled', async () => {
+  // Dataproc takes the create, but its answer is held.
+  stack.dataprocEmulator.faults.arm({
+    route: 'dataproc.CreateBatch',
+    times: 1,
+    afterApply: true,
+    delayMs: 20_000
+  })
+  const creates = (): number =>
+    stack.dataprocEmulator.faults.requestCounts()['dataproc.CreateBatch'] ?? 0
+  const before = creates()
+  const dir = scriptProject(600, 0.1)
+  const run = await runCli(['run', '--image', PREBUILT, ...endpointFlags()], {
+    cwd: dir,
+    onStart: child =>
+      void (async () => {
+        while (creates() === before) await new Promise(resolve => setTimeout(resolve, 20))
+        child.kill('SIGINT')
+        await waitForText(child, /as soon as its creation answers/)
+        child.kill('SIGINT')
+      })()
+  })
+  stack.dataprocEmulator.faults.clear()
+  expect(run.code).toBe(130)
+  expect(run.stderr).not.toContain('no batch was submitted')
+  expect(run.stderr).toContain('was in flight: the batch may have been created')
+  const cancelArgs = (/kedro-dataproc (cancel .*)/.exec(run.stderr)?.[1] as string).split(' ')
+  const name = cancelArgs[1] as string
+  expect((await batchNamed(name)).state).not.toBe('CANCELLED')
+  const cancel = await runCli(cancelArgs, { cwd: dir })
+  expect(cancel.code).toBe(0)
+  expect((await batchNamed(name)).state).toBe('CANCELLED')
+}, 60_000)
+
+test('a second Ctrl-C once Dataproc accepted the cancel does not call the batch still running', async () => {
+  const run = await runCli(['run', '--image', PREBUILT, ...endpointFlags()], {
+    cwd: scriptProject(600, 0.1),
+    onStart: child =>
+      void (async () => {
+        await waitForText(child, /working 3\b/)
+        child.kill('SIGINT')
+        await waitForText(child, /Dataproc accepted the cancel/)
+        child.kill('SIGINT')
+      })()
+  })
+  expect(run.code).toBe(130)
+  expect(run.stderr).not.toContain('still running')
+  expect(run.stderr).toMatch(/batch \S+ is being cancelled \(Dataproc accepted the cancel\)/)
+  const name = /kedro-dataproc logs (projects\/\S+)/.exec(run.stderr)?.[1] as string
+  let state = (await batchNamed(name)).state
+  for (let i = 0; i < 100 && state !== 'CANCELLED'; i++) {
+    await new Promise(resolve => setTimeout(resolve, 100))
+    state = (await batchNamed(name)).state
+  }
+  expect(state).toBe('CANCELLED')
+}, 60_000)
+
 test('logs on a finished batch prints its whole driver output, and nothing else on stdout', async () => {
   const dir = scriptProject(40, 0)
   const run = await runCli(['run', '--image', PREBUILT, '--json', ...endpointFlags()], { cwd: dir })

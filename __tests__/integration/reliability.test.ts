@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import type { Stack } from '../../emulators/stack.js'
 import { DIST, postStepEnv, runAction, waitForOutput, workflowEnv } from '../helpers/action.js'
 import { cancelBatch } from '../../src/steps/batch/cancel.js'
+import { cancelOrphan } from '../../src/steps/batch/orphan.js'
 import { makeRepo } from '../helpers/git.js'
 import { zipEntries } from '../helpers/project.js'
 import {
@@ -113,6 +114,75 @@ describe('abort and timeout cancel the batch', () => {
       state = (await batchNamed(name)).state
     }
     expect(state).toBe('CANCELLED')
+  }, 60_000)
+
+  test('kill -9 while CreateBatch is in flight, then the post step: the batch ends CANCELLED', async () => {
+    // Dataproc takes the create, but its answer is held: the main step dies without it.
+    stack.dataprocEmulator.faults.arm({
+      route: 'dataproc.CreateBatch',
+      times: 1,
+      afterApply: true,
+      delayMs: 20_000
+    })
+    const runEnv = env(slowProject())
+    const creates = (): number =>
+      stack.dataprocEmulator.faults.requestCounts()['dataproc.CreateBatch'] ?? 0
+    const main = await runAction({
+      inputs: { ...stackInputs(stack), image: PREBUILT, entrypoint: 'slow_main.py' },
+      env: runEnv,
+      onStart: child =>
+        void (async () => {
+          while (creates() === 0) await new Promise(resolve => setTimeout(resolve, 20))
+          child.kill('SIGKILL')
+        })()
+    })
+    expect(main.signal).toBe('SIGKILL')
+    const saved = JSON.parse(main.state['kedro-dataproc'] as string) as {
+      batchName: string
+      requestId: string
+      operation?: string
+    }
+    // Saved before the create was sent; the operation never came back.
+    expect(saved.operation).toBeUndefined()
+    const name = saved.batchName
+    expect((await batchNamed(name)).labels?.['request-id']).toBe(saved.requestId)
+    const post = await runAction({
+      inputs: {},
+      env: { ...runEnv, ...postStepEnv(main) },
+      script: join(DIST, '..', 'post.js')
+    })
+    expect(post.code).toBe(0)
+    expect(post.stdout).toContain(
+      `::warning::the main step ended before its batch did: cancelled ${name}`
+    )
+    let state = (await batchNamed(name)).state
+    for (let i = 0; i < 100 && state !== 'CANCELLED'; i++) {
+      await new Promise(resolve => setTimeout(resolve, 100))
+      state = (await batchNamed(name)).state
+    }
+    expect(state).toBe('CANCELLED')
+  }, 60_000)
+
+  test('what the post step finds by name: nothing, a batch of another request, an ended batch', async () => {
+    const client = stackDataproc(stack)
+    const absent = await cancelOrphan(
+      client,
+      { name: `${PARENT}/batches/never-created-1234`, requestId: 'r' },
+      0
+    )
+    expect(absent).toEqual({ kind: 'absent' })
+    const run = await runAction({
+      inputs: { ...stackInputs(stack), image: PREBUILT, entrypoint: 'quick_main.py' },
+      env: env(quickProject())
+    })
+    const plan = JSON.parse(run.outputs.plan as string)
+    const name = plan.batch.name as string
+    expect(await cancelOrphan(client, { name, requestId: 'another-request' }, 0)).toEqual({
+      kind: 'foreign'
+    })
+    expect(
+      await cancelOrphan(client, { name, requestId: plan.batch.request.requestId as string }, 0)
+    ).toEqual({ kind: 'ended', state: 'SUCCEEDED' })
   }, 60_000)
 
   test('the post step leaves a finished batch alone', async () => {
@@ -244,6 +314,25 @@ test('refused runs create no object and no batch', async () => {
     expect(run.code).toBe(1)
     expect(run.stdout).toContain('::error::kedro-dataproc-action: invalid input:')
   }
+  // Names Cloud Storage refuses, for the output bucket: the submit bucket would get the code.
+  for (const bucket of ['a..b', 'b'.repeat(100), 'goog-out', '192.168.5.4']) {
+    const run = await runAction({
+      inputs: { ...base, 'run-output-bucket': bucket },
+      env: env(quickProject())
+    })
+    expect(run.code).toBe(1)
+    expect(run.stdout).toMatch(/::error::kedro-dataproc-action: invalid input: run-output-bucket: /)
+  }
+  // A 965-character branch: its objects' names would pass 1,024 bytes.
+  const longBranch = await runAction({
+    inputs: base,
+    env: {
+      ...env(quickProject()),
+      GITHUB_REF_NAME: `feature/${'x'.repeat(957)}`
+    }
+  })
+  expect(longBranch.code).toBe(1)
+  expect(longBranch.stdout).toMatch(/::error::.*Cloud Storage allows 1024.*shorter branch name/)
   const storage = stackStorage(stack)
   expect((await storage.bucket('refused-submit').getFiles())[0]).toHaveLength(0)
   expect((await storage.bucket('refused-output').getFiles())[0]).toHaveLength(0)

@@ -260,6 +260,64 @@ describe('Ctrl-C', () => {
   })
 })
 
+describe('what a second Ctrl-C says it leaves', () => {
+  const plan = {
+    batch: {
+      id: 'kedro-dev-x',
+      name: 'projects/p/locations/r/batches/kedro-dev-x',
+      consoleUrl: 'https://console/x'
+    },
+    endpoints: {},
+    behaviour: { cancelOnAbort: true }
+  } as unknown as Plan
+
+  function twoSignals(steps: (interrupt: ReturnType<typeof interruptions>) => void): string {
+    const err: string[] = []
+    const terminal = new Terminal(
+      { write: () => true },
+      { write: (chunk: string) => err.push(chunk) > 0 },
+      {}
+    )
+    const interrupt = interruptions(plan, terminal, jest.fn<(code: number) => void>())
+    try {
+      steps(interrupt)
+    } finally {
+      interrupt.stop()
+    }
+    return err.join('')
+  }
+
+  test('during CreateBatch: the batch it may have left, never "no batch was submitted"', () => {
+    const said = twoSignals(interrupt => {
+      interrupt.submitting()
+      process.emit('SIGINT')
+      process.emit('SIGINT')
+    })
+    expect(said).not.toContain('no batch was submitted')
+    expect(said).toContain('CreateBatch for batch kedro-dev-x was in flight')
+    expect(said).toContain('kedro-dataproc cancel projects/p/locations/r/batches/kedro-dev-x')
+  })
+
+  test('once the cancel was accepted: being cancelled, never "still running"', () => {
+    const said = twoSignals(interrupt => {
+      interrupt.submitted()
+      process.emit('SIGINT')
+      interrupt.cancelSent()
+      process.emit('SIGINT')
+    })
+    expect(said).not.toContain('still running')
+    expect(said).toContain('batch kedro-dev-x is being cancelled')
+  })
+
+  test('before anything was submitted: nothing was', () => {
+    const said = twoSignals(() => {
+      process.emit('SIGINT')
+      process.emit('SIGINT')
+    })
+    expect(said).toContain('stopped; no batch was submitted')
+  })
+})
+
 describe('logs and cancel find the batch', () => {
   const values = (given: Record<string, string>) =>
     valuesOf(

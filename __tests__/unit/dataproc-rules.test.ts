@@ -1,6 +1,8 @@
 import { cancelReason, failureReason } from '../../src/dataproc/failures.js'
 import {
+  bucketNameProblem,
   effectiveTtl,
+  objectNameProblem,
   propertyProblems,
   registryProblem,
   timeoutWarning
@@ -111,4 +113,43 @@ test('when the service names only how the driver ended, the reason comes from th
   // The service's own exception wins; without driver output the service's words stand.
   expect(failureReason('Job failed with message [KeyError: x].', output)).toBe('KeyError: x')
   expect(failureReason(wrapped)).toMatch(/^subprocess\.CalledProcessError/)
+})
+
+// https://cloud.google.com/storage/docs/buckets#naming
+test.each([
+  'my-bucket',
+  'a_b',
+  'abc',
+  'x'.repeat(63),
+  `${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(30)}`,
+  'data.example.com',
+  'go-gle-ish',
+  '10.0.0.1.example'
+])('bucket name %s is allowed', name => {
+  expect(bucketNameProblem(name)).toBeUndefined()
+})
+
+test.each([
+  ['ab', /2 characters/],
+  ['x'.repeat(64), /64 characters/],
+  [`${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(31)}`, /223 characters/],
+  ['a..b', /'\.\.'/],
+  ['a.-b', /'\.-'/],
+  ['-ab', /start and end with a letter or digit/],
+  ['ab_', /start and end with a letter or digit/],
+  ['My-bucket', /only lowercase letters/],
+  ['a b', /only lowercase letters/],
+  ['192.168.5.4', /IP address/],
+  ['googdata', /start with 'goog'/],
+  ['my-google-data', /'google'/],
+  ['my-g00gle-data', /'google'/],
+  ['goo-g1e', /'google'/]
+])('bucket name %s is refused', (name, why) => {
+  expect(bucketNameProblem(name)).toMatch(why)
+})
+
+test('object names are measured in UTF-8 bytes, as Cloud Storage counts them', () => {
+  expect(objectNameProblem(`gs://b/${'x'.repeat(1024)}`)).toBeUndefined()
+  expect(objectNameProblem(`gs://b/${'x'.repeat(1025)}`)).toMatch(/1025 bytes; .*allows 1024/)
+  expect(objectNameProblem(`gs://b/${'é'.repeat(513)}`)).toMatch(/1026 bytes/)
 })

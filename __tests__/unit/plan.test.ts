@@ -272,3 +272,11 @@ test('the plan as submitted names the pinned image in both the plan and the requ
   expect(submitted.batch.request.batch.runtimeConfig.containerImage).toBe(pinned)
   expect(plan.batch.request.batch.runtimeConfig.containerImage).toBe(plan.image.reference)
 })
+
+test('an object name over 1,024 bytes (a 965-character branch) is refused before anything happens', () => {
+  const branch = `feature/${'x'.repeat(957)}`
+  expect(() => buildPlan(configOf(), { ...CONTEXT, branch })).toThrow(
+    /is 1\d{3} bytes; Cloud Storage allows 1024: .*branch \(965 characters\).*shorter branch name/
+  )
+  expect(() => buildPlan(configOf(), { ...CONTEXT, branch: 'x'.repeat(700) })).not.toThrow()
+})

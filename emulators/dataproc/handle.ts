@@ -16,7 +16,8 @@ export async function handle<T>(
   apply: () => T
 ): Promise<Outcome<T>> {
   const hit = faults.take(route)
-  if (hit?.delayMs) await sleep(hit.delayMs)
+  // A delay with afterApply holds the answer once the request took effect (a create in flight).
+  if (hit?.delayMs && !hit.afterApply) await sleep(hit.delayMs)
   const failure = (): Outcome<T> => {
     if (hit?.drop) return { kind: 'drop' }
     const code = hit?.status ?? GrpcStatus.UNAVAILABLE
@@ -32,6 +33,9 @@ export async function handle<T>(
       return { kind: 'error', code: error.code, message: error.message }
     return { kind: 'error', code: GrpcStatus.INTERNAL, message: (error as Error).message }
   }
+  // Unref'd: an answer held for a client that has gone keeps no process alive.
+  if (hit?.afterApply && hit.delayMs)
+    await new Promise(resolve => setTimeout(resolve, hit.delayMs).unref())
   // afterApply: the request took effect, but its answer is lost.
   return faulty ? failure() : { kind: 'ok', value }
 }

@@ -80,3 +80,17 @@ export function listManagedFolders(store: Store, name: string): Reply {
   store.getBucket(name)
   return jsonReply(200, { kind: 'storage#managedFolders' })
 }
+
+/**
+ * storage.buckets.testIamPermissions: which of the asked permissions the caller holds. The
+ * emulator has no identities, so it holds every valid Cloud Storage permission; like the
+ * service it answers 404 for a missing bucket and 400 for a name that is no permission.
+ */
+export function testPermissions(ctx: RequestContext, store: Store, name: string): Reply {
+  store.getBucket(name)
+  const asked = ctx.query.getAll('permissions')
+  if (asked.length === 0) throw badRequest('Required parameter: permissions')
+  const invalid = asked.find(permission => !/^storage\.[a-zA-Z]+\.[a-zA-Z]+$/.test(permission))
+  if (invalid) throw badRequest(`Permission '${invalid}' is not valid for this resource.`)
+  return jsonReply(200, { kind: 'storage#testIamPermissionsResponse', permissions: asked })
+}

@@ -32,6 +32,7 @@ type Target =
   | { kind: 'buckets' }
   | { kind: 'bucket'; bucket: string }
   | { kind: 'layout'; bucket: string }
+  | { kind: 'testPermissions'; bucket: string }
   | { kind: 'managedFolders'; bucket: string }
   | { kind: 'objects'; bucket: string }
   | { kind: 'object'; bucket: string; name: string }
@@ -75,6 +76,7 @@ function parsePath(method: string, path: string): { api: Api; target: Target } |
   const tail = slash < 0 ? '' : rest.slice(slash)
   if (tail === '' || tail === '/') return { api, target: { kind: 'bucket', bucket } }
   if (tail === '/storageLayout') return { api, target: { kind: 'layout', bucket } }
+  if (tail === '/iam/testPermissions') return { api, target: { kind: 'testPermissions', bucket } }
   if (tail === '/managedFolders') return { api, target: { kind: 'managedFolders', bucket } }
   if (tail === '/o' || tail === '/o/') return { api, target: { kind: 'objects', bucket } }
   if (tail.startsWith('/o/')) {
@@ -176,6 +178,10 @@ function jsonRoute(method: string, target: Target, store: Store): Route | undefi
     case 'layout':
       return read
         ? route('gcs.bucket', () => buckets.getStorageLayout(store, target.bucket))
+        : undefined
+    case 'testPermissions':
+      return read
+        ? route('gcs.iam', ctx => buckets.testPermissions(ctx, store, target.bucket))
         : undefined
     case 'managedFolders':
       return read

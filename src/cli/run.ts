@@ -87,6 +87,14 @@ async function execute(plan: Plan, options: RunOptions): Promise<Outcome> {
   try {
     return await deploy(plan, {
       abort: interrupt.signal,
+      onSubmitting: () => {
+        interrupt.submitting()
+        terminal.setStatus(`submitting batch ${plan.batch.id}`)
+      },
+      onCancelSent: () => {
+        interrupt.cancelSent()
+        terminal.warning(`Dataproc accepted the cancel of batch ${plan.batch.id}`)
+      },
       onSubmitted: () => {
         interrupt.submitted()
         terminal.setStatus('waiting for the driver')

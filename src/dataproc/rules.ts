@@ -143,3 +143,49 @@ export function timeoutWarning(
   const why = ttl.source === 'ttl' ? 'ttl' : "Dataproc's default ttl (runtime 2.1 and later)"
   return `timeout: ${formatSeconds(timeoutSeconds)} is longer than ${why} of ${formatSeconds(ttl.seconds)}, which ends the batch first; set ttl to at least the timeout`
 }
+
+/** Cloud Storage's own rules, which these inputs would otherwise meet only at the first upload. */
+const BUCKET_CHARACTERS = /^[a-z0-9_.-]+$/
+const DOTTED_DECIMAL = /^\d{1,3}(\.\d{1,3}){3}$/
+/** "google" and close misspellings (g00gle, goog1e): digits read as the letters they imitate. */
+const GOOGLE_LIKE = /go{2,}gle/
+const BUCKET_FIX = 'use 3–63 lowercase letters, digits, - and _ (up to 222 with dots)'
+
+/** Why Cloud Storage refuses `name` as a bucket name (https://cloud.google.com/storage/docs/buckets#naming), with the fix. */
+export function bucketNameProblem(name: string): string | undefined {
+  const why = bucketNameRule(name)
+  return why && `'${name}' is not a bucket name Cloud Storage allows: ${why}`
+}
+
+function bucketNameRule(name: string): string | undefined {
+  if (!BUCKET_CHARACTERS.test(name))
+    return `it may hold only lowercase letters, digits, -, _ and .; ${BUCKET_FIX}`
+  if (!/^[a-z0-9]/.test(name) || !/[a-z0-9]$/.test(name))
+    return `it must start and end with a letter or digit; ${BUCKET_FIX}`
+  const parts = name.split('.')
+  if (name.length < 3 || name.length > (parts.length > 1 ? 222 : 63))
+    return `it has ${name.length} characters; ${BUCKET_FIX}`
+  if (parts.some(part => part.length > 63))
+    return 'each dot-separated part may have at most 63 characters; shorten the longest part'
+  if (/\.\.|-\.|\.-/.test(name))
+    return "'..', '-.' and '.-' are not allowed (names must be valid DNS names); remove them"
+  if (DOTTED_DECIMAL.test(name))
+    return 'it is an IP address; name the bucket with letters, not a dotted-decimal address'
+  if (name.startsWith('goog')) return "names may not start with 'goog'; choose another name"
+  const read = name.replace(/0/g, 'o').replace(/1/g, 'l').replace(/3/g, 'e').replace(/[-_.]/g, '')
+  if (GOOGLE_LIKE.test(read))
+    return "names may not contain 'google' or a close misspelling of it; choose another name"
+  return undefined
+}
+
+/** Cloud Storage object names: at most 1,024 bytes of UTF-8. */
+export const MAX_OBJECT_NAME_BYTES = 1024
+
+/** The object names (from gs:// URIs) that are longer than Cloud Storage allows. */
+export function objectNameProblem(uri: string): string | undefined {
+  const name = uri.replace(/^gs:\/\/[^/]+\//, '')
+  const bytes = Buffer.byteLength(name, 'utf8')
+  return bytes > MAX_OBJECT_NAME_BYTES
+    ? `the object name of ${uri.slice(0, 60)}… is ${bytes} bytes; Cloud Storage allows ${MAX_OBJECT_NAME_BYTES}`
+    : undefined
+}

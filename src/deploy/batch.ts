@@ -3,10 +3,11 @@ import { loggingClient, type DataprocClient } from '../clients/clients.js'
 import { cancelReason, failureReason } from '../dataproc/failures.js'
 import { formatSeconds } from '../dataproc/rules.js'
 import { log } from '../lib/log.js'
+import { isTransient } from '../lib/retry.js'
 import type { Plan } from '../plan/plan.js'
 import type { Endpoint } from '../inputs/syntax.js'
 import { CloudLoggingOutput, type BatchLog } from '../steps/batch/cloud-logging.js'
-import { submitBatch } from '../steps/batch/submit.js'
+import { submitBatch, type Submission } from '../steps/batch/submit.js'
 import type { UploadProgress } from '../steps/code/upload.js'
 import { stateOf, watchBatch, type WatchOptions, type WatchResult } from '../steps/batch/watch.js'
 import { batchDuration, type Outcome } from './outcome.js'
@@ -15,10 +16,17 @@ import { batchDuration, type Outcome } from './outcome.js'
 export interface DeployHooks {
   /** Aborting cancels the batch (when `cancel-on-abort`), or stops the run before it submits. */
   abort: AbortSignal
+  /**
+   * CreateBatch is about to be sent: from here until onSubmitted a batch may exist that this
+   * process has not heard of yet (what to find it by is in the plan).
+   */
+  onSubmitting(): void
   /** A batch was submitted or reattached to: what to cancel it by if this process dies. */
   onSubmitted(operation: string): void
   /** The run no longer holds a batch it could lose: it saw its end, or does not wait for it. */
   onSettled(): void
+  /** Dataproc accepted the cancel of the batch (after an abort or the timeout). */
+  onCancelSent?(): void
   /** A line of driver output, as it arrives. */
   onLine(line: string): void
   /** How far an upload has got, as its bytes go out; often, so a display must throttle. */
@@ -55,6 +63,34 @@ export const cloudLoggingOf =
       onLine
     )
 
+/**
+ * Creates (or reattaches to) the batch, telling the front end before the create is sent, so a
+ * process killed while it is in flight still leaves what to find the batch by.
+ */
+async function submit(
+  plan: Plan,
+  dataproc: DataprocClient,
+  hooks: DeployHooks
+): Promise<Submission> {
+  // Cancelled while building or uploading: nothing has been submitted, and nothing will be.
+  if (plan.behaviour.cancelOnAbort && hooks.abort.aborted)
+    throw new Error('the run was aborted before submission; no batch was submitted')
+  hooks.onSubmitting()
+  let submission: Submission
+  try {
+    submission = await submitBatch(dataproc, plan.batch.request)
+  } catch (error) {
+    // A refusal (not an outage or a lost answer) made no batch of ours: nothing to look for.
+    if (!isTransient(error)) hooks.onSettled()
+    throw error
+  }
+  hooks.onSubmitted(submission.operation)
+  log.info(
+    `${submission.reattached ? 'reattached to' : 'submitted'} batch ${plan.batch.id}: ${plan.batch.consoleUrl}`
+  )
+  return submission
+}
+
 /** Submits (or reattaches to) the planned batch and, unless told not to wait, follows it to its end. */
 export async function runBatch(
   plan: Plan,
@@ -62,14 +98,7 @@ export async function runBatch(
   hooks: DeployHooks
 ): Promise<Outcome> {
   const { behaviour } = plan
-  // Cancelled while building or uploading: nothing has been submitted, and nothing will be.
-  if (behaviour.cancelOnAbort && hooks.abort.aborted)
-    throw new Error('the run was aborted before submission; no batch was submitted')
-  const submission = await submitBatch(clients.dataproc, plan.batch.request)
-  hooks.onSubmitted(submission.operation)
-  log.info(
-    `${submission.reattached ? 'reattached to' : 'submitted'} batch ${plan.batch.id}: ${plan.batch.consoleUrl}`
-  )
+  const submission = await submit(plan, clients.dataproc, hooks)
   if (!behaviour.wait) {
     hooks.onSettled()
     return {
@@ -96,6 +125,7 @@ export async function runBatch(
       abort: behaviour.cancelOnAbort ? hooks.abort : new AbortController().signal,
       timeoutSeconds: behaviour.timeoutSeconds,
       onLine,
+      onCancelSent: hooks.onCancelSent?.bind(hooks),
       cloudLogging: cloudLoggingOf(
         { project: plan.projectId, location: plan.region, batchId: plan.batch.id },
         plan.endpoints.logging,

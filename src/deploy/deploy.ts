@@ -9,6 +9,7 @@ import { secretRules } from '../steps/secrets.js'
 import type { Plan } from '../plan/plan.js'
 import { runBatch, type DeployHooks } from './batch.js'
 import { outcomeWithoutBatch, type Outcome } from './outcome.js'
+import { preflight } from './preflight.js'
 import { prepareDev, prepareRelease, releaseToRun, type Preparation } from './prepare.js'
 import { errorMessage } from '../lib/errors.js'
 
@@ -49,8 +50,10 @@ export async function deploy(plan: Plan, hooks: DeployHooks): Promise<Outcome> {
     storage: makeStorage(plan.projectId, plan.endpoints.storage),
     accessToken: credentials.token,
     onUploadProgress: hooks.onUploadProgress?.bind(hooks),
-    secrets: secretRules(plan.code.allowSecretFiles)
+    secrets: secretRules(plan.code.allowSecretFiles),
+    signal: hooks.abort
   }
+  await preflight(plan, p.storage, credentials.token)
   // The Dataproc client loads once the code is uploaded: loading it holds the main thread for a
   // tenth of a second, which during the upload would slow the upload by as much.
   if (plan.env === 'dev') {

@@ -25,6 +25,8 @@ export interface Preparation {
   onUploadProgress?: OnUploadProgress
   /** Which credentials and private keys may not ship: the same for the code and the image. */
   secrets: SecretRules
+  /** Stops the build when the run is stopped (a signal). */
+  signal?: AbortSignal
 }
 
 /**
@@ -50,9 +52,25 @@ async function image(p: Preparation, context: BuildContext | undefined): Promise
     target: plan.build.target,
     buildArgs: plan.build.buildArgs,
     platform: plan.build.platform,
-    accessToken: p.accessToken
+    accessToken: p.accessToken,
+    signal: p.signal
   })
   return pinImage(plan, result.pinned, result.digest)
+}
+
+/** The image built beside another step: when that step fails, the build stops and pushes nothing. */
+function besideImage<T>(
+  p: Preparation,
+  context: BuildContext | undefined,
+  other: Promise<T>
+): Promise<[Plan, T]> {
+  const stop = new AbortController()
+  const signal = p.signal ? AbortSignal.any([p.signal, stop.signal]) : stop.signal
+  const failed = (error: unknown): never => {
+    stop.abort()
+    throw error
+  }
+  return Promise.all([image({ ...p, signal }, context), other.catch(failed)])
 }
 
 function logUploads(uploads: UploadResult[], skipped: string[]): void {
@@ -73,7 +91,7 @@ export async function prepareDev(p: Preparation): Promise<Plan> {
     buildContext(p),
     planDevCode(storage, plan, plan.code.directory, plan.code.entrypoint, p.secrets)
   ])
-  const [built, uploaded] = await Promise.all([image(p, context), code.upload(p.onUploadProgress)])
+  const [built, uploaded] = await besideImage(p, context, code.upload(p.onUploadProgress))
   logUploads(uploaded.uploads, uploaded.skipped)
   return built
 }
@@ -121,7 +139,7 @@ export async function prepareRelease(p: Preparation): Promise<Plan> {
       `force: true: replacing release ${plan.release} (prepared ${existing.manifest.createdAt})`
     )
   const uploads = uploadFiles(storage, codeUploads(plan, artifacts), force, p.onUploadProgress)
-  const [built, uploaded] = await Promise.all([image(p, context), uploads])
+  const [built, uploaded] = await besideImage(p, context, uploads)
   logUploads(uploaded, code.skipped)
   await writeManifest(storage, manifestUri, manifestOf(built, artifacts), existing?.generation)
   log.info(`release ${plan.release} prepared: ${manifestUri}`)

@@ -16,7 +16,7 @@ import { actionInputs, runnerFacts } from './inputs.js'
 import { actionsLog } from './log-sink.js'
 import { setOutputs } from './outputs.js'
 import { publish } from './publish.js'
-import { saveFinished, saveSubmitted } from './state-helper.js'
+import { saveFinished, saveSubmitted, saveSubmitting } from './state-helper.js'
 import { writeDryRunSummary } from './summary.js'
 import { checkForkCode } from './trust.js'
 
@@ -67,6 +67,8 @@ async function outcomeOf(plan: Plan, abort: AbortSignal): Promise<Outcome> {
   }
   return deploy(plan, {
     abort,
+    // The plan as submitted names the same batch: its name and request id never change.
+    onSubmitting: () => saveSubmitting(plan),
     onSubmitted: operation => saveSubmitted(plan, operation),
     onSettled: saveFinished,
     onLine: printDriverLine

@@ -1,33 +1,60 @@
 import * as core from '@actions/core'
 import { makeDataprocClient } from '../clients/clients.js'
-import { setLogSink } from '../lib/log.js'
-import { cancelBatch } from '../steps/batch/cancel.js'
-import { actionsLog } from './log-sink.js'
-import { lostBatch } from './state-helper.js'
 import { errorMessage } from '../lib/errors.js'
+import { setLogSink } from '../lib/log.js'
+import { cancelOrphan, type OrphanOutcome } from '../steps/batch/orphan.js'
+import { actionsLog } from './log-sink.js'
+import { lostBatch, type PostState } from './state-helper.js'
+
+function report(lost: PostState, outcome: OrphanOutcome): void {
+  const name = lost.batchName
+  switch (outcome.kind) {
+    case 'cancelled':
+      core.warning(`the main step ended before its batch did: cancelled ${name}`)
+      return
+    case 'ended':
+      core.info(`the main step ended before its batch; ${name} is already ${outcome.state}`)
+      return
+    case 'absent':
+      core.info(`the main step ended while submitting; no batch ${name} was created`)
+      return
+    case 'foreign':
+      core.warning(`${name} was created by another request (its request-id differs): left alone`)
+  }
+}
 
 /**
- * Runs after the main step whatever happened to it. When the main step submitted a batch but died
- * before seeing it end (killed by the runner, out of memory), the batch would run on unwatched:
- * cancel it.
+ * Runs after the main step whatever happened to it. When the main step submitted a batch (or was
+ * submitting it) but died before seeing it end (killed by the runner, out of memory), the batch
+ * would run on unwatched: find it by name and cancel it.
  */
 export async function post(): Promise<void> {
   setLogSink(actionsLog)
   const lost = lostBatch()
   if (!lost) return
-  const { operation } = lost
   if (!lost.cancelOnAbort) {
     core.info(
-      `the main step ended before its batch; cancel-on-abort is false, so ${operation} keeps running`
+      `the main step ended before its batch; cancel-on-abort is false, so ${lost.batchName} keeps running`
     )
     return
   }
   try {
-    await cancelBatch(await makeDataprocClient(lost.region, lost.dataprocEndpoint), operation)
-    core.warning(`the main step ended before its batch did: cancelled ${lost.batchName}`)
+    const client = await makeDataprocClient(lost.region, lost.dataprocEndpoint)
+    try {
+      report(
+        lost,
+        await cancelOrphan(client, {
+          name: lost.batchName,
+          requestId: lost.requestId,
+          operation: lost.operation
+        })
+      )
+    } finally {
+      await client.close()
+    }
   } catch (error) {
     core.setFailed(
-      `kedro-dataproc-action (post): could not cancel ${operation}: ${errorMessage(error)}`
+      `kedro-dataproc-action (post): could not cancel ${lost.batchName}: ${errorMessage(error)}`
     )
   }
 }

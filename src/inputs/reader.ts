@@ -1,3 +1,4 @@
+import { bucketNameProblem } from '../dataproc/rules.js'
 import { parseBoolean, parseDuration } from './syntax.js'
 import { INPUTS, valueOf, type InputName, type InputValues } from './table.js'
 
@@ -11,8 +12,6 @@ export class InputError extends Error {
     )
   }
 }
-
-const BUCKET_PATTERN = /^[a-z0-9][a-z0-9_.-]{1,220}[a-z0-9]$/
 
 /**
  * Reads inputs by name and gathers every problem, so one run reports all of them at once. Each
@@ -93,12 +92,8 @@ export class InputReader {
         `'${value}' is a path; give only the bucket name (the action chooses the folders)`
       )
     } else {
-      this.check(
-        name,
-        value,
-        BUCKET_PATTERN,
-        'is not a valid bucket name (3–222 lowercase letters, digits, -, _ and .)'
-      )
+      const problem = bucketNameProblem(value)
+      if (problem) this.problem(name, problem)
     }
     return value
   }

@@ -1,4 +1,4 @@
-import { effectiveTtl, type EffectiveTtl } from '../dataproc/rules.js'
+import { effectiveTtl, objectNameProblem, type EffectiveTtl } from '../dataproc/rules.js'
 import type { Config, Endpoints, RunEnv } from '../inputs/config.js'
 import { INPUT_NAMES, INPUTS, valueOf } from '../inputs/table.js'
 import { formatVersion } from '../kedro/options.js'
@@ -120,6 +120,24 @@ function storageOf(config: Config, slug: string, runId: string): Plan['storage']
   }
 }
 
+/**
+ * Every object the run writes fits Cloud Storage's 1,024 bytes, checked before anything is
+ * built: a dev folder is named after the branch, which no input limits.
+ */
+function checkObjectNames(storage: Plan['storage'], branch: string): void {
+  const written = [
+    storage.entrypointUri,
+    storage.codeUri,
+    storage.manifestUri,
+    `${storage.runOutputUri}/`
+  ]
+  const problem = written.map(uri => uri && objectNameProblem(uri)).find(Boolean)
+  if (problem)
+    throw new PlanError(
+      `${problem}: the folder is named after the branch (${branch.length} characters) and the run id; use a shorter branch name or run-id`
+    )
+}
+
 function imageOf(config: Config, slug: string): Plan['image'] {
   if (config.image) return { reference: config.image, prebuilt: true }
   const repository = `${config.artifactRegistry}/${config.projectId}/${config.artifactRepository}/${config.imageName}`
@@ -151,6 +169,7 @@ export function buildPlan(config: Config, context: RunFacts): Plan {
   const key = configurationKey(config, context.step)
   const runId = config.runId ?? defaultRunId(config, context, slug, key)
   const storage = storageOf(config, slug, runId)
+  checkObjectNames(storage, branch)
   const image = imageOf(config, slug)
   // Unique per workflow attempt (and per run outside Actions), yet the same on a retry of the attempt.
   const attemptKey = context.runId

@@ -229,6 +229,21 @@ async function sendBatch(body: string, boundary: string) {
   }
 }
 
+describe('testIamPermissions', () => {
+  it('answers the permissions held, 404 for a missing bucket and 400 for a name that is none', async () => {
+    const [granted] = await bucket.iam.testPermissions([
+      'storage.objects.create',
+      'storage.objects.get'
+    ])
+    expect(granted).toEqual({ 'storage.objects.create': true, 'storage.objects.get': true })
+    await expect(
+      storage.bucket('no-such-bucket').iam.testPermissions(['storage.objects.get'])
+    ).rejects.toMatchObject({ code: 404 })
+    const response = await fetch(`${emu.url}/storage/v1/b/b1/iam/testPermissions?permissions=x`)
+    expect(response.status).toBe(400)
+  })
+})
+
 describe('batch', () => {
   it('answers each call of a multipart/mixed batch in its own part, in order', async () => {
     await bucket.file('batch/a').save('a')

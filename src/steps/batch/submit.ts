@@ -14,7 +14,7 @@ export interface Submission {
   reattached: boolean
 }
 
-const NOT_FOUND = 5
+export const NOT_FOUND = 5
 const ALREADY_EXISTS = 6
 
 /** Ours when it carries our request id: a re-run of the same attempt, to watch, not to fail. */

@@ -51,6 +51,8 @@ export interface WatchOptions {
   abort: AbortSignal
   timeoutSeconds?: number
   onLine: (line: string) => void
+  /** Dataproc accepted the cancel (after an abort or the timeout). */
+  onCancelSent?: () => void
 }
 
 export interface WatchResult {
@@ -107,6 +109,7 @@ export async function watchBatch(options: WatchOptions): Promise<WatchResult> {
     )
     try {
       await cancelBatch(client, options.operation)
+      options.onCancelSent?.()
     } catch (error) {
       // The batch keeps running: say so rather than wait for it as if it had been cancelled.
       throw new Error(

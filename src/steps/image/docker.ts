@@ -3,7 +3,7 @@
  * with its output kept for the error message, `docker login` under a private DOCKER_CONFIG, and
  * a failure turned into its last output lines and a hint.
  */
-import { spawn } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdir, readFile, stat, symlink, writeFile } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import path from 'node:path'
@@ -18,6 +18,8 @@ export interface RunOptions {
   input?: Buffer | Readable
   /** Show the output in the log as it comes (else it is only kept for error messages). */
   stream: boolean
+  /** Ends the command (SIGTERM, then SIGKILL) when the run is stopped: a signal or a failed step. */
+  signal?: AbortSignal
 }
 
 export interface RunResult {
@@ -54,6 +56,7 @@ export const execRunner: Runner = (file, args, options) =>
     }
     if (options.stream) log.info(`[command]${file} ${args.join(' ')}`)
     const child = spawn(file, args, { env: options.env, stdio: ['pipe', 'pipe', 'pipe'] })
+    stopWith(child, options.signal)
     child.stdout.on('data', keep)
     child.stderr.on('data', keep)
     child.on('error', reject)
@@ -68,14 +71,40 @@ export const execRunner: Runner = (file, args, options) =>
     else input.pipe(child.stdin)
   })
 
+/** How long a stopped command has to end after SIGTERM before it is killed. */
+const STOP_GRACE_MS = 3_000
+
+/**
+ * Docker's CLI ends a build (and the daemon cancels it) on SIGTERM; one that does not end in a
+ * few seconds is killed. Without this, a signal to the action waits for the whole build.
+ */
+function stopWith(child: ChildProcess, signal: AbortSignal | undefined): void {
+  if (!signal) return
+  const stop = (): void => {
+    child.kill('SIGTERM')
+    setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS).unref()
+  }
+  if (signal.aborted) stop()
+  else signal.addEventListener('abort', stop, { once: true })
+  child.on('close', () => signal.removeEventListener('abort', stop))
+}
+
+/** The image step was stopped: by a signal, or because another step failed. */
+const stopped = (args: string[]): ImageError =>
+  new ImageError(`docker ${args[0]} stopped: the run was stopped before the image was done`)
+
 export async function runDocker(
   runner: Runner,
   args: string[],
   options: RunOptions
 ): Promise<RunResult> {
+  if (options.signal?.aborted) throw stopped(args)
   try {
-    return await runner('docker', args, options)
+    const result = await runner('docker', args, options)
+    if (options.signal?.aborted) throw stopped(args)
+    return result
   } catch (error) {
+    if (error instanceof ImageError) throw error
     // The spawn fails (ENOENT) when the executable is missing.
     throw new ImageError(
       `docker ${args[0]}: ${errorMessage(error)}\n` +

@@ -60,6 +60,8 @@ export interface ImageRequest {
   accessToken?: string
   /** DOCKER_HOST to use; default from the environment. */
   dockerHost?: string
+  /** Stops the build and push when the run is stopped. */
+  signal?: AbortSignal
 }
 
 export interface ImageResult {
@@ -161,7 +163,7 @@ async function build(
       )
     }
     const docker = (args: string[], options: Omit<RunOptions, 'env'>): Promise<RunResult> =>
-      runDocker(runner, args, { env, ...options })
+      runDocker(runner, args, { env, signal: request.signal, ...options })
     const check = (what: string, result: RunResult): void => {
       if (result.exitCode !== 0) throw commandFailure(what, result, env.DOCKER_HOST)
     }
