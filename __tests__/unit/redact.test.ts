@@ -1,5 +1,14 @@
+import { parse, VALID } from '../../scripts/refusals.js'
 import { INPUT_NAMES, type InputValues } from '../../src/inputs/table.js'
-import { isSecretKey, redactInputs, redactUrls, scrub } from '../../src/report/redact.js'
+import { buildPlan } from '../../src/plan/plan.js'
+import {
+  isSecretKey,
+  planSecrets,
+  redactInputs,
+  redactPlan,
+  redactUrls,
+  scrub
+} from '../../src/report/redact.js'
 
 test.each([
   ['spark.hadoop.db.password', true],
@@ -41,4 +50,40 @@ test('redactInputs hides secret keys in key=value inputs and URL passwords in an
   )
   expect(shown['build-args']).toBe('PIP_TOKEN = ***\nINDEX=https://***@host/simple')
   expect(shown['kedro-run-args']).toBe('--params=url=https://***@db.example.com/x')
+})
+
+test('redactPlan hides what planSecrets lists; the plan itself keeps the real values', () => {
+  const config = parse({
+    ...VALID,
+    'kedro-run-args': '--pipeline=keyword_pipeline --params=db.password=pw-param-1,rows=10',
+    'spark-properties': 'spark.dataproc.driverEnv.API_TOKEN=tok-prop-2\nspark.x.key.enabled=true',
+    'build-args': 'INDEX=https://u:pw-url-3@pypi.example.com/simple',
+    'build-secrets': 'pip=pw-secret-4'
+  })
+  const plan = buildPlan(config, {
+    eventName: 'push',
+    branch: 'feature/x',
+    commit: 'abc123',
+    repository: 'acme/pipelines',
+    runId: '1',
+    runNumber: '1',
+    runAttempt: '1',
+    job: 'deploy',
+    step: 'step',
+    serverUrl: 'https://github.com',
+    localNonce: 'n',
+    shippedEntrypoint: '/action/entrypoint/entrypoint.py'
+  })
+  const secrets = ['pw-param-1', 'tok-prop-2', 'pw-url-3', 'pw-secret-4']
+  // A boolean would mask every "true" in the log: redacted where shown, never masked.
+  expect([...planSecrets(plan)].sort()).toEqual([...secrets].sort())
+  const shown = JSON.stringify(redactPlan(plan))
+  for (const secret of [...secrets, 'spark.x.key.enabled":"true']) {
+    expect(shown).not.toContain(secret)
+  }
+  expect(redactPlan(plan).kedroRunArgs).toEqual([
+    '--pipeline=keyword_pipeline',
+    '--params=db.password=***,rows=10'
+  ])
+  for (const secret of secrets) expect(JSON.stringify(plan)).toContain(secret)
 })

@@ -16,6 +16,8 @@ export const REDACTED = '***'
 const SECRET_KEY = /PASSWORD|PASSWD|TOKEN|SECRET|KEY|CREDENTIAL/i
 /** The user and password of a URL: `scheme://user:pass@` or `scheme://token@`. */
 const USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/?#@]+)@/gi
+/** A `key=value` item inside one argument, as Kedro's `--params` takes them; a secret key's. */
+const SECRET_PARAM = /([\w.-]*(?:PASSWORD|PASSWD|TOKEN|SECRET|KEY|CREDENTIAL)[\w.-]*)=([^,\s]*)/gi
 /** The inputs of `key=value` lines, where a key can make its value secret. */
 const PAIR_INPUTS: InputName[] = ['spark-properties', 'build-args']
 
@@ -43,6 +45,10 @@ function decodeURIComponentSafe(text: string): string {
   }
 }
 
+/** A `kedro run` argument with secret keys' values in `--params` and URLs redacted. */
+const redactArg = (arg: string): string =>
+  redactUrls(arg).replace(SECRET_PARAM, (_match, key: string) => `${key}=${REDACTED}`)
+
 function redactRecord(record: Record<string, string>): Record<string, string> {
   return Object.fromEntries(
     Object.entries(record).map(([key, value]) => [
@@ -69,6 +75,9 @@ export function redactPlan(plan: Plan): Plan {
   const shown = redactStrings(plan)
   const runtime = shown.batch.request.batch.runtimeConfig
   if (runtime.properties) runtime.properties = redactRecord(runtime.properties)
+  shown.kedroRunArgs = shown.kedroRunArgs.map(redactArg)
+  const pyspark = shown.batch.request.batch.pysparkBatch
+  pyspark.args = pyspark.args.map(redactArg)
   if (shown.build) {
     shown.build.buildArgs = redactRecord(shown.build.buildArgs)
     shown.build.secrets = Object.fromEntries(
@@ -91,6 +100,9 @@ export function planSecrets(plan: Plan): string[] {
   pairs(plan.batch.request.batch.runtimeConfig.properties)
   pairs(plan.build?.buildArgs)
   for (const value of Object.values(plan.build?.secrets ?? {})) found.add(value)
+  for (const arg of plan.kedroRunArgs) {
+    for (const match of arg.matchAll(SECRET_PARAM)) found.add(match[2] as string)
+  }
   for (const secret of urlSecrets(JSON.stringify(plan))) found.add(secret)
   return [...found]
     .filter(value => value.length >= 4 && !/^(true|false)$/i.test(value))
@@ -132,6 +144,7 @@ export function redactInputs(values: InputValues): InputValues {
   const shown = Object.fromEntries(
     INPUT_NAMES.map(name => [name, redactUrls(values[name])])
   ) as Record<InputName, string>
+  shown['kedro-run-args'] = redactArg(shown['kedro-run-args'])
   for (const name of PAIR_INPUTS) {
     shown[name] = shown[name]
       .split('\n')
