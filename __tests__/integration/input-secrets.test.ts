@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Stack } from '../../emulators/stack.js'
 import { runAction, workflowEnv } from '../helpers/action.js'
+import { runCli } from '../helpers/cli.js'
 import { makeRepo } from '../helpers/git.js'
 import { startGitHubApi, type GitHubApi } from '../helpers/github-api.js'
 import { zipEntries } from '../helpers/project.js'
@@ -20,6 +21,13 @@ beforeAll(async () => {
   ])
 }, 60_000)
 afterAll(async () => Promise.all([stack?.stop(), github?.close(), results?.close()]))
+
+const endpointFlags = (): string[] => [
+  '--dataproc-endpoint',
+  `http://${stack.dataproc}`,
+  '--storage-endpoint',
+  stack.storage
+]
 
 const PASSWORD = 'Hunter2-db-password-7f3a'
 const PIP_PASSWORD = 'pip-index-pass-9c1e'
@@ -95,3 +103,28 @@ test('secret-looking properties and URL passwords reach the batch, and no report
   }
   expect(run.summary).toContain('spark.dataproc.driverEnv.DB_PASSWORD=***')
 }, 120_000)
+
+test('the command’s dry run shows the settings and the request with the secrets hidden', async () => {
+  const repo = makeRepo('feature/cli-secrets')
+  writeFileSync(join(repo, 'main.py'), 'print(1)\n')
+  writeFileSync(
+    join(repo, 'pyproject.toml'),
+    [
+      '[tool.kedro-dataproc]',
+      'project-id = "my-project-123"',
+      'region = "europe-west1"',
+      'run-submit-bucket = "submit-bucket"',
+      'run-output-bucket = "output-bucket"',
+      'entrypoint = "main.py"',
+      `spark-properties = { "spark.dataproc.driverEnv.DB_PASSWORD" = "${PASSWORD}" }`,
+      ''
+    ].join('\n')
+  )
+  const run = await runCli(
+    ['run', '--image', '127.0.0.1:5000/p/r/i:prebuilt', '--dry-run', ...endpointFlags()],
+    { cwd: repo }
+  )
+  expect(run.code).toBe(0)
+  expect(run.stdout + run.stderr).toContain('"spark.dataproc.driverEnv.DB_PASSWORD": "***"')
+  expect(run.stdout + run.stderr).not.toContain(PASSWORD)
+}, 60_000)
