@@ -11,8 +11,8 @@
  * builder plus `docker push` elsewhere. Build secrets need BuildKit: without buildx, a CLI before
  * 23 has it built in (`DOCKER_BUILDKIT=1 docker build`); with neither, the build is refused rather
  * than run without them. Each secret goes to Docker as a 0600 file in a private directory,
- * removed with it. The fingerprint tag is pushed last (buildx pushes both at
- * once), so its presence means a complete image. With an access token, docker logs in with a
+ * removed with it. The fingerprint tag is pushed last (buildx pushes both at once), so its
+ * presence means a complete image. With an access token, docker logs in with a
  * private DOCKER_CONFIG that is removed afterwards; the user's own config.json is never written.
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
@@ -178,7 +178,7 @@ async function build(
     const fpReference = `${request.repository}:${fp.tag}`
     // The context goes to Docker as a tar on stdin (`-`), so it holds exactly what
     // readBuildContext chose, and `--file` is the Dockerfile's path inside that tar.
-    const shared = {
+    const common = {
       dockerfile: request.context.dockerfile,
       context: '-',
       target: request.target,
@@ -195,7 +195,6 @@ async function build(
         return { id, file }
       })
     )
-    const common = { ...shared, secrets }
 
     if (builder === 'buildx') {
       const inspect = await docker(buildxInspectArgv(), { stream: false })
@@ -203,6 +202,7 @@ async function build(
       const metadataFile = path.join(workDir, 'metadata.json')
       const argv = buildArgv({
         ...common,
+        secrets,
         builder: 'buildx',
         tags: [reference, fpReference],
         cacheRef: `${request.repository}:buildcache`,
@@ -227,6 +227,7 @@ async function build(
       env.DOCKER_BUILDKIT = builder === 'buildkit' ? '1' : '0'
       const argv = buildArgv({
         ...common,
+        secrets,
         builder,
         tags: [reference, fpReference]
       })
