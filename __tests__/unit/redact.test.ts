@@ -1,5 +1,6 @@
 import { parse, VALID } from '../../scripts/refusals.js'
 import { INPUT_NAMES, type InputValues } from '../../src/inputs/table.js'
+import type { RunFacts } from '../../src/plan/facts.js'
 import { buildPlan } from '../../src/plan/plan.js'
 import {
   isSecretKey,
@@ -9,6 +10,21 @@ import {
   redactUrls,
   scrub
 } from '../../src/report/redact.js'
+
+const FACTS: RunFacts = {
+  eventName: 'push',
+  branch: 'feature/x',
+  commit: 'abc123',
+  repository: 'acme/pipelines',
+  runId: '1',
+  runNumber: '1',
+  runAttempt: '1',
+  job: 'deploy',
+  step: 'step',
+  serverUrl: 'https://github.com',
+  localNonce: 'n',
+  shippedEntrypoint: '/action/entrypoint/entrypoint.py'
+}
 
 test.each([
   ['spark.hadoop.db.password', true],
@@ -60,20 +76,7 @@ test('redactPlan hides what planSecrets lists; the plan itself keeps the real va
     'build-args': 'INDEX=https://u:pw-url-3@pypi.example.com/simple',
     'build-secrets': 'pip=pw-secret-4'
   })
-  const plan = buildPlan(config, {
-    eventName: 'push',
-    branch: 'feature/x',
-    commit: 'abc123',
-    repository: 'acme/pipelines',
-    runId: '1',
-    runNumber: '1',
-    runAttempt: '1',
-    job: 'deploy',
-    step: 'step',
-    serverUrl: 'https://github.com',
-    localNonce: 'n',
-    shippedEntrypoint: '/action/entrypoint/entrypoint.py'
-  })
+  const plan = buildPlan(config, FACTS)
   const secrets = ['pw-param-1', 'tok-prop-2', 'pw-url-3', 'pw-secret-4']
   // A boolean would mask every "true" in the log: redacted where shown, never masked.
   expect([...planSecrets(plan)].sort()).toEqual([...secrets].sort())
@@ -86,4 +89,13 @@ test('redactPlan hides what planSecrets lists; the plan itself keeps the real va
     '--params=db.password=***,rows=10'
   ])
   for (const secret of secrets) expect(JSON.stringify(plan)).toContain(secret)
+})
+
+test('a percent-encoded password is masked as written and as decoded', () => {
+  const config = parse({
+    ...VALID,
+    'build-args': 'INDEX=https://u:p%40ss-word@pypi.example.com/simple'
+  })
+  const plan = buildPlan(config, FACTS)
+  expect(planSecrets(plan).sort()).toEqual(['p%40ss-word', 'p@ss-word'])
 })

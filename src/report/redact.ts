@@ -28,12 +28,16 @@ export function redactUrls(text: string): string {
   return text.replace(USERINFO, (_match, scheme: string) => `${scheme}${REDACTED}@`)
 }
 
-/** The secret parts of the URLs in `text`: the password, or the user when there is none. */
+/**
+ * The secret parts of the URLs in `text`: the password, or the user when there is none; as
+ * written and percent-decoded, since either may be printed.
+ */
 function urlSecrets(text: string): string[] {
-  return [...text.matchAll(USERINFO)].map(match => {
-    const userinfo = decodeURIComponentSafe(match[2] as string)
+  return [...text.matchAll(USERINFO)].flatMap(match => {
+    const userinfo = match[2] as string
     const colon = userinfo.indexOf(':')
-    return colon >= 0 ? userinfo.slice(colon + 1) : userinfo
+    const secret = colon >= 0 ? userinfo.slice(colon + 1) : userinfo
+    return [secret, decodeURIComponentSafe(secret)]
   })
 }
 
