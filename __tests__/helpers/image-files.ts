@@ -38,23 +38,55 @@ interface Manifest {
   layers: { digest: string }[]
 }
 
+/** Every layer of `repository:reference` in a plain HTTP registry (`host:port`), as tar bytes. */
+export async function imageLayers(
+  registry: string,
+  repository: string,
+  reference: string
+): Promise<Buffer[]> {
+  const base = `http://${registry}/v2/${repository}`
+  const response = await fetch(`${base}/manifests/${reference}`, { headers: { accept: ACCEPT } })
+  if (!response.ok) throw new Error(`manifest ${repository}:${reference}: ${response.status}`)
+  const manifest = (await response.json()) as Manifest
+  const layers: Buffer[] = []
+  for (const layer of manifest.layers) {
+    const blob = Buffer.from(await (await fetch(`${base}/blobs/${layer.digest}`)).arrayBuffer())
+    layers.push(blob[0] === 0x1f && blob[1] === 0x8b ? gunzipSync(blob) : blob)
+  }
+  return layers
+}
+
 /** Every path in every layer of `repository:reference` in a plain HTTP registry (`host:port`). */
 export async function imageLayerFiles(
   registry: string,
   repository: string,
   reference: string
 ): Promise<string[][]> {
-  const base = `http://${registry}/v2/${repository}`
-  const response = await fetch(`${base}/manifests/${reference}`, { headers: { accept: ACCEPT } })
-  if (!response.ok) throw new Error(`manifest ${repository}:${reference}: ${response.status}`)
-  const manifest = (await response.json()) as Manifest
-  const layers: string[][] = []
-  for (const layer of manifest.layers) {
-    const blob = Buffer.from(await (await fetch(`${base}/blobs/${layer.digest}`)).arrayBuffer())
-    const bytes = blob[0] === 0x1f && blob[1] === 0x8b ? gunzipSync(blob) : blob
-    layers.push(await tarNames(bytes))
+  const layers = await imageLayers(registry, repository, reference)
+  return Promise.all(layers.map(tarNames))
+}
+
+/** The bytes of the file `name` in the topmost layer that holds it, or undefined. */
+export async function layerFile(layers: Buffer[], name: string): Promise<Buffer | undefined> {
+  let found: Buffer | undefined
+  for (const layer of layers) {
+    const extract = tar.extract()
+    extract.on('entry', (header, stream, next) => {
+      const chunks: Buffer[] = []
+      stream.on('data', (chunk: unknown) => chunks.push(Buffer.from(chunk as Uint8Array)))
+      stream.on('end', () => {
+        if (header.name === name) found = Buffer.concat(chunks)
+        next()
+      })
+    })
+    const done = new Promise<void>((resolve, reject) => {
+      extract.on('finish', () => resolve())
+      extract.on('error', reject)
+    })
+    extract.end(layer)
+    await done
   }
-  return layers
+  return found
 }
 
 export async function tarNames(bytes: Buffer): Promise<string[]> {

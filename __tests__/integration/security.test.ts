@@ -1,8 +1,9 @@
 import { generateKeyPairSync } from 'node:crypto'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { buildBaseImage } from '../../emulators/base-image.js'
-import { imageLayerFiles, manifestDigest } from '../helpers/image-files.js'
+import { imageLayerFiles, imageLayers, manifestDigest } from '../helpers/image-files.js'
 import type { Stack } from '../../emulators/stack.js'
 import { runAction, workflowEnv, type ActionRun } from '../helpers/action.js'
 import { git } from '../helpers/git.js'
@@ -180,6 +181,130 @@ test('a project holding deploy-key.pem is refused before anything is built, uplo
   expect(allowed.stdout).toContain('allow-secret-files')
   const zip = await zipEntries(await download(allowed.outputs['code-uri'] as string))
   expect(zip.get('deploy-key.pem')?.toString()).toBe(KEY)
+}, 180_000)
+
+/** actions/checkout's token, as it persists it in every repository's config (submodules too). */
+const TOKEN = 'ghs_checkoutTokenMarker7Qe2x9Lm4Rt8Yb1'
+const TOKEN_HEADER = `AUTHORIZATION: basic ${Buffer.from(`x-access-token:${TOKEN}`).toString('base64')}`
+/** What `gcloud auth application-default login` writes: a user's refresh token. */
+const REFRESH_TOKEN = '1//0gLoginMarkerRefreshToken-3fK9'
+const USER_LOGIN = JSON.stringify({
+  client_id: '764086051850-6qr4p6gpi6hn506pt8ejuq83di341hur.apps.googleusercontent.com',
+  client_secret: 'd-FL95Q19q7MQmFpd7hHD0Ty',
+  refresh_token: REFRESH_TOKEN,
+  type: 'authorized_user'
+})
+
+/**
+ * The example checked out as actions/checkout leaves it with `submodules: true`: a real submodule,
+ * and the token in the superproject's and the submodule's git config. Its .dockerignore keeps
+ * `.git`, as a project whose build reads its version from git does.
+ */
+function checkoutWithSubmodule(branch: string): string {
+  const library = mkdtempSync(join(tmpdir(), 'kedro-library-'))
+  git(library, 'init', '-q', '-b', 'main')
+  writeFileSync(join(library, 'helpers.py'), 'VALUE = 1\n')
+  git(library, 'add', '-A')
+  git(
+    library,
+    '-c',
+    'user.email=dev@example.com',
+    '-c',
+    'user.name=Dev',
+    'commit',
+    '-q',
+    '-m',
+    'lib'
+  )
+  const repo = checkoutExample(branch)
+  const dockerignore = join(repo, '.dockerignore')
+  writeFileSync(dockerignore, readFileSync(dockerignore, 'utf8').replace(/^\.git$/m, ''))
+  git(repo, '-c', 'protocol.file.allow=always', 'submodule', 'add', '-q', library, 'libs/shared')
+  git(repo, 'commit', '-q', '-am', 'submodule')
+  for (const dir of [repo, join(repo, 'libs/shared')]) {
+    git(dir, 'config', '--local', 'http.https://github.com/.extraheader', TOKEN_HEADER)
+  }
+  return repo
+}
+
+test('a release with checkout’s token in a submodule’s git config, .env and Kedro credentials ships none of them, and says so', async () => {
+  if (guard()) return
+  const repo = checkoutWithSubmodule('release/v4')
+  expect(readFileSync(join(repo, '.git/modules/libs/shared/config'), 'utf8')).toContain(
+    TOKEN_HEADER
+  )
+  writeFileSync(join(repo, '.env'), `DB_PASSWORD=${REFRESH_TOKEN}-env\n`)
+  writeFileSync(
+    join(repo, 'conf/base/credentials.yml'),
+    `db:\n  password: ${REFRESH_TOKEN}-kedro\n`
+  )
+  // Too big to be read for keys: shipped, and named in the log.
+  writeFileSync(join(repo, 'data/01_raw/big.bin'), Buffer.alloc(1536 * 1024, 7))
+  const sha = git(repo, 'rev-parse', 'HEAD').trim()
+  const run = await runAction({
+    inputs: { ...buildInputs(), env: 'prod', submit: 'false' },
+    env: {
+      ...workflowEnv({ workspace: repo, runNumber: 520, ref: 'v4.0.0', refType: 'tag', sha }),
+      DOCKER_HOST: stack.dockerHost as string
+    }
+  })
+  expect(run.code).toBe(0)
+  expect(run.outputs.state).toBe('PREPARED')
+  const zip = await download('gs://submit-bucket/release/v4.0.0/code.zip')
+  const layers = await imageLayers(stack.registry as string, REPOSITORY, 'v4.0.0')
+  const names = (await imageLayerFiles(stack.registry as string, REPOSITORY, 'v4.0.0')).flat()
+  // The image does hold the repository and the submodule, less their configs.
+  expect(names).toContain('home/kedro/code/.git/HEAD')
+  expect(names).toContain('home/kedro/code/.git/modules/libs/shared/HEAD')
+  expect(names).toContain('home/kedro/code/libs/shared/helpers.py')
+  expect(names).toContain('home/kedro/code/data/01_raw/big.bin')
+  for (const [where, bytes] of [
+    ['code.zip', zip],
+    ...layers.map((layer, i) => [`layer ${i}`, layer] as const)
+  ] as const) {
+    const found = [TOKEN, TOKEN_HEADER, REFRESH_TOKEN].filter(marker => bytes.includes(marker))
+    expect({ where, found }).toEqual({ where, found: [] })
+  }
+  for (const config of ['.git/config', '.git/modules/libs/shared/config']) {
+    expect(run.stdout).toContain(
+      `not in the image build context: ${config}: a git config holding a credential`
+    )
+  }
+  for (const where of ['code.zip', 'the image build context']) {
+    expect(run.stdout).toContain(`not in ${where}: .env: a .env file`)
+    expect(run.stdout).toContain(`not in ${where}: conf/base/credentials.yml: Kedro's credentials`)
+  }
+  expect(run.stdout).toContain(
+    'not read for private keys or logins (over 1 MiB) in code.zip: data/01_raw/big.bin'
+  )
+}, 240_000)
+
+test('a gcloud login anywhere in the project is refused before anything is built, uploaded or submitted', async () => {
+  if (guard()) return
+  const repo = checkoutExample('feature/login')
+  mkdirSync(join(repo, 'home/.config/gcloud'), { recursive: true })
+  const login = 'home/.config/gcloud/application_default_credentials.json'
+  writeFileSync(join(repo, login), USER_LOGIN)
+  const [batchesBefore] = await stackDataproc(stack).listBatches({ parent: PARENT })
+  const run = await runAction({
+    inputs: buildInputs(),
+    env: {
+      ...workflowEnv({ workspace: repo, runNumber: 521, ref: 'feature/login' }),
+      DOCKER_HOST: stack.dockerHost as string
+    }
+  })
+  expect(run.code).toBe(1)
+  expect(run.stdout).toContain(`${login} (a Google credentials file: "type": "authorized_user")`)
+  expect(run.stdout).toMatch(
+    /::error::.*holds private keys or Google credentials files.*allow-secret-files/
+  )
+  const [objects] = await stackStorage(stack)
+    .bucket('submit-bucket')
+    .getFiles({ prefix: 'feature-login/' })
+  expect(objects).toEqual([])
+  const [batchesAfter] = await stackDataproc(stack).listBatches({ parent: PARENT })
+  expect(batchesAfter).toHaveLength(batchesBefore.length)
+  expect(await manifestDigest(stack.registry as string, REPOSITORY, 'feature-login')).toBeNull()
 }, 180_000)
 
 describe('pull_request_target from a fork', () => {

@@ -1,5 +1,6 @@
 import {
   buildArgv,
+  hasBuiltinBuildkit,
   loginArgv,
   parseBuildxDriver,
   pushArgv,
@@ -174,4 +175,30 @@ test.each<[string, string | null]>([
   ['no such builder', null]
 ])('parseBuildxDriver(%j)', (output, driver) => {
   expect(parseBuildxDriver(output)).toBe(driver)
+})
+
+describe('build secrets', () => {
+  const secrets = [{ id: 'pip', file: '/tmp/kda-image-1/secret-0' }]
+  test.each<[BuildOptions['builder']]>([['buildkit'], ['buildx']])(
+    '%s passes each secret as a file, never its value',
+    builder => {
+      const argv = buildArgv({ ...BASE, builder, secrets })
+      const at = argv.indexOf('--secret')
+      expect(argv.slice(at, at + 2)).toEqual(['--secret', 'id=pip,src=/tmp/kda-image-1/secret-0'])
+    }
+  )
+
+  test('the classic builder cannot take them: refused, never dropped', () => {
+    expect(() => buildArgv({ ...BASE, secrets })).toThrow(/classic builder takes no secrets/)
+  })
+
+  test.each([
+    ['Docker version 20.10.24+dfsg1, build 297e128', true],
+    ['Docker version 22.06.0-beta.0, build abc', true],
+    ['Docker version 23.0.0, build e92dd87', false],
+    ['Docker version 28.2.2, build e6534b4', false],
+    ['', false]
+  ])('%j has BuildKit built in: %s', (output, builtin) => {
+    expect(hasBuiltinBuildkit(output)).toBe(builtin)
+  })
 })

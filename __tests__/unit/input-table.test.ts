@@ -47,6 +47,7 @@ const CHANGED: Record<InputName, string> = {
   dockerfile: 'run.sh',
   'build-context': 'deployment',
   'build-args': 'A=1',
+  'build-secrets': 'pip_token=s3cr3t',
   target: 'other',
   entrypoint: 'deployment/../run.py',
   prepare: 'false',

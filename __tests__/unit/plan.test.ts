@@ -237,6 +237,7 @@ test('the plan is complete: build, code, behaviour and credentials are decided i
     context: refusalWorkspace(),
     target: 'dev',
     buildArgs: { A: '1' },
+    secrets: {},
     platform: 'linux/amd64'
   })
   expect(plan.code).toEqual({

@@ -4,10 +4,13 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { buffer } from 'node:stream/consumers'
+import { setLogSink } from '../../src/lib/log.js'
 import {
   credentialFiles,
   credentialReason,
+  loginIn,
   privateKeyIn,
+  SCAN_MAX_BYTES,
   secretRules
 } from '../../src/steps/secrets.js'
 import { contextTar, readBuildContext } from '../../src/steps/image/build-context.js'
@@ -37,8 +40,26 @@ const EXTERNAL_ACCOUNT = JSON.stringify({
   credential_source: { url: 'https://token.actions.githubusercontent.com', headers: {} }
 })
 
+/** What `gcloud auth application-default login` writes: a user's refresh token. */
+const USER_LOGIN = JSON.stringify({
+  account: '',
+  client_id: '764086051850-6qr4p6gpi6hn506pt8ejuq83di341hur.apps.googleusercontent.com',
+  client_secret: 'd-FL95Q19q7MQmFpd7hHD0Ty',
+  refresh_token: '1//0g-login-marker-refresh-token',
+  type: 'authorized_user'
+})
+
 const scratch = mkdtempSync(join(tmpdir(), 'secrets-'))
 afterAll(() => rmSync(scratch, { recursive: true, force: true }))
+
+const logged: string[] = []
+setLogSink({
+  info: message => logged.push(message),
+  notice: message => logged.push(message),
+  warning: message => logged.push(message),
+  secret: () => undefined,
+  group: (_title, body) => body()
+})
 
 function project(files: Record<string, string>): string {
   const dir = mkdtempSync(join(scratch, 'project-'))
@@ -69,6 +90,26 @@ describe('privateKeyIn', () => {
     ['nothing', '']
   ])('finds nothing in %s', (_name, text) => {
     expect(privateKeyIn(Buffer.from(text))).toBeUndefined()
+  })
+})
+
+describe('loginIn', () => {
+  test.each([
+    ['a gcloud / ADC user login', USER_LOGIN, 'authorized_user'],
+    ['a Workload Identity Federation config', EXTERNAL_ACCOUNT, 'external_account'],
+    ['a key file without its key', JSON.stringify({ type: 'service_account' }), 'service_account'],
+    ['an impersonation chain', '{"type":"impersonated_service_account"}', 'impersonated']
+  ])('finds %s', (_name, text, type) => {
+    expect(loginIn(Buffer.from(`\n${text}\n`))).toMatch(new RegExp(`"type": "${type}`))
+  })
+
+  test.each([
+    ['docs that quote one', 'Write `{"type": "authorized_user"}` into the file.\n'],
+    ['JSON of another type', '{"type": "object", "properties": {}}'],
+    ['a JSON schema naming the types', '{"enum": ["authorized_user"], "type": "string"}'],
+    ['nothing', '']
+  ])('finds nothing in %s', (_name, text) => {
+    expect(loginIn(Buffer.from(text))).toBeUndefined()
   })
 })
 
@@ -170,7 +211,7 @@ describe('the image build context', () => {
     expect(names).not.toContain('gha-creds-77aa.json')
     expect(names).not.toContain('.git/config')
     expect(context.leftOut).toEqual([
-      '.git/config: holds the token actions/checkout persists, never shipped',
+      '.git/config: a git config holding a credential (http.extraheader, as actions/checkout persists, or a URL with a user), never shipped',
       'gha-creds-77aa.json: credentials file written by an auth step (gha-creds-*.json), never shipped'
     ])
   })
@@ -190,5 +231,123 @@ describe('the image build context', () => {
     await expect(
       readBuildContext(dir, join(dir, 'Dockerfile'), secretRules([], {}))
     ).rejects.toThrow(/image build context \(build-context\) holds private keys.*keys\/id_rsa/)
+  })
+})
+
+describe('local secrets and logins', () => {
+  const LOCAL = {
+    '.env': 'DB_PASSWORD=hunter2\n',
+    'sub/.env.production': 'TOKEN=abc\n',
+    '.env.example': 'DB_PASSWORD=\n',
+    'conf/local/credentials.yml': 'db: {password: hunter2}\n',
+    'conf/prod/gcp/credentials-prod.yml': 'x: 1\n',
+    'conf/base/catalog.yml': 'a: 1\n',
+    'src/credentials.py': 'pass\n',
+    Dockerfile: 'FROM scratch\n'
+  }
+  test('.env* and conf/**/credentials* stay out of code.zip, said so, unless allowed by name', async () => {
+    const dir = project(LOCAL)
+    const secrets = secretRules([join(dir, '.env.example')], {})
+    const planned = await planSnapshot({
+      projectDir: dir,
+      outFile: join(dir, '..', 'd.zip'),
+      secrets
+    })
+    const zip = await zipEntries(readFileSync((await planned.write()).path))
+    await planned.close()
+    expect([...zip.keys()].sort()).toEqual([
+      '.env.example',
+      'Dockerfile',
+      'conf/base/catalog.yml',
+      'src/credentials.py'
+    ])
+    const unless = 'left out unless named in allow-secret-files'
+    expect(planned.skipped).toEqual([
+      `.env: a .env file (local settings and secrets), ${unless}`,
+      `conf/local/credentials.yml: Kedro's credentials (conf/**/credentials*), ${unless}`,
+      `conf/prod/gcp/credentials-prod.yml: Kedro's credentials (conf/**/credentials*), ${unless}`,
+      `sub/.env.production: a .env file (local settings and secrets), ${unless}`
+    ])
+  })
+
+  test('and out of the image build context', async () => {
+    const dir = project(LOCAL)
+    const context = await readBuildContext(dir, join(dir, 'Dockerfile'), secretRules([], {}))
+    const names = await tarNames(await buffer(contextTar(context)))
+    expect(names.filter(name => /\.env|credentials/.test(name)).sort()).toEqual([
+      'src/credentials.py'
+    ])
+    expect(context.leftOut).toHaveLength(5)
+  })
+
+  test('a gcloud login anywhere refuses code.zip and the context, unless allowed', async () => {
+    const dir = project({
+      Dockerfile: 'FROM scratch\n',
+      'home/.config/gcloud/application_default_credentials.json': USER_LOGIN,
+      'a.py': ''
+    })
+    const file = 'home/.config/gcloud/application_default_credentials.json'
+    const message = `${file} (a Google credentials file: "type": "authorized_user")`
+    await expect(
+      planSnapshot({
+        projectDir: dir,
+        outFile: join(dir, '..', 'e.zip'),
+        secrets: secretRules([], {})
+      })
+    ).rejects.toThrow(message)
+    await expect(
+      readBuildContext(dir, join(dir, 'Dockerfile'), secretRules([], {}))
+    ).rejects.toThrow(
+      /image build context \(build-context\) holds private keys or Google credentials files.*allow-secret-files/
+    )
+    const allowed = secretRules([join(dir, file)], {})
+    const context = await readBuildContext(dir, join(dir, 'Dockerfile'), allowed)
+    expect(context.entries.has(file)).toBe(true)
+  })
+
+  test('a file too big to read for keys is named in the log', async () => {
+    const dir = project({
+      Dockerfile: 'FROM scratch\n',
+      'data/big.bin': 'x'.repeat(SCAN_MAX_BYTES + 1)
+    })
+    logged.length = 0
+    const planned = await planSnapshot({
+      projectDir: dir,
+      outFile: join(dir, '..', 'f.zip'),
+      secrets: secretRules([], {})
+    })
+    await planned.close()
+    await readBuildContext(dir, join(dir, 'Dockerfile'), secretRules([], {}))
+    expect(logged).toEqual([
+      'not read for private keys or logins (over 1 MiB) in code.zip: data/big.bin',
+      'not read for private keys or logins (over 1 MiB) in the image build context: data/big.bin'
+    ])
+  })
+})
+
+describe('git configs in the build context', () => {
+  test('every config holding a credential is left out: submodules, worktrees, nested repositories', async () => {
+    const TOKEN = 'ghs_submoduleTokenMarker0123456789'
+    const header = `[http "https://github.com/"]\n\textraheader = AUTHORIZATION: basic ${Buffer.from(`x-access-token:${TOKEN}`).toString('base64')}\n`
+    const dir = project({
+      Dockerfile: 'FROM scratch\n',
+      '.git/modules/libs/shared/config': `[core]\n\tbare = false\n${header}`,
+      '.git/modules/plain/config': '[core]\n\tbare = false\n',
+      '.git/worktrees/wt/config.worktree': `[http]\n\tExtraHeader = AUTHORIZATION: bearer ${TOKEN}\n`,
+      'vendor/lib/.git/config': `[remote "origin"]\n\turl = https://x-access-token:${TOKEN}@github.com/o/r\n`,
+      'vendor/lib/.git/HEAD': 'ref: refs/heads/main\n'
+    })
+    const context = await readBuildContext(dir, join(dir, 'Dockerfile'), secretRules([], {}))
+    const tarBytes = await buffer(contextTar(context))
+    expect(tarBytes.includes(TOKEN)).toBe(false)
+    expect(tarBytes.includes(Buffer.from(`x-access-token:${TOKEN}`).toString('base64'))).toBe(false)
+    const names = await tarNames(tarBytes)
+    expect(names).toContain('.git/modules/plain/config')
+    expect(names).toContain('vendor/lib/.git/HEAD')
+    expect(context.leftOut.map(line => line.split(':')[0]).sort()).toEqual([
+      '.git/modules/libs/shared/config',
+      '.git/worktrees/wt/config.worktree',
+      'vendor/lib/.git/config'
+    ])
   })
 })

@@ -487,7 +487,7 @@ describe('snapshotWorkingTree outside git', () => {
   it('walks the directory, leaving out .git', async () => {
     const root = newDir('plain-')
     write(root, 'main.py', 'print("hi")\n')
-    write(root, 'conf/local/credentials.yml', 'kept: outside git nothing is ignored\n')
+    write(root, 'conf/local/data.yml', 'kept: outside git nothing is ignored\n')
     write(root, 'run.sh', '#!/bin/sh\n', 0o755)
     // Not a repository (no HEAD, objects, refs), but still nothing to ship.
     write(root, '.git/config', '[credential]\n')
@@ -498,7 +498,7 @@ describe('snapshotWorkingTree outside git', () => {
     const snapshot = await snapshotWorkingTree({ projectDir: root, outFile })
     const entries = await readZip(outFile)
     expect(entries.map(e => e.name)).toEqual([
-      'conf/local/credentials.yml',
+      'conf/local/data.yml',
       'entry.py',
       'main.py',
       'run.sh',

@@ -4,6 +4,7 @@ import { outcomeWithoutBatch, succeeded, type Outcome } from '../deploy/outcome.
 import { parseInputs } from '../inputs/parse.js'
 import { explainError } from '../lib/errors.js'
 import { buildPlan, type Plan } from '../plan/plan.js'
+import { maskPlanSecrets, redactPlan } from '../report/redact.js'
 import { formatRows, outcomeRows, planRows } from '../report/rows.js'
 import { localRunFacts } from './facts.js'
 import { interruptions } from './interrupt.js'
@@ -75,7 +76,7 @@ async function execute(plan: Plan, options: RunOptions): Promise<Outcome> {
   const { terminal } = options
   if (plan.behaviour.dryRun) {
     terminal.info(terminal.out.bold('CreateBatch request'))
-    terminal.info(JSON.stringify(plan.batch.request, null, 2))
+    terminal.info(JSON.stringify(redactPlan(plan).batch.request, null, 2))
     terminal.info('dry-run: nothing was built, uploaded or submitted.')
     return outcomeWithoutBatch(plan, 'PLANNED', 'dry run: nothing was built, uploaded or submitted')
   }
@@ -127,6 +128,7 @@ export async function runCommand(options: RunOptions): Promise<Result> {
     options.env
   )
   const plan = buildPlan(config, context)
+  maskPlanSecrets(plan)
   showPlan(terminal, settings, plan)
   let outcome: Outcome
   try {

@@ -4,7 +4,7 @@ import { pinImage, type Plan } from '../plan/plan.js'
 import { codeUploads, planDevCode, snapshotCode, type CodeArtifacts } from '../steps/code/code.js'
 import { uploadFiles, type OnUploadProgress, type UploadResult } from '../steps/code/upload.js'
 import { readBuildContext, type BuildContext } from '../steps/image/build-context.js'
-import { prepareImage } from '../steps/image/image.js'
+import { checkSecretsBuilder, prepareImage } from '../steps/image/image.js'
 import {
   readManifest,
   releaseConflict,
@@ -35,6 +35,7 @@ export interface Preparation {
  */
 async function buildContext({ plan, secrets }: Preparation): Promise<BuildContext | undefined> {
   if (!plan.build) return undefined
+  await checkSecretsBuilder(plan.build.secrets)
   const context = await readBuildContext(plan.build.context, plan.build.dockerfile, secrets)
   for (const left of context.leftOut) log.info(`not in the image build context: ${left}`)
   return context
@@ -51,6 +52,7 @@ async function image(p: Preparation, context: BuildContext | undefined): Promise
     context,
     target: plan.build.target,
     buildArgs: plan.build.buildArgs,
+    buildSecrets: plan.build.secrets,
     platform: plan.build.platform,
     accessToken: p.accessToken,
     signal: p.signal

@@ -10,6 +10,7 @@ import { explainError } from '../lib/errors.js'
 import { setLogSink } from '../lib/log.js'
 import type { RunFacts } from '../plan/facts.js'
 import { buildPlan, type Plan } from '../plan/plan.js'
+import { maskPlanSecrets, redactInputs, redactOutcome, redactPlan } from '../report/redact.js'
 import { formatRows, planRows } from '../report/rows.js'
 import { gatherRunFacts } from './facts.js'
 import { actionInputs, runnerFacts } from './inputs.js'
@@ -56,12 +57,14 @@ async function planned(): Promise<{ config: Config; context: RunFacts; plan: Pla
   const gathered = await gatherRunFacts(config.workingDirectory)
   const context = { ...gathered, shippedEntrypoint: SHIPPED_ENTRYPOINT }
   checkForkCode(context.eventName, context.fork, config.allowForkCode)
-  return { config, context, plan: buildPlan(config, context) }
+  const plan = buildPlan(config, context)
+  maskPlanSecrets(plan)
+  return { config, context, plan }
 }
 
 async function outcomeOf(plan: Plan, abort: AbortSignal): Promise<Outcome> {
   if (plan.behaviour.dryRun) {
-    await writeDryRunSummary(plan)
+    await writeDryRunSummary(redactPlan(plan))
     core.info('dry-run: nothing was built, uploaded or submitted.')
     return outcomeWithoutBatch(plan, 'PLANNED', 'dry run: nothing was built, uploaded or submitted')
   }
@@ -86,7 +89,7 @@ export async function run(): Promise<void> {
   let outcome: Outcome | undefined
   try {
     started = await planned()
-    showPlan(started.plan)
+    showPlan(redactPlan(started.plan))
     outcome = await outcomeOf(started.plan, abort.signal)
     if (!succeeded(outcome)) {
       const message = outcome.stateMessage ? `: ${outcome.stateMessage}` : ''
@@ -104,6 +107,9 @@ export async function run(): Promise<void> {
     process.off('SIGTERM', onSignal)
   }
   if (!started || !outcome) return
-  setOutputs(outcome)
-  await publish(outcome, started.config, started.context)
+  // What a reader sees; the batch and the build got the real values.
+  const shown = redactOutcome(outcome)
+  setOutputs(shown)
+  const values = redactInputs(started.config.values)
+  await publish(shown, { ...started.config, values }, started.context)
 }

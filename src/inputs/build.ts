@@ -13,6 +13,7 @@ const IMAGE_REF_PATTERN =
 const MAIN_FILE_PATTERN = /^(gs:\/\/[^/\s]+\/\S+|file:\/\/\/\S+)\.py$/
 const TARGET_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/
 const BUILD_ARG_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/
+const BUILD_SECRET_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/
 
 /** The image the batch runs, how it is built, and the file Spark starts. */
 export interface Build {
@@ -23,6 +24,8 @@ export interface Build {
   dockerfile: string
   buildContext: string
   buildArgs: Record<string, string>
+  /** BuildKit secrets by id: `RUN --mount=type=secret,id=ID` reads them; never in a layer. */
+  buildSecrets: Record<string, string>
   target: string
   /** A project's own entrypoint; undefined means the one shipped with the action. */
   entrypoint?: string
@@ -125,6 +128,8 @@ export function readBuild(
     buildArgs[key] = value
   }
 
+  const buildSecrets = readBuildSecrets(r, image)
+
   const entrypointInput = r.optional('entrypoint')
   let entrypoint: string | undefined
   if (entrypointInput) {
@@ -153,8 +158,32 @@ export function readBuild(
     dockerfile,
     buildContext,
     buildArgs,
+    buildSecrets,
     target,
     entrypoint,
     mainPythonFile
   }
+}
+
+/** `build-secrets`: `id=value` lines, as docker/build-push-action's `secrets`. */
+function readBuildSecrets(r: InputReader, image: string | undefined): Record<string, string> {
+  const secrets: Record<string, string> = {}
+  const pairs = parsePairs(r.text('build-secrets'))
+  // The line is not echoed: it may be the secret itself.
+  if (pairs.bad.length > 0)
+    r.problem(
+      'build-secrets',
+      `${pairs.bad.length} line(s) are not id=value; write one secret a line`
+    )
+  for (const [id, value] of pairs.pairs) {
+    if (!BUILD_SECRET_PATTERN.test(id))
+      r.problem('build-secrets', `'${id}' is not a secret id; use letters, digits, _ . and -`)
+    secrets[id] = value
+  }
+  if (image && pairs.pairs.length > 0)
+    r.problem(
+      'build-secrets',
+      'a prebuilt image is not built; remove build-secrets, or remove image'
+    )
+  return secrets
 }

@@ -42,6 +42,8 @@ export const INPUTS = {
   dockerfile: shapes('deployment/dataproc/serverless/Dockerfile'),
   'build-context': shapes('.'),
   'build-args': shapes(),
+  // Secrets change no file the batch reads, and their values must not make the configuration key.
+  'build-secrets': { role: 'behaviour', default: '', secret: true },
   target: shapes(),
   entrypoint: shapes(),
   prepare: behaviour('true'),

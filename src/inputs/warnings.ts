@@ -29,7 +29,9 @@ export function warningsOf(config: Omit<Config, 'warnings'>, runtimeWarning?: st
       "allow-fork-code: true runs code from forks with this workflow's credentials on pull_request_target and workflow_run"
     )
   for (const file of config.allowSecretFiles)
-    warnings.push(`allow-secret-files: ${file} ships even if it holds a private key`)
+    warnings.push(
+      `allow-secret-files: ${file} ships even if it holds a private key, a login or local secrets`
+    )
   if (config.force)
     warnings.push(
       `force: true replaces release ${config.release} if it was prepared from other content`

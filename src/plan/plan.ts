@@ -35,6 +35,8 @@ export interface Plan {
     context: string
     target: string
     buildArgs: Record<string, string>
+    /** `build-secrets`: shown only as `***`. */
+    secrets: Record<string, string>
     platform: 'linux/amd64'
   }
   /** The project's files and the main file uploaded beside them. */
@@ -209,6 +211,7 @@ export function buildPlan(config: Config, context: RunFacts): Plan {
           context: config.buildContext,
           target: config.target,
           buildArgs: config.buildArgs,
+          secrets: config.buildSecrets,
           platform: 'linux/amd64'
         }
       : undefined,

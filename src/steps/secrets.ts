@@ -1,9 +1,13 @@
 /**
- * What must never leave the runner inside `code.zip` or an image: the credentials files that auth
- * steps write into the workspace (left out, and said so), and private keys anywhere else in the
- * project (the run is refused before anything is built, uploaded or submitted).
+ * What must never leave the runner inside `code.zip` or an image:
+ * - left out, and said so: the credentials files that auth steps write into the workspace, git
+ *   configs that hold a credential (build context only: code.zip never holds `.git`), and local
+ *   settings that usually hold secrets (`.env*`, Kedro's `credentials*` anywhere under `conf/`)
+ *   unless allowed by name;
+ * - refused before anything is built, uploaded or submitted: private keys and Google credentials
+ *   files (gcloud and ADC logins, service-account keys, federation configs) anywhere else.
  */
-import { closeSync, openSync, readSync, realpathSync } from 'node:fs'
+import { closeSync, openSync, readFileSync, readSync, realpathSync } from 'node:fs'
 import path from 'node:path'
 
 /** The variables through which auth steps and Google's tools name a credentials file. */
@@ -68,7 +72,7 @@ export function credentialReason(
   return undefined
 }
 
-/** Keys are small: a file bigger than this is not read for one. */
+/** Keys and logins are small: a file bigger than this is not read for one (and named in the log). */
 export const SCAN_MAX_BYTES = 1024 * 1024
 
 const PEM_PRIVATE_KEY = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/
@@ -84,6 +88,38 @@ export function privateKeyIn(bytes: Buffer): string | undefined {
   return pem ? `a private key: ${pem[0]}` : undefined
 }
 
+/**
+ * The `type`s of the JSON files Google's libraries and gcloud log in with: a user's refresh token
+ * (`gcloud auth application-default login` writes application_default_credentials.json), a key, a
+ * Workload Identity Federation configuration, an impersonation chain.
+ */
+const LOGIN_TYPES = new Set([
+  'authorized_user',
+  'service_account',
+  'external_account',
+  'external_account_authorized_user',
+  'impersonated_service_account'
+])
+const LOGIN_TYPE = /"type"\s*:\s*"([a-z_]+)"/
+
+/** What kind of Google credentials file `bytes` are, or undefined. */
+export function loginIn(bytes: Buffer): string | undefined {
+  // Cheap first tests; only a JSON object whose `type` is one of the above counts.
+  const type = LOGIN_TYPE.exec(bytes.indexOf('"type"') === -1 ? '' : bytes.toString('latin1'))
+  if (!type || !LOGIN_TYPES.has(type[1] as string)) return undefined
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(bytes.toString('utf8').replace(/^\uFEFF/, ''))
+  } catch {
+    return undefined
+  }
+  const value =
+    typeof parsed === 'object' && parsed !== null ? (parsed as { type?: unknown }).type : undefined
+  return typeof value === 'string' && LOGIN_TYPES.has(value)
+    ? `a Google credentials file: "type": "${value}"`
+    : undefined
+}
+
 export interface ScannedFile {
   /** The name it would have in the archive or the build context. */
   name: string
@@ -92,21 +128,78 @@ export interface ScannedFile {
   size: number
 }
 
-/** Real paths of the files that `allow-secret-files` accepts, for findPrivateKeys. */
+/** Real paths of the files that `allow-secret-files` accepts. */
 export function allowedFiles(files: string[]): Set<string> {
   return new Set(files.map(realOrResolved))
 }
 
-/** The files among `files` that hold a private key and are not allowed, each as `name (what)`. */
-export function findPrivateKeys(files: Iterable<ScannedFile>, allowed: Set<string>): string[] {
-  const found: string[] = []
+const DOTENV = /^\.env/
+const KEDRO_CREDENTIALS = /(?:^|\/)conf\/(?:[^/]+\/)*credentials[^/]*$/
+
+/**
+ * Why the file `name` (at `source`) is local settings that are left out unless allowed by name:
+ * `.env*` files and Kedro's `credentials*` anywhere under `conf/`; or undefined.
+ */
+export function localSecretsReason(
+  name: string,
+  source: string,
+  allowed: Set<string>
+): string | undefined {
+  let what: string | undefined
+  if (DOTENV.test(path.posix.basename(name))) what = 'a .env file (local settings and secrets)'
+  else if (KEDRO_CREDENTIALS.test(name)) what = "Kedro's credentials (conf/**/credentials*)"
+  if (!what || allowed.has(realOrResolved(source))) return undefined
+  return `${what}, left out unless named in allow-secret-files`
+}
+
+/** A git config file, in any repository, submodule or worktree below `.git`. */
+const GIT_CONFIG = /(?:^|\/)\.git\/(?:[^/]+\/)*config(?:\.worktree)?$/
+/** actions/checkout's `http.<url>.extraheader`, or a URL carrying a user or a password. */
+const GIT_CREDENTIAL = /^\s*extraheader\s*=|\bhttps?:\/\/[^\s/@]+@/im
+
+/**
+ * Why the git config `name` is left out of the build context: it holds a credential; or
+ * undefined. Git works without the file, so whatever reads `.git` in the build still can.
+ */
+export function gitConfigReason(name: string, source: string): string | undefined {
+  if (!GIT_CONFIG.test(name)) return undefined
+  let text: string
+  try {
+    text = readFileSync(source, 'latin1')
+  } catch {
+    return undefined
+  }
+  return GIT_CREDENTIAL.test(text)
+    ? 'a git config holding a credential (http.extraheader, as actions/checkout persists, or a URL with a user), never shipped'
+    : undefined
+}
+
+export interface SecretScan {
+  /** Files that hold a private key or a Google credentials file, not allowed, each as `name (what)`. */
+  found: string[]
+  /** Files too big to be read for one. */
+  unscanned: string[]
+}
+
+/** Reads every file of `files` for a private key or a Google login. */
+export function findSecrets(files: Iterable<ScannedFile>, allowed: Set<string>): SecretScan {
+  const scan: SecretScan = { found: [], unscanned: [] }
   const buffer = Buffer.allocUnsafe(SCAN_MAX_BYTES)
   for (const file of files) {
-    if (file.size > SCAN_MAX_BYTES) continue
-    const what = privateKeyIn(readStart(file.source, buffer))
-    if (what && !allowed.has(realOrResolved(file.source))) found.push(`${file.name} (${what})`)
+    if (file.size > SCAN_MAX_BYTES) {
+      scan.unscanned.push(file.name)
+      continue
+    }
+    const bytes = readStart(file.source, buffer)
+    const what = privateKeyIn(bytes) ?? loginIn(bytes)
+    if (what && !allowed.has(realOrResolved(file.source))) scan.found.push(`${file.name} (${what})`)
   }
-  return found
+  return scan
+}
+
+/** What the log says of each file too big to scan. */
+export function unscannedLine(where: string, name: string): string {
+  return `not read for private keys or logins (over ${SCAN_MAX_BYTES / 1024 / 1024} MiB) in ${where}: ${name}`
 }
 
 /** Synchronous, like the snapshot's reads of small files: one buffer, no pool round trips. */
@@ -126,10 +219,12 @@ function readStart(file: string, buffer: Buffer): Buffer {
 }
 
 /** The refusal, naming every file and the two ways out. */
-export function privateKeyError(where: string, found: string[]): Error {
+export function secretFilesError(where: string, found: string[]): Error {
   return new Error(
-    `${where} holds private keys, which would leave the runner: ${found.join(', ')}. ` +
-      'Move them out of the project, or exclude them (.gitignore for code.zip, .dockerignore for ' +
-      'the image); a file that must ship on purpose can be named in allow-secret-files.'
+    `${where} holds private keys or Google credentials files, which would leave the runner: ` +
+      `${found.join(', ')}. Move them out of the project (a login belongs in the runner's home or ` +
+      'comes from google-github-actions/auth), or exclude them (.gitignore for code.zip, ' +
+      '.dockerignore for the image); a file that must ship on purpose can be named in ' +
+      'allow-secret-files.'
   )
 }

@@ -1,9 +1,16 @@
 /**
  * What a snapshot holds, worked out in the snapshot's thread (snapshot-worker.ts) from the
- * listing: each listed name looked at on disk, credentials files left out, private keys refused,
- * the entries in zip order and the key that names the zip (key.ts).
+ * listing: each listed name looked at on disk, credentials files and local secrets left out,
+ * private keys and Google logins refused, the entries in zip order and the key that names the zip
+ * (key.ts).
  */
-import { credentialReason, findPrivateKeys, privateKeyError, type SecretRules } from '../secrets.js'
+import {
+  credentialReason,
+  findSecrets,
+  localSecretsReason,
+  secretFilesError,
+  type SecretRules
+} from '../secrets.js'
 import { identity, inspect, type Entry } from './entries.js'
 import { snapshotKey } from './key.js'
 import type { Listing } from './list.js'
@@ -23,6 +30,8 @@ export interface PlannedEntries {
   key: string
   /** Sorted, each as `path: reason`. */
   skipped: string[]
+  /** Files too big to be read for keys and logins. */
+  unscanned: string[]
 }
 
 export async function planEntries({
@@ -40,7 +49,9 @@ export async function planEntries({
     const candidate = inspect(root, rootReal, name)
     if (candidate.kind === 'skip') skipped.push(`${name}: ${candidate.reason}`)
     if (candidate.kind !== 'file') continue
-    const credentials = credentialReason(name, candidate.entry.source, secrets.credentials)
+    const credentials =
+      credentialReason(name, candidate.entry.source, secrets.credentials) ??
+      localSecretsReason(name, candidate.entry.source, secrets.allowed)
     if (credentials) {
       skipped.push(`${name}: ${credentials}`)
       continue
@@ -52,11 +63,12 @@ export async function planEntries({
     }
     entries.push(candidate.entry)
   }
-  const keys = findPrivateKeys(entries, secrets.allowed)
-  if (keys.length > 0) throw privateKeyError('The code snapshot (working-directory)', keys)
+  const scan = findSecrets(entries, secrets.allowed)
+  if (scan.found.length > 0)
+    throw secretFilesError('The code snapshot (working-directory)', scan.found)
   // Sorted by UTF-8 bytes, the order zip readers and other tools agree on whatever the locale.
   const sortKeys = new Map(entries.map(entry => [entry, Buffer.from(entry.name)]))
   entries.sort((a, b) => Buffer.compare(sortKeys.get(a) as Buffer, sortKeys.get(b) as Buffer))
   const key = await snapshotKey(entries, listing.cleanBlobs, root)
-  return { entries, key, skipped: skipped.sort() }
+  return { entries, key, skipped: skipped.sort(), unscanned: scan.unscanned.sort() }
 }

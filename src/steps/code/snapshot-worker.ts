@@ -28,6 +28,8 @@ export interface Planned {
   bytes: number
   /** Sorted, each as `path: reason`. */
   skipped: string[]
+  /** Sorted: files too big to be read for keys and logins. */
+  unscanned: string[]
 }
 
 /** What the worker sends back; a zip's messages carry its id. */
@@ -79,7 +81,8 @@ async function plan(request: PlanRequest): Promise<void> {
     key: planned.key,
     files: entries.length,
     bytes: entries.reduce((sum, entry) => sum + entry.size, 0),
-    skipped: planned.skipped
+    skipped: planned.skipped,
+    unscanned: planned.unscanned
   })
 }
 

@@ -26,7 +26,8 @@ import { mkdir, rm } from 'node:fs/promises'
 import path from 'node:path'
 import type { Writable } from 'node:stream'
 import type { Checksums } from '../../lib/checksum.js'
-import { secretRules, type SecretRules } from '../secrets.js'
+import { log } from '../../lib/log.js'
+import { secretRules, unscannedLine, type SecretRules } from '../secrets.js'
 import { realProjectDir } from './entries.js'
 import { listProjectFiles } from './list.js'
 import type { Planned } from './snapshot-worker.js'
@@ -88,6 +89,7 @@ export async function planSnapshot(options: SnapshotOptions): Promise<SnapshotPl
     await thread.close()
     throw error
   }
+  for (const name of planned.unscanned) log.info(unscannedLine('code.zip', name))
   return {
     ...planned,
     write: async () => ({

@@ -39,8 +39,8 @@ export class SnapshotThread {
       new Promise<Planned>((resolve, reject) => {
         this.handle = message => {
           if (message.type === 'planned') {
-            const { key, files, bytes, skipped } = message
-            resolve({ key, files, bytes, skipped })
+            const { key, files, bytes, skipped, unscanned } = message
+            resolve({ key, files, bytes, skipped, unscanned })
           }
           if (message.type === 'error') reject(new Error(message.message))
         }

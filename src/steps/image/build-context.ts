@@ -1,19 +1,29 @@
 /**
  * The image's build context as the action hands it to Docker: the context directory filtered by
  * its `.dockerignore` as Docker filters it, less what must never reach an image (the credentials
- * files auth steps write, a `.git/config` holding actions/checkout's token), streamed to Docker
+ * files auth steps write, every git config holding a credential such as actions/checkout's token,
+ * `.env*` files and Kedro's credentials unless allowed; see secrets.ts), streamed to Docker
  * as a tar on stdin so nothing is written into the user's tree. The fingerprint hashes the same
  * entries, so what is hashed is what is built.
  *
  * Only `<context>/.dockerignore` is read: the classic builder ignores BuildKit's
  * `<Dockerfile>.dockerignore`, and one answer must fit both builders.
  */
-import { createReadStream, readFileSync } from 'node:fs'
+import { createReadStream } from 'node:fs'
 import { lstat, readdir, readFile, readlink } from 'node:fs/promises'
 import path from 'node:path'
 import { Readable } from 'node:stream'
 import tar from 'tar-stream'
-import { credentialReason, findPrivateKeys, privateKeyError, type SecretRules } from '../secrets.js'
+import { log } from '../../lib/log.js'
+import {
+  credentialReason,
+  findSecrets,
+  gitConfigReason,
+  localSecretsReason,
+  secretFilesError,
+  unscannedLine,
+  type SecretRules
+} from '../secrets.js'
 
 export interface ContextEntry {
   kind: 'file' | 'dir' | 'symlink'
@@ -39,8 +49,8 @@ export interface BuildContext {
 const ADDED_DOCKERFILE = '.kedro-dataproc-action.Dockerfile'
 
 /**
- * Lists the context and refuses it when a file that would be sent holds a private key, before
- * anything is built or pushed.
+ * Lists the context and refuses it when a file that would be sent holds a private key or a Google
+ * login, before anything is built or pushed.
  */
 export async function readBuildContext(
   dir: string,
@@ -53,18 +63,22 @@ export async function readBuildContext(
   )
   const leftOut: string[] = []
   const entries = await walkContext(root, rules, (relative, absolute) => {
-    const reason = credentialReason(relative, absolute, secrets.credentials)
-    if (reason) leftOut.push(`${relative}: ${reason}`)
-    else if (relative === '.git/config' && /extraheader/i.test(readFileSync(absolute, 'latin1'))) {
-      leftOut.push(`${relative}: holds the token actions/checkout persists, never shipped`)
-    } else return true
+    const reason =
+      credentialReason(relative, absolute, secrets.credentials) ??
+      gitConfigReason(relative, absolute) ??
+      localSecretsReason(relative, absolute, secrets.allowed)
+    if (!reason) return true
+    leftOut.push(`${relative}: ${reason}`)
     return false
   })
   const files = [...entries]
     .filter(([, entry]) => entry.kind === 'file')
     .map(([name, entry]) => ({ name, source: path.join(root, name), size: entry.size }))
-  const keys = findPrivateKeys(files, secrets.allowed)
-  if (keys.length > 0) throw privateKeyError('The image build context (build-context)', keys)
+  const scan = findSecrets(files, secrets.allowed)
+  if (scan.found.length > 0) {
+    throw secretFilesError('The image build context (build-context)', scan.found)
+  }
+  for (const name of scan.unscanned) log.info(unscannedLine('the image build context', name))
 
   const inside = path.relative(root, path.resolve(dockerfile)).split(path.sep).join('/')
   const sent = !inside.startsWith('../') && entries.get(inside)?.kind === 'file'

@@ -3,7 +3,8 @@
  * functions so that every combination is a row in a table test.
  */
 
-export type Builder = 'buildx' | 'classic'
+/** `buildkit`: `docker build` with DOCKER_BUILDKIT=1 on a CLI before 23, whose BuildKit is built in. */
+export type Builder = 'buildx' | 'classic' | 'buildkit'
 
 export interface BuildOptions {
   builder: Builder
@@ -11,6 +12,8 @@ export interface BuildOptions {
   context: string
   target?: string
   buildArgs: Record<string, string>
+  /** BuildKit secrets, each read from a file (never the value on the command line). */
+  secrets?: { id: string; file: string }[]
   platform: string
   /** Full references, `repository:tag`; every one is pushed. */
   tags: string[]
@@ -33,6 +36,10 @@ export function buildArgv(options: BuildOptions): string[] {
   // Sorted, so the same options always give the same command line.
   for (const name of Object.keys(options.buildArgs).sort()) {
     argv.push('--build-arg', `${name}=${options.buildArgs[name]}`)
+  }
+  for (const secret of options.secrets ?? []) {
+    if (options.builder === 'classic') throw new Error('the classic builder takes no secrets')
+    argv.push('--secret', `id=${secret.id},src=${secret.file}`)
   }
   for (const tag of options.tags) argv.push('--tag', tag)
   if (options.builder === 'buildx') {
@@ -73,4 +80,18 @@ export function buildxInspectArgv(): string[] {
 /** The driver named in `docker buildx inspect` output, or null. */
 export function parseBuildxDriver(output: string): string | null {
   return /^Driver:\s*(\S+)/m.exec(output)?.[1] ?? null
+}
+
+/** `Docker version 20.10.24+dfsg1, build 297e128` and the like. */
+export function dockerVersionArgv(): string[] {
+  return ['--version']
+}
+
+/**
+ * Whether the CLI that printed `docker --version` builds with BuildKit by itself under
+ * DOCKER_BUILDKIT=1: before 23.0 it did; from 23.0 on BuildKit comes only through buildx.
+ */
+export function hasBuiltinBuildkit(versionOutput: string): boolean {
+  const major = /version (\d+)\./i.exec(versionOutput)?.[1]
+  return major !== undefined && Number(major) >= 18 && Number(major) < 23
 }

@@ -8,11 +8,14 @@
  * HTTP API (a manifest list or OCI index is copied the same way, its children are already there).
  *
  * A build uses `docker buildx build --push` where buildx exists (GitHub's runners) and the classic
- * builder plus `docker push` elsewhere. The fingerprint tag is pushed last (buildx pushes both at
- * once), so its presence means a complete image. With an access token, docker logs in with a
+ * builder plus `docker push` elsewhere. Build secrets need BuildKit: without buildx, a CLI before
+ * 23 has it built in (`DOCKER_BUILDKIT=1 docker build`); with neither, the build is refused rather
+ * than run without them. Each secret goes to Docker as a 0600 file in a private directory,
+ * removed with it. The fingerprint tag is pushed last (buildx pushes both at once), so its
+ * presence means a complete image. With an access token, docker logs in with a
  * private DOCKER_CONFIG that is removed afterwards; the user's own config.json is never written.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { log } from '../../lib/log.js'
@@ -21,8 +24,11 @@ import {
   buildArgv,
   buildxInspectArgv,
   buildxVersionArgv,
+  dockerVersionArgv,
+  hasBuiltinBuildkit,
   parseBuildxDriver,
-  pushArgv
+  pushArgv,
+  type Builder
 } from './docker-args.js'
 import {
   commandFailure,
@@ -55,6 +61,8 @@ export interface ImageRequest {
   context: BuildContext
   target?: string
   buildArgs: Record<string, string>
+  /** BuildKit secrets by id (`build-secrets`). */
+  buildSecrets?: Record<string, string>
   platform: string
   /** Google OAuth access token for Artifact Registry; absent for a local registry. */
   accessToken?: string
@@ -179,14 +187,24 @@ async function build(
       buildArgs: request.buildArgs,
       platform: request.platform
     }
-    const buildx = (await docker(buildxVersionArgv(), { stream: false })).exitCode === 0
+    const buildSecrets = request.buildSecrets ?? {}
+    const secretIds = Object.keys(buildSecrets).sort()
+    const builder = await chooseBuilder(docker, secretIds.length > 0)
+    const secrets = await Promise.all(
+      secretIds.map(async (id, index) => {
+        const file = path.join(workDir, `secret-${index}`)
+        await writeFile(file, buildSecrets[id] as string, { mode: 0o600 })
+        return { id, file }
+      })
+    )
 
-    if (buildx) {
+    if (builder === 'buildx') {
       const inspect = await docker(buildxInspectArgv(), { stream: false })
       const driver = inspect.exitCode === 0 ? parseBuildxDriver(inspect.output) : null
       const metadataFile = path.join(workDir, 'metadata.json')
       const argv = buildArgv({
         ...common,
+        secrets,
         builder: 'buildx',
         tags: [reference, fpReference],
         cacheRef: `${request.repository}:buildcache`,
@@ -206,11 +224,13 @@ async function build(
       const digest = metadata['containerimage.digest']
       if (typeof digest === 'string' && digest.startsWith('sha256:')) return digest
     } else {
-      // Without buildx, DOCKER_BUILDKIT=1 in the environment makes `docker build` refuse to run.
-      env.DOCKER_BUILDKIT = '0'
+      // Without buildx, a CLI from 23 on refuses to run under DOCKER_BUILDKIT=1; before 23 it
+      // selects the built-in BuildKit, which secrets need.
+      env.DOCKER_BUILDKIT = builder === 'buildkit' ? '1' : '0'
       const argv = buildArgv({
         ...common,
-        builder: 'classic',
+        secrets,
+        builder,
         tags: [reference, fpReference]
       })
       await log.group(`Build image ${reference} (${fp.tag})`, async () => {
@@ -228,6 +248,42 @@ async function build(
   } finally {
     await rm(workDir, { recursive: true, force: true })
   }
+}
+
+type Docker = (args: string[], options: Omit<RunOptions, 'env'>) => Promise<RunResult>
+
+/**
+ * buildx where it exists; else the classic builder, or, for a build with secrets, the CLI's own
+ * BuildKit, since the classic builder cannot take secrets.
+ */
+async function chooseBuilder(docker: Docker, secrets: boolean): Promise<Builder> {
+  if ((await docker(buildxVersionArgv(), { stream: false })).exitCode === 0) return 'buildx'
+  if (!secrets) return 'classic'
+  const version = await docker(dockerVersionArgv(), { stream: false })
+  if (version.exitCode === 0 && hasBuiltinBuildkit(version.output)) return 'buildkit'
+  throw new ImageError(
+    `build-secrets needs BuildKit, and this Docker CLI (${version.output.trim()}) has neither ` +
+      'buildx nor BuildKit built in; the classic builder cannot take secrets, so nothing was ' +
+      'built. Run docker/setup-buildx-action before this step, or install the buildx plugin.'
+  )
+}
+
+/**
+ * Refuses a build with secrets that no builder here can take, before anything is built or
+ * uploaded; nothing to check for a build without secrets.
+ */
+export async function checkSecretsBuilder(
+  buildSecrets: Record<string, string>,
+  deps: ImageDeps = {}
+): Promise<void> {
+  if (Object.keys(buildSecrets).length === 0) return
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined)
+  )
+  await chooseBuilder(
+    (args, options) => runDocker(deps.runner ?? execRunner, args, { env, ...options }),
+    true
+  )
 }
 
 function registryHint(status: number): string | undefined {
