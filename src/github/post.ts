@@ -1,8 +1,7 @@
-import * as core from '@actions/core'
 import { makeDataprocClient } from '../clients/clients.js'
-import { setLogSink } from '../lib/log.js'
+import { log, setLogSink } from '../lib/log.js'
 import { cancelBatch } from '../steps/batch/cancel.js'
-import { actionsLog } from './log-sink.js'
+import { actionsLog, fail } from './log-sink.js'
 import { lostBatch } from './state-helper.js'
 import { errorMessage } from '../lib/errors.js'
 
@@ -17,17 +16,15 @@ export async function post(): Promise<void> {
   if (!lost) return
   const { operation } = lost
   if (!lost.cancelOnAbort) {
-    core.info(
+    log.info(
       `the main step ended before its batch; cancel-on-abort is false, so ${operation} keeps running`
     )
     return
   }
   try {
     await cancelBatch(await makeDataprocClient(lost.region, lost.dataprocEndpoint), operation)
-    core.warning(`the main step ended before its batch did: cancelled ${lost.batchName}`)
+    log.warning(`the main step ended before its batch did: cancelled ${lost.batchName}`)
   } catch (error) {
-    core.setFailed(
-      `kedro-dataproc-action (post): could not cancel ${operation}: ${errorMessage(error)}`
-    )
+    fail(`kedro-dataproc-action (post): could not cancel ${operation}: ${errorMessage(error)}`)
   }
 }
