@@ -2,6 +2,7 @@ import { jest } from '@jest/globals'
 import { actionsLog, printText } from '../../src/github/log-sink.js'
 import { InputError } from '../../src/inputs/reader.js'
 import { OutputLines, setLogSink, visible } from '../../src/lib/log.js'
+import { execRunner } from '../../src/steps/image/docker.js'
 import { runnerCommands } from '../helpers/workflow-commands.js'
 
 /** Lines a hostile process prints, each a workflow command for the runner if printed raw. */
@@ -121,4 +122,32 @@ test('a child process’s output reaches the log in whole lines, split anywhere'
   lines.write(Buffer.from('ECTED\r\nlast'))
   lines.end()
   expect(shown).toEqual(['step 1/2 ✓', '::add-mask::INJECTED\r', 'last'])
+})
+
+test('the output of a tool the image step runs (docker) stays text in the log', async () => {
+  setLogSink(actionsLog)
+  // stdout and stderr interleaved, a line split across writes, and no newline at the end.
+  const script = [
+    'process.stdout.write("#5 [2/3] RUN echo\\n::add-mask::INJECTED-1\\nstep\\r::error::INJECTED-2\\n")',
+    'process.stderr.write("\\u0085::warning::INJECTED-3\\n##[error]INJ")',
+    'setTimeout(() => process.stderr.write("ECTED-4"), 50)'
+  ].join(';')
+  let written = ''
+  const spy = jest.spyOn(process.stdout, 'write').mockImplementation(chunk => {
+    written += String(chunk)
+    return true
+  })
+  let result
+  try {
+    result = await execRunner(process.execPath, ['-e', script], {
+      env: { PATH: process.env.PATH ?? '' },
+      stream: true
+    })
+  } finally {
+    spy.mockRestore()
+  }
+  expect(result.exitCode).toBe(0)
+  expect(runnerCommands(written)).toEqual([])
+  for (const n of [1, 2, 3, 4]) expect(written).toContain(`INJECTED-${n}`)
+  expect(written).toContain('##[error]INJECTED-4')
 })
