@@ -139,10 +139,11 @@ export class Terminal implements LogSink {
     if (this.status?.timer) clearInterval(this.status.timer)
     this.clearStatus()
     this.bar = undefined
-    this.status = text === undefined ? undefined : { text, since: Date.now() }
+    // The status is drawn as it is, so what it quotes is shown, never obeyed.
+    this.status = text === undefined ? undefined : { text: visible(text), since: Date.now() }
     if (!this.status) return
     if (!this.stderr.isTTY) {
-      this.stderr.write(`${text}…\n`)
+      this.stderr.write(`${this.status.text}…\n`)
       return
     }
     this.status.timer = setInterval(() => this.drawStatus(), 100)
