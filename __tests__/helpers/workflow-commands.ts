@@ -92,9 +92,9 @@ export function runnerCommands(output: string): WorkflowCommand[] {
   const found: WorkflowCommand[] = []
   for (const line of output.split(/\r\n|\r|\n/)) {
     if (!line.includes('::') && !line.includes('##[')) continue
-    const known = (parsed: Omit<WorkflowCommand, 'line'> | undefined) =>
-      parsed && registered.has(parsed.name.toLowerCase()) ? parsed : undefined
-    const command = known(parseV2(line)) ?? known(parseLegacy(line))
+    const command = [parseV2(line), parseLegacy(line)].find(
+      parsed => parsed && registered.has(parsed.name.toLowerCase())
+    )
     if (!command) continue
     const name = command.name.toLowerCase()
     if (stopToken !== undefined) {
