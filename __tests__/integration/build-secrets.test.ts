@@ -73,6 +73,7 @@ test('a RUN --mount=type=secret step reads the secret; no layer and no log holds
     notice: message => logged.push(message),
     warning: message => logged.push(message),
     secret: () => undefined,
+    output: text => logged.push(text),
     group: (title, body) => (logged.push(title), body())
   })
   const runnerTemp = await mkdtemp(join(tmpdir(), 'kda-runner-temp-'))

@@ -85,7 +85,8 @@ test('a 403 ends reading with one warning and what was read so far; the run goes
     notice: () => undefined,
     warning: message => warnings.push(message),
     secret: () => undefined,
-    group: async (_title, body) => body()
+    group: async (_title, body) => body(),
+    output: () => undefined
   })
   expect(await output.poll(false)).toBe(true)
   expect(await output.poll(true)).toBe(true)

@@ -15,7 +15,8 @@ setLogSink({
   notice: () => undefined,
   warning: () => undefined,
   secret: () => undefined,
-  group: async (_title, body) => body()
+  group: async (_title, body) => body(),
+  output: () => undefined
 })
 
 test.each<[string, unknown, boolean]>([

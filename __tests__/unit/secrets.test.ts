@@ -58,6 +58,7 @@ setLogSink({
   notice: message => logged.push(message),
   warning: message => logged.push(message),
   secret: () => undefined,
+  output: text => logged.push(text),
   group: (_title, body) => body()
 })
 

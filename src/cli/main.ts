@@ -54,8 +54,8 @@ async function dispatch(
   setLogSink(new Terminal(process.stderr, process.stderr, env))
   const located = locateBatch(invocation.batch as string, valuesOf(settings), env)
   if (invocation.command === 'cancel') return cancelCommand(located)
-  const out = json ? process.stderr : process.stdout
-  return logsCommand(located, line => out.write(`${line}\n`))
+  const out = new Terminal(json ? process.stderr : process.stdout, process.stderr, env)
+  return logsCommand(located, line => out.output(line))
 }
 
 export async function main(argv: string[], given: MainOptions): Promise<number> {

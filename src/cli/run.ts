@@ -105,7 +105,7 @@ async function execute(plan: Plan, options: RunOptions): Promise<Outcome> {
       onLine: line => {
         if (!seenOutput) terminal.setStatus(undefined)
         seenOutput = true
-        terminal.info(line)
+        terminal.output(line)
       }
     })
   } finally {

@@ -2,7 +2,8 @@
  * The command's terminal: the core's log as plain lines, colour only where a person reads a
  * terminal, and a status line with a spinner while nothing else shows progress.
  */
-import type { LogSink } from '../lib/log.js'
+import ansiRegex from 'ansi-regex'
+import { visible, withoutControls, type LogSink } from '../lib/log.js'
 import type { ProgressSink } from './progress.js'
 
 /** The https://no-color.org convention: colour only on a terminal, never with NO_COLOR set. */
@@ -39,6 +40,36 @@ export const palette = (colour: boolean): Palette =>
       }
     : { bold: plain, dim: plain, red: plain, green: plain, yellow: plain }
 
+/** A colour or style (SGR), the one control sequence a line may keep, and only in colour. */
+// eslint-disable-next-line no-control-regex
+const SGR = /\u001b\[[\d;:]*m/g
+const WHOLE_SGR = new RegExp(`^(?:${SGR.source})$`)
+/** ansi-regex's pattern has no capturing group: splitting by it in one keeps the sequences. */
+const SEQUENCES = new RegExp(`(${ansiRegex().source})`)
+/**
+ * Someone else's output for a terminal: every control sequence (cursor moves, titles, OSC 52
+ * clipboard writes, hyperlinks…) dropped but, in colour, SGR colours and styles; then every
+ * control character but tab and newline, which also takes what is left of a sequence
+ * ansi-regex did not know.
+ */
+export function terminalOutput(text: string, colour: boolean): string {
+  return text
+    .split(SEQUENCES)
+    .map((piece, i) =>
+      i % 2 === 1 ? (colour && WHOLE_SGR.test(piece) ? piece : '') : withoutControls(piece)
+    )
+    .join('')
+}
+
+/** A line of the command's own: its colours kept (in colour), any other control shown as an escape. */
+export function terminalLine(text: string, colour: boolean): string {
+  const sgr = colour ? (text.match(SGR) ?? []) : []
+  return text
+    .split(SGR)
+    .map((piece, i) => visible(piece, { keepNewlines: true }) + (sgr[i] ?? ''))
+    .join('')
+}
+
 type Stream = Pick<NodeJS.WriteStream, 'write'> & { isTTY?: boolean }
 
 const FRAMES = '⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏'
@@ -50,6 +81,7 @@ const FRAMES = '⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏'
 export class Terminal implements LogSink {
   readonly out: Palette
   readonly err: Palette
+  private readonly colour: ReadonlyMap<Stream, boolean>
   private readonly secrets = new Set<string>()
   private status?: { text: string; since: number; timer?: NodeJS.Timeout }
   /** A progress bar, shown in the status line's place while it is there. */
@@ -61,8 +93,12 @@ export class Terminal implements LogSink {
     private readonly stderr: Stream,
     env: NodeJS.ProcessEnv
   ) {
-    this.out = palette(useColour(stdout, env))
-    this.err = palette(useColour(stderr, env))
+    this.colour = new Map([
+      [stderr, useColour(stderr, env)],
+      [stdout, useColour(stdout, env)]
+    ])
+    this.out = palette(this.colour.get(stdout) === true)
+    this.err = palette(this.colour.get(stderr) === true)
   }
 
   info(message: string): void {
@@ -79,6 +115,11 @@ export class Terminal implements LogSink {
 
   error(message: string): void {
     this.write(this.stderr, this.err.red(`error: ${message}`))
+  }
+
+  /** The driver's output: on standard output, never able to move the cursor or write elsewhere. */
+  output(text: string): void {
+    this.write(this.stdout, terminalOutput(text, this.colour.get(this.stdout) === true), true)
   }
 
   secret(value: string): void {
@@ -98,10 +139,11 @@ export class Terminal implements LogSink {
     if (this.status?.timer) clearInterval(this.status.timer)
     this.clearStatus()
     this.bar = undefined
-    this.status = text === undefined ? undefined : { text, since: Date.now() }
+    // The status is drawn as it is, so what it quotes is shown, never obeyed.
+    this.status = text === undefined ? undefined : { text: visible(text), since: Date.now() }
     if (!this.status) return
     if (!this.stderr.isTTY) {
-      this.stderr.write(`${text}…\n`)
+      this.stderr.write(`${this.status.text}…\n`)
       return
     }
     this.status.timer = setInterval(() => this.drawStatus(), 100)
@@ -141,10 +183,13 @@ export class Terminal implements LogSink {
     if ((this.status || this.bar !== undefined) && this.stderr.isTTY) this.stderr.write('\r\x1b[2K')
   }
 
-  /** A line, with the status line taken down under it and put back after. */
-  private write(stream: Stream, message: string): void {
+  /**
+   * A line, with the status line taken down under it and put back after. Every line passes here:
+   * `output` cleans someone else's text, the rest is the command's own.
+   */
+  private write(stream: Stream, message: string, cleaned = false): void {
     this.clearStatus()
-    let text = message
+    let text = cleaned ? message : terminalLine(message, this.colour.get(stream) === true)
     for (const secret of this.secrets) text = text.split(secret).join('***')
     stream.write(`${text}\n`)
     this.drawStatus()

@@ -1,20 +1,18 @@
-import { randomUUID } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
-import * as core from '@actions/core'
 import { deployingIdentity } from '../clients/clients.js'
 import { deploy } from '../deploy/deploy.js'
 import { outcomeWithoutBatch, succeeded, type Outcome } from '../deploy/outcome.js'
 import type { Config } from '../inputs/config.js'
 import { parseInputs } from '../inputs/parse.js'
 import { explainError } from '../lib/errors.js'
-import { setLogSink } from '../lib/log.js'
+import { log, setLogSink } from '../lib/log.js'
 import type { RunFacts } from '../plan/facts.js'
 import { buildPlan, type Plan } from '../plan/plan.js'
 import { maskPlanSecrets, redactInputs, redactOutcome, redactPlan } from '../report/redact.js'
 import { formatRows, planRows } from '../report/rows.js'
 import { gatherRunFacts } from './facts.js'
 import { actionInputs, runnerFacts } from './inputs.js'
-import { actionsLog } from './log-sink.js'
+import { actionsLog, fail } from './log-sink.js'
 import { setOutputs } from './outputs.js'
 import { publish } from './publish.js'
 import { saveFinished, saveSubmitted, saveSubmitting } from './state-helper.js'
@@ -26,34 +24,20 @@ const PREFIX = 'kedro-dataproc-action'
 /** `dist/index.js` sits one level below the action's root, beside `entrypoint/`. */
 const SHIPPED_ENTRYPOINT = fileURLToPath(new URL('../entrypoint/entrypoint.py', import.meta.url))
 
-function showPlan(plan: Plan): void {
-  core.startGroup(`Plan: ${plan.env} run ${plan.runId} → batch ${plan.batch.id}`)
-  for (const line of formatRows(planRows(plan))) core.info(line)
-  core.endGroup()
-  core.startGroup('CreateBatch request')
-  core.info(JSON.stringify(plan.batch.request, null, 2))
-  core.endGroup()
-}
-
-/**
- * Driver output goes to the log as it is, except that a line the runner would take for a workflow
- * command (`::add-mask::`, `::error::`, `::stop-commands::`…) is fenced off so it stays text.
- */
-function printDriverLine(line: string): void {
-  if (!/^\s*::/.test(line)) {
-    core.info(line)
-    return
-  }
-  const token = randomUUID()
-  core.info(`::stop-commands::${token}`)
-  core.info(line)
-  core.info(`::${token}::`)
+async function showPlan(plan: Plan): Promise<void> {
+  await log.group(`Plan: ${plan.env} run ${plan.runId} → batch ${plan.batch.id}`, async () => {
+    for (const line of formatRows(planRows(plan))) log.info(line)
+  })
+  await log.group('CreateBatch request', async () => {
+    // JSON escapes newlines inside strings, so these are the request's own lines.
+    for (const line of JSON.stringify(plan.batch.request, null, 2).split('\n')) log.info(line)
+  })
 }
 
 async function planned(): Promise<{ config: Config; context: RunFacts; plan: Plan }> {
   const config = parseInputs(actionInputs(), runnerFacts())
-  if (config.report.githubToken) core.setSecret(config.report.githubToken)
-  for (const warning of config.warnings) core.warning(warning)
+  if (config.report.githubToken) log.secret(config.report.githubToken)
+  for (const warning of config.warnings) log.warning(warning)
   const gathered = await gatherRunFacts(config.workingDirectory)
   const context = { ...gathered, shippedEntrypoint: SHIPPED_ENTRYPOINT }
   checkForkCode(context.eventName, context.fork, config.allowForkCode)
@@ -65,7 +49,7 @@ async function planned(): Promise<{ config: Config; context: RunFacts; plan: Pla
 async function outcomeOf(plan: Plan, abort: AbortSignal): Promise<Outcome> {
   if (plan.behaviour.dryRun) {
     await writeDryRunSummary(redactPlan(plan))
-    core.info('dry-run: nothing was built, uploaded or submitted.')
+    log.info('dry-run: nothing was built, uploaded or submitted.')
     return outcomeWithoutBatch(plan, 'PLANNED', 'dry run: nothing was built, uploaded or submitted')
   }
   return deploy(plan, {
@@ -74,7 +58,7 @@ async function outcomeOf(plan: Plan, abort: AbortSignal): Promise<Outcome> {
     onSubmitting: () => saveSubmitting(plan),
     onSubmitted: operation => saveSubmitted(plan, operation),
     onSettled: saveFinished,
-    onLine: printDriverLine
+    onLine: log.output
   })
 }
 
@@ -89,17 +73,15 @@ export async function run(): Promise<void> {
   let outcome: Outcome | undefined
   try {
     started = await planned()
-    showPlan(redactPlan(started.plan))
+    await showPlan(redactPlan(started.plan))
     outcome = await outcomeOf(started.plan, abort.signal)
     if (!succeeded(outcome)) {
       const message = outcome.stateMessage ? `: ${outcome.stateMessage}` : ''
-      core.setFailed(
-        `${PREFIX}: batch ${outcome.plan.batch.id} ${outcome.state.toLowerCase()}${message}`
-      )
+      fail(`${PREFIX}: batch ${outcome.plan.batch.id} ${outcome.state.toLowerCase()}${message}`)
     }
   } catch (error) {
     const message = explainError(error, deployingIdentity())
-    core.setFailed(`${PREFIX}: ${message}`)
+    fail(`${PREFIX}: ${message}`)
     // A run that failed once planned still reports what happened.
     if (started) outcome = outcomeWithoutBatch(started.plan, 'ERROR', message)
   } finally {

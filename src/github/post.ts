@@ -1,25 +1,24 @@
-import * as core from '@actions/core'
 import { makeDataprocClient } from '../clients/clients.js'
 import { errorMessage } from '../lib/errors.js'
-import { setLogSink } from '../lib/log.js'
+import { log, setLogSink } from '../lib/log.js'
 import { cancelOrphan, type OrphanOutcome } from '../steps/batch/orphan.js'
-import { actionsLog } from './log-sink.js'
+import { actionsLog, fail } from './log-sink.js'
 import { lostBatch, type PostState } from './state-helper.js'
 
 function report(lost: PostState, outcome: OrphanOutcome): void {
   const name = lost.batchName
   switch (outcome.kind) {
     case 'cancelled':
-      core.warning(`the main step ended before its batch did: cancelled ${name}`)
+      log.warning(`the main step ended before its batch did: cancelled ${name}`)
       return
     case 'ended':
-      core.info(`the main step ended before its batch; ${name} is already ${outcome.state}`)
+      log.info(`the main step ended before its batch; ${name} is already ${outcome.state}`)
       return
     case 'absent':
-      core.info(`the main step ended while submitting; no batch ${name} was created`)
+      log.info(`the main step ended while submitting; no batch ${name} was created`)
       return
     case 'foreign':
-      core.warning(`${name} was created by another request (its request-id differs): left alone`)
+      log.warning(`${name} was created by another request (its request-id differs): left alone`)
   }
 }
 
@@ -33,7 +32,7 @@ export async function post(): Promise<void> {
   const lost = lostBatch()
   if (!lost) return
   if (!lost.cancelOnAbort) {
-    core.info(
+    log.info(
       `the main step ended before its batch; cancel-on-abort is false, so ${lost.batchName} keeps running`
     )
     return
@@ -53,8 +52,6 @@ export async function post(): Promise<void> {
       await client.close()
     }
   } catch (error) {
-    core.setFailed(
-      `kedro-dataproc-action (post): could not cancel ${lost.batchName}: ${errorMessage(error)}`
-    )
+    fail(`kedro-dataproc-action (post): could not cancel ${lost.batchName}: ${errorMessage(error)}`)
   }
 }

@@ -1,4 +1,3 @@
-import * as core from '@actions/core'
 import { batchDuration, type Outcome } from '../deploy/outcome.js'
 import type { Config } from '../inputs/config.js'
 import type { RunFacts } from '../plan/facts.js'
@@ -7,6 +6,7 @@ import { uploadRunArtifacts } from './artifacts.js'
 import { renderPrComment, upsertPrComment } from './pr-comment.js'
 import { writeRunSummary } from './summary.js'
 import { errorMessage } from '../lib/errors.js'
+import { log } from '../lib/log.js'
 
 type Reporting = Pick<Config, 'values' | 'report' | 'workingDirectory'>
 
@@ -36,7 +36,7 @@ async function guard(what: string, step: () => Promise<void>): Promise<void> {
   try {
     await step()
   } catch (error) {
-    core.warning(`could not write the ${what}: ${errorMessage(error)}`)
+    log.warning(`could not write the ${what}: ${errorMessage(error)}`)
   }
 }
 
@@ -61,7 +61,7 @@ export function commentMarker(
 async function comment(outcome: Outcome, config: Reporting, context: RunFacts): Promise<void> {
   if (config.report.prComment === 'never' || context.pullRequest === undefined) return
   if (!config.report.githubToken) {
-    core.warning('pr-comment: no github-token, so no pull-request comment was written')
+    log.warning('pr-comment: no github-token, so no pull-request comment was written')
     return
   }
   const { plan } = outcome
@@ -87,8 +87,8 @@ async function comment(outcome: Outcome, config: Reporting, context: RunFacts): 
     marker: commentMarker(plan, context),
     body
   })
-  if (result.action === 'skipped') core.warning(`pull-request comment skipped: ${result.reason}`)
-  else core.info(`pull-request comment ${result.action}: ${result.url}`)
+  if (result.action === 'skipped') log.warning(`pull-request comment skipped: ${result.reason}`)
+  else log.info(`pull-request comment ${result.action}: ${result.url}`)
 }
 
 async function artifacts(outcome: Outcome, context: RunFacts): Promise<void> {
@@ -98,6 +98,6 @@ async function artifacts(outcome: Outcome, context: RunFacts): Promise<void> {
     { name: 'batch.json', content: `${JSON.stringify(outcome.batch ?? null, null, 2)}\n` },
     { name: 'plan.json', content: `${JSON.stringify(outcome.plan, null, 2)}\n` }
   ])
-  if (result.uploaded) core.info(`artifact ${result.name} uploaded`)
-  else core.notice(result.reason)
+  if (result.uploaded) log.info(`artifact ${result.name} uploaded`)
+  else log.notice(result.reason)
 }

@@ -1,15 +1,21 @@
 import { bucketNameProblem } from '../dataproc/rules.js'
+import { visible } from '../lib/log.js'
 import { parseBoolean, parseDuration } from './syntax.js'
 import { INPUTS, valueOf, type InputName, type InputValues } from './table.js'
 
 /** Names the input and the fix; many of them are gathered into one failure. */
 export class InputError extends Error {
-  constructor(readonly problems: string[]) {
+  readonly problems: string[]
+
+  constructor(problems: string[]) {
+    // A problem is one line, whatever the value it quotes holds.
+    const shown = problems.map(problem => visible(problem))
     super(
-      problems.length === 1
-        ? `invalid input: ${problems[0]}`
-        : `${problems.length} invalid inputs:\n${problems.map(p => `  - ${p}`).join('\n')}`
+      shown.length === 1
+        ? `invalid input: ${shown[0]}`
+        : `${shown.length} invalid inputs:\n${shown.map(p => `  - ${p}`).join('\n')}`
     )
+    this.problems = shown
   }
 }
 

@@ -9,7 +9,7 @@ import { homedir } from 'node:os'
 import path from 'node:path'
 import type { Readable } from 'node:stream'
 import { errorMessage } from '../../lib/errors.js'
-import { log } from '../../lib/log.js'
+import { log, OutputLines } from '../../lib/log.js'
 import { loginArgv } from './docker-args.js'
 
 export interface RunOptions {
@@ -44,7 +44,9 @@ export const execRunner: Runner = (file, args, options) =>
   new Promise((resolve, reject) => {
     let kept: Buffer[] = []
     let keptBytes = 0
-    const keep = (data: Buffer): void => {
+    // The tool's output is printed as whole lines, stdout's and stderr's apart, through the log.
+    const shown = { stdout: new OutputLines(), stderr: new OutputLines() }
+    const keep = (data: Buffer, stream: keyof typeof shown): void => {
       kept.push(data)
       keptBytes += data.length
       if (keptBytes > 2 * KEEP_OUTPUT_BYTES) {
@@ -52,17 +54,19 @@ export const execRunner: Runner = (file, args, options) =>
         kept = [joined.subarray(joined.length - KEEP_OUTPUT_BYTES)]
         keptBytes = KEEP_OUTPUT_BYTES
       }
-      if (options.stream) process.stdout.write(data)
+      if (options.stream) shown[stream].write(data)
     }
     if (options.stream) log.info(`[command]${file} ${args.join(' ')}`)
     const child = spawn(file, args, { env: options.env, stdio: ['pipe', 'pipe', 'pipe'] })
     stopWith(child, options.signal)
-    child.stdout.on('data', keep)
-    child.stderr.on('data', keep)
+    child.stdout.on('data', (data: Buffer) => keep(data, 'stdout'))
+    child.stderr.on('data', (data: Buffer) => keep(data, 'stderr'))
     child.on('error', reject)
-    child.on('close', code =>
+    child.on('close', code => {
+      shown.stdout.end()
+      shown.stderr.end()
       resolve({ exitCode: code ?? 1, output: Buffer.concat(kept).toString('utf8') })
-    )
+    })
     // A command that exits before reading all of stdin fails on its own; the broken pipe says less.
     child.stdin.on('error', () => undefined)
     const input = options.input
