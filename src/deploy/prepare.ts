@@ -2,10 +2,16 @@ import type { Storage } from '@google-cloud/storage'
 import { log } from '../lib/log.js'
 import { pinImage, type Plan } from '../plan/plan.js'
 import { codeUploads, planDevCode, snapshotCode, type CodeArtifacts } from '../steps/code/code.js'
-import { uploadFiles, type OnUploadProgress, type UploadResult } from '../steps/code/upload.js'
-import { readBuildContext, type BuildContext } from '../steps/image/build-context.js'
-import { prepareImage } from '../steps/image/image.js'
 import {
+  ImmutableObjectError,
+  uploadFiles,
+  type OnUploadProgress,
+  type UploadResult
+} from '../steps/code/upload.js'
+import { readBuildContext, type BuildContext } from '../steps/image/build-context.js'
+import { buildImage, tagImage } from '../steps/image/image.js'
+import {
+  objectsDiffer,
   readManifest,
   releaseConflict,
   sameContent,
@@ -38,11 +44,18 @@ async function buildContext({ plan, secrets }: Preparation): Promise<BuildContex
   return context
 }
 
-/** The plan with the image the build pushed, pinned by digest; unchanged for a prebuilt image. */
-async function image(p: Preparation, context: BuildContext | undefined): Promise<Plan> {
+interface PreparedImage {
+  /** The plan with the image the build pushed, pinned by digest; unchanged for a prebuilt image. */
+  plan: Plan
+  /** Points the branch or release tag at it: last, once every check has passed. */
+  tag(): Promise<void>
+}
+
+/** The image, built or reused under its fingerprint tag; the plan's own tag is not moved yet. */
+async function image(p: Preparation, context: BuildContext | undefined): Promise<PreparedImage> {
   const { plan } = p
-  if (!context || !plan.build) return plan
-  const result = await prepareImage({
+  if (!context || !plan.build) return { plan, tag: () => Promise.resolve() }
+  const request = {
     repository: plan.image.repository as string,
     tag: plan.image.tag as string,
     dockerfile: plan.build.dockerfile,
@@ -51,8 +64,12 @@ async function image(p: Preparation, context: BuildContext | undefined): Promise
     buildArgs: plan.build.buildArgs,
     platform: plan.build.platform,
     accessToken: p.accessToken
-  })
-  return pinImage(plan, result.pinned, result.digest)
+  }
+  const result = await buildImage(request)
+  return {
+    plan: pinImage(plan, result.pinned, result.digest),
+    tag: () => tagImage(request, result)
+  }
 }
 
 function logUploads(uploads: UploadResult[], skipped: string[]): void {
@@ -75,7 +92,8 @@ export async function prepareDev(p: Preparation): Promise<Plan> {
   ])
   const [built, uploaded] = await Promise.all([image(p, context), code.upload(p.onUploadProgress)])
   logUploads(uploaded.uploads, uploaded.skipped)
-  return built
+  await built.tag()
+  return built.plan
 }
 
 function manifestOf(plan: Plan, artifacts: CodeArtifacts): ReleaseManifest {
@@ -98,6 +116,9 @@ function manifestOf(plan: Plan, artifacts: CodeArtifacts): ReleaseManifest {
 /**
  * Prod: a release is prepared once and then immutable. Identical content prepares again as a
  * no-op; other content is refused before anything is built or uploaded, unless `force`.
+ * `release.json` is the commit marker, written last: without it nothing was released, so what an
+ * earlier prepare left (it failed in the build, say) is replaced, each object exactly at the
+ * generation looked at. The release tag is pushed only once the code is uploaded, just before it.
  */
 export async function prepareRelease(p: Preparation): Promise<Plan> {
   const { plan, storage } = p
@@ -109,23 +130,27 @@ export async function prepareRelease(p: Preparation): Promise<Plan> {
     readManifest(storage, manifestUri)
   ])
   const { code, entrypoint } = artifacts
-  if (existing && sameContent(existing.manifest, code.checksums, entrypoint.checksums)) {
+  const identical = existing && sameContent(existing.manifest, code.checksums, entrypoint.checksums)
+  const differ = identical ? await objectsDiffer(storage, existing.manifest) : undefined
+  if (identical && !differ) {
     log.info(
       `release ${plan.release} is already prepared with identical content: nothing built or uploaded`
     )
     return pinnedByManifest(plan, existing.manifest)
   }
-  if (existing && !force) throw releaseConflict(existing.manifest)
-  if (existing)
+  if (existing && !identical && !force) throw releaseConflict(existing.manifest)
+  if (differ) log.warning(`release ${plan.release}: ${differ}; uploading it again`)
+  else if (existing)
     log.warning(
       `force: true: replacing release ${plan.release} (prepared ${existing.manifest.createdAt})`
     )
-  const uploads = uploadFiles(storage, codeUploads(plan, artifacts), force, p.onUploadProgress)
+  const uploads = uploadFiles(storage, codeUploads(plan, artifacts), true, p.onUploadProgress)
   const [built, uploaded] = await Promise.all([image(p, context), uploads])
   logUploads(uploaded, code.skipped)
-  await writeManifest(storage, manifestUri, manifestOf(built, artifacts), existing?.generation)
+  await built.tag()
+  await writeManifest(storage, manifestUri, manifestOf(built.plan, artifacts), existing?.generation)
   log.info(`release ${plan.release} prepared: ${manifestUri}`)
-  return built
+  return built.plan
 }
 
 const pinnedByManifest = (plan: Plan, manifest: ReleaseManifest): Plan =>
@@ -137,6 +162,11 @@ export async function releaseToRun({ plan, storage }: Preparation): Promise<Plan
   if (!stored)
     throw new Error(
       `release ${plan.release} was never prepared (no ${plan.storage.manifestUri}): run this action with prepare: true for it first, e.g. on the tag push`
+    )
+  const differ = await objectsDiffer(storage, stored.manifest)
+  if (differ)
+    throw new ImmutableObjectError(
+      `release ${plan.release}: ${differ} (two prepares of it ran at once): prepare it again from its commit ${stored.manifest.commit || '(unknown)'}; nothing was submitted`
     )
   return pinnedByManifest(plan, stored.manifest)
 }
