@@ -113,8 +113,9 @@ export async function buildImage(
 }
 
 /**
- * Points `request.tag` at the image: its fingerprint tag's manifest bytes, copied through the
- * registry's API (no Docker), so the tag names exactly the digest the batch runs.
+ * Points `request.tag` at the image: its manifest bytes, fetched by digest and copied through the
+ * registry's API (no Docker), so the tag names exactly the digest the batch runs even if another
+ * build has moved the fingerprint tag meanwhile.
  */
 export async function tagImage(
   request: Pick<ImageRequest, 'repository' | 'tag' | 'accessToken'>,
@@ -123,11 +124,7 @@ export async function tagImage(
   await explained(request.accessToken, async () => {
     if (request.tag === image.fingerprint) return
     const registry = registryClient(request.repository, request.accessToken)
-    const manifest = await registry.get(image.fingerprint)
-    if (manifest.digest !== image.digest)
-      throw new ImageError(
-        `${request.repository}:${image.fingerprint} moved to ${manifest.digest} while this run used ${image.digest}; run again`
-      )
+    const manifest = await registry.get(image.digest)
     const stored = await registry.put(request.tag, manifest)
     if (stored !== manifest.digest)
       throw new ImageError(
@@ -137,7 +134,7 @@ export async function tagImage(
   })
 }
 
-/** The image and its tag at once, for a run that has no later check to wait for. */
+/** The image and its tag at once: what the image tests and the benchmark measure. */
 export async function prepareImage(
   request: ImageRequest,
   deps: ImageDeps = {}
