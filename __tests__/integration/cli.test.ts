@@ -78,7 +78,7 @@ test('run with only --image and the endpoints: settings from pyproject.toml, dri
     /kedro-run-args\s+--pipelines=totals --params=scale=10 {2}\(pyproject \[tool\.kedro-dataproc\.dev\]\)/
   )
   expect(run.stdout).toMatch(/image\s+\S+:prebuilt {2}\(--image\)/)
-  expect(run.stdout).toMatch(/branch\s+feature\/cli → feature-cli/)
+  expect(run.stdout).toMatch(/branch\s+feature\/cli → feature-cli-[0-9a-f]{6}\s/)
   // Kedro's own output, as the driver printed it, then the outcome.
   expect(run.stdout).toContain('Pipeline execution completed successfully')
   expect(run.stdout).toMatch(/state\s+SUCCEEDED/)

@@ -33,16 +33,17 @@ test('a dev run builds the example Dockerfile, pushes it with the branch tag, an
     }
   })
   expect(run.code).toBe(0)
+  const plan = JSON.parse(run.outputs.plan as string)
+  expect(plan.image.tag).toMatch(/^feature-image-[0-9a-f]{6}$/)
   const digest = await manifestDigest(
     registry,
     'my-project-123/kedro/dataproc-serverless',
-    'feature-image'
+    plan.image.tag
   )
   expect(digest).toMatch(/^sha256:[0-9a-f]{64}$/)
   const pinned = `${registry}/my-project-123/kedro/dataproc-serverless@${digest}`
   expect(run.outputs).toMatchObject({ image: pinned, 'image-digest': digest, state: 'SUCCEEDED' })
   // The plan output is the plan as submitted: the digest, not the tag the build started from.
-  const plan = JSON.parse(run.outputs.plan as string)
   expect(plan.image).toMatchObject({ reference: pinned, digest })
   expect(plan.batch.request.batch.runtimeConfig.containerImage).toBe(pinned)
   const [batch] = await stackDataproc(stack).getBatch({ name: plan.batch.name })

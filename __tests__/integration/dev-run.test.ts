@@ -61,7 +61,7 @@ describe('a dev run from a branch with uncommitted work', () => {
     expect(run.stdout).toContain('Pipeline execution completed successfully')
     expect(run.outputs.state).toBe('SUCCEEDED')
     expect(run.outputs['batch-id']).toMatch(
-      /^kedro-dev-feature-e2e-run-r101-a1-[0-9a-f]{6}-[0-9a-f]{8}$/
+      /^kedro-dev-feature-e2e-run-[0-9a-f]{6}-r101-a1-[0-9a-f]{6}-[0-9a-f]{8}$/
     )
     expect(run.outputs['driver-output-uri']).toMatch(/^gs:\/\//)
     expect(Number(run.outputs['duration-seconds'])).toBeGreaterThanOrEqual(0)
@@ -94,7 +94,7 @@ describe('a dev run from a branch with uncommitted work', () => {
   test('the objects are at the planned URIs and the batch has the planned fields', async () => {
     const plan = JSON.parse(run.outputs.plan as string)
     expect(run.outputs['code-uri']).toMatch(
-      /^gs:\/\/submit-bucket\/feature-e2e-run\/feature-e2e-run-r101-a1-[0-9a-f]{6}\/code\.zip$/
+      /^gs:\/\/submit-bucket\/(feature-e2e-run-[0-9a-f]{6})\/\1-r101-a1-[0-9a-f]{6}\/code\.zip$/
     )
     expect((await download(plan.storage.entrypointUri)).toString()).toContain('kedro')
     const [batch] = await stackDataproc(stack).getBatch({ name: plan.batch.name })
@@ -108,7 +108,7 @@ describe('a dev run from a branch with uncommitted work', () => {
     })
     expect(batch.labels).toMatchObject({
       'managed-by': 'kedro-dataproc-action',
-      branch: 'feature-e2e-run',
+      branch: plan.branchSlug,
       env: 'dev'
     })
   })
@@ -160,20 +160,20 @@ test('a run that fails midway (no such bucket) leaves the repository alone and s
 test('a re-run of the same run with nothing changed uploads no bytes', async () => {
   const repo = checkoutExample(BRANCH)
   const inputs = { ...stackInputs(stack), image: PREBUILT, 'run-id': 'rerun-1' }
-  const generations = async (): Promise<Record<string, string>> => {
-    const [files] = await stackStorage(stack)
-      .bucket('submit-bucket')
-      .getFiles({ prefix: 'feature-e2e-run/rerun-1/' })
-    return Object.fromEntries(files.map(file => [file.name, String(file.metadata.generation)]))
-  }
   const first = await runAction({ inputs, env: pushEnv(repo, '104') })
   expect(first.code).toBe(0)
   expect(first.stdout).toMatch(/^uploaded: .*code\.zip/m)
+  const folder = (first.outputs['code-uri'] as string).replace(
+    /^gs:\/\/submit-bucket\/|code\.zip$/g,
+    ''
+  )
+  expect(folder).toMatch(/^feature-e2e-run-[0-9a-f]{6}\/rerun-1\/$/)
+  const generations = async (): Promise<Record<string, string>> => {
+    const [files] = await stackStorage(stack).bucket('submit-bucket').getFiles({ prefix: folder })
+    return Object.fromEntries(files.map(file => [file.name, String(file.metadata.generation)]))
+  }
   const before = await generations()
-  expect(Object.keys(before).sort()).toEqual([
-    'feature-e2e-run/rerun-1/code.zip',
-    'feature-e2e-run/rerun-1/entrypoint.py'
-  ])
+  expect(Object.keys(before).sort()).toEqual([`${folder}code.zip`, `${folder}entrypoint.py`])
 
   const second = await runAction({ inputs, env: pushEnv(repo, '105') })
   expect(second.code).toBe(0)

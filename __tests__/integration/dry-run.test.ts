@@ -27,7 +27,8 @@ function pullRequestRun(repo: string) {
     GITHUB_EVENT_NAME: 'pull_request',
     GITHUB_HEAD_REF: 'feature/new-model',
     GITHUB_REF_NAME: '42/merge',
-    GITHUB_SHA: 'ffffffffffffffffffffffffffffffffffffffff',
+    // The merge commit the runner made and checked out for the run.
+    GITHUB_SHA: git(repo, 'rev-parse', 'HEAD').trim(),
     GITHUB_REPOSITORY: 'acme/pipelines',
     GITHUB_RUN_ID: '9000',
     GITHUB_RUN_NUMBER: '17',
@@ -52,13 +53,14 @@ test('a dev dry run on a pull request prints and outputs the plan of the PR head
   expect(plan).toMatchObject({
     env: 'dev',
     branch: 'feature/new-model',
-    branchSlug: 'feature-new-model',
+    // The slug differs from the branch, so it carries a hash of it: feature-new-model-1a2b3c.
+    branchSlug: expect.stringMatching(/^feature-new-model-[0-9a-f]{6}$/),
     commit: PR_HEAD_SHA,
-    runId: expect.stringMatching(/^feature-new-model-r17-a2-[0-9a-f]{6}$/),
+    runId: expect.stringMatching(/^feature-new-model-[0-9a-f]{6}-r17-a2-[0-9a-f]{6}$/),
     storage: {
-      codeUri: `gs://submit-bucket/feature-new-model/${plan.runId}/code.zip`,
-      entrypointUri: `gs://submit-bucket/feature-new-model/${plan.runId}/entrypoint.py`,
-      runOutputUri: `gs://output-bucket/feature-new-model/${plan.runId}`
+      codeUri: `gs://submit-bucket/${plan.branchSlug}/${plan.runId}/code.zip`,
+      entrypointUri: `gs://submit-bucket/${plan.branchSlug}/${plan.runId}/entrypoint.py`,
+      runOutputUri: `gs://output-bucket/${plan.branchSlug}/${plan.runId}`
     }
   })
   expect(plan.batch.request.batch.pysparkBatch.args).toEqual([
@@ -68,7 +70,7 @@ test('a dev dry run on a pull request prints and outputs the plan of the PR head
   ])
   expect(run.outputs).toMatchObject({
     'batch-id': plan.batch.id,
-    image: 'europe-west1-docker.pkg.dev/my-project-123/kedro/dataproc-serverless:feature-new-model',
+    image: `europe-west1-docker.pkg.dev/my-project-123/kedro/dataproc-serverless:${plan.branchSlug}`,
     'code-uri': plan.storage.codeUri,
     'entrypoint-uri': plan.storage.entrypointUri,
     'run-output-uri': plan.storage.runOutputUri

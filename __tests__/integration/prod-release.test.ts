@@ -5,7 +5,7 @@ import { manifestDigest } from '../helpers/image-files.js'
 import type { Stack } from '../../emulators/stack.js'
 import { runAction, workflowEnv, type ActionRun } from '../helpers/action.js'
 import { git } from '../helpers/git.js'
-import { checkoutExample } from '../helpers/project.js'
+import { checkoutExample, zipEntries } from '../helpers/project.js'
 import {
   skipWithoutDocker,
   stackDataproc,
@@ -175,4 +175,47 @@ test('re-preparing v0.2.0 from changed code is refused and overwrites nothing; f
     await manifestDigest(stack.registry as string, REPOSITORY, 'v0.2.0')
   )
   expect(manifest.imageDigest).not.toBe(digest)
+}, 240_000)
+
+test('a prepare that failed in the build releases nothing; the fixed prepare replaces what it left, then tags', async () => {
+  if (guard()) return
+  const bucket = stackStorage(stack).bucket('submit-bucket')
+  // What an earlier prepare that died part way left: code and entrypoint, no release.json.
+  await bucket.file('release/v0.3.0/code.zip').save('partial')
+  await bucket.file('release/v0.3.0/entrypoint.py').save('partial')
+  writeFileSync(join(repo, 'conf/base/parameters.yml'), 'fixed_in_v0_3: false\n')
+  const broken = await prepare('v0.3.0', {
+    'build-args': `BASE_IMAGE=${stack.registry}/no/such-base:image`
+  })
+  expect(broken.code).toBe(1)
+  expect(Object.keys(await releaseObjects('v0.3.0'))).not.toContain('release.json')
+  expect(await manifestDigest(stack.registry as string, REPOSITORY, 'v0.3.0')).toBeNull()
+
+  writeFileSync(join(repo, 'conf/base/parameters.yml'), 'fixed_in_v0_3: true\n')
+  const fixed = await prepare('v0.3.0')
+  expect(fixed.code).toBe(0)
+  expect(fixed.outputs.state).toBe('PREPARED')
+  const manifest = await manifestOf('v0.3.0')
+  expect(manifest.imageDigest).toBe(
+    await manifestDigest(stack.registry as string, REPOSITORY, 'v0.3.0')
+  )
+  const [code] = await bucket.file('release/v0.3.0/code.zip').download()
+  const entries = await zipEntries(code)
+  expect(entries.get('conf/base/parameters.yml')?.toString()).toBe('fixed_in_v0_3: true\n')
+  const [entrypoint] = await bucket.file('release/v0.3.0/entrypoint.py').download()
+  expect(entrypoint.toString()).toContain('kedro')
+}, 360_000)
+
+test('a prepare whose upload fails pushes no release tag and writes no release.json', async () => {
+  if (guard()) return
+  writeFileSync(join(repo, 'conf/base/parameters.yml'), 'upload_fails: true\n')
+  stack.gcs.faults.arm({ route: 'gcs.upload', times: 50, status: 403 })
+  try {
+    const run = await prepare('v0.4.0')
+    expect(run.code).toBe(1)
+  } finally {
+    stack.gcs.faults.clear()
+  }
+  expect(Object.keys(await releaseObjects('v0.4.0'))).not.toContain('release.json')
+  expect(await manifestDigest(stack.registry as string, REPOSITORY, 'v0.4.0')).toBeNull()
 }, 240_000)

@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { buildBaseImage } from '../../emulators/base-image.js'
+import { branchSlug } from '../../src/plan/naming.js'
 import { imageLayerFiles, imageLayers, manifestDigest } from '../helpers/image-files.js'
 import type { Stack } from '../../emulators/stack.js'
 import { runAction, workflowEnv, type ActionRun } from '../helpers/action.js'
@@ -163,11 +164,13 @@ test('a project holding deploy-key.pem is refused before anything is built, uplo
   )
   const [objects] = await stackStorage(stack)
     .bucket('submit-bucket')
-    .getFiles({ prefix: 'feature-key/' })
+    .getFiles({ prefix: `${branchSlug('feature/key')}/` })
   expect(objects).toEqual([])
   const [batchesAfter] = await stackDataproc(stack).listBatches({ parent: PARENT })
   expect(batchesAfter).toHaveLength(batchesBefore.length)
-  expect(await manifestDigest(stack.registry as string, REPOSITORY, 'feature-key')).toBeNull()
+  expect(
+    await manifestDigest(stack.registry as string, REPOSITORY, branchSlug('feature/key'))
+  ).toBeNull()
 
   // Named on purpose, it ships.
   const allowed = await runAction({

@@ -29,7 +29,7 @@ afterAll(async () => {
   rmSync(scratch, { recursive: true, force: true })
 })
 
-async function item(name: string, content: Buffer, immutable = false): Promise<UploadItem> {
+async function item(name: string, content: Buffer, immutable?: string): Promise<UploadItem> {
   const localPath = join(scratch, name)
   writeFileSync(localPath, content)
   return {
@@ -61,8 +61,8 @@ describe('uploadFiles', () => {
   // differ from it (here: the file rewritten after its checksum was taken) fail the upload, and
   // the object does not stay behind to block a release as immutable.
   it.each([
-    ['a dev object, small', 'small.zip', 1024, false],
-    ['a release object, resumable', 'release.zip', 9 * 1024 * 1024, true]
+    ['a mutable object, small', 'small.zip', 1024, undefined],
+    ['a release object, resumable', 'release.zip', 9 * 1024 * 1024, 'a release is immutable']
   ])('refuses %s whose bytes are not the checksummed ones, and deletes it', async (...row) => {
     const [, name, size, immutable] = row
     const upload = await item(name, Buffer.alloc(size, 1), immutable)

@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gatherRunFacts } from '../../src/github/facts.js'
 import { git, makeRepo } from '../helpers/git.js'
@@ -6,6 +7,8 @@ import { git, makeRepo } from '../helpers/git.js'
 test('a pull request names the head branch and head commit, not the merge checkout', async () => {
   const repo = makeRepo('main')
   git(repo, 'checkout', '-q', '--detach')
+  // The runner checks out GITHUB_SHA, the merge commit it made for the run.
+  const merge = git(repo, 'rev-parse', 'HEAD').trim()
   const event = join(repo, '..', `event-${process.pid}.json`)
   writeFileSync(
     event,
@@ -16,18 +19,24 @@ test('a pull request names the head branch and head commit, not the merge checko
     GITHUB_EVENT_PATH: event,
     GITHUB_HEAD_REF: 'feat/a',
     GITHUB_REF_NAME: '3/merge',
-    GITHUB_SHA: 'm'.repeat(40)
+    GITHUB_SHA: merge
   })
   expect(context).toMatchObject({ branch: 'feat/a', commit: 'h'.repeat(40), pullRequest: 3 })
 })
 
-test('a push names GITHUB_REF_NAME', async () => {
-  const context = await gatherRunFacts(makeRepo('main'), {
-    GITHUB_EVENT_NAME: 'push',
-    GITHUB_REF_NAME: 'develop',
-    GITHUB_SHA: 's1'
+test('a push names GITHUB_REF_NAME, and the commit checked out', async () => {
+  const repo = makeRepo('main')
+  const head = git(repo, 'rev-parse', 'HEAD').trim()
+  const push = { GITHUB_EVENT_NAME: 'push', GITHUB_REF_NAME: 'develop' }
+  expect(await gatherRunFacts(repo, { ...push, GITHUB_SHA: head })).toMatchObject({
+    branch: 'develop',
+    commit: head
   })
-  expect(context).toMatchObject({ branch: 'develop', commit: 's1' })
+  // A workflow that checks out another commit runs that one, and says so.
+  expect((await gatherRunFacts(repo, { ...push, GITHUB_SHA: 's'.repeat(40) })).commit).toBe(head)
+  // Without git (an exported tree), GITHUB_SHA is all there is.
+  const bare = mkdtempSync(join(tmpdir(), 'no-git-'))
+  expect((await gatherRunFacts(bare, { ...push, GITHUB_SHA: 's1' })).commit).toBe('s1')
 })
 
 test('a tag push names no branch (a release is not a branch)', async () => {

@@ -27,14 +27,39 @@ const HOSTILE = [
 test('the hostile branch is 200 characters long', () => expect(LONG).toHaveLength(200))
 
 test.each([
-  ['feature/new-model', 'feature-new-model'],
-  ['feature/ÜBER--long', 'feature-BER-long'],
-  ['release/v1.2', 'release-v1-2'],
+  ['feature/new-model', 'feature-new-model-'],
+  ['feature/ÜBER--long', 'feature-BER-long-'],
+  ['release/v1.2', 'release-v1-2-'],
   ['-x-', '-x-'],
   ['a', 'a'],
-  ['feat/$(rm -rf)', 'feat-rm-rf-']
-])('branch %s has slug %s (every run of other characters becomes one -)', (branch, slug) => {
+  ['main', 'main'],
+  ['feat-x', 'feat-x'],
+  ['feat/$(rm -rf)', 'feat-rm-rf-'],
+  ['///', '']
+])('branch %s has slug %s… (every run of other characters becomes one -)', (branch, head) => {
+  const slug = branchSlug(branch)
+  if (slug === branch) expect(slug).toBe(head)
+  else expect(slug).toMatch(new RegExp(`^${head.replace(/[-]/g, '\\-')}[0-9a-f]{6}$`))
   expect(branchSlug(branch)).toBe(slug)
+})
+
+describe('branches that the reference rule would put in one folder', () => {
+  const branches = ['feat-x', 'feat/x', 'feat_x', 'feat.x', 'feat//x', 'feat/x/']
+  const slugs = branches.map(branchSlug)
+
+  test('get distinct slugs; only the ones that differ from their branch gain a suffix', () => {
+    expect(new Set(slugs).size).toBe(branches.length)
+    expect(slugs[0]).toBe('feat-x')
+    for (const slug of slugs.slice(1)) expect(slug).toMatch(/^feat-x-[0-9a-f]{6}$/)
+  })
+
+  test('and distinct image tags, labels and batch ids', () => {
+    expect(new Set(slugs.map(imageTag)).size).toBe(branches.length)
+    expect(new Set(slugs.map(labelValue)).size).toBe(branches.length)
+    expect(new Set(slugs.map(slug => batchId(['kedro', 'dev', slug], 'same'))).size).toBe(
+      branches.length
+    )
+  })
 })
 
 describe.each(HOSTILE)('names made from branch %j', branch => {
@@ -49,7 +74,7 @@ describe.each(HOSTILE)('names made from branch %j', branch => {
   })
 
   test('the label value obeys the label rules', () => {
-    expect(labelValue(branch)).toMatch(LABEL_VALUE_PATTERN)
+    expect(labelValue(slug)).toMatch(LABEL_VALUE_PATTERN)
   })
 
   test('batch ids obey the Dataproc rules and differ across attempts', () => {

@@ -20,6 +20,7 @@ const configOf = (inputs: Record<string, string> = {}) => parse({ ...BASE, ...in
 
 const CONTEXT: RunFacts = {
   eventName: 'pull_request',
+  // Its slug differs from it, so it carries a hash of the branch: feature-x-b3ed95.
   branch: 'feature/x',
   commit: 'abc123',
   repository: 'acme/pipelines',
@@ -40,19 +41,20 @@ test.each<[string, Record<string, string>, Partial<RunFacts>, Record<string, unk
     {},
     {},
     {
-      runId: 'feature-x-r12-a1-{key}',
+      runId: 'feature-x-b3ed95-r12-a1-{key}',
       'image.reference':
-        'europe-west1-docker.pkg.dev/my-project-123/kedro/dataproc-serverless:feature-x',
-      'storage.codeUri': 'gs://submit/feature-x/feature-x-r12-a1-{key}/code.zip',
-      'storage.entrypointUri': 'gs://submit/feature-x/feature-x-r12-a1-{key}/entrypoint.py',
-      'storage.runOutputUri': 'gs://output/feature-x/feature-x-r12-a1-{key}'
+        'europe-west1-docker.pkg.dev/my-project-123/kedro/dataproc-serverless:feature-x-b3ed95',
+      'storage.codeUri': 'gs://submit/feature-x-b3ed95/feature-x-b3ed95-r12-a1-{key}/code.zip',
+      'storage.entrypointUri':
+        'gs://submit/feature-x-b3ed95/feature-x-b3ed95-r12-a1-{key}/entrypoint.py',
+      'storage.runOutputUri': 'gs://output/feature-x-b3ed95/feature-x-b3ed95-r12-a1-{key}'
     }
   ],
   [
     'dev with a run id',
     { 'run-id': 'exp-7' },
     {},
-    { 'storage.codeUri': 'gs://submit/feature-x/exp-7/code.zip' }
+    { 'storage.codeUri': 'gs://submit/feature-x-b3ed95/exp-7/code.zip' }
   ],
   ['dev with an image tag', { 'image-tag': 'mine' }, {}, { 'image.tag': 'mine' }],
   [
@@ -85,9 +87,9 @@ test.each<[string, Record<string, string>, Partial<RunFacts>, Record<string, unk
     'outside Actions',
     {},
     { runId: '', runNumber: '', runAttempt: '' },
-    { runId: 'feature-x-local-n0nce' }
+    { runId: 'feature-x-b3ed95-local-n0nce' }
   ],
-  ['a second attempt', {}, { runAttempt: '2' }, { runId: 'feature-x-r12-a2-{key}' }]
+  ['a second attempt', {}, { runAttempt: '2' }, { runId: 'feature-x-b3ed95-r12-a2-{key}' }]
 ])('%s', (_name, config, context, expected) => {
   const plan = buildPlan(configOf(config), { ...CONTEXT, ...context })
   const key = configurationKey(configOf(config), CONTEXT.step)
@@ -149,10 +151,10 @@ test('the CreateBatch request carries everything the inputs ask for', () => {
     'spark.executor.instances': '10',
     'spark.dataproc.driverEnv.KEDRO_DATAPROC_ENV': 'dev',
     'spark.executorEnv.KEDRO_DATAPROC_ENV': 'dev',
-    'spark.dataproc.driverEnv.KEDRO_DATAPROC_RUN_ID': `feature-x-r12-a1-${key}`,
-    'spark.executorEnv.KEDRO_DATAPROC_RUN_ID': `feature-x-r12-a1-${key}`,
-    'spark.dataproc.driverEnv.KEDRO_DATAPROC_RUN_OUTPUT_URI': `gs://output/feature-x/feature-x-r12-a1-${key}`,
-    'spark.executorEnv.KEDRO_DATAPROC_RUN_OUTPUT_URI': `gs://output/feature-x/feature-x-r12-a1-${key}`,
+    'spark.dataproc.driverEnv.KEDRO_DATAPROC_RUN_ID': `feature-x-b3ed95-r12-a1-${key}`,
+    'spark.executorEnv.KEDRO_DATAPROC_RUN_ID': `feature-x-b3ed95-r12-a1-${key}`,
+    'spark.dataproc.driverEnv.KEDRO_DATAPROC_RUN_OUTPUT_URI': `gs://output/feature-x-b3ed95/feature-x-b3ed95-r12-a1-${key}`,
+    'spark.executorEnv.KEDRO_DATAPROC_RUN_OUTPUT_URI': `gs://output/feature-x-b3ed95/feature-x-b3ed95-r12-a1-${key}`,
     'spark.dataproc.driverEnv.KEDRO_DATAPROC_BRANCH': 'feature/x',
     'spark.executorEnv.KEDRO_DATAPROC_BRANCH': 'feature/x',
     'spark.dataproc.driverEnv.KEDRO_DATAPROC_COMMIT': 'abc123',
@@ -162,9 +164,9 @@ test('the CreateBatch request carries everything the inputs ask for', () => {
     team: 'data',
     'managed-by': 'kedro-dataproc-action',
     env: 'dev',
-    'run-id': `feature-x-r12-a1-${key}`,
+    'run-id': `feature-x-b3ed95-r12-a1-${key}`,
     'request-id': requestId,
-    branch: 'feature-x',
+    branch: 'feature-x-b3ed95',
     commit: 'abc123'
   })
 })

@@ -27,7 +27,7 @@ async function facts(eventName: string, event: unknown, sha = BASE) {
     GITHUB_REPOSITORY: 'acme/pipelines',
     GITHUB_SHA: sha
   })
-  return { eventName, fork: context.fork }
+  return { eventName, fork: context.fork, commit: context.commit }
 }
 
 const prFromFork = (headSha: string) => ({
@@ -72,6 +72,13 @@ test.each([
     },
     'f1'.repeat(20),
     /\(a deleted fork\)/
+  ],
+  [
+    'issue_comment (ChatOps) with a pull request checked out',
+    'issue_comment',
+    { issue: { number: 7, pull_request: {} }, repository: { full_name: 'acme/pipelines' } },
+    'f1'.repeat(20),
+    /issue_comment \(which does not say whose code a pull request holds.*not this workflow's commit f1f1/
   ]
 ])('refuses: %s', async (_name, eventName, event, sha, message) => {
   const { fork } = await facts(eventName, event, sha)
@@ -94,8 +101,18 @@ test.each([
       repository: { full_name: 'acme/pipelines' }
     }
   ],
-  ['a fork on pull_request (no secrets there)', 'pull_request', prFromFork(BASE)]
+  ['a fork on pull_request (no secrets there)', 'pull_request', prFromFork(BASE)],
+  [
+    'issue_comment with the workflow’s own commit checked out',
+    'issue_comment',
+    { issue: { number: 7 }, repository: { full_name: 'acme/pipelines' } }
+  ]
 ])('allows: %s', async (_name, eventName, event) => {
   const { fork } = await facts(eventName, event)
   expect(() => checkForkCode(eventName, fork, false)).not.toThrow()
+})
+
+test('issue_comment records the commit checked out, not GITHUB_SHA (the default branch)', async () => {
+  const { commit } = await facts('issue_comment', { issue: { number: 7 } }, 'f1'.repeat(20))
+  expect(commit).toBe(BASE)
 })

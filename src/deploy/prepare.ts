@@ -2,10 +2,16 @@ import type { Storage } from '@google-cloud/storage'
 import { log } from '../lib/log.js'
 import { pinImage, type Plan } from '../plan/plan.js'
 import { codeUploads, planDevCode, snapshotCode, type CodeArtifacts } from '../steps/code/code.js'
-import { uploadFiles, type OnUploadProgress, type UploadResult } from '../steps/code/upload.js'
-import { readBuildContext, type BuildContext } from '../steps/image/build-context.js'
-import { checkSecretsBuilder, prepareImage } from '../steps/image/image.js'
 import {
+  ImmutableObjectError,
+  uploadFiles,
+  type OnUploadProgress,
+  type UploadResult
+} from '../steps/code/upload.js'
+import { readBuildContext, type BuildContext } from '../steps/image/build-context.js'
+import { buildImage, checkSecretsBuilder, tagImage } from '../steps/image/image.js'
+import {
+  objectsDiffer,
   readManifest,
   releaseConflict,
   sameContent,
@@ -41,11 +47,18 @@ async function buildContext({ plan, secrets }: Preparation): Promise<BuildContex
   return context
 }
 
-/** The plan with the image the build pushed, pinned by digest; unchanged for a prebuilt image. */
-async function image(p: Preparation, context: BuildContext | undefined): Promise<Plan> {
+interface PreparedImage {
+  /** The plan with the image the build pushed, pinned by digest; unchanged for a prebuilt image. */
+  plan: Plan
+  /** Points the branch or release tag at it: last, once every check has passed. */
+  tag(): Promise<void>
+}
+
+/** The image, built or reused under its fingerprint tag; the plan's own tag is not moved yet. */
+async function image(p: Preparation, context: BuildContext | undefined): Promise<PreparedImage> {
   const { plan } = p
-  if (!context || !plan.build) return plan
-  const result = await prepareImage({
+  if (!context || !plan.build) return { plan, tag: () => Promise.resolve() }
+  const request = {
     repository: plan.image.repository as string,
     tag: plan.image.tag as string,
     dockerfile: plan.build.dockerfile,
@@ -56,8 +69,12 @@ async function image(p: Preparation, context: BuildContext | undefined): Promise
     platform: plan.build.platform,
     accessToken: p.accessToken,
     signal: p.signal
-  })
-  return pinImage(plan, result.pinned, result.digest)
+  }
+  const result = await buildImage(request)
+  return {
+    plan: pinImage(plan, result.pinned, result.digest),
+    tag: () => tagImage(request, result)
+  }
 }
 
 /** The image built beside another step: when that step fails, the build stops and pushes nothing. */
@@ -65,7 +82,7 @@ function besideImage<T>(
   p: Preparation,
   context: BuildContext | undefined,
   other: Promise<T>
-): Promise<[Plan, T]> {
+): Promise<[PreparedImage, T]> {
   const stop = new AbortController()
   const signal = p.signal ? AbortSignal.any([p.signal, stop.signal]) : stop.signal
   const failed = (error: unknown): never => {
@@ -95,7 +112,8 @@ export async function prepareDev(p: Preparation): Promise<Plan> {
   ])
   const [built, uploaded] = await besideImage(p, context, code.upload(p.onUploadProgress))
   logUploads(uploaded.uploads, uploaded.skipped)
-  return built
+  await built.tag()
+  return built.plan
 }
 
 function manifestOf(plan: Plan, artifacts: CodeArtifacts): ReleaseManifest {
@@ -118,6 +136,9 @@ function manifestOf(plan: Plan, artifacts: CodeArtifacts): ReleaseManifest {
 /**
  * Prod: a release is prepared once and then immutable. Identical content prepares again as a
  * no-op; other content is refused before anything is built or uploaded, unless `force`.
+ * `release.json` is the commit marker, written last: without it nothing was released, so what an
+ * earlier prepare left (it failed in the build, say) is replaced, each object exactly at the
+ * generation looked at. The release tag is pushed only once the code is uploaded, just before it.
  */
 export async function prepareRelease(p: Preparation): Promise<Plan> {
   const { plan, storage } = p
@@ -129,23 +150,27 @@ export async function prepareRelease(p: Preparation): Promise<Plan> {
     readManifest(storage, manifestUri)
   ])
   const { code, entrypoint } = artifacts
-  if (existing && sameContent(existing.manifest, code.checksums, entrypoint.checksums)) {
+  const identical = existing && sameContent(existing.manifest, code.checksums, entrypoint.checksums)
+  const differ = identical ? await objectsDiffer(storage, existing.manifest) : undefined
+  if (identical && !differ) {
     log.info(
       `release ${plan.release} is already prepared with identical content: nothing built or uploaded`
     )
     return pinnedByManifest(plan, existing.manifest)
   }
-  if (existing && !force) throw releaseConflict(existing.manifest)
-  if (existing)
+  if (existing && !identical && !force) throw releaseConflict(existing.manifest)
+  if (differ) log.warning(`release ${plan.release}: ${differ}; uploading it again`)
+  else if (existing)
     log.warning(
       `force: true: replacing release ${plan.release} (prepared ${existing.manifest.createdAt})`
     )
-  const uploads = uploadFiles(storage, codeUploads(plan, artifacts), force, p.onUploadProgress)
+  const uploads = uploadFiles(storage, codeUploads(plan, artifacts), true, p.onUploadProgress)
   const [built, uploaded] = await besideImage(p, context, uploads)
   logUploads(uploaded, code.skipped)
-  await writeManifest(storage, manifestUri, manifestOf(built, artifacts), existing?.generation)
+  await built.tag()
+  await writeManifest(storage, manifestUri, manifestOf(built.plan, artifacts), existing?.generation)
   log.info(`release ${plan.release} prepared: ${manifestUri}`)
-  return built
+  return built.plan
 }
 
 const pinnedByManifest = (plan: Plan, manifest: ReleaseManifest): Plan =>
@@ -157,6 +182,11 @@ export async function releaseToRun({ plan, storage }: Preparation): Promise<Plan
   if (!stored)
     throw new Error(
       `release ${plan.release} was never prepared (no ${plan.storage.manifestUri}): run this action with prepare: true for it first, e.g. on the tag push`
+    )
+  const differ = await objectsDiffer(storage, stored.manifest)
+  if (differ)
+    throw new ImmutableObjectError(
+      `release ${plan.release}: ${differ} (two prepares of it ran at once): prepare it again from its commit ${stored.manifest.commit || '(unknown)'}; nothing was submitted`
     )
   return pinnedByManifest(plan, stored.manifest)
 }

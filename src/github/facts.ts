@@ -12,30 +12,36 @@ interface EventPayload {
   repository?: Repo
 }
 
-/** Events that hand this repository's secrets to a workflow about someone else's code. */
-const PRIVILEGED_EVENTS = new Set(['pull_request_target', 'workflow_run'])
+/**
+ * Events that hand this repository's secrets to a workflow that may check out code from outside
+ * it: a fork's pull request (pull_request_target), a fork's workflow run (workflow_run), a pull
+ * request named in a comment (issue_comment, as ChatOps does).
+ */
+const PRIVILEGED_EVENTS = new Set(['pull_request_target', 'workflow_run', 'issue_comment'])
 
-async function forkFacts(
+/** Where the event says the code comes from; issue_comment's payload does not say. */
+function headOf(eventName: string, event: EventPayload): { repo?: Repo | null; sha?: string } {
+  if (eventName === 'workflow_run')
+    return { repo: event.workflow_run?.head_repository, sha: event.workflow_run?.head_sha }
+  if (eventName === 'pull_request_target')
+    return { repo: event.pull_request?.head?.repo, sha: event.pull_request?.head?.sha }
+  return {}
+}
+
+function forkFacts(
   eventName: string,
   event: EventPayload,
   env: NodeJS.ProcessEnv,
-  workingDirectory: string
-): Promise<ForkFacts | undefined> {
+  checkedOut: string | undefined
+): ForkFacts | undefined {
   if (!PRIVILEGED_EVENTS.has(eventName)) return undefined
-  const head =
-    eventName === 'workflow_run'
-      ? { repo: event.workflow_run?.head_repository, sha: event.workflow_run?.head_sha }
-      : { repo: event.pull_request?.head?.repo, sha: event.pull_request?.head?.sha }
+  const head = headOf(eventName, event)
   const base = event.repository?.full_name ?? env.GITHUB_REPOSITORY
   // A deleted fork has no repository left: its code is still not the base repository's.
   const repository = head.repo === null ? '(a deleted fork)' : head.repo?.full_name
-  if (repository === undefined || repository === base) return undefined
-  return {
-    repository,
-    headSha: head.sha ?? '',
-    trustedSha: env.GITHUB_SHA ?? '',
-    checkedOut: await gitFact(workingDirectory, ['rev-parse', 'HEAD'])
-  }
+  if (repository === base) return undefined
+  if (repository === undefined && eventName !== 'issue_comment') return undefined
+  return { repository, headSha: head.sha ?? '', trustedSha: env.GITHUB_SHA ?? '', checkedOut }
 }
 
 async function readEvent(path: string | undefined): Promise<EventPayload> {
@@ -63,17 +69,25 @@ export async function gatherRunFacts(
   const event = await readEvent(env.GITHUB_EVENT_PATH)
   // Any event about a pull request carries it in the payload (pull_request_review_comment too).
   const isPullRequest = PULL_REQUEST_EVENTS.has(eventName) || event.pull_request !== undefined
+  const asked = gitFact(workingDirectory, ['rev-parse', 'HEAD'])
   // A pull request checks out a detached merge commit, so `git` would only say HEAD there; git is
-  // asked only outside Actions, like the commit below.
+  // asked for the branch only outside Actions.
   const branch =
     (isPullRequest ? env.GITHUB_HEAD_REF || event.pull_request?.head?.ref : undefined) ||
     (env.GITHUB_REF_TYPE !== 'tag' ? env.GITHUB_REF_NAME : undefined) ||
     (await gitFact(workingDirectory, ['symbolic-ref', '--short', '-q', 'HEAD'])) ||
     ''
+  const checkedOut = await asked
+  // The run records the commit it runs. On pull_request (and its review events) GITHUB_SHA is a
+  // merge commit made for the run, which the pull request's head names better; any other
+  // checkout (ChatOps checks out a pull request on issue_comment) is recorded as itself.
+  const mergeHead =
+    isPullRequest && eventName !== 'pull_request_target' ? event.pull_request?.head?.sha : undefined
   const commit =
-    (isPullRequest ? event.pull_request?.head?.sha : undefined) ||
+    (checkedOut !== env.GITHUB_SHA ? checkedOut : undefined) ||
+    mergeHead ||
     env.GITHUB_SHA ||
-    (await gitFact(workingDirectory, ['rev-parse', 'HEAD'])) ||
+    checkedOut ||
     ''
   return {
     eventName,
@@ -87,7 +101,7 @@ export async function gatherRunFacts(
     step: env.GITHUB_ACTION ?? '',
     serverUrl: env.GITHUB_SERVER_URL ?? 'https://github.com',
     pullRequest: isPullRequest ? event.pull_request?.number : undefined,
-    fork: await forkFacts(eventName, event, env, workingDirectory),
+    fork: forkFacts(eventName, event, env, checkedOut),
     localNonce: localNonce(now)
   }
 }

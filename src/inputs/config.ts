@@ -30,7 +30,7 @@ export interface Config extends Omit<Where, 'runtimeWarning'>, Build, BatchSetti
   force: boolean
   /** Absolute paths of files that may ship although they hold a private key. */
   allowSecretFiles: string[]
-  /** Run code from a fork on pull_request_target and workflow_run. */
+  /** Run code from a fork on pull_request_target, workflow_run and issue_comment. */
   allowForkCode: boolean
   /** What only the GitHub front end reads. */
   report: { githubToken: string; prComment: 'auto' | 'always' | 'never'; uploadArtifacts: boolean }

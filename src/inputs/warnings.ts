@@ -26,7 +26,7 @@ export function warningsOf(config: Omit<Config, 'warnings'>, runtimeWarning?: st
     warnings.push('cancel-on-abort: false lets a batch run on after its workflow run is cancelled')
   if (config.allowForkCode)
     warnings.push(
-      "allow-fork-code: true runs code from forks with this workflow's credentials on pull_request_target and workflow_run"
+      "allow-fork-code: true runs code from forks with this workflow's credentials on pull_request_target, workflow_run and issue_comment"
     )
   for (const file of config.allowSecretFiles)
     warnings.push(

@@ -14,8 +14,9 @@ export interface RunFacts {
   serverUrl: string
   pullRequest?: number
   /**
-   * Set on events that run with the base repository's secrets for code from a fork
-   * (pull_request_target, workflow_run): where the code came from, and what is checked out.
+   * Set on events that run with the base repository's secrets for code that may come from
+   * outside it (pull_request_target, workflow_run, issue_comment): where the code came from, and
+   * what is checked out.
    */
   fork?: ForkFacts
   /** Distinguishes runs outside GitHub Actions, which have no run id. */
@@ -25,9 +26,9 @@ export interface RunFacts {
 }
 
 export interface ForkFacts {
-  /** The fork, `owner/name`. */
-  repository: string
-  /** The fork's head commit. */
+  /** The fork, `owner/name`; undefined when the event does not say (issue_comment). */
+  repository?: string
+  /** The fork's head commit; empty when the event does not say. */
   headSha: string
   /** The commit the workflow itself runs (GITHUB_SHA), which the base repository vouches for. */
   trustedSha: string

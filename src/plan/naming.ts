@@ -23,9 +23,16 @@ function trimSeparators(value: string, separator: string): string {
   return value.slice(start, end)
 }
 
-/** The reference rule: every run of characters outside [A-Za-z0-9] becomes one `-`. */
+/**
+ * The reference rule: every run of characters outside [A-Za-z0-9] becomes one `-`. That rule maps
+ * `feat/x`, `feat-x`, `feat_x` and `feat.x` to one folder, so a slug that differs from its branch
+ * gains a short hash of the real name; a plain name (`main`, `feat-x`) stays as it is.
+ */
 export function branchSlug(branch: string): string {
-  return branch.replace(/[^A-Za-z0-9]+/g, '-')
+  const slug = branch.replace(/[^A-Za-z0-9]+/g, '-')
+  if (slug === branch) return slug
+  const head = trimSeparators(slug, '-')
+  return `${head}${head ? '-' : ''}${shortHash(`branch:${branch}`, 6)}`
 }
 
 /** Docker tags: `[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}`. */

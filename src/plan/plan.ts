@@ -147,15 +147,19 @@ function imageOf(config: Config, slug: string): Plan['image'] {
   return { reference: `${repository}:${tag}`, prebuilt: false, repository, tag }
 }
 
-function labelsOf(config: Config, context: RunFacts, runId: string, request: string) {
+function labelsOf(
+  config: Config,
+  context: RunFacts,
+  names: { slug: string; runId: string; request: string }
+) {
   const labels: Record<string, string> = {
     ...config.labels,
     'managed-by': 'kedro-dataproc-action',
     env: config.env,
-    'run-id': labelValue(runId),
-    'request-id': request
+    'run-id': labelValue(names.runId),
+    'request-id': names.request
   }
-  if (context.branch) labels.branch = labelValue(context.branch)
+  if (context.branch) labels.branch = labelValue(names.slug)
   if (context.commit) labels.commit = labelValue(context.commit)
   if (config.release) labels.release = labelValue(config.release)
   return labels
@@ -190,7 +194,7 @@ export function buildPlan(config: Config, context: RunFacts): Plan {
     codeUri: storage.codeUri,
     containerImage: image.reference,
     environment: runEnvironment({ ...config, runId, branch, commit: context.commit, storage }),
-    labels: labelsOf(config, context, runId, requestId(id))
+    labels: labelsOf(config, context, { slug, runId, request: requestId(id) })
   })
   // Planned on a dry run too, so the dry run shows what the real run builds.
   const building = !config.image && config.prepare

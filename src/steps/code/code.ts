@@ -7,6 +7,7 @@ import type { Plan } from '../../plan/plan.js'
 import type { SecretRules } from '../secrets.js'
 import { planSnapshot, type SnapshotPlan } from './snapshot.js'
 import {
+  ImmutableObjectError,
   remoteObject,
   RESUMABLE_FROM_BYTES,
   startStreamedUpload,
@@ -30,6 +31,8 @@ export interface CodeArtifacts {
 
 /** Stored with code.zip: the snapshot key of the tree it was made from (see planSnapshot). */
 export const TREE_KEY = 'kedro-dataproc-tree'
+/** Stored with code.zip: the commit the run recorded, to name it when another run is refused. */
+const COMMIT_KEY = 'kedro-dataproc-commit'
 
 // Synchronous, so that planSnapshot starts git in the same turn as its caller (see deploy).
 const scratchZip = (): string =>
@@ -91,15 +94,54 @@ export async function planDevCode(
   entrypointPath: string,
   secrets: SecretRules
 ): Promise<PlannedDevCode> {
-  const [planned, checksums, remote] = await Promise.all([
+  const [planned, checksums, remote, remoteEntrypoint] = await Promise.all([
     planSnapshot({ projectDir, outFile: scratchZip(), secrets }),
     fileChecksums(entrypointPath),
-    remoteObject(storage, plan.storage.codeUri)
+    remoteObject(storage, plan.storage.codeUri),
+    remoteObject(storage, plan.storage.entrypointUri)
   ])
   const entrypoint = { path: entrypointPath, checksums }
+  try {
+    refuseOtherCode(plan, { code: remote, entrypoint: remoteEntrypoint }, planned.key, checksums)
+  } catch (error) {
+    await planned.close()
+    throw error
+  }
   return {
     upload: onProgress => uploadDevCode(storage, plan, planned, { entrypoint, remote, onProgress })
   }
+}
+
+/**
+ * A dev run's folder is immutable once written: a batch may be reading it. The same run id with
+ * the same code (a retry) finds its own objects; with other code it is refused here, before
+ * anything is built or uploaded. The snapshot key says "same code" without writing the zip; the
+ * upload's generation precondition (ifGenerationMatch=0) settles two runs that race for an
+ * empty folder.
+ */
+function refuseOtherCode(
+  plan: Plan,
+  found: { code?: Remote; entrypoint?: Remote },
+  key: string,
+  entrypoint: Checksums
+): void {
+  const otherCode = found.code && found.code.metadata[TREE_KEY] !== key
+  const otherEntrypoint = found.entrypoint && found.entrypoint.crc32c !== entrypoint.crc32c
+  if (!otherCode && !otherEntrypoint) return
+  const commit = found.code?.metadata[COMMIT_KEY]
+  const what = otherCode
+    ? `code.zip from other code${commit ? ` (commit ${commit.slice(0, 12)})` : ''}`
+    : 'another entrypoint.py'
+  throw new ImmutableObjectError(
+    `run-id ${plan.runId} was already used on branch ${plan.branch}: ${plan.storage.submitPrefix} holds ${what}. ${whyImmutable(plan)}`
+  )
+}
+
+/** Why a run's objects are never replaced, and what to do instead. */
+function whyImmutable(plan: Plan): string {
+  return plan.env === 'prod'
+    ? 'A release is immutable: cut a new version, or set force: true to replace it'
+    : "A run's folder is immutable once written, so that no batch runs another run's code: set a different run-id, or leave run-id unset to get one per workflow run"
 }
 
 /** What uploading a dev run's code needs besides the plan and the snapshot. */
@@ -177,8 +219,8 @@ function codeTarget(plan: Plan, key: string): Omit<UploadItem, 'localPath' | 'ch
   return {
     uri: plan.storage.codeUri,
     contentType: 'application/zip',
-    immutable: plan.env === 'prod',
-    metadata: { [TREE_KEY]: key }
+    immutable: whyImmutable(plan),
+    metadata: { [TREE_KEY]: key, [COMMIT_KEY]: plan.commit }
   }
 }
 
@@ -196,7 +238,7 @@ export function codeUploads(
     uri: plan.storage.entrypointUri,
     contentType: 'text/x-python',
     checksums: artifacts.entrypoint.checksums,
-    immutable: plan.env === 'prod'
+    immutable: whyImmutable(plan)
   }
   return artifacts.code ? [entrypoint, codeUpload(plan, artifacts.code)] : [entrypoint]
 }

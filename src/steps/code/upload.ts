@@ -9,8 +9,11 @@ export interface UploadItem {
   uri: string
   contentType: string
   checksums: Checksums
-  /** A release's object: never replaced by different bytes unless `force`. */
-  immutable?: boolean
+  /**
+   * Set for an object never replaced by different bytes unless `force` (a release's, a dev run's):
+   * why, and what to do instead.
+   */
+  immutable?: string
   /** Custom metadata stored with the object. */
   metadata?: Record<string, string>
 }
@@ -49,7 +52,7 @@ const resultOf = (
   uploaded
 })
 
-/** A release object exists with other bytes: releases are immutable. */
+/** An immutable object (a release's, a dev run's) exists with other bytes. */
 export class ImmutableObjectError extends Error {}
 
 /** Above this size an upload goes in resumable chunks, so a dropped connection resumes. */
@@ -81,9 +84,9 @@ export async function remoteObject(storage: Storage, uri: string): Promise<Remot
   }
 }
 
-function conflict(uri: string): ImmutableObjectError {
+function conflict(item: Pick<UploadItem, 'uri' | 'immutable'>): ImmutableObjectError {
   return new ImmutableObjectError(
-    `${uri} already exists with different content, and a release is immutable: cut a new version, or set force: true to replace it`
+    `${item.uri} already exists with different content. ${item.immutable}`
   )
 }
 
@@ -122,7 +125,7 @@ export async function uploadFile(
   if (remote?.crc32c === item.checksums.crc32c) {
     return resultOf(item, false)
   }
-  if (remote && item.immutable && !force) throw conflict(item.uri)
+  if (remote && item.immutable && !force) throw conflict(item)
   const { bucket, name } = parseGcsUri(item.uri)
   try {
     const [file] = await storage.bucket(bucket).upload(item.localPath, {
@@ -139,7 +142,7 @@ export async function uploadFile(
       return resultOf(item, false)
     }
     throw item.immutable
-      ? conflict(item.uri)
+      ? conflict(item)
       : new Error(`${item.uri} was changed by another run during the upload; run again`)
   }
   return resultOf(item, true)

@@ -11,9 +11,11 @@
  * builder plus `docker push` elsewhere. Build secrets need BuildKit: without buildx, a CLI before
  * 23 has it built in (`DOCKER_BUILDKIT=1 docker build`); with neither, the build is refused rather
  * than run without them. Each secret goes to Docker as a 0600 file in a private directory,
- * removed with it. The fingerprint tag is pushed last (buildx pushes both at once), so its
- * presence means a complete image. With an access token, docker logs in with a
- * private DOCKER_CONFIG that is removed afterwards; the user's own config.json is never written.
+ * removed with it. Docker pushes the fingerprint tag only, so its presence means a complete image;
+ * the branch or release tag is then copied from it like a reuse, by `tagImage`, which a release
+ * calls only once every check has passed and its code is uploaded. With an access token, docker
+ * logs in with a private DOCKER_CONFIG that is removed afterwards; the user's own config.json is
+ * never written.
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -90,36 +92,74 @@ export interface ImageDeps {
   runner?: Runner
 }
 
-export async function prepareImage(
+/**
+ * The image, named by its fingerprint: reused when the registry has it, else built and pushed
+ * under the fingerprint tag only. `request.tag` is left as it is: see tagImage.
+ */
+export async function buildImage(
   request: ImageRequest,
   deps: ImageDeps = {}
 ): Promise<ImageResult> {
   const started = Date.now()
-  const token = request.accessToken
-  if (token) log.secret(token)
-  const scrub = (text: string): string => (token ? text.split(token).join('***') : text)
-  try {
+  return explained(request.accessToken, async () => {
     const location = parseRepository(request.repository)
     const fp = await fingerprint(request)
-    const registry = registryClient(request.repository, token)
-    const reference = `${request.repository}:${request.tag}`
-
-    const reused = await reuse(registry, fp, request.tag)
-    let digest = reused
-    if (digest === null) {
-      digest = await build(request, fp, location, registry, deps.runner ?? execRunner)
-    }
+    const registry = registryClient(request.repository, request.accessToken)
+    const reused = (await registry.head(fp.tag))?.digest ?? null
+    const digest =
+      reused ?? (await build(request, fp, location, registry, deps.runner ?? execRunner))
     const result: ImageResult = {
-      reference,
+      reference: `${request.repository}:${request.tag}`,
       digest,
       pinned: `${request.repository}@${digest}`,
       fingerprint: fp.tag,
       built: reused === null,
       seconds: Math.round((Date.now() - started) / 10) / 100
     }
-    const how = result.built ? 'built and pushed' : `reused from ${fp.tag}`
-    log.info(`Image ${how}: ${reference} ${digest} (${result.seconds} s)`)
+    const how = result.built ? 'built and pushed' : 'reused'
+    log.info(`Image ${how}: ${request.repository}:${fp.tag} ${digest} (${result.seconds} s)`)
     return result
+  })
+}
+
+/**
+ * Points `request.tag` at the image: its manifest bytes, fetched by digest and copied through the
+ * registry's API (no Docker), so the tag names exactly the digest the batch runs even if another
+ * build has moved the fingerprint tag meanwhile.
+ */
+export async function tagImage(
+  request: Pick<ImageRequest, 'repository' | 'tag' | 'accessToken'>,
+  image: Pick<ImageResult, 'fingerprint' | 'digest' | 'reference'>
+): Promise<void> {
+  await explained(request.accessToken, async () => {
+    if (request.tag === image.fingerprint) return
+    const registry = registryClient(request.repository, request.accessToken)
+    const manifest = await registry.get(image.digest)
+    const stored = await registry.put(request.tag, manifest)
+    if (stored !== manifest.digest)
+      throw new ImageError(
+        `the registry stored ${request.tag} as ${stored}, expected ${manifest.digest}`
+      )
+    log.info(`Image tagged: ${image.reference} ${image.digest}`)
+  })
+}
+
+/** The image and its tag at once: what the image tests and the benchmark measure. */
+export async function prepareImage(
+  request: ImageRequest,
+  deps: ImageDeps = {}
+): Promise<ImageResult> {
+  const result = await buildImage(request, deps)
+  await tagImage(request, result)
+  return result
+}
+
+/** Runs an image step with its errors made readable: registry hints, and no token in them. */
+async function explained<T>(token: string | undefined, step: () => Promise<T>): Promise<T> {
+  if (token) log.secret(token)
+  const scrub = (text: string): string => (token ? text.split(token).join('***') : text)
+  try {
+    return await step()
   } catch (error) {
     if (error instanceof ImageError) throw new ImageError(scrub(error.message))
     if (error instanceof RegistryError) {
@@ -128,22 +168,6 @@ export async function prepareImage(
     }
     throw error
   }
-}
-
-/** Tags the fingerprint's image with `tag` when it exists; its digest, or null. */
-async function reuse(
-  registry: RegistryClient,
-  fp: Fingerprint,
-  tag: string
-): Promise<string | null> {
-  if ((await registry.head(fp.tag)) === null) return null
-  const manifest = await registry.get(fp.tag)
-  if (tag === fp.tag) return manifest.digest
-  const stored = await registry.put(tag, manifest)
-  if (stored !== manifest.digest) {
-    throw new ImageError(`the registry stored ${tag} as ${stored}, expected ${manifest.digest}`)
-  }
-  return manifest.digest
 }
 
 async function build(
@@ -206,7 +230,7 @@ async function build(
         ...common,
         secrets,
         builder: 'buildx',
-        tags: [reference, fpReference],
+        tags: [fpReference],
         cacheRef: `${request.repository}:buildcache`,
         cacheExport: driver !== null && driver !== 'docker',
         metadataFile
@@ -231,19 +255,18 @@ async function build(
         ...common,
         secrets,
         builder,
-        tags: [reference, fpReference]
+        tags: [fpReference]
       })
       await log.group(`Build image ${reference} (${fp.tag})`, async () => {
         check(
           'docker build',
           await docker(argv, { stream: true, input: contextTar(request.context) })
         )
-        check(`docker push ${reference}`, await docker(pushArgv(reference), { stream: true }))
         check(`docker push ${fpReference}`, await docker(pushArgv(fpReference), { stream: true }))
       })
     }
-    const pushed = await registry.head(request.tag)
-    if (!pushed) throw new ImageError(`${reference} is not in the registry after the push`)
+    const pushed = await registry.head(fp.tag)
+    if (!pushed) throw new ImageError(`${fpReference} is not in the registry after the push`)
     return pushed.digest
   } finally {
     await rm(workDir, { recursive: true, force: true })
