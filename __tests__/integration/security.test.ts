@@ -106,7 +106,7 @@ test('a dev run with the auth step’s files in the workspace ships neither, say
   expect(zip.has('conf/base/catalog.yml')).toBe(true)
   expect([...zip.keys()].filter(isCredentials)).toEqual([])
   expect(gitState(repo)).toEqual(before)
-}, 180_000)
+}, 600_000)
 
 test('a release’s code.zip and every layer of its pushed image hold no credentials file', async () => {
   if (guard()) return
@@ -134,7 +134,7 @@ test('a release’s code.zip and every layer of its pushed image hold no credent
   expect(files).toContain('home/kedro/code/creds/')
   expect(files.filter(isCredentials)).toEqual([])
   expect(gitState(repo)).toEqual(before)
-}, 180_000)
+}, 600_000)
 
 test('a project holding deploy-key.pem is refused before anything is built, uploaded or submitted', async () => {
   if (guard()) return
@@ -232,5 +232,5 @@ describe('pull_request_target from a fork', () => {
     expect(run.stdout).toContain('::warning::allow-fork-code: true runs code from forks')
     expect(run.code).toBe(0)
     expect(run.outputs.state).toBe('SUCCEEDED')
-  }, 120_000)
+  }, 600_000)
 })
