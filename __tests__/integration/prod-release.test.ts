@@ -1,6 +1,5 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { buildBaseImage } from '../../emulators/base-image.js'
 import { manifestDigest } from '../helpers/image-files.js'
 import type { Stack } from '../../emulators/stack.js'
 import { runAction, workflowEnv, type ActionRun } from '../helpers/action.js'
@@ -26,16 +25,12 @@ beforeAll(async () => {
   stack = await startTestStack('docker', 'submit-bucket', 'output-bucket')
   skip = skipWithoutDocker(stack)
   if (skip) return
-  const base = await buildBaseImage({
-    dockerHost: stack.dockerHost as string,
-    registry: stack.registry as string
-  })
   inputs = {
     ...stackInputs(stack),
     env: 'prod',
     'artifact-registry': stack.registry as string,
     'artifact-repository': 'kedro',
-    'build-args': `BASE_IMAGE=${base}`,
+    'build-network': 'host',
     'kedro-run-args': '--pipelines=data_processing'
   }
   repo = checkoutExample('release/v0.2')
@@ -109,7 +104,7 @@ test('prepare v0.2.0 (tag push, no trigger): image tagged v0.2.0, three files, m
   expect(Number.isNaN(Date.parse(manifest.createdAt ?? ''))).toBe(false)
   const [batches] = await stackDataproc(stack).listBatches({ parent: PARENT })
   expect(batches.filter(batch => batch.labels?.release === 'v0-2-0')).toHaveLength(0)
-}, 180_000)
+}, 600_000)
 
 test('preparing the same content again succeeds without uploading anything', async () => {
   if (guard()) return
@@ -175,7 +170,7 @@ test('re-preparing v0.2.0 from changed code is refused and overwrites nothing; f
     await manifestDigest(stack.registry as string, REPOSITORY, 'v0.2.0')
   )
   expect(manifest.imageDigest).not.toBe(digest)
-}, 240_000)
+}, 600_000)
 
 test('a prepare that failed in the build releases nothing; the fixed prepare replaces what it left, then tags', async () => {
   if (guard()) return

@@ -49,6 +49,7 @@ const CHANGED: Record<InputName, string> = {
   'build-args': 'A=1',
   'build-secrets': 'pip_token=s3cr3t',
   target: 'other',
+  'build-network': 'host',
   entrypoint: 'deployment/../run.py',
   prepare: 'false',
   submit: 'false',

@@ -67,6 +67,7 @@ async function image(p: Preparation, context: BuildContext | undefined): Promise
     buildArgs: plan.build.buildArgs,
     buildSecrets: plan.build.secrets,
     platform: plan.build.platform,
+    network: plan.build.network,
     accessToken: p.accessToken,
     signal: p.signal
   }

@@ -14,6 +14,8 @@ const MAIN_FILE_PATTERN = /^(gs:\/\/[^/\s]+\/\S+|file:\/\/\/\S+)\.py$/
 const TARGET_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/
 const BUILD_ARG_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/
 const BUILD_SECRET_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/
+const BUILD_NETWORKS = ['host', 'none'] as const
+export type BuildNetwork = (typeof BUILD_NETWORKS)[number]
 
 /** The image the batch runs, how it is built, and the file Spark starts. */
 export interface Build {
@@ -27,6 +29,8 @@ export interface Build {
   /** BuildKit secrets by id: `RUN --mount=type=secret,id=ID` reads them; never in a layer. */
   buildSecrets: Record<string, string>
   target: string
+  /** `docker build --network`: undefined for Docker's default. */
+  buildNetwork?: BuildNetwork
   /** A project's own entrypoint; undefined means the one shipped with the action. */
   entrypoint?: string
   /** A main file baked into the image (`file:///…`) or elsewhere in GCS, instead of the uploaded entrypoint. */
@@ -129,6 +133,7 @@ export function readBuild(
   }
 
   const buildSecrets = readBuildSecrets(r, image)
+  const buildNetwork = readBuildNetwork(r)
 
   const entrypointInput = r.optional('entrypoint')
   let entrypoint: string | undefined
@@ -160,6 +165,7 @@ export function readBuild(
     buildArgs,
     buildSecrets,
     target,
+    buildNetwork,
     entrypoint,
     mainPythonFile
   }
@@ -186,4 +192,17 @@ function readBuildSecrets(r: InputReader, image: string | undefined): Record<str
       'a prebuilt image is not built; remove build-secrets, or remove image'
     )
   return secrets
+}
+
+/** As docker/build-push-action's `network`: the network of the build's RUN steps. */
+function readBuildNetwork(r: InputReader): BuildNetwork | undefined {
+  const value = r.optional('build-network')
+  if (value === undefined) return undefined
+  const network = BUILD_NETWORKS.find(name => name === value)
+  if (!network)
+    r.problem(
+      'build-network',
+      `'${value}' is not a build network; use host, none, or leave it empty for Docker's default`
+    )
+  return network
 }

@@ -45,6 +45,7 @@ export const INPUTS = {
   // Secrets change no file the batch reads, and their values must not make the configuration key.
   'build-secrets': { role: 'behaviour', default: '', secret: true },
   target: shapes(),
+  'build-network': behaviour(),
   entrypoint: shapes(),
   prepare: behaviour('true'),
   submit: behaviour('true'),

@@ -38,6 +38,8 @@ export interface Plan {
     /** `build-secrets`: shown only as `***`. */
     secrets: Record<string, string>
     platform: 'linux/amd64'
+    /** `docker build --network`; undefined: Docker's default. */
+    network?: 'host' | 'none'
   }
   /** The project's files and the main file uploaded beside them. */
   code: { directory: string; entrypoint: string; allowSecretFiles: string[] }
@@ -216,7 +218,8 @@ export function buildPlan(config: Config, context: RunFacts): Plan {
           target: config.target,
           buildArgs: config.buildArgs,
           secrets: config.buildSecrets,
-          platform: 'linux/amd64'
+          platform: 'linux/amd64',
+          network: config.buildNetwork
         }
       : undefined,
     code: {

@@ -66,6 +66,8 @@ export interface ImageRequest {
   /** BuildKit secrets by id (`build-secrets`). */
   buildSecrets?: Record<string, string>
   platform: string
+  /** `docker build --network`; undefined: Docker's default. */
+  network?: 'host' | 'none'
   /** Google OAuth access token for Artifact Registry; absent for a local registry. */
   accessToken?: string
   /** DOCKER_HOST to use; default from the environment. */
@@ -209,7 +211,8 @@ async function build(
       context: '-',
       target: request.target,
       buildArgs: request.buildArgs,
-      platform: request.platform
+      platform: request.platform,
+      network: request.network
     }
     const buildSecrets = request.buildSecrets ?? {}
     const secretIds = Object.keys(buildSecrets).sort()
