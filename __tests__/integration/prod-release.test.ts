@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { manifestDigest } from '../helpers/image-files.js'
 import type { Stack } from '../../emulators/stack.js'
@@ -179,10 +179,14 @@ test('a prepare that failed in the build releases nothing; the fixed prepare rep
   await bucket.file('release/v0.3.0/code.zip').save('partial')
   await bucket.file('release/v0.3.0/entrypoint.py').save('partial')
   writeFileSync(join(repo, 'conf/base/parameters.yml'), 'fixed_in_v0_3: false\n')
-  const broken = await prepare('v0.3.0', {
-    'build-args': `BASE_IMAGE=${stack.registry}/no/such-base:image`
-  })
+  // The release's build fails in its prod stage; the fix takes that step out again.
+  const dockerfile = join(repo, 'deployment/dataproc/serverless/Dockerfile')
+  const working = readFileSync(dockerfile, 'utf8')
+  writeFileSync(dockerfile, `${working}RUN echo 'broken release step' && exit 3\n`)
+  const broken = await prepare('v0.3.0')
+  writeFileSync(dockerfile, working)
   expect(broken.code).toBe(1)
+  expect(broken.stdout).toContain('broken release step')
   expect(Object.keys(await releaseObjects('v0.3.0'))).not.toContain('release.json')
   expect(await manifestDigest(stack.registry as string, REPOSITORY, 'v0.3.0')).toBeNull()
 
