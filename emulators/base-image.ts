@@ -1,210 +1,141 @@
 import { execFile } from 'node:child_process'
-import { chmod, copyFile, mkdir, mkdtemp, open, rm, symlink, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { link, mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
-import { findExecutable, MissingPackageError, SYSTEM_DIRS } from './proc.js'
+import { sleep } from './faults.js'
+import { processAlive } from './proc.js'
+import {
+  BASE_IMAGE_TAG,
+  buildRootfsTarball,
+  IMAGE_CHANGES,
+  readRecipe,
+  type Recipe
+} from './base-image-recipe.js'
 
 /**
- * A tiny base image built without any network: this machine reaches only the npm registry and the
- * Debian mirrors, never Docker Hub, so `FROM python:…` or `FROM busybox` cannot be pulled. The image
- * is `FROM scratch` plus the statically linked busybox of the Debian package `busybox-static`
- * (a dynamically linked busybox would need a libc in the image), with one symlink per applet so
- * that `RUN` steps (`/bin/sh -c …`) work.
+ * The stack's Docker daemon gets a real `python:3.11-slim` (emulators/base-image-recipe.ts says
+ * what is in it), so a Dockerfile that starts `FROM python:3.11-slim` builds unchanged here, with
+ * real `apt-get install` and `pip install` steps.
  *
- * Facts found on this machine (dockerd 20.10 started by emulators/docker.ts with `--bridge=none`,
- * CLI 28.2 without the buildx plugin):
- * - `docker build` uses the classic builder (with a deprecation notice) because buildx is missing;
- *   `DOCKER_BUILDKIT=1` with that CLI fails ("BuildKit is enabled but the buildx component is
- *   missing or broken"). The daemon's own BuildKit is reachable only from the 20.10 CLI
- *   (/usr/bin/docker with DOCKER_BUILDKIT=1).
- * - `RUN` steps work with the default network under the classic builder, and with `--network=none`
- *   or `--network=host` under both builders; BuildKit's default fails ("network bridge not found").
- *   So plain `docker build` works here; a caller that may meet BuildKit with this daemon passes
- *   `--network=host` (keeps network access on machines that have it) or `--network=none`.
- * - Debian's busybox-static has no adduser/addgroup applets, and the reference Dockerfile uses
- *   shadow's `groupadd`/`useradd` anyway; the image carries small shell versions of those two that
- *   append to /etc/group and /etc/passwd, enough for `groupadd -g 1099 spark` and
- *   `useradd -u 1099 -g 1099 -d /home/spark -m spark` (the user and group Dataproc requires).
- * - `apt-get` and `pip` are stand-ins that print what they would install (see installerStandIn).
- * - Pushing to the stack's registry at 127.0.0.1:PORT needs no `insecure-registries` entry.
+ * The root filesystem is built once per recipe (debootstrap: minutes) into a gzipped tarball under
+ * the cache directory, named by the recipe's hash, and `docker import`ed into each new daemon
+ * (seconds). Several processes may start stacks at once: one builds while the others wait for its
+ * lock, and the tarball appears by an atomic rename, so nobody ever reads half of one.
  */
 
+export { BASE_IMAGE_TAG }
+
+/** Shared by every worktree that links .cache to the same place. */
+export const DEFAULT_BASE_IMAGE_CACHE = fileURLToPath(
+  new URL('../.cache/base-image', import.meta.url)
+)
+
+const RECIPE_LABEL = 'kda.base-image.recipe'
+
 export interface BaseImageOptions {
-  /** `unix:///…/docker.sock` of the daemon that builds. */
+  /** `unix:///…/docker.sock` of the daemon that gets the image. */
   dockerHost: string
-  /** `host:port` of the registry the image is pushed to. */
-  registry: string
-  repository?: string
-  tag?: string
-  /** Path of a statically linked busybox; default the one on PATH. */
-  busybox?: string
+  /** Where the tarballs are kept; default .cache/base-image. */
+  cacheDir?: string
+  log?: (line: string) => void
 }
 
 const run = promisify(execFile)
 
-const GROUPADD = `#!/bin/sh
-# groupadd [-f] [-g GID] NAME: the part of shadow's groupadd that Dockerfiles for Debian images use.
-usage() { echo 'usage: groupadd [-f] [-g GID] NAME' >&2; exit 2; }
-force=
-gid=
-while getopts fg: opt; do
-  case $opt in
-    f) force=1 ;;
-    g) gid=$OPTARG ;;
-    *) usage ;;
-  esac
-done
-shift $((OPTIND - 1))
-name=$1
-[ -n "$name" ] || usage
-if grep -q "^$name:" /etc/group; then
-  [ -n "$force" ] && exit 0
-  echo "groupadd: group '$name' already exists" >&2
-  exit 9
-fi
-[ -n "$gid" ] || gid=$(awk -F: 'BEGIN { m = 999 } $3 > m && $3 < 60000 { m = $3 } END { print m + 1 }' /etc/group)
-echo "$name:x:$gid:" >> /etc/group
-`
-
-const USERADD = `#!/bin/sh
-# useradd [-u UID] [-g GROUP] [-d HOME] [-s SHELL] [-m] NAME: the part of shadow's useradd that
-# Dockerfiles for Debian images use. Without -g, a group named after the user is created.
-usage() { echo 'usage: useradd [-u UID] [-g GROUP] [-d HOME] [-s SHELL] [-m] NAME' >&2; exit 2; }
-uid=
-group=
-home=
-shell=/bin/sh
-create=
-while getopts u:g:d:s:mM opt; do
-  case $opt in
-    u) uid=$OPTARG ;;
-    g) group=$OPTARG ;;
-    d) home=$OPTARG ;;
-    s) shell=$OPTARG ;;
-    m) create=1 ;;
-    M) create= ;;
-    *) usage ;;
-  esac
-done
-shift $((OPTIND - 1))
-name=$1
-[ -n "$name" ] || usage
-if grep -q "^$name:" /etc/passwd; then
-  echo "useradd: user '$name' already exists" >&2
-  exit 9
-fi
-[ -n "$uid" ] || uid=$(awk -F: 'BEGIN { m = 999 } $3 > m && $3 < 60000 { m = $3 } END { print m + 1 }' /etc/passwd)
-case $group in
-  '')
-    gid=$uid
-    grep -q "^$name:" /etc/group || echo "$name:x:$gid:" >> /etc/group ;;
-  *[!0-9]*)
-    gid=$(awk -F: -v g="$group" '$1 == g { print $3 }' /etc/group)
-    [ -n "$gid" ] || { echo "useradd: group '$group' does not exist" >&2; exit 6; } ;;
-  *)
-    gid=$group ;;
-esac
-home=\${home:-/home/$name}
-echo "$name:x:$uid:$gid::$home:$shell" >> /etc/passwd
-if [ -n "$create" ]; then
-  mkdir -p "$home" && chown "$uid:$gid" "$home"
-fi
-`
-
-/**
- * The stack has no package mirror inside builds, so the example's unchanged Dockerfile meets
- * stand-ins that say what they would have installed instead of failing its `apt-get` and `pip`
- * steps. The image is labelled a stand-in, so nobody mistakes it for a real Python image.
- */
-const installerStandIn = (tool: string): string => `#!/bin/sh
-echo "${tool} stand-in (kedro-dataproc-action local stack base image, no network): not running: ${tool} $*" >&2
-`
-
-const DOCKERFILE = `FROM scratch
-COPY rootfs/ /
-ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
-LABEL org.opencontainers.image.description="kedro-dataproc-action local stack: busybox stand-in base image"
-CMD ["/bin/sh"]
-`
-
-/**
- * Builds the busybox base image, pushes it to the registry and returns its reference
- * (`REGISTRY/base/busybox:1` by default).
- */
-export async function buildBaseImage(options: BaseImageOptions): Promise<string> {
-  const busybox = options.busybox ?? (await findExecutable('busybox', SYSTEM_DIRS))
-  if (!busybox) throw new MissingPackageError('busybox-static', 'a static busybox')
-  if (!(await isStaticElf(busybox))) {
-    throw new Error(
-      `${busybox} is dynamically linked (Debian package busybox); a FROM scratch image needs ` +
-        'the static one: apt-get install -y busybox-static'
-    )
-  }
-  const reference = `${options.registry}/${options.repository ?? 'base/busybox'}:${options.tag ?? '1'}`
-  const context = await mkdtemp(join(tmpdir(), 'kda-base-image-'))
+/** Makes sure the daemon has `python:3.11-slim` from the current recipe; returns that tag. */
+export async function ensureBaseImage(options: BaseImageOptions): Promise<string> {
+  const recipe = await readRecipe()
+  const env = { ...process.env, DOCKER_HOST: options.dockerHost }
+  const labelled = await run(
+    'docker',
+    ['image', 'inspect', '--format', `{{index .Config.Labels "${RECIPE_LABEL}"}}`, BASE_IMAGE_TAG],
+    { env }
+  ).then(
+    ({ stdout }) => stdout.trim(),
+    () => ''
+  )
+  if (labelled === recipe.key) return BASE_IMAGE_TAG
+  const tarball = await baseImageTarball(recipe, options.cacheDir, options.log)
+  const changes = [...IMAGE_CHANGES, `LABEL ${RECIPE_LABEL}=${recipe.key}`]
   try {
-    const rootfs = join(context, 'rootfs')
-    for (const dir of ['bin', 'etc', 'root', 'home', 'tmp', 'usr/sbin']) {
-      await mkdir(join(rootfs, dir), { recursive: true })
-    }
-    await copyFile(busybox, join(rootfs, 'bin', 'busybox'))
-    await chmod(join(rootfs, 'bin', 'busybox'), 0o755)
-    const { stdout } = await run(busybox, ['--list'])
-    for (const applet of stdout.split('\n').filter(a => a && a !== 'busybox' && !a.includes('/'))) {
-      await symlink('busybox', join(rootfs, 'bin', applet))
-    }
-    await writeFile(join(rootfs, 'etc', 'passwd'), 'root:x:0:0:root:/root:/bin/sh\n')
-    await writeFile(join(rootfs, 'etc', 'group'), 'root:x:0:\n')
-    await writeFile(join(rootfs, 'usr', 'sbin', 'groupadd'), GROUPADD, { mode: 0o755 })
-    await writeFile(join(rootfs, 'usr', 'sbin', 'useradd'), USERADD, { mode: 0o755 })
-    await mkdir(join(rootfs, 'usr', 'local', 'bin'), { recursive: true })
-    for (const tool of ['apt-get', 'pip']) {
-      await writeFile(join(rootfs, 'usr', 'local', 'bin', tool), installerStandIn(tool), {
-        mode: 0o755
-      })
-    }
-    // The build copies modes from the context: /tmp must be world-writable and sticky.
-    await chmod(join(rootfs, 'tmp'), 0o1777)
-    await writeFile(join(context, 'Dockerfile'), DOCKERFILE)
-    const env = { ...process.env, DOCKER_HOST: options.dockerHost }
-    const docker = async (args: string[]): Promise<void> => {
+    await run(
+      'docker',
+      ['import', ...changes.flatMap(change => ['--change', change]), tarball, BASE_IMAGE_TAG],
+      { env }
+    )
+  } catch (error) {
+    const { stderr } = error as { stderr?: string }
+    throw new Error(`docker import ${tarball} failed: ${(stderr || String(error)).trim()}`)
+  }
+  return BASE_IMAGE_TAG
+}
+
+/** The cached tarball of `recipe`, built first when missing (or by another process meanwhile). */
+export async function baseImageTarball(
+  recipe?: Recipe,
+  cacheDir = DEFAULT_BASE_IMAGE_CACHE,
+  log: (line: string) => void = () => undefined
+): Promise<string> {
+  const current = recipe ?? (await readRecipe())
+  await mkdir(cacheDir, { recursive: true })
+  const tarball = join(cacheDir, `python-3.11-slim-${current.key}.tar.gz`)
+  const lock = `${tarball}.lock`
+  let waiting = false
+  for (;;) {
+    if (await exists(tarball)) return tarball
+    if (await takeLock(lock)) {
       try {
-        await run('docker', args, { env, maxBuffer: 16 * 1024 * 1024 })
-      } catch (error) {
-        const { stderr, stdout: out } = error as { stderr?: string; stdout?: string }
-        throw new Error(`docker ${args[0]} failed: ${(stderr || out || String(error)).trim()}`)
+        if (await exists(tarball)) return tarball
+        log(`building ${BASE_IMAGE_TAG} from Debian packages (debootstrap, once) into ${tarball}`)
+        await build(current, cacheDir, tarball)
+        return tarball
+      } finally {
+        await rm(lock, { force: true })
       }
     }
-    // Only COPY steps: the build needs no network and works under either builder.
-    await docker(['build', '--tag', reference, context])
-    await docker(['push', reference])
-    return reference
-  } finally {
-    await rm(context, { recursive: true, force: true })
+    if (!waiting) log(`waiting for another process that builds ${tarball}`)
+    waiting = true
+    // The builder's lock goes when it ends, whatever the outcome; then the loop looks again.
+    await sleep(1000)
   }
 }
 
-/** Whether an ELF64 little-endian executable has no program interpreter, i.e. is statically linked. */
-async function isStaticElf(path: string): Promise<boolean> {
-  const file = await open(path, 'r')
+async function build(recipe: Recipe, cacheDir: string, tarball: string): Promise<void> {
+  const work = await mkdtemp(join(cacheDir, '.build-'))
   try {
-    const header = Buffer.alloc(64)
-    await file.read(header, 0, 64, 0)
-    if (header.readUInt32BE(0) !== 0x7f454c46 || header[4] !== 2 || header[5] !== 1) {
-      throw new Error(`${path} is not a 64-bit little-endian ELF executable`)
-    }
-    const phoff = Number(header.readBigUInt64LE(32))
-    const phentsize = header.readUInt16LE(54)
-    const phnum = header.readUInt16LE(56)
-    const table = Buffer.alloc(phentsize * phnum)
-    await file.read(table, 0, table.length, phoff)
-    const PT_INTERP = 3
-    for (let i = 0; i < phnum; i++) {
-      if (table.readUInt32LE(i * phentsize) === PT_INTERP) return false
-    }
-    return true
+    const partial = join(work, 'image.tar.gz')
+    await buildRootfsTarball(recipe, join(work, 'rootfs'), partial)
+    await rename(partial, tarball)
   } finally {
-    await file.close()
+    // --one-file-system: a failed debootstrap can leave /proc or /sys mounted in the root fs.
+    await run('rm', ['-rf', '--one-file-system', work]).catch(() => undefined)
   }
+}
+
+/**
+ * The lock file holds its owner's pid from the moment it exists (written aside, then hard-linked
+ * into place, which fails if it is there). A lock whose owner is gone is removed.
+ */
+async function takeLock(lock: string): Promise<boolean> {
+  const mine = `${lock}.${process.pid}`
+  await writeFile(mine, `${process.pid}\n`)
+  try {
+    await link(mine, lock)
+    return true
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+    const owner = Number(await readFile(lock, 'utf8').catch(() => '0'))
+    if (owner > 0 && !processAlive(owner)) await rm(lock, { force: true })
+    return false
+  } finally {
+    await rm(mine, { force: true })
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false
+  )
 }

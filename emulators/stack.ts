@@ -1,6 +1,7 @@
 import { mkdir, mkdtemp, rm, statfs } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { ensureBaseImage } from './base-image.js'
 import { startDataprocEmulator, type DataprocEmulator } from './dataproc/server.js'
 import { loadSparkRuntime } from './dataproc/spark.js'
 import { startDockerDaemon, type DockerDaemon } from './docker.js'
@@ -44,6 +45,8 @@ export interface StackOptions {
    */
   loggingDelayMs?: [number, number]
   outputRolloverBytes?: number
+  /** Where the base image's tarball is cached (emulators/base-image.ts); default .cache/base-image. */
+  baseImageCacheDir?: string
 }
 
 export interface Stack {
@@ -177,7 +180,17 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     } else {
       const [registryResult, daemonResult] = await Promise.allSettled([
         startRegistry({ stateDir, port: options.registryPort }),
-        startDockerDaemon({ stateDir })
+        startDockerDaemon({ stateDir }).then(async started => {
+          // Every daemon has python:3.11-slim, so Dockerfiles build unchanged (no Docker Hub here).
+          await ensureBaseImage({
+            dockerHost: started.host,
+            cacheDir: options.baseImageCacheDir
+          }).catch(async (error: unknown) => {
+            await started.close()
+            throw error
+          })
+          return started
+        })
       ])
       if (registryResult.status === 'fulfilled') {
         registry = registryResult.value

@@ -18,7 +18,9 @@
  * process, and this one, which hosts the emulators) against what the machine's CPUs give between
  * the checks' end and 1.5 × (i).
  * On the first repository only:
- * (d) the image step: fingerprint hit against a rebuild (needs the stack's Docker daemon);
+ * (d) the image path on the example project: the action's image step against the guide's
+ *     build_push_docker.sh, nothing changed, code only, requirements.txt changed (needs the
+ *     stack's Docker daemon; scripts/bench/image.ts);
  * (e) how long after the batch's terminal stateTime its end is noticed: the action's watcher
  *     against gcloud's synchronous submit; (f) the same on runtime 3.0 (Cloud Logging).
  *
@@ -349,7 +351,7 @@ async function main(): Promise<void> {
         for (let i = 1; i <= runs; i++) {
           logging.push(await action(measured.ctx, `act-3-${i}`, 2000 + i, 1, '3.0'))
         }
-        const image = await benchImage(stack, measured.ctx.actionRepo, SLUG, runs, log)
+        const image = await benchImage(stack, work, runs, log)
         if ('unavailable' in image) log(`image step: n/a (${image.unavailable})`)
         figures.rows.push(...extraFigures(measured.iterations, image, logging))
         figures.summary.image = image

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the local stack needs (emulators/stack.ts): a Docker daemon
-# (docker.io), an OCI registry (docker-registry), a static busybox for the offline base image
-# (busybox-static), and for the drivers' Spark a JDK, Maven (which fetches Google's connector)
-# and Python's venv. Idempotent: when everything is there it only looks programs up, which takes
+# (docker.io), an OCI registry (docker-registry), debootstrap for the daemon's python:3.11-slim
+# (emulators/base-image.ts builds it from Debian's mirror), and for the drivers' Spark a JDK,
+# Maven (which fetches Google's connector) and Python's venv. Idempotent: when everything is there it only looks programs up, which takes
 # milliseconds. As root it installs what is missing; otherwise it names the packages and fails.
 # Called by `npm test`, `npm run demo` and .ci/run.
 set -euo pipefail
@@ -21,19 +21,14 @@ installed() {
     openjdk-17-jdk-headless) command -v java >/dev/null 2>&1 ;;
     maven) command -v mvn >/dev/null 2>&1 ;;
     python3-venv) python3 -c 'import ensurepip, venv' >/dev/null 2>&1 ;;
-    busybox-static)
-      if command -v dpkg-query >/dev/null 2>&1; then
-        # A dynamically linked busybox cannot run in a FROM scratch image.
-        [ "$(dpkg-query -W -f='${db:Status-Abbrev}' busybox-static 2>/dev/null)" = "ii " ]
-      else
-        command -v busybox >/dev/null 2>&1
-      fi
-      ;;
+    debootstrap) command -v debootstrap >/dev/null 2>&1 || [ -x /usr/sbin/debootstrap ] ;;
+    # debootstrap checks Debian's signatures with it (Ubuntu, say GitHub's runners, lacks it).
+    debian-archive-keyring) [ -f /usr/share/keyrings/debian-archive-keyring.gpg ] ;;
   esac
 }
 
 missing=()
-for package in docker.io docker-registry busybox-static openjdk-17-jdk-headless maven python3-venv; do
+for package in docker.io docker-registry debootstrap debian-archive-keyring openjdk-17-jdk-headless maven python3-venv; do
   installed "$package" || missing+=("$package")
 done
 [ "${#missing[@]}" -eq 0 ] && exit 0
@@ -47,5 +42,4 @@ fi
 echo "system-deps: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq >&2
-# busybox-static replaces the dynamically linked busybox package if that one is installed.
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2

@@ -1,4 +1,3 @@
-import { buildBaseImage } from '../../emulators/base-image.js'
 import { manifestDigest } from '../helpers/image-files.js'
 import type { Stack } from '../../emulators/stack.js'
 import { runAction, workflowEnv } from '../helpers/action.js'
@@ -15,13 +14,12 @@ afterAll(async () => stack?.stop())
 test('a dev run builds the example Dockerfile, pushes it with the branch tag, and the batch runs it by digest', async () => {
   if (skipWithoutDocker(stack)) return
   const registry = stack.registry as string
-  const base = await buildBaseImage({ dockerHost: stack.dockerHost as string, registry })
   const run = await runAction({
     inputs: {
       ...stackInputs(stack),
       'artifact-registry': registry,
       'artifact-repository': 'kedro',
-      'build-args': `BASE_IMAGE=${base}`
+      'build-network': 'host'
     },
     env: {
       ...workflowEnv({

@@ -6,7 +6,6 @@ import { mkdir, mkdtemp, readFile, realpath, rm, writeFile } from 'node:fs/promi
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { buildBaseImage } from '../../emulators/base-image.js'
 import { manifestDigest } from '../helpers/image-files.js'
 import { startStack, type Stack } from '../../emulators/stack.js'
 import { secretRules } from '../../src/steps/secrets.js'
@@ -23,8 +22,7 @@ import { IN_CI } from '../helpers/stack.js'
 
 const run = promisify(execFile)
 
-const DOCKERFILE = `ARG BASE_IMAGE
-FROM \${BASE_IMAGE} AS base
+const DOCKERFILE = `FROM python:3.11-slim AS base
 RUN groupadd -g 1099 spark \\
     && useradd -u 1099 -g 1099 -d /home/spark -m spark
 COPY requirements.txt /tmp/requirements.txt
@@ -40,7 +38,6 @@ COPY --chown=spark:spark . /home/kedro/code
 
 let stack: Stack | undefined
 let skipReason: string | undefined
-let baseImage = ''
 let context = ''
 let repository = ''
 
@@ -51,7 +48,6 @@ beforeAll(async () => {
     console.warn(`SKIPPED image tests that need Docker and the registry: ${skipReason}`)
     return
   }
-  baseImage = await buildBaseImage({ dockerHost: stack.dockerHost, registry: stack.registry })
   repository = `${stack.registry}/proj/repo/dataproc-serverless`
   context = await mkdtemp(join(tmpdir(), 'kda-image-ctx-'))
   await writeFile(join(context, 'Dockerfile'), DOCKERFILE)
@@ -75,7 +71,7 @@ async function request(
     dockerfile,
     context: await readBuildContext(context, dockerfile, secretRules([], {})),
     target: 'dev',
-    buildArgs: { BASE_IMAGE: baseImage },
+    buildArgs: {},
     platform: 'linux/amd64',
     dockerHost: stack?.dockerHost ?? undefined,
     ...overrides
@@ -215,7 +211,7 @@ describe('with the local Docker daemon and registry', () => {
     const dockerfile = join(context, 'Dockerfile.broken')
     await writeFile(
       dockerfile,
-      'ARG BASE_IMAGE\nFROM ${BASE_IMAGE}\nRUN echo "last words before failing" && exit 3\n'
+      'FROM python:3.11-slim\nRUN echo "last words before failing" && exit 3\n'
     )
     const error = await prepareImage(
       await request('broken', { dockerfile, target: undefined })
@@ -228,6 +224,32 @@ describe('with the local Docker daemon and registry', () => {
     expect(message).toContain('returned a non-zero code: 3')
     expect(message).toContain('Hint: a RUN step of the Dockerfile failed')
     expect(await registryDigest('broken')).toBeNull()
+  }, 120_000)
+
+  test('build-network: with host a RUN step reaches a server on this machine, with none it cannot', async () => {
+    if (skipReason) return
+    const server = createServer((_req, res) => res.end('reached'))
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+    try {
+      const port = (server.address() as AddressInfo).port
+      const dockerfile = join(context, 'Dockerfile.network')
+      await writeFile(
+        dockerfile,
+        'FROM python:3.11-slim\nARG PORT\n' +
+          'RUN python -c "import urllib.request as u; ' +
+          `print(u.urlopen('http://127.0.0.1:' + '$PORT').read())"\n`
+      )
+      const build = (tag: string, network: 'host' | 'none'): Promise<unknown> =>
+        request(tag, { dockerfile, target: undefined, buildArgs: { PORT: String(port) }, network })
+          .then(prepareImage)
+          .catch((e: unknown) => e)
+      expect(await build('net-host', 'host')).toMatchObject({ built: true })
+      const refused = await build('net-none', 'none')
+      expect(refused).toBeInstanceOf(ImageError)
+      expect((refused as Error).message).toContain('Connection refused')
+    } finally {
+      await new Promise(resolve => server.close(resolve))
+    }
   }, 120_000)
 
   test('docker login writes only to a private DOCKER_CONFIG; the token goes through stdin', async () => {

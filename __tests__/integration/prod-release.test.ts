@@ -1,6 +1,5 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { buildBaseImage } from '../../emulators/base-image.js'
 import { manifestDigest } from '../helpers/image-files.js'
 import type { Stack } from '../../emulators/stack.js'
 import { runAction, workflowEnv, type ActionRun } from '../helpers/action.js'
@@ -26,16 +25,12 @@ beforeAll(async () => {
   stack = await startTestStack('docker', 'submit-bucket', 'output-bucket')
   skip = skipWithoutDocker(stack)
   if (skip) return
-  const base = await buildBaseImage({
-    dockerHost: stack.dockerHost as string,
-    registry: stack.registry as string
-  })
   inputs = {
     ...stackInputs(stack),
     env: 'prod',
     'artifact-registry': stack.registry as string,
     'artifact-repository': 'kedro',
-    'build-args': `BASE_IMAGE=${base}`,
+    'build-network': 'host',
     'kedro-run-args': '--pipelines=data_processing'
   }
   repo = checkoutExample('release/v0.2')

@@ -1,7 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { buildBaseImage } from '../../emulators/base-image.js'
 import { imageLayerFiles, manifestDigest } from '../helpers/image-files.js'
 import type { Stack } from '../../emulators/stack.js'
 import { runAction, workflowEnv, type ActionRun } from '../helpers/action.js'
@@ -18,7 +17,6 @@ import {
 
 let stack: Stack
 let skip = false
-let baseImage = ''
 
 const PARENT = 'projects/my-project-123/locations/europe-west1'
 const REPOSITORY = 'my-project-123/kedro/dataproc-serverless'
@@ -40,12 +38,6 @@ const NAMED_FILE = 'creds/application_default.json'
 beforeAll(async () => {
   stack = await startTestStack('docker', 'submit-bucket', 'output-bucket')
   skip = skipWithoutDocker(stack)
-  if (!skip) {
-    baseImage = await buildBaseImage({
-      dockerHost: stack.dockerHost as string,
-      registry: stack.registry as string
-    })
-  }
 }, 180_000)
 afterAll(async () => stack?.stop())
 
@@ -75,7 +67,7 @@ const buildInputs = (): Record<string, string> => ({
   ...stackInputs(stack),
   'artifact-registry': stack.registry as string,
   'artifact-repository': 'kedro',
-  'build-args': `BASE_IMAGE=${baseImage}`,
+  'build-network': 'host',
   'pr-comment': 'never',
   'upload-artifacts': 'false'
 })

@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
-import { buildBaseImage } from '../../emulators/base-image.js'
 import { processAlive } from '../../emulators/proc.js'
 import { manifestDigest } from '../helpers/image-files.js'
 import { startStack, type DockerMode, type Stack } from '../../emulators/stack.js'
@@ -124,22 +123,21 @@ describe('startStack', () => {
     for (const s of stacks) await expect(stat(s.stateDir)).rejects.toThrow()
   }, 120000)
 
-  test('docker builds FROM the offline busybox base with RUN steps and pushes to the registry', async () => {
+  test("the daemon's python:3.11-slim is real: apt-get and pip install, as UID 1099 too, then push", async () => {
     const stack = await startStack({ docker: DOCKER_MODE })
     const context = await mkdtemp(join(tmpdir(), 'kda-build-'))
     try {
       if (skipWithoutDocker(stack)) return
       const host = stack.dockerHost ?? ''
       const registry = stack.registry ?? ''
-      const base = await buildBaseImage({ dockerHost: host, registry })
-      expect(base).toBe(`${registry}/base/busybox:1`)
-
       await writeFile(
         join(context, 'Dockerfile'),
         [
-          `FROM ${base} AS base`,
+          'FROM python:3.11-slim AS base',
+          'RUN apt-get update && apt-get install -y --no-install-recommends tini \\',
+          '    && rm -rf /var/lib/apt/lists/*',
+          'RUN pip install tomli-w==1.0.0',
           'RUN groupadd -g 1099 spark && useradd -u 1099 -g 1099 -d /home/spark -m spark',
-          'RUN mkdir -p /opt/app && echo built > /opt/app/marker',
           'FROM base AS prod',
           'COPY main.py /opt/app/main.py',
           'RUN chown -R spark:spark /opt/app',
@@ -147,11 +145,21 @@ describe('startStack', () => {
           ''
         ].join('\n')
       )
-      await writeFile(join(context, 'main.py'), 'print("hello")\n')
+      await writeFile(join(context, 'main.py'), 'import sys, tomli_w; print(sys.executable)\n')
       const image = `${registry}/demo/app:pr-1`
-      // A plain build: the CLI here has no buildx, so the classic builder runs RUN steps without
-      // any --network flag (BuildKit would need --network=host or --network=none).
-      await docker(host, ['build', '--target', 'prod', '--tag', image, context])
+      // The classic builder (no buildx here); RUN steps reach Debian and PyPI with --network host.
+      const built = await docker(host, [
+        'build',
+        '--network',
+        'host',
+        '--target',
+        'prod',
+        '--tag',
+        image,
+        context
+      ])
+      expect(built).toContain('Setting up tini')
+      expect(built).toContain('Successfully installed tomli-w-1.0.0')
 
       const inside = await docker(host, [
         'run',
@@ -160,11 +168,12 @@ describe('startStack', () => {
         image,
         'sh',
         '-c',
-        'id && ls -l /opt/app'
+        'id; command -v python; command -v pip; python /opt/app/main.py; tini --version; ls -l /opt/app'
       ])
       expect(inside).toContain('uid=1099(spark) gid=1099(spark)')
+      expect(inside).toContain('/usr/local/bin/python\n/usr/local/bin/pip\n/usr/local/bin/python\n')
+      expect(inside).toContain('tini version')
       expect(inside).toMatch(/spark\s+spark\s+\d+ .* main\.py/)
-      expect(inside).toMatch(/spark\s+spark\s+\d+ .* marker/)
 
       const pushed = await docker(host, ['push', image])
       const printed = /digest: (sha256:[0-9a-f]{64})/.exec(pushed)?.[1]
@@ -175,7 +184,7 @@ describe('startStack', () => {
       await rm(context, { recursive: true, force: true })
       await stack.stop()
     }
-  }, 180000)
+  }, 600000)
 })
 
 describe('npm run stack', () => {

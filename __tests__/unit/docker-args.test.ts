@@ -76,6 +76,47 @@ describe('buildArgv', () => {
       ]
     ],
     [
+      'classic with a build network',
+      { target: 'dev', network: 'host' },
+      [
+        'build',
+        '--platform',
+        'linux/amd64',
+        '--file',
+        '/w/Dockerfile',
+        '--target',
+        'dev',
+        '--network',
+        'host',
+        '--tag',
+        `${REPO}:main`,
+        '--tag',
+        `${REPO}:fp-0123`,
+        '/w'
+      ]
+    ],
+    [
+      'buildx with no network for RUN steps',
+      { builder: 'buildx', network: 'none' },
+      [
+        'buildx',
+        'build',
+        '--platform',
+        'linux/amd64',
+        '--file',
+        '/w/Dockerfile',
+        '--network',
+        'none',
+        '--tag',
+        `${REPO}:main`,
+        '--tag',
+        `${REPO}:fp-0123`,
+        '--provenance=false',
+        '--push',
+        '/w'
+      ]
+    ],
+    [
       'buildx without cache',
       { builder: 'buildx', metadataFile: '/t/m.json' },
       [

@@ -48,6 +48,7 @@ const CHANGED: Record<InputName, string> = {
   'build-context': 'deployment',
   'build-args': 'A=1',
   target: 'other',
+  'build-network': 'host',
   entrypoint: 'deployment/../run.py',
   prepare: 'false',
   submit: 'false',

@@ -127,3 +127,11 @@ test.each([
   ['1.5h', undefined],
   ['', undefined]
 ])('duration %s', (value, seconds) => expect(parseDuration(value)).toBe(seconds))
+
+test.each([
+  ['', undefined],
+  ['host', 'host'],
+  ['none', 'none']
+])("build-network '%s' reaches the plan's build as %s", (value, network) => {
+  expect(parse({ ...VALID, 'build-network': value }).buildNetwork).toBe(network)
+})

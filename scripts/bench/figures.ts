@@ -4,7 +4,7 @@
  */
 import { basename } from 'node:path'
 import type { ActionSample } from './action.js'
-import type { ImageBench } from './image.js'
+import { imageRows, type ImageBench } from './image.js'
 import type { ReferenceSample } from './reference.js'
 import type { RepoStats } from './repo.js'
 import { bytes, median, seconds, type Row } from './report.js'
@@ -231,30 +231,7 @@ export function extraFigures(
   logging: ActionIteration[]
 ): Row[] {
   const med = (values: number[]): number => median(values)
-  const rows: Row[] = []
-  if ('unavailable' in image) {
-    rows.push({
-      measure: '(d) image: fingerprint hit vs rebuild',
-      figure: `n/a (${image.unavailable})`,
-      against: '',
-      ratio: '',
-      target: 'no build, < 2 s',
-      met: null
-    })
-  } else {
-    const hit = med(image.hits.map(s => s.ms))
-    const rebuild = med(image.rebuilds.map(s => s.ms))
-    const noBuild = image.hits.every(s => !s.built && s.dockerCommands === 0)
-    const dockerCommands = Math.max(...image.hits.map(s => s.dockerCommands))
-    rows.push({
-      measure: '(d) image: fingerprint hit vs rebuild',
-      figure: `hit ${seconds(hit)}, ${dockerCommands} docker commands`,
-      against: `rebuild ${seconds(rebuild)} (cold ${seconds(image.cold.ms)})`,
-      ratio: ratio(rebuild, hit, 0),
-      target: 'no build, < 2 s',
-      met: noBuild && hit < 2000
-    })
-  }
+  const rows: Row[] = imageRows(image)
   const actionLatency = med(iterations.map(it => it.action.noticedAt - it.action.batch.stateTime))
   const gcloudLatency = med(
     iterations.map(it => it.reference.exitedAt - it.reference.batch.stateTime)

@@ -50,6 +50,7 @@ async function image(p: Preparation, context: BuildContext | undefined): Promise
     target: plan.build.target,
     buildArgs: plan.build.buildArgs,
     platform: plan.build.platform,
+    network: plan.build.network,
     accessToken: p.accessToken
   })
   return pinImage(plan, result.pinned, result.digest)

@@ -13,6 +13,8 @@ const IMAGE_REF_PATTERN =
 const MAIN_FILE_PATTERN = /^(gs:\/\/[^/\s]+\/\S+|file:\/\/\/\S+)\.py$/
 const TARGET_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/
 const BUILD_ARG_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/
+const BUILD_NETWORKS = ['host', 'none'] as const
+export type BuildNetwork = (typeof BUILD_NETWORKS)[number]
 
 /** The image the batch runs, how it is built, and the file Spark starts. */
 export interface Build {
@@ -24,6 +26,8 @@ export interface Build {
   buildContext: string
   buildArgs: Record<string, string>
   target: string
+  /** `docker build --network`: undefined for Docker's default. */
+  buildNetwork?: BuildNetwork
   /** A project's own entrypoint; undefined means the one shipped with the action. */
   entrypoint?: string
   /** A main file baked into the image (`file:///…`) or elsewhere in GCS, instead of the uploaded entrypoint. */
@@ -125,6 +129,8 @@ export function readBuild(
     buildArgs[key] = value
   }
 
+  const buildNetwork = readBuildNetwork(r)
+
   const entrypointInput = r.optional('entrypoint')
   let entrypoint: string | undefined
   if (entrypointInput) {
@@ -154,7 +160,21 @@ export function readBuild(
     buildContext,
     buildArgs,
     target,
+    buildNetwork,
     entrypoint,
     mainPythonFile
   }
+}
+
+/** As docker/build-push-action's `network`: the network of the build's RUN steps. */
+function readBuildNetwork(r: InputReader): BuildNetwork | undefined {
+  const value = r.optional('build-network')
+  if (value === undefined) return undefined
+  const network = BUILD_NETWORKS.find(name => name === value)
+  if (!network)
+    r.problem(
+      'build-network',
+      `'${value}' is not a build network; use host, none, or leave it empty for Docker's default`
+    )
+  return network
 }

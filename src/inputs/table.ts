@@ -43,6 +43,7 @@ export const INPUTS = {
   'build-context': shapes('.'),
   'build-args': shapes(),
   target: shapes(),
+  'build-network': behaviour(),
   entrypoint: shapes(),
   prepare: behaviour('true'),
   submit: behaviour('true'),

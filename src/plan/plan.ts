@@ -36,6 +36,8 @@ export interface Plan {
     target: string
     buildArgs: Record<string, string>
     platform: 'linux/amd64'
+    /** `docker build --network`; undefined: Docker's default. */
+    network?: 'host' | 'none'
   }
   /** The project's files and the main file uploaded beside them. */
   code: { directory: string; entrypoint: string; allowSecretFiles: string[] }
@@ -190,7 +192,8 @@ export function buildPlan(config: Config, context: RunFacts): Plan {
           context: config.buildContext,
           target: config.target,
           buildArgs: config.buildArgs,
-          platform: 'linux/amd64'
+          platform: 'linux/amd64',
+          network: config.buildNetwork
         }
       : undefined,
     code: {

@@ -12,6 +12,8 @@ export interface BuildOptions {
   target?: string
   buildArgs: Record<string, string>
   platform: string
+  /** `--network` of RUN steps (docker/build-push-action's `network`); undefined: Docker's default. */
+  network?: 'host' | 'none'
   /** Full references, `repository:tag`; every one is pushed. */
   tags: string[]
   /** buildx: `repository:buildcache`, read as a registry cache (needs nothing of the builder). */
@@ -30,6 +32,7 @@ export function buildArgv(options: BuildOptions): string[] {
   const argv = options.builder === 'buildx' ? ['buildx', 'build'] : ['build']
   argv.push('--platform', options.platform, '--file', options.dockerfile)
   if (options.target) argv.push('--target', options.target)
+  if (options.network) argv.push('--network', options.network)
   // Sorted, so the same options always give the same command line.
   for (const name of Object.keys(options.buildArgs).sort()) {
     argv.push('--build-arg', `${name}=${options.buildArgs[name]}`)

@@ -56,6 +56,8 @@ export interface ImageRequest {
   target?: string
   buildArgs: Record<string, string>
   platform: string
+  /** `docker build --network`; undefined: Docker's default. */
+  network?: 'host' | 'none'
   /** Google OAuth access token for Artifact Registry; absent for a local registry. */
   accessToken?: string
   /** DOCKER_HOST to use; default from the environment. */
@@ -175,7 +177,8 @@ async function build(
       context: '-',
       target: request.target,
       buildArgs: request.buildArgs,
-      platform: request.platform
+      platform: request.platform,
+      network: request.network
     }
     const buildx = (await docker(buildxVersionArgv(), { stream: false })).exitCode === 0
 
