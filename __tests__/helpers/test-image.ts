@@ -3,20 +3,24 @@ import { createHash } from 'node:crypto'
 import { link, mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
+import { readRecipe } from '../../emulators/base-image-recipe.js'
 import { processAlive } from '../../emulators/proc.js'
 import type { Stack } from '../../emulators/stack.js'
 import { ROOT } from './action.js'
+import { EXAMPLE } from './project.js'
 import { manifestDigest } from './image-files.js'
 
 /**
  * A small real image for batches that only need to run: FROM python:3.11-slim (the stack's base),
- * the `spark` user (1099), and what a tiny Kedro project needs (Kedro, kedro-datasets' Spark
- * extras without PySpark, gcsfs) at the versions of the stack's driver environment. Built once
- * per recipe (pip reaches PyPI through `--network host`), saved as a tarball under
- * .cache/test-image and loaded into each test stack's daemon, then pushed to its registry.
+ * the `spark` user (1099), and what the example and the tiny Kedro project need (Kedro,
+ * kedro-datasets' Spark and pandas extras without PySpark, gcsfs, pandas) at the versions of the
+ * stack's driver environment. Built once per recipe and base image (pip reaches PyPI through
+ * `--network host`), saved as a tarball under .cache/test-image and loaded into each test stack's
+ * daemon, then pushed to its registry.
  */
 
-const REQUIREMENTS_IN = join(ROOT, 'emulators', 'driver-env', 'requirements.in')
+/** Its libraries: the example's, which pins those of the driver environment (no PySpark). */
+const REQUIREMENTS = join(EXAMPLE, 'requirements.txt')
 const CACHE = join(ROOT, '.cache', 'test-image')
 /** Set in the image; tests read it back in the driver. */
 export const TEST_IMAGE_ENV = 'KDA_TEST_IMAGE'
@@ -24,21 +28,16 @@ const REPOSITORY = 'my-project-123/kedro/test-image'
 
 const run = promisify(execFile)
 
-function pinOf(requirements: string, name: string): string {
-  const version = new RegExp(`^${name}(?:\\[[^\\]]*\\])?==(\\S+)`, 'm').exec(requirements)?.[1]
-  if (!version) throw new Error(`${REQUIREMENTS_IN} pins no ${name}`)
-  return version
+interface Recipe {
+  dockerfile: string
+  requirements: string
+  key: string
 }
 
-async function recipe(): Promise<{ dockerfile: string; requirements: string; key: string }> {
-  const pins = await readFile(REQUIREMENTS_IN, 'utf8')
-  // No PySpark: Dataproc mounts Spark into the container, and an image must not bundle it.
-  const requirements = [
-    `kedro==${pinOf(pins, 'kedro')}`,
-    `kedro-datasets[spark-gcs,hdfs-base,s3fs-base]==${pinOf(pins, 'kedro-datasets')}`,
-    `gcsfs==${pinOf(pins, 'gcsfs')}`,
-    ''
-  ].join('\n')
+/** Keyed by its own recipe and that of the python:3.11-slim it is built on. */
+async function recipe(): Promise<Recipe> {
+  const base = (await readRecipe()).key
+  const requirements = await readFile(REQUIREMENTS, 'utf8')
   const dockerfile = [
     'FROM python:3.11-slim',
     'RUN groupadd -g 1099 spark && useradd -u 1099 -g 1099 -d /home/spark -m spark',
@@ -48,7 +47,7 @@ async function recipe(): Promise<{ dockerfile: string; requirements: string; key
     'USER spark',
     ''
   ].join('\n')
-  const key = createHash('sha256').update(dockerfile).update(requirements).digest('hex')
+  const key = createHash('sha256').update(`${base}\n${dockerfile}\n${requirements}`).digest('hex')
   return { dockerfile, requirements, key: key.slice(0, 16) }
 }
 
@@ -59,12 +58,14 @@ async function recipe(): Promise<{ dockerfile: string; requirements: string; key
 export async function testImage(stack: Stack): Promise<string> {
   const dockerHost = stack.dockerHost as string
   const registry = stack.registry as string
-  const { key } = await recipe()
-  const local = `kda-test-image:${key}`
-  const tarball = await testImageTarball(dockerHost)
   const docker = (...args: string[]) =>
     run('docker', ['-H', dockerHost, ...args], { maxBuffer: 64 * 1024 * 1024 })
-  await docker('load', '--quiet', '--input', tarball)
+  const wanted = await recipe()
+  const { key } = wanted
+  const tarball = await testImageTarball(dockerHost, wanted)
+  const { stdout } = await docker('load', '--input', tarball)
+  const local = /Loaded image: (\S+)/.exec(stdout)?.[1]
+  if (!local) throw new Error(`docker load of ${tarball} named no image: ${stdout}`)
   const tagged = `${registry}/${REPOSITORY}:${key}`
   await docker('tag', local, tagged)
   await docker('push', '--quiet', tagged)
@@ -74,8 +75,8 @@ export async function testImage(stack: Stack): Promise<string> {
 }
 
 /** The tarball of the test image, built with `dockerHost` when no one has built it yet. */
-async function testImageTarball(dockerHost: string): Promise<string> {
-  const { dockerfile, requirements, key } = await recipe()
+async function testImageTarball(dockerHost: string, wanted: Recipe): Promise<string> {
+  const { dockerfile, requirements, key } = wanted
   const tarball = join(CACHE, `${key}.tar`)
   await mkdir(CACHE, { recursive: true })
   const lock = `${tarball}.lock`
@@ -129,4 +130,13 @@ async function takeLock(lock: string): Promise<boolean> {
   } finally {
     await rm(mine, { force: true })
   }
+}
+
+/**
+ * An image a batch of `stack` runs in: the test image where the stack has Docker, else any
+ * reference (a stack without Docker runs every batch in the runtime's default environment).
+ */
+export async function runnableImage(stack: Stack): Promise<string> {
+  if (stack.dockerHost && stack.registry) return testImage(stack)
+  return '127.0.0.1:5000/my-project-123/kedro/dataproc-serverless:prebuilt'
 }

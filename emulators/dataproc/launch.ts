@@ -1,4 +1,4 @@
-import { delimiter, dirname, join } from 'node:path'
+import { basename, delimiter, dirname, join } from 'node:path'
 import {
   bundledSpark,
   bundledSparkWarning,
@@ -51,10 +51,11 @@ os.execv(sys.argv[5], sys.argv[5:])`
 const MOUNTED = {
   spark: '/usr/lib/spark',
   connector: '/usr/lib/spark-connectors/gcs-connector.jar',
+  hadoop: '/usr/lib/spark-hadoop',
   conf: '/etc/spark/conf'
 }
 
-export interface LaunchInput extends Omit<SubmitInput, 'connectorJar' | 'extraClassPath'> {
+export interface LaunchInput extends Omit<SubmitInput, 'connectorJar' | 'classPath'> {
   runtime: SparkRuntime
   spark: SparkHome
   workDir: string
@@ -74,7 +75,11 @@ function tail(input: LaunchInput, where: string): string {
  */
 export function defaultLaunch(input: LaunchInput, note?: string): Launch {
   const { runtime, spark } = input
-  const argv = sparkSubmitArgv({ ...input, connectorJar: spark.connectorJar })
+  const argv = sparkSubmitArgv({
+    ...input,
+    connectorJar: spark.connectorJar,
+    classPath: spark.hadoopJars
+  })
   return {
     command: runtime.python,
     args: [
@@ -105,7 +110,7 @@ export function defaultLaunch(input: LaunchInput, note?: string): Launch {
  * In the batch's image: `docker run` on the stack's daemon, host networking (the emulators listen
  * on loopback; the daemon has no bridge), as UID/GID 1099, with the image's ENV, its
  * PYSPARK_PYTHON (else python3, Spark's default) and SPARK_EXTRA_CLASSPATH. Spark, the connector
- * and the JDK are mounted read-only: they never come from the image.
+ * (and Spark 3.5's Hadoop client) and the JDK are mounted read-only: they never come from the image.
  */
 export function containerLaunch(
   input: LaunchInput,
@@ -115,15 +120,18 @@ export function containerLaunch(
 ): Launch {
   const { runtime, spark, workDir } = input
   const python = image.env.PYSPARK_PYTHON || 'python3'
+  const hadoopJars = spark.hadoopJars.map(jar => [jar, `${MOUNTED.hadoop}/${basename(jar)}`])
+  const extra = image.env.SPARK_EXTRA_CLASSPATH
   const argv = sparkSubmitArgv({
     ...input,
     connectorJar: MOUNTED.connector,
-    extraClassPath: image.env.SPARK_EXTRA_CLASSPATH
+    classPath: [...hadoopJars.map(([, to]) => to as string), ...(extra ? [extra] : [])]
   })
   const { jdk } = runtime
   const mounts = [
     [spark.home, MOUNTED.spark],
     [spark.connectorJar, MOUNTED.connector],
+    ...hadoopJars,
     [SPARK_CONF_DIR, MOUNTED.conf],
     ...(jdk.home ? [[jdk.home, jdk.home]] : []),
     ...(jdk.confDir ? [[jdk.confDir, jdk.confDir]] : [])

@@ -17,6 +17,8 @@ export interface SparkHome {
   /** SPARK_HOME: PySpark's package directory. */
   home: string
   connectorJar: string
+  /** Hadoop client jars that go first on the class path (Spark 3.5: Hadoop 3.3.6, as on Dataproc). */
+  hadoopJars: string[]
 }
 
 export interface Jdk {
@@ -87,12 +89,19 @@ async function sparkHome(home: string, connectorDir: string): Promise<SparkHome 
     text => /__version__[^=]*=\s*["']([^"']+)["']/.exec(text)?.[1],
     () => undefined
   )
-  const jar = await readdir(connectorDir).then(
-    names => names.find(name => /^gcs-connector-.*-shaded\.jar$/.test(name)),
-    () => undefined
-  )
-  if (!version || !jar) return undefined
-  return { version, home, connectorJar: join(connectorDir, jar) }
+  const jars = (dir: string): Promise<string[]> =>
+    readdir(dir).then(
+      names => names.filter(name => name.endsWith('.jar')).map(name => join(dir, name)),
+      () => []
+    )
+  const connector = (await jars(connectorDir)).find(jar => /\/gcs-connector-[^/]*\.jar$/.test(jar))
+  if (!version || !connector) return undefined
+  return {
+    version,
+    home,
+    connectorJar: connector,
+    hadoopJars: await jars(join(connectorDir, 'hadoop'))
+  }
 }
 
 /** The `java` on PATH: its home, version, and (Debian) the /etc directory its conf/ links into. */
@@ -128,8 +137,8 @@ export interface SubmitInput {
   storageUrl: string
   /** The connector's path as the driver sees it. */
   connectorJar: string
-  /** The image's SPARK_EXTRA_CLASSPATH, for the driver's and executors' class path. */
-  extraClassPath?: string
+  /** First on the driver's and executors' class path: Hadoop's client, the image's SPARK_EXTRA_CLASSPATH. */
+  classPath: string[]
 }
 
 /** The driver's environment variables from `spark.dataproc.driverEnv.NAME` properties. */
@@ -147,12 +156,13 @@ export function driverEnvOf(properties: Record<string, string>): Record<string, 
  * properties are Dataproc's, not Spark's: they become the process environment instead.
  */
 export function sparkSubmitArgv(input: SubmitInput): string[] {
-  const classPath: [string, string][] = input.extraClassPath
-    ? [
-        ['spark.driver.extraClassPath', input.extraClassPath],
-        ['spark.executor.extraClassPath', input.extraClassPath]
-      ]
-    : []
+  const classPath: [string, string][] =
+    input.classPath.length > 0
+      ? [
+          ['spark.driver.extraClassPath', input.classPath.join(':')],
+          ['spark.executor.extraClassPath', input.classPath.join(':')]
+        ]
+      : []
   const conf: [string, string][] = [
     ['spark.app.name', input.batchId],
     ['spark.hadoop.fs.gs.impl', 'com.google.cloud.hadoop.fs.gcs.GoogleHadoopFileSystem'],
