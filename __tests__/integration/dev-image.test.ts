@@ -45,4 +45,4 @@ test('a dev run builds the example Dockerfile, pushes it with the branch tag, an
   expect(plan.batch.request.batch.runtimeConfig.containerImage).toBe(pinned)
   const [batch] = await stackDataproc(stack).getBatch({ name: plan.batch.name })
   expect(batch.runtimeConfig?.containerImage).toBe(pinned)
-}, 240_000)
+}, 600_000)

@@ -107,7 +107,7 @@ test('a dev run with the auth step’s files in the workspace ships neither, say
   expect(zip.has('conf/base/catalog.yml')).toBe(true)
   expect([...zip.keys()].filter(isCredentials)).toEqual([])
   expect(gitState(repo)).toEqual(before)
-}, 180_000)
+}, 600_000)
 
 test('a release’s code.zip and every layer of its pushed image hold no credentials file', async () => {
   if (guard()) return
