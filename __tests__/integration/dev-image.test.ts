@@ -31,6 +31,9 @@ test('a dev run builds the example Dockerfile, pushes it with the branch tag, an
     }
   })
   expect(run.code).toBe(0)
+  // The example's Dockerfile, unchanged, really installs on the stack's python:3.11-slim.
+  expect(run.stdout).toContain('Setting up tini')
+  expect(run.stdout).toMatch(/Successfully installed .*kedro-1\.7\.0/)
   const digest = await manifestDigest(
     registry,
     'my-project-123/kedro/dataproc-serverless',

@@ -28,6 +28,7 @@ import { promisify } from 'node:util'
 import type { Stack } from '../../emulators/stack.js'
 import { secretRules } from '../../src/steps/secrets.js'
 import { readBuildContext } from '../../src/steps/image/build-context.js'
+import { execRunner, type Runner } from '../../src/steps/image/docker.js'
 import { prepareImage } from '../../src/steps/image/image.js'
 import { bytes, median, seconds, type Row } from './report.js'
 
@@ -36,6 +37,8 @@ const DOCKERFILE = 'deployment/dataproc/serverless/Dockerfile'
 const NODE = 'src/spaceflights_pyspark/pipelines/data_processing/nodes.py'
 const TAG = 'feature-bench'
 const run = promisify(execFile)
+/** The build's own output stays out of the benchmark's log, as the guide side's does. */
+const quiet: Runner = (file, args, options) => execRunner(file, args, { ...options, stream: false })
 
 export interface ImageSample {
   /** Wall time (ms). */
@@ -85,17 +88,20 @@ export async function benchImage(
   const measureAction = async (): Promise<ImageSample> => {
     const dockerfile = join(action.dir, DOCKERFILE)
     const started = performance.now()
-    const result = await prepareImage({
-      repository: `${registry}/${action.name}`,
-      tag: TAG,
-      dockerfile,
-      context: await readBuildContext(action.dir, dockerfile, secretRules([])),
-      target: 'dev',
-      buildArgs: {},
-      platform: 'linux/amd64',
-      network: 'host',
-      dockerHost
-    })
+    const result = await prepareImage(
+      {
+        repository: `${registry}/${action.name}`,
+        tag: TAG,
+        dockerfile,
+        context: await readBuildContext(action.dir, dockerfile, secretRules([])),
+        target: 'dev',
+        buildArgs: {},
+        platform: 'linux/amd64',
+        network: 'host',
+        dockerHost
+      },
+      { runner: quiet }
+    )
     const ms = performance.now() - started
     return { ms, built: result.built, pushed: await newBlobs(registry, action, result.digest) }
   }
