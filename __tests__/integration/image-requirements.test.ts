@@ -26,7 +26,7 @@ beforeAll(async () => {
 afterAll(async () => stack?.stop())
 
 const DOCKERFILE = `ARG BASE=python:3.11-slim
-FROM \${BASE}
+FROM \${BASE} AS dev
 USER root
 COPY requirements.txt /tmp/requirements.txt
 RUN pip install --no-cache-dir --disable-pip-version-check -r /tmp/requirements.txt
