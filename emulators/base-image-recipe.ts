@@ -122,12 +122,12 @@ function debianSources(mirror: string, security: string): string {
   return `${stanza(mirror, `${SUITE} ${SUITE}-updates`)}\n${stanza(security, `${SUITE}-security`)}`
 }
 
-interface AptSource {
+export interface AptSource {
   uris: string[]
   suites: string[]
 }
 
-/** The host's apt sources, deb822 (`*.sources`) and one-line (`*.list`), as apt reads them. */
+/** The host's apt sources files, as apt reads them. */
 async function hostAptSources(): Promise<AptSource[]> {
   const dir = '/etc/apt/sources.list.d'
   const names = (await readdir(dir).catch(() => [] as string[])).sort()
@@ -139,24 +139,28 @@ async function hostAptSources(): Promise<AptSource[]> {
         .map(name => readFile(join(dir, name), 'utf8'))
     ))
   ]
+  return texts.flatMap(parseAptSources)
+}
+
+/** The `deb` sources of one file, one-line (`*.list`) or deb822 (`*.sources`) format. */
+export function parseAptSources(text: string): AptSource[] {
   const sources: AptSource[] = []
-  for (const text of texts) {
-    for (const line of text.split('\n')) {
-      const oneLine = /^\s*deb\s+(?:\[[^\]]*\]\s+)?(\S+)\s+(\S+)/.exec(line)
-      if (oneLine) sources.push({ uris: [oneLine[1] ?? ''], suites: [oneLine[2] ?? ''] })
-    }
-    for (const stanza of text.split(/\n\s*\n/)) {
-      const field = (name: string): string[] =>
-        new RegExp(`^${name}:\\s*(.*)$`, 'mi').exec(stanza)?.[1]?.trim().split(/\s+/) ?? []
-      if (field('Types').includes('deb') && field('Enabled')[0] !== 'no') {
-        sources.push({ uris: field('URIs'), suites: field('Suites') })
-      }
+  for (const line of text.split('\n')) {
+    const oneLine = /^\s*deb\s+(?:\[[^\]]*\]\s+)?(\S+)\s+(\S+)/.exec(line)
+    if (oneLine) sources.push({ uris: [oneLine[1] ?? ''], suites: [oneLine[2] ?? ''] })
+  }
+  for (const stanza of text.split(/\n\s*\n/)) {
+    const field = (name: string): string[] =>
+      new RegExp(`^${name}:\\s*(.*)$`, 'mi').exec(stanza)?.[1]?.trim().split(/\s+/) ?? []
+    if (field('Types').includes('deb') && field('Enabled')[0] !== 'no') {
+      sources.push({ uris: field('URIs'), suites: field('Suites') })
     }
   }
   return sources
 }
 
-function mirrorFor(sources: AptSource[], suite: string): string | undefined {
+/** The first mirror that serves `suite`, without a trailing slash. */
+export function mirrorFor(sources: AptSource[], suite: string): string | undefined {
   return sources.find(source => source.suites.includes(suite))?.uris[0]?.replace(/\/+$/, '')
 }
 

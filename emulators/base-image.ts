@@ -38,8 +38,11 @@ export interface BaseImageOptions {
   dockerHost: string
   /** Where the tarballs are kept; default .cache/base-image. */
   cacheDir?: string
+  /** Default stderr: a first build takes minutes, and whoever waits should know why. */
   log?: (line: string) => void
 }
+
+const toStderr = (line: string): void => void process.stderr.write(`base image: ${line}\n`)
 
 const run = promisify(execFile)
 
@@ -56,7 +59,7 @@ export async function ensureBaseImage(options: BaseImageOptions): Promise<string
     () => ''
   )
   if (labelled === recipe.key) return BASE_IMAGE_TAG
-  const tarball = await baseImageTarball(recipe, options.cacheDir, options.log)
+  const tarball = await baseImageTarball(recipe, options.cacheDir, options.log ?? toStderr)
   const changes = [...IMAGE_CHANGES, `LABEL ${RECIPE_LABEL}=${recipe.key}`]
   try {
     await run(

@@ -104,7 +104,7 @@ test('prepare v0.2.0 (tag push, no trigger): image tagged v0.2.0, three files, m
   expect(Number.isNaN(Date.parse(manifest.createdAt ?? ''))).toBe(false)
   const [batches] = await stackDataproc(stack).listBatches({ parent: PARENT })
   expect(batches.filter(batch => batch.labels?.release === 'v0-2-0')).toHaveLength(0)
-}, 180_000)
+}, 600_000)
 
 test('preparing the same content again succeeds without uploading anything', async () => {
   if (guard()) return
@@ -170,4 +170,4 @@ test('re-preparing v0.2.0 from changed code is refused and overwrites nothing; f
     await manifestDigest(stack.registry as string, REPOSITORY, 'v0.2.0')
   )
   expect(manifest.imageDigest).not.toBe(digest)
-}, 240_000)
+}, 600_000)

@@ -135,7 +135,7 @@ test('a release’s code.zip and every layer of its pushed image hold no credent
   expect(files).toContain('home/kedro/code/creds/')
   expect(files.filter(isCredentials)).toEqual([])
   expect(gitState(repo)).toEqual(before)
-}, 180_000)
+}, 600_000)
 
 test('a project holding deploy-key.pem is refused before anything is built, uploaded or submitted', async () => {
   if (guard()) return
