@@ -209,6 +209,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       }
     }
 
+    if (registry && daemon) {
+      dataprocEmulator.runImagesWith({ dockerHost: daemon.host, registry: registry.address })
+    }
+
     return {
       storage: gcs.url,
       dataproc: dataprocEmulator.grpcAddress,

@@ -44,6 +44,10 @@ test('a dev run builds the example Dockerfile, pushes it with the branch tag, an
   expect(digest).toMatch(/^sha256:[0-9a-f]{64}$/)
   const pinned = `${registry}/my-project-123/kedro/dataproc-serverless@${digest}`
   expect(run.outputs).toMatchObject({ image: pinned, 'image-digest': digest, state: 'SUCCEEDED' })
+  // The batch ran in the image: its interpreter, as Dataproc's spark user.
+  expect(run.stdout).toMatch(
+    /^local stack: Spark 3\.5\.\d+, Python 3\.11\.\d+ \(\/usr\/local\/bin\/python\), .*, image \S+@sha256:[0-9a-f]{64}, .*, UID 1099$/m
+  )
   // The plan output is the plan as submitted: the digest, not the tag the build started from.
   expect(plan.image).toMatchObject({ reference: pinned, digest })
   expect(plan.batch.request.batch.runtimeConfig.containerImage).toBe(pinned)

@@ -134,7 +134,7 @@ test('two triggers run two batches of the pinned digest, with their own run ids 
   }
   expect(plans[0].runId).not.toBe(plans[1].runId)
   expect(plans[0].batch.id).not.toBe(plans[1].batch.id)
-}, 180_000)
+}, 600_000)
 
 test('triggering a release that was never prepared fails clearly and submits nothing', async () => {
   if (guard()) return

@@ -81,7 +81,8 @@ test('a 3.0 run streams every driver line once and in order from Cloud Logging, 
   })
 
   const logged = await loggedLines(batchId)
-  expect(logged[0]).toMatch(/^local stack: Spark /)
+  // Runtime 3.0 is Spark 4.0, in the default environment too.
+  expect(logged[0]).toMatch(/^local stack: Spark 4\.0\.\d+, /)
   expect(logged[logged.length - 1]).toBe('[kedro-dataproc] kedro run exited with status 0')
   expect(logged.length).toBeGreaterThan(10)
   // The step's own state lines (`… RUNNING → SUCCEEDED (+13.8s)`) may come between driver lines.

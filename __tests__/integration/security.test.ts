@@ -8,6 +8,7 @@ import type { Stack } from '../../emulators/stack.js'
 import { runAction, workflowEnv, type ActionRun } from '../helpers/action.js'
 import { git } from '../helpers/git.js'
 import { checkoutExample, gitState, zipEntries } from '../helpers/project.js'
+import { runnableImage } from '../helpers/test-image.js'
 import {
   downloadUri,
   skipWithoutDocker,
@@ -354,11 +355,11 @@ describe('pull_request_target from a fork', () => {
   test('with allow-fork-code: true it proceeds, with a warning', async () => {
     const repo = checkoutExample('patch-1')
     const run = await runAction({
-      inputs: { ...prebuilt(), 'allow-fork-code': 'true' },
+      inputs: { ...prebuilt(), image: await runnableImage(stack), 'allow-fork-code': 'true' },
       ...forkEvent(repo)
     })
     expect(run.stdout).toContain('::warning::allow-fork-code: true runs code from forks')
     expect(run.code).toBe(0)
     expect(run.outputs.state).toBe('SUCCEEDED')
-  }, 600_000)
+  }, 900_000)
 })

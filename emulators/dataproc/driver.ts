@@ -1,17 +1,21 @@
-import { spawn, type ChildProcess } from 'node:child_process'
+import { execFile, spawn, type ChildProcess } from 'node:child_process'
 import { copyFile, mkdir, rm } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
 import { extractArchive } from './archive.js'
-import { sparkSubmitArgv, sparkSubmitEnv, type SparkRuntime } from './spark.js'
+import { pullImage, SPARK_UID, type ContainerHost, type PulledImage } from './container.js'
+import { containerLaunch, defaultLaunch, type Launch, type LaunchInput } from './launch.js'
+import { sparkFor, type SparkRuntime } from './spark.js'
 import type { StorageClient } from './storage-http.js'
 import type { PySparkBatch } from './types.js'
 
 /**
- * Runs a PySpark batch's driver for real: stages the main file, Python files, jars, files and
- * archives into a fresh working directory, runs the main file with `spark-submit` in local mode
- * (an argv list, never a shell; see spark.ts), and streams its interleaved stdout and stderr into
- * the driver output series, after a first line saying what it runs on.
+ * Runs a PySpark batch's driver for real: pulls the batch's image (when the stack has Docker),
+ * stages the main file, Python files, jars, files and archives into a fresh working directory,
+ * runs the main file with `spark-submit` in local mode (an argv list, never a shell; see
+ * launch.ts) in the image or the runtime's default environment, and streams its interleaved
+ * stdout and stderr into the driver output series, after a first line saying what it runs on.
  */
 
 export interface DriverOptions {
@@ -20,6 +24,12 @@ export interface DriverOptions {
   storage: StorageClient
   storageUrl: string
   spark: SparkRuntime
+  /** The batch's runtimeConfig.version: 3.0 and later run Spark 4.0. */
+  runtimeVersion: string
+  /** The batch's runtimeConfig.containerImage. */
+  image?: string
+  /** Where images run; without it a batch runs in the default environment whatever it names. */
+  containers?: ContainerHost
   /** The driver output's destination: the GCS series (runtime 1.x/2.x) or Cloud Logging (3.0+). */
   output: OutputSink
   /** The batch's runtimeConfig.properties. */
@@ -48,78 +58,68 @@ const KILL_GRACE_MS = 2000
 /** `ValueError: …`, `kedro.io.core.DatasetError: …`, `py4j.protocol.Py4JJavaError: …` */
 const EXCEPTION_LINE = /^[A-Za-z_][\w.]*(Error|Exception|Exit|Interrupt)(: |$)/
 const TAIL_BYTES = 8192
-/**
- * Points stderr at stdout's pipe, then execs spark-submit: one pipe keeps stdout and stderr in the
- * order they were written, as in the service's driver output (two pipes race in the reader).
- */
-const MERGE_STDERR = 'import os, sys; os.dup2(1, 2); os.execv(sys.argv[1], sys.argv[1:])'
+const execFileAsync = promisify(execFile)
 
 export function startDriver(job: PySparkBatch, options: DriverOptions): DriverRun {
   let cancelled = false
   let child: ChildProcess | undefined
+  let launch: Launch | undefined
   const cancel = (): void => {
     cancelled = true
     if (child?.pid === undefined || child.exitCode !== null || child.signalCode !== null) return
     const pid = child.pid
-    // The driver leads its own process group (detached), so its children die with it.
+    // The driver leads its own process group (detached), so its children die with it; docker's
+    // client passes the signal on to the container, which outlives the client only if killed.
     signalGroup(pid, 'SIGTERM')
-    setTimeout(() => signalGroup(pid, 'SIGKILL'), KILL_GRACE_MS).unref()
+    setTimeout(() => {
+      signalGroup(pid, 'SIGKILL')
+      void launch?.cleanUp?.()
+    }, KILL_GRACE_MS).unref()
   }
   const { output } = options
   const run = async (): Promise<DriverResult> => {
+    let image: PulledImage | undefined
+    if (options.image && options.containers) {
+      try {
+        image = await pullImage(options.containers, options.image)
+      } catch (error) {
+        return { outcome: 'failed', message: (error as Error).message }
+      }
+    }
     let staged: Staged
     try {
       staged = await stage(job, options)
+      if (image) await execFileAsync('chown', ['-R', `${SPARK_UID}:${SPARK_UID}`, options.workDir])
     } catch (error) {
       output.write(Buffer.from(`${(error as Error).message}\n`))
       return { outcome: 'failed', detail: (error as Error).message }
     }
     if (cancelled) return { outcome: 'cancelled' }
-    output.write(
-      Buffer.from(`local stack: ${options.spark.versions}, spark-submit --master local[2]\n`)
-    )
-    const { spark, properties, storageUrl } = options
-    const argv = sparkSubmitArgv(spark, {
-      batchId: options.batchId,
-      main: staged.main,
-      args: job.args ?? [],
-      pyFiles: staged.pyFiles,
-      jars: staged.jars,
-      properties,
-      storageUrl
-    })
-    const process_ = spawn(spark.python, ['-c', MERGE_STDERR, spark.sparkSubmit, ...argv], {
+    launch = launchOf(job, options, staged, image)
+    const process_ = spawn(launch.command, launch.args, {
       cwd: options.workDir,
-      env: sparkSubmitEnv(spark, properties, storageUrl),
+      env: launch.env,
       detached: true,
-      stdio: ['ignore', 'pipe', 'ignore']
+      stdio: ['ignore', 'pipe', 'pipe']
     })
     child = process_
     let tail = ''
-    process_.stdout.on('data', (chunk: Buffer) => {
-      output.write(chunk)
-      tail = (tail + chunk.toString('utf8')).slice(-TAIL_BYTES)
+    // The driver's stdout and stderr share one pipe (launch.ts); stderr is docker's own, if any.
+    for (const stream of [process_.stdout, process_.stderr]) {
+      stream.on('data', (chunk: Buffer) => {
+        output.write(chunk)
+        tail = (tail + chunk.toString('utf8')).slice(-TAIL_BYTES)
+      })
+    }
+    const exit = await new Promise<Exit>(resolve => {
+      process_.on('error', error => resolve({ code: null, signal: null, error }))
+      process_.on('close', (code, signal) => resolve({ code, signal }))
     })
-    const exit = await new Promise<{ code: number | null; signal: string | null; error?: Error }>(
-      resolve => {
-        process_.on('error', error => resolve({ code: null, signal: null, error }))
-        process_.on('close', (code, signal) => resolve({ code, signal }))
-      }
-    )
     if (cancelled) return { outcome: 'cancelled' }
-    if (exit.code === 0) return { outcome: 'succeeded' }
-    if (exit.error)
-      return { outcome: 'failed', detail: `Cannot start spark-submit: ${exit.error.message}` }
-    // As the service reports it: the driver's last exception, else how the driver ended.
-    const exception = tail
-      .split('\n')
-      .map(line => line.trim())
-      .filter(line => EXCEPTION_LINE.test(line))
-      .pop()
-    const status = exit.signal ? `killed by ${exit.signal}` : `exited with code ${exit.code}`
-    return { outcome: 'failed', detail: exception ?? `Driver ${status}` }
+    return resultOf(exit, tail)
   }
   const result = run().then(async outcome => {
+    if (outcome.outcome === 'cancelled') await launch?.cleanUp?.()
     // The end marker goes out before the batch turns terminal, so a reader that sees the terminal
     // state and reads on finds the whole output.
     await output.close().catch(() => undefined)
@@ -128,6 +128,57 @@ export function startDriver(job: PySparkBatch, options: DriverOptions): DriverRu
     return outcome
   })
   return { result, cancel }
+}
+
+interface Exit {
+  code: number | null
+  signal: string | null
+  error?: Error
+}
+
+function resultOf(exit: Exit, tail: string): DriverResult {
+  if (exit.code === 0) return { outcome: 'succeeded' }
+  if (exit.error) {
+    return { outcome: 'failed', detail: `Cannot start spark-submit: ${exit.error.message}` }
+  }
+  // As the service reports it: the driver's last exception, else how the driver ended.
+  const exception = tail
+    .split('\n')
+    .map(line => line.trim())
+    .filter(line => EXCEPTION_LINE.test(line))
+    .pop()
+  const status = exit.signal ? `killed by ${exit.signal}` : `exited with code ${exit.code}`
+  return { outcome: 'failed', detail: exception ?? `Driver ${status}` }
+}
+
+function launchOf(
+  job: PySparkBatch,
+  options: DriverOptions,
+  staged: Staged,
+  image: PulledImage | undefined
+): Launch {
+  const input: LaunchInput = {
+    batchId: options.batchId,
+    main: staged.main,
+    args: job.args ?? [],
+    pyFiles: staged.pyFiles,
+    jars: staged.jars,
+    properties: options.properties,
+    storageUrl: options.storageUrl,
+    runtime: options.spark,
+    spark: sparkFor(options.spark, options.runtimeVersion),
+    workDir: options.workDir
+  }
+  if (!image) {
+    const note = options.image ? `the stack has no Docker: ${options.image} is not run` : undefined
+    return defaultLaunch(input, note)
+  }
+  return containerLaunch(
+    input,
+    options.containers as ContainerHost,
+    image,
+    `kda-batch-${basename(options.workDir)}`
+  )
 }
 
 function signalGroup(pid: number, signal: NodeJS.Signals): void {

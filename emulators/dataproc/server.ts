@@ -1,4 +1,5 @@
 import { FaultInjector } from '../faults.js'
+import type { ContainerHost } from './container.js'
 import { startGrpcServer } from './grpc.js'
 import { startRestServer } from './rest.js'
 import type { LogWriter } from './log-sink.js'
@@ -44,6 +45,8 @@ export interface DataprocEmulator {
   /** http://127.0.0.1:PORT */
   restUrl: string
   faults: FaultInjector
+  /** From now on, batches run in their containerImage on this Docker daemon (see driver.ts). */
+  runImagesWith(host: ContainerHost): void
   close(): Promise<void>
 }
 
@@ -79,6 +82,7 @@ export async function startDataprocEmulator(
     grpcAddress: grpcServer.address,
     restUrl: restServer.url,
     faults,
+    runImagesWith: host => store.runImagesWith(host),
     close: async () => {
       await Promise.all([grpcServer.close(), restServer.close()])
       await store.close()

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { userInfo } from 'node:os'
 import { join } from 'node:path'
 import { status as GrpcStatus } from '@grpc/grpc-js'
+import type { ContainerHost } from './container.js'
 import { startDriver, type DriverResult, type DriverRun } from './driver.js'
 import { ApiError } from './errors.js'
 import { listPage, matchesFilter, sortBatches } from './list.js'
@@ -97,8 +98,14 @@ export class Store {
   private readonly timers = new Set<NodeJS.Timeout>()
   private readonly creator = `${userInfo().username}@localhost`
   private closed = false
+  /** The stack's Docker daemon and registry, once started: batches then run in their images. */
+  private containers?: ContainerHost
 
   constructor(private readonly options: StoreOptions) {}
+
+  runImagesWith(host: ContainerHost): void {
+    this.containers = host
+  }
 
   createBatch(request: CreateBatchRequest): string {
     const { project, location } = parseParent(request.parent)
@@ -318,6 +325,9 @@ export class Store {
       storage: this.options.storage,
       storageUrl: this.options.storageUrl,
       spark: this.options.spark,
+      runtimeVersion: batch.runtimeConfig?.version ?? DEFAULT_RUNTIME_VERSION,
+      image: batch.runtimeConfig?.containerImage || undefined,
+      containers: this.containers,
       output: outputUri
         ? new OutputSeries(
             this.options.storage,

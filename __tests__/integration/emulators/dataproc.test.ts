@@ -238,7 +238,7 @@ test('a batch runs main.py on Spark with its archive, properties and driver and 
   )
   const output = Buffer.concat(await readOutputSeries(outputUri)).toString('utf8')
   expect(output).toMatch(
-    /^local stack: Spark 3\.5\.\d+, Python 3\.\d+\.\d+, Java [\d.]+, spark-submit --master local\[2\]\n/
+    /^local stack: Spark 3\.5\.\d+, Python 3\.\d+\.\d+ \(\/\S+\/python\d*\), Java [\d.]+, default environment, spark-submit --master local\[2\], UID \d+\n/
   )
   expect(output.slice(output.indexOf('\n') + 1)).toBe(
     [

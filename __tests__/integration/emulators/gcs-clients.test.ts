@@ -324,8 +324,10 @@ async function ok(command: string, args: string[], env: NodeJS.ProcessEnv): Prom
 
 /** The real clients come from scripts/driver-env.sh; without them these tests fail, never skip. */
 function driverEnv(): { python: string; sparkSubmit: string; connector: string } {
-  const jar = existsSync(DRIVER_ENV)
-    ? readdirSync(DRIVER_ENV).find(name => /^gcs-connector-.*-shaded\.jar$/.test(name))
+  // The connector matched to PySpark 3.5's Hadoop client (scripts/driver-env.sh).
+  const connectors = join(DRIVER_ENV, 'spark-3.5')
+  const jar = existsSync(connectors)
+    ? readdirSync(connectors).find(name => /^gcs-connector-.*-shaded\.jar$/.test(name))
     : undefined
   if (!existsSync(join(DRIVER_ENV, 'stamp')) || !jar) {
     throw new Error(
@@ -337,7 +339,7 @@ function driverEnv(): { python: string; sparkSubmit: string; connector: string }
   return {
     python: join(bin, 'python'),
     sparkSubmit: join(bin, 'spark-submit'),
-    connector: join(DRIVER_ENV, jar)
+    connector: join(connectors, jar)
   }
 }
 
