@@ -15,7 +15,10 @@ const shared = {
 
 // `npm test -- --selectProjects unit` runs the fast in-process tests alone.
 export default {
-  testTimeout: 60000,
+  // Real Spark batches, image builds and containers: on a loaded machine any of them can take many
+  // times its usual length, so integration tests set no shorter limit of their own. (Jest reads
+  // testTimeout for the whole run only, not per project.)
+  testTimeout: 1_200_000,
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/__tests__/unit/**/*.test.ts'] },
     {

@@ -76,7 +76,7 @@ describe('a materialized repository', () => {
   beforeAll(() => {
     dir = join(mkdtempSync(join(tmpdir(), 'bench-repo-')), 'repo')
     materialize(plan, dir)
-  }, 120_000)
+  })
   afterAll(() => rmSync(join(dir, '..'), { recursive: true, force: true }))
 
   test('has the committed tree on main and the uncommitted work on the feature branch', () => {

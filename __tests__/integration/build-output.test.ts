@@ -11,7 +11,7 @@ let stack: Stack
 
 beforeAll(async () => {
   stack = await startTestStack('docker', 'submit-bucket', 'output-bucket')
-}, 120_000)
+})
 afterAll(async () => stack?.stop())
 
 /** A RUN step that prints commands: raw, at a `\r`, after U+0085, and in the legacy form. */
@@ -56,4 +56,4 @@ test('a build whose RUN step prints commands: the runner sees only the action’
   expect(run.stdout).toMatch(/^step\r::error::INJECTED-BUILD-CR$/m)
   expect(run.stdout).toMatch(/^\u0085::warning::INJECTED-BUILD-NEL$/m)
   expect(run.stdout).toMatch(/^mid ##\[error\]INJECTED-BUILD-LEGACY$/m)
-}, 300_000)
+})

@@ -28,7 +28,7 @@ const baseImage = BASE_IMAGE_TAG
 beforeAll(async () => {
   stack = await startTestStack('docker', 'submit-bucket', 'output-bucket')
   skip = skipWithoutDocker(stack)
-}, 180_000)
+})
 afterAll(async () => stack?.stop())
 
 const SECRET = 'pip-index-token-5b9e0c7d1f'
@@ -106,7 +106,7 @@ test('a RUN --mount=type=secret step reads the secret; no layer and no log holds
   expect(await readdir(runnerTemp)).toEqual([])
   delete process.env.RUNNER_TEMP
   await rm(context, { recursive: true, force: true })
-}, 180_000)
+})
 
 test('where no builder can take secrets, the run is refused before anything is built, uploaded or submitted', async () => {
   if (skip) {
@@ -147,4 +147,4 @@ test('where no builder can take secrets, the run is refused before anything is b
   expect(batchesAfter).toHaveLength(batchesBefore.length)
   const image = 'my-project-123/kedro/dataproc-serverless'
   expect(await manifestDigest(stack.registry as string, image, 'feature-build-secret')).toBeNull()
-}, 180_000)
+})

@@ -9,7 +9,7 @@ let stack: Stack
 
 beforeAll(async () => {
   stack = await startTestStack('off', 'submit-bucket', 'output-bucket')
-}, 60_000)
+})
 afterAll(async () => stack?.stop())
 
 const PARENT = 'projects/my-project-123/locations/europe-west1'
@@ -65,7 +65,7 @@ test('issue_comment with a pull request checked out is refused, with no side eff
   expect((await stackStorage(stack).bucket('submit-bucket').getFiles())[0]).toEqual([])
   const [after] = await stackDataproc(stack).listBatches({ parent: PARENT })
   expect(after).toHaveLength(before.length)
-}, 60_000)
+})
 
 test('with allow-fork-code: true it runs, and records the commit checked out, not GITHUB_SHA', async () => {
   const { repo, main, env, event } = chatOps()
@@ -85,4 +85,4 @@ test('with allow-fork-code: true it runs, and records the commit checked out, no
   expect(batch.runtimeConfig?.properties?.['spark.dataproc.driverEnv.KEDRO_DATAPROC_COMMIT']).toBe(
     head
   )
-}, 120_000)
+})

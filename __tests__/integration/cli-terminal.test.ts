@@ -18,7 +18,7 @@ beforeAll(async () => {
     'output-bucket',
     'dataproc-staging-europe-west1-emulator'
   )
-}, 60_000)
+})
 afterAll(async () => stack?.stop())
 
 const PREBUILT = '127.0.0.1:5000/my-project-123/kedro/dataproc-serverless:prebuilt'
@@ -73,4 +73,4 @@ test('run and logs print driver output without control sequences; colours only o
   expect(stdout).not.toContain('\u001b]')
   expect(stdout).not.toContain('\u0007')
   expect(stdout).not.toContain('\u001b[2J')
-}, 120_000)
+})

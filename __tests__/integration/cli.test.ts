@@ -13,7 +13,7 @@ let stack: Stack
 
 beforeAll(async () => {
   stack = await startTestStack('off', 'submit-bucket', 'output-bucket', 'untouched-bucket')
-}, 60_000)
+})
 afterAll(async () => stack?.stop())
 
 const PREBUILT = '127.0.0.1:5000/my-project-123/kedro/dataproc-serverless:prebuilt'
@@ -84,7 +84,7 @@ test('run with only --image and the endpoints: settings from pyproject.toml, dri
   expect(run.stdout).toMatch(/state\s+SUCCEEDED/)
   // The user's repository is read, never changed.
   expect(gitState(dir)).toEqual(before)
-}, 180_000)
+})
 
 test('a failing pipeline exits 1 and says why', async () => {
   const run = await runCli(
@@ -94,7 +94,7 @@ test('a failing pipeline exits 1 and says why', async () => {
   expect(run.code).toBe(1)
   expect(run.stdout).toMatch(/state\s+FAILED/)
   expect(run.stderr).toMatch(/error: batch \S+ failed: .*ValueError: no sensor may report 3 values/)
-}, 180_000)
+})
 
 test('--region us-central1-a exits 2 naming the region and the fix, with nothing uploaded', async () => {
   const run = await runCli(
@@ -171,7 +171,7 @@ test('SIGINT during run cancels the batch: CANCELLED, exit 1, one JSON result on
   expect(run.stdout.trim().split('\n')).toHaveLength(1)
   expect(result).toMatchObject({ exitCode: 1, state: 'CANCELLED', succeeded: false })
   expect((await batchNamed(result.batchName as string)).state).toBe('CANCELLED')
-}, 60_000)
+})
 
 test('leaving a batch running prints the commands to follow and cancel it, and they work', async () => {
   const dir = scriptProject(600, 0.1)
@@ -192,7 +192,7 @@ test('leaving a batch running prints the commands to follow and cancel it, and t
   expect(cancel.stderr).toContain('CANCELLED')
   expect(cancel.code).toBe(0)
   expect((await batchNamed(name)).state).toBe('CANCELLED')
-}, 60_000)
+})
 
 test('a second Ctrl-C while CreateBatch is in flight says so and prints the batch it left, which can then be cancelled', async () => {
   // Dataproc takes the create, but its answer is held.
@@ -226,7 +226,7 @@ test('a second Ctrl-C while CreateBatch is in flight says so and prints the batc
   const cancel = await runCli(cancelArgs, { cwd: dir })
   expect(cancel.code).toBe(0)
   expect((await batchNamed(name)).state).toBe('CANCELLED')
-}, 60_000)
+})
 
 test('a second Ctrl-C once Dataproc accepted the cancel does not call the batch still running', async () => {
   const run = await runCli(['run', '--image', PREBUILT, ...endpointFlags()], {
@@ -249,7 +249,7 @@ test('a second Ctrl-C once Dataproc accepted the cancel does not call the batch 
     state = (await batchNamed(name)).state
   }
   expect(state).toBe('CANCELLED')
-}, 60_000)
+})
 
 test('logs on a finished batch prints its whole driver output, and nothing else on stdout', async () => {
   const dir = scriptProject(40, 0)
@@ -262,7 +262,7 @@ test('logs on a finished batch prints its whole driver output, and nothing else 
   const expected = Array.from({ length: 40 }, (_, i) => `working ${i}`)
   expect(logs.stdout.split('\n').filter(line => line.startsWith('working '))).toEqual(expected)
   expect(logs.stderr).toContain('SUCCEEDED')
-}, 60_000)
+})
 
 test('not on a terminal, a code.zip of several MB shows its upload progress as a line per quarter', async () => {
   const dir = scriptProject(1, 0)
@@ -283,4 +283,4 @@ test('not on a terminal, a code.zip of several MB shows its upload progress as a
   // No terminal: no bar, no cursor movement.
   expect(run.stderr).not.toContain('█')
   expect(run.stderr).not.toContain('\x1b[')
-}, 60_000)
+})

@@ -27,7 +27,7 @@ beforeAll(async () => {
   stack = await startTestStack('docker', 'submit-bucket', 'output-bucket')
   skip = skipWithoutDocker(stack)
   if (!skip) image = await testImage(stack)
-}, 900_000)
+})
 afterAll(async () => stack?.stop())
 
 const MAIN = `import os, sys
@@ -91,7 +91,7 @@ test('an image the registry does not have fails the batch, with why in its state
   const batch = await submit('2.3', missing)
   expect(batch.state).toBe('FAILED')
   expect(batch.stateMessage).toContain(`Failed to pull container image ${missing}`)
-}, 120_000)
+})
 
 test("a 2.3 batch runs in its image: the image's ENV and Python, UID 1099, CSV and JSON on gs://", async () => {
   if (skip) return
@@ -112,7 +112,7 @@ test("a 2.3 batch runs in its image: the image's ENV and Python, UID 1099, CSV a
   expect(lines).toContain("CSV ['a', 'b']")
   expect(lines).toContain('JSON 2')
   expect(output).not.toContain('WARNING: the container image bundles Spark')
-}, 600_000)
+})
 
 test('a 3.0 batch runs on Spark 4.0 in its image', async () => {
   if (skip) return
@@ -135,4 +135,4 @@ test('a 3.0 batch runs on Spark 4.0 in its image', async () => {
   expect(lines[0]).toMatch(/^local stack: Spark 4\.0\.\d+, Python 3\.11\.\d+ .*, UID 1099$/)
   expect(lines).toContainEqual(expect.stringMatching(/^SPARK 4\.0\.\d+$/))
   expect(lines).toContain('DRIVER 1099:1099 /usr/local/bin/python3')
-}, 600_000)
+})

@@ -22,7 +22,7 @@ beforeAll(async () => {
   stack = await startStack({ docker: 'off', pendingMs: 200, teardownMs: 100, ttlScale: 0.001 })
   await createBuckets(stack, 'submit-bucket', 'output-bucket')
   gcloud = await gcloudFor(stack, PROJECT)
-}, 120_000)
+})
 afterAll(async () => {
   await stack?.stop()
   await gcloud?.remove()
@@ -67,7 +67,7 @@ test('with neither ttl nor timeout the batch has the service default of 4 hours,
     'goog-dataproc-batch-id': result.outputs['batch-id'],
     'goog-dataproc-location': 'europe-west1'
   })
-}, 180_000)
+})
 
 test('a timeout longer than the ttl in effect warns, naming ttl', async () => {
   const result = await run({ timeout: '5h', 'dry-run': 'true' })
@@ -89,7 +89,7 @@ test('a batch whose ttl runs out is reported as cancelled for its ttl', async ()
   expect(result.stdout).toMatch(
     /::error::kedro-dataproc-action: batch \S+ cancelled: Dataproc cancelled the batch when its ttl/
   )
-}, 180_000)
+})
 
 test('a batch the service fails for want of quota is reported with the quota, the amounts and the fix', async () => {
   stack.dataprocEmulator.faults.arm({ route: 'dataproc.batch.fail', times: 1 })
@@ -100,7 +100,7 @@ test('a batch the service fails for want of quota is reported with the quota, th
     'not enough CPUS_ALL_REGIONS quota: the batch asked for 12 and 0 were available. Request more quota (IAM & Admin → Quotas), lower spark.executor.instances, or run in another region'
   )
   expect(result.summary).toContain('not enough CPUS_ALL_REGIONS quota')
-}, 120_000)
+})
 
 test('an actAs refusal names the role and the gcloud command that grants it', async () => {
   const credentials = join(tmpdir(), `creds-${process.pid}.json`)
@@ -128,4 +128,4 @@ test('an actAs refusal names the role and the gcloud command that grants it', as
       'gcloud iam service-accounts add-iam-policy-binding runner@my-project-123.iam.gserviceaccount.com ' +
       '--member=serviceAccount:deployer@my-project-123.iam.gserviceaccount.com --role=roles/iam.serviceAccountUser'
   )
-}, 120_000)
+})

@@ -8,7 +8,7 @@ let stack: Stack
 
 beforeAll(async () => {
   stack = await startTestStack('docker', 'submit-bucket', 'output-bucket')
-}, 120_000)
+})
 afterAll(async () => stack?.stop())
 
 test('a dev run builds the example Dockerfile, pushes it with the branch tag, and the batch runs it by digest', async () => {
@@ -53,4 +53,4 @@ test('a dev run builds the example Dockerfile, pushes it with the branch tag, an
   expect(plan.batch.request.batch.runtimeConfig.containerImage).toBe(pinned)
   const [batch] = await stackDataproc(stack).getBatch({ name: plan.batch.name })
   expect(batch.runtimeConfig?.containerImage).toBe(pinned)
-}, 600_000)
+})

@@ -16,7 +16,7 @@ let stack: Stack
 
 beforeAll(async () => {
   stack = await startTestStack('off', 'submit-bucket', 'output-bucket')
-}, 60_000)
+})
 afterAll(async () => stack?.stop())
 
 const BRANCH = 'feature/e2e-run'
@@ -52,7 +52,7 @@ describe('a dev run from a branch with uncommitted work', () => {
       inputs: { ...stackInputs(stack), image: PREBUILT, 'kedro-run-args': tricky },
       env: pushEnv(repo, '101')
     })
-  }, 120_000)
+  })
 
   test('succeeds, with the driver output in the log and the outputs set', () => {
     expect(run.code).toBe(0)
@@ -136,7 +136,7 @@ test('a failing pipeline fails the step with its message, and leaves the reposit
   expect(run.stdout).toMatch(/::error::kedro-dataproc-action: batch \S+ failed: /)
   expect(run.summary).toContain('FAILED')
   expect(gitState(repo)).toEqual(before)
-}, 120_000)
+})
 
 test('a run that fails midway (no such bucket) leaves the repository alone and submits nothing', async () => {
   const repo = checkoutExample(BRANCH)
@@ -155,7 +155,7 @@ test('a run that fails midway (no such bucket) leaves the repository alone and s
   expect(batches.map(batch => batch.labels?.['run-id'])).not.toContain(
     JSON.parse(run.outputs.plan as string).batch.request.batch.labels['run-id']
   )
-}, 120_000)
+})
 
 test('a re-run of the same run with nothing changed uploads no bytes', async () => {
   const repo = checkoutExample(BRANCH)
@@ -181,7 +181,7 @@ test('a re-run of the same run with nothing changed uploads no bytes', async () 
   expect(second.stdout).toMatch(/^unchanged, not uploaded: .*code\.zip/m)
   // A new upload, even of the same bytes, would have made a new generation.
   expect(await generations()).toEqual(before)
-}, 120_000)
+})
 
 test('wait: false returns after submission with the batch still going', async () => {
   const run = await runAction({
@@ -196,4 +196,4 @@ test('wait: false returns after submission with the batch still going', async ()
     name: JSON.parse(run.outputs.plan as string).batch.name
   })
   expect(batch.name).toBeTruthy()
-}, 60_000)
+})

@@ -45,7 +45,7 @@ beforeAll(async () => {
   gcloudCli = await gcloudFor(stack, PROJECT)
   work = gcloudCli.work
   await ok(['storage', 'buckets', 'create', `gs://${BUCKET}`])
-}, 120000)
+})
 
 afterAll(async () => {
   await stack?.stop()
@@ -75,7 +75,7 @@ test('gcloud storage: resumable and simple uploads, ls, cat and download', async
   const back = await readFile(join(work, 'back.bin'))
   expect(back.length).toBe(BIG)
   expect(sha256(back)).toBe(sha256(big))
-}, 180000)
+})
 
 test('gcloud dataproc batches: submit --async, describe, list, cancel, delete', async () => {
   const main = await upload(
@@ -115,7 +115,7 @@ test('gcloud dataproc batches: submit --async, describe, list, cancel, delete', 
   const gone = await gcloud(['dataproc', 'batches', 'describe', id, region])
   expect(gone.code).not.toBe(0)
   expect(gone.stderr).toMatch(/NOT_FOUND|not found/i)
-}, 180000)
+})
 
 test('gcloud dataproc batches submit (synchronous) streams the driver output and reports the outcome', async () => {
   const good = await upload(
@@ -158,4 +158,4 @@ test('gcloud dataproc batches submit (synchronous) streams the driver output and
   const badOutput = failed.stdout + failed.stderr
   expect(badOutput).toContain('about to fail')
   expect(badOutput).toContain('FAILED')
-}, 180000)
+})

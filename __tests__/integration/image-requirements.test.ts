@@ -22,7 +22,7 @@ beforeAll(async () => {
   stack = await startTestStack('docker', 'submit-bucket', 'output-bucket')
   skip = skipWithoutDocker(stack)
   if (!skip) base = await testImage(stack)
-}, 900_000)
+})
 afterAll(async () => stack?.stop())
 
 const DOCKERFILE = `ARG BASE=python:3.11-slim
@@ -87,7 +87,7 @@ test('a library that only requirements.txt names: installed by the build, import
   expect(result.stdout).toContain('Pipeline execution completed successfully')
   expect(result.outputs.state).toBe('SUCCEEDED')
   expect(result.code).toBe(0)
-}, 900_000)
+})
 
 test('the same project with the line removed fails in the driver, naming the module', async () => {
   if (skip) return
@@ -103,4 +103,4 @@ test('the same project with the line removed fails in the driver, naming the mod
   )
   expect(result.stdout).toMatch(/::error::.*ModuleNotFoundError: No module named 'tabulate'/)
   expect(result.code).not.toBe(0)
-}, 900_000)
+})

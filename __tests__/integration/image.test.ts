@@ -53,12 +53,12 @@ beforeAll(async () => {
   await writeFile(join(context, 'Dockerfile'), DOCKERFILE)
   await writeFile(join(context, 'requirements.txt'), 'kedro==0.19.9\n')
   await writeFile(join(context, 'README.md'), 'project\n')
-}, 180_000)
+})
 
 afterAll(async () => {
   if (context) await rm(context, { recursive: true, force: true })
   await stack?.stop()
-}, 60_000)
+})
 
 async function request(
   tag: string,
@@ -137,7 +137,7 @@ describe('with the local Docker daemon and registry', () => {
     // The image is what Dataproc needs: user spark with uid and gid 1099.
     const passwd = await docker(['run', '--rm', '--network', 'none', first.pinned, 'id', 'spark'])
     expect(passwd).toContain('uid=1099(spark) gid=1099(spark)')
-  }, 180_000)
+  })
 
   test('reuses the fingerprint tag: no docker command, no daemon event, same digest', async () => {
     if (skipReason) return
@@ -156,7 +156,7 @@ describe('with the local Docker daemon and registry', () => {
     // The daemon's own record: nothing was built, tagged, pulled or pushed meanwhile.
     const events = await docker(['events', '--since', since, '--until', until])
     expect(events.trim()).toBe('')
-  }, 60_000)
+  })
 
   test('a changed requirements.txt builds a new image', async () => {
     if (skipReason) return
@@ -168,7 +168,7 @@ describe('with the local Docker daemon and registry', () => {
     expect(await registryDigest('feature-a')).toBe(third.digest)
     // The old fingerprint still names the old image.
     expect(await registryDigest(first.fingerprint)).toBe(first.digest)
-  }, 180_000)
+  })
 
   test('reuses a multi-platform index under the fingerprint tag as it is', async () => {
     if (skipReason) return
@@ -204,7 +204,7 @@ describe('with the local Docker daemon and registry', () => {
     const copied = await client.get('feature-c')
     expect(copied.mediaType).toBe('application/vnd.oci.image.index.v1+json')
     expect(copied.body.equals(index)).toBe(true)
-  }, 60_000)
+  })
 
   test('a failing RUN step: the error carries the last output lines and a hint', async () => {
     if (skipReason) return
@@ -224,7 +224,7 @@ describe('with the local Docker daemon and registry', () => {
     expect(message).toContain('returned a non-zero code: 3')
     expect(message).toContain('Hint: a RUN step of the Dockerfile failed')
     expect(await registryDigest('broken')).toBeNull()
-  }, 120_000)
+  })
 
   test('build-network: with host a RUN step reaches a server on this machine, with none it cannot', async () => {
     if (skipReason) return
@@ -251,7 +251,7 @@ describe('with the local Docker daemon and registry', () => {
     } finally {
       await new Promise(resolve => server.close(resolve))
     }
-  }, 120_000)
+  })
 
   test('docker login writes only to a private DOCKER_CONFIG; the token goes through stdin', async () => {
     if (skipReason) return
@@ -286,7 +286,7 @@ describe('with the local Docker daemon and registry', () => {
       await rm(own, { recursive: true, force: true })
       await rm(work, { recursive: true, force: true })
     }
-  }, 60_000)
+  })
 
   test('no daemon: the error says so', async () => {
     if (skipReason) return
@@ -296,7 +296,7 @@ describe('with the local Docker daemon and registry', () => {
     ).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(ImageError)
     expect((error as Error).message).toContain('Hint: is the Docker daemon running?')
-  }, 60_000)
+  })
 })
 
 function neverRun(): never {

@@ -19,7 +19,7 @@ beforeAll(async () => {
     startGitHubApi(),
     startResultsService()
   ])
-}, 60_000)
+})
 afterAll(async () => Promise.all([stack?.stop(), github?.close(), results?.close()]))
 
 const endpointFlags = (): string[] => [
@@ -102,7 +102,7 @@ test('secret-looking properties and URL passwords reach the batch, and no report
     }
   }
   expect(run.summary).toContain('spark.dataproc.driverEnv.DB_PASSWORD=***')
-}, 120_000)
+})
 
 test('the command’s dry run shows the settings and the request with the secrets hidden', async () => {
   const repo = makeRepo('feature/cli-secrets')
@@ -127,4 +127,4 @@ test('the command’s dry run shows the settings and the request with the secret
   expect(run.code).toBe(0)
   expect(run.stdout + run.stderr).toContain('"spark.dataproc.driverEnv.DB_PASSWORD": "***"')
   expect(run.stdout + run.stderr).not.toContain(PASSWORD)
-}, 60_000)
+})

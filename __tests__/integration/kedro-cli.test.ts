@@ -35,7 +35,7 @@ test("the option table is the installed Kedro's `kedro run --help`", () => {
   }
   expect(fromHelp.size).toBeGreaterThan(10)
   expect([...optionsOf(installed).keys()].sort()).toEqual([...fromHelp].sort())
-}, 60_000)
+})
 
 test.each([
   'a=1,b.c=2',

@@ -11,7 +11,7 @@ let gcloud: Gcloud
 beforeAll(async () => {
   stack = await startTestStack('off', 'submit-bucket', 'output-bucket')
   gcloud = await gcloudFor(stack, 'my-project-123')
-}, 60_000)
+})
 afterAll(async () => {
   await stack?.stop()
   await gcloud?.remove()
@@ -55,7 +55,7 @@ test('a Spark node reading input from code.zip writes parquet under the run outp
   ])
   expect(listed).toContain(`${result.outputs['run-output-uri']}/totals.parquet/_SUCCESS`)
   expect(listed).toMatch(/\/totals\.parquet\/part-[^\n]+\.parquet/)
-}, 180_000)
+})
 
 test('a failing node ends the batch FAILED with Kedro’s exception, and fails the step', async () => {
   const result = await run(702, '--pipelines=failing')
@@ -65,4 +65,4 @@ test('a failing node ends the batch FAILED with Kedro’s exception, and fails t
   expect(result.stdout).toMatch(
     /::error::kedro-dataproc-action: batch \S+ failed: .*ValueError: no sensor may report 3 values/
   )
-}, 180_000)
+})

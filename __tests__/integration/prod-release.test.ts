@@ -34,7 +34,7 @@ beforeAll(async () => {
     'kedro-run-args': '--pipelines=data_processing'
   }
   repo = checkoutExample('release/v0.2')
-}, 180_000)
+})
 afterAll(async () => stack?.stop())
 
 let runNumber = 300
@@ -104,7 +104,7 @@ test('prepare v0.2.0 (tag push, no trigger): image tagged v0.2.0, three files, m
   expect(Number.isNaN(Date.parse(manifest.createdAt ?? ''))).toBe(false)
   const [batches] = await stackDataproc(stack).listBatches({ parent: PARENT })
   expect(batches.filter(batch => batch.labels?.release === 'v0-2-0')).toHaveLength(0)
-}, 600_000)
+})
 
 test('preparing the same content again succeeds without uploading anything', async () => {
   if (guard()) return
@@ -113,7 +113,7 @@ test('preparing the same content again succeeds without uploading anything', asy
   expect(run.code).toBe(0)
   expect(run.stdout).toContain('already prepared with identical content')
   expect(await releaseObjects('v0.2.0')).toEqual(before)
-}, 120_000)
+})
 
 test('two triggers run two batches of the pinned digest, with their own run ids and outputs', async () => {
   if (guard()) return
@@ -134,7 +134,7 @@ test('two triggers run two batches of the pinned digest, with their own run ids 
   }
   expect(plans[0].runId).not.toBe(plans[1].runId)
   expect(plans[0].batch.id).not.toBe(plans[1].batch.id)
-}, 600_000)
+})
 
 test('triggering a release that was never prepared fails clearly and submits nothing', async () => {
   if (guard()) return
@@ -144,7 +144,7 @@ test('triggering a release that was never prepared fails clearly and submits not
   expect(run.stdout).toContain('::error::kedro-dataproc-action: release v9.9.9 was never prepared')
   const [after] = await stackDataproc(stack).listBatches({ parent: PARENT })
   expect(after).toHaveLength(before.length)
-}, 60_000)
+})
 
 test('re-preparing v0.2.0 from changed code is refused and overwrites nothing; force replaces it', async () => {
   if (guard()) return
@@ -170,7 +170,7 @@ test('re-preparing v0.2.0 from changed code is refused and overwrites nothing; f
     await manifestDigest(stack.registry as string, REPOSITORY, 'v0.2.0')
   )
   expect(manifest.imageDigest).not.toBe(digest)
-}, 600_000)
+})
 
 test('a prepare that failed in the build releases nothing; the fixed prepare replaces what it left, then tags', async () => {
   if (guard()) return
@@ -203,7 +203,7 @@ test('a prepare that failed in the build releases nothing; the fixed prepare rep
   expect(entries.get('conf/base/parameters.yml')?.toString()).toBe('fixed_in_v0_3: true\n')
   const [entrypoint] = await bucket.file('release/v0.3.0/entrypoint.py').download()
   expect(entrypoint.toString()).toContain('kedro')
-}, 360_000)
+})
 
 test('a prepare whose upload fails pushes no release tag and writes no release.json', async () => {
   if (guard()) return
@@ -217,4 +217,4 @@ test('a prepare whose upload fails pushes no release tag and writes no release.j
   }
   expect(Object.keys(await releaseObjects('v0.4.0'))).not.toContain('release.json')
   expect(await manifestDigest(stack.registry as string, REPOSITORY, 'v0.4.0')).toBeNull()
-}, 240_000)
+})

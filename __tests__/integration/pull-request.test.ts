@@ -18,7 +18,7 @@ beforeAll(async () => {
     startGitHubApi(),
     startResultsService()
   ])
-}, 60_000)
+})
 afterAll(async () => Promise.all([stack?.stop(), github?.close(), results?.close()]))
 beforeEach(() => {
   github.reset()
@@ -88,7 +88,7 @@ test('two runs of one pull request: one sticky comment, created then updated', a
   expect(comment?.body).toContain(second.outputs['batch-url'])
   expect(github.requests.filter(request => request.method === 'POST')).toHaveLength(1)
   expect(github.requests.filter(request => request.method === 'PATCH')).toHaveLength(1)
-}, 120_000)
+})
 
 test('no permission to comment: a warning, and the run still succeeds', async () => {
   github.deny.set('create', 403)
@@ -97,7 +97,7 @@ test('no permission to comment: a warning, and the run still succeeds', async ()
   expect(run.outputs.state).toBe('SUCCEEDED')
   expect(run.stdout).toMatch(/::warning::pull-request comment skipped: .*pull-requests: write/)
   expect(ourComments()).toHaveLength(0)
-}, 60_000)
+})
 
 test.each([
   ['success', SUCCEEDS, {}, 'SUCCEEDED'],
@@ -122,7 +122,7 @@ test('a failure before the batch ends still leaves a summary', async () => {
   expect(run.code).toBe(1)
   expect(run.summary).toContain('Kedro on Dataproc — ERROR')
   expect(run.summary).toContain('no-such-bucket')
-}, 60_000)
+})
 
 test('with the Actions runtime, the driver log, batch record and plan are uploaded as one artifact', async () => {
   const run = await pullRequestRun(
@@ -144,14 +144,14 @@ test('with the Actions runtime, the driver log, batch record and plan are upload
   expect(JSON.parse(entries.get('plan.json')?.toString() ?? '{}').batch.id).toBe(
     run.outputs['batch-id']
   )
-}, 60_000)
+})
 
 test('without the Actions runtime: a notice, and success', async () => {
   const run = await pullRequestRun(SUCCEEDS)
   expect(run.code).toBe(0)
   expect(run.stdout).toMatch(/::notice::no Actions runtime .* not uploaded/)
   expect(results.requests).toHaveLength(0)
-}, 60_000)
+})
 
 test('pr-comment: always also comments the plan of a dry run', async () => {
   const run = await pullRequestRun(SUCCEEDS, { 'dry-run': 'true', 'pr-comment': 'always' })
@@ -161,7 +161,7 @@ test('pr-comment: always also comments the plan of a dry run', async () => {
   const auto = await pullRequestRun(SUCCEEDS, { 'dry-run': 'true' })
   expect(auto.code).toBe(0)
   expect(github.requests.filter(request => request.method !== 'GET')).toHaveLength(1)
-}, 60_000)
+})
 
 test('driver lines that look like workflow commands stay text', async () => {
   const run = await pullRequestRun(
@@ -170,4 +170,4 @@ test('driver lines that look like workflow commands stay text', async () => {
   expect(run.code).toBe(0)
   expect(run.stdout).toMatch(/::stop-commands::(\S+)\n::error::from the driver\n::\1::/)
   expect(run.stdout).toMatch(/::stop-commands::(\S+)\n::add-mask::x\n::\1::/)
-}, 60_000)
+})

@@ -11,7 +11,7 @@ let stack: Stack
 
 beforeAll(async () => {
   stack = await startTestStack('off', 'releases')
-}, 60_000)
+})
 afterAll(async () => stack?.stop())
 
 const bucket = () => stackStorage(stack).bucket('releases')

@@ -71,7 +71,7 @@ describe('npm run release on a clean checkout', () => {
     expect(git(clone, 'rev-parse', 'HEAD')).toBe(head)
     expect(git(clone, 'status', '--porcelain')).toBe('')
     expect(git(clone, 'tag', '--list')).toBe('')
-  }, 60_000)
+  })
 
   test('refuses a dirty tree', () => {
     writeFileSync(join(clone, 'scratch.txt'), 'x\n')
@@ -114,5 +114,5 @@ describe('npm run release on a clean checkout', () => {
     expect(stale.stderr).toMatch(
       /release: dist\/ is stale \(dist\/.+\): run npm run build and commit dist\//
     )
-  }, 120_000)
+  })
 })

@@ -20,7 +20,7 @@ let stack: Stack
 
 beforeAll(async () => {
   stack = await startTestStack('off', 'submit-bucket', 'output-bucket')
-}, 60_000)
+})
 afterAll(async () => stack?.stop())
 afterEach(() => {
   stack.gcs.faults.clear()
@@ -81,7 +81,7 @@ describe('abort and timeout cancel the batch', () => {
     expect(batch.state).toBe('CANCELLED')
     expect(secondsOf(batch.stateTime) - signalledAt).toBeLessThan(5)
     expect(run.summary).toContain('CANCELLED')
-  }, 60_000)
+  })
 
   test('SIGKILL of the main step, then the post step cancels the batch, though the workspace is gone', async () => {
     const repo = slowProject()
@@ -114,7 +114,7 @@ describe('abort and timeout cancel the batch', () => {
       state = (await batchNamed(name)).state
     }
     expect(state).toBe('CANCELLED')
-  }, 60_000)
+  })
 
   test('kill -9 while CreateBatch is in flight, then the post step: the batch ends CANCELLED', async () => {
     // Dataproc takes the create, but its answer is held: the main step dies without it.
@@ -161,7 +161,7 @@ describe('abort and timeout cancel the batch', () => {
       state = (await batchNamed(name)).state
     }
     expect(state).toBe('CANCELLED')
-  }, 60_000)
+  })
 
   test('what the post step finds by name: nothing, a batch of another request, an ended batch', async () => {
     const client = stackDataproc(stack)
@@ -183,7 +183,7 @@ describe('abort and timeout cancel the batch', () => {
     expect(
       await cancelOrphan(client, { name, requestId: plan.batch.request.requestId as string }, 0)
     ).toEqual({ kind: 'ended', state: 'SUCCEEDED' })
-  }, 60_000)
+  })
 
   test('the post step leaves a finished batch alone', async () => {
     const repo = quickProject()
@@ -198,7 +198,7 @@ describe('abort and timeout cancel the batch', () => {
     })
     expect(post.code).toBe(0)
     expect(post.stdout).not.toContain('cancelled')
-  }, 60_000)
+  })
 
   test('a batch that outlives timeout is cancelled and the step fails saying so', async () => {
     const run = await runAction({
@@ -211,7 +211,7 @@ describe('abort and timeout cancel the batch', () => {
     expect((await batchNamed(JSON.parse(run.outputs.plan as string).batch.name)).state).toBe(
       'CANCELLED'
     )
-  }, 60_000)
+  })
 })
 
 describe('faults of a real cloud are survived', () => {
@@ -245,7 +245,7 @@ describe('faults of a real cloud are survived', () => {
       (await zipEntries(zip)).get('data.bin')?.equals(readFileSync(join(repo, 'data.bin')))
     ).toBe(true)
     expect(run.stdout).toContain('done')
-  }, 120_000)
+  })
 
   test('CreateBatch UNAVAILABLE after the create was applied: exactly one batch', async () => {
     stack.dataprocEmulator.faults.arm({
@@ -267,7 +267,7 @@ describe('faults of a real cloud are survived', () => {
         batch => batch.labels?.['run-id'] === plan.batch.request.batch.labels['run-id']
       )
     ).toHaveLength(1)
-  }, 60_000)
+  })
 
   test('GetBatch INTERNAL ×5 during the watch: the run still ends with the right state', async () => {
     stack.dataprocEmulator.faults.arm({ route: 'dataproc.GetBatch', times: 5, status: 13 })
@@ -278,7 +278,7 @@ describe('faults of a real cloud are survived', () => {
     expect(run.code).toBe(0)
     expect(run.outputs.state).toBe('SUCCEEDED')
     expect(stack.dataprocEmulator.faults.requestCounts()['dataproc.GetBatch']).toBeGreaterThan(5)
-  }, 60_000)
+  })
 
   test('RESOURCE_EXHAUSTED ×2 on create: succeeds after backoff, saying it is the quota', async () => {
     stack.dataprocEmulator.faults.arm({ route: 'dataproc.CreateBatch', times: 2, status: 8 })
@@ -289,7 +289,7 @@ describe('faults of a real cloud are survived', () => {
     expect(run.code).toBe(0)
     expect(run.stdout).toContain('quota exceeded (RESOURCE_EXHAUSTED)')
     expect(run.outputs.state).toBe('SUCCEEDED')
-  }, 60_000)
+  })
 })
 
 test('refused runs create no object and no batch', async () => {
@@ -338,7 +338,7 @@ test('refused runs create no object and no batch', async () => {
   expect((await storage.bucket('refused-output').getFiles())[0]).toHaveLength(0)
   const [after] = await stackDataproc(stack).listBatches({ parent: PARENT })
   expect(after).toHaveLength(before.length)
-}, 120_000)
+})
 
 test('a re-run of the same attempt finds its batch already there and watches it instead of failing', async () => {
   const repo = quickProject()
@@ -351,7 +351,7 @@ test('a re-run of the same attempt finds its batch already there and watches it 
   expect(again.outputs['batch-id']).toBe(first.outputs['batch-id'])
   expect(again.stdout).toContain(`reattached to batch ${first.outputs['batch-id']}`)
   expect(again.outputs.state).toBe('SUCCEEDED')
-}, 60_000)
+})
 
 describe('credentials are checked once, before anything happens', () => {
   // A runner without an auth step: no key file, no gcloud login, no metadata server.
@@ -377,7 +377,7 @@ describe('credentials are checked once, before anything happens', () => {
     expect(run.stdout).toMatch(
       /::error::kedro-dataproc-action: no Google Cloud credentials .*google-github-actions\/auth.*id-token: write/
     )
-  }, 60_000)
+  })
 
   test('on-missing-credentials: skip ends with a notice and no side effects', async () => {
     await createBuckets(stack, 'creds-submit')
@@ -389,7 +389,7 @@ describe('credentials are checked once, before anything happens', () => {
     expect(run.outputs.state).toBe('SKIPPED')
     expect(run.stdout).toMatch(/::notice::skipped: no Google Cloud credentials/)
     expect((await stackStorage(stack).bucket('creds-submit').getFiles())[0]).toHaveLength(0)
-  }, 60_000)
+  })
 })
 
 test('driver output that cannot be read is a warning; the batch is still watched to its end', async () => {
@@ -403,7 +403,7 @@ test('driver output that cannot be read is a warning; the batch is still watched
   expect(run.outputs.state).toBe('SUCCEEDED')
   expect(run.stdout).toMatch(/::warning::driver output cannot be read/)
   expect(run.state['kedro-dataproc-finished']).toBe('true')
-}, 60_000)
+})
 
 test('a timeout whose cancel is refused fails saying the batch is still running', async () => {
   stack.dataprocEmulator.faults.arm({ route: 'dataproc.CancelOperation', times: 1, status: 7 })
@@ -418,4 +418,4 @@ test('a timeout whose cancel is refused fails saying the batch is still running'
   const name = JSON.parse(run.outputs.plan as string).batch.name
   expect((await batchNamed(name)).state).toBe('RUNNING')
   await cancelBatch(stackDataproc(stack), (await batchNamed(name)).operation as string)
-}, 60_000)
+})

@@ -9,7 +9,7 @@ let stack: Stack
 
 beforeAll(async () => {
   stack = await startTestStack('off', 'submit-bucket', 'output-bucket')
-}, 60_000)
+})
 afterAll(async () => stack?.stop())
 
 const PARENT = 'projects/my-project-123/locations/europe-west1'
@@ -99,7 +99,7 @@ test('one explicit run id, other code: refused before anything is uploaded; the 
   expect(again.stdout).toMatch(/^unchanged, not uploaded: .*code\.zip/m)
   expect(again.stdout).toMatch(/^marker: A$/m)
   expect(await generations(folder)).toEqual(objects)
-}, 300_000)
+})
 
 test('two runs racing for one explicit run id with other code: one runs its own code, the other is refused', async () => {
   const runs = await Promise.all([
@@ -118,4 +118,4 @@ test('two runs racing for one explicit run id with other code: one runs its own 
     /::error::kedro-dataproc-action: .*shared-2\/.*A run's folder is immutable once written/
   )
   expect(await batchesOf('shared-2')).toHaveLength(1)
-}, 300_000)
+})

@@ -24,7 +24,7 @@ beforeAll(async () => {
   })
   await createBuckets(stack, 'submit-bucket', 'output-bucket')
   gcloud = await gcloudFor(stack, PROJECT)
-}, 120_000)
+})
 afterAll(async () => {
   await stack?.stop()
   await gcloud?.remove()
@@ -110,7 +110,7 @@ test('a 3.0 run streams every driver line once and in order from Cloud Logging, 
     (entry.jsonPayload?.message ?? '').replace(/\n$/, '').split('\n')
   )
   expect(viaGcloud).toEqual(logged)
-}, 240_000)
+})
 
 test('a 403 from Cloud Logging leaves the run SUCCEEDED with one warning', async () => {
   stack.loggingEmulator.faults.arm({ route: 'logging.list', times: 1000, status: 403 })
@@ -122,4 +122,4 @@ test('a 403 from Cloud Logging leaves the run SUCCEEDED with one warning', async
   expect(warnings[0]).toMatch(
     /^::warning::driver output: Cloud Logging refused to list entries \(403\)/
   )
-}, 240_000)
+})

@@ -41,7 +41,7 @@ const NAMED_FILE = 'creds/application_default.json'
 beforeAll(async () => {
   stack = await startTestStack('docker', 'submit-bucket', 'output-bucket')
   skip = skipWithoutDocker(stack)
-}, 180_000)
+})
 afterAll(async () => stack?.stop())
 
 function guard(): boolean {
@@ -109,7 +109,7 @@ test('a dev run with the auth step’s files in the workspace ships neither, say
   expect(zip.has('conf/base/catalog.yml')).toBe(true)
   expect([...zip.keys()].filter(isCredentials)).toEqual([])
   expect(gitState(repo)).toEqual(before)
-}, 600_000)
+})
 
 test('a release’s code.zip and every layer of its pushed image hold no credentials file', async () => {
   if (guard()) return
@@ -137,7 +137,7 @@ test('a release’s code.zip and every layer of its pushed image hold no credent
   expect(files).toContain('home/kedro/code/creds/')
   expect(files.filter(isCredentials)).toEqual([])
   expect(gitState(repo)).toEqual(before)
-}, 600_000)
+})
 
 test('a project holding deploy-key.pem is refused before anything is built, uploaded or submitted', async () => {
   if (guard()) return
@@ -177,7 +177,7 @@ test('a project holding deploy-key.pem is refused before anything is built, uplo
   expect(allowed.stdout).toContain('allow-secret-files')
   const zip = await zipEntries(await download(allowed.outputs['code-uri'] as string))
   expect(zip.get('deploy-key.pem')?.toString()).toBe(KEY)
-}, 180_000)
+})
 
 /** actions/checkout's token, as it persists it in every repository's config (submodules too). */
 const TOKEN = 'ghs_checkoutTokenMarker7Qe2x9Lm4Rt8Yb1'
@@ -273,7 +273,7 @@ test('a release with checkout’s token in a submodule’s git config, .env and 
   expect(run.stdout).toContain(
     'not read for private keys or logins (over 1 MiB) in code.zip: data/01_raw/big.bin'
   )
-}, 240_000)
+})
 
 test('a gcloud login anywhere in the project is refused before anything is built, uploaded or submitted', async () => {
   if (guard()) return
@@ -301,7 +301,7 @@ test('a gcloud login anywhere in the project is refused before anything is built
   const [batchesAfter] = await stackDataproc(stack).listBatches({ parent: PARENT })
   expect(batchesAfter).toHaveLength(batchesBefore.length)
   expect(await manifestDigest(stack.registry as string, REPOSITORY, 'feature-login')).toBeNull()
-}, 180_000)
+})
 
 describe('pull_request_target from a fork', () => {
   function forkEvent(repo: string): { env: Record<string, string>; event: unknown } {
@@ -350,7 +350,7 @@ describe('pull_request_target from a fork', () => {
     expect(objects).toEqual([])
     const [batchesAfter] = await stackDataproc(stack).listBatches({ parent: PARENT })
     expect(batchesAfter).toHaveLength(batchesBefore.length)
-  }, 60_000)
+  })
 
   test('with allow-fork-code: true it proceeds, with a warning', async () => {
     const repo = checkoutExample('patch-1')
@@ -361,5 +361,5 @@ describe('pull_request_target from a fork', () => {
     expect(run.stdout).toContain('::warning::allow-fork-code: true runs code from forks')
     expect(run.code).toBe(0)
     expect(run.outputs.state).toBe('SUCCEEDED')
-  }, 900_000)
+  })
 })

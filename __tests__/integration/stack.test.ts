@@ -121,7 +121,7 @@ describe('startStack', () => {
     }
     // Temporary state directories go with their stacks.
     for (const s of stacks) await expect(stat(s.stateDir)).rejects.toThrow()
-  }, 120000)
+  })
 
   test("the daemon's python:3.11-slim is real: apt-get and pip install, as UID 1099 too, then push", async () => {
     const stack = await startStack({ docker: DOCKER_MODE })
@@ -184,7 +184,7 @@ describe('startStack', () => {
       await rm(context, { recursive: true, force: true })
       await stack.stop()
     }
-  }, 600000)
+  })
 })
 
 describe('npm run stack', () => {
@@ -268,5 +268,5 @@ describe('npm run stack', () => {
       for (const mountPoint of await mountsUnder(stateDir)) await run('umount', ['-l', mountPoint])
       await rm(stateDir, { recursive: true, force: true })
     }
-  }, 150000)
+  })
 })

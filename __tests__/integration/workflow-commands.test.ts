@@ -21,7 +21,7 @@ beforeAll(async () => {
     'output-bucket',
     'dataproc-staging-europe-west1-emulator'
   )
-}, 60_000)
+})
 afterAll(async () => stack?.stop())
 
 const PREBUILT = '127.0.0.1:5000/my-project-123/kedro/dataproc-serverless:prebuilt'
@@ -94,7 +94,7 @@ test('a Kedro node and echoed inputs that print commands: the runner sees only t
   // The plan shows the newline it was given, on one line.
   expect(run.stdout).toContain(`'--params=note=ok\\n::add-mask::INJECTED-ARGS'`)
   expect(run.stdout).toContain('"spark.executorEnv.NOTE": "##[error]INJECTED-PROPERTY"')
-}, 180_000)
+})
 
 test('an input error quotes the value with its newline shown, in the one error annotation', async () => {
   const run = await runAction({
@@ -105,4 +105,4 @@ test('an input error quotes the value with its newline shown, in the one error a
   const commands = runnerCommands(run.stdout)
   expect(commands.map(command => command.name)).toEqual(['error'])
   expect(commands[0]?.data).toContain(`dry-run: 'true\\n::add-mask::INJECTED' is not a boolean`)
-}, 60_000)
+})

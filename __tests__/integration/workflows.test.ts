@@ -97,13 +97,13 @@ test('the dry-run job: the action plans, and the check accepts its outputs and w
     }
   }
   expect(checkStep(check, wrongArgs)).toMatchObject({ status: 1 })
-}, 60_000)
+})
 
 describe('the local-stack job', () => {
   let stack: Stack
   beforeAll(async () => {
     stack = await startTestStack('off', 'submit-bucket', 'output-bucket')
-  }, 60_000)
+  })
   afterAll(async () => stack?.stop())
 
   test('a real dev run through uses: ./ succeeds against the stack, and the check would catch a failure', async () => {
@@ -115,5 +115,5 @@ describe('the local-stack job', () => {
     expect(checkStep(check, { run: { ...outputs.run, state: 'FAILED' } })).toMatchObject({
       status: 1
     })
-  }, 120_000)
+  })
 })

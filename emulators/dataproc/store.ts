@@ -286,6 +286,18 @@ export class Store {
     const outputUri = toLogging
       ? undefined
       : `gs://${bucket}/google-cloud-dataproc-metainfo/${uuid}/jobs/srvls-batch-${uuid}/driveroutput`
+    // The staging bucket exists before the batch runs, so a client that reads the output as soon
+    // as it sees RUNNING never meets a missing bucket.
+    try {
+      if (outputUri) await this.options.storage.ensureBucket(bucket, record.project)
+    } catch (error) {
+      this.later(this.options.teardownMs, () =>
+        this.finish(record, { outcome: 'failed', detail: (error as Error).message })
+      )
+      return
+    }
+    // Cancelled while the bucket was being prepared: the cancellation already finishes the batch.
+    if (batch.state !== 'PENDING' || this.closed) return
     if (outputUri) batch.runtimeInfo = { ...batch.runtimeInfo, outputUri }
     record.runStartMs = Date.now()
     this.transition(record, 'RUNNING')
@@ -309,16 +321,6 @@ export class Store {
       )
       return
     }
-    try {
-      if (outputUri) await this.options.storage.ensureBucket(bucket, record.project)
-    } catch (error) {
-      this.later(this.options.teardownMs, () =>
-        this.finish(record, { outcome: 'failed', detail: (error as Error).message })
-      )
-      return
-    }
-    // Cancelled while the bucket was being prepared: the cancellation already finishes the batch.
-    if (batch.state !== 'RUNNING') return
     record.driver = startDriver(batch.pysparkBatch, {
       batchId: batch.name?.split('/').pop() ?? uuid,
       workDir: join(this.options.dataDir, 'batches', uuid),

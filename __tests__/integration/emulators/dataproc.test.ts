@@ -75,7 +75,7 @@ async function waitForState(
   client: Client,
   name: string,
   states: string[],
-  timeoutMs = 30000
+  timeoutMs = 900_000
 ): Promise<Batch> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
@@ -429,19 +429,12 @@ test('cancelling the operation of a running batch kills the driver and ends CANC
   // Wait until the main file has really started (its output shows up) before cancelling.
   const started = async (): Promise<boolean> =>
     ((await gcsRead(`${outputUri}.000000000`))?.toString() ?? '').includes('started')
-  for (let i = 0; i < 100 && !(await started()); i += 1) {
-    await new Promise(resolve => setTimeout(resolve, 100))
-  }
+  while (!(await started())) await new Promise(resolve => setTimeout(resolve, 100))
   await expectCode(grpcClient.deleteBatch({ name: batchName }), grpc.status.FAILED_PRECONDITION)
   await grpcClient.operationsClient.cancelOperation(cancelRequest)
   const [cancelling] = await grpcClient.getBatch({ name: batchName })
   expect(['CANCELLING', 'CANCELLED']).toContain(cancelling.state)
-  const batch = await waitForState(
-    grpcClient,
-    batchName,
-    ['CANCELLED', 'SUCCEEDED', 'FAILED'],
-    10000
-  )
+  const batch = await waitForState(grpcClient, batchName, ['CANCELLED', 'SUCCEEDED', 'FAILED'])
   expect(batch.state).toBe('CANCELLED')
   expect(batch.stateHistory?.map(entry => entry.state)).toEqual([
     'PENDING',

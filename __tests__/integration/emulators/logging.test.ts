@@ -585,7 +585,7 @@ describe('gcloud logging read', () => {
       ],
       { logName: output }
     )
-  }, 60000)
+  })
 
   afterAll(() => gcloud?.remove())
 
