@@ -17,10 +17,9 @@ import {
   cloudLoggingOf,
   deploy,
   formatRows,
-  getBatch,
   git,
-  isTerminal,
   localNonce,
+  maskPlanSecrets,
   outcomeRows,
   outcomeWithoutBatch,
   parse,
@@ -29,24 +28,29 @@ import {
   planRows,
   readEndpoints,
   readValues,
-  stateOf,
-  succeeded,
-  watchBatch
-} from "./chunks/chunk-KCLIDV7S.js";
+  redactPlan,
+  succeeded
+} from "./chunks/chunk-DFFOJNUC.js";
 import "./chunks/chunk-RGANAITH.js";
 import {
   cancelBatch,
+  getBatch,
+  isTerminal,
   loadAccessToken,
   log,
   makeDataprocClient,
   makeStorage,
   setLogSink,
-  sleep
-} from "./chunks/chunk-LIP7FLSN.js";
+  sleep,
+  stateOf,
+  visible,
+  watchBatch,
+  withoutControls
+} from "./chunks/chunk-CBYSBUSE.js";
 import "./chunks/chunk-YU4TNTCD.js";
 import "./chunks/chunk-TXJMAUJD.js";
 import "./chunks/chunk-ELYQ5VLN.js";
-import "./chunks/chunk-YJL6TFIH.js";
+import "./chunks/chunk-JFPGUWRZ.js";
 import {
   errorMessage,
   explainError
@@ -415,39 +419,79 @@ var INTERRUPTED = 130;
 function endpointFlags(endpoints) {
   return ["dataproc", "storage", "logging"].map((kind) => endpoints[kind] ? ` --${kind}-endpoint ${endpoints[kind].url}` : "").join("");
 }
-function reattachHint(plan) {
+var commands = (plan) => {
   const target = `${plan.batch.name}${endpointFlags(plan.endpoints)}`;
   return [
-    `batch ${plan.batch.id} is still running: ${plan.batch.consoleUrl}`,
     `  follow it:  kedro-dataproc logs ${target}`,
     `  cancel it:  kedro-dataproc cancel ${target}`
+  ];
+};
+function reattachHint(plan) {
+  return [
+    `batch ${plan.batch.id} is still running: ${plan.batch.consoleUrl}`,
+    ...commands(plan)
   ].join("\n");
+}
+function leavingMessage(plan, phase) {
+  const id = plan.batch.id;
+  switch (phase) {
+    case "preparing":
+      return "stopped; no batch was submitted";
+    case "settled":
+      return `stopped; batch ${id} is no longer followed: ${plan.batch.consoleUrl}`;
+    case "submitting":
+      return [
+        `left while CreateBatch for batch ${id} was in flight: the batch may have been created and run unwatched.`,
+        `Make sure: ${plan.batch.consoleUrl}`,
+        ...commands(plan)
+      ].join("\n");
+    case "running":
+      return reattachHint(plan);
+    case "cancelling":
+      return [
+        `batch ${id} is being cancelled (Dataproc accepted the cancel); it was not yet seen CANCELLED: ${plan.batch.consoleUrl}`,
+        `  see it end: kedro-dataproc logs ${plan.batch.name}${endpointFlags(plan.endpoints)}`
+      ].join("\n");
+  }
+}
+function firstSignalMessage(plan, phase) {
+  const id = plan.batch.id;
+  if (phase === "submitting")
+    return `cancelling batch ${id} as soon as its creation answers; press Ctrl-C again to leave it`;
+  if (phase === "running") return `cancelling batch ${id}; press Ctrl-C again to leave it running`;
+  if (phase === "cancelling")
+    return `batch ${id} is already being cancelled; press Ctrl-C again to leave it`;
+  return "stopping before the batch is submitted; press Ctrl-C again to quit at once";
 }
 function interruptions(plan, terminal, exit = (code) => process.exit(code)) {
   const abort = new AbortController();
-  let running = false;
+  let phase = "preparing";
   let signals = 0;
   const leave = () => {
-    terminal.warning(running ? reattachHint(plan) : "stopped; no batch was submitted");
+    terminal.warning(leavingMessage(plan, phase));
     exit(INTERRUPTED);
   };
   const onSignal = () => {
     signals += 1;
     if (signals > 1 || !plan.behaviour.cancelOnAbort) return leave();
-    terminal.warning(
-      running ? `cancelling batch ${plan.batch.id}; press Ctrl-C again to leave it running` : "stopping before the batch is submitted; press Ctrl-C again to quit at once"
-    );
+    terminal.warning(firstSignalMessage(plan, phase));
     abort.abort();
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
   return {
     signal: abort.signal,
+    submitting: () => {
+      phase = "submitting";
+    },
     submitted: () => {
-      running = true;
+      phase = "running";
+    },
+    cancelSent: () => {
+      if (phase === "running") phase = "cancelling";
     },
     settled: () => {
-      running = false;
+      phase = "settled";
     },
     stop: () => {
       process.off("SIGINT", onSignal);
@@ -559,7 +603,7 @@ async function execute(plan, options) {
   const { terminal } = options;
   if (plan.behaviour.dryRun) {
     terminal.info(terminal.out.bold("CreateBatch request"));
-    terminal.info(JSON.stringify(plan.batch.request, null, 2));
+    terminal.info(JSON.stringify(redactPlan(plan).batch.request, null, 2));
     terminal.info("dry-run: nothing was built, uploaded or submitted.");
     return outcomeWithoutBatch(plan, "PLANNED", "dry run: nothing was built, uploaded or submitted");
   }
@@ -571,6 +615,14 @@ async function execute(plan, options) {
   try {
     return await deploy(plan, {
       abort: interrupt.signal,
+      onSubmitting: () => {
+        interrupt.submitting();
+        terminal.setStatus(`submitting batch ${plan.batch.id}`);
+      },
+      onCancelSent: () => {
+        interrupt.cancelSent();
+        terminal.warning(`Dataproc accepted the cancel of batch ${plan.batch.id}`);
+      },
       onSubmitted: () => {
         interrupt.submitted();
         terminal.setStatus("waiting for the driver");
@@ -580,7 +632,7 @@ async function execute(plan, options) {
       onLine: (line) => {
         if (!seenOutput) terminal.setStatus(void 0);
         seenOutput = true;
-        terminal.info(line);
+        terminal.output(line);
       }
     });
   } finally {
@@ -598,6 +650,7 @@ async function runCommand(options) {
     options.env
   );
   const plan = buildPlan(config, context);
+  maskPlanSecrets(plan);
   showPlan(terminal, settings, plan);
   let outcome;
   try {
@@ -623,6 +676,19 @@ async function runCommand(options) {
   return { exitCode: ok ? 0 : 1, json: outcomeJson(outcome) };
 }
 
+// node_modules/ansi-regex/index.js
+var ST = String.raw`(?:\u001B\u005C|\u009C)`;
+var stringControls = String.raw`\u0018\u001A\u001B\u0080-\u009F`;
+var osc = String.raw`(?:\u001B\]|\u009D)[^\u0007${stringControls}]*(?:\u0007|${ST})`;
+var controlString = String.raw`(?:\u001B[PX^_k]|[\u0090\u0098\u009E\u009F])[^${stringControls}]*${ST}`;
+var linuxPalette = String.raw`\u001B\](?:P[\dA-Fa-f]{7}|R)(?:\u0007|${ST})?`;
+var csi = String.raw`(?:\u001B\[|\u009B)[\u0030-\u003F]*[\u0020-\u002F]*[\u0040-\u007E]`;
+var escape = String.raw`\u001B(?:[\u0020-\u002F]+[\u0030-\u007E]|[\dA-PR-TZcf-oq-uy=><~|}])`;
+var pattern = `${linuxPalette}|${osc}|${controlString}|${csi}|${escape}`;
+function ansiRegex({ onlyFirst = false } = {}) {
+  return new RegExp(pattern, onlyFirst ? void 0 : "g");
+}
+
 // src/cli/terminal.ts
 function useColour(stream, env) {
   if (!stream.isTTY) return false;
@@ -638,18 +704,35 @@ var palette = (colour) => colour ? {
   green: sgr(32, 39),
   yellow: sgr(33, 39)
 } : { bold: plain, dim: plain, red: plain, green: plain, yellow: plain };
+var SGR = /\u001b\[[\d;:]*m/g;
+var WHOLE_SGR = new RegExp(`^(?:${SGR.source})$`);
+var SEQUENCES = new RegExp(`(${ansiRegex().source})`);
+function terminalOutput(text, colour) {
+  return text.split(SEQUENCES).map(
+    (piece, i) => i % 2 === 1 ? colour && WHOLE_SGR.test(piece) ? piece : "" : withoutControls(piece)
+  ).join("");
+}
+function terminalLine(text, colour) {
+  const sgr2 = colour ? text.match(SGR) ?? [] : [];
+  return text.split(SGR).map((piece, i) => visible(piece, { keepNewlines: true }) + (sgr2[i] ?? "")).join("");
+}
 var FRAMES = "\u280B\u2819\u2839\u2838\u283C\u2834\u2826\u2827\u2807\u280F";
 var Terminal = class {
   constructor(stdout, stderr, env) {
     this.stdout = stdout;
     this.stderr = stderr;
-    this.out = palette(useColour(stdout, env));
-    this.err = palette(useColour(stderr, env));
+    this.colour = /* @__PURE__ */ new Map([
+      [stderr, useColour(stderr, env)],
+      [stdout, useColour(stdout, env)]
+    ]);
+    this.out = palette(this.colour.get(stdout) === true);
+    this.err = palette(this.colour.get(stderr) === true);
   }
   stdout;
   stderr;
   out;
   err;
+  colour;
   secrets = /* @__PURE__ */ new Set();
   status;
   /** A progress bar, shown in the status line's place while it is there. */
@@ -667,6 +750,10 @@ var Terminal = class {
   error(message) {
     this.write(this.stderr, this.err.red(`error: ${message}`));
   }
+  /** The driver's output: on standard output, never able to move the cursor or write elsewhere. */
+  output(text) {
+    this.write(this.stdout, terminalOutput(text, this.colour.get(this.stdout) === true), true);
+  }
   secret(value) {
     if (value) this.secrets.add(value);
   }
@@ -682,10 +769,10 @@ var Terminal = class {
     if (this.status?.timer) clearInterval(this.status.timer);
     this.clearStatus();
     this.bar = void 0;
-    this.status = text === void 0 ? void 0 : { text, since: Date.now() };
+    this.status = text === void 0 ? void 0 : { text: visible(text), since: Date.now() };
     if (!this.status) return;
     if (!this.stderr.isTTY) {
-      this.stderr.write(`${text}\u2026
+      this.stderr.write(`${this.status.text}\u2026
 `);
       return;
     }
@@ -721,10 +808,13 @@ var Terminal = class {
   clearStatus() {
     if ((this.status || this.bar !== void 0) && this.stderr.isTTY) this.stderr.write("\r\x1B[2K");
   }
-  /** A line, with the status line taken down under it and put back after. */
-  write(stream, message) {
+  /**
+   * A line, with the status line taken down under it and put back after. Every line passes here:
+   * `output` cleans someone else's text, the rest is the command's own.
+   */
+  write(stream, message, cleaned = false) {
     this.clearStatus();
-    let text = message;
+    let text = cleaned ? message : terminalLine(message, this.colour.get(stream) === true);
     for (const secret of this.secrets) text = text.split(secret).join("***");
     stream.write(`${text}
 `);
@@ -757,9 +847,8 @@ async function dispatch(invocation, settings, options) {
   setLogSink(new Terminal(process.stderr, process.stderr, env));
   const located = locateBatch(invocation.batch, valuesOf(settings), env);
   if (invocation.command === "cancel") return cancelCommand(located);
-  const out = json ? process.stderr : process.stdout;
-  return logsCommand(located, (line) => out.write(`${line}
-`));
+  const out = new Terminal(json ? process.stderr : process.stdout, process.stderr, env);
+  return logsCommand(located, (line) => out.output(line));
 }
 async function main(argv, given) {
   const options = { env: process.env, cwd: process.cwd(), ...given };

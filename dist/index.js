@@ -6,21 +6,16 @@ const __bundleFilename = __fileURLToPath(import.meta.url);
 const __bundleDirname = __pathDirname(__bundleFilename);
 import {
   actionsLog,
+  fail,
   saveFinished,
-  saveSubmitted
-} from "./chunks/chunk-SDHWTLD4.js";
+  saveSubmitted,
+  saveSubmitting
+} from "./chunks/chunk-JFC3MAX2.js";
 import {
-  endGroup,
   getInput,
-  info,
-  notice,
-  setFailed,
   setOutput,
-  setSecret,
-  startGroup,
-  summary,
-  warning
-} from "./chunks/chunk-NM3NJXDO.js";
+  summary
+} from "./chunks/chunk-7UHJAPSN.js";
 import "./chunks/chunk-EZPIEO5R.js";
 import {
   batchDuration,
@@ -32,22 +27,27 @@ import {
   kedroCommand,
   localNonce,
   logsUrl,
+  maskPlanSecrets,
   outcomeRows,
   outcomeWithoutBatch,
   parseInputs,
   planRows,
   readValues,
+  redactInputs,
+  redactOutcome,
+  redactPlan,
   succeeded
-} from "./chunks/chunk-KCLIDV7S.js";
+} from "./chunks/chunk-DFFOJNUC.js";
 import "./chunks/chunk-RGANAITH.js";
 import {
   deployingIdentity,
+  log,
   setLogSink
-} from "./chunks/chunk-LIP7FLSN.js";
+} from "./chunks/chunk-CBYSBUSE.js";
 import "./chunks/chunk-YU4TNTCD.js";
 import "./chunks/chunk-TXJMAUJD.js";
 import "./chunks/chunk-ELYQ5VLN.js";
-import "./chunks/chunk-YJL6TFIH.js";
+import "./chunks/chunk-JFPGUWRZ.js";
 import {
   errorMessage,
   explainError,
@@ -57,24 +57,26 @@ import "./chunks/chunk-NNA2HC4I.js";
 import "./chunks/chunk-CSCBOJKS.js";
 
 // src/github/main.ts
-import { randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
 
 // src/github/facts.ts
 import { readFile } from "node:fs/promises";
-var PRIVILEGED_EVENTS = /* @__PURE__ */ new Set(["pull_request_target", "workflow_run"]);
-async function forkFacts(eventName, event, env, workingDirectory) {
+var PRIVILEGED_EVENTS = /* @__PURE__ */ new Set(["pull_request_target", "workflow_run", "issue_comment"]);
+function headOf(eventName, event) {
+  if (eventName === "workflow_run")
+    return { repo: event.workflow_run?.head_repository, sha: event.workflow_run?.head_sha };
+  if (eventName === "pull_request_target")
+    return { repo: event.pull_request?.head?.repo, sha: event.pull_request?.head?.sha };
+  return {};
+}
+function forkFacts(eventName, event, env, checkedOut) {
   if (!PRIVILEGED_EVENTS.has(eventName)) return void 0;
-  const head = eventName === "workflow_run" ? { repo: event.workflow_run?.head_repository, sha: event.workflow_run?.head_sha } : { repo: event.pull_request?.head?.repo, sha: event.pull_request?.head?.sha };
+  const head = headOf(eventName, event);
   const base = event.repository?.full_name ?? env.GITHUB_REPOSITORY;
   const repository = head.repo === null ? "(a deleted fork)" : head.repo?.full_name;
-  if (repository === void 0 || repository === base) return void 0;
-  return {
-    repository,
-    headSha: head.sha ?? "",
-    trustedSha: env.GITHUB_SHA ?? "",
-    checkedOut: await gitFact(workingDirectory, ["rev-parse", "HEAD"])
-  };
+  if (repository === base) return void 0;
+  if (repository === void 0 && eventName !== "issue_comment") return void 0;
+  return { repository, headSha: head.sha ?? "", trustedSha: env.GITHUB_SHA ?? "", checkedOut };
 }
 async function readEvent(path) {
   if (!path) return {};
@@ -93,8 +95,11 @@ async function gatherRunFacts(workingDirectory, env = process.env, now = /* @__P
   const eventName = env.GITHUB_EVENT_NAME ?? "";
   const event = await readEvent(env.GITHUB_EVENT_PATH);
   const isPullRequest = PULL_REQUEST_EVENTS.has(eventName) || event.pull_request !== void 0;
+  const asked = gitFact(workingDirectory, ["rev-parse", "HEAD"]);
   const branch = (isPullRequest ? env.GITHUB_HEAD_REF || event.pull_request?.head?.ref : void 0) || (env.GITHUB_REF_TYPE !== "tag" ? env.GITHUB_REF_NAME : void 0) || await gitFact(workingDirectory, ["symbolic-ref", "--short", "-q", "HEAD"]) || "";
-  const commit = (isPullRequest ? event.pull_request?.head?.sha : void 0) || env.GITHUB_SHA || await gitFact(workingDirectory, ["rev-parse", "HEAD"]) || "";
+  const checkedOut = await asked;
+  const mergeHead = isPullRequest && eventName !== "pull_request_target" ? event.pull_request?.head?.sha : void 0;
+  const commit = (checkedOut !== env.GITHUB_SHA ? checkedOut : void 0) || mergeHead || env.GITHUB_SHA || checkedOut || "";
   return {
     eventName,
     branch,
@@ -107,7 +112,7 @@ async function gatherRunFacts(workingDirectory, env = process.env, now = /* @__P
     step: env.GITHUB_ACTION ?? "",
     serverUrl: env.GITHUB_SERVER_URL ?? "https://github.com",
     pullRequest: isPullRequest ? event.pull_request?.number : void 0,
-    fork: await forkFacts(eventName, event, env, workingDirectory),
+    fork: forkFacts(eventName, event, env, checkedOut),
     localNonce: localNonce(now)
   };
 }
@@ -171,7 +176,7 @@ async function uploadRunArtifacts(name, files) {
         return path;
       })
     );
-    const { DefaultArtifactClient } = await import("./chunks/artifact-YWQXF3NR.js");
+    const { DefaultArtifactClient } = await import("./chunks/artifact-YW33ZRXI.js");
     const { id, size } = await new DefaultArtifactClient().uploadArtifact(name, paths, dir);
     return { uploaded: true, name, id, size };
   } catch (error) {
@@ -394,7 +399,7 @@ async function guard(what, step) {
   try {
     await step();
   } catch (error) {
-    warning(`could not write the ${what}: ${errorMessage(error)}`);
+    log.warning(`could not write the ${what}: ${errorMessage(error)}`);
   }
 }
 function runUrl(context) {
@@ -408,7 +413,7 @@ function commentMarker(plan, context, env = process.env) {
 async function comment(outcome, config, context) {
   if (config.report.prComment === "never" || context.pullRequest === void 0) return;
   if (!config.report.githubToken) {
-    warning("pr-comment: no github-token, so no pull-request comment was written");
+    log.warning("pr-comment: no github-token, so no pull-request comment was written");
     return;
   }
   const { plan } = outcome;
@@ -433,8 +438,8 @@ async function comment(outcome, config, context) {
     marker: commentMarker(plan, context),
     body
   });
-  if (result.action === "skipped") warning(`pull-request comment skipped: ${result.reason}`);
-  else info(`pull-request comment ${result.action}: ${result.url}`);
+  if (result.action === "skipped") log.warning(`pull-request comment skipped: ${result.reason}`);
+  else log.info(`pull-request comment ${result.action}: ${result.url}`);
 }
 async function artifacts(outcome, context) {
   const name = `kedro-dataproc-${outcome.plan.batch.id}${context.runAttempt ? `-attempt-${context.runAttempt}` : ""}`;
@@ -446,8 +451,8 @@ async function artifacts(outcome, context) {
     { name: "plan.json", content: `${JSON.stringify(outcome.plan, null, 2)}
 ` }
   ]);
-  if (result.uploaded) info(`artifact ${result.name} uploaded`);
-  else notice(result.reason);
+  if (result.uploaded) log.info(`artifact ${result.name} uploaded`);
+  else log.notice(result.reason);
 }
 
 // src/github/trust.ts
@@ -456,52 +461,47 @@ function checkForkCode(eventName, fork, allowForkCode) {
   const { checkedOut, headSha, trustedSha, repository } = fork;
   if (checkedOut && checkedOut === trustedSha) return;
   const what = !checkedOut ? "which commit working-directory holds cannot be told (git found none)" : checkedOut === headSha ? `working-directory holds ${checkedOut.slice(0, 12)}, the head of ${repository}` : `working-directory holds ${checkedOut.slice(0, 12)}, not this workflow's commit ${trustedSha.slice(0, 12) || "(GITHUB_SHA unset)"}`;
+  const event = repository ? `${eventName} from the fork ${repository}` : `${eventName} (which does not say whose code a pull request holds; it may be a fork's)`;
   throw new Error(
-    `${eventName} from the fork ${repository}: ${what}. This event runs with this repository's secrets and Google credentials, so the fork\u2019s code would run with them. Run fork pull requests on pull_request instead (forks get no credentials there; on-missing-credentials: skip ends those runs quietly), or check out only the base commit here. To accept the risk after reviewing the code (e.g. behind an environment with required reviewers), set allow-fork-code: true.`
+    `${event}: ${what}. This event runs with this repository's secrets and Google credentials, so code from outside the repository would run with them. Run fork pull requests on pull_request instead (forks get no credentials there; on-missing-credentials: skip ends those runs quietly), or check out only the commit the workflow runs here. To accept the risk after reviewing the code (e.g. behind an environment with required reviewers), set allow-fork-code: true.`
   );
 }
 
 // src/github/main.ts
 var PREFIX = "kedro-dataproc-action";
 var SHIPPED_ENTRYPOINT = fileURLToPath(new URL("../entrypoint/entrypoint.py", import.meta.url));
-function showPlan(plan) {
-  startGroup(`Plan: ${plan.env} run ${plan.runId} \u2192 batch ${plan.batch.id}`);
-  for (const line of formatRows(planRows(plan))) info(line);
-  endGroup();
-  startGroup("CreateBatch request");
-  info(JSON.stringify(plan.batch.request, null, 2));
-  endGroup();
-}
-function printDriverLine(line) {
-  if (!/^\s*::/.test(line)) {
-    info(line);
-    return;
-  }
-  const token = randomUUID();
-  info(`::stop-commands::${token}`);
-  info(line);
-  info(`::${token}::`);
+async function showPlan(plan) {
+  await log.group(`Plan: ${plan.env} run ${plan.runId} \u2192 batch ${plan.batch.id}`, async () => {
+    for (const line of formatRows(planRows(plan))) log.info(line);
+  });
+  await log.group("CreateBatch request", async () => {
+    for (const line of JSON.stringify(plan.batch.request, null, 2).split("\n")) log.info(line);
+  });
 }
 async function planned() {
   const config = parseInputs(actionInputs(), runnerFacts());
-  if (config.report.githubToken) setSecret(config.report.githubToken);
-  for (const warning2 of config.warnings) warning(warning2);
+  if (config.report.githubToken) log.secret(config.report.githubToken);
+  for (const warning of config.warnings) log.warning(warning);
   const gathered = await gatherRunFacts(config.workingDirectory);
   const context = { ...gathered, shippedEntrypoint: SHIPPED_ENTRYPOINT };
   checkForkCode(context.eventName, context.fork, config.allowForkCode);
-  return { config, context, plan: buildPlan(config, context) };
+  const plan = buildPlan(config, context);
+  maskPlanSecrets(plan);
+  return { config, context, plan };
 }
 async function outcomeOf(plan, abort) {
   if (plan.behaviour.dryRun) {
-    await writeDryRunSummary(plan);
-    info("dry-run: nothing was built, uploaded or submitted.");
+    await writeDryRunSummary(redactPlan(plan));
+    log.info("dry-run: nothing was built, uploaded or submitted.");
     return outcomeWithoutBatch(plan, "PLANNED", "dry run: nothing was built, uploaded or submitted");
   }
   return deploy(plan, {
     abort,
+    // The plan as submitted names the same batch: its name and request id never change.
+    onSubmitting: () => saveSubmitting(plan),
     onSubmitted: (operation) => saveSubmitted(plan, operation),
     onSettled: saveFinished,
-    onLine: printDriverLine
+    onLine: log.output
   });
 }
 async function run() {
@@ -514,25 +514,25 @@ async function run() {
   let outcome;
   try {
     started = await planned();
-    showPlan(started.plan);
+    await showPlan(redactPlan(started.plan));
     outcome = await outcomeOf(started.plan, abort.signal);
     if (!succeeded(outcome)) {
       const message = outcome.stateMessage ? `: ${outcome.stateMessage}` : "";
-      setFailed(
-        `${PREFIX}: batch ${outcome.plan.batch.id} ${outcome.state.toLowerCase()}${message}`
-      );
+      fail(`${PREFIX}: batch ${outcome.plan.batch.id} ${outcome.state.toLowerCase()}${message}`);
     }
   } catch (error) {
     const message = explainError(error, deployingIdentity());
-    setFailed(`${PREFIX}: ${message}`);
+    fail(`${PREFIX}: ${message}`);
     if (started) outcome = outcomeWithoutBatch(started.plan, "ERROR", message);
   } finally {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
   }
   if (!started || !outcome) return;
-  setOutputs(outcome);
-  await publish(outcome, started.config, started.context);
+  const shown = redactOutcome(outcome);
+  setOutputs(shown);
+  const values = redactInputs(started.config.values);
+  await publish(shown, { ...started.config, values }, started.context);
 }
 
 // src/index.ts

@@ -8,11 +8,12 @@ import {
   Checksummer,
   credentialReason,
   fileError,
-  findPrivateKeys,
+  findSecrets,
   identity,
   inspect,
-  privateKeyError
-} from "./chunk-YJL6TFIH.js";
+  localSecretsReason,
+  secretFilesError
+} from "./chunk-JFPGUWRZ.js";
 import {
   errorMessage
 } from "./chunk-3O2FMUUN.js";
@@ -75,7 +76,7 @@ async function planEntries({
     const candidate = inspect(root, rootReal, name);
     if (candidate.kind === "skip") skipped.push(`${name}: ${candidate.reason}`);
     if (candidate.kind !== "file") continue;
-    const credentials = credentialReason(name, candidate.entry.source, secrets.credentials);
+    const credentials = credentialReason(name, candidate.entry.source, secrets.credentials) ?? localSecretsReason(name, candidate.entry.source, secrets.allowed);
     if (credentials) {
       skipped.push(`${name}: ${credentials}`);
       continue;
@@ -86,12 +87,13 @@ async function planEntries({
     }
     entries2.push(candidate.entry);
   }
-  const keys = findPrivateKeys(entries2, secrets.allowed);
-  if (keys.length > 0) throw privateKeyError("The code snapshot (working-directory)", keys);
+  const scan = findSecrets(entries2, secrets.allowed);
+  if (scan.found.length > 0)
+    throw secretFilesError("The code snapshot (working-directory)", scan.found);
   const sortKeys = new Map(entries2.map((entry) => [entry, Buffer.from(entry.name)]));
   entries2.sort((a, b) => Buffer.compare(sortKeys.get(a), sortKeys.get(b)));
   const key = await snapshotKey(entries2, listing.cleanBlobs, root);
-  return { entries: entries2, key, skipped: skipped.sort() };
+  return { entries: entries2, key, skipped: skipped.sort(), unscanned: scan.unscanned.sort() };
 }
 
 // src/steps/code/zip-bytes.ts
@@ -412,7 +414,8 @@ async function plan(request) {
     key: planned.key,
     files: entries.length,
     bytes: entries.reduce((sum, entry) => sum + entry.size, 0),
-    skipped: planned.skipped
+    skipped: planned.skipped,
+    unscanned: planned.unscanned
   });
 }
 async function zip(id) {

@@ -11199,19 +11199,33 @@ var require_util4 = __commonJS({
 });
 
 // src/lib/log.ts
+var CONTROLS = String.raw`\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069`;
+var CONTROL = new RegExp(`[
+${CONTROLS}]`, "gu");
+var CONTROL_BUT_NEWLINE = new RegExp(`[${CONTROLS}]`, "gu");
+var NAMED = { "\n": "\\n", "\r": "\\r" };
+var escapeControl = (ch) => NAMED[ch] ?? `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`;
+function visible(text, { keepNewlines = false } = {}) {
+  return text.replace(keepNewlines ? CONTROL_BUT_NEWLINE : CONTROL, escapeControl);
+}
+function withoutControls(text) {
+  return text.replace(CONTROL_BUT_NEWLINE, "");
+}
 var plainSink = {
-  info: (message) => process.stdout.write(`${message}
+  info: (message) => process.stdout.write(`${visible(message)}
 `),
-  notice: (message) => process.stdout.write(`notice: ${message}
+  notice: (message) => process.stdout.write(`notice: ${visible(message)}
 `),
-  warning: (message) => process.stderr.write(`warning: ${message}
+  warning: (message) => process.stderr.write(`warning: ${visible(message)}
 `),
   secret: () => void 0,
   group: async (title, body) => {
-    process.stdout.write(`${title}
+    process.stdout.write(`${visible(title)}
 `);
     return body();
-  }
+  },
+  output: (text) => process.stdout.write(`${text}
+`)
 };
 var sink = plainSink;
 function setLogSink(next) {
@@ -11222,7 +11236,23 @@ var log = {
   notice: (message) => sink.notice(message),
   warning: (message) => sink.warning(message),
   secret: (value) => sink.secret(value),
-  group: (title, body) => sink.group(title, body)
+  group: (title, body) => sink.group(title, body),
+  output: (text) => sink.output(text)
+};
+var OutputLines = class {
+  decoder = new TextDecoder();
+  partial = "";
+  write(chunk) {
+    const lines = (this.partial + this.decoder.decode(chunk, { stream: true })).split("\n");
+    this.partial = lines.pop() ?? "";
+    if (lines.length) log.output(lines.join("\n"));
+  }
+  /** Prints a last line that had no newline. */
+  end() {
+    const rest = this.partial + this.decoder.decode();
+    this.partial = "";
+    if (rest) log.output(rest);
+  }
 };
 
 // src/clients/clients.ts
@@ -24113,7 +24143,7 @@ var CloudLoggingOutput = class {
       this.release(false);
       return false;
     }
-    const last = this.pending.find((entry) => entry.lines.some((line) => LAST_LINE.test(line)));
+    const last = this.pending.find((entry) => entry.lines.some((line2) => LAST_LINE.test(line2)));
     if (last && this.lastReadAt - last.time >= SETTLE_MS) return this.finish();
     this.release(false);
     const sinceEnd = this.now() - this.endedAt;
@@ -24181,9 +24211,9 @@ var CloudLoggingOutput = class {
     const ready = all ? this.pending : this.pending.filter((entry) => entry.time <= horizon);
     this.pending = all ? [] : this.pending.filter((entry) => entry.time > horizon);
     for (const entry of ready) {
-      for (const line of entry.lines) {
-        this.emitLine(line);
-        if (LAST_LINE.test(line)) this.complete = true;
+      for (const line2 of entry.lines) {
+        this.emitLine(line2);
+        if (LAST_LINE.test(line2)) this.complete = true;
       }
     }
   }
@@ -24274,15 +24304,271 @@ function deployingIdentity(env = process.env) {
   }
 }
 
+// src/steps/batch/submit.ts
+var NOT_FOUND = 5;
+var ALREADY_EXISTS = 6;
+function reattach(batch, request2) {
+  if (batch.labels?.["request-id"] !== request2.requestId) {
+    throw new Error(
+      `batch ${request2.batchId} already exists and belongs to another run (its request-id label differs); set a different run-id`
+    );
+  }
+  return { batch, operation: batch.operation ?? "", reattached: true };
+}
+async function submitBatch(client, request2) {
+  const name = `${request2.parent}/batches/${request2.batchId}`;
+  const existing = await getBatchPatiently(client, name).catch((error) => {
+    if (errorCode(error) === NOT_FOUND) return void 0;
+    throw error;
+  });
+  if (existing) return reattach(existing, request2);
+  try {
+    const [operation] = await withRetries(() => client.createBatch(request2), {
+      what: "CreateBatch"
+    });
+    const batch = await getBatchPatiently(client, name);
+    return { batch, operation: operation.name ?? batch.operation ?? "", reattached: false };
+  } catch (error) {
+    if (errorCode(error) !== ALREADY_EXISTS) throw error;
+    return reattach(await getBatchPatiently(client, name), request2);
+  }
+}
+async function getBatch(client, name) {
+  const [batch] = await client.getBatch({ name });
+  return batch;
+}
+var getBatchPatiently = (client, name) => withRetries(() => getBatch(client, name), { what: "GetBatch" });
+
 // src/steps/batch/cancel.ts
 async function cancelBatch(client, operation) {
   const { cancelOperationRequest } = await import("./dataproc-BU2PX6HN.js");
   await client.operationsClient.cancelOperation(cancelOperationRequest(operation));
 }
 
+// src/dataproc/runtimes.ts
+var RUNTIMES = {
+  "3.0": { supportedUntil: "2027-01-31", availableUntil: "2029-01-31" },
+  "2.3": { supportedUntil: "2027-11-26" },
+  "2.2": { supportedUntil: "2026-09-30", availableUntil: "2028-09-30", successor: "2.3" },
+  "1.2": { supportedUntil: "2026-09-30", availableUntil: "2028-09-30", successor: "2.3" }
+};
+var DEFAULT_RUNTIME = "2.3";
+var line = (version) => version.split(".").slice(0, 2).join(".");
+var majorOf = (version) => Number(version.split(".")[0]);
+function checkRuntime(version, today) {
+  const runtime = RUNTIMES[line(version)];
+  if (!runtime) return {};
+  const day = today.toISOString().slice(0, 10);
+  const instead = runtime.successor ? `; use ${runtime.successor}` : "";
+  if (runtime.availableUntil && day > runtime.availableUntil) {
+    return {
+      problem: `runtime-version: ${version} is no longer available (since ${runtime.availableUntil})${instead}`
+    };
+  }
+  if (day > runtime.supportedUntil) {
+    return {
+      warning: `runtime-version: support for ${version} ended on ${runtime.supportedUntil}${runtime.availableUntil ? ` (it stays available until ${runtime.availableUntil})` : ""}${instead}`
+    };
+  }
+  return {};
+}
+function runtime3Problems(version, inputs) {
+  if (majorOf(version) < 3) return [];
+  const problems = [];
+  if (inputs.stagingBucket) {
+    problems.push(
+      `staging-bucket: runtime ${version} has no staging bucket (it keeps its files itself); remove staging-bucket`
+    );
+  }
+  if (inputs.historyServerCluster) {
+    problems.push(
+      `history-server-cluster: runtime ${version} has no Persistent History Server; remove it (the Spark UI is in the console)`
+    );
+  }
+  return problems;
+}
+
+// src/lib/gcs-uri.ts
+function parseGcsUri(uri) {
+  const match = /^gs:\/\/([^/]+)\/(.*)$/.exec(uri);
+  if (!match) throw new Error(`'${uri}' is not a gs://BUCKET/OBJECT URI`);
+  return { bucket: match[1], name: match[2] };
+}
+
+// src/steps/batch/driver-output.ts
+var DriverOutput = class {
+  constructor(storage, uri, emitLine) {
+    this.storage = storage;
+    this.uri = uri;
+    this.emitLine = emitLine;
+  }
+  storage;
+  uri;
+  emitLine;
+  index = 0;
+  offset = 0;
+  decoder = new TextDecoder();
+  partial = "";
+  /** Reads what is new; returns true when the series is complete (a zero-byte object ends it). */
+  async poll(batchEnded) {
+    const { bucket, name } = parseGcsUri(this.uri);
+    const [files] = await this.storage.bucket(bucket).getFiles({ prefix: `${name}.` });
+    const sizes = /* @__PURE__ */ new Map();
+    for (const file of files) {
+      const index = Number(file.name.slice(name.length + 1));
+      if (Number.isInteger(index)) sizes.set(index, Number(file.metadata.size ?? 0));
+    }
+    for (; ; ) {
+      const size = sizes.get(this.index);
+      if (size === void 0) return false;
+      if (size > this.offset) {
+        const [bytes] = await this.storage.bucket(bucket).file(`${name}.${String(this.index).padStart(9, "0")}`).download({ start: this.offset, end: size - 1, validation: false });
+        this.offset += bytes.length;
+        this.write(this.decoder.decode(bytes, { stream: true }));
+      }
+      if (size === 0 && this.index > 0 && !sizes.has(this.index + 1) && batchEnded) {
+        this.flush();
+        return true;
+      }
+      if (!sizes.has(this.index + 1)) return false;
+      this.index += 1;
+      this.offset = 0;
+    }
+  }
+  /** Emits a last line that had no newline yet. */
+  flush() {
+    this.write(this.decoder.decode());
+    if (this.partial) this.emitLine(this.partial);
+    this.partial = "";
+  }
+  write(text) {
+    const lines = (this.partial + text).split("\n");
+    this.partial = lines.pop() ?? "";
+    for (const line2 of lines) this.emitLine(line2.replace(/\r$/, ""));
+  }
+};
+
+// src/steps/batch/watch.ts
+var STATES = [
+  "STATE_UNSPECIFIED",
+  "PENDING",
+  "RUNNING",
+  "CANCELLING",
+  "CANCELLED",
+  "SUCCEEDED",
+  "FAILED"
+];
+function stateOf(batch) {
+  const state = batch.state;
+  if (typeof state === "number") return STATES[state] ?? "STATE_UNSPECIFIED";
+  return STATES.includes(state ?? "") ? state : "STATE_UNSPECIFIED";
+}
+var isTerminal = (state) => ["CANCELLED", "SUCCEEDED", "FAILED"].includes(state);
+function pollInterval(elapsedMs) {
+  return elapsedMs < 3e4 ? 500 : 1e3;
+}
+var OUTPUT_DRAIN_MS = 1e4;
+var MAX_OUTAGE_MS = 15 * 6e4;
+var OUTAGE_BACKOFF = { firstMs: 1e3, maxMs: 15e3, minMs: 500 };
+function writesToCloudLogging(batch, state) {
+  if (batch.runtimeInfo?.outputUri) return false;
+  return majorOf(batch.runtimeConfig?.version ?? "") >= 3 ? state !== "PENDING" : state === "RUNNING";
+}
+async function watchBatch(options) {
+  const { client, storage, name } = options;
+  const started = Date.now();
+  let state;
+  let output;
+  let seriesUri;
+  let outputDone = false;
+  let cancelRequested;
+  let batch = {};
+  let endedAt;
+  const cancel = async (reason) => {
+    if (cancelRequested) return;
+    cancelRequested = reason;
+    log.warning(
+      `${reason === "timeout" ? "timeout reached" : "run aborted"}: cancelling batch ${name}`
+    );
+    try {
+      await cancelBatch(client, options.operation);
+      options.onCancelSent?.();
+    } catch (error) {
+      throw new Error(
+        `could not cancel batch ${name} after the ${reason === "timeout" ? "timeout" : "abort"} (${firstLine(error)}); it is still running`
+      );
+    }
+  };
+  let cancelFailure;
+  const onAbort = () => {
+    cancel("aborted").catch((error) => cancelFailure = error);
+  };
+  if (options.abort.aborted) await cancel("aborted");
+  else options.abort.addEventListener("abort", onAbort, { once: true });
+  try {
+    for (; ; ) {
+      if (cancelFailure) throw cancelFailure;
+      batch = await withRetries(() => getBatch(client, name), {
+        what: "GetBatch",
+        maxElapsedMs: MAX_OUTAGE_MS,
+        backoff: OUTAGE_BACKOFF
+      });
+      const next = stateOf(batch);
+      if (next !== state) {
+        const elapsed = ((Date.now() - started) / 1e3).toFixed(1);
+        log.info(
+          `${(/* @__PURE__ */ new Date()).toISOString()}  ${state ? `${state} \u2192 ` : ""}${next}  (+${elapsed}s)`
+        );
+        state = next;
+      }
+      const outputUri = batch.runtimeInfo?.outputUri;
+      if (outputUri && outputUri !== seriesUri) {
+        output = new DriverOutput(storage, outputUri, options.onLine);
+        seriesUri = outputUri;
+        outputDone = false;
+      } else if (!output && writesToCloudLogging(batch, next)) {
+        output = options.cloudLogging(batch);
+      }
+      const ended = isTerminal(next);
+      if (ended) endedAt ??= Date.now();
+      if (output && !outputDone) {
+        try {
+          outputDone = await output.poll(ended);
+        } catch (error) {
+          if (!isTransient(error)) {
+            log.warning(
+              `driver output cannot be read (${firstLine(error)}); follow it in the Cloud console`
+            );
+            outputDone = true;
+          }
+        }
+      }
+      const drained = seriesUri !== void 0 && Date.now() - (endedAt ?? 0) > OUTPUT_DRAIN_MS;
+      if (ended && (outputDone || !output || drained)) {
+        output?.flush();
+        return {
+          batch,
+          state: next,
+          timedOut: cancelRequested === "timeout",
+          aborted: cancelRequested === "aborted"
+        };
+      }
+      if (options.timeoutSeconds !== void 0 && !ended && Date.now() - started > options.timeoutSeconds * 1e3) {
+        await cancel("timeout");
+      }
+      await sleep(ended ? 250 : pollInterval(Date.now() - started));
+    }
+  } finally {
+    options.abort.removeEventListener("abort", onAbort);
+  }
+}
+
 export {
+  visible,
+  withoutControls,
   setLogSink,
   log,
+  OutputLines,
   isTransient,
   sleep,
   withRetries,
@@ -24292,6 +24578,17 @@ export {
   loadAccessToken,
   loggingClient,
   deployingIdentity,
-  cancelBatch
+  NOT_FOUND,
+  submitBatch,
+  getBatch,
+  DEFAULT_RUNTIME,
+  majorOf,
+  checkRuntime,
+  runtime3Problems,
+  cancelBatch,
+  parseGcsUri,
+  stateOf,
+  isTerminal,
+  watchBatch
 };
-/*! For license information please see chunk-LIP7FLSN.js.LEGAL.txt */
+/*! For license information please see chunk-CBYSBUSE.js.LEGAL.txt */

@@ -18,7 +18,7 @@ import {
   info,
   setSecret,
   warning
-} from "./chunk-NM3NJXDO.js";
+} from "./chunk-7UHJAPSN.js";
 import "./chunk-EZPIEO5R.js";
 import {
   require_tar_stream
@@ -87537,4 +87537,4 @@ export {
   UsageError,
   artifact_default as default
 };
-/*! For license information please see artifact-YWQXF3NR.js.LEGAL.txt */
+/*! For license information please see artifact-YW33ZRXI.js.LEGAL.txt */

@@ -2386,7 +2386,7 @@ async function fileChecksums(path3) {
 }
 
 // src/steps/secrets.ts
-import { closeSync, openSync, readSync, realpathSync } from "node:fs";
+import { closeSync, openSync, readFileSync, readSync, realpathSync } from "node:fs";
 import path from "node:path";
 var CREDENTIAL_VARIABLES = [
   "GOOGLE_APPLICATION_CREDENTIALS",
@@ -2433,18 +2433,66 @@ function privateKeyIn(bytes) {
   const pem = PEM_PRIVATE_KEY.exec(text);
   return pem ? `a private key: ${pem[0]}` : void 0;
 }
+var LOGIN_TYPES = /* @__PURE__ */ new Set([
+  "authorized_user",
+  "service_account",
+  "external_account",
+  "external_account_authorized_user",
+  "impersonated_service_account"
+]);
+var LOGIN_TYPE = /"type"\s*:\s*"([a-z_]+)"/;
+function loginIn(bytes) {
+  const type = LOGIN_TYPE.exec(bytes.indexOf('"type"') === -1 ? "" : bytes.toString("latin1"));
+  if (!type || !LOGIN_TYPES.has(type[1])) return void 0;
+  let parsed;
+  try {
+    parsed = JSON.parse(bytes.toString("utf8").replace(/^\uFEFF/, ""));
+  } catch {
+    return void 0;
+  }
+  const value = typeof parsed === "object" && parsed !== null ? parsed.type : void 0;
+  return typeof value === "string" && LOGIN_TYPES.has(value) ? `a Google credentials file: "type": "${value}"` : void 0;
+}
 function allowedFiles(files) {
   return new Set(files.map(realOrResolved));
 }
-function findPrivateKeys(files, allowed) {
-  const found = [];
+var DOTENV = /^\.env/;
+var KEDRO_CREDENTIALS = /(?:^|\/)conf\/(?:[^/]+\/)*credentials[^/]*$/;
+function localSecretsReason(name, source, allowed) {
+  let what;
+  if (DOTENV.test(path.posix.basename(name))) what = "a .env file (local settings and secrets)";
+  else if (KEDRO_CREDENTIALS.test(name)) what = "Kedro's credentials (conf/**/credentials*)";
+  if (!what || allowed.has(realOrResolved(source))) return void 0;
+  return `${what}, left out unless named in allow-secret-files`;
+}
+var GIT_CONFIG = /(?:^|\/)\.git\/(?:[^/]+\/)*config(?:\.worktree)?$/;
+var GIT_CREDENTIAL = /^\s*extraheader\s*=|\bhttps?:\/\/[^\s/@]+@/im;
+function gitConfigReason(name, source) {
+  if (!GIT_CONFIG.test(name)) return void 0;
+  let text;
+  try {
+    text = readFileSync(source, "latin1");
+  } catch {
+    return void 0;
+  }
+  return GIT_CREDENTIAL.test(text) ? "a git config holding a credential (http.extraheader, as actions/checkout persists, or a URL with a user), never shipped" : void 0;
+}
+function findSecrets(files, allowed) {
+  const scan = { found: [], unscanned: [] };
   const buffer = Buffer.allocUnsafe(SCAN_MAX_BYTES);
   for (const file2 of files) {
-    if (file2.size > SCAN_MAX_BYTES) continue;
-    const what = privateKeyIn(readStart(file2.source, buffer));
-    if (what && !allowed.has(realOrResolved(file2.source))) found.push(`${file2.name} (${what})`);
+    if (file2.size > SCAN_MAX_BYTES) {
+      scan.unscanned.push(file2.name);
+      continue;
+    }
+    const bytes = readStart(file2.source, buffer);
+    const what = privateKeyIn(bytes) ?? loginIn(bytes);
+    if (what && !allowed.has(realOrResolved(file2.source))) scan.found.push(`${file2.name} (${what})`);
   }
-  return found;
+  return scan;
+}
+function unscannedLine(where, name) {
+  return `not read for private keys or logins (over ${SCAN_MAX_BYTES / 1024 / 1024} MiB) in ${where}: ${name}`;
 }
 function readStart(file2, buffer) {
   let fd;
@@ -2459,9 +2507,9 @@ function readStart(file2, buffer) {
     closeSync(fd);
   }
 }
-function privateKeyError(where, found) {
+function secretFilesError(where, found) {
   return new Error(
-    `${where} holds private keys, which would leave the runner: ${found.join(", ")}. Move them out of the project, or exclude them (.gitignore for code.zip, .dockerignore for the image); a file that must ship on purpose can be named in allow-secret-files.`
+    `${where} holds private keys or Google credentials files, which would leave the runner: ${found.join(", ")}. Move them out of the project (a login belongs in the runner's home or comes from google-github-actions/auth), or exclude them (.gitignore for code.zip, .dockerignore for the image); a file that must ship on purpose can be named in allow-secret-files.`
   );
 }
 
@@ -2571,8 +2619,11 @@ function errorCode(error) {
 export {
   secretRules,
   credentialReason,
-  findPrivateKeys,
-  privateKeyError,
+  localSecretsReason,
+  gitConfigReason,
+  findSecrets,
+  unscannedLine,
+  secretFilesError,
   Checksummer,
   fileChecksums,
   realProjectDir,
@@ -2580,4 +2631,4 @@ export {
   identity,
   fileError
 };
-/*! For license information please see chunk-YJL6TFIH.js.LEGAL.txt */
+/*! For license information please see chunk-JFPGUWRZ.js.LEGAL.txt */

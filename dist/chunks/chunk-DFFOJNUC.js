@@ -9,29 +9,40 @@ import {
 } from "./chunk-RGANAITH.js";
 import {
   CloudLoggingOutput,
-  cancelBatch,
+  DEFAULT_RUNTIME,
+  OutputLines,
+  checkRuntime,
   isTransient,
   loadAccessToken,
   log,
   loggingClient,
+  majorOf,
   makeDataprocClient,
   makeStorage,
-  sleep,
+  parseGcsUri,
+  runtime3Problems,
+  stateOf,
+  submitBatch,
+  visible,
+  watchBatch,
   withRetries
-} from "./chunk-LIP7FLSN.js";
+} from "./chunk-CBYSBUSE.js";
 import {
   credentialReason,
   fileChecksums,
-  findPrivateKeys,
-  privateKeyError,
+  findSecrets,
+  gitConfigReason,
+  localSecretsReason,
   realProjectDir,
-  secretRules
-} from "./chunk-YJL6TFIH.js";
+  secretFilesError,
+  secretRules,
+  unscannedLine
+} from "./chunk-JFPGUWRZ.js";
 import {
   errorCause,
   errorCode,
   errorMessage,
-  firstLine
+  httpStatus
 } from "./chunk-3O2FMUUN.js";
 import {
   __toESM
@@ -153,6 +164,40 @@ function timeoutWarning(timeoutSeconds, ttl) {
   const why = ttl.source === "ttl" ? "ttl" : "Dataproc's default ttl (runtime 2.1 and later)";
   return `timeout: ${formatSeconds(timeoutSeconds)} is longer than ${why} of ${formatSeconds(ttl.seconds)}, which ends the batch first; set ttl to at least the timeout`;
 }
+var BUCKET_CHARACTERS = /^[a-z0-9_.-]+$/;
+var DOTTED_DECIMAL = /^\d{1,3}(\.\d{1,3}){3}$/;
+var GOOGLE_LIKE = /go{2,}gle/;
+var BUCKET_FIX = "use 3\u201363 lowercase letters, digits, - and _ (up to 222 with dots)";
+function bucketNameProblem(name) {
+  const why = bucketNameRule(name);
+  return why && `'${name}' is not a bucket name Cloud Storage allows: ${why}`;
+}
+function bucketNameRule(name) {
+  if (!BUCKET_CHARACTERS.test(name))
+    return `it may hold only lowercase letters, digits, -, _ and .; ${BUCKET_FIX}`;
+  if (!/^[a-z0-9]/.test(name) || !/[a-z0-9]$/.test(name))
+    return `it must start and end with a letter or digit; ${BUCKET_FIX}`;
+  const parts = name.split(".");
+  if (name.length < 3 || name.length > (parts.length > 1 ? 222 : 63))
+    return `it has ${name.length} characters; ${BUCKET_FIX}`;
+  if (parts.some((part) => part.length > 63))
+    return "each dot-separated part may have at most 63 characters; shorten the longest part";
+  if (/\.\.|-\.|\.-/.test(name))
+    return "'..', '-.' and '.-' are not allowed (names must be valid DNS names); remove them";
+  if (DOTTED_DECIMAL.test(name))
+    return "it is an IP address; name the bucket with letters, not a dotted-decimal address";
+  if (name.startsWith("goog")) return "names may not start with 'goog'; choose another name";
+  const read = name.replace(/0/g, "o").replace(/1/g, "l").replace(/3/g, "e").replace(/[-_.]/g, "");
+  if (GOOGLE_LIKE.test(read))
+    return "names may not contain 'google' or a close misspelling of it; choose another name";
+  return void 0;
+}
+var MAX_OBJECT_NAME_BYTES = 1024;
+function objectNameProblem(uri) {
+  const name = uri.replace(/^gs:\/\/[^/]+\//, "");
+  const bytes = Buffer.byteLength(name, "utf8");
+  return bytes > MAX_OBJECT_NAME_BYTES ? `the object name of ${uri.slice(0, 60)}\u2026 is ${bytes} bytes; Cloud Storage allows ${MAX_OBJECT_NAME_BYTES}` : void 0;
+}
 
 // src/inputs/table.ts
 var shapes = (value2 = "") => ({ role: "shapes", default: value2 });
@@ -177,7 +222,10 @@ var INPUTS = {
   dockerfile: shapes("deployment/dataproc/serverless/Dockerfile"),
   "build-context": shapes("."),
   "build-args": shapes(),
+  // Secrets change no file the batch reads, and their values must not make the configuration key.
+  "build-secrets": { role: "behaviour", default: "", secret: true },
   target: shapes(),
+  "build-network": behaviour(),
   entrypoint: shapes(),
   prepare: behaviour("true"),
   submit: behaviour("true"),
@@ -488,7 +536,10 @@ function trimSeparators(value2, separator) {
   return value2.slice(start, end);
 }
 function branchSlug(branch) {
-  return branch.replace(/[^A-Za-z0-9]+/g, "-");
+  const slug = branch.replace(/[^A-Za-z0-9]+/g, "-");
+  if (slug === branch) return slug;
+  const head = trimSeparators(slug, "-");
+  return `${head}${head ? "-" : ""}${shortHash(`branch:${branch}`, 6)}`;
 }
 function imageTag(value2) {
   const cleaned = value2.replace(/[^A-Za-z0-9_.-]+/g, "-").replace(/^[.-]+/, "");
@@ -606,21 +657,34 @@ function storageOf(config, slug, runId) {
     manifestUri: prod ? `${submitPrefix}release.json` : void 0
   };
 }
+function checkObjectNames(storage, branch) {
+  const written = [
+    storage.entrypointUri,
+    storage.codeUri,
+    storage.manifestUri,
+    `${storage.runOutputUri}/`
+  ];
+  const problem = written.map((uri) => uri && objectNameProblem(uri)).find(Boolean);
+  if (problem)
+    throw new PlanError(
+      `${problem}: the folder is named after the branch (${branch.length} characters) and the run id; use a shorter branch name or run-id`
+    );
+}
 function imageOf(config, slug) {
   if (config.image) return { reference: config.image, prebuilt: true };
   const repository = `${config.artifactRegistry}/${config.projectId}/${config.artifactRepository}/${config.imageName}`;
   const tag = config.imageTag ?? imageTag(config.env === "prod" ? config.release : slug);
   return { reference: `${repository}:${tag}`, prebuilt: false, repository, tag };
 }
-function labelsOf(config, context, runId, request) {
+function labelsOf(config, context, names) {
   const labels2 = {
     ...config.labels,
     "managed-by": "kedro-dataproc-action",
     env: config.env,
-    "run-id": labelValue(runId),
-    "request-id": request
+    "run-id": labelValue(names.runId),
+    "request-id": names.request
   };
-  if (context.branch) labels2.branch = labelValue(context.branch);
+  if (context.branch) labels2.branch = labelValue(names.slug);
   if (context.commit) labels2.commit = labelValue(context.commit);
   if (config.release) labels2.release = labelValue(config.release);
   return labels2;
@@ -635,6 +699,7 @@ function buildPlan(config, context) {
   const key = configurationKey(config, context.step);
   const runId = config.runId ?? defaultRunId(config, context, slug, key);
   const storage = storageOf(config, slug, runId);
+  checkObjectNames(storage, branch);
   const image2 = imageOf(config, slug);
   const attemptKey = context.runId ? [context.repository, context.runId, context.runAttempt, context.job, key, runId] : ["local", context.localNonce, key, runId];
   const id = batchId(
@@ -650,7 +715,7 @@ function buildPlan(config, context) {
     codeUri: storage.codeUri,
     containerImage: image2.reference,
     environment: runEnvironment({ ...config, runId, branch, commit: context.commit, storage }),
-    labels: labelsOf(config, context, runId, requestId(id))
+    labels: labelsOf(config, context, { slug, runId, request: requestId(id) })
   });
   const building = !config.image && config.prepare;
   const { endpoints } = config;
@@ -669,7 +734,9 @@ function buildPlan(config, context) {
       context: config.buildContext,
       target: config.target,
       buildArgs: config.buildArgs,
-      platform: "linux/amd64"
+      secrets: config.buildSecrets,
+      platform: "linux/amd64",
+      network: config.buildNetwork
     } : void 0,
     code: {
       directory: config.workingDirectory,
@@ -741,6 +808,7 @@ var package_default = {
     "@actions/github": "^9.1.1",
     "@google-cloud/dataproc": "^6.0.1",
     "@google-cloud/storage": "^8.4.0",
+    "ansi-regex": "^6.6.0",
     "google-auth-library": "^11.3.4",
     "google-gax": "^5.0.8",
     "hash-wasm": "^4.13.0",
@@ -793,7 +861,7 @@ var WRAPPER = /^(subprocess\.CalledProcessError|org\.apache\.spark\.SparkUserApp
 function failureReason(stateMessage2, driverOutput = []) {
   const reason = serviceReason(stateMessage2);
   if (EXCEPTION.test(reason) && !WRAPPER.test(reason)) return reason;
-  const exception = [...driverOutput].reverse().map((line2) => line2.trim()).find((line2) => EXCEPTION.test(line2) && !WRAPPER.test(line2));
+  const exception = [...driverOutput].reverse().map((line) => line.trim()).find((line) => EXCEPTION.test(line) && !WRAPPER.test(line));
   return exception ? `${exception} (from the driver output; the service says: ${reason})` : reason;
 }
 function serviceReason(stateMessage2) {
@@ -806,273 +874,21 @@ function serviceReason(stateMessage2) {
   const job = JOB_FAILED.exec(message);
   if (job) return job[1].trim();
   if (NOT_READY.test(message)) {
-    return `${firstLine2(message)} (a known transient failure of the service: run it again)`;
+    return `${firstLine(message)} (a known transient failure of the service: run it again)`;
   }
   if (AGENT.test(message)) {
-    const detail = message.replace(AGENT, "").split("\n").map((line2) => line2.trim()).find(Boolean);
-    return detail ? `Dataproc's agent reports a job failure: ${detail}` : firstLine2(message);
+    const detail = message.replace(AGENT, "").split("\n").map((line) => line.trim()).find(Boolean);
+    return detail ? `Dataproc's agent reports a job failure: ${detail}` : firstLine(message);
   }
-  return firstLine2(message);
+  return firstLine(message);
 }
-var firstLine2 = (text) => text.split("\n")[0]?.trim() ?? "";
+var firstLine = (text) => text.split("\n")[0]?.trim() ?? "";
 function cancelReason(batch, ttl) {
   const said = (batch.stateHistory ?? []).map((entry) => entry.stateMessage ?? "").join("\n");
   if (/ttl exceeded/i.test(said)) {
     return `Dataproc cancelled the batch when its ttl${ttl ? ` of ${ttl}` : ""} ran out; set ttl to allow a longer run`;
   }
   return "the batch was cancelled outside this run (by someone, or another tool); see the batch in the console";
-}
-
-// src/steps/batch/submit.ts
-var NOT_FOUND = 5;
-var ALREADY_EXISTS = 6;
-function reattach(batch, request) {
-  if (batch.labels?.["request-id"] !== request.requestId) {
-    throw new Error(
-      `batch ${request.batchId} already exists and belongs to another run (its request-id label differs); set a different run-id`
-    );
-  }
-  return { batch, operation: batch.operation ?? "", reattached: true };
-}
-async function submitBatch(client, request) {
-  const name = `${request.parent}/batches/${request.batchId}`;
-  const existing = await getBatchPatiently(client, name).catch((error) => {
-    if (errorCode(error) === NOT_FOUND) return void 0;
-    throw error;
-  });
-  if (existing) return reattach(existing, request);
-  try {
-    const [operation] = await withRetries(() => client.createBatch(request), {
-      what: "CreateBatch"
-    });
-    const batch = await getBatchPatiently(client, name);
-    return { batch, operation: operation.name ?? batch.operation ?? "", reattached: false };
-  } catch (error) {
-    if (errorCode(error) !== ALREADY_EXISTS) throw error;
-    return reattach(await getBatchPatiently(client, name), request);
-  }
-}
-async function getBatch(client, name) {
-  const [batch] = await client.getBatch({ name });
-  return batch;
-}
-var getBatchPatiently = (client, name) => withRetries(() => getBatch(client, name), { what: "GetBatch" });
-
-// src/dataproc/runtimes.ts
-var RUNTIMES = {
-  "3.0": { supportedUntil: "2027-01-31", availableUntil: "2029-01-31" },
-  "2.3": { supportedUntil: "2027-11-26" },
-  "2.2": { supportedUntil: "2026-09-30", availableUntil: "2028-09-30", successor: "2.3" },
-  "1.2": { supportedUntil: "2026-09-30", availableUntil: "2028-09-30", successor: "2.3" }
-};
-var DEFAULT_RUNTIME = "2.3";
-var line = (version) => version.split(".").slice(0, 2).join(".");
-var majorOf = (version) => Number(version.split(".")[0]);
-function checkRuntime(version, today) {
-  const runtime = RUNTIMES[line(version)];
-  if (!runtime) return {};
-  const day = today.toISOString().slice(0, 10);
-  const instead = runtime.successor ? `; use ${runtime.successor}` : "";
-  if (runtime.availableUntil && day > runtime.availableUntil) {
-    return {
-      problem: `runtime-version: ${version} is no longer available (since ${runtime.availableUntil})${instead}`
-    };
-  }
-  if (day > runtime.supportedUntil) {
-    return {
-      warning: `runtime-version: support for ${version} ended on ${runtime.supportedUntil}${runtime.availableUntil ? ` (it stays available until ${runtime.availableUntil})` : ""}${instead}`
-    };
-  }
-  return {};
-}
-function runtime3Problems(version, inputs) {
-  if (majorOf(version) < 3) return [];
-  const problems = [];
-  if (inputs.stagingBucket) {
-    problems.push(
-      `staging-bucket: runtime ${version} has no staging bucket (it keeps its files itself); remove staging-bucket`
-    );
-  }
-  if (inputs.historyServerCluster) {
-    problems.push(
-      `history-server-cluster: runtime ${version} has no Persistent History Server; remove it (the Spark UI is in the console)`
-    );
-  }
-  return problems;
-}
-
-// src/lib/gcs-uri.ts
-function parseGcsUri(uri) {
-  const match = /^gs:\/\/([^/]+)\/(.*)$/.exec(uri);
-  if (!match) throw new Error(`'${uri}' is not a gs://BUCKET/OBJECT URI`);
-  return { bucket: match[1], name: match[2] };
-}
-
-// src/steps/batch/driver-output.ts
-var DriverOutput = class {
-  constructor(storage, uri, emitLine) {
-    this.storage = storage;
-    this.uri = uri;
-    this.emitLine = emitLine;
-  }
-  storage;
-  uri;
-  emitLine;
-  index = 0;
-  offset = 0;
-  decoder = new TextDecoder();
-  partial = "";
-  /** Reads what is new; returns true when the series is complete (a zero-byte object ends it). */
-  async poll(batchEnded) {
-    const { bucket, name } = parseGcsUri(this.uri);
-    const [files] = await this.storage.bucket(bucket).getFiles({ prefix: `${name}.` });
-    const sizes = /* @__PURE__ */ new Map();
-    for (const file of files) {
-      const index = Number(file.name.slice(name.length + 1));
-      if (Number.isInteger(index)) sizes.set(index, Number(file.metadata.size ?? 0));
-    }
-    for (; ; ) {
-      const size = sizes.get(this.index);
-      if (size === void 0) return false;
-      if (size > this.offset) {
-        const [bytes] = await this.storage.bucket(bucket).file(`${name}.${String(this.index).padStart(9, "0")}`).download({ start: this.offset, end: size - 1, validation: false });
-        this.offset += bytes.length;
-        this.write(this.decoder.decode(bytes, { stream: true }));
-      }
-      if (size === 0 && this.index > 0 && !sizes.has(this.index + 1) && batchEnded) {
-        this.flush();
-        return true;
-      }
-      if (!sizes.has(this.index + 1)) return false;
-      this.index += 1;
-      this.offset = 0;
-    }
-  }
-  /** Emits a last line that had no newline yet. */
-  flush() {
-    this.write(this.decoder.decode());
-    if (this.partial) this.emitLine(this.partial);
-    this.partial = "";
-  }
-  write(text) {
-    const lines = (this.partial + text).split("\n");
-    this.partial = lines.pop() ?? "";
-    for (const line2 of lines) this.emitLine(line2.replace(/\r$/, ""));
-  }
-};
-
-// src/steps/batch/watch.ts
-var STATES = [
-  "STATE_UNSPECIFIED",
-  "PENDING",
-  "RUNNING",
-  "CANCELLING",
-  "CANCELLED",
-  "SUCCEEDED",
-  "FAILED"
-];
-function stateOf(batch) {
-  const state = batch.state;
-  if (typeof state === "number") return STATES[state] ?? "STATE_UNSPECIFIED";
-  return STATES.includes(state ?? "") ? state : "STATE_UNSPECIFIED";
-}
-var isTerminal = (state) => ["CANCELLED", "SUCCEEDED", "FAILED"].includes(state);
-function pollInterval(elapsedMs) {
-  return elapsedMs < 3e4 ? 500 : 1e3;
-}
-var OUTPUT_DRAIN_MS = 1e4;
-var MAX_OUTAGE_MS = 15 * 6e4;
-var OUTAGE_BACKOFF = { firstMs: 1e3, maxMs: 15e3, minMs: 500 };
-function writesToCloudLogging(batch, state) {
-  if (batch.runtimeInfo?.outputUri) return false;
-  return majorOf(batch.runtimeConfig?.version ?? "") >= 3 ? state !== "PENDING" : state === "RUNNING";
-}
-async function watchBatch(options) {
-  const { client, storage, name } = options;
-  const started = Date.now();
-  let state;
-  let output;
-  let seriesUri;
-  let outputDone = false;
-  let cancelRequested;
-  let batch = {};
-  let endedAt;
-  const cancel = async (reason) => {
-    if (cancelRequested) return;
-    cancelRequested = reason;
-    log.warning(
-      `${reason === "timeout" ? "timeout reached" : "run aborted"}: cancelling batch ${name}`
-    );
-    try {
-      await cancelBatch(client, options.operation);
-    } catch (error) {
-      throw new Error(
-        `could not cancel batch ${name} after the ${reason === "timeout" ? "timeout" : "abort"} (${firstLine(error)}); it is still running`
-      );
-    }
-  };
-  let cancelFailure;
-  const onAbort = () => {
-    cancel("aborted").catch((error) => cancelFailure = error);
-  };
-  if (options.abort.aborted) await cancel("aborted");
-  else options.abort.addEventListener("abort", onAbort, { once: true });
-  try {
-    for (; ; ) {
-      if (cancelFailure) throw cancelFailure;
-      batch = await withRetries(() => getBatch(client, name), {
-        what: "GetBatch",
-        maxElapsedMs: MAX_OUTAGE_MS,
-        backoff: OUTAGE_BACKOFF
-      });
-      const next = stateOf(batch);
-      if (next !== state) {
-        const elapsed = ((Date.now() - started) / 1e3).toFixed(1);
-        log.info(
-          `${(/* @__PURE__ */ new Date()).toISOString()}  ${state ? `${state} \u2192 ` : ""}${next}  (+${elapsed}s)`
-        );
-        state = next;
-      }
-      const outputUri = batch.runtimeInfo?.outputUri;
-      if (outputUri && outputUri !== seriesUri) {
-        output = new DriverOutput(storage, outputUri, options.onLine);
-        seriesUri = outputUri;
-        outputDone = false;
-      } else if (!output && writesToCloudLogging(batch, next)) {
-        output = options.cloudLogging(batch);
-      }
-      const ended = isTerminal(next);
-      if (ended) endedAt ??= Date.now();
-      if (output && !outputDone) {
-        try {
-          outputDone = await output.poll(ended);
-        } catch (error) {
-          if (!isTransient(error)) {
-            log.warning(
-              `driver output cannot be read (${firstLine(error)}); follow it in the Cloud console`
-            );
-            outputDone = true;
-          }
-        }
-      }
-      const drained = seriesUri !== void 0 && Date.now() - (endedAt ?? 0) > OUTPUT_DRAIN_MS;
-      if (ended && (outputDone || !output || drained)) {
-        output?.flush();
-        return {
-          batch,
-          state: next,
-          timedOut: cancelRequested === "timeout",
-          aborted: cancelRequested === "aborted"
-        };
-      }
-      if (options.timeoutSeconds !== void 0 && !ended && Date.now() - started > options.timeoutSeconds * 1e3) {
-        await cancel("timeout");
-      }
-      await sleep(ended ? 250 : pollInterval(Date.now() - started));
-    }
-  } finally {
-    options.abort.removeEventListener("abort", onAbort);
-  }
 }
 
 // src/deploy/batch.ts
@@ -1093,15 +909,26 @@ var cloudLoggingOf = (where, endpoint2, onLine) => (batch) => new CloudLoggingOu
   { ...where, since: Number(batch.createTime?.seconds ?? 0) * 1e3 || Date.now() },
   onLine
 );
-async function runBatch(plan, clients, hooks) {
-  const { behaviour: behaviour2 } = plan;
-  if (behaviour2.cancelOnAbort && hooks.abort.aborted)
+async function submit(plan, dataproc, hooks) {
+  if (plan.behaviour.cancelOnAbort && hooks.abort.aborted)
     throw new Error("the run was aborted before submission; no batch was submitted");
-  const submission = await submitBatch(clients.dataproc, plan.batch.request);
+  hooks.onSubmitting();
+  let submission;
+  try {
+    submission = await submitBatch(dataproc, plan.batch.request);
+  } catch (error) {
+    if (!isTransient(error)) hooks.onSettled();
+    throw error;
+  }
   hooks.onSubmitted(submission.operation);
   log.info(
     `${submission.reattached ? "reattached to" : "submitted"} batch ${plan.batch.id}: ${plan.batch.consoleUrl}`
   );
+  return submission;
+}
+async function runBatch(plan, clients, hooks) {
+  const { behaviour: behaviour2 } = plan;
+  const submission = await submit(plan, clients.dataproc, hooks);
   if (!behaviour2.wait) {
     hooks.onSettled();
     return {
@@ -1114,9 +941,9 @@ async function runBatch(plan, clients, hooks) {
     };
   }
   const output = [];
-  const onLine = (line2) => {
-    hooks.onLine(line2);
-    output.push(line2);
+  const onLine = (line) => {
+    hooks.onLine(line);
+    output.push(line);
   };
   let result;
   try {
@@ -1128,6 +955,7 @@ async function runBatch(plan, clients, hooks) {
       abort: behaviour2.cancelOnAbort ? hooks.abort : new AbortController().signal,
       timeoutSeconds: behaviour2.timeoutSeconds,
       onLine,
+      onCancelSent: hooks.onCancelSent?.bind(hooks),
       cloudLogging: cloudLoggingOf(
         { project: plan.projectId, location: plan.region, batchId: plan.batch.id },
         plan.endpoints.logging,
@@ -1145,6 +973,94 @@ async function runBatch(plan, clients, hooks) {
     durationSeconds: batchDuration(result.batch),
     driverOutput: output
   };
+}
+
+// src/clients/artifact-registry.ts
+var AR_HOST = /^([a-z0-9-]+)-docker\.pkg\.dev$/;
+var ARTIFACT_REGISTRY_API = "https://artifactregistry.googleapis.com";
+function artifactRepository(imageRepository) {
+  const [host = "", project, repository] = imageRepository.split("/");
+  const location = AR_HOST.exec(host)?.[1];
+  return location && project && repository ? { project, location, repository } : void 0;
+}
+async function checkRepository(imageRepository, accessToken2, api = ARTIFACT_REGISTRY_API) {
+  const parts = artifactRepository(imageRepository);
+  if (!parts) return { kind: "unknown", why: "not an Artifact Registry repository" };
+  const { project, location, repository } = parts;
+  const url = `${api}/v1/projects/${project}/locations/${location}/repositories/${repository}`;
+  try {
+    const response = await fetch(url, {
+      headers: accessToken2 ? { authorization: `Bearer ${accessToken2}` } : {}
+    });
+    await response.body?.cancel();
+    if (response.ok) return { kind: "exists" };
+    if (response.status === 404) return { kind: "missing", ...parts };
+    return {
+      kind: "unknown",
+      why: response.status === 403 ? "the deploying identity may not read it (artifactregistry.repositories.get)" : `the Artifact Registry API answered ${response.status}`
+    };
+  } catch (error) {
+    return {
+      kind: "unknown",
+      why: `the Artifact Registry API did not answer (${errorMessage(error)})`
+    };
+  }
+}
+
+// src/deploy/preflight.ts
+function bucketNeeds(plan) {
+  const writes = plan.env === "dev" || plan.behaviour.prepare;
+  const needs = [
+    {
+      input: "run-submit-bucket",
+      bucket: parseGcsUri(plan.storage.submitPrefix).bucket,
+      permissions: writes ? ["storage.objects.create", "storage.objects.get"] : ["storage.objects.get"]
+    },
+    {
+      input: "run-output-bucket",
+      bucket: parseGcsUri(plan.storage.runOutputUri).bucket,
+      permissions: []
+    }
+  ];
+  const staging = plan.batch.request.batch.environmentConfig?.executionConfig?.stagingBucket;
+  if (staging) needs.push({ input: "staging-bucket", bucket: staging, permissions: [] });
+  return needs;
+}
+async function checkBucket(storage, need) {
+  let granted;
+  try {
+    const asked = need.permissions.length ? need.permissions : ["storage.objects.get"];
+    [granted] = await storage.bucket(need.bucket).iam.testPermissions(asked);
+  } catch (error) {
+    if (httpStatus(error) === 404)
+      throw new Error(
+        `${need.input}: bucket '${need.bucket}' does not exist; create it (gcloud storage buckets create gs://${need.bucket}) or name an existing one`
+      );
+    throw new Error(
+      `${need.input}: could not check bucket '${need.bucket}': ${errorMessage(error)}`
+    );
+  }
+  const missing = need.permissions.filter((permission) => !granted[permission]);
+  if (missing.length > 0)
+    throw new Error(
+      `${need.input}: the deploying identity may not write the code to bucket '${need.bucket}' (lacks ${missing.join(", ")}); grant it roles/storage.objectAdmin on the bucket`
+    );
+}
+async function checkImageRepository(plan, accessToken2) {
+  if (!plan.build || !plan.image.repository) return;
+  const found = await checkRepository(plan.image.repository, accessToken2);
+  if (found.kind === "missing")
+    throw new Error(
+      `artifact-repository: Artifact Registry has no repository '${found.repository}' in ${found.project}/${found.location}; create it (gcloud artifacts repositories create ${found.repository} --repository-format=docker --location=${found.location} --project=${found.project}) or fix artifact-repository`
+    );
+  if (found.kind === "unknown" && !/not an Artifact Registry/.test(found.why))
+    log.info(`could not check that the image repository exists: ${found.why}`);
+}
+async function preflight(plan, storage, accessToken2) {
+  await Promise.all([
+    ...bucketNeeds(plan).map((need) => checkBucket(storage, need)),
+    checkImageRepository(plan, accessToken2)
+  ]);
 }
 
 // src/steps/code/code.ts
@@ -1321,8 +1237,8 @@ var SnapshotThread = class {
       new Promise((resolve3, reject) => {
         this.handle = (message) => {
           if (message.type === "planned") {
-            const { key, files, bytes, skipped } = message;
-            resolve3({ key, files, bytes, skipped });
+            const { key, files, bytes, skipped, unscanned } = message;
+            resolve3({ key, files, bytes, skipped, unscanned });
           }
           if (message.type === "error") reject(new Error(message.message));
         };
@@ -1403,6 +1319,7 @@ async function planSnapshot(options) {
     await thread.close();
     throw error;
   }
+  for (const name of planned.unscanned) log.info(unscannedLine("code.zip", name));
   return {
     ...planned,
     write: async () => ({
@@ -1459,9 +1376,9 @@ async function remoteObject(storage, uri) {
     throw error;
   }
 }
-function conflict(uri) {
+function conflict(item) {
   return new ImmutableObjectError(
-    `${uri} already exists with different content, and a release is immutable: cut a new version, or set force: true to replace it`
+    `${item.uri} already exists with different content. ${item.immutable}`
   );
 }
 function writeOptions(item, remote) {
@@ -1488,7 +1405,7 @@ async function uploadFile(storage, item, force = false, onProgress) {
   if (remote?.crc32c === item.checksums.crc32c) {
     return resultOf(item, false);
   }
-  if (remote && item.immutable && !force) throw conflict(item.uri);
+  if (remote && item.immutable && !force) throw conflict(item);
   const { bucket, name } = parseGcsUri(item.uri);
   try {
     const [file] = await storage.bucket(bucket).upload(item.localPath, {
@@ -1503,7 +1420,7 @@ async function uploadFile(storage, item, force = false, onProgress) {
     if ((await remoteObject(storage, item.uri))?.crc32c === item.checksums.crc32c) {
       return resultOf(item, false);
     }
-    throw item.immutable ? conflict(item.uri) : new Error(`${item.uri} was changed by another run during the upload; run again`);
+    throw item.immutable ? conflict(item) : new Error(`${item.uri} was changed by another run during the upload; run again`);
   }
   return resultOf(item, true);
 }
@@ -1543,6 +1460,7 @@ async function uploadFiles(storage, items, force = false, onProgress) {
 
 // src/steps/code/code.ts
 var TREE_KEY = "kedro-dataproc-tree";
+var COMMIT_KEY = "kedro-dataproc-commit";
 var scratchZip = () => join(mkdtempSync(join(process.env.RUNNER_TEMP || tmpdir(), "kedro-code-")), "code.zip");
 async function writeArtifacts(planned, entrypoint) {
   const snapshot = await planned.write();
@@ -1569,15 +1487,35 @@ async function snapshotCode(projectDir, entrypointPath, secrets) {
   }
 }
 async function planDevCode(storage, plan, projectDir, entrypointPath, secrets) {
-  const [planned, checksums, remote] = await Promise.all([
+  const [planned, checksums, remote, remoteEntrypoint] = await Promise.all([
     planSnapshot({ projectDir, outFile: scratchZip(), secrets }),
     fileChecksums(entrypointPath),
-    remoteObject(storage, plan.storage.codeUri)
+    remoteObject(storage, plan.storage.codeUri),
+    remoteObject(storage, plan.storage.entrypointUri)
   ]);
   const entrypoint = { path: entrypointPath, checksums };
+  try {
+    refuseOtherCode(plan, { code: remote, entrypoint: remoteEntrypoint }, planned.key, checksums);
+  } catch (error) {
+    await planned.close();
+    throw error;
+  }
   return {
     upload: (onProgress) => uploadDevCode(storage, plan, planned, { entrypoint, remote, onProgress })
   };
+}
+function refuseOtherCode(plan, found, key, entrypoint) {
+  const otherCode = found.code && found.code.metadata[TREE_KEY] !== key;
+  const otherEntrypoint = found.entrypoint && found.entrypoint.crc32c !== entrypoint.crc32c;
+  if (!otherCode && !otherEntrypoint) return;
+  const commit = found.code?.metadata[COMMIT_KEY];
+  const what = otherCode ? `code.zip from other code${commit ? ` (commit ${commit.slice(0, 12)})` : ""}` : "another entrypoint.py";
+  throw new ImmutableObjectError(
+    `run-id ${plan.runId} was already used on branch ${plan.branch}: ${plan.storage.submitPrefix} holds ${what}. ${whyImmutable(plan)}`
+  );
+}
+function whyImmutable(plan) {
+  return plan.env === "prod" ? "A release is immutable: cut a new version, or set force: true to replace it" : "A run's folder is immutable once written, so that no batch runs another run's code: set a different run-id, or leave run-id unset to get one per workflow run";
 }
 async function uploadDevCode(storage, plan, planned, { entrypoint, remote, onProgress }) {
   const entrypointUpload = uploadFiles(
@@ -1620,8 +1558,8 @@ function codeTarget(plan, key) {
   return {
     uri: plan.storage.codeUri,
     contentType: "application/zip",
-    immutable: plan.env === "prod",
-    metadata: { [TREE_KEY]: key }
+    immutable: whyImmutable(plan),
+    metadata: { [TREE_KEY]: key, [COMMIT_KEY]: plan.commit }
   };
 }
 function codeUpload(plan, code) {
@@ -1633,14 +1571,14 @@ function codeUploads(plan, artifacts) {
     uri: plan.storage.entrypointUri,
     contentType: "text/x-python",
     checksums: artifacts.entrypoint.checksums,
-    immutable: plan.env === "prod"
+    immutable: whyImmutable(plan)
   };
   return artifacts.code ? [entrypoint, codeUpload(plan, artifacts.code)] : [entrypoint];
 }
 
 // src/steps/image/build-context.ts
 var import_tar_stream = __toESM(require_tar_stream(), 1);
-import { createReadStream, readFileSync } from "node:fs";
+import { createReadStream } from "node:fs";
 import { lstat, readdir as readdir2, readFile, readlink } from "node:fs/promises";
 import path3 from "node:path";
 import { Readable as Readable2 } from "node:stream";
@@ -1652,16 +1590,17 @@ async function readBuildContext(dir, dockerfile, secrets) {
   );
   const leftOut = [];
   const entries = await walkContext(root, rules, (relative, absolute) => {
-    const reason = credentialReason(relative, absolute, secrets.credentials);
-    if (reason) leftOut.push(`${relative}: ${reason}`);
-    else if (relative === ".git/config" && /extraheader/i.test(readFileSync(absolute, "latin1"))) {
-      leftOut.push(`${relative}: holds the token actions/checkout persists, never shipped`);
-    } else return true;
+    const reason = credentialReason(relative, absolute, secrets.credentials) ?? gitConfigReason(relative, absolute) ?? localSecretsReason(relative, absolute, secrets.allowed);
+    if (!reason) return true;
+    leftOut.push(`${relative}: ${reason}`);
     return false;
   });
   const files = [...entries].filter(([, entry]) => entry.kind === "file").map(([name, entry]) => ({ name, source: path3.join(root, name), size: entry.size }));
-  const keys = findPrivateKeys(files, secrets.allowed);
-  if (keys.length > 0) throw privateKeyError("The image build context (build-context)", keys);
+  const scan = findSecrets(files, secrets.allowed);
+  if (scan.found.length > 0) {
+    throw secretFilesError("The image build context (build-context)", scan.found);
+  }
+  for (const name of scan.unscanned) log.info(unscannedLine("the image build context", name));
   const inside = path3.relative(root, path3.resolve(dockerfile)).split(path3.sep).join("/");
   const sent = !inside.startsWith("../") && entries.get(inside)?.kind === "file";
   return sent ? { dir: root, entries, dockerfile: inside, leftOut } : {
@@ -1711,11 +1650,11 @@ function contextTar(context) {
 function parseDockerignore(text) {
   const rules = [];
   for (const raw of text.split(/\r?\n/)) {
-    let line2 = raw.trim();
-    if (line2 === "" || line2.startsWith("#")) continue;
-    const exclude = !line2.startsWith("!");
-    if (!exclude) line2 = line2.slice(1).trim();
-    const cleaned = path3.posix.normalize(line2).replace(/^\/+/, "").replace(/\/+$/, "");
+    let line = raw.trim();
+    if (line === "" || line.startsWith("#")) continue;
+    const exclude = !line.startsWith("!");
+    if (!exclude) line = line.slice(1).trim();
+    const cleaned = path3.posix.normalize(line).replace(/^\/+/, "").replace(/\/+$/, "");
     if (cleaned === "" || cleaned === ".") continue;
     rules.push({ exclude, pattern: globRegExp(cleaned, true) });
   }
@@ -1795,7 +1734,7 @@ async function walkContext(context, rules, keep) {
 }
 
 // src/steps/image/image.ts
-import { mkdtemp, readFile as readFile4, rm as rm2 } from "node:fs/promises";
+import { mkdtemp, readFile as readFile4, rm as rm2, writeFile as writeFile3 } from "node:fs/promises";
 import { tmpdir as tmpdir2 } from "node:os";
 import path7 from "node:path";
 
@@ -1804,8 +1743,13 @@ function buildArgv(options) {
   const argv = options.builder === "buildx" ? ["buildx", "build"] : ["build"];
   argv.push("--platform", options.platform, "--file", options.dockerfile);
   if (options.target) argv.push("--target", options.target);
+  if (options.network) argv.push("--network", options.network);
   for (const name of Object.keys(options.buildArgs).sort()) {
     argv.push("--build-arg", `${name}=${options.buildArgs[name]}`);
+  }
+  for (const secret of options.secrets ?? []) {
+    if (options.builder === "classic") throw new Error("the classic builder takes no secrets");
+    argv.push("--secret", `id=${secret.id},src=${secret.file}`);
   }
   for (const tag of options.tags) argv.push("--tag", tag);
   if (options.builder === "buildx") {
@@ -1837,6 +1781,13 @@ function buildxInspectArgv() {
 function parseBuildxDriver(output) {
   return /^Driver:\s*(\S+)/m.exec(output)?.[1] ?? null;
 }
+function dockerVersionArgv() {
+  return ["--version"];
+}
+function hasBuiltinBuildkit(versionOutput) {
+  const major = /version (\d+)\./i.exec(versionOutput)?.[1];
+  return major !== void 0 && Number(major) >= 18 && Number(major) < 23;
+}
 
 // src/steps/image/docker.ts
 import { spawn as spawn2 } from "node:child_process";
@@ -1851,7 +1802,8 @@ var TAIL_LINES = 30;
 var execRunner = (file, args, options) => new Promise((resolve3, reject) => {
   let kept = [];
   let keptBytes = 0;
-  const keep = (data) => {
+  const shown = { stdout: new OutputLines(), stderr: new OutputLines() };
+  const keep = (data, stream) => {
     kept.push(data);
     keptBytes += data.length;
     if (keptBytes > 2 * KEEP_OUTPUT_BYTES) {
@@ -1859,27 +1811,45 @@ var execRunner = (file, args, options) => new Promise((resolve3, reject) => {
       kept = [joined.subarray(joined.length - KEEP_OUTPUT_BYTES)];
       keptBytes = KEEP_OUTPUT_BYTES;
     }
-    if (options.stream) process.stdout.write(data);
+    if (options.stream) shown[stream].write(data);
   };
   if (options.stream) log.info(`[command]${file} ${args.join(" ")}`);
   const child = spawn2(file, args, { env: options.env, stdio: ["pipe", "pipe", "pipe"] });
-  child.stdout.on("data", keep);
-  child.stderr.on("data", keep);
+  stopWith(child, options.signal);
+  child.stdout.on("data", (data) => keep(data, "stdout"));
+  child.stderr.on("data", (data) => keep(data, "stderr"));
   child.on("error", reject);
-  child.on(
-    "close",
-    (code) => resolve3({ exitCode: code ?? 1, output: Buffer.concat(kept).toString("utf8") })
-  );
+  child.on("close", (code) => {
+    shown.stdout.end();
+    shown.stderr.end();
+    resolve3({ exitCode: code ?? 1, output: Buffer.concat(kept).toString("utf8") });
+  });
   child.stdin.on("error", () => void 0);
   const input = options.input;
   if (input === void 0) child.stdin.end();
   else if (Buffer.isBuffer(input)) child.stdin.end(input);
   else input.pipe(child.stdin);
 });
+var STOP_GRACE_MS = 3e3;
+function stopWith(child, signal) {
+  if (!signal) return;
+  const stop = () => {
+    child.kill("SIGTERM");
+    setTimeout(() => child.kill("SIGKILL"), STOP_GRACE_MS).unref();
+  };
+  if (signal.aborted) stop();
+  else signal.addEventListener("abort", stop, { once: true });
+  child.on("close", () => signal.removeEventListener("abort", stop));
+}
+var stopped = (args) => new ImageError(`docker ${args[0]} stopped: the run was stopped before the image was done`);
 async function runDocker(runner, args, options) {
+  if (options.signal?.aborted) throw stopped(args);
   try {
-    return await runner("docker", args, options);
+    const result = await runner("docker", args, options);
+    if (options.signal?.aborted) throw stopped(args);
+    return result;
   } catch (error) {
+    if (error instanceof ImageError) throw error;
     throw new ImageError(
       `docker ${args[0]}: ${errorMessage(error)}
 Hint: the Docker CLI is needed to build the image: install Docker or use a runner that has it`
@@ -1976,19 +1946,19 @@ function parseDockerfile(text) {
   }
   const instructions = [];
   while (i < lines.length) {
-    let line2 = lines[i++];
-    if (/^\s*(#|$)/.test(line2)) continue;
+    let line = lines[i++];
+    if (/^\s*(#|$)/.test(line)) continue;
     let joined = "";
     for (; ; ) {
-      const trimmed = line2.replace(/\s+$/, "");
+      const trimmed = line.replace(/\s+$/, "");
       if (!trimmed.endsWith(escape) || i >= lines.length) {
         joined += trimmed;
         break;
       }
       joined += trimmed.slice(0, -escape.length);
       do
-        line2 = lines[i++];
-      while (i < lines.length && /^\s*(#|$)/.test(line2));
+        line = lines[i++];
+      while (i < lines.length && /^\s*(#|$)/.test(line));
     }
     const match = /^\s*(\S+)\s*(.*)$/.exec(joined);
     if (!match) continue;
@@ -2230,51 +2200,54 @@ function selectSources(entries, sources) {
 }
 
 // src/steps/image/image.ts
-async function prepareImage(request, deps = {}) {
+async function buildImage(request, deps = {}) {
   const started = Date.now();
-  const token = request.accessToken;
-  if (token) log.secret(token);
-  const scrub = (text) => token ? text.split(token).join("***") : text;
-  try {
+  return explained(request.accessToken, async () => {
     const location = parseRepository(request.repository);
     const fp = await fingerprint(request);
-    const registry = registryClient(request.repository, token);
-    const reference = `${request.repository}:${request.tag}`;
-    const reused = await reuse(registry, fp, request.tag);
-    let digest = reused;
-    if (digest === null) {
-      digest = await build(request, fp, location, registry, deps.runner ?? execRunner);
-    }
+    const registry = registryClient(request.repository, request.accessToken);
+    const reused = (await registry.head(fp.tag))?.digest ?? null;
+    const digest = reused ?? await build(request, fp, location, registry, deps.runner ?? execRunner);
     const result = {
-      reference,
+      reference: `${request.repository}:${request.tag}`,
       digest,
       pinned: `${request.repository}@${digest}`,
       fingerprint: fp.tag,
       built: reused === null,
       seconds: Math.round((Date.now() - started) / 10) / 100
     };
-    const how = result.built ? "built and pushed" : `reused from ${fp.tag}`;
-    log.info(`Image ${how}: ${reference} ${digest} (${result.seconds} s)`);
+    const how = result.built ? "built and pushed" : "reused";
+    log.info(`Image ${how}: ${request.repository}:${fp.tag} ${digest} (${result.seconds} s)`);
     return result;
+  });
+}
+async function tagImage(request, image2) {
+  await explained(request.accessToken, async () => {
+    if (request.tag === image2.fingerprint) return;
+    const registry = registryClient(request.repository, request.accessToken);
+    const manifest = await registry.get(image2.digest);
+    const stored = await registry.put(request.tag, manifest);
+    if (stored !== manifest.digest)
+      throw new ImageError(
+        `the registry stored ${request.tag} as ${stored}, expected ${manifest.digest}`
+      );
+    log.info(`Image tagged: ${image2.reference} ${image2.digest}`);
+  });
+}
+async function explained(token, step) {
+  if (token) log.secret(token);
+  const scrub2 = (text) => token ? text.split(token).join("***") : text;
+  try {
+    return await step();
   } catch (error) {
-    if (error instanceof ImageError) throw new ImageError(scrub(error.message));
+    if (error instanceof ImageError) throw new ImageError(scrub2(error.message));
     if (error instanceof RegistryError) {
       const hint = registryHint(error.status);
-      throw new ImageError(scrub(`${error.message}${hint ? `
+      throw new ImageError(scrub2(`${error.message}${hint ? `
 Hint: ${hint}` : ""}`));
     }
     throw error;
   }
-}
-async function reuse(registry, fp, tag) {
-  if (await registry.head(fp.tag) === null) return null;
-  const manifest = await registry.get(fp.tag);
-  if (tag === fp.tag) return manifest.digest;
-  const stored = await registry.put(tag, manifest);
-  if (stored !== manifest.digest) {
-    throw new ImageError(`the registry stored ${tag} as ${stored}, expected ${manifest.digest}`);
-  }
-  return manifest.digest;
 }
 async function build(request, fp, location, registry, runner) {
   const workDir = await mkdtemp(path7.join(process.env.RUNNER_TEMP || tmpdir2(), "kda-image-"));
@@ -2293,7 +2266,7 @@ async function build(request, fp, location, registry, runner) {
         workDir
       );
     }
-    const docker = (args, options) => runDocker(runner, args, { env, ...options });
+    const docker = (args, options) => runDocker(runner, args, { env, signal: request.signal, ...options });
     const check = (what, result) => {
       if (result.exitCode !== 0) throw commandFailure(what, result, env.DOCKER_HOST);
     };
@@ -2304,17 +2277,28 @@ async function build(request, fp, location, registry, runner) {
       context: "-",
       target: request.target,
       buildArgs: request.buildArgs,
-      platform: request.platform
+      platform: request.platform,
+      network: request.network
     };
-    const buildx = (await docker(buildxVersionArgv(), { stream: false })).exitCode === 0;
-    if (buildx) {
+    const buildSecrets = request.buildSecrets ?? {};
+    const secretIds = Object.keys(buildSecrets).sort();
+    const builder = await chooseBuilder(docker, secretIds.length > 0);
+    const secrets = await Promise.all(
+      secretIds.map(async (id, index) => {
+        const file = path7.join(workDir, `secret-${index}`);
+        await writeFile3(file, buildSecrets[id], { mode: 384 });
+        return { id, file };
+      })
+    );
+    if (builder === "buildx") {
       const inspect = await docker(buildxInspectArgv(), { stream: false });
       const driver = inspect.exitCode === 0 ? parseBuildxDriver(inspect.output) : null;
       const metadataFile = path7.join(workDir, "metadata.json");
       const argv = buildArgv({
         ...common,
+        secrets,
         builder: "buildx",
-        tags: [reference, fpReference],
+        tags: [fpReference],
         cacheRef: `${request.repository}:buildcache`,
         cacheExport: driver !== null && driver !== "docker",
         metadataFile
@@ -2329,27 +2313,46 @@ async function build(request, fp, location, registry, runner) {
       const digest = metadata["containerimage.digest"];
       if (typeof digest === "string" && digest.startsWith("sha256:")) return digest;
     } else {
-      env.DOCKER_BUILDKIT = "0";
+      env.DOCKER_BUILDKIT = builder === "buildkit" ? "1" : "0";
       const argv = buildArgv({
         ...common,
-        builder: "classic",
-        tags: [reference, fpReference]
+        secrets,
+        builder,
+        tags: [fpReference]
       });
       await log.group(`Build image ${reference} (${fp.tag})`, async () => {
         check(
           "docker build",
           await docker(argv, { stream: true, input: contextTar(request.context) })
         );
-        check(`docker push ${reference}`, await docker(pushArgv(reference), { stream: true }));
         check(`docker push ${fpReference}`, await docker(pushArgv(fpReference), { stream: true }));
       });
     }
-    const pushed = await registry.head(request.tag);
-    if (!pushed) throw new ImageError(`${reference} is not in the registry after the push`);
+    const pushed = await registry.head(fp.tag);
+    if (!pushed) throw new ImageError(`${fpReference} is not in the registry after the push`);
     return pushed.digest;
   } finally {
     await rm2(workDir, { recursive: true, force: true });
   }
+}
+async function chooseBuilder(docker, secrets) {
+  if ((await docker(buildxVersionArgv(), { stream: false })).exitCode === 0) return "buildx";
+  if (!secrets) return "classic";
+  const version = await docker(dockerVersionArgv(), { stream: false });
+  if (version.exitCode === 0 && hasBuiltinBuildkit(version.output)) return "buildkit";
+  throw new ImageError(
+    `build-secrets needs BuildKit, and this Docker CLI (${version.output.trim()}) has neither buildx nor BuildKit built in; the classic builder cannot take secrets, so nothing was built. Run docker/setup-buildx-action before this step, or install the buildx plugin.`
+  );
+}
+async function checkSecretsBuilder(buildSecrets, deps = {}) {
+  if (Object.keys(buildSecrets).length === 0) return;
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter((entry) => entry[1] !== void 0)
+  );
+  await chooseBuilder(
+    (args, options) => runDocker(deps.runner ?? execRunner, args, { env, ...options }),
+    true
+  );
 }
 function registryHint(status) {
   if (status === 401 || status === 403) return UNAUTHORIZED_HINT;
@@ -2378,10 +2381,28 @@ function releaseConflict(manifest) {
     `release ${manifest.version} was already prepared from other code (commit ${manifest.commit || "unknown"}, ${manifest.createdAt}), and a release is immutable: cut a new version, or set force: true to replace it`
   );
 }
+async function objectsDiffer(storage, manifest) {
+  const [code, entrypoint] = await Promise.all([
+    remoteObject(storage, manifest.code.uri),
+    remoteObject(storage, manifest.entrypoint.uri)
+  ]);
+  if (code?.crc32c !== manifest.code.crc32c) return `${manifest.code.uri} is not the code it names`;
+  if (entrypoint?.crc32c !== manifest.entrypoint.crc32c)
+    return `${manifest.entrypoint.uri} is not the entrypoint it names`;
+  return void 0;
+}
+async function withdraw(storage, uri, generation, why) {
+  const { bucket, name } = parseGcsUri(uri);
+  await storage.bucket(bucket).file(name).delete({ ifGenerationMatch: generation });
+  return new ImmutableObjectError(
+    `${why}: another prepare of this version with other content ran at the same time and replaced it; ${uri} was withdrawn, so nothing is released: prepare it again`
+  );
+}
 async function writeManifest(storage, uri, manifest, replacesGeneration) {
   const { bucket, name } = parseGcsUri(uri);
+  const file = storage.bucket(bucket).file(name);
   try {
-    await storage.bucket(bucket).file(name).save(`${JSON.stringify(manifest, null, 2)}
+    await file.save(`${JSON.stringify(manifest, null, 2)}
 `, {
       resumable: false,
       validation: "crc32c",
@@ -2391,34 +2412,56 @@ async function writeManifest(storage, uri, manifest, replacesGeneration) {
   } catch (error) {
     if (errorCode(error) !== 412) throw error;
     const now = await readManifest(storage, uri);
-    if (now && sameContent(now.manifest, manifest.code, manifest.entrypoint)) return;
+    if (!now) throw error;
+    const differ2 = await objectsDiffer(storage, now.manifest);
+    if (differ2) throw await withdraw(storage, uri, now.generation, differ2);
+    if (sameContent(now.manifest, manifest.code, manifest.entrypoint)) return;
     throw new ImmutableObjectError(
-      `${uri} was written by another run of release ${manifest.version} at the same time, with other content; run again to compare with it`
+      `${uri} was written by another run of release ${manifest.version} at the same time, with other content; run again`
     );
   }
+  const differ = await objectsDiffer(storage, manifest);
+  if (differ) throw await withdraw(storage, uri, String(file.metadata.generation), differ);
 }
 
 // src/deploy/prepare.ts
 async function buildContext({ plan, secrets }) {
   if (!plan.build) return void 0;
+  await checkSecretsBuilder(plan.build.secrets);
   const context = await readBuildContext(plan.build.context, plan.build.dockerfile, secrets);
   for (const left of context.leftOut) log.info(`not in the image build context: ${left}`);
   return context;
 }
 async function image(p, context) {
   const { plan } = p;
-  if (!context || !plan.build) return plan;
-  const result = await prepareImage({
+  if (!context || !plan.build) return { plan, tag: () => Promise.resolve() };
+  const request = {
     repository: plan.image.repository,
     tag: plan.image.tag,
     dockerfile: plan.build.dockerfile,
     context,
     target: plan.build.target,
     buildArgs: plan.build.buildArgs,
+    buildSecrets: plan.build.secrets,
     platform: plan.build.platform,
-    accessToken: p.accessToken
-  });
-  return pinImage(plan, result.pinned, result.digest);
+    network: plan.build.network,
+    accessToken: p.accessToken,
+    signal: p.signal
+  };
+  const result = await buildImage(request);
+  return {
+    plan: pinImage(plan, result.pinned, result.digest),
+    tag: () => tagImage(request, result)
+  };
+}
+function besideImage(p, context, other) {
+  const stop = new AbortController();
+  const signal = p.signal ? AbortSignal.any([p.signal, stop.signal]) : stop.signal;
+  const failed = (error) => {
+    stop.abort();
+    throw error;
+  };
+  return Promise.all([image({ ...p, signal }, context), other.catch(failed)]);
 }
 function logUploads(uploads, skipped) {
   for (const upload of uploads)
@@ -2433,9 +2476,10 @@ async function prepareDev(p) {
     buildContext(p),
     planDevCode(storage, plan, plan.code.directory, plan.code.entrypoint, p.secrets)
   ]);
-  const [built, uploaded] = await Promise.all([image(p, context), code.upload(p.onUploadProgress)]);
+  const [built, uploaded] = await besideImage(p, context, code.upload(p.onUploadProgress));
   logUploads(uploaded.uploads, uploaded.skipped);
-  return built;
+  await built.tag();
+  return built.plan;
 }
 function manifestOf(plan, artifacts) {
   return {
@@ -2463,23 +2507,27 @@ async function prepareRelease(p) {
     readManifest(storage, manifestUri)
   ]);
   const { code, entrypoint } = artifacts;
-  if (existing && sameContent(existing.manifest, code.checksums, entrypoint.checksums)) {
+  const identical = existing && sameContent(existing.manifest, code.checksums, entrypoint.checksums);
+  const differ = identical ? await objectsDiffer(storage, existing.manifest) : void 0;
+  if (identical && !differ) {
     log.info(
       `release ${plan.release} is already prepared with identical content: nothing built or uploaded`
     );
     return pinnedByManifest(plan, existing.manifest);
   }
-  if (existing && !force) throw releaseConflict(existing.manifest);
-  if (existing)
+  if (existing && !identical && !force) throw releaseConflict(existing.manifest);
+  if (differ) log.warning(`release ${plan.release}: ${differ}; uploading it again`);
+  else if (existing)
     log.warning(
       `force: true: replacing release ${plan.release} (prepared ${existing.manifest.createdAt})`
     );
-  const uploads = uploadFiles(storage, codeUploads(plan, artifacts), force, p.onUploadProgress);
-  const [built, uploaded] = await Promise.all([image(p, context), uploads]);
+  const uploads = uploadFiles(storage, codeUploads(plan, artifacts), true, p.onUploadProgress);
+  const [built, uploaded] = await besideImage(p, context, uploads);
   logUploads(uploaded, code.skipped);
-  await writeManifest(storage, manifestUri, manifestOf(built, artifacts), existing?.generation);
+  await built.tag();
+  await writeManifest(storage, manifestUri, manifestOf(built.plan, artifacts), existing?.generation);
   log.info(`release ${plan.release} prepared: ${manifestUri}`);
-  return built;
+  return built.plan;
 }
 var pinnedByManifest = (plan, manifest) => pinImage(plan, manifest.image, manifest.imageDigest);
 async function releaseToRun({ plan, storage }) {
@@ -2487,6 +2535,11 @@ async function releaseToRun({ plan, storage }) {
   if (!stored)
     throw new Error(
       `release ${plan.release} was never prepared (no ${plan.storage.manifestUri}): run this action with prepare: true for it first, e.g. on the tag push`
+    );
+  const differ = await objectsDiffer(storage, stored.manifest);
+  if (differ)
+    throw new ImmutableObjectError(
+      `release ${plan.release}: ${differ} (two prepares of it ran at once): prepare it again from its commit ${stored.manifest.commit || "(unknown)"}; nothing was submitted`
     );
   return pinnedByManifest(plan, stored.manifest);
 }
@@ -2520,8 +2573,10 @@ async function deploy(plan, hooks) {
     storage: makeStorage(plan.projectId, plan.endpoints.storage),
     accessToken: credentials.token,
     onUploadProgress: hooks.onUploadProgress?.bind(hooks),
-    secrets: secretRules(plan.code.allowSecretFiles)
+    secrets: secretRules(plan.code.allowSecretFiles),
+    signal: hooks.abort
   };
+  await preflight(plan, p.storage, credentials.token);
   if (plan.env === "dev") {
     const prepared = await prepareDev(p);
     return runBatch(prepared, { dataproc: await loadDataproc(plan), storage: p.storage }, hooks);
@@ -2556,11 +2611,11 @@ function parsePairs(text) {
   const pairs = [];
   const bad = [];
   for (const raw of text.split(/\r?\n/)) {
-    const line2 = raw.trim();
-    if (!line2 || line2.startsWith("#")) continue;
-    const eq = line2.indexOf("=");
-    if (eq <= 0) bad.push(line2);
-    else pairs.push([line2.slice(0, eq).trim(), line2.slice(eq + 1).trim()]);
+    const line = raw.trim();
+    if (!line || line.startsWith("#")) continue;
+    const eq = line.indexOf("=");
+    if (eq <= 0) bad.push(line);
+    else pairs.push([line.slice(0, eq).trim(), line.slice(eq + 1).trim()]);
   }
   return { pairs, bad };
 }
@@ -2585,16 +2640,16 @@ function parseEndpoint(value2, defaultPlaintext) {
 
 // src/inputs/reader.ts
 var InputError = class extends Error {
-  constructor(problems) {
-    super(
-      problems.length === 1 ? `invalid input: ${problems[0]}` : `${problems.length} invalid inputs:
-${problems.map((p) => `  - ${p}`).join("\n")}`
-    );
-    this.problems = problems;
-  }
   problems;
+  constructor(problems) {
+    const shown = problems.map((problem) => visible(problem));
+    super(
+      shown.length === 1 ? `invalid input: ${shown[0]}` : `${shown.length} invalid inputs:
+${shown.map((p) => `  - ${p}`).join("\n")}`
+    );
+    this.problems = shown;
+  }
 };
-var BUCKET_PATTERN = /^[a-z0-9][a-z0-9_.-]{1,220}[a-z0-9]$/;
 var InputReader = class {
   constructor(values, env) {
     this.values = values;
@@ -2660,12 +2715,8 @@ var InputReader = class {
         `'${value2}' is a path; give only the bucket name (the action chooses the folders)`
       );
     } else {
-      this.check(
-        name,
-        value2,
-        BUCKET_PATTERN,
-        "is not a valid bucket name (3\u2013222 lowercase letters, digits, -, _ and .)"
-      );
+      const problem = bucketNameProblem(value2);
+      if (problem) this.problem(name, problem);
     }
     return value2;
   }
@@ -2773,7 +2824,7 @@ function paramsProblems(value2) {
 }
 
 // src/kedro/project.ts
-import { existsSync, readdirSync, readFileSync as readFileSync2 } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join as join2 } from "node:path";
 
 // node_modules/smol-toml/dist/error.js
@@ -2781,11 +2832,11 @@ function getLineColFromPtr(string, ptr) {
   let lines = string.slice(0, ptr).split(/\r?\n/);
   return [lines.length, lines.pop().length + 1];
 }
-function makeCodeBlock(string, line2, column) {
+function makeCodeBlock(string, line, column) {
   let lines = string.split(/\r?\n/);
   let codeblock = "";
-  let numberLen = (Math.log10(line2 + 1) | 0) + 1;
-  for (let i = line2 - 1; i <= line2 + 1; i++) {
+  let numberLen = (Math.log10(line + 1) | 0) + 1;
+  for (let i = line - 1; i <= line + 1; i++) {
     let l = lines[i - 1];
     if (!l)
       continue;
@@ -2793,7 +2844,7 @@ function makeCodeBlock(string, line2, column) {
     codeblock += ":  ";
     codeblock += l;
     codeblock += "\n";
-    if (i === line2) {
+    if (i === line) {
       codeblock += " ".repeat(numberLen + column + 2);
       codeblock += "^\n";
     }
@@ -2805,12 +2856,12 @@ var TomlError = class _TomlError extends Error {
   column;
   codeblock;
   constructor(message, options) {
-    const [line2, column] = getLineColFromPtr(options.toml, options.ptr);
-    const codeblock = makeCodeBlock(options.toml, line2, column);
+    const [line, column] = getLineColFromPtr(options.toml, options.ptr);
+    const codeblock = makeCodeBlock(options.toml, line, column);
     super(`Invalid TOML document: ${message}
 
 ${codeblock}`, options);
-    this.line = line2;
+    this.line = line;
     this.column = column;
     this.codeblock = codeblock;
   }
@@ -3568,7 +3619,7 @@ function projectKedro(dir) {
 function readToml(file) {
   if (!existsSync(file)) return void 0;
   try {
-    return parse(readFileSync2(file, "utf8"));
+    return parse(readFileSync(file, "utf8"));
   } catch {
     return void 0;
   }
@@ -3597,8 +3648,8 @@ function fromRequirements(dir) {
     ...existsSync(join2(dir, "src", "requirements.txt")) ? ["src/requirements.txt"] : []
   ];
   for (const file of files) {
-    for (const line2 of readFileSync2(join2(dir, file), "utf8").split(/\r?\n/)) {
-      const match = REQUIREMENT.exec(line2.trim());
+    for (const line of readFileSync(join2(dir, file), "utf8").split(/\r?\n/)) {
+      const match = REQUIREMENT.exec(line.trim());
       if (match) return requirement(file, match[1] ?? "");
     }
   }
@@ -3763,10 +3814,10 @@ var TTL_MAX_SECONDS = 14 * 24 * 60 * 60;
 function sparkProperties(r) {
   const properties = {};
   const { pairs, bad } = parsePairs(r.text("spark-properties"));
-  for (const line2 of bad)
+  for (const line of bad)
     r.problem(
       "spark-properties",
-      `'${line2}' is not key=value; write one property a line, e.g. spark.executor.instances=10`
+      `'${line}' is not key=value; write one property a line, e.g. spark.executor.instances=10`
     );
   for (const [key, value2] of pairs) {
     if (!SPARK_PROPERTY_KEY_PATTERN.test(key))
@@ -3786,8 +3837,8 @@ function sparkProperties(r) {
 function labels(r) {
   const result = {};
   const { pairs, bad } = parsePairs(r.text("labels"));
-  for (const line2 of bad)
-    r.problem("labels", `'${line2}' is not key=value; write one label a line, e.g. team=data`);
+  for (const line of bad)
+    r.problem("labels", `'${line}' is not key=value; write one label a line, e.g. team=data`);
   for (const [key, value2] of pairs) {
     if (!LABEL_KEY_PATTERN.test(key))
       r.problem(
@@ -3902,7 +3953,7 @@ function readBehaviour(r, env, workingDirectory) {
   const cancelOnAbort = r.bool("cancel-on-abort");
   const onMissingCredentials = r.choice("on-missing-credentials", ["fail", "skip"]);
   const prepare = r.bool("prepare");
-  const submit = r.bool("submit");
+  const submit2 = r.bool("submit");
   const force = r.bool("force");
   if (env === "dev") {
     if (!prepare)
@@ -3910,13 +3961,13 @@ function readBehaviour(r, env, workingDirectory) {
         "prepare",
         "only prod runs can skip preparing; a dev run always uploads its code. Remove prepare, or set env: prod"
       );
-    if (!submit)
+    if (!submit2)
       r.problem(
         "submit",
         "only prod runs can prepare without submitting; remove submit, or set env: prod"
       );
     if (force) r.problem("force", "only replaces prod releases; remove force, or set env: prod");
-  } else if (!prepare && !submit) {
+  } else if (!prepare && !submit2) {
     r.problem(
       "submit",
       "with prepare: false there is nothing left to do; set prepare or submit to true"
@@ -3937,7 +3988,7 @@ function readBehaviour(r, env, workingDirectory) {
     cancelOnAbort,
     onMissingCredentials,
     prepare,
-    submit,
+    submit: submit2,
     force,
     allowForkCode: r.bool("allow-fork-code"),
     report
@@ -3953,6 +4004,8 @@ var IMAGE_REF_PATTERN = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]+)?(\/[a-z0-9]+([
 var MAIN_FILE_PATTERN = /^(gs:\/\/[^/\s]+\/\S+|file:\/\/\/\S+)\.py$/;
 var TARGET_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 var BUILD_ARG_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
+var BUILD_SECRET_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
+var BUILD_NETWORKS = ["host", "none"];
 function inProject(r, directory, name, value2, mustExist = true) {
   const path8 = resolve2(directory, value2);
   if (mustExist && !existsSync3(path8))
@@ -3971,15 +4024,15 @@ function readBuild(r, env, directory, building) {
     const rule = registryProblem("image", image2.split("/")[0]);
     if (rule) r.problems.push(rule);
   }
-  const artifactRepository = r.optional("artifact-repository");
-  if (!image2 && !artifactRepository)
+  const artifactRepository2 = r.optional("artifact-repository");
+  if (!image2 && !artifactRepository2)
     r.problem(
       "artifact-repository",
       "required to name the image; set it to your Artifact Registry repository, or give a prebuilt image in image"
     );
   r.check(
     "artifact-repository",
-    artifactRepository,
+    artifactRepository2,
     REPOSITORY_PATTERN,
     "is not a repository id; use lowercase letters, digits and -"
   );
@@ -4021,13 +4074,15 @@ function readBuild(r, env, directory, building) {
     );
   const buildArgs = {};
   const pairs = parsePairs(r.text("build-args"));
-  for (const line2 of pairs.bad)
-    r.problem("build-args", `'${line2}' is not NAME=value; write one build argument a line`);
+  for (const line of pairs.bad)
+    r.problem("build-args", `'${line}' is not NAME=value; write one build argument a line`);
   for (const [key, value2] of pairs.pairs) {
     if (!BUILD_ARG_PATTERN.test(key))
       r.problem("build-args", `'${key}' is not a build argument name; use letters, digits and _`);
     buildArgs[key] = value2;
   }
+  const buildSecrets = readBuildSecrets(r, image2);
+  const buildNetwork = readBuildNetwork(r);
   const entrypointInput = r.optional("entrypoint");
   let entrypoint;
   if (entrypointInput) {
@@ -4049,16 +4104,49 @@ function readBuild(r, env, directory, building) {
   );
   return {
     image: image2,
-    artifactRepository,
+    artifactRepository: artifactRepository2,
     imageName,
     imageTag: imageTag2,
     dockerfile,
     buildContext: buildContext2,
     buildArgs,
+    buildSecrets,
     target,
+    buildNetwork,
     entrypoint,
     mainPythonFile
   };
+}
+function readBuildSecrets(r, image2) {
+  const secrets = {};
+  const pairs = parsePairs(r.text("build-secrets"));
+  if (pairs.bad.length > 0)
+    r.problem(
+      "build-secrets",
+      `${pairs.bad.length} line(s) are not id=value; write one secret a line`
+    );
+  for (const [id, value2] of pairs.pairs) {
+    if (!BUILD_SECRET_PATTERN.test(id))
+      r.problem("build-secrets", `'${id}' is not a secret id; use letters, digits, _ . and -`);
+    secrets[id] = value2;
+  }
+  if (image2 && pairs.pairs.length > 0)
+    r.problem(
+      "build-secrets",
+      "a prebuilt image is not built; remove build-secrets, or remove image"
+    );
+  return secrets;
+}
+function readBuildNetwork(r) {
+  const value2 = r.optional("build-network");
+  if (value2 === void 0) return void 0;
+  const network = BUILD_NETWORKS.find((name) => name === value2);
+  if (!network)
+    r.problem(
+      "build-network",
+      `'${value2}' is not a build network; use host, none, or leave it empty for Docker's default`
+    );
+  return network;
 }
 
 // src/inputs/warnings.ts
@@ -4085,10 +4173,12 @@ function warningsOf(config, runtimeWarning) {
     warnings.push("cancel-on-abort: false lets a batch run on after its workflow run is cancelled");
   if (config.allowForkCode)
     warnings.push(
-      "allow-fork-code: true runs code from forks with this workflow's credentials on pull_request_target and workflow_run"
+      "allow-fork-code: true runs code from forks with this workflow's credentials on pull_request_target, workflow_run and issue_comment"
     );
   for (const file of config.allowSecretFiles)
-    warnings.push(`allow-secret-files: ${file} ships even if it holds a private key`);
+    warnings.push(
+      `allow-secret-files: ${file} ships even if it holds a private key, a login or local secrets`
+    );
   if (config.force)
     warnings.push(
       `force: true replaces release ${config.release} if it was prepared from other content`
@@ -4257,6 +4347,114 @@ function parseInputs(values, facts) {
   return { ...config, warnings: [...kedroRun.warnings, ...warningsOf(config, runtimeWarning)] };
 }
 
+// src/report/redact.ts
+var REDACTED = "***";
+var SECRET_KEY = /PASSWORD|PASSWD|TOKEN|SECRET|KEY|CREDENTIAL/i;
+var USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/?#@]+)@/gi;
+var SECRET_PARAM = /([\w.-]*(?:PASSWORD|PASSWD|TOKEN|SECRET|KEY|CREDENTIAL)[\w.-]*)=([^,\s]*)/gi;
+var PAIR_INPUTS = ["spark-properties", "build-args"];
+var isSecretKey = (key) => SECRET_KEY.test(key);
+function redactUrls(text) {
+  return text.replace(USERINFO, (_match, scheme) => `${scheme}${REDACTED}@`);
+}
+function urlSecrets(text) {
+  return [...text.matchAll(USERINFO)].flatMap((match) => {
+    const userinfo = match[2];
+    const colon = userinfo.indexOf(":");
+    const secret = colon >= 0 ? userinfo.slice(colon + 1) : userinfo;
+    return [secret, decodeURIComponentSafe(secret)];
+  });
+}
+function decodeURIComponentSafe(text) {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+var redactArg = (arg) => redactUrls(arg).replace(SECRET_PARAM, (_match, key) => `${key}=${REDACTED}`);
+function redactRecord(record) {
+  return Object.fromEntries(
+    Object.entries(record).map(([key, value2]) => [
+      key,
+      isSecretKey(key) ? REDACTED : redactUrls(value2)
+    ])
+  );
+}
+function redactStrings(value2) {
+  if (typeof value2 === "string") return redactUrls(value2);
+  if (Array.isArray(value2)) return value2.map((item) => redactStrings(item));
+  if (typeof value2 === "object" && value2 !== null) {
+    return Object.fromEntries(
+      Object.entries(value2).map(([key, item]) => [key, redactStrings(item)])
+    );
+  }
+  return value2;
+}
+function redactPlan(plan) {
+  const shown = redactStrings(plan);
+  const runtime = shown.batch.request.batch.runtimeConfig;
+  if (runtime.properties) runtime.properties = redactRecord(runtime.properties);
+  shown.kedroRunArgs = shown.kedroRunArgs.map(redactArg);
+  const pyspark = shown.batch.request.batch.pysparkBatch;
+  pyspark.args = pyspark.args.map(redactArg);
+  if (shown.build) {
+    shown.build.buildArgs = redactRecord(shown.build.buildArgs);
+    shown.build.secrets = Object.fromEntries(
+      Object.keys(shown.build.secrets).map((id) => [id, REDACTED])
+    );
+  }
+  return shown;
+}
+function planSecrets(plan) {
+  const found = /* @__PURE__ */ new Set();
+  const pairs = (record) => {
+    for (const [key, value2] of Object.entries(record ?? {})) if (isSecretKey(key)) found.add(value2);
+  };
+  pairs(plan.batch.request.batch.runtimeConfig.properties);
+  pairs(plan.build?.buildArgs);
+  for (const value2 of Object.values(plan.build?.secrets ?? {})) found.add(value2);
+  for (const arg of plan.kedroRunArgs) {
+    for (const match of arg.matchAll(SECRET_PARAM)) found.add(match[2]);
+  }
+  for (const secret of urlSecrets(JSON.stringify(plan))) found.add(secret);
+  return [...found].filter((value2) => value2.length >= 4 && !/^(true|false)$/i.test(value2)).sort((a, b) => b.length - a.length);
+}
+function maskPlanSecrets(plan) {
+  for (const secret of planSecrets(plan)) log.secret(secret);
+}
+function scrub(text, secrets) {
+  let out = redactUrls(text);
+  for (const secret of secrets) out = out.split(secret).join(REDACTED);
+  return out;
+}
+function redactOutcome(outcome) {
+  const secrets = planSecrets(outcome.plan);
+  const batch = outcome.batch ? JSON.parse(scrub(JSON.stringify(outcome.batch), secrets)) : outcome.batch;
+  return {
+    ...outcome,
+    plan: redactPlan(outcome.plan),
+    batch,
+    driverOutput: outcome.driverOutput.map((line) => scrub(line, secrets)),
+    stateMessage: scrub(outcome.stateMessage, secrets)
+  };
+}
+function redactInputs(values) {
+  const shown = Object.fromEntries(
+    INPUT_NAMES.map((name) => [name, redactUrls(values[name])])
+  );
+  shown["kedro-run-args"] = redactArg(shown["kedro-run-args"]);
+  for (const name of PAIR_INPUTS) {
+    shown[name] = shown[name].split("\n").map(
+      (line) => line.replace(
+        /^(\s*)([^=#\s][^=]*?)(\s*=\s*).*$/,
+        (whole, lead, key, eq) => isSecretKey(key) ? `${lead}${key}${eq}${REDACTED}` : whole
+      )
+    ).join("\n");
+  }
+  return shown;
+}
+
 // src/report/rows.ts
 function quoteForDisplay(args) {
   return args.map((arg) => /^[A-Za-z0-9_@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`).join(" ");
@@ -4330,10 +4528,6 @@ function outcomeRows(outcome) {
 var localNonce = (now = /* @__PURE__ */ new Date()) => `${now.getTime().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 
 export {
-  getBatch,
-  stateOf,
-  isTerminal,
-  watchBatch,
   outcomeWithoutBatch,
   succeeded,
   batchDuration,
@@ -4354,6 +4548,10 @@ export {
   InputError,
   InputReader,
   parseInputs,
+  redactPlan,
+  maskPlanSecrets,
+  redactOutcome,
+  redactInputs,
   kedroCommand,
   planRows,
   formatRows,
@@ -4361,4 +4559,4 @@ export {
   outcomeRows,
   localNonce
 };
-/*! For license information please see chunk-KCLIDV7S.js.LEGAL.txt */
+/*! For license information please see chunk-DFFOJNUC.js.LEGAL.txt */

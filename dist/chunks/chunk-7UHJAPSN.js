@@ -1293,8 +1293,6 @@ export {
   warning,
   notice,
   info,
-  startGroup,
-  endGroup,
   group,
   saveState,
   getState
