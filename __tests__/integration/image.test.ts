@@ -12,7 +12,8 @@ import { secretRules } from '../../src/steps/secrets.js'
 import { readBuildContext } from '../../src/steps/image/build-context.js'
 import { fingerprint } from '../../src/steps/image/fingerprint.js'
 import { dockerLogin, execRunner, ImageError, type Runner } from '../../src/steps/image/docker.js'
-import { prepareImage, type ImageRequest } from '../../src/steps/image/image.js'
+import type { ImageRequest } from '../../src/steps/image/docker-build.js'
+import { prepareImage } from '../../src/steps/image/image.js'
 import {
   RegistryClient,
   isLocalRegistry,

@@ -9,7 +9,8 @@ import {
   type UploadResult
 } from '../steps/code/upload.js'
 import { readBuildContext, type BuildContext } from '../steps/image/build-context.js'
-import { buildImage, checkSecretsBuilder, tagImage } from '../steps/image/image.js'
+import { checkSecretsBuilder } from '../steps/image/docker-build.js'
+import { buildImage, tagImage } from '../steps/image/image.js'
 import {
   objectsDiffer,
   readManifest,

@@ -58,6 +58,48 @@ export function readBuild(
   directory: string,
   building: boolean
 ): Build {
+  const { image, artifactRepository, imageName, imageTag } = readImageName(r)
+  const dockerfile = inProject(r, directory, 'dockerfile', r.text('dockerfile'), building)
+  const buildContext = inProject(r, directory, 'build-context', r.text('build-context'), building)
+  const target = r.text('target') || env
+  r.check(
+    'target',
+    target,
+    TARGET_PATTERN,
+    'is not a stage name; use the name after AS in the Dockerfile'
+  )
+  // The runner passes action.yml's defaults as if given, so only a changed value counts.
+  const buildInputsGiven = (['dockerfile', 'build-context', 'build-args', 'target'] as const).some(
+    name => r.given(name)
+  )
+  if (image && buildInputsGiven)
+    r.problem(
+      'image',
+      'a prebuilt image is not built; remove dockerfile, build-context, build-args and target, or remove image'
+    )
+  const buildArgs = readBuildArgs(r)
+  const buildSecrets = readBuildSecrets(r, image)
+  const buildNetwork = readBuildNetwork(r)
+
+  return {
+    image,
+    artifactRepository,
+    imageName,
+    imageTag,
+    dockerfile,
+    buildContext,
+    buildArgs,
+    buildSecrets,
+    target,
+    buildNetwork,
+    ...readMainFile(r, directory)
+  }
+}
+
+/** Where the image lives: a prebuilt `image`, or the repository, name and tag of one to build. */
+function readImageName(
+  r: InputReader
+): Pick<Build, 'image' | 'artifactRepository' | 'imageName' | 'imageTag'> {
   const image = r.optional('image')
   r.check(
     'image',
@@ -104,24 +146,11 @@ export function readBuild(
       'has no effect with a prebuilt image; remove image-tag, or tag inside image'
     )
 
-  const dockerfile = inProject(r, directory, 'dockerfile', r.text('dockerfile'), building)
-  const buildContext = inProject(r, directory, 'build-context', r.text('build-context'), building)
-  const target = r.text('target') || env
-  r.check(
-    'target',
-    target,
-    TARGET_PATTERN,
-    'is not a stage name; use the name after AS in the Dockerfile'
-  )
-  // The runner passes action.yml's defaults as if given, so only a changed value counts.
-  const buildInputsGiven = (['dockerfile', 'build-context', 'build-args', 'target'] as const).some(
-    name => r.given(name)
-  )
-  if (image && buildInputsGiven)
-    r.problem(
-      'image',
-      'a prebuilt image is not built; remove dockerfile, build-context, build-args and target, or remove image'
-    )
+  return { image, artifactRepository, imageName, imageTag }
+}
+
+/** `build-args`: NAME=value lines. */
+function readBuildArgs(r: InputReader): Record<string, string> {
   const buildArgs: Record<string, string> = {}
   const pairs = parsePairs(r.text('build-args'))
   for (const line of pairs.bad)
@@ -132,9 +161,14 @@ export function readBuild(
     buildArgs[key] = value
   }
 
-  const buildSecrets = readBuildSecrets(r, image)
-  const buildNetwork = readBuildNetwork(r)
+  return buildArgs
+}
 
+/** The file Spark starts: the project's own entrypoint or the action's, or a given main file. */
+function readMainFile(
+  r: InputReader,
+  directory: string
+): Pick<Build, 'entrypoint' | 'mainPythonFile'> {
   const entrypointInput = r.optional('entrypoint')
   let entrypoint: string | undefined
   if (entrypointInput) {
@@ -155,20 +189,7 @@ export function readBuild(
     MAIN_FILE_PATTERN,
     'is not a main file URI; use gs://BUCKET/path.py or file:///path/in/image.py (three slashes)'
   )
-  return {
-    image,
-    artifactRepository,
-    imageName,
-    imageTag,
-    dockerfile,
-    buildContext,
-    buildArgs,
-    buildSecrets,
-    target,
-    buildNetwork,
-    entrypoint,
-    mainPythonFile
-  }
+  return { entrypoint, mainPythonFile }
 }
 
 /** `build-secrets`: `id=value` lines, as docker/build-push-action's `secrets`. */
