@@ -30,7 +30,7 @@ import {
   readValues,
   redactPlan,
   succeeded
-} from "./chunks/chunk-DFFOJNUC.js";
+} from "./chunks/chunk-Y6735ENZ.js";
 import "./chunks/chunk-RGANAITH.js";
 import {
   cancelBatch,

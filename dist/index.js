@@ -37,7 +37,7 @@ import {
   redactOutcome,
   redactPlan,
   succeeded
-} from "./chunks/chunk-DFFOJNUC.js";
+} from "./chunks/chunk-Y6735ENZ.js";
 import "./chunks/chunk-RGANAITH.js";
 import {
   deployingIdentity,

@@ -1733,10 +1733,10 @@ async function walkContext(context, rules, keep) {
   return entries;
 }
 
-// src/steps/image/image.ts
-import { mkdtemp, readFile as readFile4, rm as rm2, writeFile as writeFile3 } from "node:fs/promises";
+// src/steps/image/docker-build.ts
+import { mkdtemp, readFile as readFile3, rm as rm2, writeFile as writeFile3 } from "node:fs/promises";
 import { tmpdir as tmpdir2 } from "node:os";
-import path7 from "node:path";
+import path5 from "node:path";
 
 // src/steps/image/docker-args.ts
 function buildArgv(options) {
@@ -1926,15 +1926,128 @@ function outputHint(output, building, dockerHost) {
   return rules.find(([pattern]) => pattern?.test(output))?.[1];
 }
 
+// src/steps/image/docker-build.ts
+var processEnv = () => Object.fromEntries(
+  Object.entries(process.env).filter((entry) => entry[1] !== void 0)
+);
+async function buildAndPush(request, fpTag, location, registry, runner) {
+  const workDir = await mkdtemp(path5.join(process.env.RUNNER_TEMP || tmpdir2(), "kda-image-"));
+  try {
+    const env = processEnv();
+    if (request.dockerHost) env.DOCKER_HOST = request.dockerHost;
+    if (request.accessToken && !location.local) {
+      env.DOCKER_CONFIG = await dockerLogin(
+        runner,
+        env,
+        location.host,
+        request.accessToken,
+        workDir
+      );
+    }
+    const session = {
+      request,
+      env,
+      workDir,
+      docker: (args, options) => runDocker(runner, args, { env, signal: request.signal, ...options }),
+      fpReference: `${request.repository}:${fpTag}`,
+      title: `Build image ${request.repository}:${request.tag} (${fpTag})`
+    };
+    const secrets = request.buildSecrets ?? {};
+    const builder = await chooseBuilder(session.docker, Object.keys(secrets).length > 0);
+    const secretFiles = await writeSecrets(workDir, secrets);
+    const digest = builder === "buildx" ? await buildxBuild(session, secretFiles) : await dockerBuild(session, builder, secretFiles);
+    if (digest) return digest;
+    const pushed = await registry.head(fpTag);
+    if (!pushed)
+      throw new ImageError(`${session.fpReference} is not in the registry after the push`);
+    return pushed.digest;
+  } finally {
+    await rm2(workDir, { recursive: true, force: true });
+  }
+}
+async function writeSecrets(workDir, secrets) {
+  const ids = Object.keys(secrets).sort();
+  return Promise.all(
+    ids.map(async (id, index) => {
+      const file = path5.join(workDir, `secret-${index}`);
+      await writeFile3(file, secrets[id], { mode: 384 });
+      return { id, file };
+    })
+  );
+}
+function commonArgs(request, secrets) {
+  return {
+    dockerfile: request.context.dockerfile,
+    context: "-",
+    target: request.target,
+    buildArgs: request.buildArgs,
+    platform: request.platform,
+    network: request.network,
+    secrets
+  };
+}
+async function run(session, what, argv, input) {
+  const result = await session.docker(argv, {
+    stream: true,
+    ...input ? { input: contextTar(session.request.context) } : {}
+  });
+  if (result.exitCode !== 0) throw commandFailure(what, result, session.env.DOCKER_HOST);
+}
+async function buildxBuild(session, secrets) {
+  const { request, docker, workDir } = session;
+  const inspect = await docker(buildxInspectArgv(), { stream: false });
+  const driver = inspect.exitCode === 0 ? parseBuildxDriver(inspect.output) : null;
+  const metadataFile = path5.join(workDir, "metadata.json");
+  const argv = buildArgv({
+    ...commonArgs(request, secrets),
+    builder: "buildx",
+    tags: [session.fpReference],
+    cacheRef: `${request.repository}:buildcache`,
+    cacheExport: driver !== null && driver !== "docker",
+    metadataFile
+  });
+  await log.group(session.title, () => run(session, "docker buildx build", argv, true));
+  const metadata = JSON.parse(await readFile3(metadataFile, "utf8").catch(() => "{}"));
+  const digest = metadata["containerimage.digest"];
+  return typeof digest === "string" && digest.startsWith("sha256:") ? digest : void 0;
+}
+async function dockerBuild(session, builder, secrets) {
+  session.env.DOCKER_BUILDKIT = builder === "buildkit" ? "1" : "0";
+  const argv = buildArgv({
+    ...commonArgs(session.request, secrets),
+    builder,
+    tags: [session.fpReference]
+  });
+  await log.group(session.title, async () => {
+    await run(session, "docker build", argv, true);
+    await run(session, `docker push ${session.fpReference}`, pushArgv(session.fpReference));
+  });
+  return void 0;
+}
+async function chooseBuilder(docker, secrets) {
+  if ((await docker(buildxVersionArgv(), { stream: false })).exitCode === 0) return "buildx";
+  if (!secrets) return "classic";
+  const version = await docker(dockerVersionArgv(), { stream: false });
+  if (version.exitCode === 0 && hasBuiltinBuildkit(version.output)) return "buildkit";
+  throw new ImageError(
+    `build-secrets needs BuildKit, and this Docker CLI (${version.output.trim()}) has neither buildx nor BuildKit built in; the classic builder cannot take secrets, so nothing was built. Run docker/setup-buildx-action before this step, or install the buildx plugin.`
+  );
+}
+async function checkSecretsBuilder(buildSecrets, runner = execRunner) {
+  if (Object.keys(buildSecrets).length === 0) return;
+  const env = processEnv();
+  await chooseBuilder((args, options) => runDocker(runner, args, { env, ...options }), true);
+}
+
 // src/steps/image/fingerprint.ts
 import { createHash as createHash3 } from "node:crypto";
 import { createReadStream as createReadStream2 } from "node:fs";
-import { readFile as readFile3, readlink as readlink2 } from "node:fs/promises";
-import path6 from "node:path";
+import { readFile as readFile4, readlink as readlink2 } from "node:fs/promises";
+import path7 from "node:path";
 import { pipeline as pipeline2 } from "node:stream/promises";
 
 // src/steps/image/dockerfile-parse.ts
-import path5 from "node:path";
+import path6 from "node:path";
 function parseDockerfile(text) {
   const lines = text.split(/\r?\n/);
   let escape = "\\";
@@ -2037,7 +2150,7 @@ function expand(word, vars) {
   );
 }
 function cleanSource(source) {
-  const cleaned = path5.posix.normalize(`/${source}`).replace(/\/+$/, "").slice(1);
+  const cleaned = path6.posix.normalize(`/${source}`).replace(/\/+$/, "").slice(1);
   return cleaned === "" ? "." : cleaned;
 }
 
@@ -2143,7 +2256,7 @@ function dockerfileDependencies(text, target, buildArgs) {
 var SCHEME = "kedro-dataproc-action/image-fingerprint/v1";
 async function fingerprint(input) {
   const { dir: context, entries } = input.context;
-  const dockerfileBytes = await readFile3(input.dockerfile);
+  const dockerfileBytes = await readFile4(input.dockerfile);
   const deps = dockerfileDependencies(
     dockerfileBytes.toString("utf8"),
     input.target,
@@ -2165,8 +2278,8 @@ ${value2}
     const entry = entries.get(relative);
     field("path", relative);
     field("kind", `${entry.kind} ${(entry.mode & 4095).toString(8)}`);
-    if (entry.kind === "file") field("sha256", await fileSha256(path6.join(context, relative)));
-    if (entry.kind === "symlink") field("link", await readlink2(path6.join(context, relative)));
+    if (entry.kind === "file") field("sha256", await fileSha256(path7.join(context, relative)));
+    if (entry.kind === "symlink") field("link", await readlink2(path7.join(context, relative)));
   }
   const hex = hash.digest("hex");
   return { tag: `fp-${hex.slice(0, 32)}`, stages: deps.stages, files: selected };
@@ -2207,7 +2320,7 @@ async function buildImage(request, deps = {}) {
     const fp = await fingerprint(request);
     const registry = registryClient(request.repository, request.accessToken);
     const reused = (await registry.head(fp.tag))?.digest ?? null;
-    const digest = reused ?? await build(request, fp, location, registry, deps.runner ?? execRunner);
+    const digest = reused ?? await buildAndPush(request, fp.tag, location, registry, deps.runner ?? execRunner);
     const result = {
       reference: `${request.repository}:${request.tag}`,
       digest,
@@ -2248,111 +2361,6 @@ Hint: ${hint}` : ""}`));
     }
     throw error;
   }
-}
-async function build(request, fp, location, registry, runner) {
-  const workDir = await mkdtemp(path7.join(process.env.RUNNER_TEMP || tmpdir2(), "kda-image-"));
-  try {
-    const env = {};
-    for (const [name, value2] of Object.entries(process.env)) {
-      if (value2 !== void 0) env[name] = value2;
-    }
-    if (request.dockerHost) env.DOCKER_HOST = request.dockerHost;
-    if (request.accessToken && !location.local) {
-      env.DOCKER_CONFIG = await dockerLogin(
-        runner,
-        env,
-        location.host,
-        request.accessToken,
-        workDir
-      );
-    }
-    const docker = (args, options) => runDocker(runner, args, { env, signal: request.signal, ...options });
-    const check = (what, result) => {
-      if (result.exitCode !== 0) throw commandFailure(what, result, env.DOCKER_HOST);
-    };
-    const reference = `${request.repository}:${request.tag}`;
-    const fpReference = `${request.repository}:${fp.tag}`;
-    const common = {
-      dockerfile: request.context.dockerfile,
-      context: "-",
-      target: request.target,
-      buildArgs: request.buildArgs,
-      platform: request.platform,
-      network: request.network
-    };
-    const buildSecrets = request.buildSecrets ?? {};
-    const secretIds = Object.keys(buildSecrets).sort();
-    const builder = await chooseBuilder(docker, secretIds.length > 0);
-    const secrets = await Promise.all(
-      secretIds.map(async (id, index) => {
-        const file = path7.join(workDir, `secret-${index}`);
-        await writeFile3(file, buildSecrets[id], { mode: 384 });
-        return { id, file };
-      })
-    );
-    if (builder === "buildx") {
-      const inspect = await docker(buildxInspectArgv(), { stream: false });
-      const driver = inspect.exitCode === 0 ? parseBuildxDriver(inspect.output) : null;
-      const metadataFile = path7.join(workDir, "metadata.json");
-      const argv = buildArgv({
-        ...common,
-        secrets,
-        builder: "buildx",
-        tags: [fpReference],
-        cacheRef: `${request.repository}:buildcache`,
-        cacheExport: driver !== null && driver !== "docker",
-        metadataFile
-      });
-      await log.group(`Build image ${reference} (${fp.tag})`, async () => {
-        check(
-          "docker buildx build",
-          await docker(argv, { stream: true, input: contextTar(request.context) })
-        );
-      });
-      const metadata = JSON.parse(await readFile4(metadataFile, "utf8").catch(() => "{}"));
-      const digest = metadata["containerimage.digest"];
-      if (typeof digest === "string" && digest.startsWith("sha256:")) return digest;
-    } else {
-      env.DOCKER_BUILDKIT = builder === "buildkit" ? "1" : "0";
-      const argv = buildArgv({
-        ...common,
-        secrets,
-        builder,
-        tags: [fpReference]
-      });
-      await log.group(`Build image ${reference} (${fp.tag})`, async () => {
-        check(
-          "docker build",
-          await docker(argv, { stream: true, input: contextTar(request.context) })
-        );
-        check(`docker push ${fpReference}`, await docker(pushArgv(fpReference), { stream: true }));
-      });
-    }
-    const pushed = await registry.head(fp.tag);
-    if (!pushed) throw new ImageError(`${fpReference} is not in the registry after the push`);
-    return pushed.digest;
-  } finally {
-    await rm2(workDir, { recursive: true, force: true });
-  }
-}
-async function chooseBuilder(docker, secrets) {
-  if ((await docker(buildxVersionArgv(), { stream: false })).exitCode === 0) return "buildx";
-  if (!secrets) return "classic";
-  const version = await docker(dockerVersionArgv(), { stream: false });
-  if (version.exitCode === 0 && hasBuiltinBuildkit(version.output)) return "buildkit";
-  throw new ImageError(
-    `build-secrets needs BuildKit, and this Docker CLI (${version.output.trim()}) has neither buildx nor BuildKit built in; the classic builder cannot take secrets, so nothing was built. Run docker/setup-buildx-action before this step, or install the buildx plugin.`
-  );
-}
-async function checkSecretsBuilder(buildSecrets, deps = {}) {
-  if (Object.keys(buildSecrets).length === 0) return;
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter((entry) => entry[1] !== void 0)
-  );
-  await chooseBuilder(
-    (args, options) => runDocker(deps.runner ?? execRunner, args, { env, ...options }),
-    true
-  );
 }
 function registryHint(status) {
   if (status === 401 || status === 403) return UNAUTHORIZED_HINT;
@@ -4013,6 +4021,42 @@ function inProject(r, directory, name, value2, mustExist = true) {
   return path8;
 }
 function readBuild(r, env, directory, building) {
+  const { image: image2, artifactRepository: artifactRepository2, imageName, imageTag: imageTag2 } = readImageName(r);
+  const dockerfile = inProject(r, directory, "dockerfile", r.text("dockerfile"), building);
+  const buildContext2 = inProject(r, directory, "build-context", r.text("build-context"), building);
+  const target = r.text("target") || env;
+  r.check(
+    "target",
+    target,
+    TARGET_PATTERN,
+    "is not a stage name; use the name after AS in the Dockerfile"
+  );
+  const buildInputsGiven = ["dockerfile", "build-context", "build-args", "target"].some(
+    (name) => r.given(name)
+  );
+  if (image2 && buildInputsGiven)
+    r.problem(
+      "image",
+      "a prebuilt image is not built; remove dockerfile, build-context, build-args and target, or remove image"
+    );
+  const buildArgs = readBuildArgs(r);
+  const buildSecrets = readBuildSecrets(r, image2);
+  const buildNetwork = readBuildNetwork(r);
+  return {
+    image: image2,
+    artifactRepository: artifactRepository2,
+    imageName,
+    imageTag: imageTag2,
+    dockerfile,
+    buildContext: buildContext2,
+    buildArgs,
+    buildSecrets,
+    target,
+    buildNetwork,
+    ...readMainFile(r, directory)
+  };
+}
+function readImageName(r) {
   const image2 = r.optional("image");
   r.check(
     "image",
@@ -4055,23 +4099,9 @@ function readBuild(r, env, directory, building) {
       "image-tag",
       "has no effect with a prebuilt image; remove image-tag, or tag inside image"
     );
-  const dockerfile = inProject(r, directory, "dockerfile", r.text("dockerfile"), building);
-  const buildContext2 = inProject(r, directory, "build-context", r.text("build-context"), building);
-  const target = r.text("target") || env;
-  r.check(
-    "target",
-    target,
-    TARGET_PATTERN,
-    "is not a stage name; use the name after AS in the Dockerfile"
-  );
-  const buildInputsGiven = ["dockerfile", "build-context", "build-args", "target"].some(
-    (name) => r.given(name)
-  );
-  if (image2 && buildInputsGiven)
-    r.problem(
-      "image",
-      "a prebuilt image is not built; remove dockerfile, build-context, build-args and target, or remove image"
-    );
+  return { image: image2, artifactRepository: artifactRepository2, imageName, imageTag: imageTag2 };
+}
+function readBuildArgs(r) {
   const buildArgs = {};
   const pairs = parsePairs(r.text("build-args"));
   for (const line of pairs.bad)
@@ -4081,8 +4111,9 @@ function readBuild(r, env, directory, building) {
       r.problem("build-args", `'${key}' is not a build argument name; use letters, digits and _`);
     buildArgs[key] = value2;
   }
-  const buildSecrets = readBuildSecrets(r, image2);
-  const buildNetwork = readBuildNetwork(r);
+  return buildArgs;
+}
+function readMainFile(r, directory) {
   const entrypointInput = r.optional("entrypoint");
   let entrypoint;
   if (entrypointInput) {
@@ -4102,20 +4133,7 @@ function readBuild(r, env, directory, building) {
     MAIN_FILE_PATTERN,
     "is not a main file URI; use gs://BUCKET/path.py or file:///path/in/image.py (three slashes)"
   );
-  return {
-    image: image2,
-    artifactRepository: artifactRepository2,
-    imageName,
-    imageTag: imageTag2,
-    dockerfile,
-    buildContext: buildContext2,
-    buildArgs,
-    buildSecrets,
-    target,
-    buildNetwork,
-    entrypoint,
-    mainPythonFile
-  };
+  return { entrypoint, mainPythonFile };
 }
 function readBuildSecrets(r, image2) {
   const secrets = {};
@@ -4323,7 +4341,7 @@ function parseInputs(values, facts) {
     dryRun: behaviour2.dryRun,
     prepare: behaviour2.prepare
   });
-  const build2 = readBuild(r, where.env, workingDirectory, building);
+  const build = readBuild(r, where.env, workingDirectory, building);
   const batch = readBatchSettings(r);
   const kedroRunArgsText = r.text("kedro-run-args");
   const kedroRun = checkKedroRun(kedroRunArgsText, workingDirectory);
@@ -4337,7 +4355,7 @@ function parseInputs(values, facts) {
     values,
     ...place,
     ...behaviour2,
-    ...build2,
+    ...build,
     ...batch,
     kedroRunArgs: kedroRun.args,
     kedroRunArgsText,
@@ -4559,4 +4577,4 @@ export {
   outcomeRows,
   localNonce
 };
-/*! For license information please see chunk-DFFOJNUC.js.LEGAL.txt */
+/*! For license information please see chunk-Y6735ENZ.js.LEGAL.txt */
