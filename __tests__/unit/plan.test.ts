@@ -19,7 +19,6 @@ const BASE = {
 const configOf = (inputs: Record<string, string> = {}) => parse({ ...BASE, ...inputs })
 
 const CONTEXT: RunFacts = {
-  eventName: 'pull_request',
   // Its slug differs from it, so it carries a hash of the branch: feature-x-b3ed95.
   branch: 'feature/x',
   commit: 'abc123',
@@ -29,8 +28,6 @@ const CONTEXT: RunFacts = {
   runAttempt: '1',
   job: 'deploy',
   step: '__acme_kedro-dataproc-action',
-  serverUrl: 'https://github.com',
-  pullRequest: 1,
   localNonce: 'n0nce',
   shippedEntrypoint: '/action/entrypoint/entrypoint.py'
 }

@@ -12,7 +12,6 @@ import {
 } from '../../src/report/redact.js'
 
 const FACTS: RunFacts = {
-  eventName: 'push',
   branch: 'feature/x',
   commit: 'abc123',
   repository: 'acme/pipelines',
@@ -21,7 +20,6 @@ const FACTS: RunFacts = {
   runAttempt: '1',
   job: 'deploy',
   step: 'step',
-  serverUrl: 'https://github.com',
   localNonce: 'n',
   shippedEntrypoint: '/action/entrypoint/entrypoint.py'
 }

@@ -1,11 +1,5 @@
-import { git } from '../lib/git.js'
+import { gitFact } from '../lib/git.js'
 import { localNonce, type RunFacts } from '../plan/facts.js'
-
-/** One read-only git question; undefined outside a repository or without an answer. */
-async function ask(cwd: string, args: string[]): Promise<string | undefined> {
-  const result = await git(cwd, args).catch(() => undefined)
-  return result?.code === 0 ? result.stdout.toString().trim() || undefined : undefined
-}
 
 /**
  * CI systems check out a detached commit and name the branch in a variable: GitLab (the merge
@@ -27,11 +21,10 @@ export async function localRunFacts(
   now = new Date()
 ): Promise<RunFacts> {
   const [branch, commit] = await Promise.all([
-    ask(workingDirectory, ['symbolic-ref', '--short', '-q', 'HEAD']),
-    ask(workingDirectory, ['rev-parse', 'HEAD'])
+    gitFact(workingDirectory, ['symbolic-ref', '--short', '-q', 'HEAD']),
+    gitFact(workingDirectory, ['rev-parse', 'HEAD'])
   ])
   return {
-    eventName: '',
     branch: branch ?? ciBranch(env) ?? '',
     commit: commit ?? '',
     repository: '',
@@ -40,7 +33,6 @@ export async function localRunFacts(
     runAttempt: '',
     job: '',
     step: '',
-    serverUrl: '',
     localNonce: localNonce(now),
     shippedEntrypoint
   }

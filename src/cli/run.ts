@@ -1,8 +1,7 @@
 /** `kedro-dataproc run`: settings → inputs → plan → deploy, with the terminal as the front end. */
-import { deploy } from '../deploy/deploy.js'
-import { outcomeWithoutBatch, succeeded, type Outcome } from '../deploy/outcome.js'
+import { succeeded, type Outcome } from '../deploy/outcome.js'
+import { failureMessage, runPlan } from '../deploy/run.js'
 import { parseInputs } from '../inputs/parse.js'
-import { explainError } from '../lib/errors.js'
 import { buildPlan, type Plan } from '../plan/plan.js'
 import { maskPlanSecrets, redactPlan } from '../report/redact.js'
 import { formatRows, outcomeRows, planRows } from '../report/rows.js'
@@ -10,11 +9,11 @@ import { localRunFacts } from './facts.js'
 import { interruptions } from './interrupt.js'
 import { ProgressDisplay } from './progress.js'
 import type { Result } from './result.js'
-import { checkCredentials, valuesOf } from './session.js'
+import { LOCAL_CREDENTIALS_HINT, valuesOf } from './session.js'
 import type { Settings } from './settings.js'
 import type { Terminal } from './terminal.js'
 
-export interface RunOptions {
+export interface RunCommandOptions {
   settings: Settings
   terminal: Terminal
   env: NodeJS.ProcessEnv
@@ -66,28 +65,23 @@ export function outcomeJson(outcome: Outcome): Record<string, unknown> {
   }
 }
 
-/** What happens before the batch is submitted, for the status line. */
-function preparing(plan: Plan): string {
+/** What happens before the batch is submitted, for the status line; nothing on a dry run. */
+function preparing(plan: Plan): string | undefined {
+  if (plan.behaviour.dryRun) return undefined
   if (plan.env === 'prod' && !plan.behaviour.prepare) return `reading release ${plan.release}`
   return plan.build ? 'building the image and uploading the code' : 'uploading the code'
 }
 
-async function execute(plan: Plan, options: RunOptions): Promise<Outcome> {
-  const { terminal } = options
-  if (plan.behaviour.dryRun) {
-    terminal.info(terminal.out.bold('CreateBatch request'))
-    terminal.info(JSON.stringify(redactPlan(plan).batch.request, null, 2))
-    terminal.info('dry-run: nothing was built, uploaded or submitted.')
-    return outcomeWithoutBatch(plan, 'PLANNED', 'dry run: nothing was built, uploaded or submitted')
-  }
-  if (plan.credentials.needed && plan.credentials.onMissing === 'fail') await checkCredentials()
+/** The run, with the interrupt handling, status line and upload progress of a terminal. */
+async function execute(plan: Plan, terminal: Terminal): Promise<Outcome> {
   const interrupt = interruptions(plan, terminal)
   terminal.setStatus(preparing(plan))
   const progress = new ProgressDisplay(terminal.progressSink(), terminal.err)
   let seenOutput = false
   try {
-    return await deploy(plan, {
+    return await runPlan(plan, {
       abort: interrupt.signal,
+      credentialsHint: LOCAL_CREDENTIALS_HINT,
       onSubmitting: () => {
         interrupt.submitting()
         terminal.setStatus(`submitting batch ${plan.batch.id}`)
@@ -118,7 +112,7 @@ async function execute(plan: Plan, options: RunOptions): Promise<Outcome> {
  * Input problems end the command with status 2 before anything has happened (parseInputs and
  * buildPlan have no side effects); what goes wrong later is status 1.
  */
-export async function runCommand(options: RunOptions): Promise<Result> {
+export async function runCommand(options: RunCommandOptions): Promise<Result> {
   const { settings, terminal } = options
   const config = parseInputs(valuesOf(settings), { workspace: options.cwd, env: options.env })
   for (const warning of [...settings.warnings, ...config.warnings]) terminal.warning(warning)
@@ -130,12 +124,11 @@ export async function runCommand(options: RunOptions): Promise<Result> {
   const plan = buildPlan(config, context)
   maskPlanSecrets(plan)
   showPlan(terminal, settings, plan)
-  let outcome: Outcome
-  try {
-    outcome = await execute(plan, options)
-  } catch (error) {
-    outcome = outcomeWithoutBatch(plan, 'ERROR', explainError(error))
+  if (plan.behaviour.dryRun) {
+    terminal.info(terminal.out.bold('CreateBatch request'))
+    terminal.info(JSON.stringify(redactPlan(plan).batch.request, null, 2))
   }
+  const outcome = await execute(plan, terminal)
   const ok = succeeded(outcome)
   const { bold, green, red } = terminal.out
   terminal.info(bold('outcome'))
@@ -145,13 +138,7 @@ export async function runCommand(options: RunOptions): Promise<Result> {
   ])
   for (const line of formatRows(rows)) terminal.info(`  ${line}`)
   if (outcome.note) terminal.info(outcome.note)
-  if (!ok) {
-    const message = outcome.stateMessage ? `: ${outcome.stateMessage}` : ''
-    terminal.error(
-      outcome.state === 'ERROR'
-        ? outcome.stateMessage
-        : `batch ${plan.batch.id} ${outcome.state.toLowerCase()}${message}`
-    )
-  }
+  const failure = failureMessage(outcome)
+  if (failure !== undefined) terminal.error(failure)
   return { exitCode: ok ? 0 : 1, json: outcomeJson(outcome) }
 }

@@ -29,11 +29,13 @@ export const valuesOf = (settings: Settings): InputValues =>
 /**
  * Application Default Credentials: `gcloud auth application-default login` on a developer's
  * machine, a key file named by GOOGLE_APPLICATION_CREDENTIALS, or the metadata server on Google
- * Cloud. Checked once before anything happens, so a missing login fails at once and says how.
+ * Cloud.
  */
+export const LOCAL_CREDENTIALS_HINT =
+  ': run `gcloud auth application-default login`, ' +
+  'or set GOOGLE_APPLICATION_CREDENTIALS to a service account key file'
+
+/** Checked once before anything happens, so a missing login fails at once and says how. */
 export async function checkCredentials(): Promise<void> {
-  await loadAccessToken(
-    ': run `gcloud auth application-default login`, ' +
-      'or set GOOGLE_APPLICATION_CREDENTIALS to a service account key file'
-  )
+  await loadAccessToken(LOCAL_CREDENTIALS_HINT)
 }

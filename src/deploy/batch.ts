@@ -29,6 +29,8 @@ export interface DeployHooks {
   onCancelSent?(): void
   /** A line of driver output, as it arrives. */
   onLine(line: string): void
+  /** Ends the error when no credentials are found: how to get them where this front end runs. */
+  credentialsHint?: string
   /** How far an upload has got, as its bytes go out; often, so a display must throttle. */
   onUploadProgress?(progress: UploadProgress): void
 }

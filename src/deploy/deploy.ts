@@ -15,15 +15,20 @@ import { errorMessage } from '../lib/errors.js'
 
 export type { DeployHooks }
 
+const NOTHING_DONE = 'nothing was built, uploaded or submitted'
+
 function loadDataproc(plan: Plan): Promise<DataprocClient> {
   return makeDataprocClient(plan.region, plan.endpoints.dataproc)
 }
 
 /** Credentials, when the plan needs them; undefined when they are missing and may be. */
-async function accessToken(plan: Plan): Promise<{ token?: string } | undefined> {
+async function accessToken(
+  plan: Plan,
+  hint: string | undefined
+): Promise<{ token?: string } | undefined> {
   if (!plan.credentials.needed) return {}
   try {
-    const token = await loadAccessToken()
+    const token = await loadAccessToken(hint)
     log.secret(token)
     return { token }
   } catch (error) {
@@ -35,16 +40,17 @@ async function accessToken(plan: Plan): Promise<{ token?: string } | undefined> 
 
 /**
  * Runs the plan: prepares the image and code, submits the batch and follows it. Everything it
- * learns (the pinned image, the batch, its output) comes back in one Outcome.
+ * learns (the pinned image, the batch, its output) comes back in one Outcome. A dry run stops
+ * here, before credentials are looked for.
  */
 export async function deploy(plan: Plan, hooks: DeployHooks): Promise<Outcome> {
-  const credentials = await accessToken(plan)
+  if (plan.behaviour.dryRun) {
+    log.info(`dry-run: ${NOTHING_DONE}.`)
+    return outcomeWithoutBatch(plan, 'PLANNED', `dry run: ${NOTHING_DONE}`)
+  }
+  const credentials = await accessToken(plan, hooks.credentialsHint)
   if (!credentials)
-    return outcomeWithoutBatch(
-      plan,
-      'SKIPPED',
-      'no Google Cloud credentials: nothing was built, uploaded or submitted'
-    )
+    return outcomeWithoutBatch(plan, 'SKIPPED', `no Google Cloud credentials: ${NOTHING_DONE}`)
   const p: Preparation = {
     plan,
     storage: makeStorage(plan.projectId, plan.endpoints.storage),

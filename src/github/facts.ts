@@ -1,6 +1,33 @@
 import { readFile } from 'node:fs/promises'
-import { git } from '../lib/git.js'
-import { localNonce, type ForkFacts, type RunFacts } from '../plan/facts.js'
+import { gitFact } from '../lib/git.js'
+import { localNonce, type RunFacts } from '../plan/facts.js'
+
+/** What only the action reads: the event, for the fork check and the pull-request comment. */
+export interface GitHubFacts {
+  eventName: string
+  serverUrl: string
+  pullRequest?: number
+  /**
+   * Set on events that run with the base repository's secrets for code that may come from
+   * outside it (pull_request_target, workflow_run, issue_comment): where the code came from, and
+   * what is checked out.
+   */
+  fork?: ForkFacts
+}
+
+export interface ForkFacts {
+  /** The fork, `owner/name`; undefined when the event does not say (issue_comment). */
+  repository?: string
+  /** The fork's head commit; empty when the event does not say. */
+  headSha: string
+  /** The commit the workflow itself runs (GITHUB_SHA), which the base repository vouches for. */
+  trustedSha: string
+  /** What `working-directory` has checked out, when git can say. */
+  checkedOut?: string
+}
+
+/** A workflow run's facts: what the plan needs, and what only the action reads. */
+export type ActionFacts = Omit<RunFacts, 'shippedEntrypoint'> & GitHubFacts
 
 interface Repo {
   full_name?: string
@@ -53,18 +80,13 @@ async function readEvent(path: string | undefined): Promise<EventPayload> {
   }
 }
 
-async function gitFact(cwd: string, args: string[]): Promise<string | undefined> {
-  const result = await git(cwd, args).catch(() => undefined)
-  return result?.code === 0 ? result.stdout.toString().trim() || undefined : undefined
-}
-
 const PULL_REQUEST_EVENTS = new Set(['pull_request', 'pull_request_target', 'pull_request_review'])
 
 export async function gatherRunFacts(
   workingDirectory: string,
   env: NodeJS.ProcessEnv = process.env,
   now = new Date()
-): Promise<Omit<RunFacts, 'shippedEntrypoint'>> {
+): Promise<ActionFacts> {
   const eventName = env.GITHUB_EVENT_NAME ?? ''
   const event = await readEvent(env.GITHUB_EVENT_PATH)
   // Any event about a pull request carries it in the payload (pull_request_review_comment too).

@@ -1,22 +1,21 @@
 import { fileURLToPath } from 'node:url'
 import { deployingIdentity } from '../clients/clients.js'
-import { deploy } from '../deploy/deploy.js'
-import { outcomeWithoutBatch, succeeded, type Outcome } from '../deploy/outcome.js'
+import type { DeployHooks } from '../deploy/deploy.js'
+import type { Outcome } from '../deploy/outcome.js'
+import { failureMessage, runPlan } from '../deploy/run.js'
 import type { Config } from '../inputs/config.js'
 import { parseInputs } from '../inputs/parse.js'
 import { explainError } from '../lib/errors.js'
 import { log, setLogSink } from '../lib/log.js'
-import type { RunFacts } from '../plan/facts.js'
 import { buildPlan, type Plan } from '../plan/plan.js'
 import { maskPlanSecrets, redactInputs, redactOutcome, redactPlan } from '../report/redact.js'
 import { formatRows, planRows } from '../report/rows.js'
-import { gatherRunFacts } from './facts.js'
+import { gatherRunFacts, type ActionFacts } from './facts.js'
 import { actionInputs, runnerFacts } from './inputs.js'
 import { actionsLog, fail } from './log-sink.js'
 import { setOutputs } from './outputs.js'
 import { publish } from './publish.js'
 import { saveFinished, saveSubmitted, saveSubmitting } from './state-helper.js'
-import { writeDryRunSummary } from './summary.js'
 import { checkForkCode } from './trust.js'
 
 const PREFIX = 'kedro-dataproc-action'
@@ -34,64 +33,68 @@ async function showPlan(plan: Plan): Promise<void> {
   })
 }
 
-async function planned(): Promise<{ config: Config; context: RunFacts; plan: Plan }> {
+interface Planned {
+  config: Config
+  facts: ActionFacts
+  plan: Plan
+}
+
+async function planned(): Promise<Planned> {
   const config = parseInputs(actionInputs(), runnerFacts())
   if (config.report.githubToken) log.secret(config.report.githubToken)
   for (const warning of config.warnings) log.warning(warning)
-  const gathered = await gatherRunFacts(config.workingDirectory)
-  const context = { ...gathered, shippedEntrypoint: SHIPPED_ENTRYPOINT }
-  checkForkCode(context.eventName, context.fork, config.allowForkCode)
-  const plan = buildPlan(config, context)
+  const facts = await gatherRunFacts(config.workingDirectory)
+  checkForkCode(facts.eventName, facts.fork, config.allowForkCode)
+  const plan = buildPlan(config, { ...facts, shippedEntrypoint: SHIPPED_ENTRYPOINT })
   maskPlanSecrets(plan)
-  return { config, context, plan }
+  return { config, facts, plan }
 }
 
-async function outcomeOf(plan: Plan, abort: AbortSignal): Promise<Outcome> {
-  if (plan.behaviour.dryRun) {
-    await writeDryRunSummary(redactPlan(plan))
-    log.info('dry-run: nothing was built, uploaded or submitted.')
-    return outcomeWithoutBatch(plan, 'PLANNED', 'dry run: nothing was built, uploaded or submitted')
-  }
-  return deploy(plan, {
+function hooks(plan: Plan, abort: AbortSignal): DeployHooks {
+  return {
     abort,
     // The plan as submitted names the same batch: its name and request id never change.
     onSubmitting: () => saveSubmitting(plan),
     onSubmitted: operation => saveSubmitted(plan, operation),
     onSettled: saveFinished,
     onLine: log.output
-  })
+  }
 }
 
-/** The step: inputs → plan → deploy → one outcome, reported once. */
+/** Inputs and planning; a problem there fails the step with nothing to report. */
+async function plannedOrFailed(): Promise<Planned | undefined> {
+  try {
+    const started = await planned()
+    await showPlan(redactPlan(started.plan))
+    return started
+  } catch (error) {
+    fail(`${PREFIX}: ${explainError(error, deployingIdentity())}`)
+    return undefined
+  }
+}
+
+/** The step: inputs → plan → the core's run → one outcome, reported once. */
 export async function run(): Promise<void> {
   setLogSink(actionsLog)
   const abort = new AbortController()
   const onSignal = (): void => abort.abort()
   process.once('SIGINT', onSignal)
   process.once('SIGTERM', onSignal)
-  let started: Awaited<ReturnType<typeof planned>> | undefined
+  let started: Planned | undefined
   let outcome: Outcome | undefined
   try {
-    started = await planned()
-    await showPlan(redactPlan(started.plan))
-    outcome = await outcomeOf(started.plan, abort.signal)
-    if (!succeeded(outcome)) {
-      const message = outcome.stateMessage ? `: ${outcome.stateMessage}` : ''
-      fail(`${PREFIX}: batch ${outcome.plan.batch.id} ${outcome.state.toLowerCase()}${message}`)
-    }
-  } catch (error) {
-    const message = explainError(error, deployingIdentity())
-    fail(`${PREFIX}: ${message}`)
-    // A run that failed once planned still reports what happened.
-    if (started) outcome = outcomeWithoutBatch(started.plan, 'ERROR', message)
+    started = await plannedOrFailed()
+    if (started) outcome = await runPlan(started.plan, hooks(started.plan, abort.signal))
   } finally {
     process.off('SIGINT', onSignal)
     process.off('SIGTERM', onSignal)
   }
   if (!started || !outcome) return
+  const failure = failureMessage(outcome)
+  if (failure !== undefined) fail(`${PREFIX}: ${failure}`)
   // What a reader sees; the batch and the build got the real values.
   const shown = redactOutcome(outcome)
   setOutputs(shown)
   const values = redactInputs(started.config.values)
-  await publish(shown, { ...started.config, values }, started.context)
+  await publish(shown, { values, report: started.config.report, facts: started.facts })
 }

@@ -1,35 +1,46 @@
 import { batchDuration, type Outcome } from '../deploy/outcome.js'
-import type { Config } from '../inputs/config.js'
-import type { RunFacts } from '../plan/facts.js'
+import type { ReportSettings } from '../inputs/config.js'
+import type { InputValues } from '../inputs/table.js'
 import { kedroCommand, logsUrl } from '../report/rows.js'
 import { uploadRunArtifacts } from './artifacts.js'
+import type { ActionFacts } from './facts.js'
 import { renderPrComment, upsertPrComment } from './pr-comment.js'
-import { writeRunSummary } from './summary.js'
+import { writeDryRunSummary, writeRunSummary } from './summary.js'
 import { errorMessage } from '../lib/errors.js'
 import { log } from '../lib/log.js'
 
-type Reporting = Pick<Config, 'values' | 'report' | 'workingDirectory'>
+/** What the reports need beside the outcome. */
+export interface Reporting {
+  /** The inputs as given (secrets redacted), which the summary lists. */
+  values: InputValues
+  report: ReportSettings
+  facts: Facts
+}
+
+type Facts = Pick<
+  ActionFacts,
+  'repository' | 'runId' | 'runAttempt' | 'job' | 'serverUrl' | 'pullRequest'
+>
 
 /**
  * Everything a person reads after the run: the job summary, the sticky pull-request comment and
  * the workflow artifact. None of it may fail a run: a report that cannot be written is a warning.
  * A run that submitted nothing (a dry run, or skipped for lack of credentials) only comments,
- * and only with `pr-comment: always`.
+ * and only with `pr-comment: always`; a dry run's summary shows its plan.
  */
-export async function publish(
-  outcome: Outcome,
-  config: Reporting,
-  context: RunFacts
-): Promise<void> {
+export async function publish(outcome: Outcome, reporting: Reporting): Promise<void> {
+  const { report, facts } = reporting
   const withoutBatch = ['PLANNED', 'SKIPPED'].includes(outcome.state)
+  if (outcome.state === 'PLANNED')
+    await guard('job summary', () => writeDryRunSummary(outcome.plan))
   if (withoutBatch) {
-    if (config.report.prComment === 'always')
-      await guard('pull-request comment', () => comment(outcome, config, context))
+    if (report.prComment === 'always')
+      await guard('pull-request comment', () => comment(outcome, report, facts))
     return
   }
-  await guard('job summary', () => writeRunSummary(outcome, config.values))
-  await guard('pull-request comment', () => comment(outcome, config, context))
-  if (config.report.uploadArtifacts) await guard('artifact', () => artifacts(outcome, context))
+  await guard('job summary', () => writeRunSummary(outcome, reporting.values))
+  await guard('pull-request comment', () => comment(outcome, report, facts))
+  if (report.uploadArtifacts) await guard('artifact', () => artifacts(outcome, facts))
 }
 
 async function guard(what: string, step: () => Promise<void>): Promise<void> {
@@ -40,7 +51,7 @@ async function guard(what: string, step: () => Promise<void>): Promise<void> {
   }
 }
 
-function runUrl(context: RunFacts): string | undefined {
+function runUrl(context: Facts): string | undefined {
   if (!context.repository || !context.runId) return undefined
   return `${context.serverUrl}/${context.repository}/actions/runs/${context.runId}${context.runAttempt ? `/attempts/${context.runAttempt}` : ''}`
 }
@@ -51,16 +62,16 @@ function runUrl(context: RunFacts): string | undefined {
  */
 export function commentMarker(
   plan: Outcome['plan'],
-  context: RunFacts,
+  context: Pick<Facts, 'job'>,
   env: NodeJS.ProcessEnv = process.env
 ): string {
   const directory = plan.code.directory.replace(env.GITHUB_WORKSPACE ?? '', '.')
   return `kedro-dataproc-action:${env.GITHUB_WORKFLOW ?? ''}:${context.job}:${plan.env}:${directory}`
 }
 
-async function comment(outcome: Outcome, config: Reporting, context: RunFacts): Promise<void> {
-  if (config.report.prComment === 'never' || context.pullRequest === undefined) return
-  if (!config.report.githubToken) {
+async function comment(outcome: Outcome, report: ReportSettings, context: Facts): Promise<void> {
+  if (report.prComment === 'never' || context.pullRequest === undefined) return
+  if (!report.githubToken) {
     log.warning('pr-comment: no github-token, so no pull-request comment was written')
     return
   }
@@ -80,7 +91,7 @@ async function comment(outcome: Outcome, config: Reporting, context: RunFacts): 
     stateMessage: outcome.stateMessage || undefined
   })
   const result = await upsertPrComment({
-    token: config.report.githubToken,
+    token: report.githubToken,
     apiUrl: process.env.GITHUB_API_URL || 'https://api.github.com',
     repository: context.repository,
     pullRequest: context.pullRequest,
@@ -91,7 +102,7 @@ async function comment(outcome: Outcome, config: Reporting, context: RunFacts): 
   else log.info(`pull-request comment ${result.action}: ${result.url}`)
 }
 
-async function artifacts(outcome: Outcome, context: RunFacts): Promise<void> {
+async function artifacts(outcome: Outcome, context: Facts): Promise<void> {
   const name = `kedro-dataproc-${outcome.plan.batch.id}${context.runAttempt ? `-attempt-${context.runAttempt}` : ''}`
   const result = await uploadRunArtifacts(name, [
     { name: 'driver-output.log', content: outcome.driverOutput.map(line => `${line}\n`).join('') },

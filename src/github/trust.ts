@@ -1,4 +1,4 @@
-import type { ForkFacts } from '../plan/facts.js'
+import type { ForkFacts } from './facts.js'
 
 /**
  * Refuses to run code from outside this repository on events that give it this repository's

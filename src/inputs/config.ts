@@ -12,7 +12,6 @@ export interface Config extends Omit<Where, 'runtimeWarning'>, Build, BatchSetti
   /** The inputs as given, for the configuration key and the summary. */
   values: InputValues
   kedroRunArgs: string[]
-  kedroRunArgsText: string
   /** The Kedro the arguments were checked against, and why that one. */
   kedro: ProjectKedro
   workingDirectory: string
@@ -33,9 +32,15 @@ export interface Config extends Omit<Where, 'runtimeWarning'>, Build, BatchSetti
   /** Run code from a fork on pull_request_target, workflow_run and issue_comment. */
   allowForkCode: boolean
   /** What only the GitHub front end reads. */
-  report: { githubToken: string; prComment: 'auto' | 'always' | 'never'; uploadArtifacts: boolean }
+  report: ReportSettings
   /** Allowed but risky: shown as warnings. */
   warnings: string[]
+}
+
+export interface ReportSettings {
+  githubToken: string
+  prComment: 'auto' | 'always' | 'never'
+  uploadArtifacts: boolean
 }
 
 /** Where the clients talk to; undefined means Google's own endpoint. */

@@ -39,3 +39,9 @@ export function git(cwd: string, args: string[]): Promise<GitResult> {
     })
   })
 }
+
+/** One read-only git question; undefined outside a repository, without git, or without an answer. */
+export async function gitFact(cwd: string, args: string[]): Promise<string | undefined> {
+  const result = await git(cwd, args).catch(() => undefined)
+  return result?.code === 0 ? result.stdout.toString().trim() || undefined : undefined
+}
