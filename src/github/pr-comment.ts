@@ -1,5 +1,5 @@
 /**
- * The sticky pull-request comment: one comment per workflow and run configuration, found again by
+ * The sticky pull-request comment: one per workflow, job, environment and working-directory, found again by
  * a hidden marker and edited in place, so a pull request shows the latest run instead of a stream.
  */
 import type { getOctokit } from '@actions/github'
@@ -13,7 +13,7 @@ export interface PrCommentOptions {
   /** owner/name */
   repository: string
   pullRequest: number
-  /** Identifies one workflow and run configuration; embedded as an HTML comment. */
+  /** Names the workflow, job, environment and working-directory; embedded as an HTML comment. */
   marker: string
   /** Markdown rendered by the caller (renderPrComment). */
   body: string

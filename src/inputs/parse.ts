@@ -36,8 +36,7 @@ export function parseInputs(values: InputValues, facts: ParseFacts): Config {
   })
   const build = readBuild(r, where.env, workingDirectory, building)
   const batch = readBatchSettings(r)
-  const kedroRunArgsText = r.text('kedro-run-args')
-  const kedroRun = checkKedroRun(kedroRunArgsText, workingDirectory)
+  const kedroRun = checkKedroRun(r.text('kedro-run-args'), workingDirectory)
   r.problems.push(...kedroRun.problems)
   const allowSecretFiles = parseList(r.text('allow-secret-files')).map(name =>
     inProject(r, workingDirectory, 'allow-secret-files', name)
@@ -52,7 +51,6 @@ export function parseInputs(values: InputValues, facts: ParseFacts): Config {
     ...build,
     ...batch,
     kedroRunArgs: kedroRun.args,
-    kedroRunArgsText,
     kedro: kedroRun.kedro,
     allowSecretFiles
   }

@@ -9,6 +9,8 @@
  *   a dry run plans exactly what the real run does.
  * - `report`: read only by the GitHub front end (comment, artifact, token).
  */
+import { DEFAULT_RUNTIME } from '../dataproc/runtimes.js'
+
 export type InputRole = 'shapes' | 'behaviour' | 'report'
 
 export interface InputSpec {
@@ -33,7 +35,7 @@ export const INPUTS = {
   'run-output-bucket': shapes(),
   'service-account': shapes(),
   'workload-authentication': shapes(),
-  'runtime-version': shapes('2.3'),
+  'runtime-version': shapes(DEFAULT_RUNTIME),
   'artifact-registry': shapes(),
   'artifact-repository': shapes(),
   'image-name': shapes('dataproc-serverless'),

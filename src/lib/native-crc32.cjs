@@ -1,7 +1,7 @@
 'use strict'
 // buffer-crc32 1.0 computes CRC-32 in JavaScript at about 400 MB/s; Node's zlib.crc32 (Node 22.2+)
-// is the same checksum in native code, ten times faster. yazl checksums every byte that goes into
-// the code snapshot, so this is most of the snapshot's CPU time. Same API and results as
+// is the same checksum in native code, ten times faster. archiver (the workflow artifact's zip,
+// under @actions/artifact) checksums every byte with buffer-crc32. Same API and results as
 // buffer-crc32: an optional previous CRC (number or 4-byte big-endian Buffer) continues a checksum.
 const { crc32: nativeCrc32 } = require('node:zlib')
 
