@@ -14,11 +14,8 @@ import { fingerprint } from '../../src/steps/image/fingerprint.js'
 import { dockerLogin, execRunner, ImageError, type Runner } from '../../src/steps/image/docker.js'
 import type { ImageRequest } from '../../src/steps/image/docker-build.js'
 import { prepareImage } from '../../src/steps/image/image.js'
-import {
-  RegistryClient,
-  isLocalRegistry,
-  parseRepository
-} from '../../src/steps/image/registry-client.js'
+import { isLocalRegistry } from '../../src/dataproc/rules.js'
+import { RegistryClient, parseRepository } from '../../src/steps/image/registry-client.js'
 import { IN_CI } from '../helpers/stack.js'
 
 const run = promisify(execFile)

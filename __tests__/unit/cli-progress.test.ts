@@ -7,7 +7,8 @@ import {
   REDRAW_MS,
   type ProgressSink
 } from '../../src/cli/progress.js'
-import { palette, Terminal } from '../../src/cli/terminal.js'
+import { palette } from '../../src/cli/palette.js'
+import { Terminal } from '../../src/cli/terminal.js'
 
 const URI = 'gs://submit-bucket/feature-x/run-1/code.zip'
 const MB = 1e6

@@ -1,8 +1,5 @@
-import {
-  CloudLoggingOutput,
-  type ListEntries,
-  type LogEntry
-} from '../../src/steps/batch/cloud-logging.js'
+import type { ListEntries, LogEntry } from '../../src/clients/logging.js'
+import { CloudLoggingOutput } from '../../src/steps/batch/cloud-logging.js'
 import { setLogSink } from '../../src/lib/log.js'
 
 /**

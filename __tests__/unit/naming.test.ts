@@ -2,14 +2,9 @@ import {
   BATCH_ID_PATTERN,
   IMAGE_TAG_PATTERN,
   LABEL_VALUE_PATTERN,
-  batchId,
-  branchSlug,
-  fit,
-  imageTag,
-  labelValue,
-  requestId,
   REQUEST_ID_PATTERN
-} from '../../src/plan/naming.js'
+} from '../../src/dataproc/names.js'
+import { batchId, branchSlug, fit, imageTag, labelValue, requestId } from '../../src/plan/naming.js'
 
 const LONG = `feature/ÜBER--long${'-x'.repeat(91)}`
 const HOSTILE = [

@@ -7,7 +7,7 @@ import {
   LABEL_KEY_PATTERN,
   LABEL_VALUE_PATTERN,
   REQUEST_ID_PATTERN
-} from '../../src/plan/naming.js'
+} from '../../src/dataproc/names.js'
 import { parse, refusalWorkspace, VALID } from '../../scripts/refusals.js'
 
 const BASE = {

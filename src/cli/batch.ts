@@ -1,5 +1,6 @@
 /** `kedro-dataproc logs BATCH` and `cancel BATCH`: an existing batch, found by id or by name. */
 import { makeDataprocClient, makeStorage, type DataprocClient } from '../clients/clients.js'
+import { BATCH_ID_PATTERN } from '../dataproc/names.js'
 import { cloudLoggingOf } from '../deploy/batch.js'
 import type { Endpoints } from '../inputs/config.js'
 import { readEndpoints } from '../inputs/behaviour.js'
@@ -23,7 +24,6 @@ export interface Located {
 }
 
 const BATCH_NAME = /^projects\/([^/]+)\/locations\/([^/]+)\/batches\/([^/]+)$/
-const BATCH_ID = /^[a-z0-9][a-z0-9-]{2,61}[a-z0-9]$/
 
 /**
  * A full batch name carries its project and region; a bare id takes them from the settings, as
@@ -34,7 +34,7 @@ export function locateBatch(batch: string, values: InputValues, env: NodeJS.Proc
   const endpoints = readEndpoints(r)
   const full = BATCH_NAME.exec(batch)
   const id = full ? (full[3] as string) : batch
-  if (!BATCH_ID.test(id))
+  if (!BATCH_ID_PATTERN.test(id))
     throw new UsageError(
       `'${batch}' is not a batch: give its id (4–63 lowercase letters, digits and -) or its name projects/P/locations/R/batches/ID`
     )

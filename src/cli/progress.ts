@@ -3,7 +3,7 @@
  * elsewhere (a CI log keeps every line, so it gets one per quarter, not one per redraw).
  */
 import type { UploadProgress } from '../steps/code/upload.js'
-import type { Palette } from './terminal.js'
+import type { Palette } from './palette.js'
 
 /** An upload this small is over before a bar could say anything. */
 export const MIN_BYTES = 1024 * 1024

@@ -4,41 +4,8 @@
  */
 import ansiRegex from 'ansi-regex'
 import { visible, withoutControls, type LogSink } from '../lib/log.js'
+import { palette, useColour, type Palette } from './palette.js'
 import type { ProgressSink } from './progress.js'
-
-/** The https://no-color.org convention: colour only on a terminal, never with NO_COLOR set. */
-export function useColour(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): boolean {
-  if (!stream.isTTY) return false
-  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false
-  return env.TERM !== 'dumb'
-}
-
-export type Paint = (text: string) => string
-
-export interface Palette {
-  bold: Paint
-  dim: Paint
-  red: Paint
-  green: Paint
-  yellow: Paint
-}
-
-const sgr =
-  (on: number, off: number): Paint =>
-  text =>
-    `\x1b[${on}m${text}\x1b[${off}m`
-const plain: Paint = text => text
-
-export const palette = (colour: boolean): Palette =>
-  colour
-    ? {
-        bold: sgr(1, 22),
-        dim: sgr(2, 22),
-        red: sgr(31, 39),
-        green: sgr(32, 39),
-        yellow: sgr(33, 39)
-      }
-    : { bold: plain, dim: plain, red: plain, green: plain, yellow: plain }
 
 /** A colour or style (SGR), the one control sequence a line may keep, and only in colour. */
 // eslint-disable-next-line no-control-regex

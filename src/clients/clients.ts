@@ -3,7 +3,7 @@ import { IdempotencyStrategy, Storage } from '@google-cloud/storage'
 import { GoogleAuth, PassThroughClient } from 'google-auth-library'
 import type { DataprocClient } from './dataproc.js'
 import type { Endpoint } from '../inputs/syntax.js'
-import { restListEntries, type ListEntries } from '../steps/batch/cloud-logging.js'
+import { restListEntries, type ListEntries } from './logging.js'
 import { BACKOFF } from '../lib/retry.js'
 import { errorMessage, firstLine } from '../lib/errors.js'
 

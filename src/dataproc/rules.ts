@@ -23,6 +23,10 @@ const ARTIFACT_REGISTRY = /^[a-z0-9-]+-docker\.pkg\.dev$/
 const CONTAINER_REGISTRY = /^((us|eu|asia)\.)?gcr\.io$/
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])(:\d+)?$/
 
+/** Whether a registry host (or a repository starting with one) is on loopback: 127.0.0.0/8, localhost, [::1]. */
+export const isLocalRegistry = (hostOrRepository: string): boolean =>
+  LOOPBACK.test(hostOrRepository.split('/')[0] ?? '')
+
 /**
  * Dataproc pulls custom images only from Artifact Registry and Container Registry. A loopback
  * registry (the local stack's) stays allowed for development.

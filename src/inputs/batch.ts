@@ -1,8 +1,22 @@
 import { labelKeyProblem, MAX_LABELS, propertyProblems, SERVICE_LABELS } from '../dataproc/rules.js'
-import { LABEL_KEY_PATTERN, LABEL_VALUE_PATTERN } from '../plan/naming.js'
-import { RESERVED_LABELS, RESERVED_PROPERTY_PREFIXES } from './config.js'
+import { LABEL_KEY_PATTERN, LABEL_VALUE_PATTERN } from '../dataproc/names.js'
 import type { InputReader } from './reader.js'
 import { parseList, parsePairs } from './syntax.js'
+
+/** Keys this action sets itself: a user value would silently fight ours. */
+export const RESERVED_LABELS = [
+  'managed-by',
+  'env',
+  'branch',
+  'run-id',
+  'commit',
+  'release',
+  'request-id'
+]
+export const RESERVED_PROPERTY_PREFIXES = [
+  'spark.dataproc.driverEnv.KEDRO_DATAPROC_',
+  'spark.executorEnv.KEDRO_DATAPROC_'
+]
 
 const SPARK_PROPERTY_KEY_PATTERN = /^[A-Za-z][A-Za-z0-9_.:-]*$/
 const NETWORK_TAG_PATTERN = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/

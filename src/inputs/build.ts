@@ -1,10 +1,13 @@
 import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { registryProblem } from '../dataproc/rules.js'
-import { IMAGE_TAG_PATTERN } from '../plan/naming.js'
-import { PROJECT_ENTRYPOINT, type RunEnv } from './config.js'
+import { IMAGE_TAG_PATTERN } from '../dataproc/names.js'
 import type { InputReader } from './reader.js'
 import { parsePairs } from './syntax.js'
+import type { RunEnv } from './where.js'
+
+/** A project's own entrypoint at this path wins over the one shipped with the action. */
+export const PROJECT_ENTRYPOINT = 'deployment/dataproc/entrypoint.py'
 
 const REPOSITORY_PATTERN = /^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/
 const IMAGE_NAME_PATTERN = /^[a-z0-9]+([._-]+[a-z0-9]+)*(\/[a-z0-9]+([._-]+[a-z0-9]+)*)*$/

@@ -3,9 +3,9 @@ import type { Endpoint } from './syntax.js'
 import type { BatchSettings } from './batch.js'
 import type { Build } from './build.js'
 import type { InputValues } from './table.js'
-import type { Where } from './where.js'
+import type { RunEnv, Where } from './where.js'
 
-export type RunEnv = 'dev' | 'prod'
+export type { RunEnv }
 
 /** The inputs, read and checked: what the plan is made from. */
 export interface Config extends Omit<Where, 'runtimeWarning'>, Build, BatchSettings {
@@ -51,24 +51,6 @@ export interface Endpoints {
   logging?: Endpoint
 }
 
-/** Keys this action sets itself: a user value would silently fight ours. */
-export const RESERVED_LABELS = [
-  'managed-by',
-  'env',
-  'branch',
-  'run-id',
-  'commit',
-  'release',
-  'request-id'
-]
-export const RESERVED_PROPERTY_PREFIXES = [
-  'spark.dataproc.driverEnv.KEDRO_DATAPROC_',
-  'spark.executorEnv.KEDRO_DATAPROC_'
-]
-
 /** The image is built only by a run that prepares, is not a dry run, and was given no image. */
 export const buildsImage = (config: Pick<Config, 'image' | 'dryRun' | 'prepare'>): boolean =>
   !config.image && !config.dryRun && config.prepare
-
-/** A project's own entrypoint at this path wins over the one shipped with the action. */
-export const PROJECT_ENTRYPOINT = 'deployment/dataproc/entrypoint.py'

@@ -1,8 +1,9 @@
 import { registryProblem } from '../dataproc/rules.js'
 import { checkRuntime, DEFAULT_RUNTIME, runtime3Problems } from '../dataproc/runtimes.js'
-import { RELEASE_PATTERN, RUN_ID_PATTERN } from '../plan/naming.js'
-import type { RunEnv } from './config.js'
+import { RELEASE_PATTERN, RUN_ID_PATTERN } from '../dataproc/names.js'
 import type { InputReader } from './reader.js'
+
+export type RunEnv = 'dev' | 'prod'
 
 const PROJECT_PATTERN = /^([a-z][a-z0-9.-]*:)?[a-z][a-z0-9-]{4,28}[a-z0-9]$/
 const REGION_PATTERN = /^[a-z]+-[a-z]+[0-9]+$/

@@ -1,8 +1,12 @@
-import { effectiveTtl, objectNameProblem, type EffectiveTtl } from '../dataproc/rules.js'
+import {
+  effectiveTtl,
+  isLocalRegistry,
+  objectNameProblem,
+  type EffectiveTtl
+} from '../dataproc/rules.js'
 import type { Config, Endpoints, RunEnv } from '../inputs/config.js'
 import { INPUT_NAMES, INPUTS, valueOf } from '../inputs/table.js'
 import { formatVersion } from '../kedro/options.js'
-import { isLocalRegistry } from '../steps/image/registry-client.js'
 import type { RunFacts } from './facts.js'
 import { batchId, branchSlug, fit, imageTag, labelValue, requestId, shortHash } from './naming.js'
 import { batchRequest, type CreateBatchRequest } from './request.js'

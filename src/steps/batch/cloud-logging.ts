@@ -9,18 +9,7 @@
 import { errorMessage, httpStatus } from '../../lib/errors.js'
 import { log } from '../../lib/log.js'
 import { backoffDelay, isTransient, type Backoff } from '../../lib/retry.js'
-
-export interface LogEntry {
-  insertId?: string
-  timestamp?: string
-  textPayload?: string
-  jsonPayload?: { message?: unknown }
-}
-
-/** One `entries:list` call: the request body in, the parsed answer out; errors carry `status`. */
-export type ListEntries = (
-  body: Record<string, unknown>
-) => Promise<{ entries?: LogEntry[]; nextPageToken?: string }>
+import type { ListEntries, LogEntry } from '../../clients/logging.js'
 
 export interface BatchLog {
   project: string
@@ -180,28 +169,5 @@ export class CloudLoggingOutput {
         if (LAST_LINE.test(line)) this.complete = true
       }
     }
-  }
-}
-
-/** `entries:list` over REST, with the headers of the given credentials (none for an emulator). */
-export function restListEntries(
-  baseUrl: string,
-  headers: () => Promise<Record<string, string>>
-): ListEntries {
-  return async body => {
-    const response = await fetch(`${baseUrl.replace(/\/+$/, '')}/v2/entries:list`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(await headers()) },
-      body: JSON.stringify(body)
-    })
-    const text = await response.text()
-    if (!response.ok) {
-      const message = text.slice(0, 300).replace(/\s+/g, ' ')
-      throw Object.assign(new Error(`entries:list answered ${response.status}: ${message}`), {
-        status: response.status,
-        code: response.status
-      })
-    }
-    return JSON.parse(text) as { entries?: LogEntry[]; nextPageToken?: string }
   }
 }

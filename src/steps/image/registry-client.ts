@@ -9,6 +9,7 @@
  * are plain http without credentials, as Docker itself treats them.
  */
 import { createHash } from 'node:crypto'
+import { isLocalRegistry } from '../../dataproc/rules.js'
 import { errorCause, errorMessage } from '../../lib/errors.js'
 import { withRetries } from '../../lib/retry.js'
 
@@ -54,15 +55,6 @@ export interface RegistryLocation {
   /** `https://host` or, for loopback, `http://host`. */
   baseUrl: string
   local: boolean
-}
-
-/** Whether a registry host (or a repository starting with one) is on loopback: 127.0.0.0/8, localhost, [::1]. */
-export function isLocalRegistry(hostOrRepository: string): boolean {
-  const host = hostOrRepository.split('/')[0] ?? ''
-  const hostname = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.split(':')[0]
-  return (
-    hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname ?? '')
-  )
 }
 
 export function parseRepository(repository: string): RegistryLocation {
