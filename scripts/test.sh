@@ -13,9 +13,8 @@ if [ "$major" != 24 ]; then
   exit 1
 fi
 
-echo "== eslint, prettier, tsc"
-eslint .
-prettier --check . >/dev/null
+echo "== eslint, prettier, the layers (npm run lint), tsc"
+npm run --silent lint
 tsc --noEmit -p .
 
 echo "== python: entrypoint, on the driver environment's real Kedro"
