@@ -223,9 +223,23 @@ describe('dockerfileDependencies', () => {
       {},
       ['deps', '1'],
       ['wheels']
+    ],
+    [
+      'arguments split as the shell does: a quoted mount source with a space is one path',
+      'FROM a\nRUN --mount=type=bind,source="my wheels",target=/w pip install /w/*.whl\nCOPY "two words.txt" /x/',
+      undefined,
+      {},
+      ['0'],
+      ['my wheels', 'two words.txt']
     ]
   ])('%s', (_name, text, target, buildArgs, stages, sources) => {
     expect(dockerfileDependencies(text, target, buildArgs)).toEqual({ stages, sources })
+  })
+
+  test('an unclosed quote names its instruction', () => {
+    expect(() => dockerfileDependencies('FROM a\nCOPY "x /y', undefined, {})).toThrow(
+      `the Dockerfile's COPY "x /y: it has an unclosed " quote; close it`
+    )
   })
 })
 

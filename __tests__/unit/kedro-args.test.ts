@@ -5,7 +5,7 @@ import { checkRunArgs, paramsProblems } from '../../src/kedro/check.js'
 import type { KedroVersion } from '../../src/kedro/options.js'
 import { initVersionProblem, projectKedro, satisfies } from '../../src/kedro/project.js'
 import { checkKedroRun } from '../../src/kedro/run.js'
-import { splitWords } from '../../src/kedro/words.js'
+import { splitWords } from '../../src/lib/words.js'
 
 test.each([
   ['', []],

@@ -1,7 +1,7 @@
 import { checkRunArgs } from './check.js'
 import { formatVersion } from './options.js'
 import { initVersionProblem, projectKedro, type ProjectKedro } from './project.js'
-import { splitWords } from './words.js'
+import { splitWords } from '../lib/words.js'
 import { errorMessage } from '../lib/errors.js'
 
 /** `kedro-run-args` read and checked against the project's own Kedro. */

@@ -7,6 +7,7 @@ import { lstatSync, realpathSync, statSync } from 'node:fs'
 import type { Stats } from 'node:fs'
 import { realpath, stat } from 'node:fs/promises'
 import path from 'node:path'
+import { errorCode } from '../../lib/errors.js'
 
 export interface Entry {
   /** Name inside the zip: relative to projectDir, `/`-separated. */
@@ -129,12 +130,4 @@ export function fileError(name: string, error: unknown): Error {
     return new Error(`${name} cannot be read (${code}): fix its permissions or .gitignore it.`)
   }
   return new Error(`Could not add ${name} to the code snapshot: ${message}`)
-}
-
-function errorCode(error: unknown): string | undefined {
-  if (typeof error === 'object' && error !== null && 'code' in error) {
-    const code: unknown = error.code
-    return typeof code === 'string' ? code : undefined
-  }
-  return undefined
 }

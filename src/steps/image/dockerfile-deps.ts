@@ -11,9 +11,10 @@ import {
   parseDockerfile,
   splitAssignment,
   splitFlags,
-  splitWords,
   type Instruction
 } from './dockerfile-parse.js'
+import { errorMessage } from '../../lib/errors.js'
+import { splitWords } from '../../lib/words.js'
 
 interface Stage {
   name: string
@@ -29,90 +30,100 @@ export interface Dependencies {
   sources: string[]
 }
 
-function dependenciesOf(
-  instructions: Instruction[],
-  target: string | undefined,
+/** What reading the instructions in order has learned so far. */
+interface Reading {
   buildArgs: Record<string, string>
-): Dependencies {
-  const globalArgs: Record<string, string> = {}
-  const stages: Stage[] = []
-  let scope: Record<string, string> = {}
-  const stageIndex = (reference: string): number | undefined => {
-    if (/^\d+$/.test(reference)) {
-      const index = Number(reference)
-      return index < stages.length ? index : undefined
-    }
-    const found = stages.find(stage => stage.name === reference.toLowerCase())
-    return found?.index
-  }
+  globalArgs: Record<string, string>
+  stages: Stage[]
+  /** The current stage's ARG and ENV values. */
+  scope: Record<string, string>
+}
 
-  for (const { keyword, args } of instructions) {
-    if (keyword === 'ARG') {
-      for (const word of splitWords(args)) {
-        const [name, value] = splitAssignment(word)
-        const into = stages.length === 0 ? globalArgs : scope
-        // Inside a stage, `ARG NAME` without a value brings the global ARG's value into scope.
-        const inherited = stages.length === 0 ? undefined : globalArgs[name]
-        const resolved = buildArgs[name] ?? (value !== undefined ? expand(value, into) : inherited)
-        if (resolved !== undefined) into[name] = resolved
-      }
-      continue
-    }
-    if (keyword === 'FROM') {
-      const { words } = splitFlags(splitWords(args))
-      const image = expand(words[0] ?? '', globalArgs)
-      const name = words[1]?.toLowerCase() === 'as' ? (words[2] ?? '').toLowerCase() : ''
-      const parent = stageIndex(image)
-      stages.push({
-        name: name || String(stages.length),
-        index: stages.length,
-        needs: parent === undefined ? [] : [parent],
-        sources: []
+function stageIndex(stages: Stage[], reference: string): number | undefined {
+  if (/^\d+$/.test(reference)) {
+    const index = Number(reference)
+    return index < stages.length ? index : undefined
+  }
+  return stages.find(stage => stage.name === reference.toLowerCase())?.index
+}
+
+/** A stage named by `--from=` (or a mount's `from=`) is needed; an image is not a stage. */
+function needFrom(reading: Reading, stage: Stage, from: string): void {
+  const index = stageIndex(reading.stages, expand(from, reading.scope))
+  if (index !== undefined) stage.needs.push(index)
+}
+
+function readArg(reading: Reading, args: string): void {
+  const { buildArgs, globalArgs, stages } = reading
+  for (const word of splitWords(args)) {
+    const [name, value] = splitAssignment(word)
+    const into = stages.length === 0 ? globalArgs : reading.scope
+    // Inside a stage, `ARG NAME` without a value brings the global ARG's value into scope.
+    const inherited = stages.length === 0 ? undefined : globalArgs[name]
+    const resolved = buildArgs[name] ?? (value !== undefined ? expand(value, into) : inherited)
+    if (resolved !== undefined) into[name] = resolved
+  }
+}
+
+function readFrom(reading: Reading, args: string): void {
+  const { stages } = reading
+  const { words } = splitFlags(splitWords(args))
+  const image = expand(words[0] ?? '', reading.globalArgs)
+  const name = words[1]?.toLowerCase() === 'as' ? (words[2] ?? '').toLowerCase() : ''
+  const parent = stageIndex(stages, image)
+  stages.push({
+    name: name || String(stages.length),
+    index: stages.length,
+    needs: parent === undefined ? [] : [parent],
+    sources: []
+  })
+  reading.scope = {}
+}
+
+function readCopy(reading: Reading, stage: Stage, keyword: string, args: string): void {
+  const { flags, words } = splitFlags(copyWords(args))
+  const from = flags.get('from')
+  // A copy from another stage or an image reads nothing from the context.
+  if (from !== undefined) return needFrom(reading, stage, from)
+  for (const source of words.slice(0, -1)) {
+    if (source.startsWith('<<')) continue
+    if (keyword === 'ADD' && /^[a-z][a-z0-9+.-]*:\/\//i.test(source)) continue
+    stage.sources.push(cleanSource(expand(source, reading.scope)))
+  }
+}
+
+/** `RUN --mount=type=bind`: a stage's files with `from=`, else the context's. */
+function readMounts(reading: Reading, stage: Stage, args: string): void {
+  for (const mount of splitFlags(splitWords(args)).mounts) {
+    const options = new Map(
+      mount.split(',').map(part => {
+        const [key, value] = splitAssignment(part)
+        return [key.toLowerCase(), value ?? ''] as const
       })
-      scope = {}
-      continue
-    }
-    const stage = stages[stages.length - 1]
-    if (!stage) continue
-    if (keyword === 'ENV') {
-      for (const [name, value] of envPairs(args)) scope[name] = expand(value, scope)
-    } else if (keyword === 'COPY' || keyword === 'ADD') {
-      const { flags, words } = splitFlags(copyWords(args))
-      const from = flags.get('from')
-      if (from !== undefined) {
-        const index = stageIndex(expand(from, scope))
-        if (index !== undefined) stage.needs.push(index)
-        // A copy from another stage or an image reads nothing from the context.
-        continue
-      }
-      for (const source of words.slice(0, -1)) {
-        if (source.startsWith('<<')) continue
-        if (keyword === 'ADD' && /^[a-z][a-z0-9+.-]*:\/\//i.test(source)) continue
-        stage.sources.push(cleanSource(expand(source, scope)))
-      }
-    } else if (keyword === 'RUN') {
-      for (const mount of splitFlags(splitWords(args)).mounts) {
-        const options = new Map(
-          mount.split(',').map(part => {
-            const [key, value] = splitAssignment(part)
-            return [key.toLowerCase(), value ?? ''] as const
-          })
-        )
-        const type = options.get('type') ?? 'bind'
-        if (type !== 'bind') continue
-        const from = options.get('from')
-        if (from !== undefined) {
-          const index = stageIndex(expand(from, scope))
-          if (index !== undefined) stage.needs.push(index)
-        } else {
-          stage.sources.push(
-            cleanSource(expand(options.get('source') ?? options.get('src') ?? '.', scope))
-          )
-        }
-      }
+    )
+    if ((options.get('type') ?? 'bind') !== 'bind') continue
+    const from = options.get('from')
+    if (from !== undefined) needFrom(reading, stage, from)
+    else {
+      const source = options.get('source') ?? options.get('src') ?? '.'
+      stage.sources.push(cleanSource(expand(source, reading.scope)))
     }
   }
+}
 
+function read(reading: Reading, { keyword, args }: Instruction): void {
+  if (keyword === 'ARG') return readArg(reading, args)
+  if (keyword === 'FROM') return readFrom(reading, args)
+  const stage = reading.stages[reading.stages.length - 1]
+  if (!stage) return
+  if (keyword === 'ENV')
+    for (const [name, value] of envPairs(args)) reading.scope[name] = expand(value, reading.scope)
+  else if (keyword === 'COPY' || keyword === 'ADD') readCopy(reading, stage, keyword, args)
+  else if (keyword === 'RUN') readMounts(reading, stage, args)
+}
+
+/** The target stage (default: the last) and every stage it needs, with the context they read. */
+function chosen(stages: Stage[], target: string | undefined): Dependencies {
   if (stages.length === 0) throw new Error('the Dockerfile has no FROM instruction')
   const wanted =
     target === undefined
@@ -129,9 +140,9 @@ function dependenciesOf(
     for (const next of (stages[index] as Stage).needs) visit(next)
   }
   visit(wanted)
-  const chosen = stages.filter(stage => needed.has(stage.index))
-  const sources = [...new Set(chosen.flatMap(stage => stage.sources))].sort()
-  return { stages: chosen.map(stage => stage.name), sources }
+  const picked = stages.filter(stage => needed.has(stage.index))
+  const sources = [...new Set(picked.flatMap(stage => stage.sources))].sort()
+  return { stages: picked.map(stage => stage.name), sources }
 }
 
 /** The stages `target` (default: the last stage) depends on, and the context paths they read. */
@@ -140,5 +151,16 @@ export function dockerfileDependencies(
   target: string | undefined,
   buildArgs: Record<string, string>
 ): Dependencies {
-  return dependenciesOf(parseDockerfile(text), target, buildArgs)
+  const reading: Reading = { buildArgs, globalArgs: {}, stages: [], scope: {} }
+  for (const instruction of parseDockerfile(text)) {
+    try {
+      read(reading, instruction)
+    } catch (error) {
+      // An unclosed quote: Docker refuses the line too, so say which one.
+      throw new Error(
+        `the Dockerfile's ${instruction.keyword} ${instruction.args}: ${errorMessage(error)}`
+      )
+    }
+  }
+  return chosen(reading.stages, target)
 }

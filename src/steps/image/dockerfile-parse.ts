@@ -3,6 +3,7 @@
  * the words, flags, variables and paths inside them.
  */
 import path from 'node:path'
+import { splitWords } from '../../lib/words.js'
 
 export interface Instruction {
   keyword: string
@@ -56,11 +57,6 @@ export function parseDockerfile(text: string): Instruction[] {
     }
   }
   return instructions
-}
-
-/** Whitespace-separated words with surrounding quotes removed. */
-export function splitWords(args: string): string[] {
-  return (args.match(/"[^"]*"|'[^']*'|\S+/g) ?? []).map(unquote)
 }
 
 function unquote(word: string): string {

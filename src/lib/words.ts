@@ -1,7 +1,8 @@
 /**
- * Kedro run arguments arrive as one string (a workflow input) and must reach `kedro run` as the
- * words a POSIX shell would have made of it — without ever being run through a shell, so `$(…)`,
- * backticks and `;` stay literal text.
+ * The words a POSIX shell would make of a string, without ever running one: `$(…)`, backticks,
+ * `;` and `$NAME` stay literal text. Kedro run arguments arrive as one string (a workflow input)
+ * and reach `kedro run` so; a Dockerfile's instruction arguments split the same way (BuildKit's
+ * lexer follows the shell's quoting), before its variables are expanded.
  */
 export function splitWords(input: string): string[] {
   const words: string[] = []
