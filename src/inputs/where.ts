@@ -30,8 +30,11 @@ export interface Where {
   artifactRegistry: string
 }
 
-/** `tag`: the tag the run was started from, the release of a prod run that names none. */
-export function readWhere(r: InputReader, tag: string | undefined, now: Date): Where {
+/** dev or prod, the release a prod run runs, and a run id if one is given. */
+function readRun(
+  r: InputReader,
+  tag: string | undefined
+): Pick<Where, 'env' | 'release' | 'runId'> {
   const envValue = r.text('env')
   if (envValue !== 'dev' && envValue !== 'prod')
     r.problem('env', `'${envValue}' is not an environment; use dev or prod`)
@@ -60,7 +63,10 @@ export function readWhere(r: InputReader, tag: string | undefined, now: Date): W
     RUN_ID_PATTERN,
     'is not a valid run id; use up to 100 letters, digits, . _ - starting with a letter or digit'
   )
+  return { env, release, runId }
+}
 
+function readProject(r: InputReader): Pick<Where, 'projectId' | 'region'> {
   const projectId = r.required('project-id', 'set project-id to your Google Cloud project id')
   if (projectId)
     r.check(
@@ -84,7 +90,12 @@ export function readWhere(r: InputReader, tag: string | undefined, now: Date): W
     )
   else if (region)
     r.check('region', region, REGION_PATTERN, 'is not a region; use e.g. europe-west1')
+  return { projectId, region }
+}
 
+function readBuckets(
+  r: InputReader
+): Pick<Where, 'runSubmitBucket' | 'runOutputBucket' | 'stagingBucket'> {
   const runSubmitBucket =
     r.bucket(
       'run-submit-bucket',
@@ -96,15 +107,14 @@ export function readWhere(r: InputReader, tag: string | undefined, now: Date): W
       r.required('run-output-bucket', 'name the bucket that receives run outputs')
     ) ?? ''
   const stagingBucket = r.bucket('staging-bucket', r.optional('staging-bucket'))
+  return { runSubmitBucket, runOutputBucket, stagingBucket }
+}
 
-  const serviceAccount = r.optional('service-account')
-  r.check(
-    'service-account',
-    serviceAccount,
-    SERVICE_ACCOUNT_PATTERN,
-    'is not a service account email; use NAME@PROJECT.iam.gserviceaccount.com'
-  )
-
+function readRuntime(
+  r: InputReader,
+  stagingBucket: string | undefined,
+  now: Date
+): Pick<Where, 'runtimeVersion' | 'runtimeWarning'> {
   const runtimeVersion = r.text('runtime-version') || DEFAULT_RUNTIME
   r.check(
     'runtime-version',
@@ -120,7 +130,13 @@ export function readWhere(r: InputReader, tag: string | undefined, now: Date): W
       historyServerCluster: r.optional('history-server-cluster')
     })
   )
+  return { runtimeVersion, runtimeWarning: runtime.warning }
+}
 
+function readWorkload(
+  r: InputReader,
+  serviceAccount: string | undefined
+): Where['workloadAuthentication'] {
   const workload = r.optional('workload-authentication')
   if (workload !== undefined && workload !== 'service-account' && workload !== 'end-user')
     r.problem(
@@ -132,7 +148,10 @@ export function readWhere(r: InputReader, tag: string | undefined, now: Date): W
       'workload-authentication',
       'service-account needs the service-account input; set it, or remove workload-authentication'
     )
+  return workload === 'end-user' ? 'end-user' : serviceAccount ? 'service-account' : undefined
+}
 
+function readRegistry(r: InputReader, region: string): string {
   const artifactRegistry = r.text('artifact-registry') || `${region}-docker.pkg.dev`
   r.check(
     'artifact-registry',
@@ -144,21 +163,32 @@ export function readWhere(r: InputReader, tag: string | undefined, now: Date): W
     const rule = registryProblem('artifact-registry', artifactRegistry)
     if (rule) r.problems.push(rule)
   }
+  return artifactRegistry
+}
 
-  return {
-    env,
-    release,
-    runId,
-    projectId,
-    region,
-    runSubmitBucket,
-    runOutputBucket,
-    stagingBucket,
+/**
+ * `tag`: the tag the run was started from, the release of a prod run that names none. Problems
+ * are collected in the order of the inputs read.
+ */
+export function readWhere(r: InputReader, tag: string | undefined, now: Date): Where {
+  const run = readRun(r, tag)
+  const project = readProject(r)
+  const buckets = readBuckets(r)
+  const serviceAccount = r.optional('service-account')
+  r.check(
+    'service-account',
     serviceAccount,
-    workloadAuthentication:
-      workload === 'end-user' ? 'end-user' : serviceAccount ? 'service-account' : undefined,
-    runtimeVersion,
-    runtimeWarning: runtime.warning,
-    artifactRegistry
+    SERVICE_ACCOUNT_PATTERN,
+    'is not a service account email; use NAME@PROJECT.iam.gserviceaccount.com'
+  )
+  const runtime = readRuntime(r, buckets.stagingBucket, now)
+  return {
+    ...run,
+    ...project,
+    ...buckets,
+    serviceAccount,
+    workloadAuthentication: readWorkload(r, serviceAccount),
+    ...runtime,
+    artifactRegistry: readRegistry(r, project.region)
   }
 }

@@ -90,26 +90,31 @@ function writesToCloudLogging(batch: Batch, state: BatchState): boolean {
     : state === 'RUNNING'
 }
 
-export async function watchBatch(options: WatchOptions): Promise<WatchResult> {
-  const { client, storage, name } = options
-  const started = Date.now()
-  let state: BatchState | undefined
-  let output: OutputSource | undefined
-  let seriesUri: string | undefined
-  let outputDone = false
-  let cancelRequested: 'aborted' | 'timeout' | undefined
-  let batch: Batch = {}
-  let endedAt: number | undefined
+type CancelReason = 'aborted' | 'timeout'
 
-  const cancel = async (reason: 'aborted' | 'timeout'): Promise<void> => {
-    if (cancelRequested) return
-    cancelRequested = reason
+/** One watch of one batch: its state, its output, and whether it was asked to cancel. */
+class Watch {
+  private readonly started = Date.now()
+  private state: BatchState | undefined
+  private output: OutputSource | undefined
+  private seriesUri: string | undefined
+  private outputDone = false
+  private endedAt: number | undefined
+  cancelRequested: CancelReason | undefined
+  cancelFailure: Error | undefined
+
+  constructor(private readonly options: WatchOptions) {}
+
+  async cancel(reason: CancelReason): Promise<void> {
+    const { name } = this.options
+    if (this.cancelRequested) return
+    this.cancelRequested = reason
     log.warning(
       `${reason === 'timeout' ? 'timeout reached' : 'run aborted'}: cancelling batch ${name}`
     )
     try {
-      await cancelBatch(client, options.operation)
-      options.onCancelSent?.()
+      await cancelBatch(this.options.client, this.options.operation)
+      this.options.onCancelSent?.()
     } catch (error) {
       // The batch keeps running: say so rather than wait for it as if it had been cancelled.
       throw new Error(
@@ -117,73 +122,89 @@ export async function watchBatch(options: WatchOptions): Promise<WatchResult> {
       )
     }
   }
-  let cancelFailure: Error | undefined
+
+  /** GetBatch, riding out an outage of up to MAX_OUTAGE_MS; logs each change of state. */
+  async read(): Promise<{ batch: Batch; state: BatchState }> {
+    const { client, name } = this.options
+    const batch = await withRetries(() => getBatch(client, name), {
+      what: 'GetBatch',
+      maxElapsedMs: MAX_OUTAGE_MS,
+      backoff: OUTAGE_BACKOFF
+    })
+    const next = stateOf(batch)
+    if (next !== this.state) {
+      const elapsed = ((Date.now() - this.started) / 1000).toFixed(1)
+      log.info(
+        `${new Date().toISOString()}  ${this.state ? `${this.state} → ` : ''}${next}  (+${elapsed}s)`
+      )
+      this.state = next
+    }
+    return { batch, state: next }
+  }
+
+  /** Reads what is new of the driver output; true once the watch may end with the batch. */
+  async follow(batch: Batch, state: BatchState): Promise<boolean> {
+    const outputUri = batch.runtimeInfo?.outputUri
+    if (outputUri && outputUri !== this.seriesUri) {
+      // A changed output URI is a new attempt of the driver: follow the new series.
+      this.output = new DriverOutput(this.options.storage, outputUri, this.options.onLine)
+      this.seriesUri = outputUri
+      this.outputDone = false
+    } else if (!this.output && writesToCloudLogging(batch, state)) {
+      this.output = this.options.cloudLogging(batch)
+    }
+    const ended = isTerminal(state)
+    if (ended) this.endedAt ??= Date.now()
+    if (this.output && !this.outputDone) await this.poll(this.output, ended)
+    // Cloud Logging's reader keeps its own, longer, limit: its entries arrive later.
+    const drained =
+      this.seriesUri !== undefined && Date.now() - (this.endedAt ?? 0) > OUTPUT_DRAIN_MS
+    if (!ended || !(this.outputDone || !this.output || drained)) return false
+    this.output?.flush()
+    return true
+  }
+
+  private async poll(output: OutputSource, ended: boolean): Promise<void> {
+    try {
+      this.outputDone = await output.poll(ended)
+    } catch (error) {
+      // The batch matters more than its log: stop streaming, keep watching the state.
+      if (!isTransient(error)) {
+        log.warning(
+          `driver output cannot be read (${firstLine(error)}); follow it in the Cloud console`
+        )
+        this.outputDone = true
+      }
+    }
+  }
+
+  /** Cancels once the timeout has passed; then waits for the next poll. */
+  async pause(ended: boolean): Promise<void> {
+    const elapsed = Date.now() - this.started
+    const { timeoutSeconds } = this.options
+    if (timeoutSeconds !== undefined && !ended && elapsed > timeoutSeconds * 1000)
+      await this.cancel('timeout')
+    await sleep(ended ? 250 : pollInterval(Date.now() - this.started))
+  }
+}
+
+export async function watchBatch(options: WatchOptions): Promise<WatchResult> {
+  const watch = new Watch(options)
   const onAbort = (): void => {
-    cancel('aborted').catch((error: unknown) => (cancelFailure = error as Error))
+    watch.cancel('aborted').catch((error: unknown) => (watch.cancelFailure = error as Error))
   }
   // An abort that came while the batch was being created still cancels it.
-  if (options.abort.aborted) await cancel('aborted')
+  if (options.abort.aborted) await watch.cancel('aborted')
   else options.abort.addEventListener('abort', onAbort, { once: true })
-
   try {
     for (;;) {
-      if (cancelFailure) throw cancelFailure
-      batch = await withRetries(() => getBatch(client, name), {
-        what: 'GetBatch',
-        maxElapsedMs: MAX_OUTAGE_MS,
-        backoff: OUTAGE_BACKOFF
-      })
-      const next = stateOf(batch)
-      if (next !== state) {
-        const elapsed = ((Date.now() - started) / 1000).toFixed(1)
-        log.info(
-          `${new Date().toISOString()}  ${state ? `${state} → ` : ''}${next}  (+${elapsed}s)`
-        )
-        state = next
+      if (watch.cancelFailure) throw watch.cancelFailure
+      const { batch, state } = await watch.read()
+      if (await watch.follow(batch, state)) {
+        const reason = watch.cancelRequested
+        return { batch, state, timedOut: reason === 'timeout', aborted: reason === 'aborted' }
       }
-      const outputUri = batch.runtimeInfo?.outputUri
-      if (outputUri && outputUri !== seriesUri) {
-        // A changed output URI is a new attempt of the driver: follow the new series.
-        output = new DriverOutput(storage, outputUri, options.onLine)
-        seriesUri = outputUri
-        outputDone = false
-      } else if (!output && writesToCloudLogging(batch, next)) {
-        output = options.cloudLogging(batch)
-      }
-      const ended = isTerminal(next)
-      if (ended) endedAt ??= Date.now()
-      if (output && !outputDone) {
-        try {
-          outputDone = await output.poll(ended)
-        } catch (error) {
-          // The batch matters more than its log: stop streaming, keep watching the state.
-          if (!isTransient(error)) {
-            log.warning(
-              `driver output cannot be read (${firstLine(error)}); follow it in the Cloud console`
-            )
-            outputDone = true
-          }
-        }
-      }
-      // Cloud Logging's reader keeps its own, longer, limit: its entries arrive later.
-      const drained = seriesUri !== undefined && Date.now() - (endedAt ?? 0) > OUTPUT_DRAIN_MS
-      if (ended && (outputDone || !output || drained)) {
-        output?.flush()
-        return {
-          batch,
-          state: next,
-          timedOut: cancelRequested === 'timeout',
-          aborted: cancelRequested === 'aborted'
-        }
-      }
-      if (
-        options.timeoutSeconds !== undefined &&
-        !ended &&
-        Date.now() - started > options.timeoutSeconds * 1000
-      ) {
-        await cancel('timeout')
-      }
-      await sleep(ended ? 250 : pollInterval(Date.now() - started))
+      await watch.pause(isTerminal(state))
     }
   } finally {
     options.abort.removeEventListener('abort', onAbort)
