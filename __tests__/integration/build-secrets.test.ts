@@ -85,7 +85,7 @@ test('a RUN --mount=type=secret step reads the secret; no layer and no log holds
       context: await readBuildContext(context, join(context, 'Dockerfile'), secretRules([], {})),
       target: 'dev',
       buildArgs: { BASE_IMAGE: baseImage },
-      buildSecrets: { pip: SECRET },
+      secrets: { pip: SECRET },
       platform: 'linux/amd64',
       dockerHost: stack.dockerHost as string
     },

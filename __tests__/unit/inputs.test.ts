@@ -53,9 +53,13 @@ test('a valid dev configuration is read with its defaults', () => {
     dryRun: false,
     wait: true,
     cancelOnAbort: true,
-    target: 'dev',
-    dockerfile: join(workspace, 'deployment/dataproc/serverless/Dockerfile'),
-    buildContext: workspace,
+    build: {
+      target: 'dev',
+      dockerfile: join(workspace, 'deployment/dataproc/serverless/Dockerfile'),
+      context: workspace,
+      buildArgs: {},
+      secrets: {}
+    },
     entrypoint: undefined
   })
 })
@@ -133,5 +137,5 @@ test.each([
   ['host', 'host'],
   ['none', 'none']
 ])("build-network '%s' reaches the plan's build as %s", (value, network) => {
-  expect(parse({ ...VALID, 'build-network': value }).buildNetwork).toBe(network)
+  expect(parse({ ...VALID, 'build-network': value }).build.network).toBe(network)
 })

@@ -66,7 +66,8 @@ export async function deploy(plan: Plan, hooks: DeployHooks): Promise<Outcome> {
     const prepared = await prepareDev(p)
     return runBatch(prepared, { dataproc: await loadDataproc(plan), storage: p.storage }, hooks)
   }
-  const submitted = await (plan.behaviour.prepare ? prepareRelease(p) : releaseToRun(p))
+  const release = { ...p, plan }
+  const submitted = await (plan.behaviour.prepare ? prepareRelease(release) : releaseToRun(release))
   if (plan.behaviour.submit)
     return runBatch(submitted, { dataproc: await loadDataproc(plan), storage: p.storage }, hooks)
   return outcomeWithoutBatch(

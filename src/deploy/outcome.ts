@@ -1,5 +1,9 @@
 import type { Plan } from '../plan/plan.js'
 import type { Batch } from '../steps/batch/submit.js'
+import type { BatchState } from '../steps/batch/watch.js'
+
+/** What a run came to without a batch: a dry run, no credentials, a release without a batch, an error. */
+export type RunState = 'PLANNED' | 'SKIPPED' | 'PREPARED' | 'ERROR'
 
 /**
  * What a run came to: the one record every front end reports from. `plan` is the plan as
@@ -7,8 +11,7 @@ import type { Batch } from '../steps/batch/submit.js'
  */
 export interface Outcome {
   plan: Plan
-  /** A batch state, or PLANNED (dry run), SKIPPED (no credentials), PREPARED (a release without a batch), ERROR. */
-  state: string
+  state: BatchState | RunState
   stateMessage: string
   batch?: Batch
   durationSeconds?: number
@@ -20,14 +23,15 @@ export interface Outcome {
 /** An outcome with no batch behind it. */
 export const outcomeWithoutBatch = (
   plan: Plan,
-  state: 'PLANNED' | 'SKIPPED' | 'PREPARED' | 'ERROR',
+  state: RunState,
   stateMessage: string,
   note?: string
 ): Outcome => ({ plan, state, stateMessage, driverOutput: [], note })
 
 /** Whether the run did what it was asked: a step that did not wait succeeds once it submitted. */
 export function succeeded(outcome: Outcome): boolean {
-  if (['SUCCEEDED', 'PREPARED', 'PLANNED', 'SKIPPED'].includes(outcome.state)) return true
+  const done: Outcome['state'][] = ['SUCCEEDED', 'PREPARED', 'PLANNED', 'SKIPPED']
+  if (done.includes(outcome.state)) return true
   return !outcome.plan.behaviour.wait && outcome.state !== 'ERROR' && !outcome.stateMessage
 }
 

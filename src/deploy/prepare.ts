@@ -1,6 +1,6 @@
 import type { Storage } from '@google-cloud/storage'
 import { log } from '../lib/log.js'
-import { pinImage, type Plan } from '../plan/plan.js'
+import { pinImage, type Plan, type ProdPlan } from '../plan/plan.js'
 import { codeUploads, planDevCode, snapshotCode, type CodeArtifacts } from '../steps/code/code.js'
 import {
   ImmutableObjectError,
@@ -23,8 +23,8 @@ import type { SecretRules } from '../steps/secrets.js'
 import { ACTION_VERSION } from '../version.js'
 
 /** What preparing needs: the plan and the clients, nothing else. */
-export interface Preparation {
-  plan: Plan
+export interface Preparation<P extends Plan = Plan> {
+  plan: P
   storage: Storage
   /** For a registry that needs Google credentials. */
   accessToken?: string
@@ -48,27 +48,26 @@ async function buildContext({ plan, secrets }: Preparation): Promise<BuildContex
   return context
 }
 
-interface PreparedImage {
+interface PreparedImage<P extends Plan> {
   /** The plan with the image the build pushed, pinned by digest; unchanged for a prebuilt image. */
-  plan: Plan
+  plan: P
   /** Points the branch or release tag at it: last, once every check has passed. */
   tag(): Promise<void>
 }
 
 /** The image, built or reused under its fingerprint tag; the plan's own tag is not moved yet. */
-async function image(p: Preparation, context: BuildContext | undefined): Promise<PreparedImage> {
+async function image<P extends Plan>(
+  p: Preparation<P>,
+  context: BuildContext | undefined
+): Promise<PreparedImage<P>> {
   const { plan } = p
-  if (!context || !plan.build) return { plan, tag: () => Promise.resolve() }
+  if (!context || !plan.build || plan.image.prebuilt) return { plan, tag: () => Promise.resolve() }
+  const { repository, tag } = plan.image
   const request = {
-    repository: plan.image.repository as string,
-    tag: plan.image.tag as string,
-    dockerfile: plan.build.dockerfile,
+    ...plan.build,
     context,
-    target: plan.build.target,
-    buildArgs: plan.build.buildArgs,
-    buildSecrets: plan.build.secrets,
-    platform: plan.build.platform,
-    network: plan.build.network,
+    repository,
+    tag,
     accessToken: p.accessToken,
     signal: p.signal
   }
@@ -80,11 +79,11 @@ async function image(p: Preparation, context: BuildContext | undefined): Promise
 }
 
 /** The image built beside another step: when that step fails, the build stops and pushes nothing. */
-function besideImage<T>(
-  p: Preparation,
+function besideImage<P extends Plan, T>(
+  p: Preparation<P>,
   context: BuildContext | undefined,
   other: Promise<T>
-): Promise<[PreparedImage, T]> {
+): Promise<[PreparedImage<P>, T]> {
   const stop = new AbortController()
   const signal = p.signal ? AbortSignal.any([p.signal, stop.signal]) : stop.signal
   const failed = (error: unknown): never => {
@@ -118,9 +117,9 @@ export async function prepareDev(p: Preparation): Promise<Plan> {
   return built.plan
 }
 
-function manifestOf(plan: Plan, artifacts: CodeArtifacts): ReleaseManifest {
+function manifestOf(plan: ProdPlan, artifacts: CodeArtifacts): ReleaseManifest {
   return {
-    version: plan.release as string,
+    version: plan.release,
     commit: plan.commit,
     image: plan.image.reference,
     imageDigest: plan.image.digest,
@@ -142,9 +141,9 @@ function manifestOf(plan: Plan, artifacts: CodeArtifacts): ReleaseManifest {
  * earlier prepare left (it failed in the build, say) is replaced, each object exactly at the
  * generation looked at. The release tag is pushed only once the code is uploaded, just before it.
  */
-export async function prepareRelease(p: Preparation): Promise<Plan> {
+export async function prepareRelease(p: Preparation<ProdPlan>): Promise<ProdPlan> {
   const { plan, storage } = p
-  const manifestUri = plan.storage.manifestUri as string
+  const { manifestUri } = plan.storage
   const force = plan.behaviour.force
   const [artifacts, context, existing] = await Promise.all([
     snapshotCode(plan.code.directory, plan.code.entrypoint, p.secrets),
@@ -175,12 +174,12 @@ export async function prepareRelease(p: Preparation): Promise<Plan> {
   return built.plan
 }
 
-const pinnedByManifest = (plan: Plan, manifest: ReleaseManifest): Plan =>
+const pinnedByManifest = (plan: ProdPlan, manifest: ReleaseManifest): ProdPlan =>
   pinImage(plan, manifest.image, manifest.imageDigest)
 
 /** A trigger runs exactly what the release's manifest pins. */
-export async function releaseToRun({ plan, storage }: Preparation): Promise<Plan> {
-  const stored = await readManifest(storage, plan.storage.manifestUri as string)
+export async function releaseToRun({ plan, storage }: Preparation<ProdPlan>): Promise<ProdPlan> {
+  const stored = await readManifest(storage, plan.storage.manifestUri)
   if (!stored)
     throw new Error(
       `release ${plan.release} was never prepared (no ${plan.storage.manifestUri}): run this action with prepare: true for it first, e.g. on the tag push`

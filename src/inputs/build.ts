@@ -20,20 +20,27 @@ const BUILD_SECRET_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/
 const BUILD_NETWORKS = ['host', 'none'] as const
 export type BuildNetwork = (typeof BUILD_NETWORKS)[number]
 
+/** How an image is built: read here, carried by the plan, followed by the image step. */
+export interface BuildSpec {
+  /** Absolute path. */
+  dockerfile: string
+  /** The build context's directory. */
+  context: string
+  target: string
+  buildArgs: Record<string, string>
+  /** BuildKit secrets by id: `RUN --mount=type=secret,id=ID` reads them; never in a layer. */
+  secrets: Record<string, string>
+  /** `docker build --network`: undefined for Docker's default. */
+  network?: BuildNetwork
+}
+
 /** The image the batch runs, how it is built, and the file Spark starts. */
 export interface Build {
   image?: string
   artifactRepository?: string
   imageName: string
   imageTag?: string
-  dockerfile: string
-  buildContext: string
-  buildArgs: Record<string, string>
-  /** BuildKit secrets by id: `RUN --mount=type=secret,id=ID` reads them; never in a layer. */
-  buildSecrets: Record<string, string>
-  target: string
-  /** `docker build --network`: undefined for Docker's default. */
-  buildNetwork?: BuildNetwork
+  build: BuildSpec
   /** A project's own entrypoint; undefined means the one shipped with the action. */
   entrypoint?: string
   /** A main file baked into the image (`file:///…`) or elsewhere in GCS, instead of the uploaded entrypoint. */
@@ -63,7 +70,7 @@ export function readBuild(
 ): Build {
   const { image, artifactRepository, imageName, imageTag } = readImageName(r)
   const dockerfile = inProject(r, directory, 'dockerfile', r.text('dockerfile'), building)
-  const buildContext = inProject(r, directory, 'build-context', r.text('build-context'), building)
+  const context = inProject(r, directory, 'build-context', r.text('build-context'), building)
   const target = r.text('target') || env
   r.check(
     'target',
@@ -80,23 +87,15 @@ export function readBuild(
       'image',
       'a prebuilt image is not built; remove dockerfile, build-context, build-args and target, or remove image'
     )
-  const buildArgs = readBuildArgs(r)
-  const buildSecrets = readBuildSecrets(r, image)
-  const buildNetwork = readBuildNetwork(r)
-
-  return {
-    image,
-    artifactRepository,
-    imageName,
-    imageTag,
+  const build: BuildSpec = {
     dockerfile,
-    buildContext,
-    buildArgs,
-    buildSecrets,
+    context,
     target,
-    buildNetwork,
-    ...readMainFile(r, directory)
+    buildArgs: readBuildArgs(r),
+    secrets: readBuildSecrets(r, image),
+    network: readBuildNetwork(r)
   }
+  return { image, artifactRepository, imageName, imageTag, build, ...readMainFile(r, directory) }
 }
 
 /** Where the image lives: a prebuilt `image`, or the repository, name and tag of one to build. */

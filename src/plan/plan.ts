@@ -4,7 +4,8 @@ import {
   objectNameProblem,
   type EffectiveTtl
 } from '../dataproc/rules.js'
-import type { Config, Endpoints, RunEnv } from '../inputs/config.js'
+import type { BuildSpec } from '../inputs/build.js'
+import type { Config, Endpoints } from '../inputs/config.js'
 import { INPUT_NAMES, INPUTS, valueOf } from '../inputs/table.js'
 import { formatVersion } from '../kedro/options.js'
 import type { RunFacts } from './facts.js'
@@ -14,47 +15,63 @@ import { batchRequest, type CreateBatchRequest } from './request.js'
 export type { CreateBatchRequest }
 
 /** Everything a run does, decided before it does anything; steps read nothing else. */
-export interface Plan {
-  env: RunEnv
+export type Plan = DevPlan | ProdPlan
+
+/** A branch's run: its own folder, code and image. */
+export interface DevPlan extends PlanBase {
+  env: 'dev'
+  release?: undefined
+  storage: Folders
+}
+
+/** A release's run: what its manifest pins, under `release/VERSION/`. */
+export interface ProdPlan extends PlanBase {
+  env: 'prod'
+  release: string
+  storage: Folders & { manifestUri: string }
+}
+
+interface Folders {
+  submitPrefix: string
+  entrypointUri: string
+  codeUri: string
+  runOutputUri: string
+  /** prod: the release manifest. */
+  manifestUri?: string
+}
+
+/** The image the batch runs: one the user gave, or one the run builds or the release pins. */
+export type PlannedImage =
+  | {
+      /** The reference the batch runs: a tag until a build pins it by digest. */
+      reference: string
+      /** Set once a build has pushed the image: what the batch was submitted with. */
+      digest?: string
+      /** The user gave a prebuilt image: nothing is built. */
+      prebuilt: true
+      repository?: undefined
+      tag?: undefined
+    }
+  | {
+      reference: string
+      digest?: string
+      prebuilt: false
+      repository: string
+      tag: string
+    }
+
+interface PlanBase {
   projectId: string
   region: string
   branch: string
   branchSlug: string
   commit: string
   runId: string
-  release?: string
-  image: {
-    /** The reference the batch runs: a tag until a build pins it by digest. */
-    reference: string
-    /** Set once a build has pushed the image: what the batch was submitted with. */
-    digest?: string
-    /** True when the user gave a prebuilt image: nothing is built. */
-    prebuilt: boolean
-    repository?: string
-    tag?: string
-  }
-  /** How the image is built; undefined when this run builds none. */
-  build?: {
-    dockerfile: string
-    context: string
-    target: string
-    buildArgs: Record<string, string>
-    /** `build-secrets`: shown only as `***`. */
-    secrets: Record<string, string>
-    platform: 'linux/amd64'
-    /** `docker build --network`; undefined: Docker's default. */
-    network?: 'host' | 'none'
-  }
+  image: PlannedImage
+  /** How the image is built (`secrets` shown only as `***`); undefined when this run builds none. */
+  build?: BuildSpec & { platform: 'linux/amd64' }
   /** The project's files and the main file uploaded beside them. */
   code: { directory: string; entrypoint: string; allowSecretFiles: string[] }
-  storage: {
-    submitPrefix: string
-    entrypointUri: string
-    codeUri: string
-    runOutputUri: string
-    /** prod: the release manifest. */
-    manifestUri?: string
-  }
   batch: {
     id: string
     name: string
@@ -106,25 +123,29 @@ export function configurationKey(config: Pick<Config, 'values' | 'release'>, ste
   return shortHash(JSON.stringify([step, shaping]), 6)
 }
 
+/** A prod run's release (the inputs require one), or undefined for a dev run. */
+const releaseOf = (config: Config): string | undefined =>
+  config.env === 'prod' ? config.release : undefined
+
 function defaultRunId(config: Config, context: RunFacts, slug: string, key: string): string {
   const attempt = context.runNumber
     ? `r${context.runNumber}-a${context.runAttempt || '1'}-${key}`
     : `local-${context.localNonce}`
-  const head = config.env === 'prod' ? (config.release as string) : slug
+  const head = releaseOf(config) ?? slug
   return fit(`${head.replace(/[^A-Za-z0-9._-]+/g, '-')}-${attempt}`, 100)
 }
 
-function storageOf(config: Config, slug: string, runId: string): Plan['storage'] {
-  const prod = config.env === 'prod'
-  const folder = prod ? `release/${config.release}` : slug
-  const submitPrefix = `gs://${config.runSubmitBucket}/${prod ? folder : `${slug}/${runId}`}/`
+function foldersOf(config: Config, slug: string, runId: string): Folders {
+  const release = releaseOf(config)
+  const folder = release ? `release/${release}` : slug
+  const submitPrefix = `gs://${config.runSubmitBucket}/${release ? folder : `${slug}/${runId}`}/`
   return {
     submitPrefix,
     entrypointUri: `${submitPrefix}entrypoint.py`,
     codeUri: `${submitPrefix}code.zip`,
     // No trailing slash: catalogs append `/path` to it.
     runOutputUri: `gs://${config.runOutputBucket}/${folder}/${runId}`,
-    manifestUri: prod ? `${submitPrefix}release.json` : undefined
+    manifestUri: release ? `${submitPrefix}release.json` : undefined
   }
 }
 
@@ -132,7 +153,7 @@ function storageOf(config: Config, slug: string, runId: string): Plan['storage']
  * Every object the run writes fits Cloud Storage's 1,024 bytes, checked before anything is
  * built: a dev folder is named after the branch, which no input limits.
  */
-function checkObjectNames(storage: Plan['storage'], branch: string): void {
+function checkObjectNames(storage: Folders, branch: string): void {
   const written = [
     storage.entrypointUri,
     storage.codeUri,
@@ -146,10 +167,10 @@ function checkObjectNames(storage: Plan['storage'], branch: string): void {
     )
 }
 
-function imageOf(config: Config, slug: string): Plan['image'] {
+function imageOf(config: Config, slug: string): PlannedImage {
   if (config.image) return { reference: config.image, prebuilt: true }
   const repository = `${config.artifactRegistry}/${config.projectId}/${config.artifactRepository}/${config.imageName}`
-  const tag = config.imageTag ?? imageTag(config.env === 'prod' ? (config.release as string) : slug)
+  const tag = config.imageTag ?? imageTag(releaseOf(config) ?? slug)
   return { reference: `${repository}:${tag}`, prebuilt: false, repository, tag }
 }
 
@@ -171,18 +192,17 @@ function labelsOf(
   return labels
 }
 
-export function buildPlan(config: Config, context: RunFacts): Plan {
-  const branch = context.branch
-  if (config.env === 'dev' && !branch)
-    throw new PlanError(
-      'could not tell the branch: the checkout is detached and the event names none; run on a pull_request or push event, or check out a branch'
-    )
-  const slug = branchSlug(branch)
-  const key = configurationKey(config, context.step)
-  const runId = config.runId ?? defaultRunId(config, context, slug, key)
-  const storage = storageOf(config, slug, runId)
-  checkObjectNames(storage, branch)
-  const image = imageOf(config, slug)
+interface Names {
+  slug: string
+  key: string
+  runId: string
+  storage: Folders
+  image: PlannedImage
+}
+
+/** The batch: its id (unique per workflow attempt), its name, and the CreateBatch request. */
+function batchOf(config: Config, context: RunFacts, names: Names): PlanBase['batch'] {
+  const { slug, key, runId, storage, image } = names
   // Unique per workflow attempt (and per run outside Actions), yet the same on a retry of the attempt.
   const attemptKey = context.runId
     ? [context.repository, context.runId, context.runAttempt, context.job, key, runId]
@@ -192,6 +212,7 @@ export function buildPlan(config: Config, context: RunFacts): Plan {
     [config.projectId, config.region, ...attemptKey].join('\n')
   )
   const parent = `projects/${config.projectId}/locations/${config.region}`
+  const { branch, commit } = context
   const request = batchRequest(config, {
     parent,
     batchId: id,
@@ -199,71 +220,86 @@ export function buildPlan(config: Config, context: RunFacts): Plan {
     mainPythonFileUri: config.mainPythonFile ?? storage.entrypointUri,
     codeUri: storage.codeUri,
     containerImage: image.reference,
-    environment: runEnvironment({ ...config, runId, branch, commit: context.commit, storage }),
+    environment: runEnvironment({ ...config, runId, branch, commit, storage }),
     labels: labelsOf(config, context, { slug, runId, request: requestId(id) })
   })
+  return {
+    id,
+    name: `${parent}/batches/${id}`,
+    consoleUrl: `https://console.cloud.google.com/dataproc/batches/${config.region}/${id}/summary?project=${config.projectId}`,
+    request
+  }
+}
+
+const behaviourOf = (config: Config): PlanBase['behaviour'] => ({
+  dryRun: config.dryRun,
+  wait: config.wait,
+  timeoutSeconds: config.timeoutSeconds,
+  cancelOnAbort: config.cancelOnAbort,
+  prepare: config.prepare,
+  submit: config.submit,
+  force: config.force
+})
+
+/** A local stack (plaintext endpoints, a local registry) needs no credentials. */
+const credentialsOf = (config: Config, building: boolean): PlanBase['credentials'] => ({
+  needed:
+    !config.endpoints.dataproc?.plaintext ||
+    !config.endpoints.storage?.plaintext ||
+    (building && !isLocalRegistry(config.artifactRegistry)),
+  onMissing: config.onMissingCredentials
+})
+
+/** The dev or prod plan: a prod run has its release and manifest (the inputs require a release). */
+function withEnv(config: Config, base: PlanBase, storage: Folders): Plan {
+  if (config.env === 'dev') return { ...base, env: 'dev', storage }
+  const { manifestUri } = storage
+  if (!config.release || !manifestUri)
+    throw new PlanError('a prod run needs the release it runs; set release')
+  return { ...base, env: 'prod', release: config.release, storage: { ...storage, manifestUri } }
+}
+
+export function buildPlan(config: Config, context: RunFacts): Plan {
+  const branch = context.branch
+  if (config.env === 'dev' && !branch)
+    throw new PlanError(
+      'could not tell the branch: the checkout is detached and the event names none; run on a pull_request or push event, or check out a branch'
+    )
+  const slug = branchSlug(branch)
+  const key = configurationKey(config, context.step)
+  const runId = config.runId ?? defaultRunId(config, context, slug, key)
+  const storage = foldersOf(config, slug, runId)
+  checkObjectNames(storage, branch)
+  const image = imageOf(config, slug)
   // Planned on a dry run too, so the dry run shows what the real run builds.
   const building = !config.image && config.prepare
-  const { endpoints } = config
-  return {
-    env: config.env,
+  const base: PlanBase = {
     projectId: config.projectId,
     region: config.region,
     branch,
     branchSlug: slug,
     commit: context.commit,
     runId,
-    release: config.release,
     image,
-    build: building
-      ? {
-          dockerfile: config.dockerfile,
-          context: config.buildContext,
-          target: config.target,
-          buildArgs: config.buildArgs,
-          secrets: config.buildSecrets,
-          platform: 'linux/amd64',
-          network: config.buildNetwork
-        }
-      : undefined,
+    build: building ? { ...config.build, platform: 'linux/amd64' } : undefined,
     code: {
       directory: config.workingDirectory,
       entrypoint: config.entrypoint ?? context.shippedEntrypoint,
       allowSecretFiles: config.allowSecretFiles
     },
-    storage,
-    batch: {
-      id,
-      name: `${parent}/batches/${id}`,
-      consoleUrl: `https://console.cloud.google.com/dataproc/batches/${config.region}/${id}/summary?project=${config.projectId}`,
-      request
-    },
+    batch: batchOf(config, context, { slug, key, runId, storage, image }),
     kedroRunArgs: config.kedroRunArgs,
     kedro: { version: formatVersion(config.kedro.version), reason: config.kedro.reason },
     ttl: effectiveTtl(config.runtimeVersion, config.ttlSeconds),
-    endpoints,
-    behaviour: {
-      dryRun: config.dryRun,
-      wait: config.wait,
-      timeoutSeconds: config.timeoutSeconds,
-      cancelOnAbort: config.cancelOnAbort,
-      prepare: config.prepare,
-      submit: config.submit,
-      force: config.force
-    },
-    credentials: {
-      // A local stack (plaintext endpoints, a local registry) needs none.
-      needed:
-        !endpoints.dataproc?.plaintext ||
-        !endpoints.storage?.plaintext ||
-        (building && !isLocalRegistry(config.artifactRegistry)),
-      onMissing: config.onMissingCredentials
-    }
+    endpoints: config.endpoints,
+    behaviour: behaviourOf(config),
+    credentials: credentialsOf(config, building)
   }
+  return withEnv(config, base, storage)
 }
 
 /** The plan as submitted: the batch runs the image the build pinned by digest. */
-export function pinImage(plan: Plan, reference: string, digest?: string): Plan {
+export function pinImage<P extends Plan>(plan: P, reference: string, digest?: string): P {
   const next = structuredClone(plan)
   next.image = { ...plan.image, reference, digest }
   next.batch.request.batch.runtimeConfig.containerImage = reference

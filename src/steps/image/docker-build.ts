@@ -12,6 +12,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import type { BuildSpec } from '../../inputs/build.js'
 import { log } from '../../lib/log.js'
 import { contextTar, type BuildContext } from './build-context.js'
 import {
@@ -36,22 +37,18 @@ import {
 } from './docker.js'
 import type { RegistryClient, RegistryLocation } from './registry-client.js'
 
-export interface ImageRequest {
+/** The plan's build, with its context read and checked, and where the image goes. */
+export interface ImageRequest extends Omit<BuildSpec, 'context' | 'secrets' | 'target'> {
   /** e.g. europe-west1-docker.pkg.dev/proj/repo/dataproc-serverless or 127.0.0.1:5000/proj/repo/img */
   repository: string
   /** Branch slug or release, already valid as a docker tag. */
   tag: string
-  /** Absolute path. */
-  dockerfile: string
   /** What is sent to Docker, from readBuildContext. */
   context: BuildContext
+  secrets?: BuildSpec['secrets']
+  /** The stage to build; undefined: the last one. */
   target?: string
-  buildArgs: Record<string, string>
-  /** BuildKit secrets by id (`build-secrets`). */
-  buildSecrets?: Record<string, string>
   platform: string
-  /** `docker build --network`; undefined: Docker's default. */
-  network?: 'host' | 'none'
   /** Google OAuth access token for Artifact Registry; absent for a local registry. */
   accessToken?: string
   /** DOCKER_HOST to use; default from the environment. */
@@ -110,7 +107,7 @@ export async function buildAndPush(
       fpReference: `${request.repository}:${fpTag}`,
       title: `Build image ${request.repository}:${request.tag} (${fpTag})`
     }
-    const secrets = request.buildSecrets ?? {}
+    const secrets = request.secrets ?? {}
     const builder = await chooseBuilder(session.docker, Object.keys(secrets).length > 0)
     const secretFiles = await writeSecrets(workDir, secrets)
     const digest =

@@ -21,17 +21,15 @@ import { createReadStream } from 'node:fs'
 import { readFile, readlink } from 'node:fs/promises'
 import path from 'node:path'
 import { pipeline } from 'node:stream/promises'
-import { globRegExp, type BuildContext, type ContextEntry } from './build-context.js'
+import { globRegExp, type ContextEntry } from './build-context.js'
+import type { ImageRequest } from './docker-build.js'
 import { dockerfileDependencies } from './dockerfile-deps.js'
 
-export interface FingerprintInput {
-  dockerfile: string
-  /** What is sent to Docker (see build-context.ts). */
-  context: BuildContext
-  target?: string
-  buildArgs: Record<string, string>
-  platform: string
-}
+/** What decides the image's bytes: the build's Dockerfile, context, target, arguments and platform. */
+export type FingerprintInput = Pick<
+  ImageRequest,
+  'dockerfile' | 'context' | 'target' | 'buildArgs' | 'platform'
+>
 
 export interface Fingerprint {
   /** `fp-<first 32 hex digits>`, a valid docker tag. */
