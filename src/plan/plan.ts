@@ -1,21 +1,26 @@
-import {
-  effectiveTtl,
-  isLocalRegistry,
-  objectNameProblem,
-  type EffectiveTtl
-} from '../dataproc/rules.js'
+import { effectiveTtl, isLocalRegistry, type EffectiveTtl } from '../dataproc/rules.js'
 import type { BuildSpec } from '../inputs/build.js'
 import type { Config, Endpoints } from '../inputs/config.js'
 import { INPUT_NAMES, INPUTS, valueOf } from '../inputs/table.js'
 import { formatVersion } from '../kedro/options.js'
 import type { RunFacts } from './facts.js'
-import { batchId, branchSlug, fit, imageTag, labelValue, requestId, shortHash } from './naming.js'
+import {
+  checkObjectNames,
+  foldersOf,
+  imageOf,
+  PlanError,
+  releaseOf,
+  type Folders,
+  type PlannedImage
+} from './places.js'
+import { batchId, branchSlug, fit, labelValue, requestId, shortHash } from './naming.js'
 import { batchRequest, type CreateBatchRequest } from './request.js'
 
 export type { CreateBatchRequest }
 
 /** Everything a run does, decided before it does anything; steps read nothing else. */
 export type Plan = DevPlan | ProdPlan
+export { PlanError, type PlannedImage }
 
 /** A branch's run: its own folder, code and image. */
 export interface DevPlan extends PlanBase {
@@ -30,35 +35,6 @@ export interface ProdPlan extends PlanBase {
   release: string
   storage: Folders & { manifestUri: string }
 }
-
-interface Folders {
-  submitPrefix: string
-  entrypointUri: string
-  codeUri: string
-  runOutputUri: string
-  /** prod: the release manifest. */
-  manifestUri?: string
-}
-
-/** The image the batch runs: one the user gave, or one the run builds or the release pins. */
-export type PlannedImage =
-  | {
-      /** The reference the batch runs: a tag until a build pins it by digest. */
-      reference: string
-      /** Set once a build has pushed the image: what the batch was submitted with. */
-      digest?: string
-      /** The user gave a prebuilt image: nothing is built. */
-      prebuilt: true
-      repository?: undefined
-      tag?: undefined
-    }
-  | {
-      reference: string
-      digest?: string
-      prebuilt: false
-      repository: string
-      tag: string
-    }
 
 interface PlanBase {
   projectId: string
@@ -92,9 +68,6 @@ interface PlanBase {
   credentials: { needed: boolean; onMissing: 'fail' | 'skip' }
 }
 
-/** Tells a failure of the plan (e.g. no branch to name a dev run by) from a bug. */
-export class PlanError extends Error {}
-
 /** The environment variables the driver and executors see; the README shows a catalog using them. */
 export function runEnvironment(
   plan: Pick<Plan, 'env' | 'runId' | 'branch' | 'commit' | 'release' | 'storage'>
@@ -123,55 +96,12 @@ export function configurationKey(config: Pick<Config, 'values' | 'release'>, ste
   return shortHash(JSON.stringify([step, shaping]), 6)
 }
 
-/** A prod run's release (the inputs require one), or undefined for a dev run. */
-const releaseOf = (config: Config): string | undefined =>
-  config.env === 'prod' ? config.release : undefined
-
 function defaultRunId(config: Config, context: RunFacts, slug: string, key: string): string {
   const attempt = context.runNumber
     ? `r${context.runNumber}-a${context.runAttempt || '1'}-${key}`
     : `local-${context.localNonce}`
   const head = releaseOf(config) ?? slug
   return fit(`${head.replace(/[^A-Za-z0-9._-]+/g, '-')}-${attempt}`, 100)
-}
-
-function foldersOf(config: Config, slug: string, runId: string): Folders {
-  const release = releaseOf(config)
-  const folder = release ? `release/${release}` : slug
-  const submitPrefix = `gs://${config.runSubmitBucket}/${release ? folder : `${slug}/${runId}`}/`
-  return {
-    submitPrefix,
-    entrypointUri: `${submitPrefix}entrypoint.py`,
-    codeUri: `${submitPrefix}code.zip`,
-    // No trailing slash: catalogs append `/path` to it.
-    runOutputUri: `gs://${config.runOutputBucket}/${folder}/${runId}`,
-    manifestUri: release ? `${submitPrefix}release.json` : undefined
-  }
-}
-
-/**
- * Every object the run writes fits Cloud Storage's 1,024 bytes, checked before anything is
- * built: a dev folder is named after the branch, which no input limits.
- */
-function checkObjectNames(storage: Folders, branch: string): void {
-  const written = [
-    storage.entrypointUri,
-    storage.codeUri,
-    storage.manifestUri,
-    `${storage.runOutputUri}/`
-  ]
-  const problem = written.map(uri => uri && objectNameProblem(uri)).find(Boolean)
-  if (problem)
-    throw new PlanError(
-      `${problem}: the folder is named after the branch (${branch.length} characters) and the run id; use a shorter branch name or run-id`
-    )
-}
-
-function imageOf(config: Config, slug: string): PlannedImage {
-  if (config.image) return { reference: config.image, prebuilt: true }
-  const repository = `${config.artifactRegistry}/${config.projectId}/${config.artifactRepository}/${config.imageName}`
-  const tag = config.imageTag ?? imageTag(releaseOf(config) ?? slug)
-  return { reference: `${repository}:${tag}`, prebuilt: false, repository, tag }
 }
 
 function labelsOf(
