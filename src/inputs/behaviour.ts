@@ -19,6 +19,7 @@ export type Behaviour = Pick<
   | 'submit'
   | 'force'
   | 'allowForkCode'
+  | 'preflight'
   | 'report'
 >
 
@@ -101,6 +102,7 @@ export function readBehaviour(r: InputReader, env: RunEnv, workingDirectory: str
     submit,
     force,
     allowForkCode: r.bool('allow-fork-code'),
+    preflight: r.bool('preflight'),
     report
   }
 }
