@@ -5,6 +5,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
+import { errorMessage } from '../lib/errors.js'
 import { dockerfileDependencies } from '../steps/image/dockerfile-deps.js'
 
 export interface Requirement {
@@ -67,11 +68,17 @@ export function imageRequirements(build: ImageBuild): ImageRequirements {
     return { skipped: 'the image is prebuilt (image), so its requirements cannot be read' }
   if (!existsSync(build.dockerfile))
     return { skipped: `${relative(build.directory, build.dockerfile)} does not exist` }
-  const { sources } = dockerfileDependencies(
-    readFileSync(build.dockerfile, 'utf8'),
-    build.target,
-    build.buildArgs
-  )
+  let sources: string[]
+  try {
+    ;({ sources } = dockerfileDependencies(
+      readFileSync(build.dockerfile, 'utf8'),
+      build.target,
+      build.buildArgs
+    ))
+  } catch (error) {
+    // The build itself reports a Dockerfile it cannot use.
+    return { skipped: `the Dockerfile could not be read: ${errorMessage(error)}` }
+  }
   const files = requirementFiles(build.context, sources)
   if (files.length === 0)
     return { skipped: `the Dockerfile's ${build.target} stage copies no requirements*.txt` }
