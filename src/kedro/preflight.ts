@@ -121,12 +121,35 @@ function checkConfiguration(facts: Facts, f: Findings) {
   )
 }
 
-/** Every check; pure but for reading the project and asking its Python. */
-export async function preflightFindings(config: Config, plan: Plan): Promise<Findings> {
+// What Python needs to start; nothing else of the runner's environment (tokens, credentials)
+// reaches the project's code, and the batch's own variables make it resolve as on the batch.
+const PYTHON_ENV = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TMPDIR', 'VIRTUAL_ENV', 'PYENV_ROOT']
+
+const pythonEnv = (plan: Plan): NodeJS.ProcessEnv => ({
+  ...Object.fromEntries(
+    PYTHON_ENV.flatMap(name => (process.env[name] ? [[name, process.env[name]]] : []))
+  ),
+  ...runEnvironment(plan)
+})
+
+async function inspection(config: Config, plan: Plan, request: InspectRequest, trusted: boolean) {
+  if (!trusted)
+    return {
+      skipped:
+        "working-directory may hold a fork's code, which must not run on the runner beside the repository's secrets"
+    }
+  return inspectProject(config.workingDirectory, request, config.kedro.version, pythonEnv(plan))
+}
+
+/** Every check; pure but for reading the project and asking its Python (trusted code only). */
+export async function preflightFindings(
+  config: Config,
+  plan: Plan,
+  trustedCode: boolean
+): Promise<Findings> {
   const f: Findings = { problems: [], warnings: [], ran: [], skipped: [] }
   const request = runRequest(config.kedroRunArgs, config.kedro.version)
-  const env = { ...process.env, ...runEnvironment(plan) }
-  const [image, inspection] = await Promise.all([
+  const [image, inspected] = await Promise.all([
     imageRequirements({
       directory: config.workingDirectory,
       dockerfile: config.image ? undefined : config.dockerfile,
@@ -134,13 +157,13 @@ export async function preflightFindings(config: Config, plan: Plan): Promise<Fin
       target: config.target,
       buildArgs: config.buildArgs
     }),
-    inspectProject(config.workingDirectory, request, config.kedro.version, env)
+    inspection(config, plan, request, trustedCode)
   ])
-  const facts = 'facts' in inspection ? inspection.facts : undefined
+  const facts = 'facts' in inspected ? inspected.facts : undefined
   checkRequirements(image, facts?.datasets, f)
   if (!facts) {
     f.skipped.push(
-      `the catalog, resolvers, pipelines, nodes and tags: ${'skipped' in inspection ? inspection.skipped : ''}`
+      `the catalog, resolvers, pipelines, nodes and tags: ${'skipped' in inspected ? inspected.skipped : ''}`
     )
     return f
   }
@@ -156,21 +179,25 @@ export async function preflightFindings(config: Config, plan: Plan): Promise<Fin
     if (plan.env === 'dev') await checkCodeInputs(config.workingDirectory, facts.datasets, f)
     else f.skipped.push('inputs read from code.zip: a prod release carries its code in the image')
     checkOutputs(facts.datasets, f)
-  }
+  } else f.skipped.push('inputs and outputs: the catalog did not resolve')
   return f
 }
 
 /**
  * Runs the pre-flight (unless `preflight: false`), says what ran, warns, and refuses with one
- * InputError holding every problem.
+ * InputError holding every problem. `trustedCode`: false when the project may be a fork's.
  */
-export async function kedroPreflight(config: Config, plan: Plan): Promise<void> {
+export async function kedroPreflight(
+  config: Config,
+  plan: Plan,
+  trustedCode = true
+): Promise<void> {
   if (!config.preflight) {
     log.info('pre-flight: skipped (preflight: false)')
     return
   }
   const started = Date.now()
-  const f = await preflightFindings(config, plan)
+  const f = await preflightFindings(config, plan, trustedCode)
   const seconds = ((Date.now() - started) / 1000).toFixed(1)
   log.info(`pre-flight (${seconds}s) ran: ${f.ran.join('; ') || 'nothing'}`)
   for (const why of f.skipped) log.info(`pre-flight could not check ${why}`)
