@@ -1,6 +1,7 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { parseArgv } from '../../src/cli/args.js'
 import { changed, planInit, type Change } from '../../src/cli/init.js'
 import { DOCKERFILE } from '../../src/cli/init-files.js'
 import { runRequest } from '../../src/kedro/preflight.js'
@@ -114,4 +115,16 @@ test('outside a git repository the plan says so, not that the checkout is detach
   expect(() => buildPlan(config, facts)).toThrow(PlanError)
   expect(() => buildPlan(config, facts)).toThrow(/not in a git repository/)
   expect(() => buildPlan(config, { ...facts, commit: 'abc' })).toThrow(/detached/)
+})
+
+test('init takes --dry-run and --working-directory, nothing else', () => {
+  expect(parseArgv(['init', '--dry-run'])).toEqual({
+    command: 'init',
+    flags: { 'dry-run': 'true' },
+    json: false
+  })
+  expect(() => parseArgv(['init', '--region=europe-west1'])).toThrow(
+    '--region does not apply to init; it takes --dry-run and --working-directory'
+  )
+  expect(() => parseArgv(['init', 'here'])).toThrow("init takes no arguments, only flags: 'here'")
 })
