@@ -196,6 +196,10 @@ export async function kedroPreflight(
     log.info('pre-flight: skipped (preflight: false)')
     return
   }
+  if (!plan.behaviour.prepare) {
+    log.info('pre-flight: skipped (a trigger runs the prepared release, not this checkout)')
+    return
+  }
   const started = Date.now()
   const f = await preflightFindings(config, plan, trustedCode)
   const seconds = ((Date.now() - started) / 1000).toFixed(1)
