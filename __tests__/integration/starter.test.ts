@@ -62,7 +62,7 @@ async function refused(dir: string, runNumber: number, inputs: Record<string, st
   const before = sent()
   const run = await runStarter(dir, runNumber, inputs)
   expect(run.code).toBe(1)
-  expect(run.stdout).toContain('pre-flight')
+  expect(run.stdout).toContain('::error::kedro-dataproc-action: pre-flight refused the run')
   expect(sent()).toEqual(before)
   return run
 }

@@ -1,7 +1,8 @@
 /**
  * The pre-flight of the Kedro project: what would make the batch fail, or lose its output, found
- * before anything is built, uploaded or submitted, in seconds. Refusals end the run with an
- * InputError; warnings let it go on. It says which checks ran, and why the others could not.
+ * before anything is built, uploaded or submitted, in seconds. Refusals end the run with a
+ * PreflightError (an InputError); warnings let it go on. It says which checks ran, and why the
+ * others could not.
  */
 import { posix } from 'node:path'
 import type { Config } from '../inputs/config.js'
@@ -17,6 +18,18 @@ import {
   pysparkLines,
   type ImageRequirements
 } from './requirements.js'
+
+/** The pre-flight's refusals: input problems (status 2 from the command), worded as its own. */
+export class PreflightError extends InputError {
+  constructor(problems: string[]) {
+    super(problems)
+    const [first] = this.problems
+    this.message =
+      this.problems.length === 1
+        ? `pre-flight refused the run: ${first ?? ''}`
+        : `pre-flight refused the run (${this.problems.length} problems):\n${this.problems.map(p => `  - ${p}`).join('\n')}`
+  }
+}
 
 export interface Findings {
   problems: string[]
@@ -185,7 +198,7 @@ export async function preflightFindings(
 
 /**
  * Runs the pre-flight (unless `preflight: false`), says what ran, warns, and refuses with one
- * InputError holding every problem. `trustedCode`: false when the project may be a fork's.
+ * PreflightError holding every problem. `trustedCode`: false when the project may be a fork's.
  */
 export async function kedroPreflight(
   config: Config,
@@ -206,5 +219,5 @@ export async function kedroPreflight(
   log.info(`pre-flight (${seconds}s) ran: ${f.ran.join('; ') || 'nothing'}`)
   for (const why of f.skipped) log.info(`pre-flight could not check ${why}`)
   for (const warning of f.warnings) log.warning(warning)
-  if (f.problems.length > 0) throw new InputError(f.problems)
+  if (f.problems.length > 0) throw new PreflightError(f.problems)
 }
