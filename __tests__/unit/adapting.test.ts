@@ -1,11 +1,17 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgv } from '../../src/cli/args.js'
 import { changed, planInit, type Change } from '../../src/cli/init.js'
 import { DOCKERFILE } from '../../src/cli/init-files.js'
 import { runRequest } from '../../src/kedro/preflight.js'
-import { hasGcsfs, parseRequirements, pysparkLines } from '../../src/kedro/requirements.js'
+import { inspectProject } from '../../src/kedro/inspect.js'
+import {
+  hasGcsfs,
+  imageRequirements,
+  parseRequirements,
+  pysparkLines
+} from '../../src/kedro/requirements.js'
 import { buildPlan, PlanError } from '../../src/plan/plan.js'
 import { VALID, parse, problemsOf } from '../../scripts/refusals.js'
 import { ROOT } from '../helpers/action.js'
@@ -41,7 +47,7 @@ test('kedro run options are read by their long names, in either spelling', () =>
   })
 })
 
-test('init on the starter: every file, each change applied once', () => {
+test('init on the starter plans each file, and merges the resolver into CONFIG_LOADER_ARGS', () => {
   const dir = starterCopy()
   const first = planInit(dir)
   expect(first.changes.map(change => change.path)).toEqual([
@@ -127,4 +133,25 @@ test('init takes --dry-run and --working-directory, nothing else', () => {
     '--region does not apply to init; it takes --dry-run and --working-directory'
   )
   expect(() => parseArgv(['init', 'here'])).toThrow("init takes no arguments, only flags: 'here'")
+})
+
+test("the image's requirements are the files its target copies; otherwise why they are unknown", () => {
+  const dir = starterCopy()
+  const dockerfile = join(dir, 'Dockerfile')
+  writeFileSync(dockerfile, 'FROM python:3.11-slim AS dev\nCOPY requirements.txt /tmp/\n')
+  const build = { directory: dir, dockerfile, context: dir, target: 'dev', buildArgs: {} }
+  expect(imageRequirements(build)).toMatchObject({ files: ['requirements.txt'] })
+  expect(imageRequirements({ ...build, dockerfile: undefined })).toEqual({
+    skipped: 'the image is prebuilt (image), so its requirements cannot be read'
+  })
+  expect(imageRequirements({ ...build, target: 'prod' })).toEqual({
+    skipped: expect.stringMatching(/^the Dockerfile could not be read: .*prod/)
+  })
+  rmSync(dir, { recursive: true })
+})
+
+test('without a Python on PATH the checks that need Kedro say why they did not run', async () => {
+  const request = { env: '', params: '', pipelines: '', nodes: '', tags: '' }
+  const inspected = await inspectProject(STARTER, request, [1, 7], { PATH: '/nonexistent' })
+  expect(inspected).toEqual({ skipped: expect.stringMatching(/^python could not run: .*ENOENT/) })
 })
