@@ -134,13 +134,13 @@ export function readWhere(r: InputReader, tag: string | undefined, now: Date): W
 
   const artifactRegistry = r.text('artifact-registry') || `${region}-docker.pkg.dev`
   // Without a region the default names no host; region's own problem says what to set.
-  if (r.text('artifact-registry') || region)
-    r.check(
-      'artifact-registry',
-      artifactRegistry,
-      REGISTRY_HOST_PATTERN,
-      'is not a registry host; use e.g. europe-west1-docker.pkg.dev (no https://, no path)'
-    )
+  const checked = r.text('artifact-registry') || region ? artifactRegistry : undefined
+  r.check(
+    'artifact-registry',
+    checked,
+    REGISTRY_HOST_PATTERN,
+    'is not a registry host; use e.g. europe-west1-docker.pkg.dev (no https://, no path)'
+  )
   if (!r.optional('image') && REGISTRY_HOST_PATTERN.test(artifactRegistry)) {
     const rule = registryProblem('artifact-registry', artifactRegistry)
     if (rule) r.problems.push(rule)
