@@ -155,3 +155,14 @@ test('without a Python on PATH the checks that need Kedro say why they did not r
   const inspected = await inspectProject(STARTER, request, [1, 7], { PATH: '/nonexistent' })
   expect(inspected).toEqual({ skipped: expect.stringMatching(/^python could not run: .*ENOENT/) })
 })
+
+test('init never overwrites a file it did not write: it names it and leaves it', () => {
+  const dir = starterCopy()
+  writeFileSync(join(dir, '.dockerignore'), 'data\n')
+  const plan = planInit(dir)
+  expect(plan.changes.map(change => change.path)).not.toContain('.dockerignore')
+  expect(plan.warnings).toContainEqual(
+    expect.stringMatching(/^\.dockerignore exists and kedro-dataproc init did not write it/)
+  )
+  rmSync(dir, { recursive: true })
+})
