@@ -151,11 +151,17 @@ export function initCommand(dir: string, dryRun: boolean, terminal: Terminal): R
   return { exitCode: 0, json: { changed: paths, dryRun, warnings: p.warnings } }
 }
 
-/** The front end's call: the project and --dry-run from the settings. */
-export function initProject(settings: Settings, cwd: string, env: NodeJS.ProcessEnv): Result {
+/** The front end's call: the project and --dry-run from the settings; --json keeps stdout for it. */
+export function initProject(
+  settings: Settings,
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  json: boolean
+): Result {
   const { values } = settings
   const dryRun = parseBoolean(values['dry-run'].value || 'false')
   if (dryRun === undefined) throw new UsageError('--dry-run: use true or false')
   const dir = resolve(cwd, values['working-directory'].value || '.')
-  return initCommand(dir, dryRun, new Terminal(process.stdout, process.stderr, env))
+  const out = json ? process.stderr : process.stdout
+  return initCommand(dir, dryRun, new Terminal(out, process.stderr, env))
 }

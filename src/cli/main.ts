@@ -51,7 +51,7 @@ async function dispatch(
       shippedEntrypoint: options.shippedEntrypoint
     })
   }
-  if (invocation.command === 'init') return initProject(settings, cwd, env)
+  if (invocation.command === 'init') return initProject(settings, cwd, env, json)
   // logs and cancel: the driver's output alone on standard output, so it can be redirected.
   setLogSink(new Terminal(process.stderr, process.stderr, env))
   const located = locateBatch(invocation.batch as string, valuesOf(settings), env)
