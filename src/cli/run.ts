@@ -2,6 +2,7 @@
 import { deploy } from '../deploy/deploy.js'
 import { outcomeWithoutBatch, succeeded, type Outcome } from '../deploy/outcome.js'
 import { parseInputs } from '../inputs/parse.js'
+import { kedroPreflight } from '../kedro/preflight.js'
 import { explainError } from '../lib/errors.js'
 import { buildPlan, type Plan } from '../plan/plan.js'
 import { maskPlanSecrets, redactPlan } from '../report/redact.js'
@@ -130,6 +131,7 @@ export async function runCommand(options: RunOptions): Promise<Result> {
   const plan = buildPlan(config, context)
   maskPlanSecrets(plan)
   showPlan(terminal, settings, plan)
+  await kedroPreflight(config, plan)
   let outcome: Outcome
   try {
     outcome = await execute(plan, options)

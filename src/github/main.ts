@@ -4,6 +4,7 @@ import { deploy } from '../deploy/deploy.js'
 import { outcomeWithoutBatch, succeeded, type Outcome } from '../deploy/outcome.js'
 import type { Config } from '../inputs/config.js'
 import { parseInputs } from '../inputs/parse.js'
+import { kedroPreflight } from '../kedro/preflight.js'
 import { explainError } from '../lib/errors.js'
 import { log, setLogSink } from '../lib/log.js'
 import type { RunFacts } from '../plan/facts.js'
@@ -17,7 +18,7 @@ import { setOutputs } from './outputs.js'
 import { publish } from './publish.js'
 import { saveFinished, saveSubmitted, saveSubmitting } from './state-helper.js'
 import { writeDryRunSummary } from './summary.js'
-import { checkForkCode } from './trust.js'
+import { checkForkCode, holdsForkCode } from './trust.js'
 
 const PREFIX = 'kedro-dataproc-action'
 
@@ -74,6 +75,7 @@ export async function run(): Promise<void> {
   try {
     started = await planned()
     await showPlan(redactPlan(started.plan))
+    await kedroPreflight(started.config, started.plan, !holdsForkCode(started.context.fork))
     outcome = await outcomeOf(started.plan, abort.signal)
     if (!succeeded(outcome)) {
       const message = outcome.stateMessage ? `: ${outcome.stateMessage}` : ''
