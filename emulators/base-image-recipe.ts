@@ -4,6 +4,7 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { findExecutable, MissingPackageError, SYSTEM_DIRS, tailFile } from './proc.js'
+import { PYPI_CACHE_INDEX } from './pypi-cache.js'
 
 /**
  * What the local stack's `python:3.11-slim` is made of. Docker Hub is out of reach here, but
@@ -17,6 +18,8 @@ import { findExecutable, MissingPackageError, SYSTEM_DIRS, tailFile } from './pr
  *   images (no caches, no translations) and this machine's `Acquire::` settings;
  * - this machine's CA trust store (its bundle, and its local CAs so that `update-ca-certificates`
  *   in a RUN step keeps them), so pip and apt verify TLS here as the host does;
+ * - pip's index set to the stack's PyPI cache (emulators/pypi-cache.ts), so builds download each
+ *   file once per machine;
  * - no documentation, man pages or translations, now or in later installs (as the slim image).
  * Everything the recipe reads from the host goes into its hash, so a change there rebuilds it.
  */
@@ -94,7 +97,10 @@ export async function readRecipe(): Promise<Recipe> {
     ['etc/apt/apt.conf.d/docker', Buffer.from(APT_DOCKER)],
     ['etc/apt/apt.conf.d/90host-acquire', Buffer.from(await hostAcquireSettings())],
     ['etc/dpkg/dpkg.cfg.d/docker-slim', Buffer.from(DPKG_SLIM)],
-    ['etc/pip.conf', Buffer.from(`[global]\ncert = ${HOST_CA_BUNDLE}\n`)],
+    [
+      'etc/pip.conf',
+      Buffer.from(`[global]\ncert = ${HOST_CA_BUNDLE}\nindex-url = ${PYPI_CACHE_INDEX}\n`)
+    ],
     ['etc/ssl/certs/ca-certificates.crt', await readFile(HOST_CA_BUNDLE)]
   ])
   for (const name of await readdir(HOST_LOCAL_CAS).catch(() => [])) {

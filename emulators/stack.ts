@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { ensureBaseImage } from './base-image.js'
 import { startDataprocEmulator, type DataprocEmulator } from './dataproc/server.js'
-import { loadSparkRuntime } from './dataproc/spark.js'
+import { DEFAULT_DRIVER_ENV, loadSparkRuntime } from './dataproc/spark.js'
 import { startDockerDaemon, type DockerDaemon } from './docker.js'
 import { startGcsEmulator, type GcsEmulator } from './gcs/server.js'
 import {
@@ -11,6 +11,7 @@ import {
   type LoggingEmulator,
   type LoggingWriteEntry
 } from './logging/server.js'
+import { usePypiCache } from './pypi-cache.js'
 import { startRegistry, type Registry } from './registry.js'
 
 /**
@@ -111,6 +112,26 @@ async function driversDir(stateDir: string): Promise<{ dir: string; own: boolean
   return { dir: join(stateDir, 'dataproc'), own: false }
 }
 
+/**
+ * The Docker daemon, with python:3.11-slim (no Docker Hub here, so Dockerfiles build unchanged),
+ * and the PyPI cache that image's pip uses.
+ */
+async function startImageBuilds(
+  stateDir: string,
+  options: StackOptions,
+  closers: (() => Promise<void>)[]
+): Promise<DockerDaemon> {
+  closers.push(await usePypiCache({ driverEnvDir: options.driverEnvDir ?? DEFAULT_DRIVER_ENV }))
+  const daemon = await startDockerDaemon({ stateDir })
+  try {
+    await ensureBaseImage({ dockerHost: daemon.host, cacheDir: options.baseImageCacheDir })
+  } catch (error) {
+    await daemon.close()
+    throw error
+  }
+  return daemon
+}
+
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const mode = options.docker ?? 'auto'
   const temporary = options.stateDir === undefined
@@ -180,17 +201,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     } else {
       const [registryResult, daemonResult] = await Promise.allSettled([
         startRegistry({ stateDir, port: options.registryPort }),
-        startDockerDaemon({ stateDir }).then(async started => {
-          // Every daemon has python:3.11-slim, so Dockerfiles build unchanged (no Docker Hub here).
-          await ensureBaseImage({
-            dockerHost: started.host,
-            cacheDir: options.baseImageCacheDir
-          }).catch(async (error: unknown) => {
-            await started.close()
-            throw error
-          })
-          return started
-        })
+        startImageBuilds(stateDir, options, closers)
       ])
       if (registryResult.status === 'fulfilled') {
         registry = registryResult.value

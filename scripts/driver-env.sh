@@ -3,7 +3,8 @@
 # kedro-datasets, PySpark 3.5 and gcsfs from emulators/driver-env/requirements.lock (every file
 # checked against its hash), PySpark 4.0 alone (the Spark of runtime 3.0) from spark4.lock into
 # spark-4.0/, and for each Spark the Cloud Storage connector for Hadoop (and for Spark 3.5 the
-# Hadoop client) that Dataproc pairs with it, from Maven Central (checked against the SHA-256s below). Idempotent: a stamp names the
+# Hadoop client) that Dataproc pairs with it, from Maven Central (checked against the SHA-256s below),
+# and the stack's PyPI cache (proxpi, from emulators/pypi-cache/requirements.lock). Idempotent: a stamp names the
 # locks, the Python and the connectors, so a second call only compares it; pip's and Maven's caches
 # keep every download, so nothing is fetched twice. Called by `npm test`, `npm run demo`,
 # `npm run bench` and .ci/run.
@@ -17,6 +18,8 @@ in=emulators/driver-env/requirements.in
 lock=emulators/driver-env/requirements.lock
 spark4_in=emulators/driver-env/spark4.in
 spark4_lock=emulators/driver-env/spark4.lock
+cache_in=emulators/pypi-cache/requirements.in
+cache_lock=emulators/pypi-cache/requirements.lock
 dir=${DRIVER_ENV_DIR:-$PWD/.cache/driver-env}
 # The connectors, shaded (their own Guava and protobuf, next to Spark's), one per Spark, as Dataproc
 # pairs them: 3.0.x with Spark 3.5 on Hadoop 3.3.6 (runtimes 2.2 and 2.3), 3.1.x with Spark 4.0 on
@@ -44,6 +47,8 @@ if [ "${1:-}" = lock ]; then
     -o "$lock" "$in"
   "$tools/bin/pip-compile" -q --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links \
     -o "$spark4_lock" "$spark4_in"
+  "$tools/bin/pip-compile" -q --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links \
+    -o "$cache_lock" "$cache_in"
   exit 0
 fi
 
@@ -51,17 +56,21 @@ command -v python3 >/dev/null 2>&1 || fail "python3 is missing: install Python 3
 command -v java >/dev/null 2>&1 || fail "java is missing: Spark 3.5 needs a JDK (17): apt-get install openjdk-17-jdk-headless"
 command -v mvn >/dev/null 2>&1 || fail "mvn is missing: the connector comes from Maven Central: apt-get install maven"
 
-stamp="$(cat "$lock" "$spark4_lock" | sha256sum | cut -c1-64) $(python3 -c 'import sys; print(sys.version.split()[0])') $connector35_sha256 $connector40_sha256 $hadoop35_api_sha256 $hadoop35_runtime_sha256"
+stamp="$(cat "$lock" "$spark4_lock" "$cache_lock" | sha256sum | cut -c1-64) $(python3 -c 'import sys; print(sys.version.split()[0])') $connector35_sha256 $connector40_sha256 $hadoop35_api_sha256 $hadoop35_runtime_sha256"
 if [ -f "$dir/stamp" ] && [ "$(cat "$dir/stamp")" = "$stamp" ]; then
   exit 0
 fi
 
-echo "driver-env: installing into $dir (Kedro, PySpark 3.5 and 4.0, gcsfs, the GCS connectors)" >&2
+echo "driver-env: installing into $dir (Kedro, PySpark 3.5 and 4.0, gcsfs, the GCS connectors, the PyPI cache)" >&2
 started=$(date +%s)
 mkdir -p "$dir"
 rm -f "$dir/stamp"
 python3 -m venv --clear "$dir/venv"
 "$dir/venv/bin/pip" install -q --disable-pip-version-check --require-hashes --no-deps -r "$lock" >&2
+
+python3 -m venv --clear "$dir/pypi-cache"
+"$dir/pypi-cache/bin/pip" install -q --disable-pip-version-check --require-hashes --no-deps \
+  -r "$cache_lock" >&2
 
 rm -rf "$dir/spark-3.5" "$dir/spark-4.0"
 "$dir/venv/bin/pip" install -q --disable-pip-version-check --require-hashes --no-deps \

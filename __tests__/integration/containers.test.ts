@@ -1,4 +1,9 @@
-import type { protos } from '@google-cloud/dataproc'
+import { execFile } from 'node:child_process'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { protos } from '@google-cloud/dataproc'
 import type { Stack } from '../../emulators/stack.js'
 import {
   downloadUri,
@@ -7,12 +12,14 @@ import {
   stackStorage,
   startTestStack
 } from '../helpers/stack.js'
+import { manifestDigest } from '../helpers/image-files.js'
 import { TEST_IMAGE_ENV, testImage } from '../helpers/test-image.js'
 
 /**
  * Batches run inside their containerImage, as on Dataproc: pulled by digest from the stack's
  * registry, as UID 1099, with the image's ENV and Python, the runtime's Spark and JDK mounted.
- * Two batches run in a container here (one per Spark); the third never gets to start one.
+ * Batches run in a container here (one per Spark, one in an image that bundles Spark, one that is
+ * cancelled); one never gets to start one.
  */
 type Batch = protos.google.cloud.dataproc.v1.IBatch
 
@@ -50,9 +57,19 @@ if len(sys.argv) > 1:
 `
 
 async function submit(runtime: string, containerImage: string, args: string[] = []) {
+  return waitTerminal(await create(runtime, containerImage, MAIN, args))
+}
+
+/** Creates a batch running `code` in `containerImage`; returns its name. */
+async function create(
+  runtime: string,
+  containerImage: string,
+  code: string,
+  args: string[] = []
+): Promise<string> {
   counter += 1
   const main = `gs://submit-bucket/containers/${counter}/main.py`
-  await stackStorage(stack).bucket('submit-bucket').file(`containers/${counter}/main.py`).save(MAIN)
+  await stackStorage(stack).bucket('submit-bucket').file(`containers/${counter}/main.py`).save(code)
   const client = stackDataproc(stack)
   const batchId = `containers-${Date.now().toString(36)}-${counter}`
   await client.createBatch({
@@ -63,7 +80,25 @@ async function submit(runtime: string, containerImage: string, args: string[] = 
       runtimeConfig: { version: runtime, containerImage }
     }
   })
-  return waitTerminal(`${PARENT}/batches/${batchId}`)
+  return `${PARENT}/batches/${batchId}`
+}
+
+const docker = promisify(execFile)
+
+/** The test image with `lines` added to its Dockerfile, pushed to the stack's registry; by digest. */
+async function derivedImage(name: string, lines: string[]): Promise<string> {
+  const context = await mkdtemp(join(tmpdir(), 'kda-derived-'))
+  const host = ['-H', stack.dockerHost as string]
+  const tag = `${stack.registry}/${PROJECT}/kedro/${name}:1`
+  try {
+    await writeFile(join(context, 'Dockerfile'), [`FROM ${image}`, ...lines, ''].join('\n'))
+    await docker('docker', [...host, 'build', '--tag', tag, context])
+    await docker('docker', [...host, 'push', '--quiet', tag])
+  } finally {
+    await rm(context, { recursive: true, force: true })
+  }
+  const digest = await manifestDigest(stack.registry as string, `${PROJECT}/kedro/${name}`, '1')
+  return `${stack.registry}/${PROJECT}/kedro/${name}@${digest}`
 }
 
 /** Polls until the batch ends: Spark in a container under load takes what it takes. */
@@ -135,4 +170,53 @@ test('a 3.0 batch runs on Spark 4.0 in its image', async () => {
   expect(lines[0]).toMatch(/^local stack: Spark 4\.0\.\d+, Python 3\.11\.\d+ .*, UID 1099$/)
   expect(lines).toContainEqual(expect.stringMatching(/^SPARK 4\.0\.\d+$/))
   expect(lines).toContain('DRIVER 1099:1099 /usr/local/bin/python3')
+})
+
+test("an image that bundles Spark gets the warning, and the runtime's Spark still runs", async () => {
+  if (skip) return
+  const bundled = await derivedImage('bundled-spark', ['ENV SPARK_HOME=/opt/spark'])
+  const batch = await submit('2.3', bundled)
+  const output = await seriesText(batch.runtimeInfo?.outputUri ?? '')
+  expect(`${batch.state}\n${output}`).toMatch(/^SUCCEEDED\n/)
+  expect(output).toContain(
+    'WARNING: the container image bundles Spark (SPARK_HOME=/opt/spark). Dataproc mounts'
+  )
+  expect(output.split('\n')).toContainEqual(expect.stringMatching(/^SPARK 3\.5\.\d+$/))
+})
+
+test('cancelling a batch stops its container', async () => {
+  if (skip) return
+  const name = await create(
+    '2.3',
+    image,
+    'import time\nprint("started", flush=True)\ntime.sleep(3600)\n'
+  )
+  const client = stackDataproc(stack)
+  // Cancel once the driver runs in its container: its first line is in the output.
+  for (;;) {
+    const [batch] = await client.getBatch({ name })
+    const uri = batch.runtimeInfo?.outputUri
+    // The first part of the output series, once written (the next one does not exist yet).
+    const first = uri
+      ? await downloadUri(stack, `${uri}.000000000`).catch(() => Buffer.alloc(0))
+      : ''
+    if (first.toString().split('\n').includes('started')) break
+    expect(batch.state).not.toMatch(/SUCCEEDED|FAILED|CANCELLED/)
+    await new Promise(resolve => setTimeout(resolve, 500))
+  }
+  const [batch] = await client.getBatch({ name })
+  await client.operationsClient.cancelOperation(
+    protos.google.longrunning.CancelOperationRequest.create({ name: batch.operation ?? '' })
+  )
+  expect((await waitTerminal(name)).state).toBe('CANCELLED')
+  const { stdout } = await docker('docker', [
+    '-H',
+    stack.dockerHost as string,
+    'ps',
+    '--all',
+    '--quiet',
+    '--filter',
+    'name=kda-batch-'
+  ])
+  expect(stdout.trim()).toBe('')
 })

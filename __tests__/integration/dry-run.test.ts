@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { runAction } from '../helpers/action.js'
 import { git, makeRepo } from '../helpers/git.js'
@@ -18,6 +18,17 @@ const OFFLINE = {
   GOOGLE_APPLICATION_CREDENTIALS: '/nonexistent/credentials.json',
   GCE_METADATA_HOST: '127.0.0.1:9',
   HTTPS_PROXY: 'http://127.0.0.1:9'
+}
+
+/** A repository with the Dockerfile a dry run plans to build (it must exist, as for the run). */
+function makeProject(): string {
+  const repo = makeRepo('main')
+  mkdirSync(join(repo, 'deployment/dataproc/serverless'), { recursive: true })
+  writeFileSync(
+    join(repo, 'deployment/dataproc/serverless/Dockerfile'),
+    'FROM scratch AS dev\nFROM scratch AS prod\n'
+  )
+  return repo
 }
 
 const PR_HEAD_SHA = '0123456789abcdef0123456789abcdef01234567'
@@ -43,7 +54,7 @@ const PR_EVENT = {
 }
 
 test('a dev dry run on a pull request prints and outputs the plan of the PR head branch', async () => {
-  const repo = makeRepo('main')
+  const repo = makeProject()
   // A pull request checkout is a detached merge commit: git alone would only say HEAD.
   git(repo, 'checkout', '-q', '--detach')
   const run = await runAction({ inputs: INPUTS, env: pullRequestRun(repo), event: PR_EVENT })
@@ -82,7 +93,7 @@ test('a dev dry run on a pull request prints and outputs the plan of the PR head
 })
 
 test('a prod dry run plans the release folder and an optional run id', async () => {
-  const repo = makeRepo('main')
+  const repo = makeProject()
   const run = await runAction({
     inputs: { ...INPUTS, env: 'prod', release: 'v0.2.0', 'run-id': 'nightly-7' },
     env: {
@@ -139,7 +150,7 @@ test('bad input fails the step with one prefixed message before anything happens
 
 describe("kedro-run-args against the project's own Kedro", () => {
   function kedroProject(requirement: string, initVersion: string): string {
-    const repo = makeRepo('main')
+    const repo = makeProject()
     writeFileSync(join(repo, 'requirements.txt'), `${requirement}\nkedro-datasets~=9.6\n`)
     writeFileSync(
       join(repo, 'pyproject.toml'),

@@ -1,10 +1,11 @@
 import { execFile, spawn } from 'node:child_process'
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { processAlive } from '../../emulators/proc.js'
+import { DEFAULT_PYPI_CACHE_DIR } from '../../emulators/pypi-cache.js'
 import { manifestDigest } from '../helpers/image-files.js'
 import { startStack, type DockerMode, type Stack } from '../../emulators/stack.js'
 import { IN_CI, skipWithoutDocker } from '../helpers/stack.js'
@@ -19,6 +20,20 @@ async function docker(host: string, args: string[]): Promise<string> {
     maxBuffer: 16 * 1024 * 1024
   })
   return stdout + stderr
+}
+
+/** The path of the first file called `name` under `dir`, waiting until one appears. */
+async function findFile(dir: string, name: string): Promise<string> {
+  // proxpi may still be writing it when pip is done (it answers pip while it downloads).
+  const deadline = Date.now() + 300_000
+  while (Date.now() < deadline) {
+    const found = (await readdir(dir, { recursive: true }).catch(() => [])).find(
+      path => basename(path) === name
+    )
+    if (found) return join(dir, found)
+    await new Promise(resolve => setTimeout(resolve, 200))
+  }
+  throw new Error(`no ${name} under ${dir}`)
 }
 
 async function gcsRoundTrip(
@@ -160,6 +175,7 @@ describe('startStack', () => {
       ])
       expect(built).toContain('Setting up tini')
       expect(built).toContain('Successfully installed tomli-w-1.0.0')
+      expect(built).toContain('Looking in indexes: http://127.0.0.1:3141/index/')
 
       const inside = await docker(host, [
         'run',
@@ -174,6 +190,26 @@ describe('startStack', () => {
       expect(inside).toContain('/usr/local/bin/python\n/usr/local/bin/pip\n/usr/local/bin/python\n')
       expect(inside).toContain('tini version')
       expect(inside).toMatch(/spark\s+spark\s+\d+ .* main\.py/)
+
+      // pip went through the stack's PyPI cache, and a rebuild without Docker's layer cache takes the
+      // wheel from it: the cached file is not written again.
+      const cached = await findFile(
+        join(DEFAULT_PYPI_CACHE_DIR, 'files'),
+        'tomli_w-1.0.0-py3-none-any.whl'
+      )
+      const before = await stat(cached)
+      const rebuilt = await docker(host, [
+        'build',
+        '--no-cache',
+        '--network',
+        'host',
+        '--target',
+        'base',
+        context
+      ])
+      expect(rebuilt).toContain('Successfully installed tomli-w-1.0.0')
+      const after = await stat(cached)
+      expect([after.ino, after.mtimeMs]).toEqual([before.ino, before.mtimeMs])
 
       const pushed = await docker(host, ['push', image])
       const printed = /digest: (sha256:[0-9a-f]{64})/.exec(pushed)?.[1]

@@ -77,7 +77,8 @@ const CHANGED: Record<InputName, string> = {
   'dataproc-endpoint': 'http://127.0.0.1:1',
   'storage-endpoint': 'http://127.0.0.1:2',
   'logging-endpoint': 'http://127.0.0.1:3',
-  'dry-run': 'true'
+  'dry-run': 'true',
+  preflight: 'false'
 }
 
 // Parsing is not needed to know the key, so the values need not make a valid run together.

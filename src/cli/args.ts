@@ -11,8 +11,8 @@ import { INPUT_NAMES, INPUTS, type InputName } from '../inputs/table.js'
 /** Bad usage: nothing was done, and the exit status is 2. */
 export class UsageError extends Error {}
 
-export type Command = 'run' | 'logs' | 'cancel'
-export const COMMANDS: readonly Command[] = ['run', 'logs', 'cancel']
+export type Command = 'run' | 'logs' | 'cancel' | 'init'
+export const COMMANDS: readonly Command[] = ['run', 'logs', 'cancel', 'init']
 
 /** Every input but those only the GitHub front end reads (comment, artifact, token). */
 export const FLAG_INPUTS: readonly InputName[] = INPUT_NAMES.filter(
@@ -101,11 +101,11 @@ export function parseArgv(argv: string[]): Invocation {
   if (values.help) return { command: 'help', flags: {}, json }
   if (values.version) return { command: 'version', flags: {}, json }
   const [command, ...rest] = positionals
-  if (command === undefined) throw new UsageError('no command given; use run, logs or cancel')
+  if (command === undefined) throw new UsageError('no command given; use run, logs, cancel or init')
   if (!(COMMANDS as readonly string[]).includes(command)) {
     const guess = close(command, [...COMMANDS])[0]
     throw new UsageError(
-      `unknown command '${command}'${guess ? `; did you mean ${guess}?` : ''} (use run, logs or cancel)`
+      `unknown command '${command}'${guess ? `; did you mean ${guess}?` : ''} (use run, logs, cancel or init)`
     )
   }
   const flags: Partial<Record<InputName, string>> = {}
@@ -126,6 +126,7 @@ function checkShape(
     if (rest.length > 0) throw new UsageError(`run takes no arguments, only flags: '${rest[0]}'`)
     return { command, flags }
   }
+  if (command === 'init') return initShape(rest, flags)
   const [batch, extra] = rest
   if (batch === undefined) throw new UsageError(`${command} needs the batch: ${command} BATCH`)
   if (extra !== undefined) throw new UsageError(`${command} takes one batch, not '${extra}' too`)
@@ -137,4 +138,18 @@ function checkShape(
       `--${stray} does not apply to ${command}; it takes ${LOCATING_INPUTS.map(name => `--${name}`).join(', ')}`
     )
   return { command, batch, flags }
+}
+
+/** `init` adapts the project in working-directory; --dry-run shows the diff instead. */
+function initShape(
+  rest: string[],
+  flags: Partial<Record<InputName, string>>
+): Omit<Invocation, 'json'> {
+  if (rest.length > 0) throw new UsageError(`init takes no arguments, only flags: '${rest[0]}'`)
+  const stray = Object.keys(flags).find(name => name !== 'dry-run' && name !== 'working-directory')
+  if (stray)
+    throw new UsageError(
+      `--${stray} does not apply to init; it takes --dry-run and --working-directory`
+    )
+  return { command: 'init', flags }
 }

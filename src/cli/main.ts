@@ -10,6 +10,7 @@ import { ACTION_VERSION } from '../version.js'
 import { parseArgv, UsageError, type Invocation } from './args.js'
 import { cancelCommand, locateBatch, logsCommand } from './batch.js'
 import { helpText } from './help.js'
+import { initProject } from './init.js'
 import type { Result } from './result.js'
 import { runCommand } from './run.js'
 import { loadSettings, valuesOf } from './session.js'
@@ -50,6 +51,7 @@ async function dispatch(
       shippedEntrypoint: options.shippedEntrypoint
     })
   }
+  if (invocation.command === 'init') return initProject(settings, cwd, env, json)
   // logs and cancel: the driver's output alone on standard output, so it can be redirected.
   setLogSink(new Terminal(process.stderr, process.stderr, env))
   const located = locateBatch(invocation.batch as string, valuesOf(settings), env)

@@ -2,6 +2,7 @@
 import { succeeded, type Outcome } from '../deploy/outcome.js'
 import { failureMessage, runPlan } from '../deploy/run.js'
 import { parseInputs } from '../inputs/parse.js'
+import { kedroPreflight } from '../kedro/preflight.js'
 import { buildPlan, type Plan } from '../plan/plan.js'
 import { maskPlanSecrets, redactPlan } from '../report/redact.js'
 import { formatRows, outcomeRows, planRows } from '../report/rows.js'
@@ -124,6 +125,7 @@ export async function runCommand(options: RunCommandOptions): Promise<Result> {
   const plan = buildPlan(config, context)
   maskPlanSecrets(plan)
   showPlan(terminal, settings, plan)
+  await kedroPreflight(config, plan)
   if (plan.behaviour.dryRun) {
     terminal.info(terminal.out.bold('CreateBatch request'))
     terminal.info(JSON.stringify(redactPlan(plan).batch.request, null, 2))

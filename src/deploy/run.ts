@@ -8,12 +8,16 @@ import type { Plan } from '../plan/plan.js'
 import { deploy, type DeployHooks } from './deploy.js'
 import { outcomeWithoutBatch, succeeded, type Outcome } from './outcome.js'
 
-/** Runs the plan; what goes wrong is explained (what to grant, what to fix) in an ERROR outcome. */
+/** What went wrong, explained (what to grant, what to fix), as the run's outcome. */
+export const errorOutcome = (plan: Plan, error: unknown): Outcome =>
+  outcomeWithoutBatch(plan, 'ERROR', explainError(error, deployingIdentity()))
+
+/** Runs the plan; what goes wrong comes back as an ERROR outcome. */
 export async function runPlan(plan: Plan, hooks: DeployHooks): Promise<Outcome> {
   try {
     return await deploy(plan, hooks)
   } catch (error) {
-    return outcomeWithoutBatch(plan, 'ERROR', explainError(error, deployingIdentity()))
+    return errorOutcome(plan, error)
   }
 }
 

@@ -2,9 +2,10 @@ import { fileURLToPath } from 'node:url'
 import { deployingIdentity } from '../clients/clients.js'
 import type { DeployHooks } from '../deploy/deploy.js'
 import type { Outcome } from '../deploy/outcome.js'
-import { failureMessage, runPlan } from '../deploy/run.js'
+import { errorOutcome, failureMessage, runPlan } from '../deploy/run.js'
 import type { Config } from '../inputs/config.js'
 import { parseInputs } from '../inputs/parse.js'
+import { kedroPreflight } from '../kedro/preflight.js'
 import { explainError } from '../lib/errors.js'
 import { log, setLogSink } from '../lib/log.js'
 import { buildPlan, type Plan } from '../plan/plan.js'
@@ -16,7 +17,7 @@ import { actionsLog, fail } from './log-sink.js'
 import { setOutputs } from './outputs.js'
 import { publish } from './publish.js'
 import { saveFinished, saveSubmitted, saveSubmitting } from './state-helper.js'
-import { checkForkCode } from './trust.js'
+import { checkForkCode, holdsForkCode } from './trust.js'
 
 const PREFIX = 'kedro-dataproc-action'
 
@@ -61,6 +62,20 @@ function hooks(plan: Plan, abort: AbortSignal): DeployHooks {
   }
 }
 
+/**
+ * The pre-flight (the project's own checks, not run on code that may be a fork's), then the
+ * core's run; a refusal is reported like any other failed run.
+ */
+async function checkedRun(started: Planned, abort: AbortSignal): Promise<Outcome> {
+  const { config, facts, plan } = started
+  try {
+    await kedroPreflight(config, plan, !holdsForkCode(facts.fork))
+  } catch (error) {
+    return errorOutcome(plan, error)
+  }
+  return runPlan(plan, hooks(plan, abort))
+}
+
 /** Inputs and planning; a problem there fails the step with nothing to report. */
 async function plannedOrFailed(): Promise<Planned | undefined> {
   try {
@@ -84,7 +99,7 @@ export async function run(): Promise<void> {
   let outcome: Outcome | undefined
   try {
     started = await plannedOrFailed()
-    if (started) outcome = await runPlan(started.plan, hooks(started.plan, abort.signal))
+    if (started) outcome = await checkedRun(started, abort.signal)
   } finally {
     process.off('SIGINT', onSignal)
     process.off('SIGTERM', onSignal)

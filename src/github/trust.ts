@@ -33,3 +33,7 @@ export function checkForkCode(
       'allow-fork-code: true.'
   )
 }
+
+/** Whether working-directory may hold code from outside the repository (allow-fork-code let it run). */
+export const holdsForkCode = (fork: ForkFacts | undefined): boolean =>
+  fork !== undefined && (!fork.checkedOut || fork.checkedOut !== fork.trustedSha)

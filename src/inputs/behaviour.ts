@@ -19,6 +19,7 @@ export type Behaviour = Pick<
   | 'submit'
   | 'force'
   | 'allowForkCode'
+  | 'preflight'
   | 'report'
 >
 
@@ -40,7 +41,13 @@ function endpoint(r: InputReader, name: InputName, variable: string): Endpoint |
   if (!value) return undefined
   // The emulator variables follow Google's convention of a plaintext host:port.
   const parsed = parseEndpoint(value, !given)
-  if (!parsed)
+  // Without a scheme a given value means https and credentials: only Google's hosts want that.
+  if (parsed && given && !/^[a-z]+:\/\//.test(given) && !parsed.host.endsWith('.googleapis.com'))
+    r.problem(
+      name,
+      `'${given}' has no scheme; write http://${given} for a local emulator (plaintext, no credentials) or https://${given}`
+    )
+  else if (!parsed)
     r.problem(
       name,
       `'${value}' is not an endpoint; use https://HOST[:PORT], or http://HOST:PORT for a local emulator`
@@ -101,6 +108,7 @@ export function readBehaviour(r: InputReader, env: RunEnv, workingDirectory: str
     submit,
     force,
     allowForkCode: r.bool('allow-fork-code'),
+    preflight: r.bool('preflight'),
     report
   }
 }

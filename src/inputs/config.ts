@@ -31,6 +31,8 @@ export interface Config extends Omit<Where, 'runtimeWarning'>, Build, BatchSetti
   allowSecretFiles: string[]
   /** Run code from a fork on pull_request_target, workflow_run and issue_comment. */
   allowForkCode: boolean
+  /** Check the Kedro project before anything is built (src/kedro/preflight.ts). */
+  preflight: boolean
   /** What only the GitHub front end reads. */
   report: ReportSettings
   /** Allowed but risky: shown as warnings. */

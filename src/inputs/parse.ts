@@ -29,9 +29,10 @@ export function parseInputs(values: InputValues, facts: ParseFacts): Config {
   const where = readWhere(r, facts.tag, facts.now ?? new Date())
   const workingDirectory = readWorkingDirectory(r, facts.workspace)
   const behaviour = readBehaviour(r, where.env, workingDirectory)
+  // A dry run plans the build the real run does, so it needs the same files.
   const building = buildsImage({
     image: r.optional('image'),
-    dryRun: behaviour.dryRun,
+    dryRun: false,
     prepare: behaviour.prepare
   })
   const build = readBuild(r, where.env, workingDirectory, building)

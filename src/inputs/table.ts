@@ -75,7 +75,8 @@ export const INPUTS = {
   'dataproc-endpoint': behaviour(),
   'storage-endpoint': behaviour(),
   'logging-endpoint': behaviour(),
-  'dry-run': behaviour('false')
+  'dry-run': behaviour('false'),
+  preflight: behaviour('true')
 } as const satisfies Record<string, InputSpec>
 
 export type InputName = keyof typeof INPUTS

@@ -153,9 +153,11 @@ function readWorkload(
 
 function readRegistry(r: InputReader, region: string): string {
   const artifactRegistry = r.text('artifact-registry') || `${region}-docker.pkg.dev`
+  // Without a region the default names no host; region's own problem says what to set.
+  const checked = r.text('artifact-registry') || region ? artifactRegistry : undefined
   r.check(
     'artifact-registry',
-    artifactRegistry,
+    checked,
     REGISTRY_HOST_PATTERN,
     'is not a registry host; use e.g. europe-west1-docker.pkg.dev (no https://, no path)'
   )

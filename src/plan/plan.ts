@@ -191,6 +191,10 @@ function withEnv(config: Config, base: PlanBase, storage: Folders): Plan {
 
 export function buildPlan(config: Config, context: RunFacts): Plan {
   const branch = context.branch
+  if (config.env === 'dev' && !branch && !context.commit)
+    throw new PlanError(
+      'could not tell the branch: working-directory is not in a git repository (or it has no commit yet); run in a git checkout of the project (git init, git commit), or set working-directory to one'
+    )
   if (config.env === 'dev' && !branch)
     throw new PlanError(
       'could not tell the branch: the checkout is detached and the event names none; run on a pull_request or push event, or check out a branch'
