@@ -2,6 +2,7 @@ import type { ProjectKedro } from '../kedro/project.js'
 import type { Endpoint } from './syntax.js'
 import type { BatchSettings } from './batch.js'
 import type { Build } from './build.js'
+import type { Pricing } from './pricing.js'
 import type { InputValues } from './table.js'
 import type { Where } from './where.js'
 
@@ -34,6 +35,8 @@ export interface Config extends Omit<Where, 'runtimeWarning'>, Build, BatchSetti
   allowForkCode: boolean
   /** What only the GitHub front end reads. */
   report: { githubToken: string; prComment: 'auto' | 'always' | 'never'; uploadArtifacts: boolean }
+  /** The user's prices and the spending guard. */
+  pricing: Pricing
   /** Allowed but risky: shown as warnings. */
   warnings: string[]
 }

@@ -3,6 +3,7 @@ import { readBatchSettings } from './batch.js'
 import { readBehaviour, readWorkingDirectory } from './behaviour.js'
 import { inProject, readBuild } from './build.js'
 import { buildsImage, type Config } from './config.js'
+import { readPricing } from './pricing.js'
 import { InputError, InputReader } from './reader.js'
 import { parseList } from './syntax.js'
 import type { InputValues } from './table.js'
@@ -36,6 +37,7 @@ export function parseInputs(values: InputValues, facts: ParseFacts): Config {
   })
   const build = readBuild(r, where.env, workingDirectory, building)
   const batch = readBatchSettings(r)
+  const pricing = readPricing(r)
   const kedroRunArgsText = r.text('kedro-run-args')
   const kedroRun = checkKedroRun(kedroRunArgsText, workingDirectory)
   r.problems.push(...kedroRun.problems)
@@ -54,7 +56,8 @@ export function parseInputs(values: InputValues, facts: ParseFacts): Config {
     kedroRunArgs: kedroRun.args,
     kedroRunArgsText,
     kedro: kedroRun.kedro,
-    allowSecretFiles
+    allowSecretFiles,
+    pricing
   }
   return { ...config, warnings: [...kedroRun.warnings, ...warningsOf(config, runtimeWarning)] }
 }

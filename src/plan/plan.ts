@@ -1,3 +1,4 @@
+import { pricesFor, type Prices } from '../dataproc/cost.js'
 import { effectiveTtl, objectNameProblem, type EffectiveTtl } from '../dataproc/rules.js'
 import type { Config, Endpoints, RunEnv } from '../inputs/config.js'
 import { INPUT_NAMES, INPUTS, valueOf } from '../inputs/table.js'
@@ -67,6 +68,8 @@ export interface Plan {
     Config,
     'dryRun' | 'wait' | 'timeoutSeconds' | 'cancelOnAbort' | 'prepare' | 'submit' | 'force'
   >
+  /** What the batch's usage is priced at, and the DCU-hours past which it is cancelled. */
+  cost: { prices: Prices; maxDcuHours?: number }
   /** Whether any call goes to Google, and what to do when no credentials are found. */
   credentials: { needed: boolean; onMissing: 'fail' | 'skip' }
 }
@@ -246,6 +249,10 @@ export function buildPlan(config: Config, context: RunFacts): Plan {
       prepare: config.prepare,
       submit: config.submit,
       force: config.force
+    },
+    cost: {
+      prices: pricesFor(request.batch.runtimeConfig.properties, config.pricing),
+      maxDcuHours: config.pricing.maxDcuHours
     },
     credentials: {
       // A local stack (plaintext endpoints, a local registry) needs none.
