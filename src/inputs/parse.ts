@@ -3,6 +3,7 @@ import { readBatchSettings } from './batch.js'
 import { readBehaviour, readWorkingDirectory } from './behaviour.js'
 import { inProject, readBuild } from './build.js'
 import { buildsImage, type Config } from './config.js'
+import { readCleanup } from './cleanup.js'
 import { readPricing } from './pricing.js'
 import { InputError, InputReader } from './reader.js'
 import { parseList } from './syntax.js'
@@ -38,6 +39,7 @@ export function parseInputs(values: InputValues, facts: ParseFacts): Config {
   const build = readBuild(r, where.env, workingDirectory, building)
   const batch = readBatchSettings(r)
   const pricing = readPricing(r)
+  const cleanup = readCleanup(r)
   const kedroRunArgsText = r.text('kedro-run-args')
   const kedroRun = checkKedroRun(kedroRunArgsText, workingDirectory)
   r.problems.push(...kedroRun.problems)
@@ -57,7 +59,8 @@ export function parseInputs(values: InputValues, facts: ParseFacts): Config {
     kedroRunArgsText,
     kedro: kedroRun.kedro,
     allowSecretFiles,
-    pricing
+    pricing,
+    cleanup
   }
   return { ...config, warnings: [...kedroRun.warnings, ...warningsOf(config, runtimeWarning)] }
 }

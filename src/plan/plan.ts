@@ -70,6 +70,8 @@ export interface Plan {
   >
   /** What the batch's usage is priced at, and the DCU-hours past which it is cancelled. */
   cost: { prices: Prices; maxDcuHours?: number }
+  /** Whether this is a cleanup of the branch, what it removes, and the runs a branch keeps. */
+  cleanup: Config['cleanup']
   /** Whether any call goes to Google, and what to do when no credentials are found. */
   credentials: { needed: boolean; onMissing: 'fail' | 'skip' }
 }
@@ -254,6 +256,7 @@ export function buildPlan(config: Config, context: RunFacts): Plan {
       prices: pricesFor(request.batch.runtimeConfig.properties, config.pricing),
       maxDcuHours: config.pricing.maxDcuHours
     },
+    cleanup: config.cleanup,
     credentials: {
       // A local stack (plaintext endpoints, a local registry) needs none.
       needed:
