@@ -6,9 +6,10 @@ import { protos } from '@google-cloud/dataproc'
 import { startRegistry, type Registry } from '../../emulators/registry.js'
 import type { Stack } from '../../emulators/stack.js'
 import { branchSlug, imageTag, labelValue } from '../../src/plan/naming.js'
+import { runAction, workflowEnv } from '../helpers/action.js'
 import { runCli } from '../helpers/cli.js'
 import { checkoutExample, TINY_PROJECT } from '../helpers/project.js'
-import { stackDataproc, stackStorage, startTestStack } from '../helpers/stack.js'
+import { stackDataproc, stackInputs, stackStorage, startTestStack } from '../helpers/stack.js'
 
 /**
  * `kedro-dataproc clean --branch NAME` against the local stack and a real registry: two branches
@@ -205,4 +206,45 @@ test('clean cancels the branch, deletes its folders and tag, keeps the shared im
       name: theirsOperation
     })
   )
+})
+
+test('keep-runs: 2 after four runs leaves the newest two run folders; cleanup: true then removes the branch', async () => {
+  const branch = 'feature/keep'
+  const slug = branchSlug(branch)
+  // Three earlier runs' folders, oldest first, then a fourth run by the action.
+  for (const run of ['run-1', 'run-2', 'run-3']) {
+    await upload('clean-submit', `${slug}/${run}/code.zip`)
+    await upload('clean-submit', `${slug}/${run}/entrypoint.py`)
+  }
+  await upload('clean-submit', 'scratch/quick.py', 'print("done")\n')
+  const inputs = {
+    ...stackInputs(stack),
+    'run-submit-bucket': 'clean-submit',
+    'run-output-bucket': 'clean-output',
+    image: '127.0.0.1:5000/my-project-123/kedro/dataproc-serverless:prebuilt',
+    'main-python-file': 'gs://clean-submit/scratch/quick.py'
+  }
+  const env = workflowEnv({
+    workspace: checkoutExample(branch, TINY_PROJECT),
+    runNumber: 31,
+    ref: branch
+  })
+  const run = await runAction({ inputs: { ...inputs, 'keep-runs': '2' }, env })
+  expect(run.code).toBe(0)
+  const runId = JSON.parse(run.outputs.plan as string).runId as string
+  const folders = async (): Promise<string[]> => [
+    ...new Set(
+      (await names('clean-submit'))
+        .filter(name => name.startsWith(`${slug}/`))
+        .map(name => name.split('/')[1] ?? '')
+    )
+  ]
+  expect((await folders()).sort()).toEqual([runId, 'run-3'].sort())
+  expect(run.stdout).toContain('keep-runs: 2 run folder(s) deleted (4 object(s), 400 bytes)')
+
+  const cleanup = await runAction({ inputs: { ...inputs, cleanup: 'true' }, env })
+  expect(cleanup.code).toBe(0)
+  expect(await folders()).toEqual([])
+  expect(cleanup.summary).toContain(`branch ${branch} cleaned up`)
+  expect(cleanup.summary).toMatch(/2 run folder\(s\) deleted \(\d+ object\(s\), \d+ bytes\)/)
 })

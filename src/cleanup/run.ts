@@ -1,7 +1,9 @@
 import { loadAccessToken, makeDataprocClient, makeStorage } from '../clients/clients.js'
 import type { Plan } from '../plan/plan.js'
 import { isLocalRegistry, registryClient } from '../steps/image/registry-client.js'
-import { cleanBranch, type CleanupResult } from './clean.js'
+import { firstLine } from '../lib/errors.js'
+import { log } from '../lib/log.js'
+import { cleanBranch, cleanupLines, type CleanupResult } from './clean.js'
 import { cleanupTarget } from './target.js'
 
 /**
@@ -31,4 +33,18 @@ export async function runCleanup(
     },
     dryRun
   )
+}
+
+/**
+ * keep-runs, after a run was submitted: the branch's older run folders go. A failure is a warning:
+ * the run itself is what the step reports.
+ */
+export async function keepNewestRuns(plan: Plan): Promise<void> {
+  if (plan.cleanup.keepRuns === undefined || plan.env !== 'dev') return
+  try {
+    const result = await runCleanup(plan, 'retention')
+    for (const line of cleanupLines(result).slice(1, 2)) log.info(`keep-runs: ${line}`)
+  } catch (error) {
+    log.warning(`keep-runs: the older run folders were not removed (${firstLine(error)})`)
+  }
 }

@@ -1,4 +1,5 @@
 /** `kedro-dataproc run`: settings → inputs → plan → deploy, with the terminal as the front end. */
+import { keepNewestRuns } from '../cleanup/run.js'
 import { deploy } from '../deploy/deploy.js'
 import { outcomeWithoutBatch, succeeded, type Outcome } from '../deploy/outcome.js'
 import { parseInputs } from '../inputs/parse.js'
@@ -134,6 +135,7 @@ export async function runCommand(options: RunOptions): Promise<Result> {
   let outcome: Outcome
   try {
     outcome = await execute(plan, options)
+    await keepNewestRuns(plan)
   } catch (error) {
     outcome = outcomeWithoutBatch(plan, 'ERROR', explainError(error))
   }
