@@ -35,5 +35,17 @@ export class UsageMeter {
   }
 }
 
+/** A RUNNING batch past `limit` DCU-hours: the guard's figures; otherwise undefined. */
+export function overLimit(
+  meter: UsageMeter,
+  batch: Batch,
+  running: boolean,
+  limit: number | undefined
+): OverSpent | undefined {
+  if (limit === undefined || !running) return undefined
+  const used = meter.dcuHours(batch)
+  return used !== undefined && used > limit ? { limit, used } : undefined
+}
+
 export const spendingReason = ({ limit, used }: OverSpent): string =>
   `the batch used ${used.toFixed(4)} DCU-hours, past max-dcu-hours of ${limit}, and was cancelled by the spending guard`

@@ -6,7 +6,7 @@ import { log } from '../../lib/log.js'
 import { isTransient, sleep, withRetries, type Backoff } from '../../lib/retry.js'
 import { cancelBatch } from './cancel.js'
 import { DriverOutput } from './driver-output.js'
-import { UsageMeter, type OverSpent } from './guard.js'
+import { overLimit, UsageMeter, type OverSpent } from './guard.js'
 import { getBatch, type Batch } from './submit.js'
 
 const STATES = [
@@ -189,9 +189,9 @@ export async function watchBatch(options: WatchOptions): Promise<WatchResult> {
           overSpent
         }
       }
-      const used = options.maxDcuHours === undefined ? undefined : meter.dcuHours(batch)
-      if (used !== undefined && next === 'RUNNING' && used > (options.maxDcuHours ?? Infinity)) {
-        overSpent ??= { limit: options.maxDcuHours ?? 0, used }
+      const spent = overLimit(meter, batch, next === 'RUNNING', options.maxDcuHours)
+      if (spent) {
+        overSpent ??= spent
         await cancel('spending')
       }
       if (
