@@ -7,6 +7,7 @@ import { startRegistry, type Registry } from '../../emulators/registry.js'
 import type { Stack } from '../../emulators/stack.js'
 import { branchSlug, imageTag, labelValue } from '../../src/plan/naming.js'
 import { runAction, workflowEnv } from '../helpers/action.js'
+import { startGitHubApi, type GitHubApi } from '../helpers/github-api.js'
 import { runCli } from '../helpers/cli.js'
 import { checkoutExample, TINY_PROJECT } from '../helpers/project.js'
 import { stackDataproc, stackInputs, stackStorage, startTestStack } from '../helpers/stack.js'
@@ -17,6 +18,7 @@ import { stackDataproc, stackInputs, stackStorage, startTestStack } from '../hel
  */
 let stack: Stack
 let registry: Registry
+let github: GitHubApi
 
 const PARENT = 'projects/my-project-123/locations/europe-west1'
 const IMAGE = 'my-project-123/kedro/dataproc-serverless'
@@ -27,9 +29,11 @@ const [slugA, slugB] = [branchSlug(A), branchSlug(B)]
 beforeAll(async () => {
   stack = await startTestStack('off', 'clean-submit', 'clean-output')
   registry = await startRegistry({ stateDir: mkdtempSync(join(tmpdir(), 'clean-registry-')) })
+  github = await startGitHubApi()
 })
 afterAll(async () => {
   await registry?.close()
+  await github?.close()
   await stack?.stop()
 })
 
@@ -208,7 +212,7 @@ test('clean cancels the branch, deletes its folders and tag, keeps the shared im
   )
 })
 
-test('keep-runs: 2 after four runs leaves the newest two run folders; cleanup: true then removes the branch', async () => {
+test('keep-runs: 2 after four runs leaves the newest two run folders; cleanup: true on the closed pull request then removes the branch, its outputs and batch records', async () => {
   const branch = 'feature/keep'
   const slug = branchSlug(branch)
   // Three earlier runs' folders, oldest first, then a fourth run by the action.
@@ -216,6 +220,7 @@ test('keep-runs: 2 after four runs leaves the newest two run folders; cleanup: t
     await upload('clean-submit', `${slug}/${run}/code.zip`)
     await upload('clean-submit', `${slug}/${run}/entrypoint.py`)
   }
+  await upload('clean-output', `${slug}/run-1/part-0.parquet`)
   await upload('clean-submit', 'scratch/quick.py', 'print("done")\n')
   const inputs = {
     ...stackInputs(stack),
@@ -242,9 +247,37 @@ test('keep-runs: 2 after four runs leaves the newest two run folders; cleanup: t
   expect((await folders()).sort()).toEqual([runId, 'run-3'].sort())
   expect(run.stdout).toContain('keep-runs: 2 run folder(s) deleted (4 object(s), 400 bytes)')
 
-  const cleanup = await runAction({ inputs: { ...inputs, cleanup: 'true' }, env })
+  const batch = JSON.parse(run.outputs.plan as string).batch.name as string
+  expect(await stateOf(batch)).toBe('SUCCEEDED')
+
+  const cleanup = await runAction({
+    inputs: {
+      ...inputs,
+      cleanup: 'true',
+      'delete-outputs': 'true',
+      'delete-batches': 'true',
+      'github-token': github.token
+    },
+    event: { action: 'closed', pull_request: { number: 43, head: { ref: branch } } },
+    env: {
+      ...workflowEnv({
+        workspace: checkoutExample(branch, TINY_PROJECT),
+        runNumber: 32,
+        event: 'pull_request',
+        ref: '43/merge'
+      }),
+      GITHUB_HEAD_REF: branch,
+      GITHUB_API_URL: github.url
+    }
+  })
   expect(cleanup.code).toBe(0)
   expect(await folders()).toEqual([])
+  expect((await names('clean-output')).filter(name => name.startsWith(`${slug}/`))).toEqual([])
+  await expect(stateOf(batch)).rejects.toThrow(/NOT_FOUND|not found/i)
+  const comment = github.comments.find(c => c.issue === 'acme/pipelines#43')
+  expect(comment?.body).toContain(`branch ${branch} cleaned up`)
+  expect(comment?.body).toMatch(/- 2 run folder\(s\) deleted \(\d+ object\(s\), \d+ bytes\)/)
+  expect(comment?.body).toContain('- 1 finished batch record(s) deleted')
   expect(cleanup.summary).toContain(`branch ${branch} cleaned up`)
   expect(cleanup.summary).toMatch(/2 run folder\(s\) deleted \(\d+ object\(s\), \d+ bytes\)/)
 })
