@@ -1,4 +1,5 @@
 /** `kedro-dataproc run`: settings → inputs → plan → deploy, with the terminal as the front end. */
+import { keepNewestRuns } from '../cleanup/run.js'
 import { deploy } from '../deploy/deploy.js'
 import { outcomeWithoutBatch, succeeded, type Outcome } from '../deploy/outcome.js'
 import { parseInputs } from '../inputs/parse.js'
@@ -6,7 +7,7 @@ import { kedroPreflight } from '../kedro/preflight.js'
 import { explainError } from '../lib/errors.js'
 import { buildPlan, type Plan } from '../plan/plan.js'
 import { maskPlanSecrets, redactPlan } from '../report/redact.js'
-import { formatRows, outcomeRows, planRows } from '../report/rows.js'
+import { costUsd, formatRows, outcomeRows, planRows } from '../report/rows.js'
 import { localRunFacts } from './facts.js'
 import { interruptions } from './interrupt.js'
 import { ProgressDisplay } from './progress.js'
@@ -63,6 +64,7 @@ export function outcomeJson(outcome: Outcome): Record<string, unknown> {
     runtimeVersion:
       outcome.batch?.runtimeConfig?.version ?? plan.batch.request.batch.runtimeConfig.version,
     durationSeconds: outcome.durationSeconds,
+    costUsd: costUsd(outcome),
     note: outcome.note
   }
 }
@@ -135,6 +137,7 @@ export async function runCommand(options: RunOptions): Promise<Result> {
   let outcome: Outcome
   try {
     outcome = await execute(plan, options)
+    await keepNewestRuns(plan)
   } catch (error) {
     outcome = outcomeWithoutBatch(plan, 'ERROR', explainError(error))
   }

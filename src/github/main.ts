@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url'
+import { keepNewestRuns } from '../cleanup/run.js'
 import { deployingIdentity } from '../clients/clients.js'
 import { deploy } from '../deploy/deploy.js'
 import { outcomeWithoutBatch, succeeded, type Outcome } from '../deploy/outcome.js'
@@ -12,6 +13,7 @@ import { buildPlan, type Plan } from '../plan/plan.js'
 import { maskPlanSecrets, redactInputs, redactOutcome, redactPlan } from '../report/redact.js'
 import { formatRows, planRows } from '../report/rows.js'
 import { gatherRunFacts } from './facts.js'
+import { cleanupStep } from './cleanup.js'
 import { actionInputs, runnerFacts } from './inputs.js'
 import { actionsLog, fail } from './log-sink.js'
 import { setOutputs } from './outputs.js'
@@ -53,7 +55,7 @@ async function outcomeOf(plan: Plan, abort: AbortSignal): Promise<Outcome> {
     log.info('dry-run: nothing was built, uploaded or submitted.')
     return outcomeWithoutBatch(plan, 'PLANNED', 'dry run: nothing was built, uploaded or submitted')
   }
-  return deploy(plan, {
+  const outcome = await deploy(plan, {
     abort,
     // The plan as submitted names the same batch: its name and request id never change.
     onSubmitting: () => saveSubmitting(plan),
@@ -61,6 +63,8 @@ async function outcomeOf(plan: Plan, abort: AbortSignal): Promise<Outcome> {
     onSettled: saveFinished,
     onLine: log.output
   })
+  await keepNewestRuns(plan)
+  return outcome
 }
 
 /** The step: inputs → plan → deploy → one outcome, reported once. */
@@ -74,6 +78,8 @@ export async function run(): Promise<void> {
   let outcome: Outcome | undefined
   try {
     started = await planned()
+    const { plan, config, context } = started
+    if (plan.cleanup.cleanup) return await cleanupStep(plan, config, context)
     await showPlan(redactPlan(started.plan))
     await kedroPreflight(started.config, started.plan, !holdsForkCode(started.context.fork))
     outcome = await outcomeOf(started.plan, abort.signal)

@@ -3,6 +3,8 @@ import { readBatchSettings } from './batch.js'
 import { readBehaviour, readWorkingDirectory } from './behaviour.js'
 import { inProject, readBuild } from './build.js'
 import { buildsImage, type Config } from './config.js'
+import { readCleanup } from './cleanup.js'
+import { readPricing } from './pricing.js'
 import { InputError, InputReader } from './reader.js'
 import { parseList } from './syntax.js'
 import type { InputValues } from './table.js'
@@ -37,6 +39,8 @@ export function parseInputs(values: InputValues, facts: ParseFacts): Config {
   })
   const build = readBuild(r, where.env, workingDirectory, building)
   const batch = readBatchSettings(r)
+  const pricing = readPricing(r)
+  const cleanup = readCleanup(r)
   const kedroRunArgsText = r.text('kedro-run-args')
   const kedroRun = checkKedroRun(kedroRunArgsText, workingDirectory)
   r.problems.push(...kedroRun.problems)
@@ -55,7 +59,9 @@ export function parseInputs(values: InputValues, facts: ParseFacts): Config {
     kedroRunArgs: kedroRun.args,
     kedroRunArgsText,
     kedro: kedroRun.kedro,
-    allowSecretFiles
+    allowSecretFiles,
+    pricing,
+    cleanup
   }
   return { ...config, warnings: [...kedroRun.warnings, ...warningsOf(config, runtimeWarning)] }
 }

@@ -1,3 +1,4 @@
+import { pricesFor, type Prices } from '../dataproc/cost.js'
 import { effectiveTtl, objectNameProblem, type EffectiveTtl } from '../dataproc/rules.js'
 import type { Config, Endpoints, RunEnv } from '../inputs/config.js'
 import { INPUT_NAMES, INPUTS, valueOf } from '../inputs/table.js'
@@ -67,6 +68,10 @@ export interface Plan {
     Config,
     'dryRun' | 'wait' | 'timeoutSeconds' | 'cancelOnAbort' | 'prepare' | 'submit' | 'force'
   >
+  /** What the batch's usage is priced at, and the DCU-hours past which it is cancelled. */
+  cost: { prices: Prices; maxDcuHours?: number }
+  /** Whether this is a cleanup of the branch, what it removes, and the runs a branch keeps. */
+  cleanup: Config['cleanup']
   /** Whether any call goes to Google, and what to do when no credentials are found. */
   credentials: { needed: boolean; onMissing: 'fail' | 'skip' }
 }
@@ -251,6 +256,11 @@ export function buildPlan(config: Config, context: RunFacts): Plan {
       submit: config.submit,
       force: config.force
     },
+    cost: {
+      prices: pricesFor(request.batch.runtimeConfig.properties, config.pricing),
+      maxDcuHours: config.pricing.maxDcuHours
+    },
+    cleanup: config.cleanup,
     credentials: {
       // A local stack (plaintext endpoints, a local registry) needs none.
       needed:

@@ -452,6 +452,43 @@ test('cancelling the operation of a running batch kills the driver and ends CANC
   await expectCode(grpcClient.getBatch({ name: batchName }), grpc.status.NOT_FOUND)
 })
 
+test('a running batch reports its current usage and a usage so far that grows with time and executors', async () => {
+  const main = await gcsUpload(
+    'usage/main.py',
+    'import time\nprint("started", flush=True)\ntime.sleep(60)\n'
+  )
+  const batchName = `${PARENT}/batches/${uniqueId('usage')}`
+  const [operation] = await grpcClient.createBatch({
+    parent: PARENT,
+    batchId: batchName.split('/').pop(),
+    batch: {
+      pysparkBatch: { mainPythonFileUri: main },
+      runtimeConfig: { properties: { 'spark.executor.instances': '10' } }
+    }
+  })
+  await waitForState(grpcClient, batchName, ['RUNNING'])
+  const [first] = await grpcClient.getBatch({ name: batchName })
+  // The driver and 10 executors of the default shape (4 vCPUs, 16 GB): 4 DCUs each.
+  expect(Number(first.runtimeInfo?.currentUsage?.milliDcu)).toBe(44_000)
+  expect(Number(first.runtimeInfo?.currentUsage?.shuffleStorageGb)).toBe(11 * 200)
+  expect(Number(first.runtimeInfo?.currentUsage?.snapshotTime?.seconds)).toBeGreaterThan(0)
+  const usedAt = async (): Promise<number> => {
+    const [batch] = await grpcClient.getBatch({ name: batchName })
+    return Number(batch.runtimeInfo?.approximateUsage?.milliDcuSeconds)
+  }
+  const before = await usedAt()
+  let later = before
+  while (later <= before) later = await usedAt()
+  expect(later).toBeGreaterThan(before)
+  await grpcClient.operationsClient.cancelOperation(
+    protos.google.longrunning.CancelOperationRequest.create({ name: operation.name ?? '' })
+  )
+  const ended = await waitForState(grpcClient, batchName, ['CANCELLED'])
+  expect(ended.runtimeInfo?.currentUsage).toBeFalsy()
+  expect(Number(ended.runtimeInfo?.approximateUsage?.milliDcuSeconds)).toBeGreaterThanOrEqual(later)
+  await grpcClient.deleteBatch({ name: batchName })
+})
+
 test('a create whose answer is lost (UNAVAILABLE after applying) is safe to retry with the same request id', async () => {
   const main = await gcsUpload('fault/main.py', 'print("once")\n')
   dataproc.faults.arm({

@@ -6,6 +6,7 @@ import { log } from '../../lib/log.js'
 import { isTransient, sleep, withRetries, type Backoff } from '../../lib/retry.js'
 import { cancelBatch } from './cancel.js'
 import { DriverOutput } from './driver-output.js'
+import { overLimit, UsageMeter, type OverSpent } from './guard.js'
 import { getBatch, type Batch } from './submit.js'
 
 const STATES = [
@@ -50,6 +51,8 @@ export interface WatchOptions {
   /** Cancel the batch when the run is aborted. */
   abort: AbortSignal
   timeoutSeconds?: number
+  /** The spending guard: cancel the batch once it has used more DCU-hours than this. */
+  maxDcuHours?: number
   onLine: (line: string) => void
   /** Dataproc accepted the cancel (after an abort or the timeout). */
   onCancelSent?: () => void
@@ -60,6 +63,15 @@ export interface WatchResult {
   state: BatchState
   timedOut: boolean
   aborted: boolean
+  /** Set when the spending guard cancelled the batch. */
+  overSpent?: OverSpent
+}
+
+type CancelReason = 'aborted' | 'timeout' | 'spending'
+const CANCEL_LOG: Record<CancelReason, string> = {
+  aborted: 'run aborted',
+  timeout: 'timeout reached',
+  spending: 'max-dcu-hours passed'
 }
 
 /**
@@ -97,23 +109,23 @@ export async function watchBatch(options: WatchOptions): Promise<WatchResult> {
   let output: OutputSource | undefined
   let seriesUri: string | undefined
   let outputDone = false
-  let cancelRequested: 'aborted' | 'timeout' | undefined
+  let cancelRequested: CancelReason | undefined
   let batch: Batch = {}
   let endedAt: number | undefined
+  const meter = new UsageMeter()
+  let overSpent: OverSpent | undefined
 
-  const cancel = async (reason: 'aborted' | 'timeout'): Promise<void> => {
+  const cancel = async (reason: CancelReason): Promise<void> => {
     if (cancelRequested) return
     cancelRequested = reason
-    log.warning(
-      `${reason === 'timeout' ? 'timeout reached' : 'run aborted'}: cancelling batch ${name}`
-    )
+    log.warning(`${CANCEL_LOG[reason]}: cancelling batch ${name}`)
     try {
       await cancelBatch(client, options.operation)
       options.onCancelSent?.()
     } catch (error) {
       // The batch keeps running: say so rather than wait for it as if it had been cancelled.
       throw new Error(
-        `could not cancel batch ${name} after the ${reason === 'timeout' ? 'timeout' : 'abort'} (${firstLine(error)}); it is still running`
+        `could not cancel batch ${name} after the ${reason === 'aborted' ? 'abort' : reason === 'timeout' ? 'timeout' : 'spending limit'} (${firstLine(error)}); it is still running`
       )
     }
   }
@@ -173,8 +185,14 @@ export async function watchBatch(options: WatchOptions): Promise<WatchResult> {
           batch,
           state: next,
           timedOut: cancelRequested === 'timeout',
-          aborted: cancelRequested === 'aborted'
+          aborted: cancelRequested === 'aborted',
+          overSpent
         }
+      }
+      const spent = overLimit(meter, batch, next === 'RUNNING', options.maxDcuHours)
+      if (spent) {
+        overSpent ??= spent
+        await cancel('spending')
       }
       if (
         options.timeoutSeconds !== undefined &&
