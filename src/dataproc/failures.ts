@@ -3,6 +3,7 @@
  * shapes of its FAILED messages, and the state history of a CANCELLED batch (whose final record
  * has no state message).
  */
+import { rootCause } from './traceback.js'
 
 export interface EndedBatch {
   stateHistory?: { stateMessage?: string | null }[] | null
@@ -23,16 +24,20 @@ const WRAPPER = /^(subprocess\.CalledProcessError|org\.apache\.spark\.SparkUserA
 /**
  * The reason a batch failed. When the service names only how the driver ended (the entrypoint
  * runs Kedro as a child, so its exception is not the driver's), the driver output, which the step
- * streamed, says why: its last exception line.
+ * streamed, says why: the innermost exception of its last traceback, or else its last exception
+ * line.
  */
 export function failureReason(stateMessage: string, driverOutput: readonly string[] = []): string {
   const reason = serviceReason(stateMessage)
   if (EXCEPTION.test(reason) && !WRAPPER.test(reason)) return reason
-  const exception = [...driverOutput]
+  const lastException = [...driverOutput]
     .reverse()
     .map(line => line.trim())
     .find(line => EXCEPTION.test(line) && !WRAPPER.test(line))
-  return exception ? `${exception} (from the driver output; the service says: ${reason})` : reason
+  const cause = [rootCause(driverOutput), lastException].find(
+    found => found !== undefined && !WRAPPER.test(found)
+  )
+  return cause ? `${cause} (from the driver output; the service says: ${reason})` : reason
 }
 
 function serviceReason(stateMessage: string): string {

@@ -106,6 +106,8 @@ export interface PrCommentInput {
   image: string
   runUrl?: string
   stateMessage?: string
+  /** The pipeline as a Mermaid graph and table (Markdown, escaped by its maker). */
+  pipeline?: string
 }
 
 /** Compact markdown for the comment; every value that comes from users or services is escaped. */
@@ -135,6 +137,7 @@ export function renderPrComment(input: PrCommentInput): string {
   if (input.stateMessage) {
     lines.push('', fenced(truncate(input.stateMessage, MAX_MESSAGE_CHARS), 'text'))
   }
+  if (input.pipeline) lines.push(input.pipeline)
   return lines.join('\n') + '\n'
 }
 

@@ -1,7 +1,10 @@
 import { batchDuration, type Outcome } from '../deploy/outcome.js'
 import type { Config } from '../inputs/config.js'
 import type { RunFacts } from '../plan/facts.js'
+import { pipelineMarkdown } from '../report/graph.js'
+import { pipelineReport } from '../report/pipeline.js'
 import { kedroCommand, logsUrl } from '../report/rows.js'
+import { annotateFailedNodes } from './annotations.js'
 import { uploadRunArtifacts } from './artifacts.js'
 import { renderPrComment, upsertPrComment } from './pr-comment.js'
 import { writeRunSummary } from './summary.js'
@@ -27,6 +30,7 @@ export async function publish(
       await guard('pull-request comment', () => comment(outcome, config, context))
     return
   }
+  annotateFailedNodes(outcome)
   await guard('job summary', () => writeRunSummary(outcome, config.values))
   await guard('pull-request comment', () => comment(outcome, config, context))
   if (config.report.uploadArtifacts) await guard('artifact', () => artifacts(outcome, context))
@@ -77,7 +81,8 @@ async function comment(outcome: Outcome, config: Reporting, context: RunFacts): 
     kedroCommand: kedroCommand(plan),
     image: plan.image.reference,
     runUrl: runUrl(context),
-    stateMessage: outcome.stateMessage || undefined
+    stateMessage: outcome.stateMessage || undefined,
+    pipeline: pipelineMarkdownOf(outcome)
   })
   const result = await upsertPrComment({
     token: config.report.githubToken,
@@ -89,6 +94,11 @@ async function comment(outcome: Outcome, config: Reporting, context: RunFacts): 
   })
   if (result.action === 'skipped') log.warning(`pull-request comment skipped: ${result.reason}`)
   else log.info(`pull-request comment ${result.action}: ${result.url}`)
+}
+
+function pipelineMarkdownOf(outcome: Outcome): string | undefined {
+  const report = pipelineReport(outcome.driverOutput)
+  return report && pipelineMarkdown(report)
 }
 
 async function artifacts(outcome: Outcome, context: RunFacts): Promise<void> {

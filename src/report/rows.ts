@@ -1,6 +1,7 @@
 import { formatSeconds } from '../dataproc/rules.js'
 import type { Outcome } from '../deploy/outcome.js'
 import type { Plan } from '../plan/plan.js'
+import { failedNodes, pipelineReport } from './pipeline.js'
 
 /** Shows an argv the way a reader would type it, so a dry run reads like the command it plans. */
 export function quoteForDisplay(args: string[]): string {
@@ -83,5 +84,9 @@ export function outcomeRows(outcome: Outcome): [string, string][] {
   ]
   const usage = usageText(batch)
   if (usage) rows.push(['approximate usage', usage])
+  for (const node of failedNodes(pipelineReport(outcome.driverOutput))) {
+    const place = node.file ? ` (raised at ${node.file}:${node.line} in the project)` : ''
+    rows.push(['failed node', `${node.name}: ${node.error ?? 'see the driver output'}${place}`])
+  }
   return rows
 }
