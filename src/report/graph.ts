@@ -5,6 +5,7 @@
  * codes outside a small safe set, and the graph is bounded (GitHub's Mermaid refuses large text
  * and many edges).
  */
+import { escapeMarkdown } from './markdown.js'
 import type { NodeStatus, PipelineNode, PipelineReport } from './pipeline.js'
 
 /** Nodes drawn at most; a failed node is always among them. */
@@ -93,15 +94,6 @@ export function pipelineGraph(report: PipelineReport): string {
   return full.length <= MAX_GRAPH_CHARS ? full : flowchart(nodes, false)
 }
 
-/** Markdown-safe text for a table cell. */
-const cellText = (text: string): string =>
-  text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/[\\`*_[\]()#|~!]/g, '\\$&')
-    .replace(/\s+/g, ' ')
-
 function counts(report: PipelineReport): string {
   const by = (status: NodeStatus) => report.nodes.filter(node => node.status === status).length
   const parts = [
@@ -128,7 +120,7 @@ export function pipelineMarkdown(report: PipelineReport): string {
         '| --- | --- | --- |',
         ...timed.map(
           node =>
-            `| ${cellText(node.name)} | ${ICON[node.status]} ${node.status} | ${formatSeconds(node.seconds as number)} |`
+            `| ${escapeMarkdown(node.name)} | ${ICON[node.status]} ${node.status} | ${formatSeconds(node.seconds as number)} |`
         )
       ]
     : []
