@@ -39,6 +39,24 @@ describe('the root cause in the driver output', () => {
     )
   })
 
+  test('the service quotes the outermost exception: the innermost leads, and what it caused follows', () => {
+    const service =
+      "Job failed with message [ImportError: An error occurred while importing the 'kedro_tiny.pipelines.reporting' module.]."
+    expect(failureReason(service, driverOutput('matplotlib'))).toBe(
+      "ModuleNotFoundError: No module named 'matplotlib' (the cause of ImportError: An error occurred while importing the 'kedro_tiny.pipelines.reporting' module.)"
+    )
+    // Its first line only: the message whole from the output, under its qualified name or not.
+    const cut =
+      'Job failed with message [omegaconf.errors.UnsupportedInterpolationType: Unsupported interpolation type oc.env].'
+    expect(failureReason(cut, driverOutput('ocenv'))).toBe(
+      'UnsupportedInterpolationType: Unsupported interpolation type oc.env full_key: totals.filepath object_type=dict'
+    )
+    // An exception of the service's own, not the output's, stands as it is.
+    expect(failureReason('Job failed with message [KeyError: x].', driverOutput('ocenv'))).toBe(
+      'KeyError: x'
+    )
+  })
+
   test('an unregistered resolver: the exception and the lines its message runs on', () => {
     expect(rootCause(driverOutput('ocenv'))).toBe(
       'UnsupportedInterpolationType: Unsupported interpolation type oc.env full_key: totals.filepath object_type=dict'

@@ -81,16 +81,29 @@ export function wholeSentences(text: string, max = MAX_CAUSE_CHARS): string {
   return `${head.slice(0, cut > 0 ? cut : max).trimEnd()} …`
 }
 
+/** The last traceback chain of an output: its innermost exception (its cause) and its outermost. */
+export interface Chain {
+  innermost: string
+  outermost: string
+}
+
+export function lastChain(output: readonly string[]): Chain | undefined {
+  const raised = tracebacks(output)
+  const last = raised.length - 1
+  if (last < 0) return undefined
+  let at = last
+  while (at > 0 && (raised[at] as Raised).chained) at -= 1
+  const message = (index: number) =>
+    wholeSentences(messageAt(output, (raised[index] as Raised).line))
+  return { innermost: message(at), outermost: message(last) }
+}
+
 /**
  * The innermost exception of the last traceback chain in `output`, or the entrypoint's own error
  * when it reported one; undefined when the output holds neither.
  */
 export function rootCause(output: readonly string[]): string | undefined {
-  const own = [...output].reverse().find(line => ENTRYPOINT_ERROR.test(line))
+  const own = output.findLast(line => ENTRYPOINT_ERROR.test(line))
   if (own) return wholeSentences((ENTRYPOINT_ERROR.exec(own) as RegExpExecArray)[1] as string)
-  const raised = tracebacks(output)
-  let at = raised.length - 1
-  if (at < 0) return undefined
-  while (at > 0 && (raised[at] as Raised).chained) at -= 1
-  return wholeSentences(messageAt(output, (raised[at] as Raised).line))
+  return lastChain(output)?.innermost
 }
