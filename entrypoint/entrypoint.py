@@ -454,8 +454,11 @@ def raised_at(error: BaseException, root: Path) -> Optional[Dict[str, object]]:
     where `error` passed: the file relative to `root`, and the line."""
     place = None
     for frame in traceback.extract_tb(error.__traceback__):
+        if frame.filename.startswith("<"):  # <string>, <frozen runpy>: no file of the project
+            continue
         path = Path(frame.filename).resolve()
-        if is_within(path, root) and "site-packages" not in path.parts:
+        installed = {"site-packages", "dist-packages"} & set(path.parts)
+        if is_within(path, root) and not installed and path.is_file():
             place = {"file": path.relative_to(root).as_posix(), "line": frame.lineno}
     return place
 

@@ -604,6 +604,30 @@ class EntrypointTest(unittest.TestCase):
                 "ModuleNotFoundError: No module named 'matplotlib'",
             )
 
+    def test_the_place_is_the_innermost_line_of_the_project_own_code(self) -> None:
+        module = load_entrypoint()
+        root = self.tmp / "project"
+        (root / "src").mkdir(parents=True)
+        (root / ".venv" / "lib" / "site-packages").mkdir(parents=True)
+        library = root / ".venv" / "lib" / "site-packages" / "lib.py"
+        library.write_text("def call(f):\n    return f()\n", encoding="utf-8")
+        node = root / "src" / "node.py"
+        node.write_text(
+            "def inner():\n    exec(compile('raise ValueError(1)', '<string>', 'exec'))\n"
+            "def outer(call):\n    return call(inner)\n",
+            encoding="utf-8",
+        )
+        # From the project directory, as Kedro runs: `<string>` would resolve inside it.
+        self.addCleanup(os.chdir, os.getcwd())
+        os.chdir(str(root))
+        scope: Dict[str, object] = {}
+        exec(compile(library.read_text(encoding="utf-8"), str(library), "exec"), scope)
+        exec(compile(node.read_text(encoding="utf-8"), str(node), "exec"), scope)
+        try:
+            scope["outer"](scope["call"])  # type: ignore[operator]
+        except ValueError as error:
+            self.assertEqual(module.raised_at(error, root), {"file": "src/node.py", "line": 2})
+
     def test_report_events_fold_into_statuses_even_when_cut_short(self) -> None:
         module = load_entrypoint()
         events = self.tmp / "events.jsonl"
