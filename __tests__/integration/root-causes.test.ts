@@ -196,3 +196,14 @@ test('a library missing from the image: the reason is the innermost exception', 
   )
   expect(run.stdout).toMatch(/::error::.*No module named 'matplotlib'/)
 })
+
+test('a resolver used but not registered: the reason names it', async () => {
+  if (skip) return
+  const settings = 'from kedro_tiny.hooks import SparkHooks\n\nHOOKS = (SparkHooks(),)\n'
+  const repo = project({ [REGISTRY]: PIPELINES, 'src/kedro_tiny/settings.py': settings })
+  const run = await pullRequestRun(repo, '--pipelines=counted')
+  expect(run.outputs.state).toBe('FAILED')
+  expect(run.outputs['state-message']).toMatch(
+    /^UnsupportedInterpolationType: Unsupported interpolation type oc\.env full_key: totals\.filepath\b/
+  )
+})
