@@ -1,8 +1,7 @@
 import { batchDuration, type Outcome } from '../deploy/outcome.js'
 import type { Config } from '../inputs/config.js'
 import type { RunFacts } from '../plan/facts.js'
-import { pipelineMarkdown } from '../report/graph.js'
-import { pipelineReport } from '../report/pipeline.js'
+import { pipelineSection } from '../report/graph.js'
 import { kedroCommand, logsUrl } from '../report/rows.js'
 import { annotateFailedNodes } from './annotations.js'
 import { uploadRunArtifacts } from './artifacts.js'
@@ -82,7 +81,7 @@ async function comment(outcome: Outcome, config: Reporting, context: RunFacts): 
     image: plan.image.reference,
     runUrl: runUrl(context),
     stateMessage: outcome.stateMessage || undefined,
-    pipeline: pipelineMarkdownOf(outcome)
+    pipeline: pipelineSection(outcome.driverOutput)
   })
   const result = await upsertPrComment({
     token: config.report.githubToken,
@@ -94,11 +93,6 @@ async function comment(outcome: Outcome, config: Reporting, context: RunFacts): 
   })
   if (result.action === 'skipped') log.warning(`pull-request comment skipped: ${result.reason}`)
   else log.info(`pull-request comment ${result.action}: ${result.url}`)
-}
-
-function pipelineMarkdownOf(outcome: Outcome): string | undefined {
-  const report = pipelineReport(outcome.driverOutput)
-  return report && pipelineMarkdown(report)
 }
 
 async function artifacts(outcome: Outcome, context: RunFacts): Promise<void> {

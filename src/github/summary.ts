@@ -2,9 +2,8 @@ import * as core from '@actions/core'
 import type { Outcome } from '../deploy/outcome.js'
 import { givenInputs, type InputValues } from '../inputs/table.js'
 import type { Plan } from '../plan/plan.js'
-import { pipelineMarkdown } from '../report/graph.js'
+import { pipelineSection } from '../report/graph.js'
 import { stateIcon } from '../report/icons.js'
-import { pipelineReport } from '../report/pipeline.js'
 import { kedroCommand, logsUrl, outcomeRows, planRows } from '../report/rows.js'
 
 const HTML_ESCAPES: Record<string, string> = {
@@ -76,8 +75,8 @@ export async function writeRunSummary(outcome: Outcome, values: InputValues): Pr
     summary.addRaw(`<p><strong>${escapeHtml(outcome.stateMessage)}</strong></p>\n`)
   if (outcome.note) summary.addRaw(`<p>${escapeHtml(outcome.note)}</p>\n`)
   summary.addTable(table('value', outcomeRows(outcome)))
-  const pipeline = pipelineReport(outcome.driverOutput)
-  if (pipeline) summary.addRaw(`${pipelineMarkdown(pipeline)}\n`)
+  const pipeline = pipelineSection(outcome.driverOutput)
+  if (pipeline) summary.addRaw(`${pipeline}\n`)
   await summary
     .addRaw(`<p>${links(outcome)}</p>\n`)
     .addDetails(

@@ -6,7 +6,12 @@
  * and many edges).
  */
 import { escapeMarkdown } from './markdown.js'
-import type { NodeStatus, PipelineNode, PipelineReport } from './pipeline.js'
+import {
+  pipelineReport,
+  type NodeStatus,
+  type PipelineNode,
+  type PipelineReport
+} from './pipeline.js'
 
 /** Nodes drawn at most; a failed node is always among them. */
 export const MAX_DRAWN_NODES = 40
@@ -135,4 +140,10 @@ export function pipelineMarkdown(report: PipelineReport): string {
     ...table,
     ''
   ].join('\n')
+}
+
+/** The pipeline section of a run's report, when its driver output holds a pipeline report. */
+export function pipelineSection(driverOutput: readonly string[]): string | undefined {
+  const report = pipelineReport(driverOutput)
+  return report && pipelineMarkdown(report)
 }
