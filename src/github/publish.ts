@@ -1,7 +1,9 @@
 import { batchDuration, type Outcome } from '../deploy/outcome.js'
 import type { Config } from '../inputs/config.js'
 import type { RunFacts } from '../plan/facts.js'
+import { pipelineSection } from '../report/graph.js'
 import { kedroCommand, logsUrl } from '../report/rows.js'
+import { annotateFailedNodes } from './annotations.js'
 import { uploadRunArtifacts } from './artifacts.js'
 import { renderPrComment, upsertPrComment } from './pr-comment.js'
 import { writeRunSummary } from './summary.js'
@@ -27,6 +29,7 @@ export async function publish(
       await guard('pull-request comment', () => comment(outcome, config, context))
     return
   }
+  annotateFailedNodes(outcome)
   await guard('job summary', () => writeRunSummary(outcome, config.values))
   await guard('pull-request comment', () => comment(outcome, config, context))
   if (config.report.uploadArtifacts) await guard('artifact', () => artifacts(outcome, context))
@@ -77,7 +80,8 @@ async function comment(outcome: Outcome, config: Reporting, context: RunFacts): 
     kedroCommand: kedroCommand(plan),
     image: plan.image.reference,
     runUrl: runUrl(context),
-    stateMessage: outcome.stateMessage || undefined
+    stateMessage: outcome.stateMessage || undefined,
+    pipeline: pipelineSection(outcome.driverOutput)
   })
   const result = await upsertPrComment({
     token: config.report.githubToken,

@@ -2,6 +2,7 @@ import { costOf, formatUsd, maxCostText, priceBasis, usageOf } from '../dataproc
 import { formatSeconds } from '../dataproc/rules.js'
 import type { Outcome } from '../deploy/outcome.js'
 import type { Plan } from '../plan/plan.js'
+import { failedNodes, pipelineReport } from './pipeline.js'
 
 /** Shows an argv the way a reader would type it, so a dry run reads like the command it plans. */
 export function quoteForDisplay(args: string[]): string {
@@ -102,5 +103,9 @@ export function outcomeRows(outcome: Outcome): [string, string][] {
   const cost = costUsd(outcome)
   if (cost !== undefined)
     rows.push(['estimated cost', `${formatUsd(cost)} (${priceBasis(plan.cost.prices)})`])
+  for (const node of failedNodes(pipelineReport(outcome.driverOutput))) {
+    const place = node.file ? ` (raised at ${node.file}:${node.line} in the project)` : ''
+    rows.push(['failed node', `${node.name}: ${node.error ?? 'see the driver output'}${place}`])
+  }
   return rows
 }
