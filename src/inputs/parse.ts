@@ -34,7 +34,7 @@ export function parseInputs(values: InputValues, facts: ParseFacts): Config {
     dryRun: behaviour.dryRun,
     prepare: behaviour.prepare
   })
-  const build = readBuild(r, where.env, workingDirectory, building)
+  const build = readBuild(r, where.env, workingDirectory, building, behaviour.prepare)
   const batch = readBatchSettings(r)
   const kedroRunArgsText = r.text('kedro-run-args')
   const kedroRun = checkKedroRun(kedroRunArgsText, workingDirectory)
