@@ -186,9 +186,16 @@ test('leaving a batch running prints the commands to follow and cancel it, and t
   const name = /kedro-dataproc cancel (projects\/\S+)/.exec(run.stderr)?.[1] as string
   expect((await batchNamed(name)).state).toBe('RUNNING')
   expect(run.stderr).toContain(`kedro-dataproc logs ${name} --dataproc-endpoint`)
-  // The hint as printed, word for word.
+  // The hint as printed, word for word: it works.
   const cancelArgs = (/kedro-dataproc (cancel .*)/.exec(run.stderr)?.[1] as string).split(' ')
-  const cancel = await runCli(cancelArgs, { cwd: dir })
+  expect(cancelArgs).toContain('--storage-endpoint')
+  // And cancel reaches Dataproc alone: with no storage endpoint and no credentials at all, it
+  // still cancels (the storage endpoint would be Google's, which needs credentials).
+  const dataprocOnly = cancelArgs.slice(0, cancelArgs.indexOf('--dataproc-endpoint') + 2)
+  const cancel = await runCli(dataprocOnly, {
+    cwd: dir,
+    env: { HOME: mkdtempSync(join(tmpdir(), 'home-')), METADATA_SERVER_DETECTION: 'none' }
+  })
   expect(cancel.stderr).toContain('CANCELLED')
   expect(cancel.code).toBe(0)
   expect((await batchNamed(name)).state).toBe('CANCELLED')
