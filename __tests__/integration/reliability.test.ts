@@ -116,6 +116,41 @@ describe('abort and timeout cancel the batch', () => {
     expect(state).toBe('CANCELLED')
   })
 
+  test('with cancel-on-abort: false the post step names the batch it leaves running', async () => {
+    const runEnv = env(slowProject())
+    const inputs = {
+      ...stackInputs(stack),
+      image: PREBUILT,
+      entrypoint: 'slow_main.py',
+      'cancel-on-abort': 'false'
+    }
+    const main = await runAction({
+      inputs,
+      env: runEnv,
+      onStart: child => void waitForOutput(child, /working 3\b/).then(() => child.kill('SIGKILL'))
+    })
+    expect(main.signal).toBe('SIGKILL')
+    const saved = JSON.parse(main.state['kedro-dataproc'] as string) as {
+      batchName: string
+      batchId: string
+      operation: string
+    }
+    const post = await runAction({
+      inputs: {},
+      env: { ...runEnv, ...postStepEnv(main) },
+      script: join(DIST, '..', 'post.js')
+    })
+    expect(post.code).toBe(0)
+    // The batch by id, and where to see it; not its operation, not a resource path.
+    expect(post.stdout).toContain(
+      `cancel-on-abort is false, so batch ${saved.batchId} keeps running: https://console.cloud.google.com/dataproc/batches/europe-west1/${saved.batchId}/summary?project=my-project-123`
+    )
+    expect(post.stdout).not.toContain(saved.operation)
+    const batch = await batchNamed(saved.batchName)
+    expect(batch.state).toBe('RUNNING')
+    await cancelBatch(stackDataproc(stack), batch.operation as string)
+  })
+
   test('kill -9 while CreateBatch is in flight, then the post step: the batch ends CANCELLED', async () => {
     // Dataproc takes the create, but its answer is held: the main step dies without it.
     stack.dataprocEmulator.faults.arm({
