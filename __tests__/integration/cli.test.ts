@@ -6,7 +6,7 @@ import type { Stack } from '../../emulators/stack.js'
 import { runCli, waitForText } from '../helpers/cli.js'
 import { makeRepo } from '../helpers/git.js'
 import { checkoutExample, gitState, TINY_PROJECT } from '../helpers/project.js'
-import { stackDataproc, stackStorage, startTestStack } from '../helpers/stack.js'
+import { endedBatch, stackDataproc, stackStorage, startTestStack } from '../helpers/stack.js'
 
 /** `kedro-dataproc` (dist/cli.js) run as a child process against the local stack. */
 let stack: Stack
@@ -250,12 +250,7 @@ test('a second Ctrl-C once Dataproc accepted the cancel does not call the batch 
   expect(run.stderr).not.toContain('still running')
   expect(run.stderr).toMatch(/batch \S+ is being cancelled \(Dataproc accepted the cancel\)/)
   const name = /kedro-dataproc logs (projects\/\S+)/.exec(run.stderr)?.[1] as string
-  let state = (await batchNamed(name)).state
-  for (let i = 0; i < 100 && state !== 'CANCELLED'; i++) {
-    await new Promise(resolve => setTimeout(resolve, 100))
-    state = (await batchNamed(name)).state
-  }
-  expect(state).toBe('CANCELLED')
+  expect((await endedBatch(stack, name)).state).toBe('CANCELLED')
 })
 
 test('logs on a finished batch prints its whole driver output, and nothing else on stdout', async () => {
