@@ -4,16 +4,20 @@
  * runner runs it (`node` on the bundle, its `with:` as INPUT_* variables, an event payload for
  * each of the workflow's triggers), with `dry-run: true` added: nothing reaches Google. Commands:
  * each `npx … kedro-dataproc-action` line runs through bash with `node cli.js` in place of npx,
- * `run` with `--dry-run` added, in a project whose pyproject.toml holds the README's settings.
+ * `run` with `--dry-run` added, in a project whose pyproject.toml holds the README's settings;
+ * `logs` and `cancel`, which have no dry run, against the local stack, on batches submitted with
+ * those settings, the README's placeholder batch id replaced by theirs.
  */
-import { spawnSync } from 'node:child_process'
-import { appendFileSync, readFileSync } from 'node:fs'
+import { spawn } from 'node:child_process'
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse } from 'yaml'
 import { ROOT, runAction } from '../helpers/action.js'
-import { CLI } from '../helpers/cli.js'
+import type { Stack } from '../../emulators/stack.js'
+import { CLI, runCli } from '../helpers/cli.js'
 import { git } from '../helpers/git.js'
 import { checkoutExample } from '../helpers/project.js'
+import { startTestStack } from '../helpers/stack.js'
 
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8')
 const ACTION = 'org/kedro-dataproc-action@v1'
@@ -180,35 +184,109 @@ test('the README shows the commands this test runs', () => {
   expect(commands.length).toBeGreaterThanOrEqual(6)
 })
 
-describe('README commands, run as written (run in dry-run)', () => {
+/** The example project with the README's settings in its pyproject.toml. */
+function readmeProject(): string {
   const settings = blocks('toml').find(block => block.includes('[tool.kedro-dataproc]')) as string
+  const project = checkoutExample('feature/readme')
+  appendFileSync(join(project, 'pyproject.toml'), `\n${settings}`)
+  git(project, 'commit', '-qam', 'settings from the README')
+  return project
+}
+
+/** A README command line as bash runs it: `node cli.js` for npx, its comment dropped. */
+const asRun = (line: string): string =>
+  line
+    .replace(/npx (--yes )?github:OWNER\/kedro-dataproc-action(#v1)?/, 'node "$CLI"')
+    .replace(/\s+# .*$/, '')
+
+/** Runs in the background: the stack's emulators answer from this process meanwhile. */
+function bash(
+  command: string,
+  cwd: string,
+  env: Record<string, string>
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const child = spawn('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', command], {
+    cwd,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', CLI, ...env },
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+  return new Promise(resolve => child.on('close', status => resolve({ status, stdout, stderr })))
+}
+
+describe('README commands, run as written (run in dry-run)', () => {
   let project = ''
   beforeAll(() => {
-    project = checkoutExample('feature/readme')
-    appendFileSync(join(project, 'pyproject.toml'), `\n${settings}`)
-    git(project, 'commit', '-qam', 'settings from the README')
+    project = readmeProject()
   })
 
   test.each(commands.filter(({ line }) => !/ (logs|cancel) /.test(line)))(
     '$line',
-    ({ line, env }) => {
-      const command = line
-        .replace(/npx (--yes )?github:OWNER\/kedro-dataproc-action(#v1)?/, 'node "$CLI"')
-        .replace(/\s+# .*$/, '')
+    async ({ line, env }) => {
+      const command = asRun(line)
       const dryRun = / run( |$)/.test(command) ? `${command} --dry-run` : command
-      const result = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', dryRun], {
-        cwd: project,
-        env: {
-          PATH: process.env.PATH ?? '',
-          HOME: process.env.HOME ?? '',
-          CLI,
-          RELEASE: 'v0.2.0',
-          ...OFFLINE,
-          ...env
-        },
-        encoding: 'utf8'
-      })
+      const result = await bash(dryRun, project, { RELEASE: 'v0.2.0', ...OFFLINE, ...env })
       expect({ status: result.status, stderr: result.stderr }).toMatchObject({ status: 0 })
     }
   )
+})
+
+describe('README logs and cancel, run as written against the local stack', () => {
+  let stack: Stack | undefined
+  let project = ''
+  let env: Record<string, string> = {}
+  beforeAll(async () => {
+    stack = await startTestStack('off', 'acme-dev-dataproc-submit', 'acme-dev-dataproc-output')
+    project = readmeProject()
+    writeFileSync(
+      join(project, 'slow.py'),
+      'import time\nfor i in range(600):\n    print(f"working {i}", flush=True)\n    time.sleep(0.1)\n'
+    )
+    writeFileSync(join(project, 'quick.py'), 'print("done", flush=True)\n')
+    // The stack in place of Google, through the settings' environment variables.
+    env = {
+      KEDRO_DATAPROC_DATAPROC_ENDPOINT: `http://${stack.dataproc}`,
+      KEDRO_DATAPROC_STORAGE_ENDPOINT: stack.storage,
+      KEDRO_DATAPROC_IMAGE: '127.0.0.1:5000/acme-dev/kedro/dataproc-serverless:prebuilt'
+    }
+  })
+  afterAll(async () => stack?.stop())
+
+  /** A batch submitted with the README's settings, left to run: its id. */
+  async function submitted(entrypoint: string): Promise<string> {
+    const run = await runCli(['run', '--no-wait', '--json', '--entrypoint', entrypoint], {
+      cwd: project,
+      env
+    })
+    expect(run.code).toBe(0)
+    return (JSON.parse(run.stdout) as { batchId: string }).batchId
+  }
+
+  const line = (command: 'logs' | 'cancel'): string =>
+    commands.find(c => c.line.includes(` ${command} `))?.line as string
+
+  test('cancel BATCH cancels it and waits until it is CANCELLED', async () => {
+    const id = await submitted('slow.py')
+    const result = await bash(
+      asRun(line('cancel')).replace(/kedro-dev-my-branch-…/, id),
+      project,
+      env
+    )
+    expect({ status: result.status, stderr: result.stderr }).toMatchObject({ status: 0 })
+    expect(result.stderr).toContain(`batch ${id} CANCELLED`)
+  })
+
+  test('logs BATCH follows it to its end and prints its driver output', async () => {
+    const id = await submitted('quick.py')
+    const result = await bash(
+      asRun(line('logs')).replace(/kedro-dev-my-branch-…/, id),
+      project,
+      env
+    )
+    expect({ status: result.status, stderr: result.stderr }).toMatchObject({ status: 0 })
+    expect(result.stdout).toContain('done\n')
+  })
 })
