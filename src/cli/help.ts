@@ -1,14 +1,18 @@
 import { INPUTS } from '../inputs/table.js'
 import { FLAG_INPUTS, isBooleanInput, LOCATING_INPUTS } from './args.js'
+import { FLAG_HELP } from './flag-help.js'
 import { envVariable } from './settings.js'
 
 function flagLine(name: (typeof FLAG_INPUTS)[number]): string {
   const flag = isBooleanInput(name) ? `--[no-]${name}` : `--${name} VALUE`
   const fallback = INPUTS[name].default
-  return `  ${flag.padEnd(34)}${fallback ? ` (default ${fallback})` : ''}`.trimEnd()
+  return `  ${flag.padEnd(34)}${FLAG_HELP[name]}${fallback ? ` (default ${fallback})` : ''}`
 }
 
-/** The usage, with every flag from the input table: a new input shows up here by itself. */
+/**
+ * The usage, with every flag from the input table and what it does from action.yml: a new input
+ * shows up here by itself.
+ */
 export function helpText(): string {
   return [
     'Usage: kedro-dataproc <command> [flags]',

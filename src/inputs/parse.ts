@@ -37,7 +37,7 @@ export function parseInputs(values: InputValues, facts: ParseFacts): Config {
     dryRun: false,
     prepare: behaviour.prepare
   })
-  const build = readBuild(r, where.env, workingDirectory, building)
+  const build = readBuild(r, where.env, workingDirectory, building, behaviour.prepare)
   const batch = readBatchSettings(r)
   const pricing = readPricing(r)
   const cleanup = readCleanup(r)

@@ -25,7 +25,7 @@ export interface Plan {
     reference: string
     /** Set once a build has pushed the image: what the batch was submitted with. */
     digest?: string
-    /** True when the user gave a prebuilt image: nothing is built. */
+    /** True when nothing is built: the user gave the image, or a trigger runs the one release.json pins. */
     prebuilt: boolean
     repository?: string
     tag?: string
@@ -147,8 +147,11 @@ function checkObjectNames(storage: Plan['storage'], branch: string): void {
     )
 }
 
-function imageOf(config: Config, slug: string): Plan['image'] {
+function imageOf(config: Config, slug: string, manifestUri?: string): Plan['image'] {
   if (config.image) return { reference: config.image, prebuilt: true }
+  // A trigger without a repository: the image is the one release.json pins, read when it runs.
+  if (!config.artifactRepository && manifestUri && !config.prepare)
+    return { reference: `the image ${manifestUri} pins`, prebuilt: true }
   const repository = `${config.artifactRegistry}/${config.projectId}/${config.artifactRepository}/${config.imageName}`
   const tag = config.imageTag ?? imageTag(config.env === 'prod' ? (config.release as string) : slug)
   return { reference: `${repository}:${tag}`, prebuilt: false, repository, tag }
@@ -187,7 +190,7 @@ export function buildPlan(config: Config, context: RunFacts): Plan {
   const runId = config.runId ?? defaultRunId(config, context, slug, key)
   const storage = storageOf(config, slug, runId)
   checkObjectNames(storage, branch)
-  const image = imageOf(config, slug)
+  const image = imageOf(config, slug, storage.manifestUri)
   // Unique per workflow attempt (and per run outside Actions), yet the same on a retry of the attempt.
   const attemptKey = context.runId
     ? [context.repository, context.runId, context.runAttempt, context.job, key, runId]
