@@ -47,6 +47,18 @@ export const FLAG_HELP: Record<string, string> = {
   'working-directory': "The Kedro project's directory within the workspace",
   wait: 'Wait for the batch to end and fail the step unless it succeeds',
   timeout: 'Cancel the batch and fail when it runs longer than this, e.g. 45m',
+  'max-dcu-hours':
+    'A spending guard: while the batch runs, its usage so far is read from Dataproc, and the batch is cancelled (and the step fails) once it has used more than this many DCU-hours, e.g. 2.5',
+  'dcu-price':
+    'Your price in USD per DCU-hour (a negotiated or regional price), for the cost shown and the cost output',
+  'shuffle-price': 'Your price in USD per GB-month of shuffle storage',
+  cleanup:
+    'Clean up the branch instead of running it (on pull_request: closed): cancel its running batches, delete its run folders under run-submit-bucket, its branch image tag and any image nothing else names',
+  'delete-outputs':
+    'With cleanup or keep-runs, also delete the outputs under run-output-bucket (outputs are data: kept by default)',
+  'delete-batches': "With cleanup, also delete the branch's finished batch records",
+  'keep-runs':
+    "After a run is submitted, delete the branch's older run folders (and, with delete-outputs, their outputs), keeping the newest this many",
   'cancel-on-abort': 'Cancel the batch when the workflow run is cancelled or the step dies',
   'on-missing-credentials':
     'fail or skip when no Google credentials are available (e.g. a pull request from a fork): skip ends the step with a notice and does nothing',
@@ -65,5 +77,8 @@ export const FLAG_HELP: Record<string, string> = {
     'Cloud Storage JSON API base URL; http://… means plaintext without credentials',
   'logging-endpoint':
     'Cloud Logging REST base URL, where runtime 3.0 and later write the driver output; http://… means plaintext without credentials (a local emulator)',
-  'dry-run': 'Print the plan and set the outputs without building, uploading or submitting anything'
+  'dry-run':
+    'Print the plan and set the outputs without building, uploading or submitting anything',
+  preflight:
+    'Check the Kedro project before anything is built, uploaded or submitted (a few seconds): inputs that code.zip will not hold, outputs on local paths, gs:// without gcsfs, pyspark in the image, unregistered resolvers, unknown --pipelines/--nodes/--tags'
 }
