@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { jest } from '@jest/globals'
 import { flagSummaries, readActionYml } from '../../scripts/docs.js'
-import { FLAG_INPUTS, parseArgv, UsageError } from '../../src/cli/args.js'
+import { COMMANDS, FLAG_INPUTS, parseArgv, UsageError } from '../../src/cli/args.js'
 import { locateBatch } from '../../src/cli/batch.js'
 import { FLAG_HELP } from '../../src/cli/flag-help.js'
 import { helpText } from '../../src/cli/help.js'
@@ -352,6 +352,10 @@ describe('--help', () => {
   test.each(FLAG_INPUTS)('--%s has a line that says what it does, from action.yml', name => {
     const line = lines.find(text => new RegExp(`^  --(\\[no-\\])?${name}[ =]`).test(text))
     expect(line).toContain(flagSummaries(readActionYml())[name] as string)
+  })
+
+  test.each(COMMANDS)('the %s command has a line', command => {
+    expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^  ${command}\\b`)))
   })
 
   test('the generated summaries are action.yml’s (npm run docs rewrites them)', () => {
