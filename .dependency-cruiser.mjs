@@ -11,6 +11,7 @@ const LAYERS = [
   ['plan'],
   ['clients'],
   ['steps'],
+  ['cleanup'],
   ['preflight', 'deploy'],
   ['report'],
   ['github', 'cli']

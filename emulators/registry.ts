@@ -10,6 +10,7 @@ import {
   tailFile,
   waitUntilReady
 } from './proc.js'
+import { startTagFront } from './registry-tags.js'
 
 /**
  * A real OCI registry (Debian `docker-registry`, the CNCF distribution 2.8 server) on loopback,
@@ -49,9 +50,11 @@ export async function startRegistry(options: RegistryOptions): Promise<Registry>
 
   // A free port can be taken between choosing it and the registry binding it; then the registry
   // exits with "address already in use" and another port is tried.
-  const attempts = options.port === undefined ? 3 : 1
+  const attempts = 3
   for (let attempt = 1; ; attempt++) {
-    const port = options.port ?? (await freePort(HOST))
+    // The registry listens on a port of its own; clients reach it through the front, which adds
+    // tag deletion (see registry-tags.ts).
+    const port = await freePort(HOST)
     // JSON strings are valid YAML scalars, so paths with any characters stay intact.
     const config = [
       'version: 0.1',
@@ -94,9 +97,11 @@ export async function startRegistry(options: RegistryOptions): Promise<Registry>
     // A pid file lets operators and tests check that the registry is gone after the stack stops.
     const pidFile = join(options.stateDir, 'registry.pid')
     await writeFile(pidFile, `${child.pid ?? 0}\n`)
+    const front = await startTagFront(HOST, options.port ?? 0, port, join(dir, 'data'))
     return {
-      address: `${HOST}:${port}`,
+      address: `${HOST}:${front.port}`,
       close: async () => {
+        await front.close()
         await stopChild(child, 5000)
         await rm(pidFile, { force: true })
       }

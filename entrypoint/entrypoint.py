@@ -32,8 +32,16 @@ Before Kedro starts:
     another major version (Kedro >= 1.2), or another major or minor version (Kedro < 1.2),
     with a long traceback; the entrypoint says so in one line and exits 2 instead.
 
-The last line the entrypoint prints is `kedro run exited with status N`, so a reader of the
+The last line the entrypoint prints is `kedro run exited with status N`, on every path (a
+usage error, a project made for another Kedro, a crash before Kedro starts), so a reader of the
 driver output knows nothing is missing after it.
+
+The pipeline report: Kedro finds plugins' hooks through the `kedro.hooks` entry point, in
+Kedro 0.19 and 1.x alike. The entrypoint gives Kedro one, from a private directory put first
+on its PYTHONPATH (a copy of this file and the dist-info that names it), and the hook appends
+what it sees (the pipeline's nodes and datasets, each node's start, end or error, how long it
+took, and for an error the line of the project's own code that raised) to a file. Before the
+last line, the entrypoint prints it as one line: `[kedro-dataproc] pipeline: {json}`.
 
 Exit status: Kedro's own, 128+N when Kedro dies of signal N, 2 for a usage or setup error
 (including a project made for another Kedro version).
@@ -52,9 +60,12 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
+import time
+import traceback
 import zipfile
 from pathlib import Path
-from typing import Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
 PREFIX = "[kedro-dataproc]"
 EXIT_USAGE = 2
@@ -62,6 +73,12 @@ CODE_DIR_ENV = "KEDRO_DATAPROC_CODE_DIR"
 ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 # The variables kedro-telemetry obeys (kedro_telemetry.plugin._SKIP_TELEMETRY_ENV_VAR_KEYS).
 TELEMETRY_VARS = ("KEDRO_DISABLE_TELEMETRY", "DO_NOT_TRACK")
+# Where the pipeline report hook appends its events (one JSON object a line).
+REPORT_FILE_ENV = "KEDRO_DATAPROC_REPORT_FILE"
+REPORT_MODULE = "kedro_dataproc_report"
+# A pipeline larger than this is reported by its first nodes (the action draws fewer still).
+REPORT_MAX_NODES = 300
+REPORT_MAX_TEXT = 2000
 
 
 class EntrypointError(Exception):
@@ -389,6 +406,164 @@ def print_header(code_dir: Path, source: str, env: Mapping[str, str], telemetry:
             log(f"env {name}={env[name]}")
 
 
+# ---------------------------------------------------------------------- pipeline report
+
+
+def install_report_hook(env: Dict[str, str], directory: Path) -> Path:
+    """Make Kedro (run with `env`) load the report hook; return the file it appends to."""
+    shutil.copy(str(Path(__file__).resolve()), str(directory / f"{REPORT_MODULE}.py"))
+    dist_info = directory / f"{REPORT_MODULE}-1.0.dist-info"
+    dist_info.mkdir()
+    (dist_info / "METADATA").write_text(
+        f"Metadata-Version: 2.1\nName: {REPORT_MODULE}\nVersion: 1.0\n", encoding="utf-8"
+    )
+    (dist_info / "entry_points.txt").write_text(
+        f"[kedro.hooks]\n{REPORT_MODULE} = {REPORT_MODULE}:report_hooks\n", encoding="utf-8"
+    )
+    # First, before Spark's own entries, which the child still needs.
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(directory), env.get("PYTHONPATH")]))
+    events = directory / "events.jsonl"
+    env[REPORT_FILE_ENV] = str(events)
+    return events
+
+
+def exception_text(error: BaseException) -> str:
+    """`ValueError: …` as Python ends a traceback, whole, bounded."""
+    kind = type(error)
+    name = kind.__qualname__
+    if kind.__module__ not in ("builtins", "__main__"):
+        name = f"{kind.__module__}.{name}"
+    message = str(error)
+    text = f"{name}: {message}" if message else name
+    return text[:REPORT_MAX_TEXT]
+
+
+def innermost(error: BaseException) -> BaseException:
+    """The exception at the bottom of a chain: the one Python prints first."""
+    seen = {id(error)}
+    while True:
+        below = error.__cause__ or (None if error.__suppress_context__ else error.__context__)
+        if below is None or id(below) in seen:
+            return error
+        seen.add(id(below))
+        error = below
+
+
+def raised_at(error: BaseException, root: Path) -> Optional[Dict[str, object]]:
+    """The innermost frame of the project's own code (under `root`, not in a virtualenv)
+    where `error` passed: the file relative to `root`, and the line."""
+    place = None
+    for frame in traceback.extract_tb(error.__traceback__):
+        if frame.filename.startswith("<"):  # <string>, <frozen runpy>: no file of the project
+            continue
+        path = Path(frame.filename).resolve()
+        installed = {"site-packages", "dist-packages"} & set(path.parts)
+        if is_within(path, root) and not installed and path.is_file():
+            place = {"file": path.relative_to(root).as_posix(), "line": frame.lineno}
+    return place
+
+
+class ReportHooks:
+    """Kedro hook implementations (marked at load time, see `report_hooks`) that append
+    the run's events to the report file: append-only lines, so a run killed midway leaves
+    what it had seen, and nodes run in other processes (ParallelRunner) write their own."""
+
+    def __init__(self, path: str, root: Path) -> None:
+        self.path = path
+        self.root = root
+        self.started: Dict[str, float] = {}
+
+    def write(self, event: Dict[str, object]) -> None:
+        with open(self.path, "a", encoding="utf-8") as events:
+            events.write(json.dumps(event) + "\n")
+
+    def before_pipeline_run(self, pipeline: object) -> None:
+        nodes = list(getattr(pipeline, "nodes", []))
+        described = [
+            {"name": n.name, "inputs": list(n.inputs), "outputs": list(n.outputs)}
+            for n in nodes[:REPORT_MAX_NODES]
+        ]
+        self.write({"event": "pipeline", "nodes": described, "total": len(nodes)})
+
+    def before_node_run(self, node: object) -> None:
+        self.started[node.name] = time.monotonic()
+        self.write({"event": "start", "node": node.name})
+
+    def seconds(self, node: object) -> Optional[float]:
+        start = self.started.pop(node.name, None)
+        return None if start is None else round(time.monotonic() - start, 3)
+
+    def after_node_run(self, node: object) -> None:
+        self.write({"event": "end", "node": node.name, "seconds": self.seconds(node)})
+
+    def on_node_error(self, error: BaseException, node: object) -> None:
+        event: Dict[str, object] = {"event": "error", "node": node.name}
+        event.update(seconds=self.seconds(node), error=exception_text(innermost(error)))
+        place = raised_at(error, self.root)
+        if place is not None:
+            event.update(place)
+        self.write(event)
+
+
+def __getattr__(name: str) -> object:
+    """`report_hooks`, the entry point Kedro loads in its own process (PEP 562: made on
+    first use, so the driver itself never imports Kedro)."""
+    if name != "report_hooks":
+        raise AttributeError(name)
+    from kedro.framework.hooks import hook_impl
+
+    for method in ("before_pipeline_run", "before_node_run", "after_node_run", "on_node_error"):
+        hook_impl(getattr(ReportHooks, method))
+    hooks = ReportHooks(os.environ.get(REPORT_FILE_ENV, os.devnull), Path.cwd().resolve())
+    globals()[name] = hooks
+    return hooks
+
+
+def read_report(events: Path) -> Optional[Dict[str, object]]:
+    """The report from the hook's events, or None when Kedro never reached the pipeline."""
+    nodes: List[Dict[str, object]] = []
+    total = 0
+    by_name: Dict[str, Dict[str, object]] = {}
+    try:
+        lines = events.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return None
+    for line in lines:
+        try:
+            event = json.loads(line)
+        except ValueError:
+            continue  # a line cut short by a killed process
+        kind = event.get("event")
+        if kind == "pipeline":
+            nodes = [dict(n, status="not run") for n in event["nodes"]]
+            total = event["total"]
+            by_name = {n["name"]: n for n in nodes}
+            continue
+        node = by_name.get(event.get("node"))
+        if node is None:
+            continue
+        status = {"start": "running", "end": "completed", "error": "failed"}.get(kind)
+        node["status"] = status or node["status"]
+        for key in ("seconds", "error", "file", "line"):
+            if event.get(key) is not None:
+                node[key] = event[key]
+    if not by_name and not total:
+        return None
+    for node in nodes:
+        if node["status"] == "running":  # started and never ended: where the run stopped
+            node["status"] = "failed"
+    return {"nodes": nodes, "total": total}
+
+
+def print_report(events: Path) -> None:
+    try:
+        report = read_report(events)
+    except (KeyError, TypeError, AttributeError):
+        report = None  # the events are not what the hook writes: no report rather than a crash
+    if report is not None:
+        log("pipeline: " + json.dumps(report, separators=(",", ":")))
+
+
 # ------------------------------------------------------------------------------ running
 
 
@@ -409,7 +584,9 @@ def describe_status(returncode: int) -> str:
     return str(status)
 
 
-def run(command: Sequence[str], cwd: Path, env: Mapping[str, str]) -> int:
+def run(
+    command: Sequence[str], cwd: Path, env: Mapping[str, str], before_last_line: Callable[[], None]
+) -> int:
     """Run Kedro as a child, forwarding SIGTERM/SIGINT to it, and return its exit status.
 
     Forwarding matters for cancellation: Dataproc stops the driver with a signal, and a
@@ -438,6 +615,7 @@ def run(command: Sequence[str], cwd: Path, env: Mapping[str, str]) -> int:
         returncode = child.wait()
         # Still under our handlers: a late signal must not cut off the line that tells the
         # reader the output is complete.
+        before_last_line()
         log(f"kedro run exited with status {describe_status(returncode)}")
         return exit_status(returncode)
     finally:
@@ -446,14 +624,27 @@ def run(command: Sequence[str], cwd: Path, env: Mapping[str, str]) -> int:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    ns, kedro_args = parse_args(sys.argv[1:] if argv is None else argv)
+    """Run Kedro; whatever happens before it starts, end with the status line."""
     try:
-        extra_env = parse_set_env(ns.set_env)
-        code_dir, source = find_code_dir(
-            ns.code_dir, Path.cwd(), Path(__file__).resolve().parent, os.environ
-        )
+        return start(sys.argv[1:] if argv is None else argv)
+    except SystemExit as exc:  # argparse: a usage error (its message is printed) or --help
+        status = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     except EntrypointError as exc:
-        return report(exc)
+        status = report(exc)
+    except Exception:  # a crash of our own: its traceback, then the line a reader waits for
+        traceback.print_exc()
+        sys.stderr.flush()
+        status = 1
+    log(f"kedro run exited with status {status} (Kedro did not start)")
+    return status
+
+
+def start(argv: Sequence[str]) -> int:
+    ns, kedro_args = parse_args(argv)
+    extra_env = parse_set_env(ns.set_env)
+    code_dir, source = find_code_dir(
+        ns.code_dir, Path.cwd(), Path(__file__).resolve().parent, os.environ
+    )
 
     env = dict(os.environ)
     env.update(extra_env)
@@ -468,12 +659,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
     os.chdir(str(code_dir))  # Kedro resolves conf/ and relative data paths from the cwd
     print_header(code_dir, source, env, telemetry)
-    try:
-        check_project_version(code_dir)
-    except EntrypointError as exc:
-        return report(exc)
+    check_project_version(code_dir)
     log(f"running: {json.dumps(list(command))}")
-    return run(command, code_dir, env)
+    report_dir = Path(tempfile.mkdtemp(prefix="kedro-dataproc-report-"))
+    try:
+        events = install_report_hook(env, report_dir)
+        return run(command, code_dir, env, lambda: print_report(events))
+    finally:
+        shutil.rmtree(str(report_dir), ignore_errors=True)
 
 
 def report(error: EntrypointError) -> int:

@@ -15,7 +15,9 @@ file says `consent: false`, so kedro-telemetry stays quiet even then.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
+import io
 import json
 import os
 import shutil
@@ -34,6 +36,7 @@ ENTRYPOINT = HERE / "entrypoint.py"
 FIXTURE = HERE / "fixtures" / "probe"
 PREFIX = "[kedro-dataproc]"
 LAST_LINE = f"{PREFIX} kedro run exited with status "
+REPORT = f"{PREFIX} pipeline: "
 
 
 def load_entrypoint():
@@ -392,7 +395,7 @@ class EntrypointTest(unittest.TestCase):
         for part in ("Kedro 0.19.9", f"Kedro is {KEDRO}", "kedro_init_version", "migrate", "image"):
             self.assertIn(part, line)
         self.assertNotIn(f"{PREFIX} running: ", result.stdout)
-        self.assertNotIn(LAST_LINE, result.stdout)  # Kedro never ran
+        self.assertEqual(last_line(result.stdout), LAST_LINE + "2 (Kedro did not start)")
         self.assert_kedro_not_started()
 
         # The premise: this Kedro itself refuses the project, only less readably.
@@ -507,6 +510,146 @@ class EntrypointTest(unittest.TestCase):
                 observed = {k: v for k, v in env.items() if k in entrypoint.TELEMETRY_VARS}
                 self.assertEqual(observed, expected)
                 self.assertIn(f"{PREFIX} telemetry: {says}", result.stdout)
+
+    # ---------------------------------------------------------------- the last line, always
+
+    def test_every_path_before_kedro_ends_with_the_status_line(self) -> None:
+        (self.work / "code.zip").write_text("not a zip", encoding="utf-8")
+        cases = {
+            "usage error": (["--no-such-flag"], 2),
+            "bad --set-env": (["--set-env", "1BAD=x", "--"], 2),
+            "bad code.zip": (["--"], 2),
+            "--help": (["--help"], 0),
+        }
+        for name, (args, status) in cases.items():
+            with self.subTest(name):
+                result = self.run_entrypoint(*args, merged=True)
+                self.assertEqual(result.returncode, status, result.stdout)
+                self.assertEqual(
+                    last_line(result.stdout), f"{LAST_LINE}{status} (Kedro did not start)"
+                )
+                self.assert_kedro_not_started()
+
+    def test_a_crash_of_the_entrypoint_itself_ends_with_its_traceback_and_the_status_line(
+        self,
+    ) -> None:
+        module = load_entrypoint()
+
+        def crash(argv: object) -> int:
+            raise RuntimeError("the entrypoint broke")
+
+        module.start = crash
+        out, err = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            status = module.main([])
+        self.assertEqual(status, 1)
+        self.assertIn("RuntimeError: the entrypoint broke", err.getvalue())
+        self.assertEqual(last_line(out.getvalue()), LAST_LINE + "1 (Kedro did not start)")
+
+    # ------------------------------------------------------------------- pipeline report
+
+    def pipeline_report(self, output: str) -> Dict:
+        lines = [line for line in output.splitlines() if line.startswith(REPORT)]
+        self.assertEqual(len(lines), 1, output)
+        return json.loads(lines[0][len(REPORT) :])
+
+    def test_a_successful_run_reports_every_node_completed_with_its_datasets_and_time(
+        self,
+    ) -> None:
+        result = self.run_shared("--", "--pipeline=chain", env={"PROBE_SLEEP": "0.3"})
+        self.assertEqual(result.returncode, 0, result.stderr)
+        report = self.pipeline_report(result.stdout)
+        self.assertEqual(report["total"], 2)
+        probe, after = report["nodes"]
+        self.assertEqual(
+            {k: probe[k] for k in ("name", "inputs", "outputs", "status")},
+            {"name": "probe", "inputs": [], "outputs": ["probe_done"], "status": "completed"},
+        )
+        self.assertGreaterEqual(probe["seconds"], 0.3)
+        self.assertEqual((after["name"], after["inputs"]), ("after", ["probe_done"]))
+        self.assertEqual(after["status"], "completed")
+        # The report comes before the last line, which stays last.
+        lines = [line for line in result.stdout.splitlines() if line.strip()]
+        self.assertTrue(lines[-2].startswith(REPORT))
+        self.assertEqual(lines[-1], LAST_LINE + "0")
+
+    def test_a_failing_node_is_reported_with_the_line_that_raised_and_the_rest_not_run(
+        self,
+    ) -> None:
+        result = self.run_shared("--", "--pipeline=chain", env={"PROBE_RAISE": "on purpose"})
+        self.assertEqual(result.returncode, 1, result.stderr)
+        probe, after = self.pipeline_report(result.stdout)["nodes"]
+        nodes = FIXTURE / "src" / "probe" / "nodes.py"
+        raising = next(
+            number
+            for number, line in enumerate(nodes.read_text(encoding="utf-8").splitlines(), 1)
+            if "raise RuntimeError" in line
+        )
+        self.assertEqual(probe["status"], "failed")
+        self.assertEqual(probe["error"], "RuntimeError: on purpose")
+        self.assertEqual((probe["file"], probe["line"]), ("src/probe/nodes.py", raising))
+        self.assertEqual(after["status"], "not run")
+        self.assertEqual(last_line(result.stdout), LAST_LINE + "1")
+
+    def test_the_report_names_the_innermost_exception(self) -> None:
+        module = load_entrypoint()
+        try:
+            try:
+                raise ModuleNotFoundError("No module named 'matplotlib'")
+            except ImportError as exc:
+                raise ImportError("An error occurred while importing a module.") from exc
+        except ImportError as outer:
+            self.assertEqual(
+                module.exception_text(module.innermost(outer)),
+                "ModuleNotFoundError: No module named 'matplotlib'",
+            )
+
+    def test_the_place_is_the_innermost_line_of_the_project_own_code(self) -> None:
+        module = load_entrypoint()
+        root = self.tmp / "project"
+        (root / "src").mkdir(parents=True)
+        (root / ".venv" / "lib" / "site-packages").mkdir(parents=True)
+        library = root / ".venv" / "lib" / "site-packages" / "lib.py"
+        library.write_text("def call(f):\n    return f()\n", encoding="utf-8")
+        node = root / "src" / "node.py"
+        node.write_text(
+            "def inner():\n    exec(compile('raise ValueError(1)', '<string>', 'exec'))\n"
+            "def outer(call):\n    return call(inner)\n",
+            encoding="utf-8",
+        )
+        # From the project directory, as Kedro runs: `<string>` would resolve inside it.
+        self.addCleanup(os.chdir, os.getcwd())
+        os.chdir(str(root))
+        scope: Dict[str, object] = {}
+        exec(compile(library.read_text(encoding="utf-8"), str(library), "exec"), scope)
+        exec(compile(node.read_text(encoding="utf-8"), str(node), "exec"), scope)
+        try:
+            scope["outer"](scope["call"])  # type: ignore[operator]
+        except ValueError as error:
+            self.assertEqual(module.raised_at(error, root), {"file": "src/node.py", "line": 2})
+
+    def test_report_events_fold_into_statuses_even_when_cut_short(self) -> None:
+        module = load_entrypoint()
+        events = self.tmp / "events.jsonl"
+        nodes = [{"name": n, "inputs": [], "outputs": []} for n in ("a", "b", "c")]
+        lines = [
+            {"event": "pipeline", "nodes": nodes, "total": 5},
+            {"event": "start", "node": "a"},
+            {"event": "end", "node": "a", "seconds": 1.5},
+            {"event": "start", "node": "b"},  # killed while b ran
+        ]
+        events.write_text(
+            "".join(json.dumps(line) + "\n" for line in lines) + '{"event": "end", "no',
+            encoding="utf-8",
+        )
+        report = module.read_report(events)
+        self.assertEqual(report["total"], 5)
+        self.assertEqual(
+            [(n["name"], n["status"]) for n in report["nodes"]],
+            [("a", "completed"), ("b", "failed"), ("c", "not run")],
+        )
+        self.assertEqual(report["nodes"][0]["seconds"], 1.5)
+        self.assertIsNone(module.read_report(self.tmp / "missing.jsonl"))
 
     # ----------------------------------------------------------------------- exit codes
 

@@ -1,7 +1,7 @@
 /**
- * Keeps the README's inputs and outputs tables in step with action.yml: `npm run docs` rewrites
- * the tables between the `<!-- inputs -->` / `<!-- outputs -->` markers, and a test fails when
- * they disagree.
+ * Keeps the README's inputs and outputs tables, and the command's `--help` lines, in step with
+ * action.yml: `npm run docs` rewrites the tables between the `<!-- inputs -->` / `<!-- outputs -->`
+ * markers and src/cli/flag-help.ts, and a test fails when they disagree.
  */
 import { readFileSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
@@ -34,6 +34,30 @@ export function tableRows(action: ActionYml): { inputs: string[][]; outputs: str
       cell(output.description)
     ])
   }
+}
+
+/**
+ * One line per input for `kedro-dataproc --help`: the first sentence of its action.yml
+ * description, without Markdown's backticks.
+ */
+export function flagSummaries(action: ActionYml): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(action.inputs).map(([name, input]) => {
+      const [first] = input.description.split(/(?<!\be\.g|\bi\.e)\.\s+(?=[A-Z])/)
+      return [name, (first as string).replace(/`/g, '').replace(/\.$/, '')]
+    })
+  )
+}
+
+const FLAG_HELP_FILE = `${ROOT}/src/cli/flag-help.ts`
+
+function flagHelpSource(action: ActionYml): string {
+  return [
+    '// Generated from action.yml by `npm run docs` (scripts/docs.ts); a unit test holds it equal.',
+    '/** What each input does, in one line, for `kedro-dataproc --help`. */',
+    `export const FLAG_HELP: Record<string, string> = ${JSON.stringify(flagSummaries(action), null, 2)}`,
+    ''
+  ].join('\n')
 }
 
 /** The refused-inputs catalogue with the message the action really prints for each row. */
@@ -93,4 +117,5 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     table(['refused', 'given', 'what the action says'], refusalRows())
   )
   writeFileSync(`${ROOT}/README.md`, readme)
+  writeFileSync(FLAG_HELP_FILE, flagHelpSource(readActionYml()))
 }

@@ -67,6 +67,25 @@ export async function startTestStack(
   return stack
 }
 
+const ENDED = new Set(['CANCELLED', 'SUCCEEDED', 'FAILED'])
+
+/**
+ * The batch once it has ended, however long that takes on a loaded machine: jest's limit for the
+ * test is the only one. Asserting on its state then says which end it came to.
+ */
+export async function endedBatch(stack: Stack, name: string) {
+  const client = stackDataproc(stack)
+  try {
+    for (;;) {
+      const [batch] = await client.getBatch({ name })
+      if (ENDED.has(String(batch.state))) return batch
+      await new Promise(resolve => setTimeout(resolve, 100))
+    }
+  } finally {
+    await client.close()
+  }
+}
+
 /** The bytes of a `gs://` object in the stack. */
 export async function downloadUri(stack: Stack, uri: string): Promise<Buffer> {
   const [, bucket, name] = /^gs:\/\/([^/]+)\/(.+)$/.exec(uri) as RegExpExecArray

@@ -69,6 +69,7 @@ test('a RUN --mount=type=secret step reads the secret; no layer and no log holds
     info: message => logged.push(message),
     notice: message => logged.push(message),
     warning: message => logged.push(message),
+    error: message => logged.push(message),
     secret: () => undefined,
     output: text => logged.push(text),
     group: (title, body) => (logged.push(title), body())

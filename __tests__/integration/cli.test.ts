@@ -6,7 +6,7 @@ import type { Stack } from '../../emulators/stack.js'
 import { runCli, waitForText } from '../helpers/cli.js'
 import { makeRepo } from '../helpers/git.js'
 import { checkoutExample, gitState, TINY_PROJECT } from '../helpers/project.js'
-import { stackDataproc, stackStorage, startTestStack } from '../helpers/stack.js'
+import { endedBatch, stackDataproc, stackStorage, startTestStack } from '../helpers/stack.js'
 
 /** `kedro-dataproc` (dist/cli.js) run as a child process against the local stack. */
 let stack: Stack
@@ -186,9 +186,16 @@ test('leaving a batch running prints the commands to follow and cancel it, and t
   const name = /kedro-dataproc cancel (projects\/\S+)/.exec(run.stderr)?.[1] as string
   expect((await batchNamed(name)).state).toBe('RUNNING')
   expect(run.stderr).toContain(`kedro-dataproc logs ${name} --dataproc-endpoint`)
-  // The hint as printed, word for word.
+  // The hint as printed, word for word: it works.
   const cancelArgs = (/kedro-dataproc (cancel .*)/.exec(run.stderr)?.[1] as string).split(' ')
-  const cancel = await runCli(cancelArgs, { cwd: dir })
+  expect(cancelArgs).toContain('--storage-endpoint')
+  // And cancel reaches Dataproc alone: with no storage endpoint and no credentials at all, it
+  // still cancels (the storage endpoint would be Google's, which needs credentials).
+  const dataprocOnly = cancelArgs.slice(0, cancelArgs.indexOf('--dataproc-endpoint') + 2)
+  const cancel = await runCli(dataprocOnly, {
+    cwd: dir,
+    env: { HOME: mkdtempSync(join(tmpdir(), 'home-')), METADATA_SERVER_DETECTION: 'none' }
+  })
   expect(cancel.stderr).toContain('CANCELLED')
   expect(cancel.code).toBe(0)
   expect((await batchNamed(name)).state).toBe('CANCELLED')
@@ -243,12 +250,7 @@ test('a second Ctrl-C once Dataproc accepted the cancel does not call the batch 
   expect(run.stderr).not.toContain('still running')
   expect(run.stderr).toMatch(/batch \S+ is being cancelled \(Dataproc accepted the cancel\)/)
   const name = /kedro-dataproc logs (projects\/\S+)/.exec(run.stderr)?.[1] as string
-  let state = (await batchNamed(name)).state
-  for (let i = 0; i < 100 && state !== 'CANCELLED'; i++) {
-    await new Promise(resolve => setTimeout(resolve, 100))
-    state = (await batchNamed(name)).state
-  }
-  expect(state).toBe('CANCELLED')
+  expect((await endedBatch(stack, name)).state).toBe('CANCELLED')
 })
 
 test('logs on a finished batch prints its whole driver output, and nothing else on stdout', async () => {

@@ -2,8 +2,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { jest } from '@jest/globals'
-import { FLAG_INPUTS, parseArgv, UsageError } from '../../src/cli/args.js'
+import { flagSummaries, readActionYml } from '../../scripts/docs.js'
+import { COMMANDS, FLAG_INPUTS, parseArgv, UsageError } from '../../src/cli/args.js'
 import { locateBatch } from '../../src/cli/batch.js'
+import { FLAG_HELP } from '../../src/cli/flag-help.js'
+import { helpText } from '../../src/cli/help.js'
 import { INTERRUPTED, interruptions, reattachHint } from '../../src/cli/interrupt.js'
 import { valuesOf } from '../../src/cli/session.js'
 import { envVariable, readPyproject, resolveSettings, type Layers } from '../../src/cli/settings.js'
@@ -341,5 +344,22 @@ describe('logs and cancel find the batch', () => {
   test('without a project and region, or with a bad id, nothing is asked of Dataproc', () => {
     expect(() => locateBatch('b-123', values({}), {})).toThrow(InputError)
     expect(() => locateBatch('B_1', values({}), {})).toThrow(UsageError)
+  })
+})
+
+describe('--help', () => {
+  const lines = helpText().split('\n')
+
+  test.each(FLAG_INPUTS)('--%s has a line that says what it does, from action.yml', name => {
+    const line = lines.find(text => new RegExp(`^  --(\\[no-\\])?${name}[ =]`).test(text))
+    expect(line).toContain(flagSummaries(readActionYml())[name] as string)
+  })
+
+  test.each(COMMANDS)('the %s command has a line', command => {
+    expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^  ${command}\\b`)))
+  })
+
+  test('the generated summaries are action.yml’s (npm run docs rewrites them)', () => {
+    expect(FLAG_HELP).toEqual(flagSummaries(readActionYml()))
   })
 })

@@ -81,6 +81,7 @@ test('a 403 ends reading with one warning and what was read so far; the run goes
     info: () => undefined,
     notice: () => undefined,
     warning: message => warnings.push(message),
+    error: message => warnings.push(message),
     secret: () => undefined,
     group: async (_title, body) => body(),
     output: () => undefined

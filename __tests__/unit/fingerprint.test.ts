@@ -2,11 +2,7 @@ import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { secretRules } from '../../src/steps/secrets.js'
-import {
-  isIgnored,
-  parseDockerignore,
-  readBuildContext
-} from '../../src/steps/image/build-context.js'
+import { dockerignore, readBuildContext } from '../../src/steps/image/build-context.js'
 import { dockerfileDependencies } from '../../src/steps/image/dockerfile-deps.js'
 import { fingerprint, type FingerprintInput } from '../../src/steps/image/fingerprint.js'
 
@@ -244,7 +240,7 @@ describe('dockerfileDependencies', () => {
 })
 
 describe('.dockerignore matching', () => {
-  const rules = parseDockerignore(
+  const rules = dockerignore(
     '# comment\n/build\n**/*.pyc\ndata/**\n!data/01_raw\n!data/01_raw/**\nlogs/\n*.md\n!README.md'
   )
   test.each<[string, boolean]>([
@@ -260,8 +256,10 @@ describe('.dockerignore matching', () => {
     ['CHANGES.md', true],
     ['README.md', false],
     ['docs/CHANGES.md', false],
-    ['src/pkg/nodes.py', false]
+    ['src/pkg/nodes.py', false],
+    // Case-sensitive, as Docker is on Linux.
+    ['readme.MD', false]
   ])('%s ignored: %s', (path, ignored) => {
-    expect(isIgnored(path, rules)).toBe(ignored)
+    expect(rules.ignores(path)).toBe(ignored)
   })
 })

@@ -18,7 +18,7 @@ test.each(INPUT_NAMES)('%s has the default action.yml gives it and a role', name
 })
 
 test('every input is read by the parser or the GitHub front end', () => {
-  const sources = ['where', 'build', 'batch', 'behaviour', 'parse']
+  const sources = ['where', 'build', 'batch', 'behaviour', 'parse', 'pricing', 'cleanup']
     .map(file => join(ROOT, 'src/inputs', `${file}.ts`))
     .map(file => readFileSync(file, 'utf8'))
     .join('\n')
@@ -67,6 +67,13 @@ const CHANGED: Record<InputName, string> = {
   'working-directory': 'deployment',
   wait: 'false',
   timeout: '1h',
+  'max-dcu-hours': '2',
+  'dcu-price': '0.05',
+  'shuffle-price': '0.03',
+  cleanup: 'true',
+  'delete-outputs': 'true',
+  'delete-batches': 'true',
+  'keep-runs': '3',
   'cancel-on-abort': 'false',
   'on-missing-credentials': 'skip',
   'allow-fork-code': 'true',

@@ -14,6 +14,7 @@ setLogSink({
   info: message => info.push(message),
   notice: () => undefined,
   warning: () => undefined,
+  error: () => undefined,
   secret: () => undefined,
   group: async (_title, body) => body(),
   output: () => undefined

@@ -42,6 +42,7 @@ beforeAll(() => {
     info: line => lines.push(line),
     notice: line => lines.push(line),
     warning: line => lines.push(line),
+    error: line => lines.push(line),
     output: line => lines.push(line),
     secret: () => undefined,
     group: (_title, body) => body()

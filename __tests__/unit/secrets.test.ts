@@ -57,6 +57,7 @@ setLogSink({
   info: message => logged.push(message),
   notice: message => logged.push(message),
   warning: message => logged.push(message),
+  error: message => logged.push(message),
   secret: () => undefined,
   output: text => logged.push(text),
   group: (_title, body) => body()

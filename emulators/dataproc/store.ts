@@ -1,29 +1,27 @@
 import { randomUUID } from 'node:crypto'
 import { userInfo } from 'node:os'
-import { join } from 'node:path'
 import { status as GrpcStatus } from '@grpc/grpc-js'
 import type { ContainerHost } from './container.js'
-import { startDriver, type DriverResult, type DriverRun } from './driver.js'
+import { startDriver, type DriverResult } from './driver.js'
 import { ApiError } from './errors.js'
 import { listPage, matchesFilter, sortBatches } from './list.js'
-import { TYPE_BATCH, TYPE_BATCH_METADATA } from './protos.js'
+import { completeOperation, operationMessage, type OperationRecord } from './operations.js'
 import type { FaultInjector } from '../faults.js'
-import { LogSink, type LogWriter } from './log-sink.js'
-import { OutputSeries } from './output-series.js'
+import type { LogWriter } from './log-sink.js'
+import { driverSettings, transition, type BatchRecord } from './record.js'
 import type { SparkRuntime } from './spark.js'
+import { acceptedBatch, jobFailed, QUOTA_FAILURE } from './service-text.js'
 import type { StorageClient } from './storage-http.js'
+import { usageFields } from './usage.js'
 import {
   durationSeconds,
   TERMINAL_STATES,
-  timestamp,
   type Batch,
-  type BatchState,
   type CreateBatchRequest,
   type ListBatchesRequest,
   type ListOperationsRequest,
   type Operation,
-  type PackAny,
-  type Status
+  type PackAny
 } from './types.js'
 import { parseParent, validateBatch, validateIds } from './validate.js'
 
@@ -49,46 +47,6 @@ export interface StoreOptions {
   flushMs: number
 }
 
-interface BatchRecord {
-  batch: Batch
-  project: string
-  location: string
-  requestId?: string
-  operationName: string
-  runStartMs?: number
-  driver?: DriverRun
-}
-
-interface OperationRecord {
-  name: string
-  batchName: string
-  createTime: number
-  doneTime?: number
-  error?: Status
-  /** The batch as it was when the operation finished (the record may be deleted later). */
-  finalBatch?: Batch
-}
-
-const DEFAULT_RUNTIME_VERSION = '2.2'
-const DISCARD: LogWriter = { write: () => undefined }
-/** The ttl the service sets from runtime 2.1 on when a batch has none: 4 hours. */
-const DEFAULT_TTL = { seconds: String(4 * 60 * 60) }
-const QUOTA_FAILURE =
-  "Insufficient 'CPUS_ALL_REGIONS' quota. Requested 12.0, available 0.0. Your resource request exceeds your available quota."
-
-function withDefaultTtl(
-  environment: Batch['environmentConfig'],
-  version: string
-): Batch['environmentConfig'] {
-  const [major = 0, minor = 0] = version.split('.').map(Number)
-  if (environment?.executionConfig?.ttl || major < 2 || (major === 2 && minor < 1)) {
-    return environment
-  }
-  return {
-    ...environment,
-    executionConfig: { ...environment?.executionConfig, ttl: DEFAULT_TTL }
-  }
-}
 const DEFAULT_PAGE_SIZE = 100
 
 export class Store {
@@ -120,30 +78,9 @@ export class Store {
       throw new ApiError(GrpcStatus.ALREADY_EXISTS, `Batch ${name} already exists.`)
     }
     const now = Date.now()
-    const uuid = randomUUID()
-    const version = request.batch.runtimeConfig?.version || DEFAULT_RUNTIME_VERSION
     const operationName = `projects/${project}/regions/${location}/operations/${randomUUID()}`
-    const batch: Batch = {
-      ...request.batch,
-      name,
-      uuid,
-      createTime: timestamp(now),
-      runtimeConfig: { ...request.batch.runtimeConfig, version },
-      environmentConfig: withDefaultTtl(request.batch.environmentConfig, version),
-      // The service adds its own labels to every batch.
-      labels: {
-        ...request.batch.labels,
-        'goog-dataproc-batch-id': batchId,
-        'goog-dataproc-batch-uuid': uuid,
-        'goog-dataproc-location': location
-      },
-      state: 'PENDING',
-      stateMessage: undefined,
-      stateTime: timestamp(now),
-      creator: this.creator,
-      operation: operationName,
-      stateHistory: []
-    }
+    const batch = acceptedBatch(request.batch, { name, batchId, location, operationName, now })
+    batch.creator = this.creator
     const record: BatchRecord = { batch, project, location, requestId: requestKey, operationName }
     this.batches.set(name, record)
     this.operations.set(operationName, { name: operationName, batchName: name, createTime: now })
@@ -153,14 +90,14 @@ export class Store {
   }
 
   getBatch(name: string): Batch {
-    return this.record(name).batch
+    return this.withUsage(this.record(name))
   }
 
   listBatches(request: ListBatchesRequest): { batches: Batch[]; nextPageToken: string } {
     parseParent(request.parent)
     const prefix = `${request.parent}/batches/`
     const matching = [...this.batches.values()]
-      .map(record => record.batch)
+      .map(record => this.withUsage(record))
       .filter(batch => batch.name?.startsWith(prefix) && matchesFilter(batch, request.filter ?? ''))
     const page = listPage(sortBatches(matching, request.orderBy ?? ''), request, DEFAULT_PAGE_SIZE)
     return { batches: page.items, nextPageToken: page.nextPageToken }
@@ -181,7 +118,7 @@ export class Store {
 
   /** The operation as a google.longrunning.Operation message, its Any fields packed by the caller. */
   getOperation(name: string, pack: PackAny): Operation {
-    return this.operationMessage(this.operationRecord(name), pack)
+    return this.message(this.operationRecord(name), pack)
   }
 
   listOperations(
@@ -194,7 +131,7 @@ export class Store {
       .sort((a, b) => b.createTime - a.createTime)
     const page = listPage(matching, request, DEFAULT_PAGE_SIZE)
     return {
-      operations: page.items.map(op => this.operationMessage(op, pack)),
+      operations: page.items.map(op => this.message(op, pack)),
       nextPageToken: page.nextPageToken
     }
   }
@@ -215,7 +152,7 @@ export class Store {
       )
     }
     if (state === 'CANCELLING') return
-    this.transition(record, 'CANCELLING')
+    transition(record, 'CANCELLING')
     if (record.driver) {
       record.driver.cancel()
     } else {
@@ -234,6 +171,21 @@ export class Store {
     )
     for (const driver of running) driver.cancel()
     await Promise.all(running.map(driver => driver.result))
+  }
+
+  /** A running batch's usage so far, as of this read. */
+  private withUsage(record: BatchRecord): Batch {
+    const { batch } = record
+    if (record.runStartMs !== undefined && !TERMINAL_STATES.includes(batch.state ?? 'PENDING')) {
+      const now = Date.now()
+      const runSeconds = (now - record.runStartMs) / 1000
+      batch.runtimeInfo = { ...batch.runtimeInfo, ...usageFields(batch, runSeconds, now, true) }
+    }
+    return batch
+  }
+
+  private message(operation: OperationRecord, pack: PackAny): Operation {
+    return operationMessage(operation, this.batches.get(operation.batchName)?.batch, pack)
   }
 
   private record(name: string): BatchRecord {
@@ -255,23 +207,6 @@ export class Store {
       action()
     }, ms)
     this.timers.add(timer)
-  }
-
-  private transition(record: BatchRecord, state: BatchState, stateMessage?: string): void {
-    const { batch } = record
-    if (batch.state) {
-      batch.stateHistory = [
-        ...(batch.stateHistory ?? []),
-        {
-          state: batch.state,
-          ...(batch.stateMessage ? { stateMessage: batch.stateMessage } : {}),
-          stateStartTime: batch.stateTime ?? timestamp(Date.now())
-        }
-      ]
-    }
-    batch.state = state
-    batch.stateMessage = stateMessage
-    batch.stateTime = timestamp(Date.now())
   }
 
   private async run(record: BatchRecord): Promise<void> {
@@ -300,7 +235,7 @@ export class Store {
     if (batch.state !== 'PENDING' || this.closed) return
     if (outputUri) batch.runtimeInfo = { ...batch.runtimeInfo, outputUri }
     record.runStartMs = Date.now()
-    this.transition(record, 'RUNNING')
+    transition(record, 'RUNNING')
     const fault = this.options.faults.take('dataproc.batch.fail')
     if (fault) {
       this.later(this.options.teardownMs, () =>
@@ -322,28 +257,8 @@ export class Store {
       return
     }
     record.driver = startDriver(batch.pysparkBatch, {
-      batchId: batch.name?.split('/').pop() ?? uuid,
-      workDir: join(this.options.dataDir, 'batches', uuid),
-      storage: this.options.storage,
-      storageUrl: this.options.storageUrl,
-      spark: this.options.spark,
-      runtimeVersion: batch.runtimeConfig?.version ?? DEFAULT_RUNTIME_VERSION,
-      image: batch.runtimeConfig?.containerImage || undefined,
-      containers: this.containers,
-      output: outputUri
-        ? new OutputSeries(
-            this.options.storage,
-            outputUri,
-            this.options.rolloverBytes,
-            this.options.flushMs
-          )
-        : new LogSink(this.options.logging ?? DISCARD, {
-            project: record.project,
-            location: record.location,
-            batchId: batch.name?.split('/').pop() ?? uuid,
-            batchUuid: uuid
-          }),
-      properties: batch.runtimeConfig?.properties ?? {}
+      ...driverSettings(this.options, record, outputUri),
+      containers: this.containers
     })
     const result = await record.driver.result
     this.later(this.options.teardownMs, () => this.finish(record, result))
@@ -352,78 +267,33 @@ export class Store {
   private finish(record: BatchRecord, result: DriverResult): void {
     const { batch } = record
     if (TERMINAL_STATES.includes(batch.state ?? 'STATE_UNSPECIFIED')) return
-    const runSeconds = record.runStartMs ? (Date.now() - record.runStartMs) / 1000 : 0
-    // Plausible usage for the smallest serverless shape: 12 DCUs (driver + 2 executors of 4),
-    // 600 GB of shuffle storage, no accelerators.
-    batch.runtimeInfo = {
-      ...batch.runtimeInfo,
-      approximateUsage: {
-        milliDcuSeconds: String(Math.round(runSeconds * 12_000)),
-        shuffleStorageGbSeconds: String(Math.round(runSeconds * 600)),
-        milliAcceleratorSeconds: '0'
-      }
-    }
+    const now = Date.now()
+    const runSeconds = record.runStartMs ? (now - record.runStartMs) / 1000 : 0
+    // The final usage; a batch that has ended holds nothing, so it has no current usage.
+    const runtimeInfo = { ...batch.runtimeInfo, ...usageFields(batch, runSeconds, now, false) }
+    delete runtimeInfo.currentUsage
+    batch.runtimeInfo = runtimeInfo
     if (result.outcome === 'succeeded') {
-      this.transition(record, 'SUCCEEDED')
+      transition(record, 'SUCCEEDED')
     } else if (result.outcome === 'cancelled' || batch.state === 'CANCELLING') {
-      this.transition(record, 'CANCELLED')
+      transition(record, 'CANCELLED')
     } else {
-      this.transition(record, 'FAILED', result.message ?? this.jobFailed(record, result.detail))
+      transition(
+        record,
+        'FAILED',
+        result.message ?? jobFailed(batch, record.project, record.location, result.detail)
+      )
     }
     const operation = this.operations.get(record.operationName)
     if (!operation) return
     // The operation completes after the batch, as the service's does once teardown is over.
-    this.later(this.options.teardownMs, () => {
-      operation.doneTime = Date.now()
-      operation.finalBatch = structuredClone(batch)
-      if (batch.state === 'CANCELLED') {
-        operation.error = { code: GrpcStatus.CANCELLED, message: 'Operation was cancelled' }
-      } else if (batch.state === 'FAILED') {
-        operation.error = {
-          code: GrpcStatus.FAILED_PRECONDITION,
-          message: batch.stateMessage ?? 'Batch failed.'
-        }
-      }
-    })
-  }
-
-  /** The service's message for a driver that failed, with where to look further. */
-  private jobFailed(record: BatchRecord, detail = 'unknown error'): string {
-    const { batch, project, location } = record
-    const id = batch.name?.split('/').pop() ?? ''
-    return [
-      `Job failed with message [${detail}]. Additional details can be found at:`,
-      `https://console.cloud.google.com/dataproc/batches/${location}/${id}?project=${project}`,
-      `gcloud dataproc batches wait '${id}' --region '${location}' --project '${project}'`,
-      ...(batch.runtimeInfo?.outputUri ? [`${batch.runtimeInfo.outputUri}.*`] : [])
-    ].join('\n')
+    this.later(this.options.teardownMs, () => completeOperation(operation, batch))
   }
 
   /** A RUNNING batch past its ttl is cancelled by the service, which says why only in history. */
   private expire(record: BatchRecord): void {
     if (record.batch.state !== 'RUNNING') return
-    this.transition(record, 'CANCELLING', 'Cancelling batch as ttl exceeded')
+    transition(record, 'CANCELLING', 'Cancelling batch as ttl exceeded')
     record.driver?.cancel()
-  }
-
-  private operationMessage(operation: OperationRecord, pack: PackAny): Operation {
-    const batch = operation.finalBatch ?? this.batches.get(operation.batchName)?.batch
-    const metadata = {
-      batch: operation.batchName,
-      batchUuid: batch?.uuid,
-      createTime: timestamp(operation.createTime),
-      ...(operation.doneTime !== undefined ? { doneTime: timestamp(operation.doneTime) } : {}),
-      operationType: 'BATCH',
-      description: 'Batch',
-      labels: batch?.labels ?? {}
-    }
-    const message: Operation = {
-      name: operation.name,
-      metadata: pack(TYPE_BATCH_METADATA, metadata),
-      done: operation.doneTime !== undefined
-    }
-    if (operation.error) message.error = operation.error
-    else if (message.done && batch) message.response = pack(TYPE_BATCH, batch)
-    return message
   }
 }

@@ -59,6 +59,14 @@ export interface Batch {
       shuffleStorageGbSeconds?: string
       milliAcceleratorSeconds?: string
     }
+    currentUsage?: {
+      milliDcu?: string
+      shuffleStorageGb?: string
+      milliDcuPremium?: string
+      shuffleStorageGbPremium?: string
+      milliAccelerator?: string
+      snapshotTime?: Timestamp
+    }
   }
   state?: BatchState
   stateMessage?: string

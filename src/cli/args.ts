@@ -11,8 +11,8 @@ import { INPUT_NAMES, INPUTS, type InputName } from '../inputs/table.js'
 /** Bad usage: nothing was done, and the exit status is 2. */
 export class UsageError extends Error {}
 
-export type Command = 'run' | 'logs' | 'cancel' | 'init'
-export const COMMANDS: readonly Command[] = ['run', 'logs', 'cancel', 'init']
+export type Command = 'run' | 'logs' | 'cancel' | 'init' | 'clean'
+export const COMMANDS: readonly Command[] = ['run', 'logs', 'cancel', 'init', 'clean']
 
 /** Every input but those only the GitHub front end reads (comment, artifact, token). */
 export const FLAG_INPUTS: readonly InputName[] = INPUT_NAMES.filter(
@@ -38,6 +38,8 @@ export interface Invocation {
   command: Command | 'help' | 'version'
   /** `logs` and `cancel`: the batch id or its full resource name. */
   batch?: string
+  /** `clean`: the branch to clean up (default: the checked-out one). */
+  branch?: string
   /** The inputs given as flags, by input name, exactly as given. */
   flags: Partial<Record<InputName, string>>
   json: boolean
@@ -85,6 +87,7 @@ export function parseArgv(argv: string[]): Invocation {
       options: {
         ...inputOptions,
         json: { type: 'boolean' },
+        branch: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean' }
       },
@@ -92,7 +95,7 @@ export function parseArgv(argv: string[]): Invocation {
       strict: true
     })
   } catch (error) {
-    throw explainParseError(error, [...FLAG_INPUTS, 'json', 'help', 'version'])
+    throw explainParseError(error, [...FLAG_INPUTS, 'json', 'branch', 'help', 'version'])
   }
   const { positionals } = parsed
   // The input flags are generated, so parseArgs cannot type them: every one is a string option.
@@ -101,11 +104,12 @@ export function parseArgv(argv: string[]): Invocation {
   if (values.help) return { command: 'help', flags: {}, json }
   if (values.version) return { command: 'version', flags: {}, json }
   const [command, ...rest] = positionals
-  if (command === undefined) throw new UsageError('no command given; use run, logs, cancel or init')
+  if (command === undefined)
+    throw new UsageError('no command given; use run, logs, cancel, init or clean')
   if (!(COMMANDS as readonly string[]).includes(command)) {
     const guess = close(command, [...COMMANDS])[0]
     throw new UsageError(
-      `unknown command '${command}'${guess ? `; did you mean ${guess}?` : ''} (use run, logs, cancel or init)`
+      `unknown command '${command}'${guess ? `; did you mean ${guess}?` : ''} (use run, logs, cancel, init or clean)`
     )
   }
   const flags: Partial<Record<InputName, string>> = {}
@@ -113,7 +117,10 @@ export function parseArgv(argv: string[]): Invocation {
     const value = values[name]
     if (typeof value === 'string') flags[name] = value
   }
-  return { ...checkShape(command as Command, rest, flags), json }
+  if (typeof values.branch === 'string' && command !== 'clean')
+    throw new UsageError('--branch applies to clean only')
+  const branch = typeof values.branch === 'string' ? values.branch : undefined
+  return { ...checkShape(command as Command, rest, flags), branch, json }
 }
 
 /** `run` takes no batch and every flag; `logs` and `cancel` one batch and the locating flags. */
@@ -122,8 +129,9 @@ function checkShape(
   rest: string[],
   flags: Partial<Record<InputName, string>>
 ): Omit<Invocation, 'json'> {
-  if (command === 'run') {
-    if (rest.length > 0) throw new UsageError(`run takes no arguments, only flags: '${rest[0]}'`)
+  if (command === 'run' || command === 'clean') {
+    if (rest.length > 0)
+      throw new UsageError(`${command} takes no arguments, only flags: '${rest[0]}'`)
     return { command, flags }
   }
   if (command === 'init') return initShape(rest, flags)

@@ -51,13 +51,16 @@ export function locateBatch(batch: string, values: InputValues, env: NodeJS.Proc
   }
 }
 
+/** `reads`: what the command reads besides Dataproc, so what it needs credentials for too. */
 async function withClient<T>(
   located: Located,
+  reads: readonly 'storage'[],
   use: (client: DataprocClient, batch: Batch) => Promise<T>
 ): Promise<T> {
-  const { dataproc, storage } = located.endpoints
-  if (!dataproc?.plaintext || !storage?.plaintext) await checkCredentials()
-  const client = await makeDataprocClient(located.region, dataproc)
+  const { endpoints } = located
+  const reached = [endpoints.dataproc, ...reads.map(name => endpoints[name])]
+  if (reached.some(endpoint => !endpoint?.plaintext)) await checkCredentials()
+  const client = await makeDataprocClient(located.region, endpoints.dataproc)
   try {
     return await use(client, await getBatch(client, located.name))
   } finally {
@@ -80,7 +83,7 @@ const resultOf = (located: Located, batch: Batch, exitCode: number): Result => (
  * the batch's (0 when it succeeded). Ctrl-C only stops following: the batch is not touched.
  */
 export function logsCommand(located: Located, onLine: (line: string) => void): Promise<Result> {
-  return withClient(located, async (client, batch) => {
+  return withClient(located, ['storage'], async (client, batch) => {
     const result = await watchBatch({
       client,
       storage: makeStorage(located.projectId, located.endpoints.storage),
@@ -103,7 +106,8 @@ const CANCEL_WAIT_MS = 10 * 60_000
 
 /** Cancels the batch and waits for its end; a batch that had already ended is left as it is. */
 export function cancelCommand(located: Located): Promise<Result> {
-  return withClient(located, async (client, first) => {
+  // Dataproc alone: a cancel reads no driver output.
+  return withClient(located, [], async (client, first) => {
     let batch = first
     if (isTerminal(stateOf(batch))) {
       log.info(`batch ${located.id} already ended ${stateOf(batch)}: nothing to cancel`)

@@ -1,14 +1,18 @@
 import { INPUTS } from '../inputs/table.js'
 import { FLAG_INPUTS, isBooleanInput, LOCATING_INPUTS } from './args.js'
+import { FLAG_HELP } from './flag-help.js'
 import { envVariable } from './settings.js'
 
 function flagLine(name: (typeof FLAG_INPUTS)[number]): string {
   const flag = isBooleanInput(name) ? `--[no-]${name}` : `--${name} VALUE`
   const fallback = INPUTS[name].default
-  return `  ${flag.padEnd(34)}${fallback ? ` (default ${fallback})` : ''}`.trimEnd()
+  return `  ${flag.padEnd(34)}${FLAG_HELP[name]}${fallback ? ` (default ${fallback})` : ''}`
 }
 
-/** The usage, with every flag from the input table: a new input shows up here by itself. */
+/**
+ * The usage, with every flag from the input table and what it does from action.yml: a new input
+ * shows up here by itself.
+ */
 export function helpText(): string {
   return [
     'Usage: kedro-dataproc <command> [flags]',
@@ -19,6 +23,10 @@ export function helpText(): string {
     '  run              build/upload what the run needs, submit the batch and stream its driver output',
     '  logs BATCH       follow a batch to its end, printing its whole driver output',
     '  cancel BATCH     cancel a batch and wait until it is CANCELLED',
+    '  init             adapt the Kedro project for Dataproc (Dockerfile, settings, resolver, catalog);',
+    '                   --dry-run shows the diff; it never overwrites a file it did not write',
+    '  clean            remove what a dev branch left behind (batches, code folders, image tag);',
+    '                   --branch NAME (default: the checked-out branch), --dry-run lists it',
     '  BATCH is a batch id (with --project-id and --region) or projects/P/locations/R/batches/ID.',
     '',
     'Settings, each overriding the one before:',

@@ -9,6 +9,7 @@ import { PlanError } from '../plan/plan.js'
 import { ACTION_VERSION } from '../version.js'
 import { parseArgv, UsageError, type Invocation } from './args.js'
 import { cancelCommand, locateBatch, logsCommand } from './batch.js'
+import { cleanCommand } from './clean.js'
 import { helpText } from './help.js'
 import { initProject } from './init.js'
 import type { Result } from './result.js'
@@ -39,17 +40,12 @@ async function dispatch(
 ): Promise<Result> {
   const { env, cwd } = options
   const { json } = invocation
-  if (invocation.command === 'run') {
+  if (invocation.command === 'run' || invocation.command === 'clean') {
     // A person reads the plan and the driver's output on standard output; --json keeps it for the result.
     const terminal = new Terminal(json ? process.stderr : process.stdout, process.stderr, env)
     setLogSink(terminal)
-    return runCommand({
-      settings,
-      terminal,
-      env,
-      cwd,
-      shippedEntrypoint: options.shippedEntrypoint
-    })
+    const run = { settings, terminal, env, cwd, shippedEntrypoint: options.shippedEntrypoint }
+    return invocation.command === 'run' ? runCommand(run) : cleanCommand(run, invocation.branch)
   }
   if (invocation.command === 'init') return initProject(settings, cwd, env, json)
   // logs and cancel: the driver's output alone on standard output, so it can be redirected.

@@ -5,7 +5,7 @@ import { parseInputs } from '../inputs/parse.js'
 import { kedroPreflight } from '../kedro/preflight.js'
 import { buildPlan, type Plan } from '../plan/plan.js'
 import { maskPlanSecrets, redactPlan } from '../report/redact.js'
-import { formatRows, outcomeRows, planRows } from '../report/rows.js'
+import { costUsd, formatRows, outcomeRows, planRows } from '../report/rows.js'
 import { localRunFacts } from './facts.js'
 import { interruptions } from './interrupt.js'
 import { ProgressDisplay } from './progress.js'
@@ -62,6 +62,7 @@ export function outcomeJson(outcome: Outcome): Record<string, unknown> {
     runtimeVersion:
       outcome.batch?.runtimeConfig?.version ?? plan.batch.request.batch.runtimeConfig.version,
     durationSeconds: outcome.durationSeconds,
+    costUsd: costUsd(outcome),
     note: outcome.note
   }
 }

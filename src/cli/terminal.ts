@@ -3,7 +3,7 @@
  * terminal, and a status line with a spinner while nothing else shows progress.
  */
 import ansiRegex from 'ansi-regex'
-import { visible, withoutControls, type LogSink } from '../lib/log.js'
+import { visible, withoutControls, type LogSink, type SourcePlace } from '../lib/log.js'
 import { palette, useColour, type Palette } from './palette.js'
 import type { ProgressSink } from './progress.js'
 
@@ -80,8 +80,9 @@ export class Terminal implements LogSink {
     this.write(this.stderr, this.err.yellow(`warning: ${message}`))
   }
 
-  error(message: string): void {
-    this.write(this.stderr, this.err.red(`error: ${message}`))
+  error(message: string, at?: SourcePlace): void {
+    const place = at ? `${at.file}:${at.line}: ` : ''
+    this.write(this.stderr, this.err.red(`error: ${place}${message}`))
   }
 
   /** The driver's output: on standard output, never able to move the cursor or write elsewhere. */

@@ -3,6 +3,7 @@
  * shapes of its FAILED messages, and the state history of a CANCELLED batch (whose final record
  * has no state message).
  */
+import { lastChain, rootCause } from './traceback.js'
 
 export interface EndedBatch {
   stateHistory?: { stateMessage?: string | null }[] | null
@@ -23,16 +24,38 @@ const WRAPPER = /^(subprocess\.CalledProcessError|org\.apache\.spark\.SparkUserA
 /**
  * The reason a batch failed. When the service names only how the driver ended (the entrypoint
  * runs Kedro as a child, so its exception is not the driver's), the driver output, which the step
- * streamed, says why: its last exception line.
+ * streamed, says why: the innermost exception of its last traceback, or else its last exception
+ * line. When the service quotes the driver's last exception, the innermost one leads.
  */
 export function failureReason(stateMessage: string, driverOutput: readonly string[] = []): string {
   const reason = serviceReason(stateMessage)
+  const quoted = quotedChain(reason, driverOutput)
+  if (quoted) return quoted
   if (EXCEPTION.test(reason) && !WRAPPER.test(reason)) return reason
-  const exception = [...driverOutput]
+  const lastException = [...driverOutput]
     .reverse()
     .map(line => line.trim())
     .find(line => EXCEPTION.test(line) && !WRAPPER.test(line))
-  return exception ? `${exception} (from the driver output; the service says: ${reason})` : reason
+  const cause = [rootCause(driverOutput), lastException].find(
+    found => found !== undefined && !WRAPPER.test(found)
+  )
+  return cause ? `${cause} (from the driver output; the service says: ${reason})` : reason
+}
+
+/** `omegaconf.errors.X: …` as rich prints it: `X: …`. */
+const unqualified = (text: string): string =>
+  text.replace(/^(?:[A-Za-z_]\w*\.)+(?=[A-Za-z_]\w*(?::|$))/, '')
+
+/**
+ * The service's exception, whole and led by its cause, when it is the last one of the driver's
+ * last traceback (the service keeps a message's first line, and only the outermost exception).
+ */
+function quotedChain(reason: string, driverOutput: readonly string[]): string | undefined {
+  const chain = lastChain(driverOutput)
+  if (!chain || WRAPPER.test(reason) || !/^[\w.]+: /.test(reason)) return undefined
+  if (!unqualified(chain.outermost).startsWith(unqualified(reason))) return undefined
+  if (chain.innermost === chain.outermost || WRAPPER.test(chain.innermost)) return chain.outermost
+  return `${chain.innermost} (the cause of ${chain.outermost})`
 }
 
 function serviceReason(stateMessage: string): string {

@@ -7,6 +7,7 @@ import { isTransient } from '../lib/retry.js'
 import type { Plan } from '../plan/plan.js'
 import type { Endpoint } from '../inputs/syntax.js'
 import { CloudLoggingOutput, type BatchLog } from '../steps/batch/cloud-logging.js'
+import { spendingReason } from '../steps/batch/guard.js'
 import { submitBatch, type Submission } from '../steps/batch/submit.js'
 import type { UploadProgress } from '../steps/code/upload.js'
 import { stateOf, watchBatch, type WatchOptions, type WatchResult } from '../steps/batch/watch.js'
@@ -39,6 +40,7 @@ function stateMessage(plan: Plan, result: WatchResult, output: string[]): string
   const cancelled = result.state === 'CANCELLED'
   if (result.timedOut && cancelled) return 'the batch ran longer than timeout and was cancelled'
   if (result.aborted && cancelled) return 'the run was aborted and the batch cancelled'
+  if (result.overSpent && cancelled) return spendingReason(result.overSpent)
   if (cancelled)
     return cancelReason(
       result.batch,
@@ -126,6 +128,7 @@ export async function runBatch(
       operation: submission.operation,
       abort: behaviour.cancelOnAbort ? hooks.abort : new AbortController().signal,
       timeoutSeconds: behaviour.timeoutSeconds,
+      maxDcuHours: plan.cost.maxDcuHours,
       onLine,
       onCancelSent: hooks.onCancelSent?.bind(hooks),
       cloudLogging: cloudLoggingOf(

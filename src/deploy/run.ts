@@ -2,6 +2,7 @@
  * The one way a front end runs a plan: a dry run, the deploy, and any error, each come back as
  * one Outcome; the front ends only read their inputs and present the outcome.
  */
+import { keepNewestRuns } from '../cleanup/run.js'
 import { deployingIdentity } from '../clients/clients.js'
 import { explainError } from '../lib/errors.js'
 import type { Plan } from '../plan/plan.js'
@@ -15,7 +16,10 @@ export const errorOutcome = (plan: Plan, error: unknown): Outcome =>
 /** Runs the plan; what goes wrong comes back as an ERROR outcome. */
 export async function runPlan(plan: Plan, hooks: DeployHooks): Promise<Outcome> {
   try {
-    return await deploy(plan, hooks)
+    const outcome = await deploy(plan, hooks)
+    // keep-runs: the branch's older run folders go once a run was submitted.
+    if (!plan.behaviour.dryRun) await keepNewestRuns(plan)
+    return outcome
   } catch (error) {
     return errorOutcome(plan, error)
   }

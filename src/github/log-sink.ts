@@ -40,6 +40,12 @@ export const actionsLog: LogSink = {
   info: message => printText(visible(message)),
   notice: message => core.notice(visible(message, { keepNewlines: true })),
   warning: message => core.warning(visible(message, { keepNewlines: true })),
+  // The place comes from the driver's output: core escapes it as command properties.
+  error: (message, at) =>
+    core.error(
+      visible(message, { keepNewlines: true }),
+      at ? { file: visible(at.file), startLine: at.line } : {}
+    ),
   secret: core.setSecret,
   group: (title, body) => core.group(visible(title), body),
   output: printText

@@ -12,6 +12,7 @@ import { buildPlan, type Plan } from '../plan/plan.js'
 import { maskPlanSecrets, redactInputs, redactOutcome, redactPlan } from '../report/redact.js'
 import { formatRows, planRows } from '../report/rows.js'
 import { gatherRunFacts, type ActionFacts } from './facts.js'
+import { cleanupStep } from './cleanup.js'
 import { actionInputs, runnerFacts } from './inputs.js'
 import { actionsLog, fail } from './log-sink.js'
 import { setOutputs } from './outputs.js'
@@ -68,6 +69,7 @@ function hooks(plan: Plan, abort: AbortSignal): DeployHooks {
  */
 async function checkedRun(started: Planned, abort: AbortSignal): Promise<Outcome> {
   const { config, facts, plan } = started
+  await showPlan(redactPlan(plan))
   try {
     await kedroPreflight(config, plan, !holdsForkCode(facts.fork))
   } catch (error) {
@@ -79,12 +81,19 @@ async function checkedRun(started: Planned, abort: AbortSignal): Promise<Outcome
 /** Inputs and planning; a problem there fails the step with nothing to report. */
 async function plannedOrFailed(): Promise<Planned | undefined> {
   try {
-    const started = await planned()
-    await showPlan(redactPlan(started.plan))
-    return started
+    return await planned()
   } catch (error) {
     fail(`${PREFIX}: ${explainError(error, deployingIdentity())}`)
     return undefined
+  }
+}
+
+/** `cleanup: true`: the branch's batches, folders and image go, instead of a run. */
+async function cleanedOrFailed({ config, facts, plan }: Planned): Promise<void> {
+  try {
+    await cleanupStep(plan, config, facts)
+  } catch (error) {
+    fail(`${PREFIX}: ${explainError(error, deployingIdentity())}`)
   }
 }
 
@@ -99,6 +108,7 @@ export async function run(): Promise<void> {
   let outcome: Outcome | undefined
   try {
     started = await plannedOrFailed()
+    if (started?.plan.cleanup.cleanup) return await cleanedOrFailed(started)
     if (started) outcome = await checkedRun(started, abort.signal)
   } finally {
     process.off('SIGINT', onSignal)

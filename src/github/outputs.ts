@@ -1,5 +1,10 @@
 import * as core from '@actions/core'
 import type { Outcome } from '../deploy/outcome.js'
+import { costUsd } from '../report/rows.js'
+
+/** Whole micro-dollars: enough for a short run, no float noise. */
+const usdText = (usd: number | undefined): string =>
+  usd === undefined ? '' : String(Number(usd.toFixed(6)))
 
 /** Every output of the step, set once from the outcome: the plan in it is the plan as submitted. */
 export function setOutputs(outcome: Outcome): void {
@@ -19,6 +24,7 @@ export function setOutputs(outcome: Outcome): void {
     'driver-output-uri': batch?.runtimeInfo?.outputUri ?? '',
     'duration-seconds':
       outcome.durationSeconds !== undefined ? String(outcome.durationSeconds) : '',
+    cost: usdText(costUsd(outcome)),
     plan: JSON.stringify(plan)
   }
   for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value)

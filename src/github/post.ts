@@ -33,7 +33,7 @@ export async function post(): Promise<void> {
   if (!lost) return
   if (!lost.cancelOnAbort) {
     log.info(
-      `the main step ended before its batch; cancel-on-abort is false, so ${lost.batchName} keeps running`
+      `the main step ended before its batch; cancel-on-abort is false, so batch ${lost.batchId} keeps running: ${lost.consoleUrl}`
     )
     return
   }

@@ -4,6 +4,7 @@
  */
 import type { getOctokit } from '@actions/github'
 import { stateIcon } from '../report/icons.js'
+import { escapeMarkdown } from '../report/markdown.js'
 import { errorMessage, httpStatus } from '../lib/errors.js'
 
 export interface PrCommentOptions {
@@ -106,6 +107,8 @@ export interface PrCommentInput {
   image: string
   runUrl?: string
   stateMessage?: string
+  /** The pipeline as a Mermaid graph and table (Markdown, escaped by its maker). */
+  pipeline?: string
 }
 
 /** Compact markdown for the comment; every value that comes from users or services is escaped. */
@@ -124,7 +127,7 @@ export function renderPrComment(input: PrCommentInput): string {
   ]
   if (input.runUrl) rows.push(['Workflow run', link('logs and artifacts', input.runUrl)])
   const lines = [
-    `### ${icon} Kedro on Dataproc: ${escapeText(input.state)}${duration}`,
+    `### ${icon} Kedro on Dataproc: ${escapeMarkdown(input.state)}${duration}`,
     '',
     '| | |',
     '| --- | --- |',
@@ -135,6 +138,7 @@ export function renderPrComment(input: PrCommentInput): string {
   if (input.stateMessage) {
     lines.push('', fenced(truncate(input.stateMessage, MAX_MESSAGE_CHARS), 'text'))
   }
+  if (input.pipeline) lines.push(input.pipeline)
   return lines.join('\n') + '\n'
 }
 
@@ -146,16 +150,6 @@ function formatDuration(totalSeconds: number): string {
   if (h > 0) return `${h}h ${String(m).padStart(2, '0')}m`
   if (m > 0) return `${m}m ${String(s).padStart(2, '0')}s`
   return `${s}s`
-}
-
-/** Escapes markdown and HTML in prose, so text shows as typed and never as markup. */
-function escapeText(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/[\\`*_[\]()#|~!]/g, '\\$&')
-    .replace(/\s+/g, ' ')
 }
 
 /**

@@ -1,7 +1,9 @@
 import { batchDuration, type Outcome } from '../deploy/outcome.js'
 import type { ReportSettings } from '../inputs/config.js'
 import type { InputValues } from '../inputs/table.js'
+import { pipelineSection } from '../report/graph.js'
 import { kedroCommand, logsUrl } from '../report/rows.js'
+import { annotateFailedNodes } from './annotations.js'
 import { uploadRunArtifacts } from './artifacts.js'
 import type { ActionFacts } from './facts.js'
 import { renderPrComment, upsertPrComment } from './pr-comment.js'
@@ -38,6 +40,7 @@ export async function publish(outcome: Outcome, reporting: Reporting): Promise<v
       await guard('pull-request comment', () => comment(outcome, report, facts))
     return
   }
+  annotateFailedNodes(outcome)
   await guard('job summary', () => writeRunSummary(outcome, reporting.values))
   await guard('pull-request comment', () => comment(outcome, report, facts))
   if (report.uploadArtifacts) await guard('artifact', () => artifacts(outcome, facts))
@@ -88,7 +91,8 @@ async function comment(outcome: Outcome, report: ReportSettings, context: Facts)
     kedroCommand: kedroCommand(plan),
     image: plan.image.reference,
     runUrl: runUrl(context),
-    stateMessage: outcome.stateMessage || undefined
+    stateMessage: outcome.stateMessage || undefined,
+    pipeline: pipelineSection(outcome.driverOutput)
   })
   const result = await upsertPrComment({
     token: report.githubToken,

@@ -11,6 +11,8 @@ import type { Plan } from '../plan/plan.js'
 export interface PostState {
   batchName: string
   batchId: string
+  /** The batch's page in the Cloud console, for a batch left running. */
+  consoleUrl: string
   /** Our CreateBatch's request id, which the batch carries as its `request-id` label. */
   requestId: string
   projectId: string
@@ -30,6 +32,7 @@ function stateOf(plan: Plan): PostState {
   return {
     batchName: plan.batch.name,
     batchId: plan.batch.id,
+    consoleUrl: plan.batch.consoleUrl,
     requestId: plan.batch.request.requestId,
     projectId: plan.projectId,
     region: plan.region,

@@ -2,6 +2,7 @@ import * as core from '@actions/core'
 import type { Outcome } from '../deploy/outcome.js'
 import { givenInputs, type InputValues } from '../inputs/table.js'
 import type { Plan } from '../plan/plan.js'
+import { pipelineSection } from '../report/graph.js'
 import { stateIcon } from '../report/icons.js'
 import { kedroCommand, logsUrl, outcomeRows, planRows } from '../report/rows.js'
 
@@ -73,8 +74,10 @@ export async function writeRunSummary(outcome: Outcome, values: InputValues): Pr
   if (outcome.stateMessage)
     summary.addRaw(`<p><strong>${escapeHtml(outcome.stateMessage)}</strong></p>\n`)
   if (outcome.note) summary.addRaw(`<p>${escapeHtml(outcome.note)}</p>\n`)
+  summary.addTable(table('value', outcomeRows(outcome)))
+  const pipeline = pipelineSection(outcome.driverOutput)
+  if (pipeline) summary.addRaw(`${pipeline}\n`)
   await summary
-    .addTable(table('value', outcomeRows(outcome)))
     .addRaw(`<p>${links(outcome)}</p>\n`)
     .addDetails(
       `Driver output (last ${lines.length} of ${outcome.driverOutput.length} lines)`,

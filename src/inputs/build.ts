@@ -66,9 +66,14 @@ export function readBuild(
   r: InputReader,
   env: RunEnv,
   directory: string,
-  building: boolean
+  building: boolean,
+  prepare = true
 ): Build {
-  const { image, artifactRepository, imageName, imageTag } = readImageName(r)
+  // A prod trigger (prepare: false) runs the image release.json pins: it names none itself.
+  const { image, artifactRepository, imageName, imageTag } = readImageName(
+    r,
+    env === 'dev' || prepare
+  )
   const dockerfile = inProject(r, directory, 'dockerfile', r.text('dockerfile'), building)
   const context = inProject(r, directory, 'build-context', r.text('build-context'), building)
   const target = r.text('target') || env
@@ -100,7 +105,8 @@ export function readBuild(
 
 /** Where the image lives: a prebuilt `image`, or the repository, name and tag of one to build. */
 function readImageName(
-  r: InputReader
+  r: InputReader,
+  namesImage: boolean
 ): Pick<Build, 'image' | 'artifactRepository' | 'imageName' | 'imageTag'> {
   const image = r.optional('image')
   r.check(
@@ -116,7 +122,7 @@ function readImageName(
   }
 
   const artifactRepository = r.optional('artifact-repository')
-  if (!image && !artifactRepository)
+  if (!image && !artifactRepository && namesImage)
     r.problem(
       'artifact-repository',
       'required to name the image; set it to your Artifact Registry repository, or give a prebuilt image in image'

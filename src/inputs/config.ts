@@ -2,6 +2,8 @@ import type { ProjectKedro } from '../kedro/project.js'
 import type { Endpoint } from './syntax.js'
 import type { BatchSettings } from './batch.js'
 import type { Build } from './build.js'
+import type { CleanupSettings } from './cleanup.js'
+import type { Pricing } from './pricing.js'
 import type { InputValues } from './table.js'
 import type { RunEnv, Where } from './where.js'
 
@@ -35,6 +37,10 @@ export interface Config extends Omit<Where, 'runtimeWarning'>, Build, BatchSetti
   preflight: boolean
   /** What only the GitHub front end reads. */
   report: ReportSettings
+  /** The user's prices and the spending guard. */
+  pricing: Pricing
+  /** Cleaning up the branch, and the run folders it keeps. */
+  cleanup: CleanupSettings
   /** Allowed but risky: shown as warnings. */
   warnings: string[]
 }

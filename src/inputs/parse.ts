@@ -3,6 +3,8 @@ import { readBatchSettings } from './batch.js'
 import { readBehaviour, readWorkingDirectory } from './behaviour.js'
 import { inProject, readBuild } from './build.js'
 import { buildsImage, type Config } from './config.js'
+import { readCleanup } from './cleanup.js'
+import { readPricing } from './pricing.js'
 import { InputError, InputReader } from './reader.js'
 import { parseList } from './syntax.js'
 import type { InputValues } from './table.js'
@@ -35,8 +37,10 @@ export function parseInputs(values: InputValues, facts: ParseFacts): Config {
     dryRun: false,
     prepare: behaviour.prepare
   })
-  const build = readBuild(r, where.env, workingDirectory, building)
+  const build = readBuild(r, where.env, workingDirectory, building, behaviour.prepare)
   const batch = readBatchSettings(r)
+  const pricing = readPricing(r)
+  const cleanup = readCleanup(r)
   const kedroRun = checkKedroRun(r.text('kedro-run-args'), workingDirectory)
   r.problems.push(...kedroRun.problems)
   const allowSecretFiles = parseList(r.text('allow-secret-files')).map(name =>
@@ -53,7 +57,9 @@ export function parseInputs(values: InputValues, facts: ParseFacts): Config {
     ...batch,
     kedroRunArgs: kedroRun.args,
     kedro: kedroRun.kedro,
-    allowSecretFiles
+    allowSecretFiles,
+    pricing,
+    cleanup
   }
   return { ...config, warnings: [...kedroRun.warnings, ...warningsOf(config, runtimeWarning)] }
 }

@@ -11,11 +11,19 @@
  *   to act on the reader: the action fences it off from workflow commands, the terminal drops
  *   control sequences.
  */
+/** A line of a file, relative to the repository, that a problem points at. */
+export interface SourcePlace {
+  file: string
+  line: number
+}
+
 export interface LogSink {
   /** One line of the action's own; a newline in it is shown as `\n`. */
   info(message: string): void
   notice(message: string): void
   warning(message: string): void
+  /** A problem, pinned to the line of the project that caused it when `at` says where. */
+  error(message: string, at?: SourcePlace): void
   /** Hides a value wherever it would be printed (the runner's `add-mask`). */
   secret(value: string): void
   /** A foldable section of the log. */
@@ -54,6 +62,10 @@ const plainSink: LogSink = {
   info: message => process.stdout.write(`${visible(message)}\n`),
   notice: message => process.stdout.write(`notice: ${visible(message)}\n`),
   warning: message => process.stderr.write(`warning: ${visible(message)}\n`),
+  error: (message, at) =>
+    process.stderr.write(
+      `error: ${at ? visible(`${at.file}:${at.line}: `) : ''}${visible(message)}\n`
+    ),
   secret: () => undefined,
   group: async (title, body) => {
     process.stdout.write(`${visible(title)}\n`)
@@ -73,6 +85,7 @@ export const log: LogSink = {
   info: message => sink.info(message),
   notice: message => sink.notice(message),
   warning: message => sink.warning(message),
+  error: (message, at) => sink.error(message, at),
   secret: value => sink.secret(value),
   group: (title, body) => sink.group(title, body),
   output: text => sink.output(text)

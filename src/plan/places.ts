@@ -22,7 +22,7 @@ export type PlannedImage =
       reference: string
       /** Set once a build has pushed the image: what the batch was submitted with. */
       digest?: string
-      /** The user gave a prebuilt image: nothing is built. */
+      /** Nothing is built: the user gave the image, or a trigger runs the one release.json pins. */
       prebuilt: true
       repository?: undefined
       tag?: undefined
@@ -71,8 +71,11 @@ export function checkObjectNames(storage: Folders, branch: string): void {
     )
 }
 
-export function imageOf(config: Config, slug: string): PlannedImage {
+export function imageOf(config: Config, slug: string, manifestUri?: string): PlannedImage {
   if (config.image) return { reference: config.image, prebuilt: true }
+  // A trigger without a repository: the image is the one release.json pins, read when it runs.
+  if (!config.artifactRepository && manifestUri && !config.prepare)
+    return { reference: `the image ${manifestUri} pins`, prebuilt: true }
   const repository = `${config.artifactRegistry}/${config.projectId}/${config.artifactRepository}/${config.imageName}`
   const tag = config.imageTag ?? imageTag(releaseOf(config) ?? slug)
   return { reference: `${repository}:${tag}`, prebuilt: false, repository, tag }

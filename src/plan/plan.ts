@@ -1,3 +1,4 @@
+import { pricesFor, type Prices } from '../dataproc/cost.js'
 import { effectiveTtl, isLocalRegistry, type EffectiveTtl } from '../dataproc/rules.js'
 import type { BuildSpec } from '../inputs/build.js'
 import type { Config, Endpoints } from '../inputs/config.js'
@@ -64,6 +65,10 @@ interface PlanBase {
     Config,
     'dryRun' | 'wait' | 'timeoutSeconds' | 'cancelOnAbort' | 'prepare' | 'submit' | 'force'
   >
+  /** What the batch's usage is priced at, and the DCU-hours past which it is cancelled. */
+  cost: { prices: Prices; maxDcuHours?: number }
+  /** Whether this is a cleanup of the branch, what it removes, and the runs a branch keeps. */
+  cleanup: Config['cleanup']
   /** Whether any call goes to Google, and what to do when no credentials are found. */
   credentials: { needed: boolean; onMissing: 'fail' | 'skip' }
 }
@@ -204,9 +209,10 @@ export function buildPlan(config: Config, context: RunFacts): Plan {
   const runId = config.runId ?? defaultRunId(config, context, slug, key)
   const storage = foldersOf(config, slug, runId)
   checkObjectNames(storage, branch)
-  const image = imageOf(config, slug)
+  const image = imageOf(config, slug, storage.manifestUri)
   // Planned on a dry run too, so the dry run shows what the real run builds.
   const building = !config.image && config.prepare
+  const batch = batchOf(config, context, { slug, key, runId, storage, image })
   const base: PlanBase = {
     projectId: config.projectId,
     region: config.region,
@@ -221,12 +227,17 @@ export function buildPlan(config: Config, context: RunFacts): Plan {
       entrypoint: config.entrypoint ?? context.shippedEntrypoint,
       allowSecretFiles: config.allowSecretFiles
     },
-    batch: batchOf(config, context, { slug, key, runId, storage, image }),
+    batch,
     kedroRunArgs: config.kedroRunArgs,
     kedro: { version: formatVersion(config.kedro.version), reason: config.kedro.reason },
     ttl: effectiveTtl(config.runtimeVersion, config.ttlSeconds),
     endpoints: config.endpoints,
     behaviour: behaviourOf(config),
+    cost: {
+      prices: pricesFor(batch.request.batch.runtimeConfig.properties, config.pricing),
+      maxDcuHours: config.pricing.maxDcuHours
+    },
+    cleanup: config.cleanup,
     credentials: credentialsOf(config, building)
   }
   return withEnv(config, base, storage)

@@ -1,6 +1,8 @@
+import { costOf, formatUsd, maxCostText, priceBasis, usageOf } from '../dataproc/cost.js'
 import { formatSeconds } from '../dataproc/rules.js'
 import type { Outcome } from '../deploy/outcome.js'
 import type { Plan } from '../plan/plan.js'
+import { failedNodes, pipelineReport } from './pipeline.js'
 
 /** Shows an argv the way a reader would type it, so a dry run reads like the command it plans. */
 export function quoteForDisplay(args: string[]): string {
@@ -41,8 +43,19 @@ export function planRows(plan: Plan): [string, string][] {
     ['kedro command', kedroCommand(plan)],
     ['checked for', `Kedro ${plan.kedro.version} (${plan.kedro.reason})`],
     ['ttl', ttlRow(plan.ttl)],
+    ...costRows(plan),
     ['console', plan.batch.consoleUrl]
   ]
+}
+
+function costRows(plan: Plan): [string, string][] {
+  const properties = plan.batch.request.batch.runtimeConfig.properties
+  const rows: [string, string][] = [
+    ['most it can cost', maxCostText(properties, plan.ttl.seconds, plan.cost.prices)]
+  ]
+  if (plan.cost.maxDcuHours !== undefined)
+    rows.push(['spending guard', `cancelled past ${plan.cost.maxDcuHours} DCU-hours`])
+  return rows
 }
 
 /** Aligned `label  value` lines. */
@@ -59,11 +72,15 @@ export function logsUrl(plan: Plan): string {
 }
 
 export function usageText(batch: Outcome['batch']): string | undefined {
-  const usage = batch?.runtimeInfo?.approximateUsage
+  const usage = usageOf(batch)
   if (!usage) return undefined
-  const dcuHours = Number(String(usage.milliDcuSeconds ?? 0)) / 1000 / 3600
-  const shuffleGbHours = Number(String(usage.shuffleStorageGbSeconds ?? 0)) / 3600
-  return `${dcuHours.toFixed(3)} DCU-hours, ${shuffleGbHours.toFixed(3)} GB-hours shuffle storage`
+  return `${usage.dcuHours.toFixed(3)} DCU-hours, ${usage.shuffleGbHours.toFixed(3)} GB-hours shuffle storage`
+}
+
+/** The batch's estimated price in USD, from the usage Dataproc reported; undefined without one. */
+export function costUsd(outcome: Outcome): number | undefined {
+  const usage = usageOf(outcome.batch)
+  return usage && costOf(usage, outcome.plan.cost.prices)
 }
 
 /** What the outcome shows a reader first: the batch, its state, what it ran and where it wrote. */
@@ -83,5 +100,12 @@ export function outcomeRows(outcome: Outcome): [string, string][] {
   ]
   const usage = usageText(batch)
   if (usage) rows.push(['approximate usage', usage])
+  const cost = costUsd(outcome)
+  if (cost !== undefined)
+    rows.push(['estimated cost', `${formatUsd(cost)} (${priceBasis(plan.cost.prices)})`])
+  for (const node of failedNodes(pipelineReport(outcome.driverOutput))) {
+    const place = node.file ? ` (raised at ${node.file}:${node.line} in the project)` : ''
+    rows.push(['failed node', `${node.name}: ${node.error ?? 'see the driver output'}${place}`])
+  }
   return rows
 }

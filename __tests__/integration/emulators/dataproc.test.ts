@@ -255,10 +255,8 @@ test('a batch runs main.py on Spark with its archive, properties and driver and 
   )
   // Its working directory (main file, archive, unpacked code) goes with it, as the container does.
   const workDir = join(dataDir, 'dataproc', 'batches', batch.uuid ?? '')
-  for (let waited = 0; existsSync(workDir) && waited < 5000; waited += 50) {
-    await new Promise(resolve => setTimeout(resolve, 50))
-  }
-  expect(existsSync(workDir)).toBe(false)
+  // Removed once the batch has ended, however long that takes under load.
+  while (existsSync(workDir)) await new Promise(resolve => setTimeout(resolve, 50))
 
   // The operation completes after the batch, with the batch as its response (which the client
   // decodes as a raw message: numeric enums).
@@ -450,6 +448,43 @@ test('cancelling the operation of a running batch kills the driver and ends CANC
   )
   await grpcClient.deleteBatch({ name: batchName })
   await expectCode(grpcClient.getBatch({ name: batchName }), grpc.status.NOT_FOUND)
+})
+
+test('a running batch reports its current usage and a usage so far that grows with time and executors', async () => {
+  const main = await gcsUpload(
+    'usage/main.py',
+    'import time\nprint("started", flush=True)\ntime.sleep(60)\n'
+  )
+  const batchName = `${PARENT}/batches/${uniqueId('usage')}`
+  const [operation] = await grpcClient.createBatch({
+    parent: PARENT,
+    batchId: batchName.split('/').pop(),
+    batch: {
+      pysparkBatch: { mainPythonFileUri: main },
+      runtimeConfig: { properties: { 'spark.executor.instances': '10' } }
+    }
+  })
+  await waitForState(grpcClient, batchName, ['RUNNING'])
+  const [first] = await grpcClient.getBatch({ name: batchName })
+  // The driver and 10 executors of the default shape (4 vCPUs, 16 GB): 4 DCUs each.
+  expect(Number(first.runtimeInfo?.currentUsage?.milliDcu)).toBe(44_000)
+  expect(Number(first.runtimeInfo?.currentUsage?.shuffleStorageGb)).toBe(11 * 200)
+  expect(Number(first.runtimeInfo?.currentUsage?.snapshotTime?.seconds)).toBeGreaterThan(0)
+  const usedAt = async (): Promise<number> => {
+    const [batch] = await grpcClient.getBatch({ name: batchName })
+    return Number(batch.runtimeInfo?.approximateUsage?.milliDcuSeconds)
+  }
+  const before = await usedAt()
+  let later = before
+  while (later <= before) later = await usedAt()
+  expect(later).toBeGreaterThan(before)
+  await grpcClient.operationsClient.cancelOperation(
+    protos.google.longrunning.CancelOperationRequest.create({ name: operation.name ?? '' })
+  )
+  const ended = await waitForState(grpcClient, batchName, ['CANCELLED'])
+  expect(ended.runtimeInfo?.currentUsage).toBeFalsy()
+  expect(Number(ended.runtimeInfo?.approximateUsage?.milliDcuSeconds)).toBeGreaterThanOrEqual(later)
+  await grpcClient.deleteBatch({ name: batchName })
 })
 
 test('a create whose answer is lost (UNAVAILABLE after applying) is safe to retry with the same request id', async () => {

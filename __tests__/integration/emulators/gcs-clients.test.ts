@@ -308,9 +308,10 @@ describe('request forms', () => {
   })
 })
 
-// Killed before jest gives up on the test, so that no JVM outlives it.
+// Killed before jest gives up on the test (1,200 s), so that no JVM outlives it; a JVM on a
+// loaded machine can take minutes to start, so no shorter limit than that.
 const run = (command: string, args: string[], env: NodeJS.ProcessEnv): Promise<CommandResult> =>
-  runCommand(command, args, { cwd: work, env, timeoutMs: 150_000 })
+  runCommand(command, args, { cwd: work, env, timeoutMs: 900_000 })
 
 async function ok(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<string> {
   const result = await run(command, args, env)

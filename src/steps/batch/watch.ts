@@ -6,6 +6,7 @@ import { log } from '../../lib/log.js'
 import { isTransient, sleep, withRetries, type Backoff } from '../../lib/retry.js'
 import { cancelBatch } from './cancel.js'
 import { DriverOutput } from './driver-output.js'
+import { overLimit, UsageMeter, type OverSpent } from './guard.js'
 import { getBatch, type Batch } from './submit.js'
 
 const STATES = [
@@ -50,6 +51,8 @@ export interface WatchOptions {
   /** Cancel the batch when the run is aborted. */
   abort: AbortSignal
   timeoutSeconds?: number
+  /** The spending guard: cancel the batch once it has used more DCU-hours than this. */
+  maxDcuHours?: number
   onLine: (line: string) => void
   /** Dataproc accepted the cancel (after an abort or the timeout). */
   onCancelSent?: () => void
@@ -60,6 +63,20 @@ export interface WatchResult {
   state: BatchState
   timedOut: boolean
   aborted: boolean
+  /** Set when the spending guard cancelled the batch. */
+  overSpent?: OverSpent
+}
+
+type CancelReason = 'aborted' | 'timeout' | 'spending'
+const CANCEL_LOG: Record<CancelReason, string> = {
+  aborted: 'run aborted',
+  timeout: 'timeout reached',
+  spending: 'max-dcu-hours passed'
+}
+const CANCEL_AFTER: Record<CancelReason, string> = {
+  aborted: 'abort',
+  timeout: 'timeout',
+  spending: 'spending limit'
 }
 
 /**
@@ -90,11 +107,10 @@ function writesToCloudLogging(batch: Batch, state: BatchState): boolean {
     : state === 'RUNNING'
 }
 
-type CancelReason = 'aborted' | 'timeout'
-
 /** One watch of one batch: its state, its output, and whether it was asked to cancel. */
 class Watch {
   private readonly started = Date.now()
+  private readonly meter = new UsageMeter()
   private state: BatchState | undefined
   private output: OutputSource | undefined
   private seriesUri: string | undefined
@@ -102,6 +118,7 @@ class Watch {
   private endedAt: number | undefined
   cancelRequested: CancelReason | undefined
   cancelFailure: Error | undefined
+  overSpent: OverSpent | undefined
 
   constructor(private readonly options: WatchOptions) {}
 
@@ -109,16 +126,14 @@ class Watch {
     const { name } = this.options
     if (this.cancelRequested) return
     this.cancelRequested = reason
-    log.warning(
-      `${reason === 'timeout' ? 'timeout reached' : 'run aborted'}: cancelling batch ${name}`
-    )
+    log.warning(`${CANCEL_LOG[reason]}: cancelling batch ${name}`)
     try {
       await cancelBatch(this.options.client, this.options.operation)
       this.options.onCancelSent?.()
     } catch (error) {
       // The batch keeps running: say so rather than wait for it as if it had been cancelled.
       throw new Error(
-        `could not cancel batch ${name} after the ${reason === 'timeout' ? 'timeout' : 'abort'} (${firstLine(error)}); it is still running`
+        `could not cancel batch ${name} after the ${CANCEL_AFTER[reason]} (${firstLine(error)}); it is still running`
       )
     }
   }
@@ -178,10 +193,16 @@ class Watch {
     }
   }
 
-  /** Cancels once the timeout has passed; then waits for the next poll. */
-  async pause(ended: boolean): Promise<void> {
+  /** Cancels once the spending limit or the timeout has passed; then waits for the next poll. */
+  async pause(batch: Batch, state: BatchState): Promise<void> {
+    const { timeoutSeconds, maxDcuHours } = this.options
+    const spent = overLimit(this.meter, batch, state === 'RUNNING', maxDcuHours)
+    if (spent) {
+      this.overSpent ??= spent
+      await this.cancel('spending')
+    }
+    const ended = isTerminal(state)
     const elapsed = Date.now() - this.started
-    const { timeoutSeconds } = this.options
     if (timeoutSeconds !== undefined && !ended && elapsed > timeoutSeconds * 1000)
       await this.cancel('timeout')
     await sleep(ended ? 250 : pollInterval(Date.now() - this.started))
@@ -202,9 +223,16 @@ export async function watchBatch(options: WatchOptions): Promise<WatchResult> {
       const { batch, state } = await watch.read()
       if (await watch.follow(batch, state)) {
         const reason = watch.cancelRequested
-        return { batch, state, timedOut: reason === 'timeout', aborted: reason === 'aborted' }
+        const { overSpent } = watch
+        return {
+          batch,
+          state,
+          timedOut: reason === 'timeout',
+          aborted: reason === 'aborted',
+          overSpent
+        }
       }
-      await watch.pause(isTerminal(state))
+      await watch.pause(batch, state)
     }
   } finally {
     options.abort.removeEventListener('abort', onAbort)

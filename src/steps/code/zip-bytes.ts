@@ -1,7 +1,7 @@
 /**
- * The zip's bytes, made in the zip worker's thread (zip-worker.ts): the entries as a deterministic
- * zip (records.ts: entries in the given order, a fixed timestamp, permissions reduced to
- * 0644/0755, no extra fields), in blocks.
+ * The zip's bytes, made in the snapshot's own thread (snapshot-worker.ts): the entries as a
+ * deterministic zip (records.ts: entries in the given order, a fixed timestamp, permissions
+ * reduced to 0644/0755, no extra fields), in blocks.
  *
  * Memory is bounded whatever the repository's size: small files are read, checksummed and
  * deflated one at a time, bigger ones are streamed, and the next block is made only when the
@@ -59,37 +59,8 @@ export async function* zipBytes(
       offset: blocks.offset
     }
     try {
-      if (entry.size <= READ_WHOLE_MAX_BYTES) {
-        const small = readSmall(entry, scratch)
-        const record: Written = {
-          ...base,
-          method: small.method,
-          crc: small.crc,
-          compressedSize: small.data.length,
-          size: entry.size,
-          descriptor: false,
-          zip64: false
-        }
-        directory.write(centralRecord(record))
-        blocks.write(localHeader(record))
-        blocks.write(small.data)
-      } else {
-        const level = levelForFile(entry.name, entry.source, entry.size)
-        const zip64 = entry.size >= ZIP64_FROM_BYTES
-        const method = level === STORE ? STORE : DEFLATED
-        const opening = { ...base, method, crc: 0, compressedSize: 0, size: 0 }
-        blocks.write(localHeader({ ...opening, descriptor: true, zip64 }))
-        const sums = { crc: 0, size: 0, compressedSize: 0 }
-        for await (const chunk of fileData(entry, level, sums)) {
-          sums.compressedSize += chunk.length
-          blocks.pass(chunk)
-          yield* blocks.take()
-        }
-        if (sums.size !== entry.size) throw CHANGED_SIZE
-        const record: Written = { ...opening, ...sums, descriptor: true, zip64 }
-        directory.write(centralRecord(record))
-        blocks.write(dataDescriptor(record))
-      }
+      if (entry.size <= READ_WHOLE_MAX_BYTES) writeSmall(entry, base, scratch, directory, blocks)
+      else yield* writeStreamed(entry, base, directory, blocks)
     } catch (error) {
       throw fileError(entry.name, error)
     }
@@ -101,6 +72,55 @@ export async function* zipBytes(
   blocks.write(endOfCentralDirectory(entries.length, start, blocks.offset - start))
   blocks.end()
   yield* blocks.take()
+}
+
+type Base = Pick<Written, 'name' | 'mode' | 'offset'>
+
+/** A small file: its header and data at once; its central record kept for the end. */
+function writeSmall(
+  entry: Entry,
+  base: Base,
+  scratch: Buffer,
+  directory: Blocks,
+  blocks: Blocks
+): void {
+  const small = readSmall(entry, scratch)
+  const record: Written = {
+    ...base,
+    method: small.method,
+    crc: small.crc,
+    compressedSize: small.data.length,
+    size: entry.size,
+    descriptor: false,
+    zip64: false
+  }
+  directory.write(centralRecord(record))
+  blocks.write(localHeader(record))
+  blocks.write(small.data)
+}
+
+/** A bigger file, streamed: its header, its data as it is made, then a data descriptor. */
+async function* writeStreamed(
+  entry: Entry,
+  base: Base,
+  directory: Blocks,
+  blocks: Blocks
+): AsyncGenerator<Uint8Array<ArrayBuffer>> {
+  const level = levelForFile(entry.name, entry.source, entry.size)
+  const zip64 = entry.size >= ZIP64_FROM_BYTES
+  const method = level === STORE ? STORE : DEFLATED
+  const opening = { ...base, method, crc: 0, compressedSize: 0, size: 0 }
+  blocks.write(localHeader({ ...opening, descriptor: true, zip64 }))
+  const sums = { crc: 0, size: 0, compressedSize: 0 }
+  for await (const chunk of fileData(entry, level, sums)) {
+    sums.compressedSize += chunk.length
+    blocks.pass(chunk)
+    yield* blocks.take()
+  }
+  if (sums.size !== entry.size) throw CHANGED_SIZE
+  const record: Written = { ...opening, ...sums, descriptor: true, zip64 }
+  directory.write(centralRecord(record))
+  blocks.write(dataDescriptor(record))
 }
 
 interface Small {

@@ -13,6 +13,7 @@ import { createReadStream } from 'node:fs'
 import { lstat, readdir, readFile, readlink } from 'node:fs/promises'
 import path from 'node:path'
 import { Readable } from 'node:stream'
+import ignore, { type Ignore } from '@balena/dockerignore'
 import tar from 'tar-stream'
 import { log } from '../../lib/log.js'
 import {
@@ -58,11 +59,9 @@ export async function readBuildContext(
   secrets: SecretRules
 ): Promise<BuildContext> {
   const root = path.resolve(dir)
-  const rules = parseDockerignore(
-    await readFile(path.join(root, '.dockerignore'), 'utf8').catch(() => '')
-  )
+  const patterns = await readFile(path.join(root, '.dockerignore'), 'utf8').catch(() => '')
   const leftOut: string[] = []
-  const entries = await walkContext(root, rules, (relative, absolute) => {
+  const entries = await walkContext(root, patterns, (relative, absolute) => {
     const reason =
       credentialReason(relative, absolute, secrets.credentials) ??
       gitConfigReason(relative, absolute) ??
@@ -131,80 +130,29 @@ export function contextTar(context: BuildContext): Readable {
   return Readable.from(pack)
 }
 
-export interface IgnoreRule {
-  exclude: boolean
-  pattern: RegExp
-}
-
-/** `.dockerignore` as moby's patternmatcher reads it: last match wins, `!` re-includes. */
-export function parseDockerignore(text: string): IgnoreRule[] {
-  const rules: IgnoreRule[] = []
-  for (const raw of text.split(/\r?\n/)) {
-    let line = raw.trim()
-    if (line === '' || line.startsWith('#')) continue
-    const exclude = !line.startsWith('!')
-    if (!exclude) line = line.slice(1).trim()
-    const cleaned = path.posix.normalize(line).replace(/^\/+/, '').replace(/\/+$/, '')
-    if (cleaned === '' || cleaned === '.') continue
-    rules.push({ exclude, pattern: globRegExp(cleaned, true) })
-  }
-  return rules
-}
-
-/** Whether `relative` (posix) is left out of the context by the rules. */
-export function isIgnored(relative: string, rules: IgnoreRule[]): boolean {
-  let ignored = false
-  const parts = relative.split('/')
-  for (const rule of rules) {
-    // A pattern that matches a parent directory matches everything below it.
-    let matched = rule.pattern.test(relative)
-    for (let depth = 1; !matched && depth < parts.length; depth++) {
-      matched = rule.pattern.test(parts.slice(0, depth).join('/'))
-    }
-    if (matched) ignored = rule.exclude
-  }
-  return ignored
+/**
+ * `.dockerignore` as Docker reads it (moby's patternmatcher: last match wins, `!` re-includes, a
+ * pattern matching a directory matches everything below it, `**` spans directories), through
+ * `@balena/dockerignore`, a port of moby's code; case-sensitive, as Docker is on Linux.
+ * `__tests__/integration/dockerignore.test.ts` holds it to a real `docker build`.
+ */
+export function dockerignore(patterns: string): Ignore {
+  // The package is CommonJS with its function as `default` too; that is the one its types name.
+  return ignore.default({ ignorecase: false }).add(patterns)
 }
 
 /**
- * A glob as a regular expression over posix paths: `*` and `?` stay within a path segment, `[…]`
- * is a character class, `\` escapes; with `doubleStar`, `**` spans segments (dockerignore only).
+ * Whether Docker looks inside an ignored directory: as moby's archive walk does, only when a `!`
+ * pattern, as written, starts with the directory's path. So `**` then `!**\/*.py` brings nothing
+ * back, and `data` then `!data/01_raw/x.csv` does (the integration test shows both on Docker).
  */
-export function globRegExp(glob: string, doubleStar: boolean): RegExp {
-  let out = ''
-  for (let i = 0; i < glob.length; i++) {
-    const ch = glob[i] as string
-    if (ch === '*') {
-      if (doubleStar && glob[i + 1] === '*') {
-        i++
-        if (glob[i + 1] === '/') {
-          i++
-          out += '(?:.*/)?'
-        } else {
-          out += '.*'
-        }
-      } else {
-        out += '[^/]*'
-      }
-    } else if (ch === '?') {
-      out += '[^/]'
-    } else if (ch === '[') {
-      const end = glob.indexOf(']', i + 2)
-      if (end < 0) {
-        out += '\\['
-        continue
-      }
-      let body = glob.slice(i + 1, end)
-      if (body.startsWith('!')) body = `^${body.slice(1)}`
-      out += `[${body.replace(/[\\\]]/g, '\\$&')}]`
-      i = end
-    } else if (ch === '\\' && i + 1 < glob.length) {
-      out += (glob[++i] as string).replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
-    } else {
-      out += ch.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
-    }
-  }
-  return new RegExp(`^${out}$`)
+function reincludedBelow(patterns: string): (directory: string) => boolean {
+  const exceptions = patterns
+    .split(/\r?\n/)
+    .map(line => line.trim())
+    .filter(line => line.startsWith('!'))
+    .map(line => `${path.posix.normalize(line.slice(1).trim()).replace(/^\/+/, '')}/`)
+  return directory => exceptions.some(exception => exception.startsWith(`${directory}/`))
 }
 
 /**
@@ -213,23 +161,23 @@ export function globRegExp(glob: string, doubleStar: boolean): RegExp {
  */
 async function walkContext(
   context: string,
-  rules: IgnoreRule[],
+  patterns: string,
   keep: (relative: string, absolute: string) => boolean
 ): Promise<Map<string, ContextEntry>> {
   const entries = new Map<string, ContextEntry>()
-  // Without `!` rules nothing below an ignored directory can come back, so it need not be read.
-  const canReinclude = rules.some(rule => !rule.exclude)
+  const rules = dockerignore(patterns)
+  const mayReinclude = reincludedBelow(patterns)
   const walk = async (relativeDir: string): Promise<void> => {
     const names = (await readdir(path.join(context, relativeDir))).sort()
     for (const name of names) {
       const relative = relativeDir === '' ? name : `${relativeDir}/${name}`
       const absolute = path.join(context, relative)
       const info = await lstat(absolute)
-      const ignored = isIgnored(relative, rules)
+      const ignored = rules.ignores(relative)
       const entry = { mode: info.mode, size: info.size, mtime: info.mtime }
       if (info.isDirectory()) {
         if (!ignored) entries.set(relative, { kind: 'dir', ...entry })
-        if (!ignored || canReinclude) await walk(relative)
+        if (!ignored || mayReinclude(relative)) await walk(relative)
       } else if (info.isSymbolicLink()) {
         if (!ignored) entries.set(relative, { kind: 'symlink', ...entry })
       } else if (!ignored && info.isFile() && keep(relative, absolute)) {

@@ -21,7 +21,7 @@ import { createReadStream } from 'node:fs'
 import { readFile, readlink } from 'node:fs/promises'
 import path from 'node:path'
 import { pipeline } from 'node:stream/promises'
-import { globRegExp, type ContextEntry } from './build-context.js'
+import { dockerignore, type ContextEntry } from './build-context.js'
 import type { ImageRequest } from './docker-build.js'
 import { dockerfileDependencies } from './dockerfile-deps.js'
 
@@ -96,18 +96,9 @@ function selectSources(entries: Map<string, ContextEntry>, sources: string[]): s
       for (const relative of all) selected.add(relative)
       continue
     }
-    let roots = [source]
-    if (/[*?[\\]/.test(source)) {
-      const glob = globRegExp(source, false)
-      roots = all.filter(relative => glob.test(relative))
-    }
-    // Below a root, not only below a root entry: an ignored directory is still sent as the
-    // parent of files that `!` rules bring back.
-    for (const root of roots) {
-      for (const relative of all) {
-        if (relative === root || relative.startsWith(`${root}/`)) selected.add(relative)
-      }
-    }
+    // Docker's own matcher: a path matching the source, or below one that does, is selected.
+    const rule = dockerignore(/^[!#]/.test(source) ? `\\${source}` : source)
+    for (const relative of all) if (rule.ignores(relative)) selected.add(relative)
   }
   return [...selected].sort()
 }

@@ -87,7 +87,7 @@ export interface RegistryClientOptions {
   credentials?: Credentials
 }
 
-type Access = 'pull' | 'pull,push'
+type Access = 'pull' | 'pull,push' | 'delete'
 
 /** Tries of a request while it fails transiently: a registry call is short, its failures too. */
 const ATTEMPTS = 3
@@ -130,22 +130,42 @@ export class RegistryClient {
     return response.headers.get('docker-content-digest') ?? manifest.digest
   }
 
-  private url(reference: string): string {
-    return `${this.options.baseUrl}/v2/${this.options.name}/manifests/${reference}`
+  /** Every tag of the repository, or none when it does not exist. */
+  async tags(): Promise<string[]> {
+    const response = await this.request('GET', 'list', 'pull', undefined, 'tags')
+    if (response.status === 404) return []
+    await this.expectOk(response, 'GET', 'list', 'tags')
+    return ((await response.json()) as { tags?: string[] | null }).tags ?? []
+  }
+
+  /**
+   * Deletes a tag (its image stays, as Artifact Registry does), or by digest the image with every
+   * tag on it. What is already gone counts as deleted.
+   */
+  async delete(reference: string): Promise<void> {
+    const response = await this.request('DELETE', reference, 'delete')
+    if (response.status === 404) return
+    await this.expectOk(response, 'DELETE', reference)
+  }
+
+  private url(reference: string, kind: 'manifests' | 'tags' = 'manifests'): string {
+    return `${this.options.baseUrl}/v2/${this.options.name}/${kind}/${reference}`
   }
 
   private async request(
     method: string,
     reference: string,
     access: Access,
-    manifest?: Manifest
+    manifest?: Manifest,
+    kind?: 'tags'
   ): Promise<Response> {
     const send = async (authorization: string | undefined): Promise<Response> => {
       const headers: Record<string, string> = { accept: MANIFEST_ACCEPT }
       if (authorization) headers.authorization = authorization
       if (manifest) headers['content-type'] = manifest.mediaType
-      return this.fetchRetrying(`${method} ${this.url(reference)}`, () =>
-        fetch(this.url(reference), { method, headers, body: manifest?.body })
+      const url = this.url(reference, kind)
+      return this.fetchRetrying(`${method} ${url}`, () =>
+        fetch(url, { method, headers, body: manifest?.body })
       )
     }
     const cached = this.bearer.get(access)
@@ -214,10 +234,15 @@ export class RegistryClient {
     return withRetries(attempt, { what, attempts: ATTEMPTS })
   }
 
-  private async expectOk(response: Response, method: string, reference: string): Promise<void> {
+  private async expectOk(
+    response: Response,
+    method: string,
+    reference: string,
+    kind?: 'tags'
+  ): Promise<void> {
     if (response.ok) return
     throw new RegistryError(
-      `${method} ${this.url(reference)} answered ${response.status}${await errorDetail(response)}`,
+      `${method} ${this.url(reference, kind)} answered ${response.status}${await errorDetail(response)}`,
       response.status
     )
   }
