@@ -7,30 +7,40 @@ const __bundleFilename = __fileURLToPath(import.meta.url);
 const __bundleDirname = __pathDirname(__bundleFilename);
 import {
   ACTION_VERSION,
+  BATCH_ID_PATTERN,
   INPUTS,
   INPUT_NAMES,
   InputError,
   InputReader,
   PlanError,
   buildPlan,
+  cleanupItems,
+  cleanupLines,
   close,
   cloudLoggingOf,
-  deploy,
+  costUsd,
+  failureMessage,
   formatRows,
-  git,
+  gitFact,
+  hasGcsfs,
+  kedroPreflight,
   localNonce,
   maskPlanSecrets,
   outcomeRows,
-  outcomeWithoutBatch,
   parse,
   parseBoolean,
   parseInputs,
+  parseRequirements,
   planRows,
+  pysparkLines,
   readEndpoints,
   readValues,
   redactPlan,
-  succeeded
-} from "./chunks/chunk-Y6735ENZ.js";
+  runCleanup,
+  runPlan,
+  succeeded,
+  valueOf
+} from "./chunks/chunk-QAMMYLLS.js";
 import "./chunks/chunk-RGANAITH.js";
 import {
   cancelBatch,
@@ -46,14 +56,13 @@ import {
   visible,
   watchBatch,
   withoutControls
-} from "./chunks/chunk-CBYSBUSE.js";
+} from "./chunks/chunk-4PHMS3YP.js";
 import "./chunks/chunk-YU4TNTCD.js";
 import "./chunks/chunk-TXJMAUJD.js";
 import "./chunks/chunk-ELYQ5VLN.js";
-import "./chunks/chunk-JFPGUWRZ.js";
+import "./chunks/chunk-6VP2FVX6.js";
 import {
-  errorMessage,
-  explainError
+  errorMessage
 } from "./chunks/chunk-3O2FMUUN.js";
 import "./chunks/chunk-NNA2HC4I.js";
 import "./chunks/chunk-CSCBOJKS.js";
@@ -65,7 +74,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 var UsageError = class extends Error {
 };
-var COMMANDS = ["run", "logs", "cancel"];
+var COMMANDS = ["run", "logs", "cancel", "init", "clean"];
 var FLAG_INPUTS = INPUT_NAMES.filter(
   (name) => INPUTS[name].role !== "report"
 );
@@ -112,6 +121,7 @@ function parseArgv(argv) {
       options: {
         ...inputOptions,
         json: { type: "boolean" },
+        branch: { type: "string" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean" }
       },
@@ -119,7 +129,7 @@ function parseArgv(argv) {
       strict: true
     });
   } catch (error) {
-    throw explainParseError(error, [...FLAG_INPUTS, "json", "help", "version"]);
+    throw explainParseError(error, [...FLAG_INPUTS, "json", "branch", "help", "version"]);
   }
   const { positionals } = parsed;
   const values = parsed.values;
@@ -127,11 +137,12 @@ function parseArgv(argv) {
   if (values.help) return { command: "help", flags: {}, json };
   if (values.version) return { command: "version", flags: {}, json };
   const [command, ...rest] = positionals;
-  if (command === void 0) throw new UsageError("no command given; use run, logs or cancel");
+  if (command === void 0)
+    throw new UsageError("no command given; use run, logs, cancel, init or clean");
   if (!COMMANDS.includes(command)) {
     const guess = close(command, [...COMMANDS])[0];
     throw new UsageError(
-      `unknown command '${command}'${guess ? `; did you mean ${guess}?` : ""} (use run, logs or cancel)`
+      `unknown command '${command}'${guess ? `; did you mean ${guess}?` : ""} (use run, logs, cancel, init or clean)`
     );
   }
   const flags = {};
@@ -139,13 +150,18 @@ function parseArgv(argv) {
     const value = values[name];
     if (typeof value === "string") flags[name] = value;
   }
-  return { ...checkShape(command, rest, flags), json };
+  if (typeof values.branch === "string" && command !== "clean")
+    throw new UsageError("--branch applies to clean only");
+  const branch = typeof values.branch === "string" ? values.branch : void 0;
+  return { ...checkShape(command, rest, flags), branch, json };
 }
 function checkShape(command, rest, flags) {
-  if (command === "run") {
-    if (rest.length > 0) throw new UsageError(`run takes no arguments, only flags: '${rest[0]}'`);
+  if (command === "run" || command === "clean") {
+    if (rest.length > 0)
+      throw new UsageError(`${command} takes no arguments, only flags: '${rest[0]}'`);
     return { command, flags };
   }
+  if (command === "init") return initShape(rest, flags);
   const [batch, extra] = rest;
   if (batch === void 0) throw new UsageError(`${command} needs the batch: ${command} BATCH`);
   if (extra !== void 0) throw new UsageError(`${command} takes one batch, not '${extra}' too`);
@@ -157,6 +173,15 @@ function checkShape(command, rest, flags) {
       `--${stray} does not apply to ${command}; it takes ${LOCATING_INPUTS.map((name) => `--${name}`).join(", ")}`
     );
   return { command, batch, flags };
+}
+function initShape(rest, flags) {
+  if (rest.length > 0) throw new UsageError(`init takes no arguments, only flags: '${rest[0]}'`);
+  const stray = Object.keys(flags).find((name) => name !== "dry-run" && name !== "working-directory");
+  if (stray)
+    throw new UsageError(
+      `--${stray} does not apply to init; it takes --dry-run and --working-directory`
+    );
+  return { command: "init", flags };
 }
 
 // src/cli/session.ts
@@ -196,7 +221,7 @@ function unknownKey(key, where, valid) {
   );
 }
 function readTable(table, header, allowSections) {
-  const read = /* @__PURE__ */ new Map();
+  const read2 = /* @__PURE__ */ new Map();
   const valid = allowSections ? [...FLAG_INPUTS, ...SECTIONS] : FLAG_INPUTS.filter((n) => n !== "env");
   for (const [key, value] of Object.entries(table)) {
     if (allowSections && SECTIONS.includes(key)) {
@@ -210,9 +235,9 @@ function readTable(table, header, allowSections) {
       );
     if (!FLAG_INPUTS.includes(key))
       throw unknownKey(key, `[${header}]`, valid);
-    read.set(key, asInputText(value, `[${header}] ${key}`));
+    read2.set(key, asInputText(value, `[${header}] ${key}`));
   }
-  return read;
+  return read2;
 }
 function resolveSettings(layers) {
   const shared = readTable(layers.pyproject?.table ?? {}, TABLE, true);
@@ -264,21 +289,19 @@ function loadSettings(invocation, env, cwd) {
   });
 }
 var valuesOf = (settings) => readValues((name) => name in settings.values ? settings.values[name].value : "");
+var LOCAL_CREDENTIALS_HINT = ": run `gcloud auth application-default login`, or set GOOGLE_APPLICATION_CREDENTIALS to a service account key file";
 async function checkCredentials() {
-  await loadAccessToken(
-    ": run `gcloud auth application-default login`, or set GOOGLE_APPLICATION_CREDENTIALS to a service account key file"
-  );
+  await loadAccessToken(LOCAL_CREDENTIALS_HINT);
 }
 
 // src/cli/batch.ts
 var BATCH_NAME = /^projects\/([^/]+)\/locations\/([^/]+)\/batches\/([^/]+)$/;
-var BATCH_ID = /^[a-z0-9][a-z0-9-]{2,61}[a-z0-9]$/;
 function locateBatch(batch, values, env) {
   const r = new InputReader(values, env);
   const endpoints = readEndpoints(r);
   const full = BATCH_NAME.exec(batch);
   const id = full ? full[3] : batch;
-  if (!BATCH_ID.test(id))
+  if (!BATCH_ID_PATTERN.test(id))
     throw new UsageError(
       `'${batch}' is not a batch: give its id (4\u201363 lowercase letters, digits and -) or its name projects/P/locations/R/batches/ID`
     );
@@ -294,10 +317,11 @@ function locateBatch(batch, values, env) {
     endpoints
   };
 }
-async function withClient(located, use) {
-  const { dataproc, storage } = located.endpoints;
-  if (!dataproc?.plaintext || !storage?.plaintext) await checkCredentials();
-  const client = await makeDataprocClient(located.region, dataproc);
+async function withClient(located, reads, use) {
+  const { endpoints } = located;
+  const reached = [endpoints.dataproc, ...reads.map((name) => endpoints[name])];
+  if (reached.some((endpoint) => !endpoint?.plaintext)) await checkCredentials();
+  const client = await makeDataprocClient(located.region, endpoints.dataproc);
   try {
     return await use(client, await getBatch(client, located.name));
   } finally {
@@ -314,7 +338,7 @@ var resultOf = (located, batch, exitCode) => ({
   }
 });
 function logsCommand(located, onLine) {
-  return withClient(located, async (client, batch) => {
+  return withClient(located, ["storage"], async (client, batch) => {
     const result = await watchBatch({
       client,
       storage: makeStorage(located.projectId, located.endpoints.storage),
@@ -333,7 +357,7 @@ function logsCommand(located, onLine) {
 }
 var CANCEL_WAIT_MS = 10 * 6e4;
 function cancelCommand(located) {
-  return withClient(located, async (client, first) => {
+  return withClient(located, [], async (client, first) => {
     let batch = first;
     if (isTerminal(stateOf(batch))) {
       log.info(`batch ${located.id} already ended ${stateOf(batch)}: nothing to cancel`);
@@ -351,11 +375,124 @@ function cancelCommand(located) {
   });
 }
 
+// src/cli/facts.ts
+var ciBranch = (env) => env.CI_MERGE_REQUEST_SOURCE_BRANCH_NAME || env.CI_COMMIT_BRANCH || env.BRANCH_NAME || void 0;
+async function localRunFacts(workingDirectory, shippedEntrypoint, env = process.env, now = /* @__PURE__ */ new Date()) {
+  const [branch, commit] = await Promise.all([
+    gitFact(workingDirectory, ["symbolic-ref", "--short", "-q", "HEAD"]),
+    gitFact(workingDirectory, ["rev-parse", "HEAD"])
+  ]);
+  return {
+    branch: branch ?? ciBranch(env) ?? "",
+    commit: commit ?? "",
+    repository: "",
+    runId: "",
+    runNumber: "",
+    runAttempt: "",
+    job: "",
+    step: "",
+    localNonce: localNonce(now),
+    shippedEntrypoint
+  };
+}
+
+// src/cli/clean.ts
+async function cleanCommand(options, branch) {
+  const { settings, terminal, env, cwd } = options;
+  const values = valuesOf(settings);
+  const config = parseInputs({ ...values, "dry-run": "true" }, { workspace: cwd, env });
+  const dryRun = parseBoolean(valueOf(values, "dry-run")) ?? false;
+  const facts = await localRunFacts(config.workingDirectory, options.shippedEntrypoint, env);
+  const plan = buildPlan(config, { ...facts, branch: branch || facts.branch });
+  if (plan.credentials.needed) await checkCredentials();
+  const result = await runCleanup(plan, "branch", dryRun);
+  terminal.info(terminal.out.bold(`clean ${plan.branch}${result.dryRun ? " (dry run)" : ""}`));
+  for (const line of cleanupLines(result)) terminal.info(`  ${line}`);
+  const { leftovers } = result;
+  return {
+    exitCode: 0,
+    json: {
+      branch: plan.branch,
+      dryRun: result.dryRun,
+      items: cleanupItems(leftovers),
+      cancelled: leftovers.running.length,
+      folders: leftovers.folders.length,
+      objects: leftovers.objects.length,
+      bytes: result.bytes,
+      tags: leftovers.tags,
+      digests: leftovers.digests,
+      kept: leftovers.kept
+    }
+  };
+}
+
+// src/cli/flag-help.ts
+var FLAG_HELP = {
+  env: "dev (a branch or pull request: image, code and outputs per branch) or prod (a release)",
+  release: "prod only: the release to run, e.g. v0.2.0",
+  "run-id": "Names the run's folders and labels",
+  "kedro-run-args": "Arguments for kedro run, split like a shell splits words but never run through one, e.g. --pipelines=dp --params=a=1,b=2",
+  "project-id": "Google Cloud project id",
+  region: "Dataproc region, e.g. europe-west1",
+  "run-submit-bucket": "Bucket (name only) that receives entrypoint.py and code.zip",
+  "run-output-bucket": "Bucket (name only) under which each run writes its outputs",
+  "service-account": "Service account the batch runs as",
+  "workload-authentication": "Whose credentials the Spark job runs with: service-account (the default when service-account is set) or end-user (the identity that submits it, on runtime 3.0)",
+  "runtime-version": "Dataproc Serverless runtime version: 2.3 (Spark 3.5, supported until 2027-11-26) or 3.0 (Spark 4.0)",
+  "artifact-registry": "Registry host",
+  "artifact-repository": "Artifact Registry repository that holds the image",
+  "image-name": "Image name within the repository",
+  "image-tag": "Image tag",
+  image: "A prebuilt image to run (tag or digest); nothing is built",
+  dockerfile: "Dockerfile, relative to working-directory",
+  "build-context": "Build context, relative to working-directory",
+  "build-args": "Build arguments, one NAME=value a line",
+  "build-secrets": "BuildKit secrets, one id=value a line (as docker/build-push-action's secrets): a RUN --mount=type=secret,id=ID step reads the value from /run/secrets/ID; it is never in a layer, the log or the plan",
+  target: "Dockerfile stage to build",
+  "build-network": "Network of the build's RUN steps, as docker/build-push-action's network: host (the runner's network), none, or empty for Docker's default",
+  entrypoint: "The PySpark main file",
+  prepare: "prod only: build and push the release's image and upload its entrypoint.py, code.zip and release.json. false runs a release prepared earlier",
+  submit: "prod only: run a batch of the release. false only prepares it (at release time)",
+  force: "prod only: replace a release that was prepared from other content",
+  "main-python-file": "The batch's main file instead of the uploaded entrypoint, e.g. one baked into the image: file:///home/kedro/code/deployment/dataproc/entrypoint.py",
+  "spark-properties": "Spark properties, one key=value a line",
+  labels: "Extra batch labels, one key=value a line",
+  subnetwork: "Subnetwork name or URI the batch runs in",
+  "network-tags": "Network tags, comma or newline separated",
+  "kms-key": "Cloud KMS key for encryption, projects/P/locations/L/keyRings/R/cryptoKeys/K",
+  ttl: "Longest the batch may run before Dataproc cancels it (10m to 14d), e.g. 6h",
+  "staging-bucket": "Dataproc staging bucket (name only)",
+  "metastore-service": "Dataproc Metastore service, projects/P/locations/L/services/NAME",
+  "history-server-cluster": "Spark history server cluster, projects/P/regions/R/clusters/NAME",
+  "working-directory": "The Kedro project's directory within the workspace",
+  wait: "Wait for the batch to end and fail the step unless it succeeds",
+  timeout: "Cancel the batch and fail when it runs longer than this, e.g. 45m",
+  "max-dcu-hours": "A spending guard: while the batch runs, its usage so far is read from Dataproc, and the batch is cancelled (and the step fails) once it has used more than this many DCU-hours, e.g. 2.5",
+  "dcu-price": "Your price in USD per DCU-hour (a negotiated or regional price), for the cost shown and the cost output",
+  "shuffle-price": "Your price in USD per GB-month of shuffle storage",
+  cleanup: "Clean up the branch instead of running it (on pull_request: closed): cancel its running batches, delete its run folders under run-submit-bucket, its branch image tag and any image nothing else names",
+  "delete-outputs": "With cleanup or keep-runs, also delete the outputs under run-output-bucket (outputs are data: kept by default)",
+  "delete-batches": "With cleanup, also delete the branch's finished batch records",
+  "keep-runs": "After a run is submitted, delete the branch's older run folders (and, with delete-outputs, their outputs), keeping the newest this many",
+  "cancel-on-abort": "Cancel the batch when the workflow run is cancelled or the step dies",
+  "on-missing-credentials": "fail or skip when no Google credentials are available (e.g. a pull request from a fork): skip ends the step with a notice and does nothing",
+  "allow-fork-code": "On pull_request_target, workflow_run and issue_comment, run code checked out from a fork (on issue_comment: any commit other than the workflow's own)",
+  "allow-secret-files": "Files that may ship in code.zip or the image although they hold a private key or a Google login, or are .env* or Kedro conf/**/credentials* files, relative to working-directory, one a line",
+  "github-token": "Token for the pull-request comment (needs pull-requests: write)",
+  "pr-comment": "auto (on pull_request events), always (also for dry runs and skipped runs), or never: one sticky comment per workflow, job, environment and working-directory, updated on every run",
+  "upload-artifacts": "Upload the driver output log, the final batch record and the plan as a workflow artifact",
+  "dataproc-endpoint": "Dataproc gRPC endpoint; http://host:port means plaintext without credentials (a local emulator)",
+  "storage-endpoint": "Cloud Storage JSON API base URL; http://\u2026 means plaintext without credentials",
+  "logging-endpoint": "Cloud Logging REST base URL, where runtime 3.0 and later write the driver output; http://\u2026 means plaintext without credentials (a local emulator)",
+  "dry-run": "Print the plan and set the outputs without building, uploading or submitting anything",
+  preflight: "Check the Kedro project before anything is built, uploaded or submitted (a few seconds): inputs that code.zip will not hold, outputs on local paths, gs:// without gcsfs, pyspark in the image, unregistered resolvers, unknown --pipelines/--nodes/--tags"
+};
+
 // src/cli/help.ts
 function flagLine(name) {
   const flag = isBooleanInput(name) ? `--[no-]${name}` : `--${name} VALUE`;
   const fallback = INPUTS[name].default;
-  return `  ${flag.padEnd(34)}${fallback ? ` (default ${fallback})` : ""}`.trimEnd();
+  return `  ${flag.padEnd(34)}${FLAG_HELP[name]}${fallback ? ` (default ${fallback})` : ""}`;
 }
 function helpText() {
   return [
@@ -367,6 +504,10 @@ function helpText() {
     "  run              build/upload what the run needs, submit the batch and stream its driver output",
     "  logs BATCH       follow a batch to its end, printing its whole driver output",
     "  cancel BATCH     cancel a batch and wait until it is CANCELLED",
+    "  init             adapt the Kedro project for Dataproc (Dockerfile, settings, resolver, catalog);",
+    "                   --dry-run shows the diff; it never overwrites a file it did not write",
+    "  clean            remove what a dev branch left behind (batches, code folders, image tag);",
+    "                   --branch NAME (default: the checked-out branch), --dry-run lists it",
     "  BATCH is a batch id (with --project-id and --region) or projects/P/locations/R/batches/ID.",
     "",
     "Settings, each overriding the one before:",
@@ -387,31 +528,377 @@ function helpText() {
   ].join("\n");
 }
 
-// src/cli/facts.ts
-async function ask(cwd, args) {
-  const result = await git(cwd, args).catch(() => void 0);
-  return result?.code === 0 ? result.stdout.toString().trim() || void 0 : void 0;
+// src/cli/init.ts
+import { existsSync as existsSync2, mkdirSync, readFileSync as readFileSync2, writeFileSync } from "node:fs";
+import { dirname, join as join2, resolve as resolve2 } from "node:path";
+
+// src/cli/init-files.ts
+var DOCKERFILE = `# syntax=docker/dockerfile:1
+# Written by kedro-dataproc init: the image for Dataproc Serverless's custom containers
+# (linux/amd64). Dataproc mounts Spark, PySpark and a JDK at run time, so the image bundles none
+# of them: keep pyspark out of requirements.txt.
+# https://cloud.google.com/dataproc-serverless/docs/guides/custom-containers
+
+# ---------------------------------------------------------------- base: OS and libraries
+FROM python:3.11-slim AS base
+
+# (Required) utilities that Spark's launch scripts use.
+RUN apt-get update \\
+    && apt-get install -y --no-install-recommends procps tini \\
+    && rm -rf /var/lib/apt/lists/*
+
+# Driver and executors run this interpreter instead of Dataproc's own conda Python.
+ENV PYSPARK_PYTHON=/usr/local/bin/python \\
+    PYSPARK_DRIVER_PYTHON=/usr/local/bin/python \\
+    PYTHONUNBUFFERED=1 \\
+    PIP_NO_CACHE_DIR=1 \\
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+# Extra jars (connectors, JDBC drivers) go here; Dataproc adds them to Spark's classpath.
+ENV SPARK_EXTRA_JARS_DIR=/opt/spark/jars/ \\
+    SPARK_EXTRA_CLASSPATH="/opt/spark/jars/*"
+RUN mkdir -p "\${SPARK_EXTRA_JARS_DIR}"
+
+# (Required) the \`spark\` user and group, UID and GID 1099, with a home directory.
+RUN groupadd -g 1099 spark \\
+    && useradd -u 1099 -g 1099 -d /home/spark -m -s /bin/bash spark
+
+# Libraries only. Copying requirements.txt alone keeps this layer cached across code changes.
+COPY requirements.txt /tmp/requirements.txt
+RUN pip install -r /tmp/requirements.txt && rm /tmp/requirements.txt
+
+RUN mkdir -p /home/kedro && chown spark:spark /home/kedro
+WORKDIR /home/kedro
+USER spark
+
+# ----------------------------------------------------------------- dev: libraries only
+# kedro-dataproc-action ships the code of each run as code.zip#code, and its own entrypoint
+# as the batch's main file, so a dev image is reused until requirements.txt changes.
+FROM base AS dev
+
+# ------------------------------------------------------------- prod: libraries and code
+# The release's code is baked in. The action still uploads its entrypoint as the main file;
+# the entrypoint finds the code through KEDRO_DATAPROC_CODE_DIR.
+FROM base AS prod
+COPY --chown=spark:spark . /home/kedro/code
+ENV KEDRO_DATAPROC_CODE_DIR=/home/kedro/code
+`;
+var DOCKERIGNORE = `# Written by kedro-dataproc init: the build context of the Dataproc image.
+.git
+.github
+.venv
+venv
+**/__pycache__
+**/*.py[cod]
+**/.ipynb_checkpoints
+*.egg-info
+build
+dist
+logs
+spark-warehouse
+metastore_db
+
+# Local configuration stays local, but Kedro needs the conf/local directory to exist.
+conf/local/**
+!conf/local/.gitkeep
+
+# Run outputs stay out of the image; the raw sample is part of the project.
+data/**
+!data/01_raw
+!data/01_raw/**
+`;
+var PYPROJECT_TABLE = `
+# kedro-dataproc's settings (the action's input names; see the README, The command).
+[tool.kedro-dataproc]
+# project-id = "my-project"
+# region = "europe-west1"
+# run-submit-bucket = "my-project-dataproc-submit"
+# run-output-bucket = "my-project-dataproc-output"
+# artifact-repository = "kedro"
+# dockerfile = "deployment/dataproc/serverless/Dockerfile"
+`;
+var RESOLVER_COMMENT = `
+# Added by kedro-dataproc init: Kedro resolves \${oc.env:...} only in credentials; registering it
+# lets the catalog read KEDRO_DATAPROC_RUN_OUTPUT_URI, the run's output prefix on Dataproc.
+from omegaconf.resolvers import oc  # noqa: E402
+`;
+var RESOLVER_MERGED = `${RESOLVER_COMMENT}
+CONFIG_LOADER_ARGS = {
+    **CONFIG_LOADER_ARGS,
+    "custom_resolvers": {**CONFIG_LOADER_ARGS.get("custom_resolvers", {}), "oc.env": oc.env},
 }
-var ciBranch = (env) => env.CI_MERGE_REQUEST_SOURCE_BRANCH_NAME || env.CI_COMMIT_BRANCH || env.BRANCH_NAME || void 0;
-async function localRunFacts(workingDirectory, shippedEntrypoint, env = process.env, now = /* @__PURE__ */ new Date()) {
-  const [branch, commit] = await Promise.all([
-    ask(workingDirectory, ["symbolic-ref", "--short", "-q", "HEAD"]),
-    ask(workingDirectory, ["rev-parse", "HEAD"])
-  ]);
-  return {
-    eventName: "",
-    branch: branch ?? ciBranch(env) ?? "",
-    commit: commit ?? "",
-    repository: "",
-    runId: "",
-    runNumber: "",
-    runAttempt: "",
-    job: "",
-    step: "",
-    serverUrl: "",
-    localNonce: localNonce(now),
-    shippedEntrypoint
-  };
+`;
+var RESOLVER_NEW = `${RESOLVER_COMMENT}
+CONFIG_LOADER_ARGS = {
+    "base_env": "base",
+    "default_run_env": "local",
+    "custom_resolvers": {"oc.env": oc.env},
+}
+`;
+var CATALOG_GLOBAL = `# Added by kedro-dataproc init. Write outputs under \${_output}/..., e.g.
+#   filepath: \${_output}/02_intermediate/preprocessed_companies.parquet
+# On Dataproc that is gs://RUN_OUTPUT_BUCKET/BRANCH/RUN_ID (KEDRO_DATAPROC_RUN_OUTPUT_URI, set by
+# kedro-dataproc); a local kedro run writes under ./data.
+_output: \${oc.env:KEDRO_DATAPROC_RUN_OUTPUT_URI,data}
+
+`;
+var GCSFS_REQUIREMENT = `
+# Added by kedro-dataproc init: spark.SparkDataset and pandas datasets open gs:// paths with gcsfs.
+gcsfs
+`;
+
+// node_modules/ansi-regex/index.js
+var ST = String.raw`(?:\u001B\u005C|\u009C)`;
+var stringControls = String.raw`\u0018\u001A\u001B\u0080-\u009F`;
+var osc = String.raw`(?:\u001B\]|\u009D)[^\u0007${stringControls}]*(?:\u0007|${ST})`;
+var controlString = String.raw`(?:\u001B[PX^_k]|[\u0090\u0098\u009E\u009F])[^${stringControls}]*${ST}`;
+var linuxPalette = String.raw`\u001B\](?:P[\dA-Fa-f]{7}|R)(?:\u0007|${ST})?`;
+var csi = String.raw`(?:\u001B\[|\u009B)[\u0030-\u003F]*[\u0020-\u002F]*[\u0040-\u007E]`;
+var escape = String.raw`\u001B(?:[\u0020-\u002F]+[\u0030-\u007E]|[\dA-PR-TZcf-oq-uy=><~|}])`;
+var pattern = `${linuxPalette}|${osc}|${controlString}|${csi}|${escape}`;
+function ansiRegex({ onlyFirst = false } = {}) {
+  return new RegExp(pattern, onlyFirst ? void 0 : "g");
+}
+
+// src/cli/palette.ts
+function useColour(stream, env) {
+  if (!stream.isTTY) return false;
+  if (env.NO_COLOR !== void 0 && env.NO_COLOR !== "") return false;
+  return env.TERM !== "dumb";
+}
+var sgr = (on, off) => (text) => `\x1B[${on}m${text}\x1B[${off}m`;
+var plain = (text) => text;
+var palette = (colour) => colour ? {
+  bold: sgr(1, 22),
+  dim: sgr(2, 22),
+  red: sgr(31, 39),
+  green: sgr(32, 39),
+  yellow: sgr(33, 39)
+} : { bold: plain, dim: plain, red: plain, green: plain, yellow: plain };
+
+// src/cli/terminal.ts
+var SGR = /\u001b\[[\d;:]*m/g;
+var WHOLE_SGR = new RegExp(`^(?:${SGR.source})$`);
+var SEQUENCES = new RegExp(`(${ansiRegex().source})`);
+function terminalOutput(text, colour) {
+  return text.split(SEQUENCES).map(
+    (piece, i) => i % 2 === 1 ? colour && WHOLE_SGR.test(piece) ? piece : "" : withoutControls(piece)
+  ).join("");
+}
+function terminalLine(text, colour) {
+  const sgr2 = colour ? text.match(SGR) ?? [] : [];
+  return text.split(SGR).map((piece, i) => visible(piece, { keepNewlines: true }) + (sgr2[i] ?? "")).join("");
+}
+var FRAMES = "\u280B\u2819\u2839\u2838\u283C\u2834\u2826\u2827\u2807\u280F";
+var Terminal = class {
+  constructor(stdout, stderr, env) {
+    this.stdout = stdout;
+    this.stderr = stderr;
+    this.colour = /* @__PURE__ */ new Map([
+      [stderr, useColour(stderr, env)],
+      [stdout, useColour(stdout, env)]
+    ]);
+    this.out = palette(this.colour.get(stdout) === true);
+    this.err = palette(this.colour.get(stderr) === true);
+  }
+  stdout;
+  stderr;
+  out;
+  err;
+  colour;
+  secrets = /* @__PURE__ */ new Set();
+  status;
+  /** A progress bar, shown in the status line's place while it is there. */
+  bar;
+  frame = 0;
+  info(message) {
+    this.write(this.stdout, message);
+  }
+  notice(message) {
+    this.write(this.stdout, this.out.bold(message));
+  }
+  warning(message) {
+    this.write(this.stderr, this.err.yellow(`warning: ${message}`));
+  }
+  error(message, at) {
+    const place = at ? `${at.file}:${at.line}: ` : "";
+    this.write(this.stderr, this.err.red(`error: ${place}${message}`));
+  }
+  /** The driver's output: on standard output, never able to move the cursor or write elsewhere. */
+  output(text) {
+    this.write(this.stdout, terminalOutput(text, this.colour.get(this.stdout) === true), true);
+  }
+  secret(value) {
+    if (value) this.secrets.add(value);
+  }
+  async group(title, body) {
+    this.write(this.stdout, this.out.bold(title));
+    return body();
+  }
+  /**
+   * Shows what the command is waiting on: a spinner with the time elapsed on a terminal, one
+   * plain line elsewhere. `undefined` removes it.
+   */
+  setStatus(text) {
+    if (this.status?.timer) clearInterval(this.status.timer);
+    this.clearStatus();
+    this.bar = void 0;
+    this.status = text === void 0 ? void 0 : { text: visible(text), since: Date.now() };
+    if (!this.status) return;
+    if (!this.stderr.isTTY) {
+      this.stderr.write(`${this.status.text}\u2026
+`);
+      return;
+    }
+    this.status.timer = setInterval(() => this.drawStatus(), 100);
+    this.status.timer.unref();
+    this.drawStatus();
+  }
+  /** Where the upload progress goes: in the status line's place, or as lines on standard error. */
+  progressSink() {
+    return {
+      tty: this.stderr.isTTY === true,
+      draw: (line) => {
+        this.clearStatus();
+        this.bar = line;
+        this.drawStatus();
+      },
+      print: (line) => this.write(this.stderr, line)
+    };
+  }
+  drawStatus() {
+    if (!this.stderr.isTTY) return;
+    if (this.bar !== void 0) {
+      this.stderr.write(`\r\x1B[2K${this.bar}`);
+      return;
+    }
+    if (!this.status) return;
+    this.frame = (this.frame + 1) % FRAMES.length;
+    const seconds = ((Date.now() - this.status.since) / 1e3).toFixed(0);
+    this.stderr.write(
+      `\r\x1B[2K${this.err.dim(`${FRAMES[this.frame]} ${this.status.text} ${seconds}s`)}`
+    );
+  }
+  clearStatus() {
+    if ((this.status || this.bar !== void 0) && this.stderr.isTTY) this.stderr.write("\r\x1B[2K");
+  }
+  /**
+   * A line, with the status line taken down under it and put back after. Every line passes here:
+   * `output` cleans someone else's text, the rest is the command's own.
+   */
+  write(stream, message, cleaned = false) {
+    this.clearStatus();
+    let text = cleaned ? message : terminalLine(message, this.colour.get(stream) === true);
+    for (const secret of this.secrets) text = text.split(secret).join("***");
+    stream.write(`${text}
+`);
+    this.drawStatus();
+  }
+};
+
+// src/cli/init.ts
+var read = (dir, path) => existsSync2(join2(dir, path)) ? readFileSync2(join2(dir, path), "utf8") : void 0;
+var lineCount = (text) => text === "" ? 0 : text.split("\n").length - (text.endsWith("\n") ? 1 : 0);
+function newFile(dir, path, text, why, p) {
+  const existing = read(dir, path);
+  if (existing === void 0) p.changes.push({ path, at: "start", text, why });
+  else if (existing !== text)
+    p.warnings.push(
+      `${path} exists and kedro-dataproc init did not write it, so it is left as it is; compare it with the README's "Adapting your Kedro project"`
+    );
+}
+function append(path, text, why, p) {
+  p.changes.push({ path, at: "end", text, why });
+}
+function kedroProject(dir) {
+  const text = read(dir, "pyproject.toml");
+  const pyproject = text === void 0 ? void 0 : parse(text);
+  const kedro = pyproject?.tool?.kedro;
+  if (!pyproject || !kedro || typeof kedro.package_name !== "string")
+    throw new UsageError(
+      `${dir} is not a Kedro project: its pyproject.toml has no [tool.kedro] package_name; run init in the project's root`
+    );
+  const source = typeof kedro.source_dir === "string" ? kedro.source_dir : "src";
+  return { settings: `${source}/${kedro.package_name}/settings.py`, pyproject };
+}
+function settingsChange(dir, path, p) {
+  const text = read(dir, path) ?? "";
+  if (/["']oc\.env["']\s*:/.test(text)) return;
+  const defined = /^CONFIG_LOADER_ARGS\s*[:=]/m.test(text);
+  append(path, defined ? RESOLVER_MERGED : RESOLVER_NEW, "register the oc.env resolver", p);
+}
+function requirementsChange(dir, p) {
+  const text = read(dir, "requirements.txt");
+  if (text === void 0) {
+    p.warnings.push("requirements.txt does not exist: the Dockerfile installs the image from it");
+    return;
+  }
+  const requirements = parseRequirements("requirements.txt", text);
+  if (!hasGcsfs(requirements))
+    append("requirements.txt", GCSFS_REQUIREMENT, "gs:// paths need gcsfs", p);
+  for (const line of pysparkLines(requirements))
+    p.warnings.push(
+      `requirements.txt: '${line.line}' puts pyspark into the image, and Dataproc mounts its own Spark: remove it (keep pyspark for local runs in an extra, or a requirements file the Dockerfile does not copy)`
+    );
+}
+function planInit(dir) {
+  const p = { changes: [], warnings: [] };
+  const { settings, pyproject } = kedroProject(dir);
+  const dockerfile = "deployment/dataproc/serverless/Dockerfile";
+  newFile(dir, dockerfile, DOCKERFILE, "the image for Dataproc", p);
+  newFile(dir, ".dockerignore", DOCKERIGNORE, "what the image leaves out", p);
+  const tool = pyproject.tool;
+  if (tool["kedro-dataproc"] === void 0)
+    append("pyproject.toml", PYPROJECT_TABLE, "the settings of kedro-dataproc", p);
+  settingsChange(dir, settings, p);
+  const catalog = "conf/base/catalog.yml";
+  if (!/^_output\s*:/m.test(read(dir, catalog) ?? ""))
+    p.changes.push({
+      path: catalog,
+      at: "start",
+      text: CATALOG_GLOBAL,
+      why: "the run output prefix"
+    });
+  requirementsChange(dir, p);
+  return p;
+}
+function diffOf(change, existing) {
+  const lines = change.text.replace(/\n$/, "").split("\n");
+  const line = change.at === "start" ? 0 : lineCount(existing ?? "");
+  return [
+    `--- ${existing === void 0 ? "/dev/null" : `a/${change.path}`}`,
+    `+++ b/${change.path}`,
+    `@@ -${line},0 +${line + 1},${lines.length} @@ ${change.why}`,
+    ...lines.map((text) => `+${text}`)
+  ];
+}
+function changed(change, existing = "") {
+  if (change.at === "start") return `${change.text}${existing}`;
+  return `${existing}${existing === "" || existing.endsWith("\n") ? "" : "\n"}${change.text}`;
+}
+function initCommand(dir, dryRun, terminal) {
+  const p = planInit(dir);
+  for (const change of p.changes) {
+    const existing = read(dir, change.path);
+    for (const line of diffOf(change, existing)) terminal.output(line);
+    if (dryRun) continue;
+    mkdirSync(dirname(join2(dir, change.path)), { recursive: true });
+    writeFileSync(join2(dir, change.path), changed(change, existing));
+  }
+  for (const warning of p.warnings) terminal.warning(warning);
+  const paths = p.changes.map((change) => change.path);
+  terminal.info(
+    paths.length === 0 ? "init: nothing to change; the project is adapted" : `init: ${dryRun ? "would change" : "changed"} ${paths.join(", ")}${dryRun ? " (dry run: nothing was written)" : ""}`
+  );
+  return { exitCode: 0, json: { changed: paths, dryRun, warnings: p.warnings } };
+}
+function initProject(settings, cwd, env, json) {
+  const { values } = settings;
+  const dryRun = parseBoolean(values["dry-run"].value || "false");
+  if (dryRun === void 0) throw new UsageError("--dry-run: use true or false");
+  const dir = resolve2(cwd, values["working-directory"].value || ".");
+  const out = json ? process.stderr : process.stdout;
+  return initCommand(dir, dryRun, new Terminal(out, process.stderr, env));
 }
 
 // src/cli/interrupt.ts
@@ -592,29 +1079,24 @@ function outcomeJson(outcome) {
     runOutputUri: plan.storage.runOutputUri,
     runtimeVersion: outcome.batch?.runtimeConfig?.version ?? plan.batch.request.batch.runtimeConfig.version,
     durationSeconds: outcome.durationSeconds,
+    costUsd: costUsd(outcome),
     note: outcome.note
   };
 }
 function preparing(plan) {
+  if (plan.behaviour.dryRun) return void 0;
   if (plan.env === "prod" && !plan.behaviour.prepare) return `reading release ${plan.release}`;
   return plan.build ? "building the image and uploading the code" : "uploading the code";
 }
-async function execute(plan, options) {
-  const { terminal } = options;
-  if (plan.behaviour.dryRun) {
-    terminal.info(terminal.out.bold("CreateBatch request"));
-    terminal.info(JSON.stringify(redactPlan(plan).batch.request, null, 2));
-    terminal.info("dry-run: nothing was built, uploaded or submitted.");
-    return outcomeWithoutBatch(plan, "PLANNED", "dry run: nothing was built, uploaded or submitted");
-  }
-  if (plan.credentials.needed && plan.credentials.onMissing === "fail") await checkCredentials();
+async function execute(plan, terminal) {
   const interrupt = interruptions(plan, terminal);
   terminal.setStatus(preparing(plan));
   const progress = new ProgressDisplay(terminal.progressSink(), terminal.err);
   let seenOutput = false;
   try {
-    return await deploy(plan, {
+    return await runPlan(plan, {
       abort: interrupt.signal,
+      credentialsHint: LOCAL_CREDENTIALS_HINT,
       onSubmitting: () => {
         interrupt.submitting();
         terminal.setStatus(`submitting batch ${plan.batch.id}`);
@@ -652,12 +1134,12 @@ async function runCommand(options) {
   const plan = buildPlan(config, context);
   maskPlanSecrets(plan);
   showPlan(terminal, settings, plan);
-  let outcome;
-  try {
-    outcome = await execute(plan, options);
-  } catch (error) {
-    outcome = outcomeWithoutBatch(plan, "ERROR", explainError(error));
+  await kedroPreflight(config, plan);
+  if (plan.behaviour.dryRun) {
+    terminal.info(terminal.out.bold("CreateBatch request"));
+    terminal.info(JSON.stringify(redactPlan(plan).batch.request, null, 2));
   }
+  const outcome = await execute(plan, terminal);
   const ok = succeeded(outcome);
   const { bold, green, red } = terminal.out;
   terminal.info(bold("outcome"));
@@ -667,160 +1149,10 @@ async function runCommand(options) {
   ]);
   for (const line of formatRows(rows)) terminal.info(`  ${line}`);
   if (outcome.note) terminal.info(outcome.note);
-  if (!ok) {
-    const message = outcome.stateMessage ? `: ${outcome.stateMessage}` : "";
-    terminal.error(
-      outcome.state === "ERROR" ? outcome.stateMessage : `batch ${plan.batch.id} ${outcome.state.toLowerCase()}${message}`
-    );
-  }
+  const failure = failureMessage(outcome);
+  if (failure !== void 0) terminal.error(failure);
   return { exitCode: ok ? 0 : 1, json: outcomeJson(outcome) };
 }
-
-// node_modules/ansi-regex/index.js
-var ST = String.raw`(?:\u001B\u005C|\u009C)`;
-var stringControls = String.raw`\u0018\u001A\u001B\u0080-\u009F`;
-var osc = String.raw`(?:\u001B\]|\u009D)[^\u0007${stringControls}]*(?:\u0007|${ST})`;
-var controlString = String.raw`(?:\u001B[PX^_k]|[\u0090\u0098\u009E\u009F])[^${stringControls}]*${ST}`;
-var linuxPalette = String.raw`\u001B\](?:P[\dA-Fa-f]{7}|R)(?:\u0007|${ST})?`;
-var csi = String.raw`(?:\u001B\[|\u009B)[\u0030-\u003F]*[\u0020-\u002F]*[\u0040-\u007E]`;
-var escape = String.raw`\u001B(?:[\u0020-\u002F]+[\u0030-\u007E]|[\dA-PR-TZcf-oq-uy=><~|}])`;
-var pattern = `${linuxPalette}|${osc}|${controlString}|${csi}|${escape}`;
-function ansiRegex({ onlyFirst = false } = {}) {
-  return new RegExp(pattern, onlyFirst ? void 0 : "g");
-}
-
-// src/cli/terminal.ts
-function useColour(stream, env) {
-  if (!stream.isTTY) return false;
-  if (env.NO_COLOR !== void 0 && env.NO_COLOR !== "") return false;
-  return env.TERM !== "dumb";
-}
-var sgr = (on, off) => (text) => `\x1B[${on}m${text}\x1B[${off}m`;
-var plain = (text) => text;
-var palette = (colour) => colour ? {
-  bold: sgr(1, 22),
-  dim: sgr(2, 22),
-  red: sgr(31, 39),
-  green: sgr(32, 39),
-  yellow: sgr(33, 39)
-} : { bold: plain, dim: plain, red: plain, green: plain, yellow: plain };
-var SGR = /\u001b\[[\d;:]*m/g;
-var WHOLE_SGR = new RegExp(`^(?:${SGR.source})$`);
-var SEQUENCES = new RegExp(`(${ansiRegex().source})`);
-function terminalOutput(text, colour) {
-  return text.split(SEQUENCES).map(
-    (piece, i) => i % 2 === 1 ? colour && WHOLE_SGR.test(piece) ? piece : "" : withoutControls(piece)
-  ).join("");
-}
-function terminalLine(text, colour) {
-  const sgr2 = colour ? text.match(SGR) ?? [] : [];
-  return text.split(SGR).map((piece, i) => visible(piece, { keepNewlines: true }) + (sgr2[i] ?? "")).join("");
-}
-var FRAMES = "\u280B\u2819\u2839\u2838\u283C\u2834\u2826\u2827\u2807\u280F";
-var Terminal = class {
-  constructor(stdout, stderr, env) {
-    this.stdout = stdout;
-    this.stderr = stderr;
-    this.colour = /* @__PURE__ */ new Map([
-      [stderr, useColour(stderr, env)],
-      [stdout, useColour(stdout, env)]
-    ]);
-    this.out = palette(this.colour.get(stdout) === true);
-    this.err = palette(this.colour.get(stderr) === true);
-  }
-  stdout;
-  stderr;
-  out;
-  err;
-  colour;
-  secrets = /* @__PURE__ */ new Set();
-  status;
-  /** A progress bar, shown in the status line's place while it is there. */
-  bar;
-  frame = 0;
-  info(message) {
-    this.write(this.stdout, message);
-  }
-  notice(message) {
-    this.write(this.stdout, this.out.bold(message));
-  }
-  warning(message) {
-    this.write(this.stderr, this.err.yellow(`warning: ${message}`));
-  }
-  error(message) {
-    this.write(this.stderr, this.err.red(`error: ${message}`));
-  }
-  /** The driver's output: on standard output, never able to move the cursor or write elsewhere. */
-  output(text) {
-    this.write(this.stdout, terminalOutput(text, this.colour.get(this.stdout) === true), true);
-  }
-  secret(value) {
-    if (value) this.secrets.add(value);
-  }
-  async group(title, body) {
-    this.write(this.stdout, this.out.bold(title));
-    return body();
-  }
-  /**
-   * Shows what the command is waiting on: a spinner with the time elapsed on a terminal, one
-   * plain line elsewhere. `undefined` removes it.
-   */
-  setStatus(text) {
-    if (this.status?.timer) clearInterval(this.status.timer);
-    this.clearStatus();
-    this.bar = void 0;
-    this.status = text === void 0 ? void 0 : { text: visible(text), since: Date.now() };
-    if (!this.status) return;
-    if (!this.stderr.isTTY) {
-      this.stderr.write(`${this.status.text}\u2026
-`);
-      return;
-    }
-    this.status.timer = setInterval(() => this.drawStatus(), 100);
-    this.status.timer.unref();
-    this.drawStatus();
-  }
-  /** Where the upload progress goes: in the status line's place, or as lines on standard error. */
-  progressSink() {
-    return {
-      tty: this.stderr.isTTY === true,
-      draw: (line) => {
-        this.clearStatus();
-        this.bar = line;
-        this.drawStatus();
-      },
-      print: (line) => this.write(this.stderr, line)
-    };
-  }
-  drawStatus() {
-    if (!this.stderr.isTTY) return;
-    if (this.bar !== void 0) {
-      this.stderr.write(`\r\x1B[2K${this.bar}`);
-      return;
-    }
-    if (!this.status) return;
-    this.frame = (this.frame + 1) % FRAMES.length;
-    const seconds = ((Date.now() - this.status.since) / 1e3).toFixed(0);
-    this.stderr.write(
-      `\r\x1B[2K${this.err.dim(`${FRAMES[this.frame]} ${this.status.text} ${seconds}s`)}`
-    );
-  }
-  clearStatus() {
-    if ((this.status || this.bar !== void 0) && this.stderr.isTTY) this.stderr.write("\r\x1B[2K");
-  }
-  /**
-   * A line, with the status line taken down under it and put back after. Every line passes here:
-   * `output` cleans someone else's text, the rest is the command's own.
-   */
-  write(stream, message, cleaned = false) {
-    this.clearStatus();
-    let text = cleaned ? message : terminalLine(message, this.colour.get(stream) === true);
-    for (const secret of this.secrets) text = text.split(secret).join("***");
-    stream.write(`${text}
-`);
-    this.drawStatus();
-  }
-};
 
 // src/cli/main.ts
 function problemLines(error, settings) {
@@ -833,17 +1165,13 @@ function problemLines(error, settings) {
 async function dispatch(invocation, settings, options) {
   const { env, cwd } = options;
   const { json } = invocation;
-  if (invocation.command === "run") {
+  if (invocation.command === "run" || invocation.command === "clean") {
     const terminal = new Terminal(json ? process.stderr : process.stdout, process.stderr, env);
     setLogSink(terminal);
-    return runCommand({
-      settings,
-      terminal,
-      env,
-      cwd,
-      shippedEntrypoint: options.shippedEntrypoint
-    });
+    const run = { settings, terminal, env, cwd, shippedEntrypoint: options.shippedEntrypoint };
+    return invocation.command === "run" ? runCommand(run) : cleanCommand(run, invocation.branch);
   }
+  if (invocation.command === "init") return initProject(settings, cwd, env, json);
   setLogSink(new Terminal(process.stderr, process.stderr, env));
   const located = locateBatch(invocation.batch, valuesOf(settings), env);
   if (invocation.command === "cancel") return cancelCommand(located);

@@ -10,7 +10,7 @@ import {
   saveFinished,
   saveSubmitted,
   saveSubmitting
-} from "./chunks/chunk-JFC3MAX2.js";
+} from "./chunks/chunk-4YKKGIBN.js";
 import {
   getInput,
   setOutput,
@@ -20,34 +20,40 @@ import "./chunks/chunk-EZPIEO5R.js";
 import {
   batchDuration,
   buildPlan,
-  deploy,
+  cleanupLines,
+  costUsd,
+  errorOutcome,
+  failedNodes,
+  failureMessage,
   formatRows,
-  git,
+  gitFact,
   givenInputs,
   kedroCommand,
+  kedroPreflight,
   localNonce,
   logsUrl,
   maskPlanSecrets,
   outcomeRows,
-  outcomeWithoutBatch,
   parseInputs,
+  pipelineReport,
   planRows,
   readValues,
   redactInputs,
   redactOutcome,
   redactPlan,
-  succeeded
-} from "./chunks/chunk-Y6735ENZ.js";
+  runCleanup,
+  runPlan
+} from "./chunks/chunk-QAMMYLLS.js";
 import "./chunks/chunk-RGANAITH.js";
 import {
   deployingIdentity,
   log,
   setLogSink
-} from "./chunks/chunk-CBYSBUSE.js";
+} from "./chunks/chunk-4PHMS3YP.js";
 import "./chunks/chunk-YU4TNTCD.js";
 import "./chunks/chunk-TXJMAUJD.js";
 import "./chunks/chunk-ELYQ5VLN.js";
-import "./chunks/chunk-JFPGUWRZ.js";
+import "./chunks/chunk-6VP2FVX6.js";
 import {
   errorMessage,
   explainError,
@@ -86,10 +92,6 @@ async function readEvent(path) {
     return {};
   }
 }
-async function gitFact(cwd, args) {
-  const result = await git(cwd, args).catch(() => void 0);
-  return result?.code === 0 ? result.stdout.toString().trim() || void 0 : void 0;
-}
 var PULL_REQUEST_EVENTS = /* @__PURE__ */ new Set(["pull_request", "pull_request_target", "pull_request_review"]);
 async function gatherRunFacts(workingDirectory, env = process.env, now = /* @__PURE__ */ new Date()) {
   const eventName = env.GITHUB_EVENT_NAME ?? "";
@@ -117,76 +119,6 @@ async function gatherRunFacts(workingDirectory, env = process.env, now = /* @__P
   };
 }
 
-// src/github/inputs.ts
-var actionInputs = () => readValues((name) => getInput(name));
-function runnerFacts(env = process.env) {
-  return {
-    workspace: env.GITHUB_WORKSPACE || process.cwd(),
-    tag: env.GITHUB_REF_TYPE === "tag" ? env.GITHUB_REF_NAME : void 0,
-    env
-  };
-}
-
-// src/github/outputs.ts
-function setOutputs(outcome) {
-  const { plan, batch } = outcome;
-  const outputs = {
-    "batch-id": plan.batch.id,
-    "batch-name": plan.batch.name,
-    "batch-url": plan.batch.consoleUrl,
-    state: outcome.state,
-    "state-message": outcome.stateMessage,
-    "run-id": plan.runId,
-    image: plan.image.reference,
-    "image-digest": plan.image.digest ?? "",
-    "code-uri": plan.storage.codeUri,
-    "entrypoint-uri": plan.storage.entrypointUri,
-    "run-output-uri": plan.storage.runOutputUri,
-    "driver-output-uri": batch?.runtimeInfo?.outputUri ?? "",
-    "duration-seconds": outcome.durationSeconds !== void 0 ? String(outcome.durationSeconds) : "",
-    plan: JSON.stringify(plan)
-  };
-  for (const [name, value] of Object.entries(outputs)) setOutput(name, value);
-}
-
-// src/github/artifacts.ts
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { basename, join } from "node:path";
-var RUNTIME_VARIABLES = ["ACTIONS_RUNTIME_TOKEN", "ACTIONS_RESULTS_URL"];
-async function uploadRunArtifacts(name, files) {
-  const names = files.map((file) => file.name);
-  const invalid = names.find((n, i) => n === "" || n !== basename(n) || names.indexOf(n) !== i);
-  if (invalid !== void 0) {
-    throw new Error(`artifact file names must be distinct plain names, got '${invalid}'`);
-  }
-  const missing = RUNTIME_VARIABLES.filter((variable) => !process.env[variable]);
-  if (missing.length > 0) {
-    return {
-      uploaded: false,
-      reason: `no Actions runtime (${missing.join(", ")} not set), so artifact ${name} was not uploaded`
-    };
-  }
-  const dir = await mkdtemp(join(tmpdir(), "kedro-dataproc-artifact-"));
-  try {
-    const paths = await Promise.all(
-      files.map(async (file) => {
-        const path = join(dir, file.name);
-        await writeFile(path, file.content);
-        return path;
-      })
-    );
-    const { DefaultArtifactClient } = await import("./chunks/artifact-YW33ZRXI.js");
-    const { id, size } = await new DefaultArtifactClient().uploadArtifact(name, paths, dir);
-    return { uploaded: true, name, id, size };
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    return { uploaded: false, reason: `uploading artifact ${name} failed: ${message}` };
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
-
 // src/report/icons.ts
 var ICONS = {
   SUCCEEDED: "\u2705",
@@ -201,6 +133,11 @@ var ICONS = {
   RUNNING: "\u23F3"
 };
 var stateIcon = (state) => ICONS[state] ?? "\u2139\uFE0F";
+
+// src/report/markdown.ts
+function escapeMarkdown(text) {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/[\\`*_[\]()#|~!]/g, "\\$&").replace(/\s+/g, " ");
+}
 
 // src/github/pr-comment.ts
 var GITHUB_COMMENT_LIMIT = 65536;
@@ -271,7 +208,7 @@ function renderPrComment(input) {
   ];
   if (input.runUrl) rows.push(["Workflow run", link("logs and artifacts", input.runUrl)]);
   const lines = [
-    `### ${icon} Kedro on Dataproc: ${escapeText(input.state)}${duration}`,
+    `### ${icon} Kedro on Dataproc: ${escapeMarkdown(input.state)}${duration}`,
     "",
     "| | |",
     "| --- | --- |",
@@ -282,6 +219,7 @@ function renderPrComment(input) {
   if (input.stateMessage) {
     lines.push("", fenced(truncate(input.stateMessage, MAX_MESSAGE_CHARS), "text"));
   }
+  if (input.pipeline) lines.push(input.pipeline);
   return lines.join("\n") + "\n";
 }
 function formatDuration(totalSeconds) {
@@ -292,9 +230,6 @@ function formatDuration(totalSeconds) {
   if (h > 0) return `${h}h ${String(m).padStart(2, "0")}m`;
   if (m > 0) return `${m}m ${String(s).padStart(2, "0")}s`;
   return `${s}s`;
-}
-function escapeText(text) {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/[\\`*_[\]()#|~!]/g, "\\$&").replace(/\s+/g, " ");
 }
 function cell(text) {
   const flat = truncate(text, MAX_FIELD_CHARS).replace(/\s+/g, " ");
@@ -326,6 +261,166 @@ function truncate(text, max) {
   if (text.length <= max) return text;
   const note = "\u2026 (truncated)";
   return text.slice(0, max - note.length) + note;
+}
+
+// src/report/graph.ts
+var MAX_DRAWN_NODES = 40;
+var MAX_GRAPH_CHARS = 3e4;
+var SLOWEST = 5;
+var CLASS = {
+  completed: "completed",
+  failed: "failed",
+  "not run": "notrun"
+};
+var ICON = { completed: "\u2705", failed: "\u274C", "not run": "\u23F8\uFE0F" };
+function mermaidLabel(text) {
+  return [...text].map((ch) => /[\p{L}\p{N} _.,:/-]/u.test(ch) ? ch : `#${ch.codePointAt(0)};`).join("");
+}
+function formatSeconds(seconds) {
+  if (seconds < 60) return `${seconds < 10 ? seconds.toFixed(1) : Math.round(seconds)}s`;
+  const whole = Math.round(seconds);
+  return `${Math.floor(whole / 60)}m ${String(whole % 60).padStart(2, "0")}s`;
+}
+var isParameter = (name) => name === "parameters" || name.startsWith("params:");
+function drawn(nodes) {
+  if (nodes.length <= MAX_DRAWN_NODES) return [...nodes];
+  const failed = nodes.filter((node) => node.status === "failed");
+  const room = Math.max(0, MAX_DRAWN_NODES - failed.length);
+  const kept = /* @__PURE__ */ new Set([
+    ...nodes.filter((node) => node.status !== "failed").slice(0, room),
+    ...failed
+  ]);
+  return nodes.filter((node) => kept.has(node));
+}
+function nodeLine(node, id) {
+  const time = node.seconds === void 0 ? "" : `<br/>${formatSeconds(node.seconds)}`;
+  return `  ${id}["${ICON[node.status]} ${mermaidLabel(node.name)}${time}"]:::${CLASS[node.status]}`;
+}
+function flowchart(nodes, withDatasets) {
+  const lines = [
+    "flowchart LR",
+    "  classDef completed fill:#dafbe1,stroke:#1a7f37,color:#0f5323",
+    "  classDef failed fill:#ffebe9,stroke:#cf222e,color:#82071e,stroke-width:3px",
+    "  classDef notrun fill:#f6f8fa,stroke:#8c959f,color:#57606a,stroke-dasharray:4 3",
+    "  classDef dataset fill:#ffffff,stroke:#d0d7de,color:#57606a"
+  ];
+  const datasets = /* @__PURE__ */ new Map();
+  const dataset = (name) => {
+    let id = datasets.get(name);
+    if (id === void 0) {
+      id = `d${datasets.size}`;
+      datasets.set(name, id);
+      lines.push(`  ${id}[("${mermaidLabel(name)}")]:::dataset`);
+    }
+    return id;
+  };
+  const producers = /* @__PURE__ */ new Map();
+  nodes.forEach((node, index) => node.outputs.forEach((out) => producers.set(out, `n${index}`)));
+  nodes.forEach((node, index) => {
+    const id = `n${index}`;
+    lines.push(nodeLine(node, id));
+    for (const input of node.inputs.filter((name) => !isParameter(name))) {
+      if (withDatasets) lines.push(`  ${dataset(input)} --> ${id}`);
+      else if (producers.has(input)) lines.push(`  ${producers.get(input)} --> ${id}`);
+    }
+    if (withDatasets)
+      for (const output of node.outputs) lines.push(`  ${id} --> ${dataset(output)}`);
+  });
+  return lines.join("\n");
+}
+function pipelineGraph(report) {
+  const nodes = drawn(report.nodes);
+  const full = flowchart(nodes, true);
+  return full.length <= MAX_GRAPH_CHARS ? full : flowchart(nodes, false);
+}
+function counts(report) {
+  const by = (status) => report.nodes.filter((node) => node.status === status).length;
+  const parts = [
+    `${by("completed")} completed`,
+    `${by("failed")} failed`,
+    `${by("not run")} not run`
+  ];
+  const hidden = report.total - Math.min(report.nodes.length, MAX_DRAWN_NODES);
+  return `${parts.join(", ")} of ${report.total} nodes${hidden > 0 ? ` (${hidden} not drawn)` : ""}`;
+}
+function pipelineMarkdown(report) {
+  const timed = report.nodes.filter((node) => node.seconds !== void 0).sort((a, b) => b.seconds - a.seconds).slice(0, SLOWEST);
+  const table2 = timed.length ? [
+    "| slowest nodes | outcome | time |",
+    "| --- | --- | --- |",
+    ...timed.map(
+      (node) => `| ${escapeMarkdown(node.name)} | ${ICON[node.status]} ${node.status} | ${formatSeconds(node.seconds)} |`
+    )
+  ] : [];
+  return [
+    "",
+    `**Pipeline**: ${counts(report)}`,
+    "",
+    "```mermaid",
+    pipelineGraph(report),
+    "```",
+    "",
+    ...table2,
+    ""
+  ].join("\n");
+}
+function pipelineSection(driverOutput) {
+  const report = pipelineReport(driverOutput);
+  return report && pipelineMarkdown(report);
+}
+
+// src/github/annotations.ts
+import { isAbsolute, join, relative, sep } from "node:path";
+function repositoryPath(projectDirectory, file, workspace) {
+  if (isAbsolute(file)) return void 0;
+  const path = relative(workspace, join(projectDirectory, file));
+  if (!path || path.startsWith("..") || isAbsolute(path)) return void 0;
+  return path.split(sep).join("/");
+}
+function annotateFailedNodes(outcome, workspace = process.env.GITHUB_WORKSPACE || process.cwd()) {
+  for (const node of failedNodes(pipelineReport(outcome.driverOutput))) {
+    const file = node.file === void 0 ? void 0 : repositoryPath(outcome.plan.code.directory, node.file, workspace);
+    const message = `Kedro node ${node.name} failed: ${node.error ?? "see the driver output"}`;
+    log.error(message, file && node.line ? { file, line: node.line } : void 0);
+  }
+}
+
+// src/github/artifacts.ts
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { basename, join as join2 } from "node:path";
+var RUNTIME_VARIABLES = ["ACTIONS_RUNTIME_TOKEN", "ACTIONS_RESULTS_URL"];
+async function uploadRunArtifacts(name, files) {
+  const names = files.map((file) => file.name);
+  const invalid = names.find((n, i) => n === "" || n !== basename(n) || names.indexOf(n) !== i);
+  if (invalid !== void 0) {
+    throw new Error(`artifact file names must be distinct plain names, got '${invalid}'`);
+  }
+  const missing = RUNTIME_VARIABLES.filter((variable) => !process.env[variable]);
+  if (missing.length > 0) {
+    return {
+      uploaded: false,
+      reason: `no Actions runtime (${missing.join(", ")} not set), so artifact ${name} was not uploaded`
+    };
+  }
+  const dir = await mkdtemp(join2(tmpdir(), "kedro-dataproc-artifact-"));
+  try {
+    const paths = await Promise.all(
+      files.map(async (file) => {
+        const path = join2(dir, file.name);
+        await writeFile(path, file.content);
+        return path;
+      })
+    );
+    const { DefaultArtifactClient } = await import("./chunks/artifact-YW33ZRXI.js");
+    const { id, size } = await new DefaultArtifactClient().uploadArtifact(name, paths, dir);
+    return { uploaded: true, name, id, size };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return { uploaded: false, reason: `uploading artifact ${name} failed: ${message}` };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 // src/github/summary.ts
@@ -376,7 +471,11 @@ async function writeRunSummary(outcome, values) {
 `);
   if (outcome.note) summary2.addRaw(`<p>${escapeHtml(outcome.note)}</p>
 `);
-  await summary2.addTable(table("value", outcomeRows(outcome))).addRaw(`<p>${links(outcome)}</p>
+  summary2.addTable(table("value", outcomeRows(outcome)));
+  const pipeline = pipelineSection(outcome.driverOutput);
+  if (pipeline) summary2.addRaw(`${pipeline}
+`);
+  await summary2.addRaw(`<p>${links(outcome)}</p>
 `).addDetails(
     `Driver output (last ${lines.length} of ${outcome.driverOutput.length} lines)`,
     preBlock(tail)
@@ -384,16 +483,20 @@ async function writeRunSummary(outcome, values) {
 }
 
 // src/github/publish.ts
-async function publish(outcome, config, context) {
+async function publish(outcome, reporting) {
+  const { report, facts } = reporting;
   const withoutBatch = ["PLANNED", "SKIPPED"].includes(outcome.state);
+  if (outcome.state === "PLANNED")
+    await guard("job summary", () => writeDryRunSummary(outcome.plan));
   if (withoutBatch) {
-    if (config.report.prComment === "always")
-      await guard("pull-request comment", () => comment(outcome, config, context));
+    if (report.prComment === "always")
+      await guard("pull-request comment", () => comment(outcome, report, facts));
     return;
   }
-  await guard("job summary", () => writeRunSummary(outcome, config.values));
-  await guard("pull-request comment", () => comment(outcome, config, context));
-  if (config.report.uploadArtifacts) await guard("artifact", () => artifacts(outcome, context));
+  annotateFailedNodes(outcome);
+  await guard("job summary", () => writeRunSummary(outcome, reporting.values));
+  await guard("pull-request comment", () => comment(outcome, report, facts));
+  if (report.uploadArtifacts) await guard("artifact", () => artifacts(outcome, facts));
 }
 async function guard(what, step) {
   try {
@@ -410,9 +513,9 @@ function commentMarker(plan, context, env = process.env) {
   const directory = plan.code.directory.replace(env.GITHUB_WORKSPACE ?? "", ".");
   return `kedro-dataproc-action:${env.GITHUB_WORKFLOW ?? ""}:${context.job}:${plan.env}:${directory}`;
 }
-async function comment(outcome, config, context) {
-  if (config.report.prComment === "never" || context.pullRequest === void 0) return;
-  if (!config.report.githubToken) {
+async function comment(outcome, report, context) {
+  if (report.prComment === "never" || context.pullRequest === void 0) return;
+  if (!report.githubToken) {
     log.warning("pr-comment: no github-token, so no pull-request comment was written");
     return;
   }
@@ -428,10 +531,11 @@ async function comment(outcome, config, context) {
     kedroCommand: kedroCommand(plan),
     image: plan.image.reference,
     runUrl: runUrl(context),
-    stateMessage: outcome.stateMessage || void 0
+    stateMessage: outcome.stateMessage || void 0,
+    pipeline: pipelineSection(outcome.driverOutput)
   });
   const result = await upsertPrComment({
-    token: config.report.githubToken,
+    token: report.githubToken,
     apiUrl: process.env.GITHUB_API_URL || "https://api.github.com",
     repository: context.repository,
     pullRequest: context.pullRequest,
@@ -455,6 +559,61 @@ async function artifacts(outcome, context) {
   else log.notice(result.reason);
 }
 
+// src/github/cleanup.ts
+async function cleanupStep(plan, config, context) {
+  const result = await runCleanup(plan, "branch");
+  const lines = cleanupLines(result);
+  for (const line of lines) log.info(line);
+  const title = `\u{1F9F9} Kedro on Dataproc \u2014 branch ${plan.branch} ${result.dryRun ? "would be cleaned up (dry run)" : "cleaned up"}`;
+  if (process.env.GITHUB_STEP_SUMMARY)
+    await summary.addHeading(title, 3).addList(lines).write();
+  const { githubToken, prComment } = config.report;
+  if (prComment === "never" || context.pullRequest === void 0 || !githubToken) return;
+  const comment2 = await upsertPrComment({
+    token: githubToken,
+    apiUrl: process.env.GITHUB_API_URL || "https://api.github.com",
+    repository: context.repository,
+    pullRequest: context.pullRequest,
+    marker: commentMarker(plan, context),
+    body: [`### ${title}`, "", ...lines.map((line) => `- ${line}`)].join("\n")
+  });
+  if (comment2.action === "skipped") log.warning(`pull-request comment skipped: ${comment2.reason}`);
+}
+
+// src/github/inputs.ts
+var actionInputs = () => readValues((name) => getInput(name));
+function runnerFacts(env = process.env) {
+  return {
+    workspace: env.GITHUB_WORKSPACE || process.cwd(),
+    tag: env.GITHUB_REF_TYPE === "tag" ? env.GITHUB_REF_NAME : void 0,
+    env
+  };
+}
+
+// src/github/outputs.ts
+var usdText = (usd) => usd === void 0 ? "" : String(Number(usd.toFixed(6)));
+function setOutputs(outcome) {
+  const { plan, batch } = outcome;
+  const outputs = {
+    "batch-id": plan.batch.id,
+    "batch-name": plan.batch.name,
+    "batch-url": plan.batch.consoleUrl,
+    state: outcome.state,
+    "state-message": outcome.stateMessage,
+    "run-id": plan.runId,
+    image: plan.image.reference,
+    "image-digest": plan.image.digest ?? "",
+    "code-uri": plan.storage.codeUri,
+    "entrypoint-uri": plan.storage.entrypointUri,
+    "run-output-uri": plan.storage.runOutputUri,
+    "driver-output-uri": batch?.runtimeInfo?.outputUri ?? "",
+    "duration-seconds": outcome.durationSeconds !== void 0 ? String(outcome.durationSeconds) : "",
+    cost: usdText(costUsd(outcome)),
+    plan: JSON.stringify(plan)
+  };
+  for (const [name, value] of Object.entries(outputs)) setOutput(name, value);
+}
+
 // src/github/trust.ts
 function checkForkCode(eventName, fork, allowForkCode) {
   if (!fork || allowForkCode) return;
@@ -466,6 +625,7 @@ function checkForkCode(eventName, fork, allowForkCode) {
     `${event}: ${what}. This event runs with this repository's secrets and Google credentials, so code from outside the repository would run with them. Run fork pull requests on pull_request instead (forks get no credentials there; on-missing-credentials: skip ends those runs quietly), or check out only the commit the workflow runs here. To accept the risk after reviewing the code (e.g. behind an environment with required reviewers), set allow-fork-code: true.`
   );
 }
+var holdsForkCode = (fork) => fork !== void 0 && (!fork.checkedOut || fork.checkedOut !== fork.trustedSha);
 
 // src/github/main.ts
 var PREFIX = "kedro-dataproc-action";
@@ -482,27 +642,46 @@ async function planned() {
   const config = parseInputs(actionInputs(), runnerFacts());
   if (config.report.githubToken) log.secret(config.report.githubToken);
   for (const warning of config.warnings) log.warning(warning);
-  const gathered = await gatherRunFacts(config.workingDirectory);
-  const context = { ...gathered, shippedEntrypoint: SHIPPED_ENTRYPOINT };
-  checkForkCode(context.eventName, context.fork, config.allowForkCode);
-  const plan = buildPlan(config, context);
+  const facts = await gatherRunFacts(config.workingDirectory);
+  checkForkCode(facts.eventName, facts.fork, config.allowForkCode);
+  const plan = buildPlan(config, { ...facts, shippedEntrypoint: SHIPPED_ENTRYPOINT });
   maskPlanSecrets(plan);
-  return { config, context, plan };
+  return { config, facts, plan };
 }
-async function outcomeOf(plan, abort) {
-  if (plan.behaviour.dryRun) {
-    await writeDryRunSummary(redactPlan(plan));
-    log.info("dry-run: nothing was built, uploaded or submitted.");
-    return outcomeWithoutBatch(plan, "PLANNED", "dry run: nothing was built, uploaded or submitted");
-  }
-  return deploy(plan, {
+function hooks(plan, abort) {
+  return {
     abort,
     // The plan as submitted names the same batch: its name and request id never change.
     onSubmitting: () => saveSubmitting(plan),
     onSubmitted: (operation) => saveSubmitted(plan, operation),
     onSettled: saveFinished,
     onLine: log.output
-  });
+  };
+}
+async function checkedRun(started, abort) {
+  const { config, facts, plan } = started;
+  await showPlan(redactPlan(plan));
+  try {
+    await kedroPreflight(config, plan, !holdsForkCode(facts.fork));
+  } catch (error) {
+    return errorOutcome(plan, error);
+  }
+  return runPlan(plan, hooks(plan, abort));
+}
+async function plannedOrFailed() {
+  try {
+    return await planned();
+  } catch (error) {
+    fail(`${PREFIX}: ${explainError(error, deployingIdentity())}`);
+    return void 0;
+  }
+}
+async function cleanedOrFailed({ config, facts, plan }) {
+  try {
+    await cleanupStep(plan, config, facts);
+  } catch (error) {
+    fail(`${PREFIX}: ${explainError(error, deployingIdentity())}`);
+  }
 }
 async function run() {
   setLogSink(actionsLog);
@@ -513,26 +692,20 @@ async function run() {
   let started;
   let outcome;
   try {
-    started = await planned();
-    await showPlan(redactPlan(started.plan));
-    outcome = await outcomeOf(started.plan, abort.signal);
-    if (!succeeded(outcome)) {
-      const message = outcome.stateMessage ? `: ${outcome.stateMessage}` : "";
-      fail(`${PREFIX}: batch ${outcome.plan.batch.id} ${outcome.state.toLowerCase()}${message}`);
-    }
-  } catch (error) {
-    const message = explainError(error, deployingIdentity());
-    fail(`${PREFIX}: ${message}`);
-    if (started) outcome = outcomeWithoutBatch(started.plan, "ERROR", message);
+    started = await plannedOrFailed();
+    if (started?.plan.cleanup.cleanup) return await cleanedOrFailed(started);
+    if (started) outcome = await checkedRun(started, abort.signal);
   } finally {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
   }
   if (!started || !outcome) return;
+  const failure = failureMessage(outcome);
+  if (failure !== void 0) fail(`${PREFIX}: ${failure}`);
   const shown = redactOutcome(outcome);
   setOutputs(shown);
   const values = redactInputs(started.config.values);
-  await publish(shown, { ...started.config, values }, started.context);
+  await publish(shown, { values, report: started.config.report, facts: started.facts });
 }
 
 // src/index.ts

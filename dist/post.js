@@ -8,7 +8,7 @@ import {
   actionsLog,
   fail,
   lostBatch
-} from "./chunks/chunk-JFC3MAX2.js";
+} from "./chunks/chunk-4YKKGIBN.js";
 import "./chunks/chunk-7UHJAPSN.js";
 import "./chunks/chunk-EZPIEO5R.js";
 import {
@@ -22,7 +22,7 @@ import {
   sleep,
   stateOf,
   withRetries
-} from "./chunks/chunk-CBYSBUSE.js";
+} from "./chunks/chunk-4PHMS3YP.js";
 import "./chunks/chunk-YU4TNTCD.js";
 import "./chunks/chunk-TXJMAUJD.js";
 import "./chunks/chunk-ELYQ5VLN.js";
@@ -81,7 +81,7 @@ async function post() {
   if (!lost) return;
   if (!lost.cancelOnAbort) {
     log.info(
-      `the main step ended before its batch; cancel-on-abort is false, so ${lost.batchName} keeps running`
+      `the main step ended before its batch; cancel-on-abort is false, so batch ${lost.batchId} keeps running: ${lost.consoleUrl}`
     );
     return;
   }

@@ -13,7 +13,7 @@ import {
   inspect,
   localSecretsReason,
   secretFilesError
-} from "./chunk-JFPGUWRZ.js";
+} from "./chunk-6VP2FVX6.js";
 import {
   errorMessage
 } from "./chunk-3O2FMUUN.js";
@@ -253,37 +253,8 @@ async function* zipBytes(entries2) {
       offset: blocks.offset
     };
     try {
-      if (entry.size <= READ_WHOLE_MAX_BYTES) {
-        const small = readSmall(entry, scratch);
-        const record = {
-          ...base,
-          method: small.method,
-          crc: small.crc,
-          compressedSize: small.data.length,
-          size: entry.size,
-          descriptor: false,
-          zip64: false
-        };
-        directory.write(centralRecord(record));
-        blocks.write(localHeader(record));
-        blocks.write(small.data);
-      } else {
-        const level = levelForFile(entry.name, entry.source, entry.size);
-        const zip64 = entry.size >= ZIP64_FROM_BYTES;
-        const method = level === STORE ? STORE : DEFLATED;
-        const opening = { ...base, method, crc: 0, compressedSize: 0, size: 0 };
-        blocks.write(localHeader({ ...opening, descriptor: true, zip64 }));
-        const sums = { crc: 0, size: 0, compressedSize: 0 };
-        for await (const chunk of fileData(entry, level, sums)) {
-          sums.compressedSize += chunk.length;
-          blocks.pass(chunk);
-          yield* blocks.take();
-        }
-        if (sums.size !== entry.size) throw CHANGED_SIZE;
-        const record = { ...opening, ...sums, descriptor: true, zip64 };
-        directory.write(centralRecord(record));
-        blocks.write(dataDescriptor(record));
-      }
+      if (entry.size <= READ_WHOLE_MAX_BYTES) writeSmall(entry, base, scratch, directory, blocks);
+      else yield* writeStreamed(entry, base, directory, blocks);
     } catch (error) {
       throw fileError(entry.name, error);
     }
@@ -295,6 +266,38 @@ async function* zipBytes(entries2) {
   blocks.write(endOfCentralDirectory(entries2.length, start, blocks.offset - start));
   blocks.end();
   yield* blocks.take();
+}
+function writeSmall(entry, base, scratch, directory, blocks) {
+  const small = readSmall(entry, scratch);
+  const record = {
+    ...base,
+    method: small.method,
+    crc: small.crc,
+    compressedSize: small.data.length,
+    size: entry.size,
+    descriptor: false,
+    zip64: false
+  };
+  directory.write(centralRecord(record));
+  blocks.write(localHeader(record));
+  blocks.write(small.data);
+}
+async function* writeStreamed(entry, base, directory, blocks) {
+  const level = levelForFile(entry.name, entry.source, entry.size);
+  const zip64 = entry.size >= ZIP64_FROM_BYTES;
+  const method = level === STORE ? STORE : DEFLATED;
+  const opening = { ...base, method, crc: 0, compressedSize: 0, size: 0 };
+  blocks.write(localHeader({ ...opening, descriptor: true, zip64 }));
+  const sums = { crc: 0, size: 0, compressedSize: 0 };
+  for await (const chunk of fileData(entry, level, sums)) {
+    sums.compressedSize += chunk.length;
+    blocks.pass(chunk);
+    yield* blocks.take();
+  }
+  if (sums.size !== entry.size) throw CHANGED_SIZE;
+  const record = { ...opening, ...sums, descriptor: true, zip64 };
+  directory.write(centralRecord(record));
+  blocks.write(dataDescriptor(record));
 }
 function readSmall(entry, scratch) {
   const buffer = readWhole(entry.source, scratch);

@@ -5,6 +5,7 @@ const require = __createRequire(import.meta.url);
 const __bundleFilename = __fileURLToPath(import.meta.url);
 const __bundleDirname = __pathDirname(__bundleFilename);
 import {
+  error,
   getState,
   group,
   notice,
@@ -15,7 +16,7 @@ import {
 } from "./chunk-7UHJAPSN.js";
 import {
   visible
-} from "./chunk-CBYSBUSE.js";
+} from "./chunk-4PHMS3YP.js";
 
 // src/github/log-sink.ts
 import { randomBytes } from "node:crypto";
@@ -42,6 +43,11 @@ var actionsLog = {
   info: (message) => printText(visible(message)),
   notice: (message) => notice(visible(message, { keepNewlines: true })),
   warning: (message) => warning(visible(message, { keepNewlines: true })),
+  // The place comes from the driver's output: core escapes it as command properties.
+  error: (message, at) => error(
+    visible(message, { keepNewlines: true }),
+    at ? { file: visible(at.file), startLine: at.line } : {}
+  ),
   secret: setSecret,
   group: (title, body) => group(visible(title), body),
   output: printText
@@ -58,6 +64,7 @@ function stateOf(plan) {
   return {
     batchName: plan.batch.name,
     batchId: plan.batch.id,
+    consoleUrl: plan.batch.consoleUrl,
     requestId: plan.batch.request.requestId,
     projectId: plan.projectId,
     region: plan.region,

@@ -5,6 +5,9 @@ const require = __createRequire(import.meta.url);
 const __bundleFilename = __fileURLToPath(import.meta.url);
 const __bundleDirname = __pathDirname(__bundleFilename);
 import {
+  errorCode
+} from "./chunk-3O2FMUUN.js";
+import {
   __commonJS,
   __toESM
 } from "./chunk-CSCBOJKS.js";
@@ -2608,13 +2611,6 @@ function fileError(name, error) {
   }
   return new Error(`Could not add ${name} to the code snapshot: ${message}`);
 }
-function errorCode(error) {
-  if (typeof error === "object" && error !== null && "code" in error) {
-    const code = error.code;
-    return typeof code === "string" ? code : void 0;
-  }
-  return void 0;
-}
 
 export {
   secretRules,
@@ -2631,4 +2627,4 @@ export {
   identity,
   fileError
 };
-/*! For license information please see chunk-JFPGUWRZ.js.LEGAL.txt */
+/*! For license information please see chunk-6VP2FVX6.js.LEGAL.txt */

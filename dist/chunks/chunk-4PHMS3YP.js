@@ -11218,6 +11218,10 @@ var plainSink = {
 `),
   warning: (message) => process.stderr.write(`warning: ${visible(message)}
 `),
+  error: (message, at) => process.stderr.write(
+    `error: ${at ? visible(`${at.file}:${at.line}: `) : ""}${visible(message)}
+`
+  ),
   secret: () => void 0,
   group: async (title, body) => {
     process.stdout.write(`${visible(title)}
@@ -11235,6 +11239,7 @@ var log = {
   info: (message) => sink.info(message),
   notice: (message) => sink.notice(message),
   warning: (message) => sink.warning(message),
+  error: (message, at) => sink.error(message, at),
   secret: (value) => sink.secret(value),
   group: (title, body) => sink.group(title, body),
   output: (text) => sink.output(text)
@@ -24036,6 +24041,26 @@ _XMLMultiPartUploadHelper_instances = /* @__PURE__ */ new WeakSet(), _XMLMultiPa
 // src/clients/clients.ts
 var import_google_auth_library6 = __toESM(require_src5(), 1);
 
+// src/clients/logging.ts
+function restListEntries(baseUrl, headers) {
+  return async (body) => {
+    const response = await fetch(`${baseUrl.replace(/\/+$/, "")}/v2/entries:list`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...await headers() },
+      body: JSON.stringify(body)
+    });
+    const text = await response.text();
+    if (!response.ok) {
+      const message = text.slice(0, 300).replace(/\s+/g, " ");
+      throw Object.assign(new Error(`entries:list answered ${response.status}: ${message}`), {
+        status: response.status,
+        code: response.status
+      });
+    }
+    return JSON.parse(text);
+  };
+}
+
 // src/lib/retry.ts
 var TRANSIENT_GRPC = /* @__PURE__ */ new Set([2, 4, 8, 13, 14]);
 var RESOURCE_EXHAUSTED = 8;
@@ -24078,163 +24103,6 @@ async function withRetries(call, options) {
       await sleep(delay);
     }
   }
-}
-
-// src/steps/batch/cloud-logging.ts
-var LAST_LINE = /^\[kedro-dataproc\] kedro run exited with status /;
-var MIN_INTERVAL_MS = 2e3;
-var BACKOFF2 = { firstMs: 2 * MIN_INTERVAL_MS, maxMs: 3e4, minMs: MIN_INTERVAL_MS };
-var SETTLE_MS = 8e3;
-var LOOKBACK_MS = 12e4;
-var QUIET_MS = 15e3;
-var CEILING_MS = 9e4;
-var CloudLoggingOutput = class {
-  constructor(list, log2, emitLine, now = Date.now) {
-    this.list = list;
-    this.log = log2;
-    this.emitLine = emitLine;
-    this.now = now;
-  }
-  list;
-  log;
-  emitLine;
-  now;
-  seen = /* @__PURE__ */ new Set();
-  pending = [];
-  newest = 0;
-  nextPollAt = 0;
-  /** When the last successful read started. */
-  lastReadAt = 0;
-  /** Failed reads in a row. */
-  failures = 0;
-  endedAt;
-  lastNewAt = Date.now();
-  complete = false;
-  /** Reads what is new when a poll is due; returns true once the output is complete. */
-  async poll(batchEnded) {
-    if (batchEnded) this.endedAt ??= this.now();
-    if (this.complete) return true;
-    if (this.now() >= this.nextPollAt) {
-      try {
-        const startedAt = this.now();
-        await this.read();
-        this.lastReadAt = startedAt;
-        this.failures = 0;
-      } catch (error) {
-        const status = httpStatus(error);
-        if (status === 403) {
-          log.warning(
-            "driver output: Cloud Logging refused to list entries (403); grant the deploying identity roles/logging.viewer to stream it here, or follow the logs link in the summary"
-          );
-          return this.finish();
-        }
-        if (status !== void 0 && !isTransient(error)) {
-          log.warning(
-            `driver output: Cloud Logging cannot be read (${errorMessage(error)}); follow the logs link in the summary`
-          );
-          return this.finish();
-        }
-        this.failures += 1;
-      }
-      const wait = this.failures === 0 ? MIN_INTERVAL_MS : backoffDelay(this.failures, BACKOFF2);
-      this.nextPollAt = this.now() + wait;
-    }
-    if (this.endedAt === void 0) {
-      this.release(false);
-      return false;
-    }
-    const last = this.pending.find((entry) => entry.lines.some((line2) => LAST_LINE.test(line2)));
-    if (last && this.lastReadAt - last.time >= SETTLE_MS) return this.finish();
-    this.release(false);
-    const sinceEnd = this.now() - this.endedAt;
-    if (this.complete || this.now() - this.lastNewAt > QUIET_MS) return this.finish();
-    if (sinceEnd > CEILING_MS) {
-      log.warning(
-        "driver output: stopped waiting for Cloud Logging; the output above may be incomplete"
-      );
-      return this.finish();
-    }
-    return false;
-  }
-  /** Prints whatever is still held. */
-  flush() {
-    this.release(true);
-  }
-  finish() {
-    this.release(true);
-    this.complete = true;
-    return true;
-  }
-  filter() {
-    const { project, location, batchId } = this.log;
-    const from = Math.max(this.log.since - 6e4, this.newest - LOOKBACK_MS);
-    return [
-      `logName="projects/${project}/logs/dataproc.googleapis.com%2Foutput"`,
-      'resource.type="cloud_dataproc_batch"',
-      `resource.labels.batch_id="${batchId}"`,
-      `resource.labels.location="${location}"`,
-      `timestamp>="${new Date(from).toISOString()}"`
-    ].join(" AND ");
-  }
-  async read() {
-    let pageToken;
-    const filter = this.filter();
-    do {
-      const page = await this.list({
-        resourceNames: [`projects/${this.log.project}`],
-        filter,
-        orderBy: "timestamp asc",
-        pageSize: 1e3,
-        ...pageToken ? { pageToken } : {}
-      });
-      for (const entry of page.entries ?? []) this.accept(entry);
-      pageToken = page.nextPageToken || void 0;
-    } while (pageToken);
-  }
-  accept(entry) {
-    const insertId = entry.insertId ?? `${entry.timestamp}|${entry.textPayload ?? ""}`;
-    if (this.seen.has(insertId)) return;
-    this.seen.add(insertId);
-    const message = entry.jsonPayload?.message ?? entry.textPayload ?? "";
-    const text = typeof message === "string" ? message : JSON.stringify(message);
-    const lines = text.split("\n");
-    if (lines.length > 1 && lines[lines.length - 1] === "") lines.pop();
-    const time = Date.parse(entry.timestamp ?? "") || this.now();
-    this.newest = Math.max(this.newest, time);
-    this.lastNewAt = this.now();
-    this.pending.push({ time, insertId, lines });
-  }
-  /** Prints, in timestamp order, the entries that have waited long enough (all, at the end). */
-  release(all) {
-    const horizon = this.now() - SETTLE_MS;
-    this.pending.sort((a, b) => a.time - b.time || a.insertId.localeCompare(b.insertId));
-    const ready = all ? this.pending : this.pending.filter((entry) => entry.time <= horizon);
-    this.pending = all ? [] : this.pending.filter((entry) => entry.time > horizon);
-    for (const entry of ready) {
-      for (const line2 of entry.lines) {
-        this.emitLine(line2);
-        if (LAST_LINE.test(line2)) this.complete = true;
-      }
-    }
-  }
-};
-function restListEntries(baseUrl, headers) {
-  return async (body) => {
-    const response = await fetch(`${baseUrl.replace(/\/+$/, "")}/v2/entries:list`, {
-      method: "POST",
-      headers: { "content-type": "application/json", ...await headers() },
-      body: JSON.stringify(body)
-    });
-    const text = await response.text();
-    if (!response.ok) {
-      const message = text.slice(0, 300).replace(/\s+/g, " ");
-      throw Object.assign(new Error(`entries:list answered ${response.status}: ${message}`), {
-        status: response.status,
-        code: response.status
-      });
-    }
-    return JSON.parse(text);
-  };
 }
 
 // src/clients/clients.ts
@@ -24304,6 +24172,68 @@ function deployingIdentity(env = process.env) {
   }
 }
 
+// src/steps/batch/cancel.ts
+async function cancelBatch(client, operation) {
+  const { cancelOperationRequest } = await import("./dataproc-BU2PX6HN.js");
+  await client.operationsClient.cancelOperation(cancelOperationRequest(operation));
+}
+
+// src/dataproc/cost.ts
+var PUBLISHED_PRICES = {
+  standard: { dcuHour: 0.06, shuffleGbMonth: 0.04 },
+  premium: { dcuHour: 0.089, shuffleGbMonth: 0.1 }
+};
+var PRICES_READ_ON = "2026-12-07";
+var HOURS_PER_MONTH = 730;
+function tierOf(properties) {
+  return ["driver", "executor"].some(
+    (role) => properties[`spark.dataproc.${role}.compute.tier`]?.trim() === "premium"
+  ) ? "premium" : "standard";
+}
+function pricesFor(properties, given) {
+  const tier = tierOf(properties);
+  const published = PUBLISHED_PRICES[tier];
+  return {
+    tier,
+    dcuHour: given.dcuHour ?? published.dcuHour,
+    shuffleGbMonth: given.shuffleGbMonth ?? published.shuffleGbMonth,
+    source: given.dcuHour === void 0 && given.shuffleGbMonth === void 0 ? "published" : "given"
+  };
+}
+function usageOf(batch) {
+  const usage = batch?.runtimeInfo?.approximateUsage;
+  if (!usage) return void 0;
+  return {
+    dcuHours: Number(String(usage.milliDcuSeconds ?? 0)) / 1e3 / 3600,
+    shuffleGbHours: Number(String(usage.shuffleStorageGbSeconds ?? 0)) / 3600
+  };
+}
+var costOf = (usage, prices) => usage.dcuHours * prices.dcuHour + usage.shuffleGbHours * prices.shuffleGbMonth / HOURS_PER_MONTH;
+var formatUsd = (usd) => `$${usd.toFixed(usd < 1 ? 4 : 2)}`;
+function priceBasis(prices) {
+  const rates = `$${prices.dcuHour}/DCU-hour, $${prices.shuffleGbMonth}/GB-month shuffle`;
+  return prices.source === "published" ? `${prices.tier} tier list price (us-central1, read ${PRICES_READ_ON}): ${rates}` : `${prices.tier} tier at the given price: ${rates}`;
+}
+var DEFAULT_CORES = 4;
+var DEFAULT_MAX_EXECUTORS = 1e3;
+var DEFAULT_EXECUTORS = 2;
+function maxShape(properties) {
+  const number = (key, fallback) => {
+    const value = Number(properties[key]);
+    return Number.isFinite(value) && value > 0 ? value : fallback;
+  };
+  const dynamic = properties["spark.dynamicAllocation.enabled"]?.trim() !== "false";
+  const executors = dynamic ? number("spark.dynamicAllocation.maxExecutors", DEFAULT_MAX_EXECUTORS) : number("spark.executor.instances", DEFAULT_EXECUTORS);
+  const dcus = number("spark.driver.cores", DEFAULT_CORES) + executors * number("spark.executor.cores", DEFAULT_CORES);
+  return { executors, dcus };
+}
+function maxCostText(properties, ttlSeconds, prices) {
+  const { executors, dcus } = maxShape(properties);
+  if (ttlSeconds === void 0) return `no bound: the batch has no ttl (up to ${dcus} DCUs)`;
+  const dcuHours = dcus * ttlSeconds / 3600;
+  return `${formatUsd(dcuHours * prices.dcuHour)} of compute at most: ${dcus} DCUs (driver and ${executors} executors) for the whole ttl, ${dcuHours.toFixed(1)} DCU-hours at ${priceBasis(prices)}; shuffle storage is extra`;
+}
+
 // src/steps/batch/submit.ts
 var NOT_FOUND = 5;
 var ALREADY_EXISTS = 6;
@@ -24338,12 +24268,6 @@ async function getBatch(client, name) {
   return batch;
 }
 var getBatchPatiently = (client, name) => withRetries(() => getBatch(client, name), { what: "GetBatch" });
-
-// src/steps/batch/cancel.ts
-async function cancelBatch(client, operation) {
-  const { cancelOperationRequest } = await import("./dataproc-BU2PX6HN.js");
-  await client.operationsClient.cancelOperation(cancelOperationRequest(operation));
-}
 
 // src/dataproc/runtimes.ts
 var RUNTIMES = {
@@ -24448,6 +24372,31 @@ var DriverOutput = class {
   }
 };
 
+// src/steps/batch/guard.ts
+var UsageMeter = class {
+  summed = 0;
+  last;
+  dcuHours(batch) {
+    const total = usageOf(batch);
+    if (total) return total.dcuHours;
+    const snapshot = batch.runtimeInfo?.currentUsage;
+    const time = snapshot?.snapshotTime;
+    const seconds = time?.seconds ? Number(String(time.seconds)) + (time.nanos ?? 0) / 1e9 : void 0;
+    if (!snapshot || seconds === void 0) return this.last ? this.summed : void 0;
+    const dcus = (Number(String(snapshot.milliDcu ?? 0)) + Number(String(snapshot.milliDcuPremium ?? 0))) / 1e3;
+    if (this.last && seconds > this.last.seconds)
+      this.summed += this.last.dcus * (seconds - this.last.seconds) / 3600;
+    this.last = { seconds, dcus };
+    return this.summed;
+  }
+};
+function overLimit(meter, batch, running, limit) {
+  if (limit === void 0 || !running) return void 0;
+  const used = meter.dcuHours(batch);
+  return used !== void 0 && used > limit ? { limit, used } : void 0;
+}
+var spendingReason = ({ limit, used }) => `the batch used ${used.toFixed(4)} DCU-hours, past max-dcu-hours of ${limit}, and was cancelled by the spending guard`;
+
 // src/steps/batch/watch.ts
 var STATES = [
   "STATE_UNSPECIFIED",
@@ -24464,6 +24413,16 @@ function stateOf(batch) {
   return STATES.includes(state ?? "") ? state : "STATE_UNSPECIFIED";
 }
 var isTerminal = (state) => ["CANCELLED", "SUCCEEDED", "FAILED"].includes(state);
+var CANCEL_LOG = {
+  aborted: "run aborted",
+  timeout: "timeout reached",
+  spending: "max-dcu-hours passed"
+};
+var CANCEL_AFTER = {
+  aborted: "abort",
+  timeout: "timeout",
+  spending: "spending limit"
+};
 function pollInterval(elapsedMs) {
   return elapsedMs < 3e4 ? 500 : 1e3;
 }
@@ -24474,89 +24433,121 @@ function writesToCloudLogging(batch, state) {
   if (batch.runtimeInfo?.outputUri) return false;
   return majorOf(batch.runtimeConfig?.version ?? "") >= 3 ? state !== "PENDING" : state === "RUNNING";
 }
-async function watchBatch(options) {
-  const { client, storage, name } = options;
-  const started = Date.now();
-  let state;
-  let output;
-  let seriesUri;
-  let outputDone = false;
-  let cancelRequested;
-  let batch = {};
-  let endedAt;
-  const cancel = async (reason) => {
-    if (cancelRequested) return;
-    cancelRequested = reason;
-    log.warning(
-      `${reason === "timeout" ? "timeout reached" : "run aborted"}: cancelling batch ${name}`
-    );
+var Watch = class {
+  constructor(options) {
+    this.options = options;
+  }
+  options;
+  started = Date.now();
+  meter = new UsageMeter();
+  state;
+  output;
+  seriesUri;
+  outputDone = false;
+  endedAt;
+  cancelRequested;
+  cancelFailure;
+  overSpent;
+  async cancel(reason) {
+    const { name } = this.options;
+    if (this.cancelRequested) return;
+    this.cancelRequested = reason;
+    log.warning(`${CANCEL_LOG[reason]}: cancelling batch ${name}`);
     try {
-      await cancelBatch(client, options.operation);
-      options.onCancelSent?.();
+      await cancelBatch(this.options.client, this.options.operation);
+      this.options.onCancelSent?.();
     } catch (error) {
       throw new Error(
-        `could not cancel batch ${name} after the ${reason === "timeout" ? "timeout" : "abort"} (${firstLine(error)}); it is still running`
+        `could not cancel batch ${name} after the ${CANCEL_AFTER[reason]} (${firstLine(error)}); it is still running`
       );
     }
-  };
-  let cancelFailure;
+  }
+  /** GetBatch, riding out an outage of up to MAX_OUTAGE_MS; logs each change of state. */
+  async read() {
+    const { client, name } = this.options;
+    const batch = await withRetries(() => getBatch(client, name), {
+      what: "GetBatch",
+      maxElapsedMs: MAX_OUTAGE_MS,
+      backoff: OUTAGE_BACKOFF
+    });
+    const next = stateOf(batch);
+    if (next !== this.state) {
+      const elapsed = ((Date.now() - this.started) / 1e3).toFixed(1);
+      log.info(
+        `${(/* @__PURE__ */ new Date()).toISOString()}  ${this.state ? `${this.state} \u2192 ` : ""}${next}  (+${elapsed}s)`
+      );
+      this.state = next;
+    }
+    return { batch, state: next };
+  }
+  /** Reads what is new of the driver output; true once the watch may end with the batch. */
+  async follow(batch, state) {
+    const outputUri = batch.runtimeInfo?.outputUri;
+    if (outputUri && outputUri !== this.seriesUri) {
+      this.output = new DriverOutput(this.options.storage, outputUri, this.options.onLine);
+      this.seriesUri = outputUri;
+      this.outputDone = false;
+    } else if (!this.output && writesToCloudLogging(batch, state)) {
+      this.output = this.options.cloudLogging(batch);
+    }
+    const ended = isTerminal(state);
+    if (ended) this.endedAt ??= Date.now();
+    if (this.output && !this.outputDone) await this.poll(this.output, ended);
+    const drained = this.seriesUri !== void 0 && Date.now() - (this.endedAt ?? 0) > OUTPUT_DRAIN_MS;
+    if (!ended || !(this.outputDone || !this.output || drained)) return false;
+    this.output?.flush();
+    return true;
+  }
+  async poll(output, ended) {
+    try {
+      this.outputDone = await output.poll(ended);
+    } catch (error) {
+      if (!isTransient(error)) {
+        log.warning(
+          `driver output cannot be read (${firstLine(error)}); follow it in the Cloud console`
+        );
+        this.outputDone = true;
+      }
+    }
+  }
+  /** Cancels once the spending limit or the timeout has passed; then waits for the next poll. */
+  async pause(batch, state) {
+    const { timeoutSeconds, maxDcuHours } = this.options;
+    const spent = overLimit(this.meter, batch, state === "RUNNING", maxDcuHours);
+    if (spent) {
+      this.overSpent ??= spent;
+      await this.cancel("spending");
+    }
+    const ended = isTerminal(state);
+    const elapsed = Date.now() - this.started;
+    if (timeoutSeconds !== void 0 && !ended && elapsed > timeoutSeconds * 1e3)
+      await this.cancel("timeout");
+    await sleep(ended ? 250 : pollInterval(Date.now() - this.started));
+  }
+};
+async function watchBatch(options) {
+  const watch = new Watch(options);
   const onAbort = () => {
-    cancel("aborted").catch((error) => cancelFailure = error);
+    watch.cancel("aborted").catch((error) => watch.cancelFailure = error);
   };
-  if (options.abort.aborted) await cancel("aborted");
+  if (options.abort.aborted) await watch.cancel("aborted");
   else options.abort.addEventListener("abort", onAbort, { once: true });
   try {
     for (; ; ) {
-      if (cancelFailure) throw cancelFailure;
-      batch = await withRetries(() => getBatch(client, name), {
-        what: "GetBatch",
-        maxElapsedMs: MAX_OUTAGE_MS,
-        backoff: OUTAGE_BACKOFF
-      });
-      const next = stateOf(batch);
-      if (next !== state) {
-        const elapsed = ((Date.now() - started) / 1e3).toFixed(1);
-        log.info(
-          `${(/* @__PURE__ */ new Date()).toISOString()}  ${state ? `${state} \u2192 ` : ""}${next}  (+${elapsed}s)`
-        );
-        state = next;
-      }
-      const outputUri = batch.runtimeInfo?.outputUri;
-      if (outputUri && outputUri !== seriesUri) {
-        output = new DriverOutput(storage, outputUri, options.onLine);
-        seriesUri = outputUri;
-        outputDone = false;
-      } else if (!output && writesToCloudLogging(batch, next)) {
-        output = options.cloudLogging(batch);
-      }
-      const ended = isTerminal(next);
-      if (ended) endedAt ??= Date.now();
-      if (output && !outputDone) {
-        try {
-          outputDone = await output.poll(ended);
-        } catch (error) {
-          if (!isTransient(error)) {
-            log.warning(
-              `driver output cannot be read (${firstLine(error)}); follow it in the Cloud console`
-            );
-            outputDone = true;
-          }
-        }
-      }
-      const drained = seriesUri !== void 0 && Date.now() - (endedAt ?? 0) > OUTPUT_DRAIN_MS;
-      if (ended && (outputDone || !output || drained)) {
-        output?.flush();
+      if (watch.cancelFailure) throw watch.cancelFailure;
+      const { batch, state } = await watch.read();
+      if (await watch.follow(batch, state)) {
+        const reason = watch.cancelRequested;
+        const { overSpent } = watch;
         return {
           batch,
-          state: next,
-          timedOut: cancelRequested === "timeout",
-          aborted: cancelRequested === "aborted"
+          state,
+          timedOut: reason === "timeout",
+          aborted: reason === "aborted",
+          overSpent
         };
       }
-      if (options.timeoutSeconds !== void 0 && !ended && Date.now() - started > options.timeoutSeconds * 1e3) {
-        await cancel("timeout");
-      }
-      await sleep(ended ? 250 : pollInterval(Date.now() - started));
+      await watch.pause(batch, state);
     }
   } finally {
     options.abort.removeEventListener("abort", onAbort);
@@ -24570,25 +24561,32 @@ export {
   log,
   OutputLines,
   isTransient,
+  backoffDelay,
   sleep,
   withRetries,
-  CloudLoggingOutput,
   makeDataprocClient,
   makeStorage,
   loadAccessToken,
   loggingClient,
   deployingIdentity,
-  NOT_FOUND,
-  submitBatch,
-  getBatch,
+  parseGcsUri,
+  cancelBatch,
   DEFAULT_RUNTIME,
   majorOf,
   checkRuntime,
   runtime3Problems,
-  cancelBatch,
-  parseGcsUri,
+  pricesFor,
+  usageOf,
+  costOf,
+  formatUsd,
+  priceBasis,
+  maxCostText,
+  spendingReason,
+  NOT_FOUND,
+  submitBatch,
+  getBatch,
   stateOf,
   isTerminal,
   watchBatch
 };
-/*! For license information please see chunk-CBYSBUSE.js.LEGAL.txt */
+/*! For license information please see chunk-4PHMS3YP.js.LEGAL.txt */

@@ -8,10 +8,15 @@ import {
   require_tar_stream
 } from "./chunk-RGANAITH.js";
 import {
-  CloudLoggingOutput,
   DEFAULT_RUNTIME,
   OutputLines,
+  backoffDelay,
+  cancelBatch,
   checkRuntime,
+  costOf,
+  deployingIdentity,
+  formatUsd,
+  isTerminal,
   isTransient,
   loadAccessToken,
   log,
@@ -19,14 +24,19 @@ import {
   majorOf,
   makeDataprocClient,
   makeStorage,
+  maxCostText,
   parseGcsUri,
+  priceBasis,
+  pricesFor,
   runtime3Problems,
+  spendingReason,
   stateOf,
   submitBatch,
+  usageOf,
   visible,
   watchBatch,
   withRetries
-} from "./chunk-CBYSBUSE.js";
+} from "./chunk-4PHMS3YP.js";
 import {
   credentialReason,
   fileChecksums,
@@ -37,32 +47,234 @@ import {
   secretFilesError,
   secretRules,
   unscannedLine
-} from "./chunk-JFPGUWRZ.js";
+} from "./chunk-6VP2FVX6.js";
 import {
   errorCause,
   errorCode,
   errorMessage,
+  explainError,
+  firstLine,
   httpStatus
 } from "./chunk-3O2FMUUN.js";
 import {
+  __commonJS,
+  __require,
   __toESM
 } from "./chunk-CSCBOJKS.js";
 
-// src/deploy/outcome.ts
-var outcomeWithoutBatch = (plan, state, stateMessage2, note) => ({ plan, state, stateMessage: stateMessage2, driverOutput: [], note });
-function succeeded(outcome) {
-  if (["SUCCEEDED", "PREPARED", "PLANNED", "SKIPPED"].includes(outcome.state)) return true;
-  return !outcome.plan.behaviour.wait && outcome.state !== "ERROR" && !outcome.stateMessage;
-}
-function toSeconds(time) {
-  if (!time?.seconds) return void 0;
-  return Number(String(time.seconds)) + (time.nanos ?? 0) / 1e9;
-}
-function batchDuration(batch) {
-  const start = toSeconds(batch.createTime);
-  const end = toSeconds(batch.stateTime);
-  return start !== void 0 && end !== void 0 ? Math.max(0, Math.round(end - start)) : void 0;
-}
+// node_modules/@balena/dockerignore/ignore.js
+var require_ignore = __commonJS({
+  "node_modules/@balena/dockerignore/ignore.js"(exports, module) {
+    "use strict";
+    var path8 = __require("path");
+    var factory = (options) => new IgnoreBase(options);
+    factory.default = factory;
+    module.exports = factory;
+    function make_array(subject) {
+      return Array.isArray(subject) ? subject : [subject];
+    }
+    var REGEX_TRAILING_SLASH = /(?<=.)\/$/;
+    var REGEX_TRAILING_BACKSLASH = /(?<=.)\\$/;
+    var REGEX_TRAILING_PATH_SEP = path8.sep === "\\" ? REGEX_TRAILING_BACKSLASH : REGEX_TRAILING_SLASH;
+    var KEY_IGNORE = typeof Symbol !== "undefined" ? /* @__PURE__ */ Symbol.for("dockerignore") : "dockerignore";
+    function cleanPath(file) {
+      return path8.normalize(file).replace(REGEX_TRAILING_PATH_SEP, "");
+    }
+    function toSlash(file) {
+      if (path8.sep === "/") {
+        return file;
+      }
+      return file.replace(/\\/g, "/");
+    }
+    function fromSlash(file) {
+      if (path8.sep === "/") {
+        return file;
+      }
+      return file.replace(/\//g, path8.sep);
+    }
+    var IgnoreBase = class {
+      constructor({
+        // https://github.com/kaelzhang/node-ignore/blob/5.1.4/index.js#L372
+        ignorecase = true
+      } = {}) {
+        this._rules = [];
+        this._ignorecase = ignorecase;
+        this[KEY_IGNORE] = true;
+        this._initCache();
+      }
+      _initCache() {
+        this._cache = {};
+      }
+      // @param {Array.<string>|string|Ignore} pattern
+      add(pattern) {
+        this._added = false;
+        if (typeof pattern === "string") {
+          pattern = pattern.split(/\r?\n/g);
+        }
+        make_array(pattern).forEach(this._addPattern, this);
+        if (this._added) {
+          this._initCache();
+        }
+        return this;
+      }
+      // legacy
+      addPattern(pattern) {
+        return this.add(pattern);
+      }
+      _addPattern(pattern) {
+        if (pattern && pattern[KEY_IGNORE]) {
+          this._rules = this._rules.concat(pattern._rules);
+          this._added = true;
+          return;
+        }
+        if (this._checkPattern(pattern)) {
+          const rule = this._createRule(pattern.trim());
+          if (rule !== null) {
+            this._added = true;
+            this._rules.push(rule);
+          }
+        }
+      }
+      _checkPattern(pattern) {
+        return pattern && typeof pattern === "string" && pattern.indexOf("#") !== 0 && pattern.trim() !== "";
+      }
+      filter(paths) {
+        return make_array(paths).filter((path9) => this._filter(path9));
+      }
+      createFilter() {
+        return (path9) => this._filter(path9);
+      }
+      ignores(path9) {
+        return !this._filter(path9);
+      }
+      // https://github.com/moby/moby/blob/v19.03.8/builder/dockerignore/dockerignore.go#L41-L53
+      // https://github.com/moby/moby/blob/v19.03.8/pkg/fileutils/fileutils.go#L29-L55
+      _createRule(pattern) {
+        const origin = pattern;
+        let negative = false;
+        if (pattern[0] === "!") {
+          negative = true;
+          pattern = pattern.substring(1).trim();
+        }
+        if (pattern.length > 0) {
+          pattern = cleanPath(pattern);
+          pattern = toSlash(pattern);
+          if (pattern.length > 1 && pattern[0] === "/") {
+            pattern = pattern.slice(1);
+          }
+        }
+        if (negative) {
+          pattern = "!" + pattern;
+        }
+        pattern = pattern.trim();
+        if (pattern === "") {
+          return null;
+        }
+        pattern = cleanPath(pattern);
+        if (pattern[0] === "!") {
+          if (pattern.length === 1) {
+            return null;
+          }
+          negative = true;
+          pattern = pattern.substring(1);
+        } else {
+          negative = false;
+        }
+        return {
+          origin,
+          pattern,
+          // https://github.com/moby/moby/blob/v19.03.8/pkg/fileutils/fileutils.go#L54
+          dirs: pattern.split(path8.sep),
+          negative
+        };
+      }
+      // @returns `Boolean` true if the `path` is NOT ignored
+      _filter(path9) {
+        if (!path9) {
+          return false;
+        }
+        if (path9 in this._cache) {
+          return this._cache[path9];
+        }
+        return this._cache[path9] = this._test(path9);
+      }
+      // @returns {Boolean} true if a file is NOT ignored
+      // https://github.com/moby/moby/blob/v19.03.8/pkg/fileutils/fileutils.go#L62
+      _test(file) {
+        file = fromSlash(file);
+        const parentPath = cleanPath(path8.dirname(file));
+        const parentPathDirs = parentPath.split(path8.sep);
+        let matched = false;
+        this._rules.forEach((rule) => {
+          let match = this._match(file, rule);
+          if (!match && parentPath !== ".") {
+            if (rule.dirs.includes("**")) {
+              for (let i = rule.dirs.filter((x) => x !== "**").length; i <= parentPathDirs.length; i++) {
+                match = match || this._match(parentPathDirs.slice(0, i).join(path8.sep), rule);
+              }
+            } else if (rule.dirs.length <= parentPathDirs.length) {
+              match = this._match(parentPathDirs.slice(0, rule.dirs.length).join(path8.sep), rule);
+            }
+          }
+          if (match) {
+            matched = !rule.negative;
+          }
+        });
+        return !matched;
+      }
+      // @returns {Boolean} true if a file is matched by a rule
+      _match(file, rule) {
+        return this._compile(rule).regexp.test(file);
+      }
+      // https://github.com/moby/moby/blob/v19.03.8/pkg/fileutils/fileutils.go#L139
+      _compile(rule) {
+        if (rule.regexp) {
+          return rule;
+        }
+        let regStr = "^";
+        let escapedSlash = path8.sep === "\\" ? "\\\\" : path8.sep;
+        for (let i = 0; i < rule.pattern.length; i++) {
+          const ch = rule.pattern[i];
+          if (ch === "*") {
+            if (rule.pattern[i + 1] === "*") {
+              i++;
+              if (rule.pattern[i + 1] === path8.sep) {
+                i++;
+              }
+              if (rule.pattern[i + 1] === void 0) {
+                regStr += ".*";
+              } else {
+                regStr += `(.*${escapedSlash})?`;
+              }
+            } else {
+              regStr += `[^${escapedSlash}]*`;
+            }
+          } else if (ch === "?") {
+            regStr += `[^${escapedSlash}]`;
+          } else if (ch === "." || ch === "$") {
+            regStr += `\\${ch}`;
+          } else if (ch === "\\") {
+            if (path8.sep === "\\") {
+              regStr += escapedSlash;
+              continue;
+            }
+            if (rule.pattern[i + 1] !== void 0) {
+              regStr += "\\" + rule.pattern[i + 1];
+              i++;
+            } else {
+              regStr += "\\";
+            }
+          } else {
+            regStr += ch;
+          }
+        }
+        regStr += "$";
+        rule.regexp = new RegExp(regStr, this._ignorecase ? "i" : "");
+        return rule;
+      }
+    };
+  }
+});
 
 // src/dataproc/rules.ts
 var SERVICE_LABELS = [
@@ -77,6 +289,7 @@ function labelKeyProblem(key) {
 var ARTIFACT_REGISTRY = /^[a-z0-9-]+-docker\.pkg\.dev$/;
 var CONTAINER_REGISTRY = /^((us|eu|asia)\.)?gcr\.io$/;
 var LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])(:\d+)?$/;
+var isLocalRegistry = (hostOrRepository) => LOOPBACK.test(hostOrRepository.split("/")[0] ?? "");
 function registryProblem(input, host) {
   if (ARTIFACT_REGISTRY.test(host) || CONTAINER_REGISTRY.test(host) || LOOPBACK.test(host)) {
     return void 0;
@@ -187,8 +400,8 @@ function bucketNameRule(name) {
   if (DOTTED_DECIMAL.test(name))
     return "it is an IP address; name the bucket with letters, not a dotted-decimal address";
   if (name.startsWith("goog")) return "names may not start with 'goog'; choose another name";
-  const read = name.replace(/0/g, "o").replace(/1/g, "l").replace(/3/g, "e").replace(/[-_.]/g, "");
-  if (GOOGLE_LIKE.test(read))
+  const read2 = name.replace(/0/g, "o").replace(/1/g, "l").replace(/3/g, "e").replace(/[-_.]/g, "");
+  if (GOOGLE_LIKE.test(read2))
     return "names may not contain 'google' or a close misspelling of it; choose another name";
   return void 0;
 }
@@ -197,6 +410,89 @@ function objectNameProblem(uri) {
   const name = uri.replace(/^gs:\/\/[^/]+\//, "");
   const bytes = Buffer.byteLength(name, "utf8");
   return bytes > MAX_OBJECT_NAME_BYTES ? `the object name of ${uri.slice(0, 60)}\u2026 is ${bytes} bytes; Cloud Storage allows ${MAX_OBJECT_NAME_BYTES}` : void 0;
+}
+
+// src/plan/naming.ts
+import { createHash } from "node:crypto";
+function shortHash(value2, length = 8) {
+  return createHash("sha256").update(value2).digest("hex").slice(0, length);
+}
+function fit(name, max, separator = "-") {
+  if (name.length <= max) return name;
+  const suffix = separator + shortHash(name);
+  return trimSeparators(name.slice(0, max - suffix.length), separator) + suffix;
+}
+function trimSeparators(value2, separator) {
+  let start = 0;
+  let end = value2.length;
+  while (start < end && value2[start] === separator) start++;
+  while (end > start && value2[end - 1] === separator) end--;
+  return value2.slice(start, end);
+}
+function branchSlug(branch) {
+  const slug = branch.replace(/[^A-Za-z0-9]+/g, "-");
+  if (slug === branch) return slug;
+  const head = trimSeparators(slug, "-");
+  return `${head}${head ? "-" : ""}${shortHash(`branch:${branch}`, 6)}`;
+}
+function imageTag(value2) {
+  const cleaned = value2.replace(/[^A-Za-z0-9_.-]+/g, "-").replace(/^[.-]+/, "");
+  return fit(cleaned || "untagged", 128);
+}
+function batchId(readableParts, uniqueKey) {
+  const hash = shortHash(uniqueKey);
+  const head = trimSeparators(
+    readableParts.join("-").toLowerCase().replace(/[^a-z0-9]+/g, "-"),
+    "-"
+  );
+  const room = 63 - hash.length - 1;
+  const cutHead = trimSeparators(head.slice(0, room), "-");
+  return cutHead ? `${cutHead}-${hash}` : `batch-${hash}`;
+}
+function requestId(batch) {
+  return shortHash(`request:${batch}`, 32);
+}
+function labelValue(value2) {
+  return fit(trimSeparators(value2.toLowerCase().replace(/[^a-z0-9_-]+/g, "-"), "-"), 63);
+}
+
+// src/plan/places.ts
+var PlanError = class extends Error {
+};
+var releaseOf = (config) => config.env === "prod" ? config.release : void 0;
+function foldersOf(config, slug, runId) {
+  const release = releaseOf(config);
+  const folder = release ? `release/${release}` : slug;
+  const submitPrefix = `gs://${config.runSubmitBucket}/${release ? folder : `${slug}/${runId}`}/`;
+  return {
+    submitPrefix,
+    entrypointUri: `${submitPrefix}entrypoint.py`,
+    codeUri: `${submitPrefix}code.zip`,
+    // No trailing slash: catalogs append `/path` to it.
+    runOutputUri: `gs://${config.runOutputBucket}/${folder}/${runId}`,
+    manifestUri: release ? `${submitPrefix}release.json` : void 0
+  };
+}
+function checkObjectNames(storage, branch) {
+  const written = [
+    storage.entrypointUri,
+    storage.codeUri,
+    storage.manifestUri,
+    `${storage.runOutputUri}/`
+  ];
+  const problem = written.map((uri) => uri && objectNameProblem(uri)).find(Boolean);
+  if (problem)
+    throw new PlanError(
+      `${problem}: the folder is named after the branch (${branch.length} characters) and the run id; use a shorter branch name or run-id`
+    );
+}
+function imageOf(config, slug, manifestUri) {
+  if (config.image) return { reference: config.image, prebuilt: true };
+  if (!config.artifactRepository && manifestUri && !config.prepare)
+    return { reference: `the image ${manifestUri} pins`, prebuilt: true };
+  const repository = `${config.artifactRegistry}/${config.projectId}/${config.artifactRepository}/${config.imageName}`;
+  const tag = config.imageTag ?? imageTag(releaseOf(config) ?? slug);
+  return { reference: `${repository}:${tag}`, prebuilt: false, repository, tag };
 }
 
 // src/inputs/table.ts
@@ -213,7 +509,7 @@ var INPUTS = {
   "run-output-bucket": shapes(),
   "service-account": shapes(),
   "workload-authentication": shapes(),
-  "runtime-version": shapes("2.3"),
+  "runtime-version": shapes(DEFAULT_RUNTIME),
   "artifact-registry": shapes(),
   "artifact-repository": shapes(),
   "image-name": shapes("dataproc-serverless"),
@@ -243,6 +539,13 @@ var INPUTS = {
   "working-directory": shapes("."),
   wait: behaviour("true"),
   timeout: behaviour(),
+  "max-dcu-hours": behaviour(),
+  "dcu-price": behaviour(),
+  "shuffle-price": behaviour(),
+  cleanup: behaviour("false"),
+  "delete-outputs": behaviour("false"),
+  "delete-batches": behaviour("false"),
+  "keep-runs": behaviour(),
   "cancel-on-abort": behaviour("true"),
   "on-missing-credentials": behaviour("fail"),
   "allow-fork-code": behaviour("false"),
@@ -253,7 +556,8 @@ var INPUTS = {
   "dataproc-endpoint": behaviour(),
   "storage-endpoint": behaviour(),
   "logging-endpoint": behaviour(),
-  "dry-run": behaviour("false")
+  "dry-run": behaviour("false"),
+  preflight: behaviour("true")
 };
 var INPUT_NAMES = Object.keys(INPUTS);
 function readValues(get) {
@@ -327,8 +631,271 @@ function optionsOf(version) {
   return options;
 }
 
+// src/plan/request.ts
+function definedEntries(value2) {
+  return Object.fromEntries(Object.entries(value2).filter(([, v]) => v !== void 0));
+}
+function batchRequest(config, parts) {
+  const properties = { ...config.sparkProperties };
+  for (const [name, value2] of Object.entries(parts.environment)) {
+    properties[`spark.dataproc.driverEnv.${name}`] = value2;
+    properties[`spark.executorEnv.${name}`] = value2;
+  }
+  const peripherals = definedEntries({
+    metastoreService: config.metastoreService,
+    sparkHistoryServerConfig: config.historyServerCluster ? { dataprocCluster: config.historyServerCluster } : void 0
+  });
+  const auth = config.workloadAuthentication;
+  return {
+    parent: parts.parent,
+    batchId: parts.batchId,
+    requestId: parts.requestId,
+    batch: {
+      pysparkBatch: {
+        mainPythonFileUri: parts.mainPythonFileUri,
+        // The words go after `--` one by one, so their quoting reaches Kedro unchanged.
+        args: ["--", ...config.kedroRunArgs],
+        archiveUris: [`${parts.codeUri}#code`]
+      },
+      runtimeConfig: {
+        version: config.runtimeVersion,
+        containerImage: parts.containerImage,
+        properties
+      },
+      environmentConfig: definedEntries({
+        executionConfig: definedEntries({
+          serviceAccount: config.serviceAccount,
+          subnetworkUri: config.subnetwork,
+          networkTags: config.networkTags.length > 0 ? config.networkTags : void 0,
+          kmsKey: config.kmsKey,
+          ttl: config.ttlSeconds !== void 0 ? { seconds: config.ttlSeconds } : void 0,
+          stagingBucket: config.stagingBucket,
+          // Unset, runtime 3.0 runs the job with the submitter's own credentials.
+          authenticationConfig: auth ? {
+            userWorkloadAuthenticationType: auth === "end-user" ? "END_USER_CREDENTIALS" : "SERVICE_ACCOUNT"
+          } : void 0
+        }),
+        peripheralsConfig: Object.keys(peripherals).length > 0 ? peripherals : void 0
+      }),
+      labels: parts.labels
+    }
+  };
+}
+
+// src/plan/plan.ts
+function runEnvironment(plan) {
+  const vars = {
+    KEDRO_DATAPROC_ENV: plan.env,
+    KEDRO_DATAPROC_RUN_ID: plan.runId,
+    KEDRO_DATAPROC_RUN_OUTPUT_URI: plan.storage.runOutputUri,
+    KEDRO_DATAPROC_BRANCH: plan.branch,
+    KEDRO_DATAPROC_COMMIT: plan.commit
+  };
+  if (plan.release) vars.KEDRO_DATAPROC_RELEASE = plan.release;
+  return vars;
+}
+function configurationKey(config, step) {
+  const shaping = INPUT_NAMES.filter((name) => INPUTS[name].role === "shapes").map((name) => [
+    name,
+    name === "release" ? config.release ?? "" : valueOf(config.values, name)
+  ]);
+  return shortHash(JSON.stringify([step, shaping]), 6);
+}
+function defaultRunId(config, context, slug, key) {
+  const attempt = context.runNumber ? `r${context.runNumber}-a${context.runAttempt || "1"}-${key}` : `local-${context.localNonce}`;
+  const head = releaseOf(config) ?? slug;
+  return fit(`${head.replace(/[^A-Za-z0-9._-]+/g, "-")}-${attempt}`, 100);
+}
+function labelsOf(config, context, names) {
+  const labels2 = {
+    ...config.labels,
+    "managed-by": "kedro-dataproc-action",
+    env: config.env,
+    "run-id": labelValue(names.runId),
+    "request-id": names.request
+  };
+  if (context.branch) labels2.branch = labelValue(names.slug);
+  if (context.commit) labels2.commit = labelValue(context.commit);
+  if (config.release) labels2.release = labelValue(config.release);
+  return labels2;
+}
+function batchOf(config, context, names) {
+  const { slug, key, runId, storage, image: image2 } = names;
+  const attemptKey = context.runId ? [context.repository, context.runId, context.runAttempt, context.job, key, runId] : ["local", context.localNonce, key, runId];
+  const id = batchId(
+    ["kedro", config.env, runId],
+    [config.projectId, config.region, ...attemptKey].join("\n")
+  );
+  const parent = `projects/${config.projectId}/locations/${config.region}`;
+  const { branch, commit } = context;
+  const request = batchRequest(config, {
+    parent,
+    batchId: id,
+    requestId: requestId(id),
+    mainPythonFileUri: config.mainPythonFile ?? storage.entrypointUri,
+    codeUri: storage.codeUri,
+    containerImage: image2.reference,
+    environment: runEnvironment({ ...config, runId, branch, commit, storage }),
+    labels: labelsOf(config, context, { slug, runId, request: requestId(id) })
+  });
+  return {
+    id,
+    name: `${parent}/batches/${id}`,
+    consoleUrl: `https://console.cloud.google.com/dataproc/batches/${config.region}/${id}/summary?project=${config.projectId}`,
+    request
+  };
+}
+var behaviourOf = (config) => ({
+  dryRun: config.dryRun,
+  wait: config.wait,
+  timeoutSeconds: config.timeoutSeconds,
+  cancelOnAbort: config.cancelOnAbort,
+  prepare: config.prepare,
+  submit: config.submit,
+  force: config.force
+});
+var credentialsOf = (config, building) => ({
+  needed: !config.endpoints.dataproc?.plaintext || !config.endpoints.storage?.plaintext || building && !isLocalRegistry(config.artifactRegistry),
+  onMissing: config.onMissingCredentials
+});
+function withEnv(config, base, storage) {
+  if (config.env === "dev") return { ...base, env: "dev", storage };
+  const { manifestUri } = storage;
+  if (!config.release || !manifestUri)
+    throw new PlanError("a prod run needs the release it runs; set release");
+  return { ...base, env: "prod", release: config.release, storage: { ...storage, manifestUri } };
+}
+function buildPlan(config, context) {
+  const branch = context.branch;
+  if (config.env === "dev" && !branch && !context.commit)
+    throw new PlanError(
+      "could not tell the branch: working-directory is not in a git repository (or it has no commit yet); run in a git checkout of the project (git init, git commit), or set working-directory to one"
+    );
+  if (config.env === "dev" && !branch)
+    throw new PlanError(
+      "could not tell the branch: the checkout is detached and the event names none; run on a pull_request or push event, or check out a branch"
+    );
+  const slug = branchSlug(branch);
+  const key = configurationKey(config, context.step);
+  const runId = config.runId ?? defaultRunId(config, context, slug, key);
+  const storage = foldersOf(config, slug, runId);
+  checkObjectNames(storage, branch);
+  const image2 = imageOf(config, slug, storage.manifestUri);
+  const building = !config.image && config.prepare;
+  const batch = batchOf(config, context, { slug, key, runId, storage, image: image2 });
+  const base = {
+    projectId: config.projectId,
+    region: config.region,
+    branch,
+    branchSlug: slug,
+    commit: context.commit,
+    runId,
+    image: image2,
+    build: building ? { ...config.build, platform: "linux/amd64" } : void 0,
+    code: {
+      directory: config.workingDirectory,
+      entrypoint: config.entrypoint ?? context.shippedEntrypoint,
+      allowSecretFiles: config.allowSecretFiles
+    },
+    batch,
+    kedroRunArgs: config.kedroRunArgs,
+    kedro: { version: formatVersion(config.kedro.version), reason: config.kedro.reason },
+    ttl: effectiveTtl(config.runtimeVersion, config.ttlSeconds),
+    endpoints: config.endpoints,
+    behaviour: behaviourOf(config),
+    cost: {
+      prices: pricesFor(batch.request.batch.runtimeConfig.properties, config.pricing),
+      maxDcuHours: config.pricing.maxDcuHours
+    },
+    cleanup: config.cleanup,
+    credentials: credentialsOf(config, building)
+  };
+  return withEnv(config, base, storage);
+}
+function pinImage(plan, reference, digest) {
+  const next = structuredClone(plan);
+  next.image = { ...plan.image, reference, digest };
+  next.batch.request.batch.runtimeConfig.containerImage = reference;
+  return next;
+}
+
+// package.json
+var package_default = {
+  name: "kedro-dataproc-action",
+  version: "0.1.0",
+  private: true,
+  description: "Run a Kedro project on Google Cloud Dataproc Serverless from a pull request or a release",
+  type: "module",
+  license: "MIT",
+  bin: {
+    "kedro-dataproc": "dist/cli.js"
+  },
+  engines: {
+    node: ">=24"
+  },
+  scripts: {
+    build: "node scripts/build.mjs",
+    lint: "eslint . && prettier --check --log-level=warn . && depcruise src emulators --config .dependency-cruiser.mjs",
+    format: "prettier --write .",
+    stack: "tsx emulators/cli.ts",
+    test: "bash scripts/test.sh",
+    demo: "bash scripts/demo.sh",
+    docs: "tsx scripts/docs.ts && prettier --write README.md src/cli/flag-help.ts",
+    bench: "bash scripts/bench.sh",
+    release: "tsx scripts/release/release.ts"
+  },
+  dependencies: {
+    "@actions/artifact": "^6.2.1",
+    "@actions/core": "^3.0.1",
+    "@actions/github": "^9.1.1",
+    "@balena/dockerignore": "1.0.2",
+    "@google-cloud/dataproc": "^6.0.1",
+    "@google-cloud/storage": "^8.4.0",
+    "ansi-regex": "^6.6.0",
+    "google-auth-library": "^11.3.4",
+    "google-gax": "^5.0.8",
+    "hash-wasm": "^4.13.0",
+    "smol-toml": "^1.9.1",
+    "tar-stream": "^3.3.0"
+  },
+  devDependencies: {
+    "@eslint/js": "^9.39.5",
+    "@grpc/grpc-js": "^1.14.7",
+    "@grpc/proto-loader": "^0.8.1",
+    "@types/jest": "^29.5.14",
+    "@types/node": "^24.19.2",
+    "@types/tar-stream": "^3.1.5",
+    "@types/yauzl": "^3.4.0",
+    "@types/yazl": "^3.3.1",
+    "dependency-cruiser": "18.9.0",
+    esbuild: "^0.28.2",
+    eslint: "^9.39.5",
+    jest: "^29.7.0",
+    node: "^24.21.0",
+    prettier: "^3.10.1",
+    "proto3-json-serializer": "^3.0.6",
+    protobufjs: "^7.6.6",
+    "ts-jest": "^29.4.15",
+    tsx: "^4.23.15",
+    typescript: "^5.9.3",
+    "typescript-eslint": "^8.73.0",
+    yaml: "^2.9.1",
+    yauzl: "^3.4.0",
+    yazl: "^3.3.1"
+  },
+  allowScripts: {
+    node: true,
+    esbuild: true,
+    protobufjs: false,
+    "@parcel/watcher": false
+  }
+};
+
+// src/version.ts
+var ACTION_VERSION = package_default.version;
+
 // src/steps/image/registry-client.ts
-import { createHash } from "node:crypto";
+import { createHash as createHash2 } from "node:crypto";
 var MANIFEST_ACCEPT = [
   "application/vnd.oci.image.index.v1+json",
   "application/vnd.oci.image.manifest.v1+json",
@@ -343,11 +910,6 @@ var RegistryError = class extends Error {
   }
   status;
 };
-function isLocalRegistry(hostOrRepository) {
-  const host = hostOrRepository.split("/")[0] ?? "";
-  const hostname = host.startsWith("[") ? host.slice(0, host.indexOf("]") + 1) : host.split(":")[0];
-  return hostname === "localhost" || hostname === "[::1]" || /^127(\.\d{1,3}){3}$/.test(hostname ?? "");
-}
 function parseRepository(repository) {
   const slash = repository.indexOf("/");
   const host = slash < 0 ? "" : repository.slice(0, slash);
@@ -387,7 +949,7 @@ var RegistryClient = class {
     const response = await this.request("GET", reference, "pull");
     await this.expectOk(response, "GET", reference);
     const body = Buffer.from(await response.arrayBuffer());
-    const digest = `sha256:${createHash("sha256").update(body).digest("hex")}`;
+    const digest = `sha256:${createHash2("sha256").update(body).digest("hex")}`;
     const announced = response.headers.get("docker-content-digest");
     if (announced && announced !== digest) {
       throw new RegistryError(
@@ -403,17 +965,34 @@ var RegistryClient = class {
     await this.expectOk(response, "PUT", reference);
     return response.headers.get("docker-content-digest") ?? manifest.digest;
   }
-  url(reference) {
-    return `${this.options.baseUrl}/v2/${this.options.name}/manifests/${reference}`;
+  /** Every tag of the repository, or none when it does not exist. */
+  async tags() {
+    const response = await this.request("GET", "list", "pull", void 0, "tags");
+    if (response.status === 404) return [];
+    await this.expectOk(response, "GET", "list", "tags");
+    return (await response.json()).tags ?? [];
   }
-  async request(method, reference, access, manifest) {
+  /**
+   * Deletes a tag (its image stays, as Artifact Registry does), or by digest the image with every
+   * tag on it. What is already gone counts as deleted.
+   */
+  async delete(reference) {
+    const response = await this.request("DELETE", reference, "delete");
+    if (response.status === 404) return;
+    await this.expectOk(response, "DELETE", reference);
+  }
+  url(reference, kind = "manifests") {
+    return `${this.options.baseUrl}/v2/${this.options.name}/${kind}/${reference}`;
+  }
+  async request(method, reference, access, manifest, kind) {
     const send = async (authorization) => {
       const headers = { accept: MANIFEST_ACCEPT };
       if (authorization) headers.authorization = authorization;
       if (manifest) headers["content-type"] = manifest.mediaType;
+      const url = this.url(reference, kind);
       return this.fetchRetrying(
-        `${method} ${this.url(reference)}`,
-        () => fetch(this.url(reference), { method, headers, body: manifest?.body })
+        `${method} ${url}`,
+        () => fetch(url, { method, headers, body: manifest?.body })
       );
     };
     const cached = this.bearer.get(access);
@@ -479,10 +1058,10 @@ var RegistryClient = class {
     };
     return withRetries(attempt, { what, attempts: ATTEMPTS });
   }
-  async expectOk(response, method, reference) {
+  async expectOk(response, method, reference, kind) {
     if (response.ok) return;
     throw new RegistryError(
-      `${method} ${this.url(reference)} answered ${response.status}${await errorDetail(response)}`,
+      `${method} ${this.url(reference, kind)} answered ${response.status}${await errorDetail(response)}`,
       response.status
     );
   }
@@ -518,337 +1097,255 @@ async function errorDetail(response) {
   return snippet ? `: ${snippet}` : "";
 }
 
-// src/plan/naming.ts
-import { createHash as createHash2 } from "node:crypto";
-function shortHash(value2, length = 8) {
-  return createHash2("sha256").update(value2).digest("hex").slice(0, length);
-}
-function fit(name, max, separator = "-") {
-  if (name.length <= max) return name;
-  const suffix = separator + shortHash(name);
-  return trimSeparators(name.slice(0, max - suffix.length), separator) + suffix;
-}
-function trimSeparators(value2, separator) {
-  let start = 0;
-  let end = value2.length;
-  while (start < end && value2[start] === separator) start++;
-  while (end > start && value2[end - 1] === separator) end--;
-  return value2.slice(start, end);
-}
-function branchSlug(branch) {
-  const slug = branch.replace(/[^A-Za-z0-9]+/g, "-");
-  if (slug === branch) return slug;
-  const head = trimSeparators(slug, "-");
-  return `${head}${head ? "-" : ""}${shortHash(`branch:${branch}`, 6)}`;
-}
-function imageTag(value2) {
-  const cleaned = value2.replace(/[^A-Za-z0-9_.-]+/g, "-").replace(/^[.-]+/, "");
-  return fit(cleaned || "untagged", 128);
-}
-var IMAGE_TAG_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
-function batchId(readableParts, uniqueKey) {
-  const hash = shortHash(uniqueKey);
-  const head = trimSeparators(
-    readableParts.join("-").toLowerCase().replace(/[^a-z0-9]+/g, "-"),
-    "-"
-  );
-  const room = 63 - hash.length - 1;
-  const cutHead = trimSeparators(head.slice(0, room), "-");
-  return cutHead ? `${cutHead}-${hash}` : `batch-${hash}`;
-}
-function requestId(batch) {
-  return shortHash(`request:${batch}`, 32);
-}
-function labelValue(value2) {
-  return fit(trimSeparators(value2.toLowerCase().replace(/[^a-z0-9_-]+/g, "-"), "-"), 63);
-}
-var LABEL_KEY_PATTERN = /^[a-z][a-z0-9_-]{0,62}$/;
-var LABEL_VALUE_PATTERN = /^[a-z0-9_-]{0,63}$/;
-var RUN_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
-var RELEASE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
-
-// src/plan/request.ts
-function definedEntries(value2) {
-  return Object.fromEntries(Object.entries(value2).filter(([, v]) => v !== void 0));
-}
-function batchRequest(config, parts) {
-  const properties = { ...config.sparkProperties };
-  for (const [name, value2] of Object.entries(parts.environment)) {
-    properties[`spark.dataproc.driverEnv.${name}`] = value2;
-    properties[`spark.executorEnv.${name}`] = value2;
+// src/cleanup/find.ts
+async function batchesOf(target, dataproc) {
+  const parent = `projects/${target.projectId}/locations/${target.region}`;
+  const filter = `labels.branch = "${target.branchLabel}" AND labels.env = "dev"`;
+  const running = [];
+  const finished2 = [];
+  for await (const batch of dataproc.listBatchesAsync({ parent, filter })) {
+    const state = stateOf(batch);
+    if (!isTerminal(state) && state !== "CANCELLING")
+      running.push({ name: batch.name ?? "", operation: batch.operation ?? "" });
+    else if (isTerminal(state) && target.deleteBatches) finished2.push(batch.name ?? "");
   }
-  const peripherals = definedEntries({
-    metastoreService: config.metastoreService,
-    sparkHistoryServerConfig: config.historyServerCluster ? { dataprocCluster: config.historyServerCluster } : void 0
-  });
-  const auth = config.workloadAuthentication;
+  return { running, finished: finished2 };
+}
+async function objectsUnder(storage, bucket, prefix) {
+  const [files] = await storage.bucket(bucket).getFiles({ prefix });
+  return files.map((file) => ({
+    uri: `gs://${bucket}/${file.name}`,
+    bytes: Number(file.metadata.size ?? 0),
+    run: file.name.slice(prefix.length).split("/")[0] ?? "",
+    updated: Date.parse(String(file.metadata.updated ?? 0))
+  }));
+}
+function oldRuns(code, keepRuns) {
+  const newest = /* @__PURE__ */ new Map();
+  for (const object of code)
+    newest.set(object.run, Math.max(newest.get(object.run) ?? 0, object.updated));
+  const order = [...newest.keys()].sort((a, b) => (newest.get(b) ?? 0) - (newest.get(a) ?? 0));
+  const kept = keepRuns === void 0 ? [] : order.slice(0, keepRuns);
+  return { old: order.filter((run2) => !kept.includes(run2)), kept };
+}
+async function runFolders(target, storage) {
+  const prefix = `${target.branchSlug}/`;
+  const code = await objectsUnder(storage, target.submitBucket, prefix);
+  const outputs = target.deleteOutputs ? await objectsUnder(storage, target.outputBucket, prefix) : [];
+  const { old, kept } = oldRuns(code, target.keepRuns);
+  const folder = (run2) => `gs://${target.submitBucket}/${prefix}${run2}/`;
   return {
-    parent: parts.parent,
-    batchId: parts.batchId,
-    requestId: parts.requestId,
-    batch: {
-      pysparkBatch: {
-        mainPythonFileUri: parts.mainPythonFileUri,
-        // The words go after `--` one by one, so their quoting reaches Kedro unchanged.
-        args: ["--", ...config.kedroRunArgs],
-        archiveUris: [`${parts.codeUri}#code`]
-      },
-      runtimeConfig: {
-        version: config.runtimeVersion,
-        containerImage: parts.containerImage,
-        properties
-      },
-      environmentConfig: definedEntries({
-        executionConfig: definedEntries({
-          serviceAccount: config.serviceAccount,
-          subnetworkUri: config.subnetwork,
-          networkTags: config.networkTags.length > 0 ? config.networkTags : void 0,
-          kmsKey: config.kmsKey,
-          ttl: config.ttlSeconds !== void 0 ? { seconds: config.ttlSeconds } : void 0,
-          stagingBucket: config.stagingBucket,
-          // Unset, runtime 3.0 runs the job with the submitter's own credentials.
-          authenticationConfig: auth ? {
-            userWorkloadAuthenticationType: auth === "end-user" ? "END_USER_CREDENTIALS" : "SERVICE_ACCOUNT"
-          } : void 0
-        }),
-        peripheralsConfig: Object.keys(peripherals).length > 0 ? peripherals : void 0
-      }),
-      labels: parts.labels
-    }
+    objects: [...code, ...outputs].filter((object) => target.keepRuns === void 0 || old.includes(object.run)).map(({ uri, bytes }) => ({ uri, bytes })),
+    folders: old.map(folder),
+    kept: kept.map((run2) => `${folder(run2)} (one of the newest ${target.keepRuns} runs)`)
+  };
+}
+async function imageOf2(target, registry) {
+  const none = { tags: [], digests: [], kept: [] };
+  if (!target.image) return none;
+  const digest = (await registry.head(target.image.tag))?.digest;
+  if (!digest) return none;
+  const sharing = [];
+  const fingerprints = [];
+  for (const tag of await registry.tags()) {
+    if (tag === target.image.tag || (await registry.head(tag))?.digest !== digest) continue;
+    (tag.startsWith("fp-") ? fingerprints : sharing).push(tag);
+  }
+  const image2 = `${target.image.repository}@${digest}`;
+  if (sharing.length > 0)
+    return {
+      tags: [target.image.tag],
+      digests: [],
+      kept: [`${image2} (also tagged ${sharing.join(", ")})`]
+    };
+  return { tags: [target.image.tag, ...fingerprints], digests: [digest], kept: [] };
+}
+async function findLeftovers(target, clients) {
+  const folders = await runFolders(target, clients.storage);
+  if (target.keepRuns !== void 0)
+    return { running: [], finished: [], tags: [], digests: [], ...folders };
+  const batches = await batchesOf(target, clients.dataproc);
+  const image2 = clients.registry ? await imageOf2(target, clients.registry) : void 0;
+  return {
+    ...batches,
+    objects: folders.objects,
+    folders: folders.folders,
+    tags: image2?.tags ?? [],
+    digests: image2?.digests ?? [],
+    kept: [...folders.kept, ...image2?.kept ?? []]
   };
 }
 
-// src/plan/plan.ts
-var PlanError = class extends Error {
-};
-function runEnvironment(plan) {
-  const vars = {
-    KEDRO_DATAPROC_ENV: plan.env,
-    KEDRO_DATAPROC_RUN_ID: plan.runId,
-    KEDRO_DATAPROC_RUN_OUTPUT_URI: plan.storage.runOutputUri,
-    KEDRO_DATAPROC_BRANCH: plan.branch,
-    KEDRO_DATAPROC_COMMIT: plan.commit
-  };
-  if (plan.release) vars.KEDRO_DATAPROC_RELEASE = plan.release;
-  return vars;
-}
-function configurationKey(config, step) {
-  const shaping = INPUT_NAMES.filter((name) => INPUTS[name].role === "shapes").map((name) => [
-    name,
-    name === "release" ? config.release ?? "" : valueOf(config.values, name)
-  ]);
-  return shortHash(JSON.stringify([step, shaping]), 6);
-}
-function defaultRunId(config, context, slug, key) {
-  const attempt = context.runNumber ? `r${context.runNumber}-a${context.runAttempt || "1"}-${key}` : `local-${context.localNonce}`;
-  const head = config.env === "prod" ? config.release : slug;
-  return fit(`${head.replace(/[^A-Za-z0-9._-]+/g, "-")}-${attempt}`, 100);
-}
-function storageOf(config, slug, runId) {
-  const prod = config.env === "prod";
-  const folder = prod ? `release/${config.release}` : slug;
-  const submitPrefix = `gs://${config.runSubmitBucket}/${prod ? folder : `${slug}/${runId}`}/`;
-  return {
-    submitPrefix,
-    entrypointUri: `${submitPrefix}entrypoint.py`,
-    codeUri: `${submitPrefix}code.zip`,
-    // No trailing slash: catalogs append `/path` to it.
-    runOutputUri: `gs://${config.runOutputBucket}/${folder}/${runId}`,
-    manifestUri: prod ? `${submitPrefix}release.json` : void 0
-  };
-}
-function checkObjectNames(storage, branch) {
-  const written = [
-    storage.entrypointUri,
-    storage.codeUri,
-    storage.manifestUri,
-    `${storage.runOutputUri}/`
+// src/cleanup/clean.ts
+function cleanupLines(result) {
+  const { leftovers: l, bytes } = result;
+  const verb = result.dryRun ? "would" : "";
+  const line = (count, what, done) => `${count} ${what} ${verb ? `${verb} be ${done}` : done}`;
+  return [
+    line(l.running.length, "running batch(es)", "cancelled"),
+    line(l.folders.length, "run folder(s)", "deleted") + ` (${l.objects.length} object(s), ${bytes} bytes)`,
+    line(l.tags.length, "image tag(s)", "deleted"),
+    line(l.digests.length, "image(s) by digest", "deleted"),
+    line(l.finished.length, "finished batch record(s)", "deleted"),
+    ...l.kept.map((kept) => `kept ${kept}`)
   ];
-  const problem = written.map((uri) => uri && objectNameProblem(uri)).find(Boolean);
-  if (problem)
-    throw new PlanError(
-      `${problem}: the folder is named after the branch (${branch.length} characters) and the run id; use a shorter branch name or run-id`
-    );
 }
-function imageOf(config, slug) {
-  if (config.image) return { reference: config.image, prebuilt: true };
-  const repository = `${config.artifactRegistry}/${config.projectId}/${config.artifactRepository}/${config.imageName}`;
-  const tag = config.imageTag ?? imageTag(config.env === "prod" ? config.release : slug);
-  return { reference: `${repository}:${tag}`, prebuilt: false, repository, tag };
+function cleanupItems(leftovers) {
+  return [
+    ...leftovers.running.map((batch) => `cancel ${batch.name}`),
+    ...leftovers.objects.map((object) => `delete ${object.uri}`),
+    ...leftovers.tags.map((tag) => `untag ${tag}`),
+    ...leftovers.digests.map((digest) => `delete image ${digest}`),
+    ...leftovers.finished.map((name) => `delete batch ${name}`)
+  ];
 }
-function labelsOf(config, context, names) {
-  const labels2 = {
-    ...config.labels,
-    "managed-by": "kedro-dataproc-action",
-    env: config.env,
-    "run-id": labelValue(names.runId),
-    "request-id": names.request
-  };
-  if (context.branch) labels2.branch = labelValue(names.slug);
-  if (context.commit) labels2.commit = labelValue(context.commit);
-  if (config.release) labels2.release = labelValue(config.release);
-  return labels2;
-}
-function buildPlan(config, context) {
-  const branch = context.branch;
-  if (config.env === "dev" && !branch)
-    throw new PlanError(
-      "could not tell the branch: the checkout is detached and the event names none; run on a pull_request or push event, or check out a branch"
-    );
-  const slug = branchSlug(branch);
-  const key = configurationKey(config, context.step);
-  const runId = config.runId ?? defaultRunId(config, context, slug, key);
-  const storage = storageOf(config, slug, runId);
-  checkObjectNames(storage, branch);
-  const image2 = imageOf(config, slug);
-  const attemptKey = context.runId ? [context.repository, context.runId, context.runAttempt, context.job, key, runId] : ["local", context.localNonce, key, runId];
-  const id = batchId(
-    ["kedro", config.env, runId],
-    [config.projectId, config.region, ...attemptKey].join("\n")
-  );
-  const parent = `projects/${config.projectId}/locations/${config.region}`;
-  const request = batchRequest(config, {
-    parent,
-    batchId: id,
-    requestId: requestId(id),
-    mainPythonFileUri: config.mainPythonFile ?? storage.entrypointUri,
-    codeUri: storage.codeUri,
-    containerImage: image2.reference,
-    environment: runEnvironment({ ...config, runId, branch, commit: context.commit, storage }),
-    labels: labelsOf(config, context, { slug, runId, request: requestId(id) })
-  });
-  const building = !config.image && config.prepare;
-  const { endpoints } = config;
-  return {
-    env: config.env,
-    projectId: config.projectId,
-    region: config.region,
-    branch,
-    branchSlug: slug,
-    commit: context.commit,
-    runId,
-    release: config.release,
-    image: image2,
-    build: building ? {
-      dockerfile: config.dockerfile,
-      context: config.buildContext,
-      target: config.target,
-      buildArgs: config.buildArgs,
-      secrets: config.buildSecrets,
-      platform: "linux/amd64",
-      network: config.buildNetwork
-    } : void 0,
-    code: {
-      directory: config.workingDirectory,
-      entrypoint: config.entrypoint ?? context.shippedEntrypoint,
-      allowSecretFiles: config.allowSecretFiles
-    },
-    storage,
-    batch: {
-      id,
-      name: `${parent}/batches/${id}`,
-      consoleUrl: `https://console.cloud.google.com/dataproc/batches/${config.region}/${id}/summary?project=${config.projectId}`,
-      request
-    },
-    kedroRunArgs: config.kedroRunArgs,
-    kedro: { version: formatVersion(config.kedro.version), reason: config.kedro.reason },
-    ttl: effectiveTtl(config.runtimeVersion, config.ttlSeconds),
-    endpoints,
-    behaviour: {
-      dryRun: config.dryRun,
-      wait: config.wait,
-      timeoutSeconds: config.timeoutSeconds,
-      cancelOnAbort: config.cancelOnAbort,
-      prepare: config.prepare,
-      submit: config.submit,
-      force: config.force
-    },
-    credentials: {
-      // A local stack (plaintext endpoints, a local registry) needs none.
-      needed: !endpoints.dataproc?.plaintext || !endpoints.storage?.plaintext || building && !isLocalRegistry(config.artifactRegistry),
-      onMissing: config.onMissingCredentials
-    }
-  };
-}
-function pinImage(plan, reference, digest) {
-  const next = structuredClone(plan);
-  next.image = { ...plan.image, reference, digest };
-  next.batch.request.batch.runtimeConfig.containerImage = reference;
-  return next;
-}
-
-// package.json
-var package_default = {
-  name: "kedro-dataproc-action",
-  version: "0.1.0",
-  private: true,
-  description: "Run a Kedro project on Google Cloud Dataproc Serverless from a pull request or a release",
-  type: "module",
-  license: "MIT",
-  bin: {
-    "kedro-dataproc": "dist/cli.js"
-  },
-  engines: {
-    node: ">=24"
-  },
-  scripts: {
-    build: "node scripts/build.mjs",
-    lint: "eslint . && prettier --check .",
-    format: "prettier --write .",
-    stack: "tsx emulators/cli.ts",
-    test: "bash scripts/test.sh",
-    demo: "bash scripts/demo.sh",
-    docs: "tsx scripts/docs.ts && prettier --write README.md",
-    bench: "bash scripts/bench.sh",
-    release: "tsx scripts/release/release.ts"
-  },
-  dependencies: {
-    "@actions/artifact": "^6.2.1",
-    "@actions/core": "^3.0.1",
-    "@actions/github": "^9.1.1",
-    "@google-cloud/dataproc": "^6.0.1",
-    "@google-cloud/storage": "^8.4.0",
-    "ansi-regex": "^6.6.0",
-    "google-auth-library": "^11.3.4",
-    "google-gax": "^5.0.8",
-    "hash-wasm": "^4.13.0",
-    "smol-toml": "^1.9.1",
-    "tar-stream": "^3.3.0"
-  },
-  devDependencies: {
-    "@eslint/js": "^9.39.5",
-    "@grpc/grpc-js": "^1.14.7",
-    "@grpc/proto-loader": "^0.8.1",
-    "@types/jest": "^29.5.14",
-    "@types/node": "^24.19.2",
-    "@types/tar-stream": "^3.1.5",
-    "@types/yauzl": "^3.4.0",
-    "@types/yazl": "^3.3.1",
-    esbuild: "^0.28.2",
-    eslint: "^9.39.5",
-    jest: "^29.7.0",
-    node: "^24.21.0",
-    prettier: "^3.10.1",
-    "proto3-json-serializer": "^3.0.6",
-    protobufjs: "^7.6.6",
-    "ts-jest": "^29.4.15",
-    tsx: "^4.23.15",
-    typescript: "^5.9.3",
-    "typescript-eslint": "^8.73.0",
-    yaml: "^2.9.1",
-    yauzl: "^3.4.0",
-    yazl: "^3.3.1"
-  },
-  allowScripts: {
-    node: true,
-    esbuild: true,
-    protobufjs: false,
-    "@parcel/watcher": false
+async function cleanBranch(target, clients, dryRun) {
+  const leftovers = await findLeftovers(target, clients);
+  const bytes = leftovers.objects.reduce((sum, object) => sum + object.bytes, 0);
+  const result = { dryRun, leftovers, bytes };
+  for (const item of cleanupItems(leftovers)) log.info(`${dryRun ? "would " : ""}${item}`);
+  if (dryRun) return result;
+  for (const batch of leftovers.running) await cancelBatch(clients.dataproc, batch.operation);
+  for (const object of leftovers.objects) {
+    const { bucket, name } = parseGcsUri(object.uri);
+    await clients.storage.bucket(bucket).file(name).delete({ ignoreNotFound: true });
   }
-};
+  for (const tag of leftovers.tags) {
+    await clients.registry?.delete(tag);
+  }
+  for (const digest of leftovers.digests) await clients.registry?.delete(digest);
+  for (const name of leftovers.finished) await clients.dataproc.deleteBatch({ name });
+  return result;
+}
 
-// src/version.ts
-var ACTION_VERSION = package_default.version;
+// src/cleanup/target.ts
+var CleanupError = class extends Error {
+};
+function bucketOf(uri) {
+  return parseGcsUri(uri).bucket;
+}
+function cleanupTarget(plan, options) {
+  if (plan.env !== "dev" || !plan.branch)
+    throw new CleanupError("only a dev branch is cleaned up; prod releases are never touched");
+  if (plan.branchSlug === "release")
+    throw new CleanupError(
+      `branch '${plan.branch}' has the folder release/, where prod releases live; it is not cleaned up`
+    );
+  const { repository, tag, prebuilt } = plan.image;
+  return {
+    projectId: plan.projectId,
+    region: plan.region,
+    branch: plan.branch,
+    branchSlug: plan.branchSlug,
+    branchLabel: labelValue(plan.branchSlug),
+    submitBucket: bucketOf(plan.storage.submitPrefix),
+    outputBucket: bucketOf(plan.storage.runOutputUri),
+    image: !prebuilt && repository && tag ? { repository, tag } : void 0,
+    ...options
+  };
+}
+
+// src/cleanup/run.ts
+async function runCleanup(plan, mode, dryRun = plan.behaviour.dryRun) {
+  const { deleteOutputs, deleteBatches, keepRuns } = plan.cleanup;
+  const target = cleanupTarget(plan, {
+    deleteOutputs,
+    deleteBatches: mode === "branch" && deleteBatches,
+    keepRuns: mode === "retention" ? keepRuns : void 0
+  });
+  const { dataproc, storage } = plan.endpoints;
+  const image2 = mode === "branch" ? target.image : void 0;
+  const token = image2 && !isLocalRegistry(image2.repository) ? await loadAccessToken() : void 0;
+  return cleanBranch(
+    target,
+    {
+      dataproc: await makeDataprocClient(plan.region, dataproc),
+      storage: makeStorage(plan.projectId, storage),
+      registry: image2 ? registryClient(image2.repository, token) : void 0
+    },
+    dryRun
+  );
+}
+async function keepNewestRuns(plan) {
+  if (plan.cleanup.keepRuns === void 0 || plan.env !== "dev") return;
+  try {
+    const result = await runCleanup(plan, "retention");
+    for (const line of cleanupLines(result).slice(1, 2)) log.info(`keep-runs: ${line}`);
+  } catch (error) {
+    log.warning(`keep-runs: the older run folders were not removed (${firstLine(error)})`);
+  }
+}
+
+// src/dataproc/traceback.ts
+var ENTRYPOINT_ERROR = /^\[kedro-dataproc\] error: (.+)$/;
+var PLAIN_START = /^Traceback \(most recent call last\):\s*$/;
+var BOX_START = /^╭/;
+var BOX_END = /^╰/;
+var CHAINED = /^(The above exception was the direct cause of the following exception|During handling of the above exception, another exception occurred):\s*$/;
+var EXCEPTION_LINE = /^[A-Za-z_][\w.]*(: |$)/;
+var NOT_CONTINUATION = /^(\s*$|\[|\d{2,4}[/-]\d{2}[/-]\d{2}|Traceback |╭|The above exception|During handling)/;
+var MAX_CONTINUATION = 6;
+var MAX_CAUSE_CHARS = 600;
+function tracebacks(lines) {
+  const found = [];
+  let chained = false;
+  for (let i = 0; i < lines.length; i += 1) {
+    const line = lines[i];
+    if (CHAINED.test(line.trim())) {
+      chained = true;
+      continue;
+    }
+    let end = -1;
+    if (PLAIN_START.test(line)) {
+      end = i + 1;
+      while (end < lines.length && /^\s/.test(lines[end])) end += 1;
+    } else if (BOX_START.test(line)) {
+      end = i + 1;
+      while (end < lines.length && !BOX_END.test(lines[end])) end += 1;
+      end += 1;
+      while (end < lines.length && !lines[end].trim()) end += 1;
+    } else {
+      if (line.trim()) chained = false;
+      continue;
+    }
+    if (end < lines.length && EXCEPTION_LINE.test(lines[end])) {
+      found.push({ line: end, chained });
+      i = end;
+    }
+    chained = false;
+  }
+  return found;
+}
+function messageAt(lines, index) {
+  const parts = [lines[index].trim()];
+  for (let i = index + 1; i < lines.length && parts.length <= MAX_CONTINUATION; i += 1) {
+    const line = lines[i];
+    if (NOT_CONTINUATION.test(line)) break;
+    parts.push(line.trim());
+  }
+  return parts.join(" ");
+}
+function wholeSentences(text, max = MAX_CAUSE_CHARS) {
+  if (text.length <= max) return text;
+  const head = text.slice(0, max);
+  const sentence = head.search(/[.!?:](?=\s)[^.!?:]*$/);
+  const cut = sentence > max / 3 ? sentence + 1 : head.lastIndexOf(" ");
+  return `${head.slice(0, cut > 0 ? cut : max).trimEnd()} \u2026`;
+}
+function lastChain(output) {
+  const raised = tracebacks(output);
+  const last = raised.length - 1;
+  if (last < 0) return void 0;
+  let at = last;
+  while (at > 0 && raised[at].chained) at -= 1;
+  const message = (index) => wholeSentences(messageAt(output, raised[index].line));
+  return { innermost: message(at), outermost: message(last) };
+}
+function rootCause(output) {
+  const own = output.findLast((line) => ENTRYPOINT_ERROR.test(line));
+  if (own) return wholeSentences(ENTRYPOINT_ERROR.exec(own)[1]);
+  return lastChain(output)?.innermost;
+}
 
 // src/dataproc/failures.ts
 var JOB_FAILED = /^Job failed with message \[([\s\S]*?)\]\.?(?:\s+Additional details|\s*$)/;
@@ -860,9 +1357,22 @@ var EXCEPTION = /^[A-Za-z_][\w.]*(Error|Exception)(: |$)/;
 var WRAPPER = /^(subprocess\.CalledProcessError|org\.apache\.spark\.SparkUserAppException)\b/;
 function failureReason(stateMessage2, driverOutput = []) {
   const reason = serviceReason(stateMessage2);
+  const quoted = quotedChain(reason, driverOutput);
+  if (quoted) return quoted;
   if (EXCEPTION.test(reason) && !WRAPPER.test(reason)) return reason;
-  const exception = [...driverOutput].reverse().map((line) => line.trim()).find((line) => EXCEPTION.test(line) && !WRAPPER.test(line));
-  return exception ? `${exception} (from the driver output; the service says: ${reason})` : reason;
+  const lastException = [...driverOutput].reverse().map((line) => line.trim()).find((line) => EXCEPTION.test(line) && !WRAPPER.test(line));
+  const cause = [rootCause(driverOutput), lastException].find(
+    (found) => found !== void 0 && !WRAPPER.test(found)
+  );
+  return cause ? `${cause} (from the driver output; the service says: ${reason})` : reason;
+}
+var unqualified = (text) => text.replace(/^(?:[A-Za-z_]\w*\.)+(?=[A-Za-z_]\w*(?::|$))/, "");
+function quotedChain(reason, driverOutput) {
+  const chain = lastChain(driverOutput);
+  if (!chain || WRAPPER.test(reason) || !/^[\w.]+: /.test(reason)) return void 0;
+  if (!unqualified(chain.outermost).startsWith(unqualified(reason))) return void 0;
+  if (chain.innermost === chain.outermost || WRAPPER.test(chain.innermost)) return chain.outermost;
+  return `${chain.innermost} (the cause of ${chain.outermost})`;
 }
 function serviceReason(stateMessage2) {
   const message = stateMessage2.trim();
@@ -874,15 +1384,15 @@ function serviceReason(stateMessage2) {
   const job = JOB_FAILED.exec(message);
   if (job) return job[1].trim();
   if (NOT_READY.test(message)) {
-    return `${firstLine(message)} (a known transient failure of the service: run it again)`;
+    return `${firstLine2(message)} (a known transient failure of the service: run it again)`;
   }
   if (AGENT.test(message)) {
     const detail = message.replace(AGENT, "").split("\n").map((line) => line.trim()).find(Boolean);
-    return detail ? `Dataproc's agent reports a job failure: ${detail}` : firstLine(message);
+    return detail ? `Dataproc's agent reports a job failure: ${detail}` : firstLine2(message);
   }
-  return firstLine(message);
+  return firstLine2(message);
 }
-var firstLine = (text) => text.split("\n")[0]?.trim() ?? "";
+var firstLine2 = (text) => text.split("\n")[0]?.trim() ?? "";
 function cancelReason(batch, ttl) {
   const said = (batch.stateHistory ?? []).map((entry) => entry.stateMessage ?? "").join("\n");
   if (/ttl exceeded/i.test(said)) {
@@ -891,11 +1401,168 @@ function cancelReason(batch, ttl) {
   return "the batch was cancelled outside this run (by someone, or another tool); see the batch in the console";
 }
 
+// src/steps/batch/cloud-logging.ts
+var LAST_LINE = /^\[kedro-dataproc\] kedro run exited with status /;
+var MIN_INTERVAL_MS = 2e3;
+var BACKOFF = { firstMs: 2 * MIN_INTERVAL_MS, maxMs: 3e4, minMs: MIN_INTERVAL_MS };
+var SETTLE_MS = 8e3;
+var LOOKBACK_MS = 12e4;
+var QUIET_MS = 15e3;
+var CEILING_MS = 9e4;
+var CloudLoggingOutput = class {
+  constructor(list, log2, emitLine, now = Date.now) {
+    this.list = list;
+    this.log = log2;
+    this.emitLine = emitLine;
+    this.now = now;
+  }
+  list;
+  log;
+  emitLine;
+  now;
+  seen = /* @__PURE__ */ new Set();
+  pending = [];
+  newest = 0;
+  nextPollAt = 0;
+  /** When the last successful read started. */
+  lastReadAt = 0;
+  /** Failed reads in a row. */
+  failures = 0;
+  endedAt;
+  lastNewAt = Date.now();
+  complete = false;
+  /** Reads what is new when a poll is due; returns true once the output is complete. */
+  async poll(batchEnded) {
+    if (batchEnded) this.endedAt ??= this.now();
+    if (this.complete) return true;
+    if (this.now() >= this.nextPollAt) {
+      try {
+        const startedAt = this.now();
+        await this.read();
+        this.lastReadAt = startedAt;
+        this.failures = 0;
+      } catch (error) {
+        const status = httpStatus(error);
+        if (status === 403) {
+          log.warning(
+            "driver output: Cloud Logging refused to list entries (403); grant the deploying identity roles/logging.viewer to stream it here, or follow the logs link in the summary"
+          );
+          return this.finish();
+        }
+        if (status !== void 0 && !isTransient(error)) {
+          log.warning(
+            `driver output: Cloud Logging cannot be read (${errorMessage(error)}); follow the logs link in the summary`
+          );
+          return this.finish();
+        }
+        this.failures += 1;
+      }
+      const wait = this.failures === 0 ? MIN_INTERVAL_MS : backoffDelay(this.failures, BACKOFF);
+      this.nextPollAt = this.now() + wait;
+    }
+    if (this.endedAt === void 0) {
+      this.release(false);
+      return false;
+    }
+    const last = this.pending.find((entry) => entry.lines.some((line) => LAST_LINE.test(line)));
+    if (last && this.lastReadAt - last.time >= SETTLE_MS) return this.finish();
+    this.release(false);
+    const sinceEnd = this.now() - this.endedAt;
+    if (this.complete || this.now() - this.lastNewAt > QUIET_MS) return this.finish();
+    if (sinceEnd > CEILING_MS) {
+      log.warning(
+        "driver output: stopped waiting for Cloud Logging; the output above may be incomplete"
+      );
+      return this.finish();
+    }
+    return false;
+  }
+  /** Prints whatever is still held. */
+  flush() {
+    this.release(true);
+  }
+  finish() {
+    this.release(true);
+    this.complete = true;
+    return true;
+  }
+  filter() {
+    const { project, location, batchId: batchId2 } = this.log;
+    const from = Math.max(this.log.since - 6e4, this.newest - LOOKBACK_MS);
+    return [
+      `logName="projects/${project}/logs/dataproc.googleapis.com%2Foutput"`,
+      'resource.type="cloud_dataproc_batch"',
+      `resource.labels.batch_id="${batchId2}"`,
+      `resource.labels.location="${location}"`,
+      `timestamp>="${new Date(from).toISOString()}"`
+    ].join(" AND ");
+  }
+  async read() {
+    let pageToken;
+    const filter = this.filter();
+    do {
+      const page = await this.list({
+        resourceNames: [`projects/${this.log.project}`],
+        filter,
+        orderBy: "timestamp asc",
+        pageSize: 1e3,
+        ...pageToken ? { pageToken } : {}
+      });
+      for (const entry of page.entries ?? []) this.accept(entry);
+      pageToken = page.nextPageToken || void 0;
+    } while (pageToken);
+  }
+  accept(entry) {
+    const insertId = entry.insertId ?? `${entry.timestamp}|${entry.textPayload ?? ""}`;
+    if (this.seen.has(insertId)) return;
+    this.seen.add(insertId);
+    const message = entry.jsonPayload?.message ?? entry.textPayload ?? "";
+    const text = typeof message === "string" ? message : JSON.stringify(message);
+    const lines = text.split("\n");
+    if (lines.length > 1 && lines[lines.length - 1] === "") lines.pop();
+    const time = Date.parse(entry.timestamp ?? "") || this.now();
+    this.newest = Math.max(this.newest, time);
+    this.lastNewAt = this.now();
+    this.pending.push({ time, insertId, lines });
+  }
+  /** Prints, in timestamp order, the entries that have waited long enough (all, at the end). */
+  release(all) {
+    const horizon = this.now() - SETTLE_MS;
+    this.pending.sort((a, b) => a.time - b.time || a.insertId.localeCompare(b.insertId));
+    const ready = all ? this.pending : this.pending.filter((entry) => entry.time <= horizon);
+    this.pending = all ? [] : this.pending.filter((entry) => entry.time > horizon);
+    for (const entry of ready) {
+      for (const line of entry.lines) {
+        this.emitLine(line);
+        if (LAST_LINE.test(line)) this.complete = true;
+      }
+    }
+  }
+};
+
+// src/deploy/outcome.ts
+var outcomeWithoutBatch = (plan, state, stateMessage2, note) => ({ plan, state, stateMessage: stateMessage2, driverOutput: [], note });
+function succeeded(outcome) {
+  const done = ["SUCCEEDED", "PREPARED", "PLANNED", "SKIPPED"];
+  if (done.includes(outcome.state)) return true;
+  return !outcome.plan.behaviour.wait && outcome.state !== "ERROR" && !outcome.stateMessage;
+}
+function toSeconds(time) {
+  if (!time?.seconds) return void 0;
+  return Number(String(time.seconds)) + (time.nanos ?? 0) / 1e9;
+}
+function batchDuration(batch) {
+  const start = toSeconds(batch.createTime);
+  const end = toSeconds(batch.stateTime);
+  return start !== void 0 && end !== void 0 ? Math.max(0, Math.round(end - start)) : void 0;
+}
+
 // src/deploy/batch.ts
 function stateMessage(plan, result, output) {
   const cancelled = result.state === "CANCELLED";
   if (result.timedOut && cancelled) return "the batch ran longer than timeout and was cancelled";
   if (result.aborted && cancelled) return "the run was aborted and the batch cancelled";
+  if (result.overSpent && cancelled) return spendingReason(result.overSpent);
   if (cancelled)
     return cancelReason(
       result.batch,
@@ -954,6 +1621,7 @@ async function runBatch(plan, clients, hooks) {
       operation: submission.operation,
       abort: behaviour2.cancelOnAbort ? hooks.abort : new AbortController().signal,
       timeoutSeconds: behaviour2.timeoutSeconds,
+      maxDcuHours: plan.cost.maxDcuHours,
       onLine,
       onCancelSent: hooks.onCancelSent?.bind(hooks),
       cloudLogging: cloudLoggingOf(
@@ -1107,6 +1775,10 @@ function git(cwd, args) {
     });
   });
 }
+async function gitFact(cwd, args) {
+  const result = await git(cwd, args).catch(() => void 0);
+  return result?.code === 0 ? result.stdout.toString().trim() || void 0 : void 0;
+}
 
 // src/steps/code/list.ts
 async function listProjectFiles(root) {
@@ -1173,11 +1845,11 @@ function dedupeSkipped(skipped) {
 async function walk(root) {
   const names = [];
   const skipped = [];
-  const visit = async (relative) => {
-    const dirents = await readdir(path.join(root, relative), { withFileTypes: true });
+  const visit = async (relative2) => {
+    const dirents = await readdir(path.join(root, relative2), { withFileTypes: true });
     for (const dirent of dirents) {
       if (dirent.name === ".git") continue;
-      const name = relative === "" ? dirent.name : `${relative}/${dirent.name}`;
+      const name = relative2 === "" ? dirent.name : `${relative2}/${dirent.name}`;
       if (dirent.isDirectory()) {
         await visit(name);
       } else if (dirent.name.includes("\\")) {
@@ -1577,6 +2249,7 @@ function codeUploads(plan, artifacts) {
 }
 
 // src/steps/image/build-context.ts
+var import_dockerignore = __toESM(require_ignore(), 1);
 var import_tar_stream = __toESM(require_tar_stream(), 1);
 import { createReadStream } from "node:fs";
 import { lstat, readdir as readdir2, readFile, readlink } from "node:fs/promises";
@@ -1585,14 +2258,12 @@ import { Readable as Readable2 } from "node:stream";
 var ADDED_DOCKERFILE = ".kedro-dataproc-action.Dockerfile";
 async function readBuildContext(dir, dockerfile, secrets) {
   const root = path3.resolve(dir);
-  const rules = parseDockerignore(
-    await readFile(path3.join(root, ".dockerignore"), "utf8").catch(() => "")
-  );
+  const patterns = await readFile(path3.join(root, ".dockerignore"), "utf8").catch(() => "");
   const leftOut = [];
-  const entries = await walkContext(root, rules, (relative, absolute) => {
-    const reason = credentialReason(relative, absolute, secrets.credentials) ?? gitConfigReason(relative, absolute) ?? localSecretsReason(relative, absolute, secrets.allowed);
+  const entries = await walkContext(root, patterns, (relative2, absolute) => {
+    const reason = credentialReason(relative2, absolute, secrets.credentials) ?? gitConfigReason(relative2, absolute) ?? localSecretsReason(relative2, absolute, secrets.allowed);
     if (!reason) return true;
-    leftOut.push(`${relative}: ${reason}`);
+    leftOut.push(`${relative2}: ${reason}`);
     return false;
   });
   const files = [...entries].filter(([, entry]) => entry.kind === "file").map(([name, entry]) => ({ name, source: path3.join(root, name), size: entry.size }));
@@ -1647,85 +2318,32 @@ function contextTar(context) {
   write().catch((error) => pack.destroy(error));
   return Readable2.from(pack);
 }
-function parseDockerignore(text) {
-  const rules = [];
-  for (const raw of text.split(/\r?\n/)) {
-    let line = raw.trim();
-    if (line === "" || line.startsWith("#")) continue;
-    const exclude = !line.startsWith("!");
-    if (!exclude) line = line.slice(1).trim();
-    const cleaned = path3.posix.normalize(line).replace(/^\/+/, "").replace(/\/+$/, "");
-    if (cleaned === "" || cleaned === ".") continue;
-    rules.push({ exclude, pattern: globRegExp(cleaned, true) });
-  }
-  return rules;
+function dockerignore(patterns) {
+  return import_dockerignore.default.default({ ignorecase: false }).add(patterns);
 }
-function isIgnored(relative, rules) {
-  let ignored = false;
-  const parts = relative.split("/");
-  for (const rule of rules) {
-    let matched = rule.pattern.test(relative);
-    for (let depth = 1; !matched && depth < parts.length; depth++) {
-      matched = rule.pattern.test(parts.slice(0, depth).join("/"));
-    }
-    if (matched) ignored = rule.exclude;
-  }
-  return ignored;
+function reincludedBelow(patterns) {
+  const exceptions = patterns.split(/\r?\n/).map((line) => line.trim()).filter((line) => line.startsWith("!")).map((line) => `${path3.posix.normalize(line.slice(1).trim()).replace(/^\/+/, "")}/`);
+  return (directory) => exceptions.some((exception) => exception.startsWith(`${directory}/`));
 }
-function globRegExp(glob, doubleStar) {
-  let out = "";
-  for (let i = 0; i < glob.length; i++) {
-    const ch = glob[i];
-    if (ch === "*") {
-      if (doubleStar && glob[i + 1] === "*") {
-        i++;
-        if (glob[i + 1] === "/") {
-          i++;
-          out += "(?:.*/)?";
-        } else {
-          out += ".*";
-        }
-      } else {
-        out += "[^/]*";
-      }
-    } else if (ch === "?") {
-      out += "[^/]";
-    } else if (ch === "[") {
-      const end = glob.indexOf("]", i + 2);
-      if (end < 0) {
-        out += "\\[";
-        continue;
-      }
-      let body = glob.slice(i + 1, end);
-      if (body.startsWith("!")) body = `^${body.slice(1)}`;
-      out += `[${body.replace(/[\\\]]/g, "\\$&")}]`;
-      i = end;
-    } else if (ch === "\\" && i + 1 < glob.length) {
-      out += glob[++i].replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
-    } else {
-      out += ch.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
-    }
-  }
-  return new RegExp(`^${out}$`);
-}
-async function walkContext(context, rules, keep) {
+async function walkContext(context, patterns, keep) {
   const entries = /* @__PURE__ */ new Map();
-  const canReinclude = rules.some((rule) => !rule.exclude);
+  const rules = dockerignore(patterns);
+  const mayReinclude = reincludedBelow(patterns);
   const walk2 = async (relativeDir) => {
     const names = (await readdir2(path3.join(context, relativeDir))).sort();
     for (const name of names) {
-      const relative = relativeDir === "" ? name : `${relativeDir}/${name}`;
-      const absolute = path3.join(context, relative);
+      const relative2 = relativeDir === "" ? name : `${relativeDir}/${name}`;
+      const absolute = path3.join(context, relative2);
       const info = await lstat(absolute);
-      const ignored = isIgnored(relative, rules);
+      const ignored = rules.ignores(relative2);
       const entry = { mode: info.mode, size: info.size, mtime: info.mtime };
       if (info.isDirectory()) {
-        if (!ignored) entries.set(relative, { kind: "dir", ...entry });
-        if (!ignored || canReinclude) await walk2(relative);
+        if (!ignored) entries.set(relative2, { kind: "dir", ...entry });
+        if (!ignored || mayReinclude(relative2)) await walk2(relative2);
       } else if (info.isSymbolicLink()) {
-        if (!ignored) entries.set(relative, { kind: "symlink", ...entry });
-      } else if (!ignored && info.isFile() && keep(relative, absolute)) {
-        entries.set(relative, { kind: "file", ...entry });
+        if (!ignored) entries.set(relative2, { kind: "symlink", ...entry });
+      } else if (!ignored && info.isFile() && keep(relative2, absolute)) {
+        entries.set(relative2, { kind: "file", ...entry });
       }
     }
   };
@@ -1952,7 +2570,7 @@ async function buildAndPush(request, fpTag, location, registry, runner) {
       fpReference: `${request.repository}:${fpTag}`,
       title: `Build image ${request.repository}:${request.tag} (${fpTag})`
     };
-    const secrets = request.buildSecrets ?? {};
+    const secrets = request.secrets ?? {};
     const builder = await chooseBuilder(session.docker, Object.keys(secrets).length > 0);
     const secretFiles = await writeSecrets(workDir, secrets);
     const digest = builder === "buildx" ? await buildxBuild(session, secretFiles) : await dockerBuild(session, builder, secretFiles);
@@ -2048,6 +2666,49 @@ import { pipeline as pipeline2 } from "node:stream/promises";
 
 // src/steps/image/dockerfile-parse.ts
 import path6 from "node:path";
+
+// src/lib/words.ts
+function splitWords(input) {
+  const words = [];
+  let word = "";
+  let inWord = false;
+  let quote = null;
+  for (let i = 0; i < input.length; i++) {
+    const ch = input[i];
+    if (quote === "'") {
+      if (ch === "'") quote = null;
+      else word += ch;
+    } else if (quote === '"') {
+      if (ch === '"') quote = null;
+      else if (ch === "\\" && i + 1 < input.length && '"\\$`\n'.includes(input[i + 1])) {
+        const next = input[++i];
+        if (next !== "\n") word += next;
+      } else word += ch;
+    } else if (ch === "'" || ch === '"') {
+      quote = ch;
+      inWord = true;
+    } else if (ch === "\\") {
+      if (i + 1 >= input.length) throw new Error("it ends with a lone backslash; remove it");
+      const next = input[++i];
+      if (next !== "\n") {
+        word += next;
+        inWord = true;
+      }
+    } else if (/\s/.test(ch)) {
+      if (inWord) words.push(word);
+      word = "";
+      inWord = false;
+    } else {
+      word += ch;
+      inWord = true;
+    }
+  }
+  if (quote) throw new Error(`it has an unclosed ${quote} quote; close it`);
+  if (inWord) words.push(word);
+  return words;
+}
+
+// src/steps/image/dockerfile-parse.ts
 function parseDockerfile(text) {
   const lines = text.split(/\r?\n/);
   let escape = "\\";
@@ -2090,9 +2751,6 @@ function parseDockerfile(text) {
     }
   }
   return instructions;
-}
-function splitWords(args) {
-  return (args.match(/"[^"]*"|'[^']*'|\S+/g) ?? []).map(unquote);
 }
 function unquote(word) {
   return /^(["']).*\1$/.test(word) ? word.slice(1, -1) : word;
@@ -2155,82 +2813,79 @@ function cleanSource(source) {
 }
 
 // src/steps/image/dockerfile-deps.ts
-function dependenciesOf(instructions, target, buildArgs) {
-  const globalArgs = {};
-  const stages = [];
-  let scope = {};
-  const stageIndex = (reference) => {
-    if (/^\d+$/.test(reference)) {
-      const index = Number(reference);
-      return index < stages.length ? index : void 0;
-    }
-    const found = stages.find((stage) => stage.name === reference.toLowerCase());
-    return found?.index;
-  };
-  for (const { keyword, args } of instructions) {
-    if (keyword === "ARG") {
-      for (const word of splitWords(args)) {
-        const [name, value2] = splitAssignment(word);
-        const into = stages.length === 0 ? globalArgs : scope;
-        const inherited = stages.length === 0 ? void 0 : globalArgs[name];
-        const resolved = buildArgs[name] ?? (value2 !== void 0 ? expand(value2, into) : inherited);
-        if (resolved !== void 0) into[name] = resolved;
-      }
-      continue;
-    }
-    if (keyword === "FROM") {
-      const { words } = splitFlags(splitWords(args));
-      const image2 = expand(words[0] ?? "", globalArgs);
-      const name = words[1]?.toLowerCase() === "as" ? (words[2] ?? "").toLowerCase() : "";
-      const parent = stageIndex(image2);
-      stages.push({
-        name: name || String(stages.length),
-        index: stages.length,
-        needs: parent === void 0 ? [] : [parent],
-        sources: []
-      });
-      scope = {};
-      continue;
-    }
-    const stage = stages[stages.length - 1];
-    if (!stage) continue;
-    if (keyword === "ENV") {
-      for (const [name, value2] of envPairs(args)) scope[name] = expand(value2, scope);
-    } else if (keyword === "COPY" || keyword === "ADD") {
-      const { flags, words } = splitFlags(copyWords(args));
-      const from = flags.get("from");
-      if (from !== void 0) {
-        const index = stageIndex(expand(from, scope));
-        if (index !== void 0) stage.needs.push(index);
-        continue;
-      }
-      for (const source of words.slice(0, -1)) {
-        if (source.startsWith("<<")) continue;
-        if (keyword === "ADD" && /^[a-z][a-z0-9+.-]*:\/\//i.test(source)) continue;
-        stage.sources.push(cleanSource(expand(source, scope)));
-      }
-    } else if (keyword === "RUN") {
-      for (const mount of splitFlags(splitWords(args)).mounts) {
-        const options = new Map(
-          mount.split(",").map((part) => {
-            const [key, value2] = splitAssignment(part);
-            return [key.toLowerCase(), value2 ?? ""];
-          })
-        );
-        const type = options.get("type") ?? "bind";
-        if (type !== "bind") continue;
-        const from = options.get("from");
-        if (from !== void 0) {
-          const index = stageIndex(expand(from, scope));
-          if (index !== void 0) stage.needs.push(index);
-        } else {
-          stage.sources.push(
-            cleanSource(expand(options.get("source") ?? options.get("src") ?? ".", scope))
-          );
-        }
-      }
+function stageIndex(stages, reference) {
+  if (/^\d+$/.test(reference)) {
+    const index = Number(reference);
+    return index < stages.length ? index : void 0;
+  }
+  return stages.find((stage) => stage.name === reference.toLowerCase())?.index;
+}
+function needFrom(reading, stage, from) {
+  const index = stageIndex(reading.stages, expand(from, reading.scope));
+  if (index !== void 0) stage.needs.push(index);
+}
+function readArg(reading, args) {
+  const { buildArgs, globalArgs, stages } = reading;
+  for (const word of splitWords(args)) {
+    const [name, value2] = splitAssignment(word);
+    const into = stages.length === 0 ? globalArgs : reading.scope;
+    const inherited = stages.length === 0 ? void 0 : globalArgs[name];
+    const resolved = buildArgs[name] ?? (value2 !== void 0 ? expand(value2, into) : inherited);
+    if (resolved !== void 0) into[name] = resolved;
+  }
+}
+function readFrom(reading, args) {
+  const { stages } = reading;
+  const { words } = splitFlags(splitWords(args));
+  const image2 = expand(words[0] ?? "", reading.globalArgs);
+  const name = words[1]?.toLowerCase() === "as" ? (words[2] ?? "").toLowerCase() : "";
+  const parent = stageIndex(stages, image2);
+  stages.push({
+    name: name || String(stages.length),
+    index: stages.length,
+    needs: parent === void 0 ? [] : [parent],
+    sources: []
+  });
+  reading.scope = {};
+}
+function readCopy(reading, stage, keyword, args) {
+  const { flags, words } = splitFlags(copyWords(args));
+  const from = flags.get("from");
+  if (from !== void 0) return needFrom(reading, stage, from);
+  for (const source of words.slice(0, -1)) {
+    if (source.startsWith("<<")) continue;
+    if (keyword === "ADD" && /^[a-z][a-z0-9+.-]*:\/\//i.test(source)) continue;
+    stage.sources.push(cleanSource(expand(source, reading.scope)));
+  }
+}
+function readMounts(reading, stage, args) {
+  for (const mount of splitFlags(splitWords(args)).mounts) {
+    const options = new Map(
+      mount.split(",").map((part) => {
+        const [key, value2] = splitAssignment(part);
+        return [key.toLowerCase(), value2 ?? ""];
+      })
+    );
+    if ((options.get("type") ?? "bind") !== "bind") continue;
+    const from = options.get("from");
+    if (from !== void 0) needFrom(reading, stage, from);
+    else {
+      const source = options.get("source") ?? options.get("src") ?? ".";
+      stage.sources.push(cleanSource(expand(source, reading.scope)));
     }
   }
+}
+function read(reading, { keyword, args }) {
+  if (keyword === "ARG") return readArg(reading, args);
+  if (keyword === "FROM") return readFrom(reading, args);
+  const stage = reading.stages[reading.stages.length - 1];
+  if (!stage) return;
+  if (keyword === "ENV")
+    for (const [name, value2] of envPairs(args)) reading.scope[name] = expand(value2, reading.scope);
+  else if (keyword === "COPY" || keyword === "ADD") readCopy(reading, stage, keyword, args);
+  else if (keyword === "RUN") readMounts(reading, stage, args);
+}
+function chosen(stages, target) {
   if (stages.length === 0) throw new Error("the Dockerfile has no FROM instruction");
   const wanted = target === void 0 ? stages.length - 1 : stages.find((s) => s.name === target.toLowerCase())?.index;
   if (wanted === void 0) {
@@ -2244,12 +2899,22 @@ function dependenciesOf(instructions, target, buildArgs) {
     for (const next of stages[index].needs) visit(next);
   };
   visit(wanted);
-  const chosen = stages.filter((stage) => needed.has(stage.index));
-  const sources = [...new Set(chosen.flatMap((stage) => stage.sources))].sort();
-  return { stages: chosen.map((stage) => stage.name), sources };
+  const picked = stages.filter((stage) => needed.has(stage.index));
+  const sources = [...new Set(picked.flatMap((stage) => stage.sources))].sort();
+  return { stages: picked.map((stage) => stage.name), sources };
 }
 function dockerfileDependencies(text, target, buildArgs) {
-  return dependenciesOf(parseDockerfile(text), target, buildArgs);
+  const reading = { buildArgs, globalArgs: {}, stages: [], scope: {} };
+  for (const instruction of parseDockerfile(text)) {
+    try {
+      read(reading, instruction);
+    } catch (error) {
+      throw new Error(
+        `the Dockerfile's ${instruction.keyword} ${instruction.args}: ${errorMessage(error)}`
+      );
+    }
+  }
+  return chosen(reading.stages, target);
 }
 
 // src/steps/image/fingerprint.ts
@@ -2274,12 +2939,12 @@ ${value2}
   field("target", input.target ?? "");
   field("build-args", JSON.stringify(Object.entries(input.buildArgs).sort(byKey)));
   field("dockerfile", createHash3("sha256").update(dockerfileBytes).digest("hex"));
-  for (const relative of selected) {
-    const entry = entries.get(relative);
-    field("path", relative);
+  for (const relative2 of selected) {
+    const entry = entries.get(relative2);
+    field("path", relative2);
     field("kind", `${entry.kind} ${(entry.mode & 4095).toString(8)}`);
-    if (entry.kind === "file") field("sha256", await fileSha256(path7.join(context, relative)));
-    if (entry.kind === "symlink") field("link", await readlink2(path7.join(context, relative)));
+    if (entry.kind === "file") field("sha256", await fileSha256(path7.join(context, relative2)));
+    if (entry.kind === "symlink") field("link", await readlink2(path7.join(context, relative2)));
   }
   const hex = hash.digest("hex");
   return { tag: `fp-${hex.slice(0, 32)}`, stages: deps.stages, files: selected };
@@ -2295,19 +2960,11 @@ function selectSources(entries, sources) {
   const all = [...entries.keys()];
   for (const source of sources) {
     if (source === ".") {
-      for (const relative of all) selected.add(relative);
+      for (const relative2 of all) selected.add(relative2);
       continue;
     }
-    let roots = [source];
-    if (/[*?[\\]/.test(source)) {
-      const glob = globRegExp(source, false);
-      roots = all.filter((relative) => glob.test(relative));
-    }
-    for (const root of roots) {
-      for (const relative of all) {
-        if (relative === root || relative.startsWith(`${root}/`)) selected.add(relative);
-      }
-    }
+    const rule = dockerignore(/^[!#]/.test(source) ? `\\${source}` : source);
+    for (const relative2 of all) if (rule.ignores(relative2)) selected.add(relative2);
   }
   return [...selected].sort();
 }
@@ -2442,17 +3099,13 @@ async function buildContext({ plan, secrets }) {
 }
 async function image(p, context) {
   const { plan } = p;
-  if (!context || !plan.build) return { plan, tag: () => Promise.resolve() };
+  if (!context || !plan.build || plan.image.prebuilt) return { plan, tag: () => Promise.resolve() };
+  const { repository, tag } = plan.image;
   const request = {
-    repository: plan.image.repository,
-    tag: plan.image.tag,
-    dockerfile: plan.build.dockerfile,
+    ...plan.build,
     context,
-    target: plan.build.target,
-    buildArgs: plan.build.buildArgs,
-    buildSecrets: plan.build.secrets,
-    platform: plan.build.platform,
-    network: plan.build.network,
+    repository,
+    tag,
     accessToken: p.accessToken,
     signal: p.signal
   };
@@ -2507,7 +3160,7 @@ function manifestOf(plan, artifacts) {
 }
 async function prepareRelease(p) {
   const { plan, storage } = p;
-  const manifestUri = plan.storage.manifestUri;
+  const { manifestUri } = plan.storage;
   const force = plan.behaviour.force;
   const [artifacts, context, existing] = await Promise.all([
     snapshotCode(plan.code.directory, plan.code.entrypoint, p.secrets),
@@ -2553,13 +3206,14 @@ async function releaseToRun({ plan, storage }) {
 }
 
 // src/deploy/deploy.ts
+var NOTHING_DONE = "nothing was built, uploaded or submitted";
 function loadDataproc(plan) {
   return makeDataprocClient(plan.region, plan.endpoints.dataproc);
 }
-async function accessToken(plan) {
+async function accessToken(plan, hint) {
   if (!plan.credentials.needed) return {};
   try {
-    const token = await loadAccessToken();
+    const token = await loadAccessToken(hint);
     log.secret(token);
     return { token };
   } catch (error) {
@@ -2569,13 +3223,13 @@ async function accessToken(plan) {
   }
 }
 async function deploy(plan, hooks) {
-  const credentials = await accessToken(plan);
+  if (plan.behaviour.dryRun) {
+    log.info(`dry-run: ${NOTHING_DONE}.`);
+    return outcomeWithoutBatch(plan, "PLANNED", `dry run: ${NOTHING_DONE}`);
+  }
+  const credentials = await accessToken(plan, hooks.credentialsHint);
   if (!credentials)
-    return outcomeWithoutBatch(
-      plan,
-      "SKIPPED",
-      "no Google Cloud credentials: nothing was built, uploaded or submitted"
-    );
+    return outcomeWithoutBatch(plan, "SKIPPED", `no Google Cloud credentials: ${NOTHING_DONE}`);
   const p = {
     plan,
     storage: makeStorage(plan.projectId, plan.endpoints.storage),
@@ -2589,7 +3243,8 @@ async function deploy(plan, hooks) {
     const prepared = await prepareDev(p);
     return runBatch(prepared, { dataproc: await loadDataproc(plan), storage: p.storage }, hooks);
   }
-  const submitted = await (plan.behaviour.prepare ? prepareRelease(p) : releaseToRun(p));
+  const release = { ...p, plan };
+  const submitted = await (plan.behaviour.prepare ? prepareRelease(release) : releaseToRun(release));
   if (plan.behaviour.submit)
     return runBatch(submitted, { dataproc: await loadDataproc(plan), storage: p.storage }, hooks);
   return outcomeWithoutBatch(
@@ -2598,6 +3253,24 @@ async function deploy(plan, hooks) {
     "",
     `release ${plan.release} is prepared; no batch was submitted (submit: false).`
   );
+}
+
+// src/deploy/run.ts
+var errorOutcome = (plan, error) => outcomeWithoutBatch(plan, "ERROR", explainError(error, deployingIdentity()));
+async function runPlan(plan, hooks) {
+  try {
+    const outcome = await deploy(plan, hooks);
+    if (!plan.behaviour.dryRun) await keepNewestRuns(plan);
+    return outcome;
+  } catch (error) {
+    return errorOutcome(plan, error);
+  }
+}
+function failureMessage(outcome) {
+  if (succeeded(outcome)) return void 0;
+  if (outcome.state === "ERROR") return outcome.stateMessage;
+  const message = outcome.stateMessage ? `: ${outcome.stateMessage}` : "";
+  return `batch ${outcome.plan.batch.id} ${outcome.state.toLowerCase()}${message}`;
 }
 
 // src/inputs/syntax.ts
@@ -3729,53 +4402,12 @@ function initVersionProblem(kedro) {
   return `pyproject.toml's kedro_init_version ${kedro.initVersion} does not match Kedro ${formatVersion(kedro.version)} (${kedro.reason}): Kedro ${formatVersion(kedro.version)} refuses to start such a project. Migrate the project to Kedro ${kMajor}.x and set kedro_init_version = "${kMajor}.${kMinor}.0", or pin the Kedro it was made with`;
 }
 
-// src/kedro/words.ts
-function splitWords2(input) {
-  const words = [];
-  let word = "";
-  let inWord = false;
-  let quote = null;
-  for (let i = 0; i < input.length; i++) {
-    const ch = input[i];
-    if (quote === "'") {
-      if (ch === "'") quote = null;
-      else word += ch;
-    } else if (quote === '"') {
-      if (ch === '"') quote = null;
-      else if (ch === "\\" && i + 1 < input.length && '"\\$`\n'.includes(input[i + 1])) {
-        const next = input[++i];
-        if (next !== "\n") word += next;
-      } else word += ch;
-    } else if (ch === "'" || ch === '"') {
-      quote = ch;
-      inWord = true;
-    } else if (ch === "\\") {
-      if (i + 1 >= input.length) throw new Error("it ends with a lone backslash; remove it");
-      const next = input[++i];
-      if (next !== "\n") {
-        word += next;
-        inWord = true;
-      }
-    } else if (/\s/.test(ch)) {
-      if (inWord) words.push(word);
-      word = "";
-      inWord = false;
-    } else {
-      word += ch;
-      inWord = true;
-    }
-  }
-  if (quote) throw new Error(`it has an unclosed ${quote} quote; close it`);
-  if (inWord) words.push(word);
-  return words;
-}
-
 // src/kedro/run.ts
 function checkKedroRun(text, projectDir) {
   const problems = [];
   let args = [];
   try {
-    args = splitWords2(text);
+    args = splitWords(text);
   } catch (error) {
     problems.push(`kedro-run-args: ${errorMessage(error)}`);
   }
@@ -3793,7 +4425,15 @@ function checkKedroRun(text, projectDir) {
   };
 }
 
-// src/inputs/config.ts
+// src/dataproc/names.ts
+var IMAGE_TAG_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+var BATCH_ID_PATTERN = /^[a-z0-9][a-z0-9-]{2,61}[a-z0-9]$/;
+var LABEL_KEY_PATTERN = /^[a-z][a-z0-9_-]{0,62}$/;
+var LABEL_VALUE_PATTERN = /^[a-z0-9_-]{0,63}$/;
+var RUN_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+var RELEASE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+// src/inputs/batch.ts
 var RESERVED_LABELS = [
   "managed-by",
   "env",
@@ -3807,10 +4447,6 @@ var RESERVED_PROPERTY_PREFIXES = [
   "spark.dataproc.driverEnv.KEDRO_DATAPROC_",
   "spark.executorEnv.KEDRO_DATAPROC_"
 ];
-var buildsImage = (config) => !config.image && !config.dryRun && config.prepare;
-var PROJECT_ENTRYPOINT = "deployment/dataproc/entrypoint.py";
-
-// src/inputs/batch.ts
 var SPARK_PROPERTY_KEY_PATTERN = /^[A-Za-z][A-Za-z0-9_.:-]*$/;
 var NETWORK_TAG_PATTERN = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
 var SUBNETWORK_PATTERN = /^([a-z]([-a-z0-9]{0,61}[a-z0-9])?|(https:\/\/www\.googleapis\.com\/compute\/v1\/)?projects\/[^/\s]+\/regions\/[^/\s]+\/subnetworks\/[^/\s]+)$/;
@@ -3940,7 +4576,12 @@ function endpoint(r, name, variable) {
   const value2 = given || r.env[variable] || "";
   if (!value2) return void 0;
   const parsed = parseEndpoint(value2, !given);
-  if (!parsed)
+  if (parsed && given && !/^[a-z]+:\/\//.test(given) && !parsed.host.endsWith(".googleapis.com"))
+    r.problem(
+      name,
+      `'${given}' has no scheme; write http://${given} for a local emulator (plaintext, no credentials) or https://${given}`
+    );
+  else if (!parsed)
     r.problem(
       name,
       `'${value2}' is not an endpoint; use https://HOST[:PORT], or http://HOST:PORT for a local emulator`
@@ -3999,6 +4640,7 @@ function readBehaviour(r, env, workingDirectory) {
     submit: submit2,
     force,
     allowForkCode: r.bool("allow-fork-code"),
+    preflight: r.bool("preflight"),
     report
   };
 }
@@ -4006,6 +4648,7 @@ function readBehaviour(r, env, workingDirectory) {
 // src/inputs/build.ts
 import { existsSync as existsSync3 } from "node:fs";
 import { resolve as resolve2 } from "node:path";
+var PROJECT_ENTRYPOINT = "deployment/dataproc/entrypoint.py";
 var REPOSITORY_PATTERN = /^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
 var IMAGE_NAME_PATTERN = /^[a-z0-9]+([._-]+[a-z0-9]+)*(\/[a-z0-9]+([._-]+[a-z0-9]+)*)*$/;
 var IMAGE_REF_PATTERN = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]+)?(\/[a-z0-9]+([._-]+[a-z0-9]+)*)+(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
@@ -4020,10 +4663,13 @@ function inProject(r, directory, name, value2, mustExist = true) {
     r.problem(name, `'${value2}' does not exist under working-directory; fix the path`);
   return path8;
 }
-function readBuild(r, env, directory, building) {
-  const { image: image2, artifactRepository: artifactRepository2, imageName, imageTag: imageTag2 } = readImageName(r);
+function readBuild(r, env, directory, building, prepare = true) {
+  const { image: image2, artifactRepository: artifactRepository2, imageName, imageTag: imageTag2 } = readImageName(
+    r,
+    env === "dev" || prepare
+  );
   const dockerfile = inProject(r, directory, "dockerfile", r.text("dockerfile"), building);
-  const buildContext2 = inProject(r, directory, "build-context", r.text("build-context"), building);
+  const context = inProject(r, directory, "build-context", r.text("build-context"), building);
   const target = r.text("target") || env;
   r.check(
     "target",
@@ -4039,24 +4685,17 @@ function readBuild(r, env, directory, building) {
       "image",
       "a prebuilt image is not built; remove dockerfile, build-context, build-args and target, or remove image"
     );
-  const buildArgs = readBuildArgs(r);
-  const buildSecrets = readBuildSecrets(r, image2);
-  const buildNetwork = readBuildNetwork(r);
-  return {
-    image: image2,
-    artifactRepository: artifactRepository2,
-    imageName,
-    imageTag: imageTag2,
+  const build = {
     dockerfile,
-    buildContext: buildContext2,
-    buildArgs,
-    buildSecrets,
+    context,
     target,
-    buildNetwork,
-    ...readMainFile(r, directory)
+    buildArgs: readBuildArgs(r),
+    secrets: readBuildSecrets(r, image2),
+    network: readBuildNetwork(r)
   };
+  return { image: image2, artifactRepository: artifactRepository2, imageName, imageTag: imageTag2, build, ...readMainFile(r, directory) };
 }
-function readImageName(r) {
+function readImageName(r, namesImage) {
   const image2 = r.optional("image");
   r.check(
     "image",
@@ -4069,7 +4708,7 @@ function readImageName(r) {
     if (rule) r.problems.push(rule);
   }
   const artifactRepository2 = r.optional("artifact-repository");
-  if (!image2 && !artifactRepository2)
+  if (!image2 && !artifactRepository2 && namesImage)
     r.problem(
       "artifact-repository",
       "required to name the image; set it to your Artifact Registry repository, or give a prebuilt image in image"
@@ -4167,6 +4806,41 @@ function readBuildNetwork(r) {
   return network;
 }
 
+// src/inputs/config.ts
+var buildsImage = (config) => !config.image && !config.dryRun && config.prepare;
+
+// src/inputs/cleanup.ts
+function readCleanup(r) {
+  const given = r.text("keep-runs");
+  if (given && !/^[1-9]\d*$/.test(given))
+    r.problem("keep-runs", `'${given}' is not a number of runs; use a whole number of 1 or more`);
+  return {
+    cleanup: r.bool("cleanup"),
+    deleteOutputs: r.bool("delete-outputs"),
+    deleteBatches: r.bool("delete-batches"),
+    keepRuns: given && /^[1-9]\d*$/.test(given) ? Number(given) : void 0
+  };
+}
+
+// src/inputs/pricing.ts
+function positive(r, name, example) {
+  const given = r.text(name);
+  if (!given) return void 0;
+  const value2 = Number(given);
+  if (!/^\d+(\.\d+)?$/.test(given) || !(value2 > 0)) {
+    r.problem(name, `'${given}' is not a positive number; use e.g. ${example}`);
+    return void 0;
+  }
+  return value2;
+}
+function readPricing(r) {
+  return {
+    dcuHour: positive(r, "dcu-price", "0.054"),
+    shuffleGbMonth: positive(r, "shuffle-price", "0.04"),
+    maxDcuHours: positive(r, "max-dcu-hours", "2.5")
+  };
+}
+
 // src/inputs/warnings.ts
 function warningsOf(config, runtimeWarning) {
   const warnings = [];
@@ -4211,7 +4885,7 @@ var ZONE_PATTERN = /^([a-z]+-[a-z]+[0-9]+)-[a-z]$/;
 var SERVICE_ACCOUNT_PATTERN = /^[a-z0-9][a-z0-9.-]*@[a-z0-9][a-z0-9.-]*\.gserviceaccount\.com$/;
 var RUNTIME_PATTERN = /^[0-9]+\.[0-9]+(\.[0-9]+)?$/;
 var REGISTRY_HOST_PATTERN = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?$/;
-function readWhere(r, tag, now) {
+function readRun(r, tag) {
   const envValue = r.text("env");
   if (envValue !== "dev" && envValue !== "prod")
     r.problem("env", `'${envValue}' is not an environment; use dev or prod`);
@@ -4238,6 +4912,9 @@ function readWhere(r, tag, now) {
     RUN_ID_PATTERN,
     "is not a valid run id; use up to 100 letters, digits, . _ - starting with a letter or digit"
   );
+  return { env, release, runId };
+}
+function readProject(r) {
   const projectId = r.required("project-id", "set project-id to your Google Cloud project id");
   if (projectId)
     r.check(
@@ -4260,6 +4937,9 @@ function readWhere(r, tag, now) {
     );
   else if (region)
     r.check("region", region, REGION_PATTERN, "is not a region; use e.g. europe-west1");
+  return { projectId, region };
+}
+function readBuckets(r) {
   const runSubmitBucket = r.bucket(
     "run-submit-bucket",
     r.required("run-submit-bucket", "name the bucket that receives the code and entrypoint")
@@ -4269,13 +4949,9 @@ function readWhere(r, tag, now) {
     r.required("run-output-bucket", "name the bucket that receives run outputs")
   ) ?? "";
   const stagingBucket = r.bucket("staging-bucket", r.optional("staging-bucket"));
-  const serviceAccount = r.optional("service-account");
-  r.check(
-    "service-account",
-    serviceAccount,
-    SERVICE_ACCOUNT_PATTERN,
-    "is not a service account email; use NAME@PROJECT.iam.gserviceaccount.com"
-  );
+  return { runSubmitBucket, runOutputBucket, stagingBucket };
+}
+function readRuntime(r, stagingBucket, now) {
   const runtimeVersion = r.text("runtime-version") || DEFAULT_RUNTIME;
   r.check(
     "runtime-version",
@@ -4291,6 +4967,9 @@ function readWhere(r, tag, now) {
       historyServerCluster: r.optional("history-server-cluster")
     })
   );
+  return { runtimeVersion, runtimeWarning: runtime.warning };
+}
+function readWorkload(r, serviceAccount) {
   const workload = r.optional("workload-authentication");
   if (workload !== void 0 && workload !== "service-account" && workload !== "end-user")
     r.problem(
@@ -4302,10 +4981,14 @@ function readWhere(r, tag, now) {
       "workload-authentication",
       "service-account needs the service-account input; set it, or remove workload-authentication"
     );
+  return workload === "end-user" ? "end-user" : serviceAccount ? "service-account" : void 0;
+}
+function readRegistry(r, region) {
   const artifactRegistry = r.text("artifact-registry") || `${region}-docker.pkg.dev`;
+  const checked = r.text("artifact-registry") || region ? artifactRegistry : void 0;
   r.check(
     "artifact-registry",
-    artifactRegistry,
+    checked,
     REGISTRY_HOST_PATTERN,
     "is not a registry host; use e.g. europe-west1-docker.pkg.dev (no https://, no path)"
   );
@@ -4313,20 +4996,28 @@ function readWhere(r, tag, now) {
     const rule = registryProblem("artifact-registry", artifactRegistry);
     if (rule) r.problems.push(rule);
   }
-  return {
-    env,
-    release,
-    runId,
-    projectId,
-    region,
-    runSubmitBucket,
-    runOutputBucket,
-    stagingBucket,
+  return artifactRegistry;
+}
+function readWhere(r, tag, now) {
+  const run2 = readRun(r, tag);
+  const project = readProject(r);
+  const buckets = readBuckets(r);
+  const serviceAccount = r.optional("service-account");
+  r.check(
+    "service-account",
     serviceAccount,
-    workloadAuthentication: workload === "end-user" ? "end-user" : serviceAccount ? "service-account" : void 0,
-    runtimeVersion,
-    runtimeWarning: runtime.warning,
-    artifactRegistry
+    SERVICE_ACCOUNT_PATTERN,
+    "is not a service account email; use NAME@PROJECT.iam.gserviceaccount.com"
+  );
+  const runtime = readRuntime(r, buckets.stagingBucket, now);
+  return {
+    ...run2,
+    ...project,
+    ...buckets,
+    serviceAccount,
+    workloadAuthentication: readWorkload(r, serviceAccount),
+    ...runtime,
+    artifactRegistry: readRegistry(r, project.region)
   };
 }
 
@@ -4338,13 +5029,14 @@ function parseInputs(values, facts) {
   const behaviour2 = readBehaviour(r, where.env, workingDirectory);
   const building = buildsImage({
     image: r.optional("image"),
-    dryRun: behaviour2.dryRun,
+    dryRun: false,
     prepare: behaviour2.prepare
   });
-  const build = readBuild(r, where.env, workingDirectory, building);
+  const build = readBuild(r, where.env, workingDirectory, building, behaviour2.prepare);
   const batch = readBatchSettings(r);
-  const kedroRunArgsText = r.text("kedro-run-args");
-  const kedroRun = checkKedroRun(kedroRunArgsText, workingDirectory);
+  const pricing = readPricing(r);
+  const cleanup = readCleanup(r);
+  const kedroRun = checkKedroRun(r.text("kedro-run-args"), workingDirectory);
   r.problems.push(...kedroRun.problems);
   const allowSecretFiles = parseList(r.text("allow-secret-files")).map(
     (name) => inProject(r, workingDirectory, "allow-secret-files", name)
@@ -4358,11 +5050,374 @@ function parseInputs(values, facts) {
     ...build,
     ...batch,
     kedroRunArgs: kedroRun.args,
-    kedroRunArgsText,
     kedro: kedroRun.kedro,
-    allowSecretFiles
+    allowSecretFiles,
+    pricing,
+    cleanup
   };
   return { ...config, warnings: [...kedroRun.warnings, ...warningsOf(config, runtimeWarning)] };
+}
+
+// src/kedro/preflight.ts
+import { posix } from "node:path";
+
+// src/kedro/inspect.ts
+import { execFile } from "node:child_process";
+
+// src/kedro/inspect-script.ts
+var INSPECT_SCRIPT = String.raw`
+import json, sys
+from pathlib import Path
+
+request = json.loads(sys.argv[1])
+facts = {"kedro": None, "configError": None, "pipelineError": None}
+
+def emit():
+    sys.stdout.write("\n@@kedro-dataproc@@" + json.dumps(facts) + "\n")
+
+def failure(error):
+    text = str(error).strip().splitlines()
+    return type(error).__name__ + (": " + text[0] if text else "")
+
+def split(value):
+    return [item.strip() for item in (value or "").split(",") if item.strip()]
+
+def runtime_params(text):
+    try:
+        from kedro.framework.cli.utils import _split_params
+        return _split_params(None, None, text) if text else {}
+    except Exception:
+        return {}
+
+def catalog_entry(catalog, name):
+    entry = catalog.get(name)
+    if entry is None:
+        try:
+            from kedro.io.catalog_config_resolver import CatalogConfigResolver
+            plain = {key: {k: v for k, v in value.items() if k != "credentials"}
+                     for key, value in catalog.items() if isinstance(value, dict)}
+            entry = CatalogConfigResolver(config=plain).resolve_pattern(name) or None
+        except Exception:
+            entry = None
+    return entry if isinstance(entry, dict) else None
+
+def dataset(catalog, name, role):
+    entry = catalog_entry(catalog, name)
+    if entry is None:
+        return None
+    path = entry.get("filepath", entry.get("path"))
+    return {"name": name, "role": role, "type": str(entry.get("type", "")),
+            "path": path if isinstance(path, str) else None}
+
+def main():
+    import kedro
+    facts["kedro"] = kedro.__version__
+    from kedro.framework.startup import bootstrap_project
+    root = Path.cwd()
+    bootstrap_project(root)
+    from kedro.framework.project import pipelines, settings
+    conf = root / settings.CONF_SOURCE
+    try:
+        loader = settings.CONFIG_LOADER_CLASS(
+            conf_source=str(conf), env=request["env"] or None,
+            runtime_params=runtime_params(request["params"]), **settings.CONFIG_LOADER_ARGS)
+        catalog = loader["catalog"]
+        loader["parameters"]
+    except Exception as error:
+        facts["configError"] = failure(error)
+        catalog = None
+    try:
+        defined = sorted(pipelines.keys())
+    except Exception as error:
+        facts["pipelineError"] = failure(error)
+        return
+    facts["pipelines"] = defined
+    wanted = split(request["pipelines"]) or ["__default__"]
+    facts["unknownPipelines"] = [name for name in wanted if name not in defined]
+    chosen = [pipelines[name] for name in wanted if name in defined]
+    if not chosen:
+        return
+    pipe = sum(chosen[1:], chosen[0])
+    facts["nodes"] = sorted(node.name for node in pipe.nodes)
+    facts["tags"] = sorted(set().union(*(node.tags for node in pipe.nodes)))
+    nodes = [name for name in split(request["nodes"]) if name in facts["nodes"]]
+    tags = [tag for tag in split(request["tags"]) if tag in facts["tags"]]
+    if tags:
+        pipe = pipe.only_nodes_with_tags(*tags)
+    if nodes:
+        pipe = pipe.only_nodes(*nodes)
+    if catalog is None:
+        return
+    used = [(name, "read") for name in sorted(pipe.inputs())]
+    used += [(name, "write") for name in sorted(pipe.all_outputs())]
+    found = [dataset(catalog, name, role) for name, role in used
+             if not name.startswith("params:") and name != "parameters"]
+    facts["datasets"] = [entry for entry in found if entry]
+
+try:
+    main()
+except Exception as error:
+    facts["pipelineError"] = facts["pipelineError"] or failure(error)
+emit()
+`;
+
+// src/kedro/inspect.ts
+var MARKER = "@@kedro-dataproc@@";
+var TIMEOUT_MS = 6e4;
+function runScript(python, cwd, request, env) {
+  return new Promise((resolve3) => {
+    execFile(
+      python,
+      ["-c", INSPECT_SCRIPT, JSON.stringify(request)],
+      { cwd, env, timeout: TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout) => {
+        const line = stdout.split("\n").reverse().find((text) => text.startsWith(MARKER));
+        if (line) return resolve3({ facts: JSON.parse(line.slice(MARKER.length)) });
+        resolve3({ error: error ? error.message.split("\n")[0] : "it printed no answer" });
+      }
+    );
+  });
+}
+async function inspectProject(directory, request, kedro, env) {
+  const childEnv = { ...env, KEDRO_DISABLE_TELEMETRY: "1", PYTHONDONTWRITEBYTECODE: "1" };
+  let why = "no python3 or python on PATH";
+  for (const python of ["python3", "python"]) {
+    const { facts, error } = await runScript(python, directory, request, childEnv);
+    if (!facts) {
+      why = `${python} could not run: ${error ?? ""}`;
+      continue;
+    }
+    if (!facts.kedro) return { skipped: `the runner's ${python} has no Kedro` };
+    const major = Number.parseInt(facts.kedro, 10);
+    if (major !== kedro[0])
+      return {
+        skipped: `the runner's ${python} has Kedro ${facts.kedro}, the project Kedro ${formatVersion(kedro)}`
+      };
+    return { facts, python };
+  }
+  return { skipped: why };
+}
+
+// src/kedro/requirements.ts
+import { existsSync as existsSync4, readdirSync as readdirSync2, readFileSync as readFileSync2, statSync as statSync2 } from "node:fs";
+import { join as join3, relative } from "node:path";
+var REQUIREMENTS_FILE = /(^|\/)requirements[^/]*\.(txt|in)$/;
+var NAME = /^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[([^\]]*)\])?/;
+function parseRequirements(file, text) {
+  const found = [];
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.replace(/(^|\s)#.*$/, "").trim();
+    const match = NAME.exec(line);
+    if (!match || line.startsWith("-")) continue;
+    const name = match[1].toLowerCase().replace(/[._]+/g, "-");
+    const extras = (match[2] ?? "").split(",").map((extra) => extra.trim().toLowerCase()).filter(Boolean);
+    found.push({ file, line, name, extras });
+  }
+  return found;
+}
+function requirementFiles(context, sources) {
+  const files = /* @__PURE__ */ new Set();
+  for (const source of sources) {
+    const path8 = join3(context, source);
+    if (!existsSync4(path8)) continue;
+    if (statSync2(path8).isDirectory()) {
+      for (const name of readdirSync2(path8).sort())
+        if (REQUIREMENTS_FILE.test(name)) files.add(join3(path8, name));
+    } else if (REQUIREMENTS_FILE.test(source)) files.add(path8);
+  }
+  return [...files];
+}
+function imageRequirements(build) {
+  if (!build.dockerfile)
+    return { skipped: "the image is prebuilt (image), so its requirements cannot be read" };
+  if (!existsSync4(build.dockerfile))
+    return { skipped: `${relative(build.directory, build.dockerfile)} does not exist` };
+  let sources;
+  try {
+    ;
+    ({ sources } = dockerfileDependencies(
+      readFileSync2(build.dockerfile, "utf8"),
+      build.target,
+      build.buildArgs
+    ));
+  } catch (error) {
+    return { skipped: `the Dockerfile could not be read: ${errorMessage(error)}` };
+  }
+  const files = requirementFiles(build.context, sources);
+  if (files.length === 0)
+    return { skipped: `the Dockerfile's ${build.target} stage copies no requirements*.txt` };
+  const shown = files.map((file) => relative(build.directory, file));
+  return {
+    files: shown,
+    requirements: files.flatMap(
+      (file, i) => parseRequirements(shown[i], readFileSync2(file, "utf8"))
+    )
+  };
+}
+var PYSPARK_EXTRAS = ["spark-base", "spark-local", "spark", "spark-all"];
+var GCSFS_EXTRAS = ["spark-gcs", "spark-cloud", "spark-all"];
+var hasExtra = (requirement2, name, extras) => requirement2.name === name && requirement2.extras.some((extra) => extras.includes(extra));
+var pysparkLines = (requirements) => requirements.filter((r) => r.name === "pyspark" || hasExtra(r, "kedro-datasets", PYSPARK_EXTRAS));
+var hasGcsfs = (requirements) => requirements.some(
+  (r) => r.name === "gcsfs" || hasExtra(r, "kedro-datasets", GCSFS_EXTRAS) || hasExtra(r, "fsspec", ["gcs"])
+);
+
+// src/kedro/preflight.ts
+var PreflightError = class extends InputError {
+  constructor(problems) {
+    super(problems);
+    const [first] = this.problems;
+    this.message = this.problems.length === 1 ? `pre-flight refused the run: ${first ?? ""}` : `pre-flight refused the run (${this.problems.length} problems):
+${this.problems.map((p) => `  - ${p}`).join("\n")}`;
+  }
+};
+function runRequest(args, version) {
+  const known = optionsOf(version);
+  const found = {};
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    const eq = arg.indexOf("=");
+    const option = known.get(eq > 0 ? arg.slice(0, eq) : arg);
+    if (!option?.takesValue) continue;
+    const value2 = eq > 0 ? arg.slice(eq + 1) : args[++i] ?? "";
+    found[option.names[0]] = value2;
+  }
+  return {
+    env: found["--env"] ?? "",
+    params: found["--params"] ?? "",
+    pipelines: found["--pipelines"] ?? found["--pipeline"] ?? "",
+    nodes: found["--nodes"] ?? "",
+    tags: found["--tags"] ?? ""
+  };
+}
+var isLocal = (path8) => !/^[a-z][a-z0-9+.-]*:\/\//i.test(path8);
+var isRelative = (path8) => isLocal(path8) && !posix.isAbsolute(path8);
+function checkRequirements(image2, datasets, f) {
+  if ("skipped" in image2) {
+    f.skipped.push(`gcsfs and pyspark in the image's requirements: ${image2.skipped}`);
+    return;
+  }
+  f.ran.push(`the image's requirements (${image2.files.join(", ")})`);
+  for (const line of pysparkLines(image2.requirements))
+    f.warnings.push(
+      `${line.file}: '${line.line}' puts pyspark into the image, and Dataproc mounts its own Spark: a custom image must not bundle it. Remove it (keep it in an extra for local runs)`
+    );
+  if (!datasets) return;
+  const remote = datasets.filter((d) => d.path?.startsWith("gs://"));
+  if (remote.length > 0 && !hasGcsfs(image2.requirements))
+    f.problems.push(
+      `${image2.files.join(", ")}: dataset${remote.length > 1 ? "s" : ""} ${remote.map((d) => `'${d.name}'`).join(", ")} use gs:// paths, which need gcsfs, and the image's requirements do not name it; add gcsfs (or kedro-datasets[spark-gcs])`
+    );
+}
+async function checkCodeInputs(directory, datasets, f) {
+  const { names } = await listProjectFiles(directory);
+  const shipped = new Set(names);
+  const holds = (path8) => shipped.has(path8) || names.some((name) => name.startsWith(`${path8}/`));
+  f.ran.push("inputs read from code.zip");
+  for (const d of datasets.filter((d2) => d2.role === "read" && d2.path && isRelative(d2.path))) {
+    const path8 = posix.normalize(d.path).replace(/\/+$/, "");
+    if (holds(path8)) continue;
+    f.problems.push(
+      `dataset '${d.name}' reads ${path8}, which code.zip will not hold (git ignores it, or it does not exist): commit it (git add -f ${path8}), or read it from gs://`
+    );
+  }
+}
+function checkOutputs(datasets, f) {
+  f.ran.push("outputs on local paths");
+  for (const d of datasets.filter((d2) => d2.role === "write" && d2.path && isLocal(d2.path)))
+    f.warnings.push(
+      `dataset '${d.name}' writes to ${d.path}, a local path on the batch: the output is lost when the batch ends. Write it under the run output prefix (\${oc.env:KEDRO_DATAPROC_RUN_OUTPUT_URI}; kedro-dataproc init adds _output to the catalog)`
+    );
+}
+function checkSelection(facts, request, f) {
+  const unknown = (given, defined) => given.split(",").map((item) => item.trim()).filter((item) => item && !defined.includes(item));
+  const refuse = (option, names, kind, defined) => {
+    if (names.length === 0) return;
+    const list = defined.filter((name) => !name.startsWith("__")).join(", ") || "(none)";
+    f.problems.push(
+      `kedro-run-args: ${option} names ${names.map((n) => `'${n}'`).join(", ")}, which the project does not define; its ${kind}: ${list}`
+    );
+  };
+  f.ran.push("pipelines, nodes and tags");
+  refuse("--pipelines", facts.unknownPipelines ?? [], "pipelines", facts.pipelines ?? []);
+  if (!facts.nodes) return;
+  refuse("--nodes", unknown(request.nodes, facts.nodes), "nodes", facts.nodes);
+  refuse("--tags", unknown(request.tags, facts.tags ?? []), "tags", facts.tags ?? []);
+}
+function checkConfiguration(facts, f) {
+  f.ran.push("configuration and resolvers");
+  if (!facts.configError) return;
+  const resolver = /Unsupported interpolation type (\S+)/.exec(facts.configError)?.[1];
+  f.problems.push(
+    resolver ? `the configuration uses \${${resolver}:\u2026}, a resolver that settings.py does not register: add "${resolver}" to CONFIG_LOADER_ARGS["custom_resolvers"] (kedro-dataproc init registers oc.env)` : `the configuration does not resolve as Kedro would on the batch: ${facts.configError}`
+  );
+}
+var PYTHON_ENV = ["PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "VIRTUAL_ENV", "PYENV_ROOT"];
+var pythonEnv = (plan) => ({
+  ...Object.fromEntries(
+    PYTHON_ENV.flatMap((name) => process.env[name] ? [[name, process.env[name]]] : [])
+  ),
+  ...runEnvironment(plan)
+});
+async function inspection(config, plan, request, trusted) {
+  if (!trusted)
+    return {
+      skipped: "working-directory may hold a fork's code, which must not run on the runner beside the repository's secrets"
+    };
+  return inspectProject(config.workingDirectory, request, config.kedro.version, pythonEnv(plan));
+}
+async function preflightFindings(config, plan, trustedCode) {
+  const f = { problems: [], warnings: [], ran: [], skipped: [] };
+  const request = runRequest(config.kedroRunArgs, config.kedro.version);
+  const [image2, inspected] = await Promise.all([
+    imageRequirements({
+      directory: config.workingDirectory,
+      dockerfile: config.image ? void 0 : config.build.dockerfile,
+      context: config.build.context,
+      target: config.build.target,
+      buildArgs: config.build.buildArgs
+    }),
+    inspection(config, plan, request, trustedCode)
+  ]);
+  const facts = "facts" in inspected ? inspected.facts : void 0;
+  checkRequirements(image2, facts?.datasets, f);
+  if (!facts) {
+    f.skipped.push(
+      `the catalog, resolvers, pipelines, nodes and tags: ${"skipped" in inspected ? inspected.skipped : ""}`
+    );
+    return f;
+  }
+  checkConfiguration(facts, f);
+  if (facts.pipelineError) {
+    f.skipped.push(
+      `pipelines, nodes, tags and datasets: registering the pipelines failed (${facts.pipelineError})`
+    );
+    return f;
+  }
+  checkSelection(facts, request, f);
+  if (facts.datasets) {
+    if (plan.env === "dev") await checkCodeInputs(config.workingDirectory, facts.datasets, f);
+    else f.skipped.push("inputs read from code.zip: a prod release carries its code in the image");
+    checkOutputs(facts.datasets, f);
+  } else f.skipped.push("inputs and outputs: the catalog did not resolve");
+  return f;
+}
+async function kedroPreflight(config, plan, trustedCode = true) {
+  if (!config.preflight) {
+    log.info("pre-flight: skipped (preflight: false)");
+    return;
+  }
+  if (!plan.behaviour.prepare) {
+    log.info("pre-flight: skipped (a trigger runs the prepared release, not this checkout)");
+    return;
+  }
+  const started = Date.now();
+  const f = await preflightFindings(config, plan, trustedCode);
+  const seconds = ((Date.now() - started) / 1e3).toFixed(1);
+  log.info(`pre-flight (${seconds}s) ran: ${f.ran.join("; ") || "nothing"}`);
+  for (const why of f.skipped) log.info(`pre-flight could not check ${why}`);
+  for (const warning of f.warnings) log.warning(warning);
+  if (f.problems.length > 0) throw new PreflightError(f.problems);
 }
 
 // src/report/redact.ts
@@ -4473,6 +5528,46 @@ function redactInputs(values) {
   return shown;
 }
 
+// src/report/pipeline.ts
+var MARKER2 = "[kedro-dataproc] pipeline: ";
+var STATUSES = ["completed", "failed", "not run"];
+var strings = (value2) => Array.isArray(value2) && value2.every((item) => typeof item === "string") ? value2 : void 0;
+function nodeOf(value2) {
+  if (typeof value2 !== "object" || value2 === null) return void 0;
+  const raw = value2;
+  const inputs = strings(raw.inputs);
+  const outputs = strings(raw.outputs);
+  if (typeof raw.name !== "string" || !inputs || !outputs) return void 0;
+  if (typeof raw.status !== "string" || !STATUSES.includes(raw.status)) return void 0;
+  const node = { name: raw.name, inputs, outputs, status: raw.status };
+  if (typeof raw.seconds === "number" && Number.isFinite(raw.seconds) && raw.seconds >= 0)
+    node.seconds = raw.seconds;
+  if (typeof raw.error === "string") node.error = raw.error;
+  const line = raw.line;
+  if (typeof raw.file === "string" && typeof line === "number" && Number.isInteger(line)) {
+    node.file = raw.file;
+    node.line = line;
+  }
+  return node;
+}
+function pipelineReport(output) {
+  const line = output.findLast((text) => text.startsWith(MARKER2));
+  if (line === void 0) return void 0;
+  let parsed;
+  try {
+    parsed = JSON.parse(line.slice(MARKER2.length));
+  } catch {
+    return void 0;
+  }
+  if (typeof parsed !== "object" || parsed === null) return void 0;
+  const { nodes, total } = parsed;
+  if (!Array.isArray(nodes) || typeof total !== "number") return void 0;
+  const checked = nodes.map(nodeOf);
+  if (checked.some((node) => node === void 0)) return void 0;
+  return { nodes: checked, total: Math.max(total, checked.length) };
+}
+var failedNodes = (report) => report?.nodes.filter((node) => node.status === "failed") ?? [];
+
 // src/report/rows.ts
 function quoteForDisplay(args) {
   return args.map((arg) => /^[A-Za-z0-9_@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`).join(" ");
@@ -4502,8 +5597,18 @@ function planRows(plan) {
     ["kedro command", kedroCommand(plan)],
     ["checked for", `Kedro ${plan.kedro.version} (${plan.kedro.reason})`],
     ["ttl", ttlRow(plan.ttl)],
+    ...costRows(plan),
     ["console", plan.batch.consoleUrl]
   ];
+}
+function costRows(plan) {
+  const properties = plan.batch.request.batch.runtimeConfig.properties;
+  const rows = [
+    ["most it can cost", maxCostText(properties, plan.ttl.seconds, plan.cost.prices)]
+  ];
+  if (plan.cost.maxDcuHours !== void 0)
+    rows.push(["spending guard", `cancelled past ${plan.cost.maxDcuHours} DCU-hours`]);
+  return rows;
 }
 function formatRows(rows) {
   const width = Math.max(...rows.map(([label]) => label.length));
@@ -4517,11 +5622,13 @@ resource.labels.batch_id="${plan.batch.id}"`
   return `https://console.cloud.google.com/logs/query;query=${query}?project=${plan.projectId}`;
 }
 function usageText(batch) {
-  const usage = batch?.runtimeInfo?.approximateUsage;
+  const usage = usageOf(batch);
   if (!usage) return void 0;
-  const dcuHours = Number(String(usage.milliDcuSeconds ?? 0)) / 1e3 / 3600;
-  const shuffleGbHours = Number(String(usage.shuffleStorageGbSeconds ?? 0)) / 3600;
-  return `${dcuHours.toFixed(3)} DCU-hours, ${shuffleGbHours.toFixed(3)} GB-hours shuffle storage`;
+  return `${usage.dcuHours.toFixed(3)} DCU-hours, ${usage.shuffleGbHours.toFixed(3)} GB-hours shuffle storage`;
+}
+function costUsd(outcome) {
+  const usage = usageOf(outcome.batch);
+  return usage && costOf(usage, outcome.plan.cost.prices);
 }
 function outcomeRows(outcome) {
   const { plan, batch } = outcome;
@@ -4539,6 +5646,13 @@ function outcomeRows(outcome) {
   ];
   const usage = usageText(batch);
   if (usage) rows.push(["approximate usage", usage]);
+  const cost = costUsd(outcome);
+  if (cost !== void 0)
+    rows.push(["estimated cost", `${formatUsd(cost)} (${priceBasis(plan.cost.prices)})`]);
+  for (const node of failedNodes(pipelineReport(outcome.driverOutput))) {
+    const place = node.file ? ` (raised at ${node.file}:${node.line} in the project)` : "";
+    rows.push(["failed node", `${node.name}: ${node.error ?? "see the driver output"}${place}`]);
+  }
   return rows;
 }
 
@@ -4546,35 +5660,48 @@ function outcomeRows(outcome) {
 var localNonce = (now = /* @__PURE__ */ new Date()) => `${now.getTime().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 
 export {
-  outcomeWithoutBatch,
+  cleanupLines,
+  cleanupItems,
+  runCleanup,
   succeeded,
   batchDuration,
   cloudLoggingOf,
   INPUTS,
   INPUT_NAMES,
   readValues,
+  valueOf,
   givenInputs,
   PlanError,
   buildPlan,
-  git,
+  gitFact,
   ACTION_VERSION,
-  deploy,
+  errorOutcome,
+  runPlan,
+  failureMessage,
   close,
   parse,
+  BATCH_ID_PATTERN,
   parseBoolean,
   readEndpoints,
   InputError,
   InputReader,
   parseInputs,
+  parseRequirements,
+  pysparkLines,
+  hasGcsfs,
+  kedroPreflight,
   redactPlan,
   maskPlanSecrets,
   redactOutcome,
   redactInputs,
+  pipelineReport,
+  failedNodes,
   kedroCommand,
   planRows,
   formatRows,
   logsUrl,
+  costUsd,
   outcomeRows,
   localNonce
 };
-/*! For license information please see chunk-Y6735ENZ.js.LEGAL.txt */
+/*! For license information please see chunk-QAMMYLLS.js.LEGAL.txt */
