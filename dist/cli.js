@@ -40,7 +40,7 @@ import {
   runPlan,
   succeeded,
   valueOf
-} from "./chunks/chunk-QAMMYLLS.js";
+} from "./chunks/chunk-GLB7FDUW.js";
 import "./chunks/chunk-RGANAITH.js";
 import {
   cancelBatch,
@@ -400,7 +400,7 @@ async function localRunFacts(workingDirectory, shippedEntrypoint, env = process.
 async function cleanCommand(options, branch) {
   const { settings, terminal, env, cwd } = options;
   const values = valuesOf(settings);
-  const config = parseInputs({ ...values, "dry-run": "true" }, { workspace: cwd, env });
+  const config = parseInputs({ ...values, cleanup: "true" }, { workspace: cwd, env });
   const dryRun = parseBoolean(valueOf(values, "dry-run")) ?? false;
   const facts = await localRunFacts(config.workingDirectory, options.shippedEntrypoint, env);
   const plan = buildPlan(config, { ...facts, branch: branch || facts.branch });

@@ -43,7 +43,7 @@ import {
   redactPlan,
   runCleanup,
   runPlan
-} from "./chunks/chunk-QAMMYLLS.js";
+} from "./chunks/chunk-GLB7FDUW.js";
 import "./chunks/chunk-RGANAITH.js";
 import {
   deployingIdentity,

@@ -58,3 +58,9 @@ test('clean takes --branch and the input flags; --branch belongs to clean only',
   expect(() => parseArgv(['run', '--branch', 'x'])).toThrow(UsageError)
   expect(() => parseArgv(['clean', 'extra'])).toThrow(/clean takes no arguments/)
 })
+
+test('a cleanup builds nothing: a Dockerfile that is gone does not stop it, as it stops a run', () => {
+  const gone = { dockerfile: 'no-such/Dockerfile' }
+  expect(() => planOf(gone)).toThrow(/dockerfile: 'no-such\/Dockerfile' does not exist/)
+  expect(planOf({ ...gone, cleanup: 'true' }).cleanup.cleanup).toBe(true)
+})

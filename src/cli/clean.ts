@@ -13,8 +13,8 @@ import { checkCredentials, valuesOf } from './session.js'
 export async function cleanCommand(options: RunCommandOptions, branch?: string): Promise<Result> {
   const { settings, terminal, env, cwd } = options
   const values = valuesOf(settings)
-  // Parsed as a dry run: a cleanup builds nothing, so the build's inputs need not be complete.
-  const config = parseInputs({ ...values, 'dry-run': 'true' }, { workspace: cwd, env })
+  // A cleanup builds nothing, so the build's files need not exist.
+  const config = parseInputs({ ...values, cleanup: 'true' }, { workspace: cwd, env })
   const dryRun = parseBoolean(valueOf(values, 'dry-run')) ?? false
   const facts = await localRunFacts(config.workingDirectory, options.shippedEntrypoint, env)
   const plan = buildPlan(config, { ...facts, branch: branch || facts.branch })

@@ -31,16 +31,14 @@ export function parseInputs(values: InputValues, facts: ParseFacts): Config {
   const where = readWhere(r, facts.tag, facts.now ?? new Date())
   const workingDirectory = readWorkingDirectory(r, facts.workspace)
   const behaviour = readBehaviour(r, where.env, workingDirectory)
-  // A dry run plans the build the real run does, so it needs the same files.
-  const building = buildsImage({
-    image: r.optional('image'),
-    dryRun: false,
-    prepare: behaviour.prepare
-  })
+  const cleanup = readCleanup(r)
+  // A dry run plans the build the real run does, so it needs the same files; a cleanup builds nothing.
+  const building =
+    !cleanup.cleanup &&
+    buildsImage({ image: r.optional('image'), dryRun: false, prepare: behaviour.prepare })
   const build = readBuild(r, where.env, workingDirectory, building, behaviour.prepare)
   const batch = readBatchSettings(r)
   const pricing = readPricing(r)
-  const cleanup = readCleanup(r)
   const kedroRun = checkKedroRun(r.text('kedro-run-args'), workingDirectory)
   r.problems.push(...kedroRun.problems)
   const allowSecretFiles = parseList(r.text('allow-secret-files')).map(name =>

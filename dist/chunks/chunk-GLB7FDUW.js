@@ -5027,15 +5027,11 @@ function parseInputs(values, facts) {
   const where = readWhere(r, facts.tag, facts.now ?? /* @__PURE__ */ new Date());
   const workingDirectory = readWorkingDirectory(r, facts.workspace);
   const behaviour2 = readBehaviour(r, where.env, workingDirectory);
-  const building = buildsImage({
-    image: r.optional("image"),
-    dryRun: false,
-    prepare: behaviour2.prepare
-  });
+  const cleanup = readCleanup(r);
+  const building = !cleanup.cleanup && buildsImage({ image: r.optional("image"), dryRun: false, prepare: behaviour2.prepare });
   const build = readBuild(r, where.env, workingDirectory, building, behaviour2.prepare);
   const batch = readBatchSettings(r);
   const pricing = readPricing(r);
-  const cleanup = readCleanup(r);
   const kedroRun = checkKedroRun(r.text("kedro-run-args"), workingDirectory);
   r.problems.push(...kedroRun.problems);
   const allowSecretFiles = parseList(r.text("allow-secret-files")).map(
@@ -5704,4 +5700,4 @@ export {
   outcomeRows,
   localNonce
 };
-/*! For license information please see chunk-QAMMYLLS.js.LEGAL.txt */
+/*! For license information please see chunk-GLB7FDUW.js.LEGAL.txt */
