@@ -223,7 +223,7 @@ describe('README commands, run as written (run in dry-run)', () => {
     project = readmeProject()
   })
 
-  test.each(commands.filter(({ line }) => !/ (logs|cancel) /.test(line)))(
+  test.each(commands.filter(({ line }) => !/ (logs|cancel|clean) /.test(line)))(
     '$line',
     async ({ line, env }) => {
       const command = asRun(line)
@@ -234,7 +234,7 @@ describe('README commands, run as written (run in dry-run)', () => {
   )
 })
 
-describe('README logs and cancel, run as written against the local stack', () => {
+describe('README logs, cancel and clean, run as written against the local stack', () => {
   let stack: Stack | undefined
   let project = ''
   let env: Record<string, string> = {}
@@ -265,7 +265,7 @@ describe('README logs and cancel, run as written against the local stack', () =>
     return (JSON.parse(run.stdout) as { batchId: string }).batchId
   }
 
-  const line = (command: 'logs' | 'cancel'): string =>
+  const line = (command: 'logs' | 'cancel' | 'clean'): string =>
     commands.find(c => c.line.includes(` ${command} `))?.line as string
 
   test('cancel BATCH cancels it and waits until it is CANCELLED', async () => {
@@ -288,5 +288,16 @@ describe('README logs and cancel, run as written against the local stack', () =>
     )
     expect({ status: result.status, stderr: result.stderr }).toMatchObject({ status: 0 })
     expect(result.stdout).toContain('done\n')
+  })
+
+  // Last: the runs above left the branch's run folders for it to list.
+  test('clean --branch BRANCH --dry-run lists what the branch left behind, removing nothing', async () => {
+    const command = asRun(line('clean')).replace('my-branch', 'feature/readme')
+    const result = await bash(command, project, env)
+    expect({ status: result.status, stderr: result.stderr }).toMatchObject({ status: 0 })
+    expect(result.stdout).toContain('clean feature/readme (dry run)')
+    expect(result.stdout).toMatch(/\b[1-9]\d* run folder\(s\) would be deleted \([1-9]/)
+    const again = await bash(command, project, env)
+    expect(again.stdout).toBe(result.stdout)
   })
 })
