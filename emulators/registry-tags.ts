@@ -38,11 +38,14 @@ function pass(backend: number, req: IncomingMessage, res: ServerResponse): void 
     { host: '127.0.0.1', port: backend, method: req.method, path: req.url, headers: req.headers },
     answer => {
       res.writeHead(answer.statusCode ?? 502, answer.headers)
+      answer.on('error', error => res.destroy(error))
       answer.pipe(res)
     }
   )
   forward.on('error', error => {
-    if (!res.headersSent) res.writeHead(502)
+    // Once the answer has begun, a body cut short must not look whole.
+    if (res.headersSent) return res.destroy(error)
+    res.writeHead(502)
     res.end(String(error))
   })
   req.pipe(forward)
@@ -65,6 +68,10 @@ export async function startTagFront(
       pass(backend, req, res)
     }
   })
+  // As the registry behind it: an idle connection stays open until its client closes it. Node's
+  // 5 s default closes it from this side, and a client in a process that was busy for longer
+  // (a test reading layers) then sends its next request into the closing socket: ECONNRESET.
+  server.keepAliveTimeout = 0
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(port, host, () => resolve())
