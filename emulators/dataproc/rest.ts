@@ -201,6 +201,8 @@ export async function startRestServer(
       if (!res.headersSent) sendError(res, code, (error as Error).message)
     })
   })
+  // Idle connections stay open, as Google's front ends keep them (see emulators/registry-tags.ts).
+  server.keepAliveTimeout = 0
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(port, host, resolve)

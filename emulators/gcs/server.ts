@@ -85,6 +85,8 @@ export async function startGcsEmulator(options: GcsEmulatorOptions): Promise<Gcs
       else void sendReply(res, replyForError(error))
     })
   })
+  // Idle connections stay open, as Google's front ends keep them (see emulators/registry-tags.ts).
+  server.keepAliveTimeout = 0
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(options.port ?? 0, host, () => resolve())

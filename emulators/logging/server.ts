@@ -183,6 +183,8 @@ export async function startLoggingEmulator(
       else send(res, failure.httpStatus, failure.body())
     })
   })
+  // Idle connections stay open, as Google's front ends keep them (see emulators/registry-tags.ts).
+  server.keepAliveTimeout = 0
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(options.port ?? 0, host, () => resolve())
