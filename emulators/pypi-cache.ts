@@ -2,7 +2,6 @@ import { spawn } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { closeSync, existsSync, openSync } from 'node:fs'
 import { mkdir, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { tailFile } from './proc.js'
 
@@ -20,7 +19,9 @@ export const PYPI_CACHE_INDEX = `http://127.0.0.1:${PYPI_CACHE_PORT}/index/`
 export const DEFAULT_PYPI_CACHE_DIR = new URL('../.cache/pypi-cache', import.meta.url).pathname
 const SERVER = new URL('./pypi-cache/serve.py', import.meta.url).pathname
 // Machine-wide, as the port is: whichever server holds the port counts every stack's registration.
-const USERS_DIR = join(tmpdir(), `kda-pypi-cache-${PYPI_CACHE_PORT}-users`)
+// Not under os.tmpdir(): scripts/test.sh gives each test run a TMPDIR of its own, and a server
+// started by one run must still count the stacks of another.
+const USERS_DIR = `/tmp/kda-pypi-cache-${PYPI_CACHE_PORT}-users`
 const HOST_CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt'
 const START_TIMEOUT_MS = 120_000
 
