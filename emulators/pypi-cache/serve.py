@@ -42,8 +42,8 @@ def live_users(users_dir):
     return count
 
 
-def main():
-    port, users_dir = int(sys.argv[1]), sys.argv[2]
+def serve(port):
+    """A server answering on the port from a thread of its own; None when another holds the port."""
     from werkzeug.serving import make_server
 
     from proxpi.server import app
@@ -52,20 +52,33 @@ def main():
         server = make_server("127.0.0.1", port, app, threaded=True)
     except OSError as error:
         print(f"pypi-cache: port {port} is taken ({error}); the server there serves", flush=True)
-        return
+        return None
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print(f"pypi-cache: serving on 127.0.0.1:{port}", flush=True)
+    return server
+
+
+def main():
+    port, users_dir = int(sys.argv[1]), sys.argv[2]
+    server = serve(port)
     idle_since = None
-    while True:
+    while server:
         time.sleep(1)
         if live_users(users_dir) > 0:
             idle_since = None
         elif idle_since is None:
             idle_since = time.monotonic()
         elif time.monotonic() - idle_since > GRACE_SECONDS:
-            print("pypi-cache: no stack left; stopping", flush=True)
+            # A stack registers before it asks whether a server answers. Once this one has closed
+            # its port, a stack that registered meanwhile is seen here and served anew; one that
+            # registers later finds no answer and starts a server of its own.
             server.shutdown()
-            return
+            server.server_close()
+            if live_users(users_dir) == 0:
+                print("pypi-cache: no stack left; stopping", flush=True)
+                return
+            server = serve(port)
+            idle_since = None
 
 
 if __name__ == "__main__":
