@@ -1,6 +1,7 @@
 import { rm, stat } from 'node:fs/promises'
-import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http'
+import { request, type IncomingMessage, type ServerResponse } from 'node:http'
 import { join } from 'node:path'
+import { emulatorServer } from './http.js'
 
 /**
  * Deleting a tag, which Artifact Registry allows (the image stays, under its digest and its other
@@ -57,7 +58,7 @@ export async function startTagFront(
   backend: number,
   root: string
 ): Promise<TagFront> {
-  const server = createServer((req, res) => {
+  const server = emulatorServer((req, res) => {
     const match = req.method === 'DELETE' ? TAG_DELETE.exec(req.url ?? '') : null
     if (match) {
       deleteTag(root, match[1] as string, match[2] as string, res).catch(() => {
@@ -68,10 +69,6 @@ export async function startTagFront(
       pass(backend, req, res)
     }
   })
-  // As the registry behind it: an idle connection stays open until its client closes it. Node's
-  // 5 s default closes it from this side, and a client in a process that was busy for longer
-  // (a test reading layers) then sends its next request into the closing socket: ECONNRESET.
-  server.keepAliveTimeout = 0
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(port, host, () => resolve())

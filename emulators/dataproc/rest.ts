@@ -1,4 +1,5 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { emulatorServer } from '../http.js'
 import type { AddressInfo } from 'node:net'
 import type { JSONValue } from 'proto3-json-serializer'
 import type { FaultInjector } from '../faults.js'
@@ -173,7 +174,7 @@ export async function startRestServer(
   port: number
 ): Promise<{ url: string; close(): Promise<void> }> {
   const table = routes(store)
-  const server = createServer((req, res) => {
+  const server = emulatorServer((req, res) => {
     void (async () => {
       if (await faults.handleAdmin(req, res)) return
       const url = new URL(req.url ?? '/', 'http://localhost')
@@ -201,8 +202,6 @@ export async function startRestServer(
       if (!res.headersSent) sendError(res, code, (error as Error).message)
     })
   })
-  // Idle connections stay open, as Google's front ends keep them (see emulators/registry-tags.ts).
-  server.keepAliveTimeout = 0
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(port, host, resolve)

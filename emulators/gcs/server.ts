@@ -1,4 +1,5 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { emulatorServer } from '../http.js'
 import type { AddressInfo } from 'node:net'
 import { FaultInjector, sleep } from '../faults.js'
 import { methodOf, replyForError, runRoute, subRequestRunner } from './dispatch.js'
@@ -79,14 +80,12 @@ export async function startGcsEmulator(options: GcsEmulatorOptions): Promise<Gcs
   backend.batchCall = subRequestRunner(backend, faults, () => baseUrl)
   const host = options.host ?? '127.0.0.1'
   if (!isLoopback(host)) throw new Error(`the GCS emulator listens on loopback only, not ${host}`)
-  const server = createServer((req, res) => {
+  const server = emulatorServer((req, res) => {
     handle(req, res, backend, faults, baseUrl).catch(error => {
       if (res.headersSent) res.destroy()
       else void sendReply(res, replyForError(error))
     })
   })
-  // Idle connections stay open, as Google's front ends keep them (see emulators/registry-tags.ts).
-  server.keepAliveTimeout = 0
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(options.port ?? 0, host, () => resolve())

@@ -1,4 +1,5 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { emulatorServer } from '../http.js'
 import type { AddressInfo } from 'node:net'
 import { gunzipSync } from 'node:zlib'
 import { FaultInjector, sleep } from '../faults.js'
@@ -175,7 +176,7 @@ export async function startLoggingEmulator(
   const faults = options.faults ?? new FaultInjector()
   const store = new LogStore(options.visibilityDelayMs ?? 0)
   const table = routes(store)
-  const server = createServer((req, res) => {
+  const server = emulatorServer((req, res) => {
     serve(req, res, table, faults).catch((error: unknown) => {
       const failure =
         error instanceof LoggingError ? error : new LoggingError(500, (error as Error).message)
@@ -183,8 +184,6 @@ export async function startLoggingEmulator(
       else send(res, failure.httpStatus, failure.body())
     })
   })
-  // Idle connections stay open, as Google's front ends keep them (see emulators/registry-tags.ts).
-  server.keepAliveTimeout = 0
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(options.port ?? 0, host, () => resolve())
