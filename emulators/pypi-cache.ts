@@ -32,9 +32,13 @@ export interface PypiCacheOptions {
   cacheDir?: string
 }
 
+/** The Python that scripts/driver-env.sh installs proxpi into. */
+export const pypiCachePython = (driverEnvDir: string): string =>
+  join(driverEnvDir, 'pypi-cache', 'bin', 'python')
+
 /** Registers this stack as a user of the cache, starting the server if none runs; returns release. */
 export async function usePypiCache(options: PypiCacheOptions): Promise<() => Promise<void>> {
-  const python = join(options.driverEnvDir, 'pypi-cache', 'bin', 'python')
+  const python = pypiCachePython(options.driverEnvDir)
   if (!existsSync(python)) {
     throw new Error(`the PyPI cache is not installed (${python}): run scripts/driver-env.sh`)
   }

@@ -4,10 +4,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DEFAULT_DRIVER_ENV } from '../../../emulators/dataproc/spark.js'
 import { freePort } from '../../../emulators/proc.js'
+import { pypiCachePython } from '../../../emulators/pypi-cache.js'
 
 // The server alone, on a port and a users' directory of its own, so no stack of this test run
 // keeps it alive. scripts/driver-env.sh installs it; CI fails here when it did not.
-const PYTHON = join(DEFAULT_DRIVER_ENV, 'pypi-cache', 'bin', 'python')
+const PYTHON = pypiCachePython(DEFAULT_DRIVER_ENV)
 const SERVER_DIR = new URL('../../../emulators/pypi-cache/', import.meta.url).pathname
 
 let dir: string
