@@ -40,7 +40,7 @@ import {
   runPlan,
   succeeded,
   valueOf
-} from "./chunks/chunk-GLB7FDUW.js";
+} from "./chunks/chunk-V75D2GUH.js";
 import "./chunks/chunk-RGANAITH.js";
 import {
   cancelBatch,
@@ -56,7 +56,7 @@ import {
   visible,
   watchBatch,
   withoutControls
-} from "./chunks/chunk-4PHMS3YP.js";
+} from "./chunks/chunk-QT2O4U7V.js";
 import "./chunks/chunk-YU4TNTCD.js";
 import "./chunks/chunk-TXJMAUJD.js";
 import "./chunks/chunk-ELYQ5VLN.js";

@@ -10,7 +10,7 @@ import {
   saveFinished,
   saveSubmitted,
   saveSubmitting
-} from "./chunks/chunk-4YKKGIBN.js";
+} from "./chunks/chunk-Q5DS7M7E.js";
 import {
   getInput,
   setOutput,
@@ -43,13 +43,13 @@ import {
   redactPlan,
   runCleanup,
   runPlan
-} from "./chunks/chunk-GLB7FDUW.js";
+} from "./chunks/chunk-V75D2GUH.js";
 import "./chunks/chunk-RGANAITH.js";
 import {
   deployingIdentity,
   log,
   setLogSink
-} from "./chunks/chunk-4PHMS3YP.js";
+} from "./chunks/chunk-QT2O4U7V.js";
 import "./chunks/chunk-YU4TNTCD.js";
 import "./chunks/chunk-TXJMAUJD.js";
 import "./chunks/chunk-ELYQ5VLN.js";

@@ -8,7 +8,7 @@ import {
   actionsLog,
   fail,
   lostBatch
-} from "./chunks/chunk-4YKKGIBN.js";
+} from "./chunks/chunk-Q5DS7M7E.js";
 import "./chunks/chunk-7UHJAPSN.js";
 import "./chunks/chunk-EZPIEO5R.js";
 import {
@@ -22,7 +22,7 @@ import {
   sleep,
   stateOf,
   withRetries
-} from "./chunks/chunk-4PHMS3YP.js";
+} from "./chunks/chunk-QT2O4U7V.js";
 import "./chunks/chunk-YU4TNTCD.js";
 import "./chunks/chunk-TXJMAUJD.js";
 import "./chunks/chunk-ELYQ5VLN.js";

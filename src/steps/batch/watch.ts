@@ -68,15 +68,11 @@ export interface WatchResult {
 }
 
 type CancelReason = 'aborted' | 'timeout' | 'spending'
-const CANCEL_LOG: Record<CancelReason, string> = {
-  aborted: 'run aborted',
-  timeout: 'timeout reached',
-  spending: 'max-dcu-hours passed'
-}
-const CANCEL_AFTER: Record<CancelReason, string> = {
-  aborted: 'abort',
-  timeout: 'timeout',
-  spending: 'spending limit'
+/** What the log says when a cancel is sent, and what it came after when it could not be. */
+const CANCEL: Record<CancelReason, { log: string; after: string }> = {
+  aborted: { log: 'run aborted', after: 'abort' },
+  timeout: { log: 'timeout reached', after: 'timeout' },
+  spending: { log: 'max-dcu-hours passed', after: 'spending limit' }
 }
 
 /**
@@ -126,14 +122,14 @@ class Watch {
     const { name } = this.options
     if (this.cancelRequested) return
     this.cancelRequested = reason
-    log.warning(`${CANCEL_LOG[reason]}: cancelling batch ${name}`)
+    log.warning(`${CANCEL[reason].log}: cancelling batch ${name}`)
     try {
       await cancelBatch(this.options.client, this.options.operation)
       this.options.onCancelSent?.()
     } catch (error) {
       // The batch keeps running: say so rather than wait for it as if it had been cancelled.
       throw new Error(
-        `could not cancel batch ${name} after the ${CANCEL_AFTER[reason]} (${firstLine(error)}); it is still running`
+        `could not cancel batch ${name} after the ${CANCEL[reason].after} (${firstLine(error)}); it is still running`
       )
     }
   }

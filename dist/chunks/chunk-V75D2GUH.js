@@ -36,7 +36,7 @@ import {
   visible,
   watchBatch,
   withRetries
-} from "./chunk-4PHMS3YP.js";
+} from "./chunk-QT2O4U7V.js";
 import {
   credentialReason,
   fileChecksums,
@@ -5700,4 +5700,4 @@ export {
   outcomeRows,
   localNonce
 };
-/*! For license information please see chunk-GLB7FDUW.js.LEGAL.txt */
+/*! For license information please see chunk-V75D2GUH.js.LEGAL.txt */

@@ -16,7 +16,7 @@ import {
 } from "./chunk-7UHJAPSN.js";
 import {
   visible
-} from "./chunk-4PHMS3YP.js";
+} from "./chunk-QT2O4U7V.js";
 
 // src/github/log-sink.ts
 import { randomBytes } from "node:crypto";

@@ -24413,15 +24413,10 @@ function stateOf(batch) {
   return STATES.includes(state ?? "") ? state : "STATE_UNSPECIFIED";
 }
 var isTerminal = (state) => ["CANCELLED", "SUCCEEDED", "FAILED"].includes(state);
-var CANCEL_LOG = {
-  aborted: "run aborted",
-  timeout: "timeout reached",
-  spending: "max-dcu-hours passed"
-};
-var CANCEL_AFTER = {
-  aborted: "abort",
-  timeout: "timeout",
-  spending: "spending limit"
+var CANCEL = {
+  aborted: { log: "run aborted", after: "abort" },
+  timeout: { log: "timeout reached", after: "timeout" },
+  spending: { log: "max-dcu-hours passed", after: "spending limit" }
 };
 function pollInterval(elapsedMs) {
   return elapsedMs < 3e4 ? 500 : 1e3;
@@ -24452,13 +24447,13 @@ var Watch = class {
     const { name } = this.options;
     if (this.cancelRequested) return;
     this.cancelRequested = reason;
-    log.warning(`${CANCEL_LOG[reason]}: cancelling batch ${name}`);
+    log.warning(`${CANCEL[reason].log}: cancelling batch ${name}`);
     try {
       await cancelBatch(this.options.client, this.options.operation);
       this.options.onCancelSent?.();
     } catch (error) {
       throw new Error(
-        `could not cancel batch ${name} after the ${CANCEL_AFTER[reason]} (${firstLine(error)}); it is still running`
+        `could not cancel batch ${name} after the ${CANCEL[reason].after} (${firstLine(error)}); it is still running`
       );
     }
   }
@@ -24589,4 +24584,4 @@ export {
   isTerminal,
   watchBatch
 };
-/*! For license information please see chunk-4PHMS3YP.js.LEGAL.txt */
+/*! For license information please see chunk-QT2O4U7V.js.LEGAL.txt */
